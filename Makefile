@@ -1,0 +1,163 @@
+# hoinghi top-level build. One Makefile, pkg-config for every library.
+#
+#   make deps    install Debian packages and pinned npm test drivers (idempotent)
+#   make         build all programs into build/
+#   make check   deps + build + unit and integration tests
+#   make asan    the same tests built with AddressSanitizer + UBSan (build-asan/)
+#   make bench   benchmarks (not tests): figures into docs/benchmarks.md
+#   make demo    deps + build + run a meeting on the embedded defaults
+#   make clean   remove build output
+#
+# Sources are picked up by folder: mixer/*.c -> libmixer.a, signaling/*.c ->
+# libsignaling.a, mcu/*.c (but main.c) -> libmcu.a + mcud, tests/unit/test_*.c -> one
+# cmocka binary each, tests/integration/*.c -> one helper program each.
+
+BUILD    ?= build
+SANITIZE ?=
+CC       ?= cc
+
+WARN     = -Wall -Wextra -Werror
+CSTD     = -std=c11 -D_GNU_SOURCE
+OPT      ?= -O2 -g
+SANITIZER_FLAGS = -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_FLAGS = $(if $(SANITIZE),$(SANITIZER_FLAGS))
+BASE_CFLAGS = $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -MMD -MP -I.
+BASE_LDFLAGS = $(SAN_FLAGS)
+
+pc_cflags = $(shell pkg-config --cflags $(1))
+pc_libs   = $(shell pkg-config --libs $(1))
+
+# Each module sees only the libraries it is allowed to use.
+MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson
+MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
+SIGNALING_PKGS = jansson
+MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
+ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 glib-2.0 libwebsockets jansson
+TEST_PKGS      = cmocka
+
+MIXER_CFLAGS     = $(BASE_CFLAGS) $(call pc_cflags,$(MIXER_PKGS))
+SIGNALING_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(SIGNALING_PKGS))
+MCU_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(MCU_PKGS) $(MIXER_PKGS))
+ROOM_CFLAGS      = $(BASE_CFLAGS) $(call pc_cflags,$(ROOM_PKGS))
+TEST_CFLAGS      = $(BASE_CFLAGS) -Wno-unused-parameter $(call pc_cflags,$(TEST_PKGS) $(MCU_PKGS) $(MIXER_PKGS))
+
+MCU_LIBS  = $(call pc_libs,$(MCU_PKGS)) $(MIXER_LIBS) -lpthread
+ROOM_LIBS = $(call pc_libs,$(ROOM_PKGS))
+TEST_LIBS = $(call pc_libs,$(TEST_PKGS)) $(MCU_LIBS)
+
+MIXER_SRC     = $(wildcard mixer/*.c)
+SIGNALING_SRC = $(wildcard signaling/*.c)
+MCU_SRC       = $(filter-out mcu/main.c,$(wildcard mcu/*.c))
+MIXTOOL_SRC   = $(wildcard mixer/tools/*.c)
+ROOM_SRC      = $(wildcard client/room/*.c)
+CTL_SRC       = $(wildcard client/ctl/*.c)
+UNIT_SRC      = $(wildcard tests/unit/test_*.c)
+UNIT_SUPPORT  = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
+ITEST_SRC     = $(wildcard tests/integration/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBMIXER     = $(BUILD)/libmixer.a
+LIBSIGNALING = $(BUILD)/libsignaling.a
+LIBMCU       = $(BUILD)/libmcu.a
+LIBS_ALL     = $(LIBMCU) $(LIBSIGNALING) $(LIBMIXER)
+
+MCUD      = $(BUILD)/mcud
+MCU_MIX   = $(if $(wildcard mixer/tools/mcu-mix.c),$(BUILD)/mcu-mix)
+MCU_ROOM  = $(if $(ROOM_SRC),$(BUILD)/mcu-room)
+MCUCTL    = $(if $(CTL_SRC),$(BUILD)/mcuctl)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
+
+PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
+
+.PHONY: all deps check unit integration asan bench demo clean
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS) $(UNIT_BINS) $(ITEST_BINS)
+
+deps:
+	@./scripts/deps.sh
+
+# --- objects, one rule per module so each gets its own flags ---
+$(BUILD)/obj/mixer/%.o: mixer/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MIXER_CFLAGS) -c $< -o $@
+$(BUILD)/obj/signaling/%.o: signaling/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
+$(BUILD)/obj/mcu/%.o: mcu/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MCU_CFLAGS) -c $< -o $@
+$(BUILD)/obj/client/room/%.o: client/room/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ROOM_CFLAGS) -c $< -o $@
+$(BUILD)/obj/client/ctl/%.o: client/ctl/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MCU_CFLAGS) -c $< -o $@
+$(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+$(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ROOM_CFLAGS) -c $< -o $@
+
+# --- libraries and programs ---
+$(LIBMIXER): $(call obj,$(MIXER_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIBSIGNALING): $(call obj,$(SIGNALING_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIBMCU): $(call obj,$(MCU_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(MCUD): $(call obj,mcu/main.c) $(LIBS_ALL)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+$(BUILD)/mcu-mix: $(call obj,$(MIXTOOL_SRC)) $(LIBMIXER)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
+$(BUILD)/obj/mixer/tools/%.o: mixer/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(MIXER_CFLAGS) -c $< -o $@
+$(BUILD)/mcu-room: $(call obj,$(ROOM_SRC))
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
+$(BUILD)/mcuctl: $(call obj,$(CTL_SRC)) $(LIBS_ALL)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_LDFLAGS) -o $@ $< $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
+
+# Integration helper programs (GStreamer peers and the like) link their own libraries.
+$(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_LDFLAGS) -o $@ $< $(ROOM_LIBS)
+
+# --- tests ---
+check: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) ./tests/run.sh
+
+unit: all
+	@BUILD=$(BUILD) ./tests/run.sh unit
+
+integration: all
+	@BUILD=$(BUILD) ./tests/run.sh integration
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
+	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./tests/run.sh
+
+bench: deps all
+	@BUILD=$(BUILD) ./tests/bench/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) ./scripts/demo.sh
+
+clean:
+	rm -rf build build-asan tests/out
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Installs everything hoinghi needs to build, test and run its demo on Debian 12:
+# the Debian packages below and the pinned npm test drivers (package-lock.json).
+# Idempotent: when everything is present it only checks and returns.
+set -eu
+
+cd "$(dirname "$0")/.."
+
+PACKAGES="
+build-essential pkg-config clang
+libglib2.0-dev libnice-dev libssl-dev libsrtp2-dev libjansson-dev
+libwebsockets-dev libsqlite3-dev libcmocka-dev libfreetype-dev fonts-dejavu-core
+libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev
+libyuv-dev
+libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
+gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools
+chromium ffmpeg iproute2 util-linux procps valgrind ca-certificates
+"
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        echo "deps: need root (or sudo) to run: $*" >&2
+        exit 1
+    fi
+}
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+# Node.js and npm: only when absent (a preinstalled Node must not fight Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing="$missing nodejs npm"
+fi
+
+if [ -n "$missing" ]; then
+    echo "deps: installing Debian packages:$missing"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
+# Pinned npm test drivers (playwright-core drives Debian's chromium; ws is a plain
+# WebSocket client). Re-installed only when the lock file changed.
+stamp=node_modules/.hoinghi-lock
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+    echo "deps: installing npm test drivers from package-lock.json"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+fi
+echo "deps: all present"
