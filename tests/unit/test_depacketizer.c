@@ -339,7 +339,7 @@ static size_t make_packet(uint8_t *buf, uint16_t seq, uint32_t ts, bool marker,
                           const uint8_t *payload, size_t len)
 {
     size_t n = rtp_write_header(buf, marker, 96, seq, ts, 1);
-    memcpy(buf + n, payload, len);
+    if (len) memcpy(buf + n, payload, len);
     return n + len;
 }
 
