@@ -53,7 +53,7 @@ int srtp_session_unprotect_rtcp(struct srtp_session *s, uint8_t *buf, size_t *le
 
 void srtp_session_get_stats(const struct srtp_session *s, struct srtp_session_stats *out);
 
-/* NULL is allowed. Wipes the key material. */
+/* NULL is allowed. Frees both libsrtp contexts (libsrtp owns its copy of the keys). */
 void srtp_session_free(struct srtp_session *s);
 
 #endif
