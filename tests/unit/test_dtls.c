@@ -530,18 +530,14 @@ static void test_garbage_rejected(void **state)
     assert_int_equal(st.datagrams_received, 208);
     assert_true(st.datagrams_rejected >= 8);
 
-    /* A fresh server still completes a real handshake after the junk above was
-     * thrown at a different one; this one was only fed pre-filtered garbage. */
-    struct pair q;
-    pair_make(&q, NULL, NULL);
-    assert_int_equal(dtls_transport_handle_datagram(q.server, stun, sizeof stun), -1);
-    assert_int_equal(dtls_transport_handle_datagram(q.server, bad_version, sizeof bad_version), -1);
-    assert_int_equal(dtls_transport_start(q.client), 0);
-    run_handshake(&q);
-    assert_int_equal(dtls_transport_state(q.server), DTLS_STATE_CONNECTED);
-    assert_int_equal(dtls_transport_state(q.client), DTLS_STATE_CONNECTED);
+    /* None of it moved the server: it still completes a real handshake. */
+    assert_int_equal(dtls_transport_state(p.server), DTLS_STATE_CONNECTING);
+    assert_int_equal(dtls_transport_start(p.client), 0);
+    run_handshake(&p);
+    assert_int_equal(dtls_transport_state(p.server), DTLS_STATE_CONNECTED);
+    assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_CONNECTED);
     /* Garbage after the handshake does not break the connection. */
-    assert_int_equal(dtls_transport_handle_datagram(q.client, rtp, sizeof rtp), -1);
+    assert_int_equal(dtls_transport_handle_datagram(p.client, rtp, sizeof rtp), -1);
     for (int i = 0; i < 50; i++) {
         size_t body = 40;
         junk[0] = 23;
@@ -553,12 +549,10 @@ static void test_garbage_rejected(void **state)
         junk[12] = (uint8_t)body;
         for (size_t j = 0; j < body; j++)
             junk[13 + j] = (uint8_t)rand();
-        dtls_transport_handle_datagram(q.client, junk, 13 + body);
+        dtls_transport_handle_datagram(p.client, junk, 13 + body);
     }
-    assert_int_equal(dtls_transport_state(q.client), DTLS_STATE_CONNECTED);
-    struct dtls_srtp_keys k;
-    assert_int_equal(dtls_transport_srtp_keys(q.client, &k), 0);
-    pair_free(&q);
+    assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_CONNECTED);
+    assert_keys_match(&p, DTLS_SRTP_PROFILE_AEAD_AES_128_GCM);
     pair_free(&p);
 }
 
