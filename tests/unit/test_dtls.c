@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "mcu/dtls_identity.h"
@@ -195,6 +196,45 @@ static void test_identity_corrupt_files_are_replaced(void **state)
     assert_non_null(fresh);
     assert_string_not_equal(dtls_identity_fingerprint(fresh), saved);
     dtls_identity_free(fresh);
+    remove_state_dir(dir);
+    free(dir);
+}
+
+static void test_identity_expiring_is_renewed(void **state)
+{
+    (void)state;
+    char *dir = make_temp_dir();
+    char err[256] = "";
+    struct dtls_identity *first = dtls_identity_load_or_create(dir, err, sizeof err);
+    assert_non_null(first);
+    char saved[DTLS_IDENTITY_FINGERPRINT_SIZE];
+    strcpy(saved, dtls_identity_fingerprint(first));
+
+    /* Re-sign the stored certificate with an end date inside the renewal margin. */
+    X509 *cert = X509_dup(dtls_identity_certificate(first));
+    assert_non_null(cert);
+    long days = DTLS_IDENTITY_RENEW_DAYS - 1;
+    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(cert), days * 24 * 3600));
+    assert_true(X509_sign(cert, dtls_identity_private_key(first), EVP_sha256()) > 0);
+    char cert_path[600];
+    snprintf(cert_path, sizeof cert_path, "%s/%s", dir, DTLS_IDENTITY_CERT_FILE);
+    FILE *f = fopen(cert_path, "w");
+    assert_non_null(f);
+    assert_true(PEM_write_X509(f, cert));
+    fclose(f);
+    X509_free(cert);
+    dtls_identity_free(first);
+
+    struct dtls_identity *renewed = dtls_identity_load_or_create(dir, err, sizeof err);
+    assert_non_null(renewed);
+    assert_string_not_equal(dtls_identity_fingerprint(renewed), saved);
+    /* The renewed pair was stored: loading again keeps it. */
+    strcpy(saved, dtls_identity_fingerprint(renewed));
+    dtls_identity_free(renewed);
+    renewed = dtls_identity_load_or_create(dir, err, sizeof err);
+    assert_non_null(renewed);
+    assert_string_equal(dtls_identity_fingerprint(renewed), saved);
+    dtls_identity_free(renewed);
     remove_state_dir(dir);
     free(dir);
 }
@@ -576,6 +616,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_identity_create_then_reload),
         cmocka_unit_test(test_identity_corrupt_files_are_replaced),
+        cmocka_unit_test(test_identity_expiring_is_renewed),
         cmocka_unit_test(test_identity_unwritable_dir_fails),
         cmocka_unit_test(test_handshake_connects_and_keys_match),
         cmocka_unit_test(test_handshake_survives_lost_datagram),
