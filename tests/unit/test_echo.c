@@ -411,6 +411,36 @@ static void test_bad_config(void **state)
     echo_free(NULL);
 }
 
+/* Random bytes into both entry points: never a crash, every packet accounted for. */
+static void test_random_input_accounted(void **state)
+{
+    struct fixture *f = *state;
+    uint32_t x = 12345;
+    send_rtp(f, VPT, 1, V_IN, T0);
+    for (int i = 0; i < 20000; i++) {
+        uint8_t buf[200];
+        size_t n = 0;
+        x = x * 1103515245u + 12345u;
+        n = (x >> 8) % sizeof buf;
+        for (size_t k = 0; k < n; k++) { x = x * 1103515245u + 12345u; buf[k] = (uint8_t)(x >> 16); }
+        if (n > 0 && i % 2) buf[0] = (uint8_t)(0x80 | (buf[0] & 0x3f));  /* often version 2 */
+        uint8_t *exact = malloc(n ? n : 1);
+        memcpy(exact, buf, n);
+        echo_output_clear(&f->out);
+        if (i % 4 < 2) echo_handle_rtcp(f->e, exact, n, T0 + i, &f->out);
+        else echo_handle_rtp(f->e, exact, n, T0 + i, &f->out);
+        free(exact);
+        for (size_t k = 0; k < f->out.count; k++) assert_true(f->out.packets[k].length <= ECHO_PACKET_MAX);
+    }
+    struct echo_stats st;
+    echo_get_stats(f->e, &st);
+    assert_int_equal(st.rtcp_in, 10000);
+    assert_int_equal(st.rtp_in, 10001);
+    assert_int_equal(st.rtp_in, st.dropped_pt + st.dropped_ssrc + st.dropped_malformed + st.output_overflow +
+                     (st.rtp_out - st.nack_resent));
+    assert_true(st.rtcp_malformed > 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -427,6 +457,7 @@ int main(void)
         T(test_garbage_rtcp_counted),
         T(test_full_output_counted),
         cmocka_unit_test(test_bad_config),
+        T(test_random_input_accounted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
