@@ -3,7 +3,7 @@
 // ICE candidates both ways through the signalling connection.
 
 export class Call {
-  // onRemoteStream(stream) gets the server's stream (msid "hoinghi");
+  // onRemoteStream(stream) gets the stream of the server's tracks (one audio, one video);
   // onStateChange() is called when ICE, DTLS or gathering state moves.
   constructor(signalling, { onRemoteStream, onStateChange }) {
     this.signalling = signalling;
@@ -15,7 +15,12 @@ export class Call {
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     pc.onicecandidate = (event) => this.sendLocalCandidate(event.candidate);
-    pc.ontrack = (event) => this.onRemoteStream(event.streams[0] || new MediaStream([event.track]));
+    // One stream for whatever the server sends, however its msid groups the tracks.
+    this.remoteStream = new MediaStream();
+    pc.ontrack = (event) => {
+      this.remoteStream.addTrack(event.track);
+      this.onRemoteStream(this.remoteStream);
+    };
     pc.oniceconnectionstatechange = () => this.onStateChange();
     pc.onconnectionstatechange = () => this.onStateChange();
     pc.onicegatheringstatechange = () => this.onStateChange();
