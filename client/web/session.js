@@ -38,6 +38,7 @@ export class Session {
     this.call = null;
     this.localStream = null;
     this.statsTimer = null;
+    this.visit = 0;          // bumped by teardown: a join still in flight sees it is over
   }
 
   get pc() {
@@ -49,11 +50,17 @@ export class Session {
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
     this.onChange();
+    const visit = this.visit;
     try {
-      this.localStream = await navigator.mediaDevices.getUserMedia({
+      const stream = await navigator.mediaDevices.getUserMedia({
         audio: true,
         video: { width: { ideal: 640 }, height: { ideal: 480 } },
       });
+      if (visit !== this.visit) {
+        stream.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      this.localStream = stream;
       this.applyMute();
       this.onLocalStream(this.localStream);
 
@@ -74,10 +81,12 @@ export class Session {
       });
       this.onChange();
       await this.call.start(this.localStream);
+      if (visit !== this.visit) return;
       this.update({ phase: 'in-call' });
       this.startStats();
     } catch (error) {
-      this.fail(error);
+      // Leaving mid-join makes the pending steps fail: that is no error.
+      if (visit === this.visit) this.fail(error);
     }
   }
 
@@ -165,6 +174,7 @@ export class Session {
   }
 
   teardown(phase) {
+    this.visit += 1;
     clearInterval(this.statsTimer);
     this.statsTimer = null;
     if (this.call) this.call.close();

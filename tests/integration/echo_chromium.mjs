@@ -1,9 +1,11 @@
 // echo_chromium.mjs - headless Chromium joins mcud's `echo` conference through the web
-// client (autojoin URL) and must decode its own video and hear its own audio back, then
-// leave cleanly. Usage: node echo_chromium.mjs http://127.0.0.1:PORT   (exit 0 = pass)
+// client (autojoin URL) and must decode its own video and hear its own audio back; the
+// mute buttons disable the sent tracks; it leaves cleanly; and joining an unknown
+// conference shows the server's error. Usage:
+//   node echo_chromium.mjs http://127.0.0.1:PORT SCREENSHOT.png   (exit 0 = pass)
 import { launchChromium, poll } from './chromium.mjs';
 
-const baseUrl = process.argv[2];
+const [baseUrl, screenshotPath] = process.argv.slice(2);
 const MIN_FRAMES_DECODED = 60;
 const WAIT_SECONDS = 10;
 
@@ -25,8 +27,11 @@ function readCall(page) {
       });
     }
     const mix = document.getElementById('mix');
+    const sending = pc ? Object.fromEntries(pc.getSenders().filter((s) => s.track)
+      .map((s) => [s.track.kind, s.track.enabled])) : {};
     return {
-      state, lastError, inbound,
+      state, lastError, inbound, sending,
+      errorBanner: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
       mix: { muted: mix.muted, paused: mix.paused, tracks: mix.srcObject ? mix.srcObject.getTracks().length : 0 },
     };
   });
@@ -64,11 +69,27 @@ try {
 
   await expectWithin('the page shows ICE/DTLS and the server media as connected', page,
     (call) => call.state.connection === 'connected' && call.state.media === 'connected');
+  await page.screenshot({ path: screenshotPath });
+
+  await page.click('#mute-audio');
+  await page.click('#mute-video');
+  await expectWithin('the mute buttons disable the sent audio and video tracks', page,
+    (call) => call.state.audioMuted && call.state.videoMuted && !call.sending.audio && !call.sending.video);
+  await page.click('#mute-audio');
+  await page.click('#mute-video');
+  await expectWithin('pressed again, they enable them again', page,
+    (call) => !call.state.audioMuted && !call.state.videoMuted && call.sending.audio && call.sending.video);
 
   await page.click('#leave');
   const left = await expectWithin('the page left the conference', page, (call) => call.state.phase === 'left');
   if (left.lastError) throw new CheckFailed('the page shows an error after leaving', left);
   console.log('left the conference cleanly');
+
+  await page.goto(`${baseUrl}/?conference=no-such-conference&name=Test&autojoin=1`);
+  await expectWithin('an unknown conference shows the server error unknown_conference', page,
+    (call) => call.state.phase === 'failed' && call.lastError?.code === 'unknown_conference'
+      && call.errorBanner.includes('unknown_conference'));
+  console.log('unknown conference: the page shows unknown_conference');
 } catch (error) {
   console.error(`FAIL: ${error.message}`);
   if (error.call) console.error(JSON.stringify(error.call, null, 2));
