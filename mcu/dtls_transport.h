@@ -45,8 +45,8 @@
 /* Retransmission timer: first timeout, doubled per retry up to the maximum. */
 #define DTLS_TRANSPORT_INITIAL_TIMEOUT_MS 500
 #define DTLS_TRANSPORT_MAX_TIMEOUT_MS 4000
-/* Retransmissions (timer expiries) a handshake may need before it is declared failed:
- * with the timer above about 30 s of silence from the peer. */
+/* Default retransmission budget of a handshake: the next expiry fails it. With the
+ * timer above that is about 30 s of silence from the peer. */
 #define DTLS_TRANSPORT_MAX_RETRANSMITS 10
 /* Outgoing datagrams kept when the owner does not pop them; more are dropped. */
 #define DTLS_TRANSPORT_MAX_QUEUED 256
@@ -111,12 +111,17 @@ size_t dtls_transport_pop_outgoing(struct dtls_transport *t, uint8_t *buf, size_
  * -1 when no retransmission timer runs. */
 int64_t dtls_transport_timeout_ms(const struct dtls_transport *t);
 
-/* Resends the last flight if the timer expired (a no-op otherwise). After
- * DTLS_TRANSPORT_MAX_RETRANSMITS the handshake fails ("handshake timed out"). */
+/* Resends the last flight if the timer expired (a no-op otherwise). When the timer
+ * expires after the retransmission budget is spent (DTLS_TRANSPORT_MAX_RETRANSMITS
+ * unless set below) the handshake fails ("handshake timed out ..."). */
 void dtls_transport_handle_timeout(struct dtls_transport *t);
 
+/* Sets the retransmission budget of this transport (at least 1). */
+void dtls_transport_set_max_retransmits(struct dtls_transport *t, unsigned int max);
+
 enum dtls_state dtls_transport_state(const struct dtls_transport *t);
-/* Why the transport is FAILED (or closed by the peer); "" otherwise. Owned by t. */
+/* Why the transport is FAILED or CLOSED (e.g. "closed by peer (close_notify)");
+ * "" otherwise. Owned by t. */
 const char *dtls_transport_failure_reason(const struct dtls_transport *t);
 enum dtls_role dtls_transport_role(const struct dtls_transport *t);
 

@@ -3,7 +3,9 @@
  * Built from the keys a dtls_transport exported: the local key protects what we send
  * (any SSRC), the remote key unprotects what the peer sends (any SSRC). Replay
  * window SRTP_SESSION_REPLAY_WINDOW packets; protecting the same RTP packet twice is
- * allowed (retransmission on NACK).
+ * allowed (retransmission on NACK), but libsrtp refuses to protect a packet whose
+ * sequence number is more than the window behind the newest one sent on that SSRC
+ * (counted as a replay), so a NACK history deeper than the window is of no use.
  *
  * Every function works in place on the caller's buffer. A packet that fails
  * (authentication, replay, too short, no room for the trailer) is left unspecified,
@@ -29,7 +31,7 @@ struct srtp_session_stats {
     uint64_t protected_rtp, protected_rtcp;
     uint64_t unprotected_rtp, unprotected_rtcp;
     uint64_t auth_failures;     /* inbound: tag did not verify */
-    uint64_t replays;           /* inbound: already seen or older than the window */
+    uint64_t replays;           /* already seen or older than the window */
     uint64_t bad_length;        /* too short, too long, or no room for the trailer */
     uint64_t other_failures;    /* any other libsrtp error */
 };
@@ -53,7 +55,7 @@ int srtp_session_unprotect_rtcp(struct srtp_session *s, uint8_t *buf, size_t *le
 
 void srtp_session_get_stats(const struct srtp_session *s, struct srtp_session_stats *out);
 
-/* NULL is allowed. Wipes the key material. */
+/* NULL is allowed. Frees both libsrtp contexts (libsrtp owns its copy of the keys). */
 void srtp_session_free(struct srtp_session *s);
 
 #endif
