@@ -16,6 +16,7 @@
 
 #define UNKNOWN_RTT_NACK_INTERVAL_US 100000
 #define MIN_NACK_INTERVAL_US 10000
+#define STRAYS_BEFORE_RESTART 16     /* far-behind packets in a row that mean a new stream */
 
 struct slot {
     int64_t sequence;            /* extended; meaningful if present or nacks > 0 */
@@ -48,6 +49,7 @@ struct jitter_buffer {
     bool have_last_timestamp;    /* audio: of the last frame or loss handed out */
     int64_t last_timestamp;
     bool draining;
+    unsigned strays;             /* consecutive packets far behind next_sequence */
 
     struct playout_clock clock;
     int64_t rtt_us;
@@ -252,6 +254,23 @@ static int64_t unwrap_timestamp(const struct jitter_buffer *jb, uint32_t timesta
     return jb->highest_timestamp + (int32_t)(uint32_t)(timestamp - (uint32_t)jb->highest_timestamp);
 }
 
+/* The sender restarted its sequence numbers: forget everything and start over. */
+static void restart(struct jitter_buffer *jb)
+{
+    for (size_t i = 0; i <= jb->mask; i++)
+        if (jb->slots[i].present) {
+            discard(jb, &jb->slots[i]);
+            jb->stats.overflow++;
+        }
+    jb->started = false;
+    jb->released_any = false;
+    jb->boundary_known = false;
+    jb->have_last_timestamp = false;
+    jb->strays = 0;
+    want_keyframe(jb);
+    playout_clock_init(&jb->clock, media_codec_clock_rate(jb->config.codec));
+}
+
 int jitter_buffer_push(struct jitter_buffer *jb, const uint8_t *packet, size_t len,
                        int64_t arrival_us)
 {
@@ -266,8 +285,16 @@ int jitter_buffer_push(struct jitter_buffer *jb, const uint8_t *packet, size_t l
         jb->highest_timestamp = h.timestamp;
     }
     int64_t sequence = unwrap_sequence(jb, h.sequence);
-    int64_t timestamp = unwrap_timestamp(jb, h.timestamp);
     int64_t window = (int64_t)jb->mask + 1;
+    if (jb->next_sequence - sequence > window) {
+        if (++jb->strays >= STRAYS_BEFORE_RESTART) {
+            restart(jb);
+            return jitter_buffer_push(jb, packet, len, arrival_us);
+        }
+    } else {
+        jb->strays = 0;
+    }
+    int64_t timestamp = unwrap_timestamp(jb, h.timestamp);
 
     /* Before anything is handed out, an earlier packet moves the start back. */
     if (!jb->released_any && sequence < jb->next_sequence &&

@@ -412,6 +412,37 @@ static void test_release_when_complete_and_drain(void **state)
     jitter_buffer_destroy(jb);
 }
 
+static void test_sender_restart(void **state)
+{
+    struct jitter_buffer *jb = video_buffer(0, 0);
+    for (int k = 0; k < 5; k++) {
+        push_frame(jb, 40000, 0, k, 2, k == 0, k * FRAME_US, -1);
+        expect_frame(jb, k * FRAME_US, (uint32_t)k * FRAME_TICKS, 2);
+    }
+    /* The sender restarts 30000 sequence numbers back, with new timestamps: the
+     * first 15 packets look late, the 16th starts the stream over. */
+    uint8_t buf[64];
+    int64_t t = 10 * FRAME_US;
+    int late = 0;
+    for (int k = 0; k < 10; k++) {
+        for (int i = 0; i < 2; i++) {
+            size_t n = frame_packet(buf, 10000, 777, k, i, 2, k == 0 || k == 9);
+            if (jitter_buffer_push(jb, buf, n, t + k * FRAME_US) < 0) late++;
+        }
+    }
+    assert_int_equal(late, 15);
+    assert_int_equal(jitter_buffer_stats(jb)->late, 15);
+    /* Frame 7 lost its head in the restart, frame 8 is no keyframe: frame 9 is next. */
+    struct jitter_frame f;
+    int frames = 0;
+    while (jitter_buffer_pull(jb, t + 12 * FRAME_US, &f) == 1) {
+        assert_int_equal(f.rtp_timestamp, 777 + 9 * FRAME_TICKS);
+        frames++;
+    }
+    assert_int_equal(frames, 1);
+    jitter_buffer_destroy(jb);
+}
+
 static void test_bad_config_refused(void **state)
 {
     struct jitter_buffer_config c;
@@ -509,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_bounded_memory_under_flood),
         cmocka_unit_test(test_flood_without_pulling),
         cmocka_unit_test(test_release_when_complete_and_drain),
+        cmocka_unit_test(test_sender_restart),
         cmocka_unit_test(test_bad_config_refused),
         cmocka_unit_test(test_fixture_through_buffer_and_depacketizer),
     };
