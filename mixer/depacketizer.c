@@ -47,7 +47,7 @@ int depacketizer_inspect(enum media_codec codec, const uint8_t *payload, size_t 
     return c->inspect(payload, len, info);
 }
 
-struct depacketizer *depacketizer_create(enum media_codec codec)
+struct depacketizer *depacketizer_new(enum media_codec codec)
 {
     const struct depacketizer_codec *c = codec_for(codec);
     if (!c) return NULL;
@@ -64,7 +64,7 @@ struct depacketizer *depacketizer_create(enum media_codec codec)
     return d;
 }
 
-void depacketizer_destroy(struct depacketizer *d)
+void depacketizer_free(struct depacketizer *d)
 {
     if (!d) return;
     if (d->codec->free_state) d->codec->free_state(d->codec_state);

@@ -54,8 +54,8 @@ int depacketizer_inspect(enum media_codec codec, const uint8_t *payload, size_t 
                          struct depacketizer_packet_info *info);
 
 /* NULL for MEDIA_CODEC_NONE or out of memory. */
-struct depacketizer *depacketizer_create(enum media_codec codec);
-void depacketizer_destroy(struct depacketizer *d);
+struct depacketizer *depacketizer_new(enum media_codec codec);
+void depacketizer_free(struct depacketizer *d);
 
 /* Pushes one whole RTP packet. Returns 0 if it was taken, -1 if it was dropped
  * (malformed: counted). The bytes are copied; the caller keeps its buffer. */

@@ -76,7 +76,7 @@ void jitter_buffer_default_config(enum media_codec codec, struct jitter_buffer_c
     };
 }
 
-struct jitter_buffer *jitter_buffer_create(const struct jitter_buffer_config *config)
+struct jitter_buffer *jitter_buffer_new(const struct jitter_buffer_config *config)
 {
     const struct jitter_buffer_config *c = config;
     if (c->codec == MEDIA_CODEC_NONE || media_codec_clock_rate(c->codec) == 0 ||
@@ -91,7 +91,7 @@ struct jitter_buffer *jitter_buffer_create(const struct jitter_buffer_config *co
     jb->out = calloc(slots, sizeof(*jb->out));
     jb->out_owned = calloc(slots, sizeof(*jb->out_owned));
     if (!jb->slots || !jb->out || !jb->out_owned) {
-        jitter_buffer_destroy(jb);
+        jitter_buffer_free(jb);
         return NULL;
     }
     jb->config = *c;
@@ -110,7 +110,7 @@ static void free_out(struct jitter_buffer *jb)
     jb->out_count = 0;
 }
 
-void jitter_buffer_destroy(struct jitter_buffer *jb)
+void jitter_buffer_free(struct jitter_buffer *jb)
 {
     if (!jb) return;
     if (jb->slots)

@@ -105,8 +105,8 @@ struct jitter_frame {
 struct jitter_buffer;
 
 /* NULL for an unknown codec, limits out of range, min > max delay, or no memory. */
-struct jitter_buffer *jitter_buffer_create(const struct jitter_buffer_config *config);
-void jitter_buffer_destroy(struct jitter_buffer *jb);
+struct jitter_buffer *jitter_buffer_new(const struct jitter_buffer_config *config);
+void jitter_buffer_free(struct jitter_buffer *jb);
 
 /* Stores a copy of one RTP packet that arrived at `arrival_us`. Returns 0 if stored,
  * -1 if dropped (malformed, duplicate, late, or too large; counted). */

@@ -73,7 +73,7 @@ static const struct packetizer_codec *codec_for(enum media_codec codec)
     return NULL;
 }
 
-struct packetizer *packetizer_create(const struct packetizer_config *config)
+struct packetizer *packetizer_new(const struct packetizer_config *config)
 {
     const struct packetizer_codec *codec = codec_for(config->codec);
     size_t mtu = config->mtu ? config->mtu : PACKETIZER_DEFAULT_MTU;
@@ -91,7 +91,7 @@ struct packetizer *packetizer_create(const struct packetizer_config *config)
     return p;
 }
 
-void packetizer_destroy(struct packetizer *p)
+void packetizer_free(struct packetizer *p)
 {
     if (!p) return;
     byte_buffer_free(&p->out.bytes);

@@ -48,8 +48,8 @@ struct packetizer;
 
 /* NULL for an unknown codec, a payload type over 127, an MTU outside
  * PACKETIZER_MIN_MTU..PACKETIZER_MAX_MTU, or out of memory. */
-struct packetizer *packetizer_create(const struct packetizer_config *config);
-void packetizer_destroy(struct packetizer *p);
+struct packetizer *packetizer_new(const struct packetizer_config *config);
+void packetizer_free(struct packetizer *p);
 
 /* Packetizes one frame (its codec must be the packetizer's). Packets of the previous
  * frame not pulled yet are discarded. Returns the number of packets, or -1 if the

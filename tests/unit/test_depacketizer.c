@@ -84,7 +84,7 @@ static void decoder_close(struct decoder *d)
 static int depacketize(enum media_codec codec, const struct rtp_fixture *f, size_t skip,
                        struct decoder *dec, int *keyframes, struct depacketizer_stats *stats)
 {
-    struct depacketizer *d = depacketizer_create(codec);
+    struct depacketizer *d = depacketizer_new(codec);
     assert_non_null(d);
     int frames = 0;
     *keyframes = 0;
@@ -101,7 +101,7 @@ static int depacketize(enum media_codec codec, const struct rtp_fixture *f, size
         }
     }
     *stats = *depacketizer_stats(d);
-    depacketizer_destroy(d);
+    depacketizer_free(d);
     return frames;
 }
 
@@ -173,7 +173,7 @@ static void test_h264_output_is_annex_b(void **state)
 {
     struct rtp_fixture f;
     load("h264.rtp", &f);
-    struct depacketizer *d = depacketizer_create(MEDIA_CODEC_H264);
+    struct depacketizer *d = depacketizer_new(MEDIA_CODEC_H264);
     bool first = true;
     for (size_t i = 0; i < f.count; i++) {
         depacketizer_push(d, f.packet[i], f.length[i]);
@@ -197,7 +197,7 @@ static void test_h264_output_is_annex_b(void **state)
         }
     }
     assert_false(first);
-    depacketizer_destroy(d);
+    depacketizer_free(d);
     rtp_fixture_free(&f);
 }
 
@@ -227,7 +227,7 @@ static void test_g711_fixtures(void **state)
     for (int c = 0; c < 2; c++) {
         struct rtp_fixture f;
         load(names[c], &f);
-        struct depacketizer *d = depacketizer_create(codecs[c]);
+        struct depacketizer *d = depacketizer_new(codecs[c]);
         for (size_t i = 0; i < f.count; i++) {
             struct rtp_header h;
             assert_int_equal(rtp_parse(f.packet[i], f.length[i], &h), 0);
@@ -239,7 +239,7 @@ static void test_g711_fixtures(void **state)
             assert_int_equal(out.rtp_timestamp, h.timestamp);
             assert_int_equal(depacketizer_pull(d, &out), 0);
         }
-        depacketizer_destroy(d);
+        depacketizer_free(d);
         rtp_fixture_free(&f);
     }
 }
@@ -299,7 +299,7 @@ static void fuzz_fixture(const char *name, enum media_codec codec)
 {
     struct rtp_fixture f;
     load(name, &f);
-    struct depacketizer *d = depacketizer_create(codec);
+    struct depacketizer *d = depacketizer_new(codec);
     uint64_t refused = 0, pushed = 0;
     unsigned seed = 12345;
     uint16_t seq = 0;
@@ -323,7 +323,7 @@ static void fuzz_fixture(const char *name, enum media_codec codec)
     assert_int_equal(s->packets, pushed);
     assert_int_equal(s->malformed_packets, refused);
     assert_true(refused >= 12 * 40 / 2);             /* at least the short headers */
-    depacketizer_destroy(d);
+    depacketizer_free(d);
     rtp_fixture_free(&f);
 }
 
@@ -348,7 +348,7 @@ static void test_malformed_payloads(void **state)
     uint8_t pkt[64];
     struct encoded_frame out;
     /* H.264: STAP-A whose NAL size runs past the payload. */
-    struct depacketizer *d = depacketizer_create(MEDIA_CODEC_H264);
+    struct depacketizer *d = depacketizer_new(MEDIA_CODEC_H264);
     const uint8_t stap_overrun[] = {24, 0x00, 0x09, 0x67, 0x42};
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, true, stap_overrun, sizeof stap_overrun)), -1);
     /* FU-B, MTAP16: interleaved mode, rejected. */
@@ -368,10 +368,10 @@ static void test_malformed_payloads(void **state)
     assert_int_equal(out.size, 4 + sizeof idr);
     assert_false(out.keyframe);                       /* no SPS/PPS seen yet */
     assert_int_equal(depacketizer_stats(d)->malformed_packets, 3);
-    depacketizer_destroy(d);
+    depacketizer_free(d);
 
     /* VP8: X set with I and M, cut before the second picture ID byte. */
-    d = depacketizer_create(MEDIA_CODEC_VP8);
+    d = depacketizer_new(MEDIA_CODEC_VP8);
     const uint8_t cut[] = {0x90, 0x80, 0x81};
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, true, cut, sizeof cut)), -1);
     /* A frame whose first packet is not a partition-0 start is dropped. */
@@ -383,16 +383,16 @@ static void test_malformed_payloads(void **state)
     /* Out-of-order input is refused. */
     const uint8_t inter[] = {0x10, 0x01, 0, 0};
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 6000, true, inter, sizeof inter)), -1);
-    depacketizer_destroy(d);
+    depacketizer_free(d);
 
     /* Opus: an empty payload and a code-3 packet with zero frames. */
-    d = depacketizer_create(MEDIA_CODEC_OPUS);
+    d = depacketizer_new(MEDIA_CODEC_OPUS);
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, false, NULL, 0)), -1);
     const uint8_t code3[] = {0x03, 0x00};
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 960, false, code3, sizeof code3)), -1);
     assert_int_equal(depacketizer_pull(d, &out), 0);
-    depacketizer_destroy(d);
-    assert_null(depacketizer_create(MEDIA_CODEC_NONE));
+    depacketizer_free(d);
+    assert_null(depacketizer_new(MEDIA_CODEC_NONE));
 }
 
 int main(void)

@@ -45,7 +45,7 @@ static struct jitter_buffer *video_buffer(int64_t min_delay, unsigned nacks)
     jitter_buffer_default_config(MEDIA_CODEC_VP8, &c);
     c.min_delay_us = min_delay;
     c.max_nacks = nacks;
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
     assert_non_null(jb);
     return jb;
 }
@@ -96,7 +96,7 @@ static void test_in_order(void **state)
     assert_int_equal(s->dropped_frames, 0);
     assert_int_equal(s->buffered_packets, 0);
     assert_false(jitter_buffer_keyframe_request(jb, 0));
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_reordered_and_duplicated(void **state)
@@ -118,7 +118,7 @@ static void test_reordered_and_duplicated(void **state)
     assert_int_equal(jitter_buffer_push(jb, buf, n, 101 * MS), -1);
     assert_int_equal(jitter_buffer_stats(jb)->late, 1);
     assert_int_equal(jitter_buffer_stats(jb)->lost, 0);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_wraparound(void **state)
@@ -133,7 +133,7 @@ static void test_wraparound(void **state)
     }
     assert_int_equal(jitter_buffer_stats(jb)->frames, 10);
     assert_int_equal(jitter_buffer_stats(jb)->lost, 0);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_playout_delay_and_deadline(void **state)
@@ -151,7 +151,7 @@ static void test_playout_delay_and_deadline(void **state)
     assert_int_equal(jitter_buffer_stats(jb)->dropped_frames, 1);
     assert_int_equal(jitter_buffer_stats(jb)->lost, 1);
     assert_true(jitter_buffer_keyframe_request(jb, FRAME_US + 50 * MS));
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_loss_waits_for_keyframe_and_rate_limits_requests(void **state)
@@ -184,7 +184,7 @@ static void test_loss_waits_for_keyframe_and_rate_limits_requests(void **state)
     expect_frame(jb, t + 4 * FRAME_US, 5 * FRAME_TICKS, 3);
     assert_false(jitter_buffer_keyframe_request(jb, first_request + 2000 * MS));
     assert_int_equal(s->dropped_frames, 3);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_starts_with_keyframe(void **state)
@@ -196,7 +196,7 @@ static void test_starts_with_keyframe(void **state)
     assert_true(jitter_buffer_keyframe_request(jb, 0));
     push_frame(jb, 1, 0, 1, 2, true, FRAME_US, -1);
     expect_frame(jb, FRAME_US, FRAME_TICKS, 2);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_nack_candidates(void **state)
@@ -213,7 +213,7 @@ static void test_nack_candidates(void **state)
     int64_t delay = jitter_buffer_stats(jb)->delay_us;
     assert_true(delay >= 20 * MS);
     assert_int_equal(jitter_buffer_nack(jb, delay, seqs, 8), 0);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 
     jb = video_buffer(100 * MS, 2);
     jitter_buffer_set_rtt(jb, 20 * MS);
@@ -233,14 +233,14 @@ static void test_nack_candidates(void **state)
     assert_int_equal(jitter_buffer_nack(jb, 60 * MS, seqs, 8), 0);     /* 7: nacked twice */
     assert_int_equal(jitter_buffer_stats(jb)->nacks, 4);
     expect_frame(jb, 100 * MS, 0, 6);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static struct jitter_buffer *audio_buffer(void)
 {
     struct jitter_buffer_config c;
     jitter_buffer_default_config(MEDIA_CODEC_OPUS, &c);
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
     assert_non_null(jb);
     return jb;
 }
@@ -289,7 +289,7 @@ static void test_audio_loss_reported(void **state)
     assert_int_equal(s->loss_records, 1);
     assert_int_equal(s->late, 1);
     assert_int_equal(s->frames, 4);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_audio_reordered(void **state)
@@ -310,7 +310,7 @@ static void test_audio_reordered(void **state)
     }
     assert_int_equal(jitter_buffer_pull(jb, 0, &f), 0);
     assert_int_equal(jitter_buffer_stats(jb)->lost, 0);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_jitter_raises_delay_within_bounds(void **state)
@@ -326,16 +326,16 @@ static void test_jitter_raises_delay_within_bounds(void **state)
     const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
     assert_true(s->jitter_us > 5 * MS);
     assert_int_equal(s->delay_us, s->jitter_us * 4 > 200 * MS ? 200 * MS : s->jitter_us * 4);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 
     struct jitter_buffer_config c;
     jitter_buffer_default_config(MEDIA_CODEC_VP8, &c);
     c.max_delay_us = 10 * MS;
-    jb = jitter_buffer_create(&c);
+    jb = jitter_buffer_new(&c);
     for (int k = 0; k < 50; k++)
         push_frame(jb, 1, 0, k, 1, k == 0, (k % 2) * 40 * MS + k * FRAME_US, -1);
     assert_int_equal(jitter_buffer_stats(jb)->delay_us, 10 * MS);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_bounded_memory_under_flood(void **state)
@@ -344,7 +344,7 @@ static void test_bounded_memory_under_flood(void **state)
     jitter_buffer_default_config(MEDIA_CODEC_VP8, &c);
     c.max_packets = 64;
     c.max_bytes = 16 * 1024;
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
     uint8_t *buf = malloc(20000);
     unsigned seed = 99;
     size_t refused = 0;
@@ -372,7 +372,7 @@ static void test_bounded_memory_under_flood(void **state)
     /* Garbage that is not RTP at all. */
     assert_int_equal(jitter_buffer_push(jb, (const uint8_t *)"\x01\x02", 2, 0), -1);
     free(buf);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_flood_without_pulling(void **state)
@@ -380,7 +380,7 @@ static void test_flood_without_pulling(void **state)
     struct jitter_buffer_config c;
     jitter_buffer_default_config(MEDIA_CODEC_VP8, &c);
     c.max_packets = 100;
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
     uint8_t buf[64];
     for (int k = 0; k < 1000; k++) push_frame(jb, 0, 0, k, 2, k % 50 == 0, 0, -1);
     const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
@@ -388,7 +388,7 @@ static void test_flood_without_pulling(void **state)
     assert_int_equal(s->overflow, 2000 - s->buffered_packets);
     assert_true(jitter_buffer_keyframe_request(jb, 0));
     (void)buf;
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_release_when_complete_and_drain(void **state)
@@ -397,7 +397,7 @@ static void test_release_when_complete_and_drain(void **state)
     jitter_buffer_default_config(MEDIA_CODEC_VP8, &c);
     c.release_when_complete = true;
     c.min_delay_us = 150 * MS;
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
     /* An offline tool: all packets "arrive" at time 0, frames come out at once. */
     for (int k = 0; k < 5; k++) push_frame(jb, 7, 0, k, 3, k == 0, 0, k == 2 ? 1 : -1);
     push_frame(jb, 7, 0, 5, 3, true, 0, -1);
@@ -409,7 +409,7 @@ static void test_release_when_complete_and_drain(void **state)
     expect_nothing(jb, 0);
     assert_int_equal(jitter_buffer_stats(jb)->dropped_frames, 3);
     assert_int_equal(jitter_buffer_stats(jb)->buffered_packets, 0);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_sender_restart(void **state)
@@ -440,7 +440,7 @@ static void test_sender_restart(void **state)
         frames++;
     }
     assert_int_equal(frames, 1);
-    jitter_buffer_destroy(jb);
+    jitter_buffer_free(jb);
 }
 
 static void test_bad_config_refused(void **state)
@@ -448,12 +448,12 @@ static void test_bad_config_refused(void **state)
     struct jitter_buffer_config c;
     jitter_buffer_default_config(MEDIA_CODEC_OPUS, &c);
     c.min_delay_us = 300 * MS;
-    assert_null(jitter_buffer_create(&c));
+    assert_null(jitter_buffer_new(&c));
     jitter_buffer_default_config(MEDIA_CODEC_OPUS, &c);
     c.max_packets = 0;
-    assert_null(jitter_buffer_create(&c));
+    assert_null(jitter_buffer_new(&c));
     jitter_buffer_default_config(MEDIA_CODEC_NONE, &c);
-    assert_null(jitter_buffer_create(&c));
+    assert_null(jitter_buffer_new(&c));
 }
 
 /* The H.264 capture, with neighbours swapped (so a packet is late by up to a frame
@@ -479,8 +479,8 @@ static void test_fixture_through_buffer_and_depacketizer(void **state)
     struct jitter_buffer_config c;
     jitter_buffer_default_config(MEDIA_CODEC_H264, &c);
     c.min_delay_us = 100 * MS;
-    struct jitter_buffer *jb = jitter_buffer_create(&c);
-    struct depacketizer *d = depacketizer_create(MEDIA_CODEC_H264);
+    struct jitter_buffer *jb = jitter_buffer_new(&c);
+    struct depacketizer *d = depacketizer_new(MEDIA_CODEC_H264);
     int frames = 0;
     uint32_t last_ts = 0, first_ts = 0;
     int64_t now = 0;
@@ -518,8 +518,8 @@ static void test_fixture_through_buffer_and_depacketizer(void **state)
     assert_true(jitter_buffer_stats(jb)->duplicates > 0);
     assert_int_equal(jitter_buffer_stats(jb)->lost, 0);
     assert_int_equal(depacketizer_stats(d)->dropped_nal_units, 0);
-    depacketizer_destroy(d);
-    jitter_buffer_destroy(jb);
+    depacketizer_free(d);
+    jitter_buffer_free(jb);
     free(order);
     rtp_fixture_free(&f);
 }

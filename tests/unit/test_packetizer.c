@@ -25,7 +25,7 @@ static void frames_from_fixture(const char *path, enum media_codec codec, struct
 {
     struct rtp_fixture f;
     assert_int_equal(rtp_fixture_load(path, &f), 0);
-    struct depacketizer *d = depacketizer_create(codec);
+    struct depacketizer *d = depacketizer_new(codec);
     out->count = 0;
     for (size_t i = 0; i < f.count; i++) {
         depacketizer_push(d, f.packet[i], f.length[i]);
@@ -37,7 +37,7 @@ static void frames_from_fixture(const char *path, enum media_codec codec, struct
             out->frame[out->count++] = fr;
         }
     }
-    depacketizer_destroy(d);
+    depacketizer_free(d);
     rtp_fixture_free(&f);
     assert_true(out->count >= 10);
 }
@@ -57,9 +57,9 @@ struct roundtrip_counts {
 static void roundtrip(const struct packetizer_config *cfg, const struct frame_list *frames,
                       struct roundtrip_counts *counts)
 {
-    struct packetizer *p = packetizer_create(cfg);
+    struct packetizer *p = packetizer_new(cfg);
     assert_non_null(p);
-    struct depacketizer *d = depacketizer_create(cfg->codec);
+    struct depacketizer *d = depacketizer_new(cfg->codec);
     size_t mtu = cfg->mtu ? cfg->mtu : PACKETIZER_DEFAULT_MTU;
     bool video = media_codec_kind(cfg->codec) == MEDIA_VIDEO;
     uint16_t expected_seq = cfg->first_sequence;
@@ -109,8 +109,8 @@ static void roundtrip(const struct packetizer_config *cfg, const struct frame_li
     assert_int_equal(s->frames, frames->count);
     assert_int_equal(s->packets, counts->packets);
     assert_int_equal(s->refused_frames, 0);
-    depacketizer_destroy(d);
-    packetizer_destroy(p);
+    depacketizer_free(d);
+    packetizer_free(p);
 }
 
 static void test_vp8_roundtrip(void **state)
@@ -155,22 +155,22 @@ static void test_h264_three_byte_start_codes(void **state)
     static const uint8_t want[] = {0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1e, 0, 0, 0, 1, 0x68, 0xce, 0x3c,
                                    0x80, 0, 0, 0, 1, 0x65, 0x88, 0x84, 0x21};
     struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264, .payload_type = 100, .h264_stap_a = true};
-    struct packetizer *p = packetizer_create(&cfg);
+    struct packetizer *p = packetizer_new(&cfg);
     struct encoded_frame f = {.codec = MEDIA_CODEC_H264, .data = in, .size = sizeof in, .rtp_timestamp = 3000};
     assert_int_equal(packetizer_push(p, &f), 1);      /* one STAP-A with all three */
     const uint8_t *pkt;
     size_t len;
     assert_int_equal(packetizer_pull(p, &pkt, &len), 1);
     assert_int_equal(pkt[RTP_HEADER_MIN] & 0x1f, 24);
-    struct depacketizer *d = depacketizer_create(MEDIA_CODEC_H264);
+    struct depacketizer *d = depacketizer_new(MEDIA_CODEC_H264);
     assert_int_equal(depacketizer_push(d, pkt, len), 0);
     struct encoded_frame out;
     assert_int_equal(depacketizer_pull(d, &out), 1);
     assert_int_equal(out.size, sizeof want);
     assert_memory_equal(out.data, want, sizeof want);
     assert_true(out.keyframe);
-    depacketizer_destroy(d);
-    packetizer_destroy(p);
+    depacketizer_free(d);
+    packetizer_free(p);
 }
 
 static void test_large_frame_split_evenly(void **state)
@@ -180,7 +180,7 @@ static void test_large_frame_split_evenly(void **state)
     for (size_t i = 0; i < size; i++) data[i] = (uint8_t)(i * 7 + 1);
     data[0] = 0x01;                                   /* VP8 interframe tag */
     struct packetizer_config cfg = {.codec = MEDIA_CODEC_VP8, .payload_type = 96};
-    struct packetizer *p = packetizer_create(&cfg);
+    struct packetizer *p = packetizer_new(&cfg);
     struct encoded_frame f = {.codec = MEDIA_CODEC_VP8, .data = data, .size = size};
     int n = packetizer_push(p, &f);
     size_t room = PACKETIZER_DEFAULT_MTU - RTP_HEADER_MIN - 4;
@@ -193,7 +193,7 @@ static void test_large_frame_split_evenly(void **state)
         if (len > largest) largest = len;
     }
     assert_true(largest - smallest <= 1);
-    packetizer_destroy(p);
+    packetizer_free(p);
     free(data);
 }
 
@@ -211,7 +211,7 @@ static void test_audio_roundtrip_and_limits(void **state)
     cfg.codec = MEDIA_CODEC_PCMU;
     cfg.payload_type = 0;
     cfg.mtu = 100;
-    struct packetizer *p = packetizer_create(&cfg);
+    struct packetizer *p = packetizer_new(&cfg);
     uint8_t pcm[160] = {0};
     struct encoded_frame f = {.codec = MEDIA_CODEC_PCMU, .data = pcm, .size = 80};
     const uint8_t *pkt;
@@ -232,18 +232,18 @@ static void test_audio_roundtrip_and_limits(void **state)
     assert_int_equal(packetizer_pull(p, &pkt, &len), 0);
     assert_int_equal(packetizer_next_sequence(p), seq);
     assert_int_equal(packetizer_stats(p)->refused_frames, 1);
-    packetizer_destroy(p);
+    packetizer_free(p);
 }
 
 static void test_bad_input_refused(void **state)
 {
     struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264, .payload_type = 96, .mtu = 10};
-    assert_null(packetizer_create(&cfg));             /* MTU below the minimum */
+    assert_null(packetizer_new(&cfg));             /* MTU below the minimum */
     cfg.mtu = 0;
     cfg.payload_type = 200;
-    assert_null(packetizer_create(&cfg));
+    assert_null(packetizer_new(&cfg));
     cfg.payload_type = 96;
-    struct packetizer *p = packetizer_create(&cfg);
+    struct packetizer *p = packetizer_new(&cfg);
     static const uint8_t no_start_code[] = {0x65, 1, 2, 3};
     static const uint8_t only_zeros[] = {0, 0, 1, 0, 0, 0, 0};
     struct encoded_frame f = {.codec = MEDIA_CODEC_H264, .data = no_start_code, .size = sizeof no_start_code};
@@ -259,7 +259,7 @@ static void test_bad_input_refused(void **state)
     assert_int_equal(packetizer_push(p, &f), -1);
     assert_int_equal(packetizer_stats(p)->refused_frames, 4);
     assert_int_equal(packetizer_stats(p)->packets, 0);
-    packetizer_destroy(p);
+    packetizer_free(p);
 }
 
 int main(void)
