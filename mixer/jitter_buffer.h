@@ -31,10 +31,11 @@
  *
  * Memory is bounded by max_packets and max_bytes: when a packet would exceed them, the
  * oldest frame is dropped (video: as a loss, with a keyframe request). A packet more
- * than max_packets ahead of the oldest one waiting pushes the older ones out the same
- * way. Malformed, duplicate and late packets are dropped and counted; 16 packets in a
- * row from far behind (more than the ring size) mean the sender restarted its
- * sequence numbers, and the buffer starts over. */
+ * than the ring size (max_packets rounded up to a power of two) ahead of the oldest
+ * one waiting pushes the older ones out the same way. Malformed, duplicate and late
+ * packets are dropped and counted; 16 packets in a row from further behind than the
+ * ring size mean the sender restarted its sequence numbers, and the buffer starts
+ * over. */
 #ifndef HOINGHI_MIXER_JITTER_BUFFER_H
 #define HOINGHI_MIXER_JITTER_BUFFER_H
 
