@@ -177,6 +177,13 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
     return VIDEO_DECODE_PICTURE;
 }
 
+void video_decoder_frame_lost(struct video_decoder *dec)
+{
+    if (!dec->waiting_keyframe)
+        avcodec_flush_buffers(dec->ctx);
+    dec->waiting_keyframe = true;
+}
+
 bool video_decoder_needs_keyframe(const struct video_decoder *dec)
 {
     return dec->waiting_keyframe;

@@ -56,7 +56,12 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
                                               const struct encoded_frame *frame,
                                               const AVFrame **picture);
 
-/* True while the decoder waits for a keyframe (from the start, and after an error). */
+/* Tells the decoder a frame was lost before the next one it will get (the jitter
+ * buffer gave up on it): references are broken, so it waits for a keyframe. */
+void video_decoder_frame_lost(struct video_decoder *dec);
+
+/* True while the decoder waits for a keyframe (from the start, after an error, after
+ * a lost frame). */
 bool video_decoder_needs_keyframe(const struct video_decoder *dec);
 
 const struct video_decoder_stats *video_decoder_stats(const struct video_decoder *dec);

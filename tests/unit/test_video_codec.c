@@ -279,6 +279,71 @@ static void garbage_recovers(enum media_codec codec)
     video_encoder_free(enc);
 }
 
+/* Hundreds of damaged copies of real frames (random bytes overwritten, random
+ * truncation), keyframes included: every call returns a valid status and a
+ * picture of the stream's size; a clean keyframe then decodes normally. */
+static void mutations_never_crash(enum media_codec codec)
+{
+    struct video_encoder_config cfg;
+    video_encoder_config_init(&cfg, codec, PW, PH, 400000);
+    struct video_encoder *enc = video_encoder_new(&cfg);
+    struct video_decoder *dec = video_decoder_new(codec);
+    assert_non_null(enc);
+    assert_non_null(dec);
+    enum { FRAMES = 6 };
+    struct packet_copy p[FRAMES];
+    for (int n = 0; n < FRAMES; n++) {
+        AVFrame *in = moving_picture(n);
+        p[n] = encode_one(enc, in, 3000 * n);
+        av_frame_free(&in);
+    }
+    uint32_t seed = 99;
+    size_t biggest = 0;
+    for (int n = 0; n < FRAMES; n++)
+        biggest = p[n].size > biggest ? p[n].size : biggest;
+    uint8_t *buf = malloc(biggest);
+    assert_non_null(buf);
+    const AVFrame *pic;
+    for (int k = 0; k < 300; k++) {
+        seed = seed * 1664525u + 1013904223u;
+        const struct packet_copy *src = &p[(seed >> 8) % FRAMES];
+        memcpy(buf, src->data, src->size);
+        int flips = 1 + (int)((seed >> 4) % 8);
+        for (int f = 0; f < flips; f++) {
+            seed = seed * 1664525u + 1013904223u;
+            buf[(seed >> 8) % src->size] = (uint8_t)(seed >> 24);
+        }
+        size_t size = (seed & 3) == 0 ? 1 + (seed >> 9) % src->size : src->size;
+        struct packet_copy bad = {buf, size, src->keyframe, 0};
+        enum video_decode_status st = decode(dec, codec, &bad, &pic);
+        assert_true(st == VIDEO_DECODE_PICTURE || st == VIDEO_DECODE_NO_PICTURE ||
+                    st == VIDEO_DECODE_NEED_KEYFRAME);
+        if (st == VIDEO_DECODE_PICTURE)
+            assert_true(pic->width > 0 && pic->height > 0 && pic->data[0]);
+        if (k % 7 == 0)
+            video_decoder_frame_lost(dec);
+    }
+    free(buf);
+    print_message("%s: %llu errors in 300 damaged frames\n", media_codec_name(codec),
+                  (unsigned long long)video_decoder_stats(dec)->errors);
+    assert_true(video_decoder_stats(dec)->errors > 0);
+    video_decoder_frame_lost(dec);
+    assert_true(video_decoder_needs_keyframe(dec));
+    assert_int_equal(decode(dec, codec, &p[1], &pic), VIDEO_DECODE_NEED_KEYFRAME);
+    for (int n = 0; n < FRAMES; n++) {
+        assert_int_equal(decode(dec, codec, &p[n], &pic), VIDEO_DECODE_PICTURE);
+        assert_int_equal(pic->width, PW);
+        assert_true(abs((int)synth_mean(pic, 0, 0, 0, PW, 96) - BG_Y) <= 4);
+    }
+    for (int n = 0; n < FRAMES; n++)
+        free(p[n].data);
+    video_decoder_free(dec);
+    video_encoder_free(enc);
+}
+
+static void test_vp8_mutations_never_crash(void **state) { (void)state; mutations_never_crash(MEDIA_CODEC_VP8); }
+static void test_h264_mutations_never_crash(void **state) { (void)state; mutations_never_crash(MEDIA_CODEC_H264); }
+
 static void test_vp8_garbage_recovers(void **state) { (void)state; garbage_recovers(MEDIA_CODEC_VP8); }
 static void test_h264_garbage_recovers(void **state) { (void)state; garbage_recovers(MEDIA_CODEC_H264); }
 
@@ -340,6 +405,8 @@ int main(void)
         cmocka_unit_test(test_h264_bitrate_change),
         cmocka_unit_test(test_vp8_garbage_recovers),
         cmocka_unit_test(test_h264_garbage_recovers),
+        cmocka_unit_test(test_vp8_mutations_never_crash),
+        cmocka_unit_test(test_h264_mutations_never_crash),
         cmocka_unit_test(test_encoder_scales_to_profile),
         cmocka_unit_test(test_bad_configs),
     };
