@@ -70,12 +70,14 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
 
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
+# Test tools built from tests/tools/*.c on one library (sdp-answer: libsignaling).
+SDP_ANSWER = $(BUILD)/sdp-answer
 
 .PHONY: all deps check unit integration asan bench demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS) $(UNIT_BINS) $(ITEST_BINS)
+all: $(PROGRAMS) $(SDP_ANSWER) $(UNIT_BINS) $(ITEST_BINS)
 
 deps:
 	@./scripts/deps.sh
@@ -134,6 +136,12 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS
 $(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_LDFLAGS) -o $@ $< $(ROOM_LIBS)
+
+$(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
+$(SDP_ANSWER): $(call obj,tests/tools/sdp_answer.c) $(LIBSIGNALING)
+	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(SIGNALING_PKGS))
 
 # --- tests ---
 check: deps

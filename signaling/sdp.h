@@ -8,7 +8,20 @@
  * not answered.
  *
  * Ownership: sdp_parse() and sdp_answer_create() return a heap struct the caller frees
- * with sdp_session_free(); sdp_write() returns a malloc'd string the caller frees. */
+ * with sdp_session_free(); sdp_write() returns a malloc'd string the caller frees.
+ *
+ * Bounds (every array has a maximum; the rules when an offer has more):
+ *  - text over SDP_MAX_TEXT bytes, or containing a NUL byte before its end: error.
+ *  - more than SDP_MAX_MEDIA m= sections, or more BUNDLE mids than that: error.
+ *  - a value that does not fit the field that interprets it (ufrag, fingerprint,
+ *    fmtp, rtcp-fb, mid, ...): error naming the line.
+ *  - list overflow is ignored, never an error: RTP payload types after the first
+ *    SDP_MAX_CODECS of an m= line (and their rtpmap/fmtp/rtcp-fb lines), rtcp-fb past
+ *    SDP_MAX_RTCP_FB per codec, extmaps past SDP_MAX_EXTMAPS, SSRCs past
+ *    SDP_MAX_SSRCS, candidates past SDP_MAX_CANDIDATES (or longer than 255 bytes),
+ *    uninterpreted attributes past SDP_MAX_ATTRIBUTES (or with a name or value that
+ *    does not fit), and a second a=group:BUNDLE.
+ *  - rtpmap/fmtp/rtcp-fb lines for a payload type not on the m= line are ignored. */
 #ifndef HOINGHI_SIGNALING_SDP_H
 #define HOINGHI_SIGNALING_SDP_H
 
@@ -61,6 +74,9 @@ struct sdp_media {
     char type_name[16];         /* "audio", "video", "application", ... */
     uint16_t port;              /* 0 = rejected / disabled */
     char proto[40];             /* e.g. "UDP/TLS/RTP/SAVPF" */
+    char connection[64];        /* c= value, e.g. "IN IP4 127.0.0.1"; "" if none */
+    char formats[128];          /* m= format list of a non-RTP section ("webrtc-datachannel");
+                                   for RTP sections the formats are the codecs */
     char mid[32];
     enum sdp_direction direction;
     bool rtcp_mux;
@@ -90,6 +106,7 @@ struct sdp_session {
     uint64_t origin_session_id;
     uint64_t origin_version;
     char origin_username[64];
+    char origin_address[64];    /* "IN IP4 127.0.0.1"; written as "IN IP4 0.0.0.0" if "" */
     char session_name[64];
     char ice_ufrag[256];        /* session-level values, "" if absent */
     char ice_pwd[256];
@@ -103,6 +120,8 @@ struct sdp_session {
     char bundle_mids[SDP_MAX_GROUP_MIDS][32];
     size_t media_count;
     struct sdp_media media[SDP_MAX_MEDIA];
+    size_t attribute_count;     /* session-level attributes we do not interpret */
+    struct sdp_attribute attributes[SDP_MAX_ATTRIBUTES];
 };
 
 /* Why an offer was refused; each maps to a stable signalling error code. */
@@ -125,6 +144,13 @@ const char *sdp_error_code(enum sdp_error e);
 enum sdp_error sdp_parse(const char *text, struct sdp_session **out, char *err, size_t errlen);
 
 void sdp_session_free(struct sdp_session *s);
+
+/* "sendrecv", "sendonly", "recvonly", "inactive". */
+const char *sdp_direction_name(enum sdp_direction d);
+/* "actpass", "active", "passive"; "" for SDP_SETUP_NONE. */
+const char *sdp_setup_name(enum sdp_setup s);
+/* The offered direction seen from the answerer: sendonly <-> recvonly. */
+enum sdp_direction sdp_direction_reverse(enum sdp_direction d);
 
 /* Text form of a session, CRLF line ends. malloc'd; NULL only when out of memory. */
 char *sdp_write(const struct sdp_session *s);
