@@ -57,6 +57,7 @@ struct options {
     const char *ice_addresses[MAX_ICE_ADDRESSES];
     int ice_address_count;
     bool print_offer;           /* print the SDP offer and exit, no server */
+    bool offer_as_is;           /* send webrtcbin's H.264 fmtp unchanged */
 };
 
 static void usage(FILE *out)
@@ -65,13 +66,16 @@ static void usage(FILE *out)
         "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
         "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
         "                   [--min-frames N] [--ice-address ADDR]...\n"
-        "       webrtc_peer --print-offer [--codec h264|vp8] [--ice-address ADDR]...\n"
+        "                   [--offer-as-is]\n"
+        "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
         "\n"
         "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
         "back. Exit 0 when at least --min-frames video frames (default 60) and some\n"
         "audio were decoded within --duration seconds (default 15).\n"
         "--ice-address adds a local ICE address (libnice gathers no loopback address\n"
         "on its own: in a loopback-only namespace pass --ice-address 127.0.0.1).\n"
+        "The offer's H.264 fmtp is rewritten to packetization-mode=1;profile-level-id=\n"
+        "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets).\n"
         "Exit codes: 0 ok, 1 not enough media, 2 usage, 3 join refused,\n"
         "4 signalling failure, 5 GStreamer set-up failure.\n");
 }
@@ -99,6 +103,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"min-frames", required_argument, NULL, 'f'},
         {"ice-address", required_argument, NULL, 'i'},
         {"print-offer", no_argument, NULL, 'o'},
+        {"offer-as-is", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -116,6 +121,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'p': opt->pin = optarg; break;
         case 'k': opt->codec = optarg; break;
         case 'o': opt->print_offer = true; break;
+        case 'a': opt->offer_as_is = true; break;
         case 'd':
             if (!parse_count(optarg, 1, &opt->duration_s)) {
                 fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n", optarg);
@@ -664,7 +670,7 @@ static void on_offer_created(GstPromise *promise, gpointer data)
         o->error = g_strdup(err ? err->message : "the promise has no offer");
         g_clear_error(&err);
     } else {
-        int fixed = strcmp(p->opt.codec, "h264") == 0 ? offer_fix_h264_fmtp(offer->sdp) : 0;
+        int fixed = strcmp(p->opt.codec, "h264") == 0 && !p->opt.offer_as_is ? offer_fix_h264_fmtp(offer->sdp) : 0;
         if (fixed > 0)
             logf_("rewrote %d H.264 fmtp line(s) of the offer to '%s'", fixed, H264_PT_FMTP);
         o->sdp_text = gst_sdp_message_as_text(offer->sdp);
