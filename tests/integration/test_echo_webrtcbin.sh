@@ -47,9 +47,10 @@ trap 'exit 143' TERM INT
 start_mcud() {
     local config=$1 tries rc=0
     MCUD_PORT=$((20000 + RANDOM % 40000))
-    mkdir -p "$TEST_TMP/state"
+    # this test needs no web client: an empty web root keeps mcud independent of client/web
+    mkdir -p "$TEST_TMP/state" "$TEST_TMP/web"
     "$MCUD" --listen "127.0.0.1:$MCUD_PORT" --state-dir "$TEST_TMP/state" --ice-address 127.0.0.1 \
-        --config "$config" --log-level debug >>"$MCUD_LOG" 2>&1 &
+        --web-root "$TEST_TMP/web" --config "$config" --log-level debug >>"$MCUD_LOG" 2>&1 &
     MCUD_PID=$!
     for tries in $(seq 100); do
         if ! kill -0 "$MCUD_PID" 2>/dev/null; then
