@@ -187,7 +187,7 @@ struct peer {
     json_int_t next_id;
     json_int_t join_id, offer_id;
     bool connected, greeted, joined;
-    bool negotiation_needed, offer_started, offer_sent, answered;
+    bool negotiation_needed, offer_started, offer_sent, answered, answer_applied;
     GQueue early_candidates;        /* json_t * candidate requests made before the offer went out */
     int candidates_sent;
     bool gathering_done;
@@ -606,7 +606,7 @@ static char *sdp_video_codec(const GstSDPMessage *sdp, char **codec)
 
 struct offer_ready {        /* created on a webrtcbin thread, consumed on the main loop */
     struct peer *peer;
-    char *sdp_text;         /* NULL when create-offer failed */
+    char *sdp_text;         /* NULL when create-offer or set-local-description failed */
     char *error;
 };
 
@@ -652,6 +652,25 @@ static gboolean on_offer_ready(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* set-local-description promise: runs on a webrtcbin thread. The offer goes out only
+ * now: an answer that came back before webrtcbin applied our offer would be refused
+ * ("not in the correct state"), which a fast server on loopback does provoke. */
+static void on_local_set(GstPromise *promise, gpointer data)
+{
+    struct offer_ready *o = data;
+    const GstStructure *reply = gst_promise_get_reply(promise);
+
+    if (reply && gst_structure_has_field(reply, "error")) {
+        GError *err = NULL;
+        gst_structure_get(reply, "error", G_TYPE_ERROR, &err, NULL);
+        o->error = g_strdup_printf("set-local-description: %s", err ? err->message : "unknown error");
+        g_clear_error(&err);
+        g_clear_pointer(&o->sdp_text, g_free);
+    }
+    gst_promise_unref(promise);
+    g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, on_offer_ready, o, offer_ready_free);
+}
+
 /* create-offer promise: runs on a webrtcbin thread. */
 static void on_offer_created(GstPromise *promise, gpointer data)
 {
@@ -669,19 +688,16 @@ static void on_offer_created(GstPromise *promise, gpointer data)
             gst_structure_get(reply, "error", G_TYPE_ERROR, &err, NULL);
         o->error = g_strdup(err ? err->message : "the promise has no offer");
         g_clear_error(&err);
+        g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, on_offer_ready, o, offer_ready_free);
     } else {
         int fixed = strcmp(p->opt.codec, "h264") == 0 && !p->opt.offer_as_is ? offer_fix_h264_fmtp(offer->sdp) : 0;
         if (fixed > 0)
             logf_("rewrote %d H.264 fmtp line(s) of the offer to '%s'", fixed, H264_PT_FMTP);
         o->sdp_text = gst_sdp_message_as_text(offer->sdp);
-        /* queue the offer for sending before gathering starts, so it goes out first */
-        g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, on_offer_ready, o, offer_ready_free);
-        o = NULL;
-        g_signal_emit_by_name(p->webrtc, "set-local-description", offer, NULL);
+        g_signal_emit_by_name(p->webrtc, "set-local-description", offer,
+                              gst_promise_new_with_change_func(on_local_set, o, NULL));
         gst_webrtc_session_description_free(offer);
     }
-    if (o)
-        g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, on_offer_ready, o, offer_ready_free);
     gst_promise_unref(promise);
 }
 
@@ -717,10 +733,12 @@ struct remote_set {         /* set-remote-description outcome, to the main loop 
 static gboolean on_remote_set_main(gpointer data)
 {
     struct remote_set *r = data;
-    if (r->error)
+    if (r->error) {
         peer_finish(r->peer, PEER_SIGNALLING, g_strdup_printf("webrtcbin rejected the answer: %s", r->error));
-    else
+    } else {
+        r->peer->answer_applied = true;
         logf_("answer applied");
+    }
     g_free(r->error);
     g_free(r);
     return G_SOURCE_REMOVE;
@@ -817,7 +835,7 @@ static gboolean on_local_candidate_main(gpointer data)
     req = json_pack("{s:s, s:s, s:i}", "candidate", text, "sdpMid", mid, "sdpMLineIndex", (int)c->mline);
     g_free(mid);
     logf_("local candidate: %s", text);
-    if (!p->offer_sent) {
+    if (!p->offer_sent) {   /* gathering starts at set-local-description, before the offer is out */
         g_queue_push_tail(&p->early_candidates, req);
     } else {
         request(p, "candidate", req);
@@ -1194,10 +1212,13 @@ static char *media_shortfall(struct peer *p)
 {
     int frames = g_atomic_int_get(&p->video_frames);
     int audio = g_atomic_int_get(&p->audio_buffers);
-    return g_strdup_printf("%s, %s, ICE %s, DTLS %s, %d video frames decoded (need %d), %d audio buffers decoded "
-                           "in %d s",
+    return g_strdup_printf("%s, %s, %d local candidates sent%s, ICE %s, DTLS %s, %d video frames decoded "
+                           "(need %d), %d audio buffers decoded in %d s",
                            p->joined ? "joined" : "not joined",
-                           p->answered ? "answer applied" : "no answer",
+                           p->answer_applied ? "answer applied" : p->answered ? "answer not applied" : "no answer",
+                           p->candidates_sent,
+                           p->candidates_sent == 0 ? " (libnice gathers no loopback address by itself: "
+                                                     "pass --ice-address 127.0.0.1)" : "",
                            p->ice_state, p->dtls_state, frames, p->opt.min_frames, audio, p->opt.duration_s);
 }
 
