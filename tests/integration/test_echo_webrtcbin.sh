@@ -28,7 +28,7 @@ fail() { echo "[echo_webrtcbin] FAIL: $*" >&2; exit 1; }
 
 cleanup() {
     local rc=$?
-    if [ -n "$MCUD_PID" ] && kill -0 "$MCUD_PID" 2>/dev/null; then
+    if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
         kill -TERM "$MCUD_PID" 2>/dev/null || true
         sleep 0.5
         kill -KILL "$MCUD_PID" 2>/dev/null || true
@@ -53,7 +53,7 @@ start_mcud() {
         --web-root "$TEST_TMP/web" --config "$config" --log-level debug >>"$MCUD_LOG" 2>&1 &
     MCUD_PID=$!
     for tries in $(seq 100); do
-        if ! kill -0 "$MCUD_PID" 2>/dev/null; then
+        if ! process_running "$MCUD_PID"; then
             wait "$MCUD_PID" || rc=$?
             MCUD_PID=""
             fail "mcud exited (status $rc) before listening on 127.0.0.1:$MCUD_PORT"
@@ -66,6 +66,28 @@ start_mcud() {
         sleep 0.1
     done
     fail "mcud did not listen on 127.0.0.1:$MCUD_PORT within 10 s"
+}
+
+# True while PID runs (an exited child that was not reaped yet counts as gone).
+process_running() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# SIGTERM; mcud must exit 0 within 10 s.
+stop_mcud() {
+    local tries rc=0
+    process_running "$MCUD_PID" || fail "mcud (pid $MCUD_PID) died during the test"
+    kill -TERM "$MCUD_PID"
+    for tries in $(seq 100); do
+        process_running "$MCUD_PID" || break
+        sleep 0.1
+    done
+    process_running "$MCUD_PID" && fail "mcud did not exit within 10 s of SIGTERM"
+    wait "$MCUD_PID" || rc=$?
+    MCUD_PID=""
+    [ "$rc" -eq 0 ] || fail "mcud exited with status $rc after SIGTERM"
 }
 
 # ---- the test
@@ -111,5 +133,8 @@ cat "$TEST_TMP/pin.err"
 [ "$rc" -eq 3 ] || fail "a wrong PIN gave webrtc_peer exit $rc, expected 3 (join refused)"
 grep -q 'join refused: wrong_pin' "$TEST_TMP/pin.err" || fail "no wrong_pin error code in webrtc_peer's stderr"
 
-kill -0 "$MCUD_PID" 2>/dev/null || fail "mcud died during the test"
+say "3. mcud stops cleanly and logged no error"
+stop_mcud
+errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
+[ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 say "pass"
