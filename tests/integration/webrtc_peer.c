@@ -58,6 +58,7 @@ struct options {
     int ice_address_count;
     bool print_offer;           /* print the SDP offer and exit, no server */
     bool offer_as_is;           /* send webrtcbin's H.264 fmtp unchanged */
+    bool show_sdp;              /* log the offer and the answer on stderr */
 };
 
 static void usage(FILE *out)
@@ -66,7 +67,7 @@ static void usage(FILE *out)
         "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
         "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
         "                   [--min-frames N] [--ice-address ADDR]...\n"
-        "                   [--offer-as-is]\n"
+        "                   [--offer-as-is] [--show-sdp]\n"
         "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
         "\n"
         "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
@@ -104,6 +105,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"ice-address", required_argument, NULL, 'i'},
         {"print-offer", no_argument, NULL, 'o'},
         {"offer-as-is", no_argument, NULL, 'a'},
+        {"show-sdp", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -122,6 +124,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'k': opt->codec = optarg; break;
         case 'o': opt->print_offer = true; break;
         case 'a': opt->offer_as_is = true; break;
+        case 'S': opt->show_sdp = true; break;
         case 'd':
             if (!parse_count(optarg, 1, &opt->duration_s)) {
                 fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n", optarg);
@@ -645,6 +648,8 @@ static gboolean on_offer_ready(gpointer data)
         peer_finish(p, PEER_OK, NULL);
         return G_SOURCE_REMOVE;
     }
+    if (p->opt.show_sdp)
+        logf_("offer SDP:\n%s", o->sdp_text);
     p->offer_id = request(p, "offer", json_pack("{s:s}", "sdp", o->sdp_text));
     p->offer_sent = true;
     logf_("offer sent");
@@ -770,6 +775,8 @@ static void apply_answer(struct peer *p, const char *sdp_text)
         gst_sdp_message_free(sdp);
         return;
     }
+    if (p->opt.show_sdp)
+        logf_("answer SDP:\n%s", sdp_text);
     p->answer_video = sdp_video_codec(sdp, &p->answer_video_codec);
     logf_("answer received: video %s", p->answer_video ? p->answer_video : "none");
     p->answered = true;
