@@ -3,104 +3,21 @@
 # stack nobody here wrote (build/tests/webrtc_peer, see docs/testing-webrtcbin.md).
 #
 #   1. an H.264 + Opus call to `echo` must come back decodable: the peer exits 0 after
-#      decoding >= 60 video frames and some audio, the answer chose H.264, webrtcbin
-#      received H.264 RTP, avdec_h264 decoded it at the size we sent (640x360).
-#   2. a wrong PIN for a PIN-protected echo conference must be refused: exit 3 and
-#      the error code wrong_pin.
-#
-# Runs inside the loopback-only namespace that tests/run.sh makes; all traffic is on lo.
-set -euo pipefail
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) BUILD_DIR=$BUILD ;; *) BUILD_DIR=$ROOT/$BUILD ;; esac
-MCUD=$BUILD_DIR/mcud
-PEER=$BUILD_DIR/tests/webrtc_peer
-TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hoinghi-echo-webrtcbin.XXXXXX")
-MCUD_LOG=$TEST_TMP/mcud.log
-MCUD_PID=""
-MCUD_PORT=""
-
-# ---- small helpers (tests/integration/lib.sh will replace these once it is on main)
-
-say() { echo "[echo_webrtcbin] $*"; }
-fail() { echo "[echo_webrtcbin] FAIL: $*" >&2; exit 1; }
-
-cleanup() {
-    local rc=$?
-    if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
-        kill -TERM "$MCUD_PID" 2>/dev/null || true
-        sleep 0.5
-        kill -KILL "$MCUD_PID" 2>/dev/null || true
-    fi
-    if [ "$rc" -ne 0 ] && [ -f "$MCUD_LOG" ]; then
-        echo "---- last lines of the mcud log ----"
-        tail -n 40 "$MCUD_LOG"
-    fi
-    rm -rf "$TEST_TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-
-# mcud on a free port with CONFIG; returns once the port accepts a connection.
-start_mcud() {
-    local config=$1 tries rc=0
-    MCUD_PORT=$((20000 + RANDOM % 40000))
-    # this test needs no web client: an empty web root keeps mcud independent of client/web
-    mkdir -p "$TEST_TMP/state" "$TEST_TMP/web"
-    "$MCUD" --listen "127.0.0.1:$MCUD_PORT" --state-dir "$TEST_TMP/state" --ice-address 127.0.0.1 \
-        --web-root "$TEST_TMP/web" --config "$config" --log-level debug >>"$MCUD_LOG" 2>&1 &
-    MCUD_PID=$!
-    for tries in $(seq 100); do
-        if ! process_running "$MCUD_PID"; then
-            wait "$MCUD_PID" || rc=$?
-            MCUD_PID=""
-            fail "mcud exited (status $rc) before listening on 127.0.0.1:$MCUD_PORT"
-        fi
-        if { exec 3<>"/dev/tcp/127.0.0.1/$MCUD_PORT"; } 2>/dev/null; then
-            exec 3>&-
-            say "mcud (pid $MCUD_PID) listens on 127.0.0.1:$MCUD_PORT"
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "mcud did not listen on 127.0.0.1:$MCUD_PORT within 10 s"
-}
-
-# True while PID runs (an exited child that was not reaped yet counts as gone).
-process_running() {
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [ -n "$state" ] && [ "$state" != Z ]
-}
-
-# SIGTERM; mcud must exit 0 within 10 s.
-stop_mcud() {
-    local tries rc=0
-    process_running "$MCUD_PID" || fail "mcud (pid $MCUD_PID) died during the test"
-    kill -TERM "$MCUD_PID"
-    for tries in $(seq 100); do
-        process_running "$MCUD_PID" || break
-        sleep 0.1
-    done
-    process_running "$MCUD_PID" && fail "mcud did not exit within 10 s of SIGTERM"
-    wait "$MCUD_PID" || rc=$?
-    MCUD_PID=""
-    [ "$rc" -eq 0 ] || fail "mcud exited with status $rc after SIGTERM"
-}
-
-# ---- the test
+#      decoding >= 60 video frames and some audio, the answer chose H.264
+#      (packetization-mode 1), webrtcbin received H.264 RTP, and avdec_h264 decoded it
+#      at the size we sent (640x360);
+#   2. a wrong PIN for a PIN-protected echo conference must be refused: exit 3 and the
+#      error code wrong_pin;
+#   3. mcud logs no error and exits 0 on SIGTERM.
+source "$(dirname "$0")/lib.sh"
+require mcud tests/webrtc_peer
+# (webrtc_peer itself fails with exit 5 naming any missing GStreamer element and its package)
 
 # Under `make asan` the peer is built with AddressSanitizer too. Keep its memory-error
 # checks but not leak detection: LeakSanitizer reports GLib/GStreamer start-up memory
 # (g_intern_string in the registry, GLib's constructors) that is not ours to fix.
 PEER_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-peer() { ASAN_OPTIONS=$PEER_ASAN_OPTIONS "$PEER" "$@"; }
-
-[ -x "$MCUD" ] || fail "mcud is missing ($MCUD); run: make"
-[ -x "$PEER" ] || fail "webrtc_peer is missing ($PEER); run: make"
-# (webrtc_peer itself fails with exit 5 naming any missing GStreamer element and its package)
+peer() { ASAN_OPTIONS=$PEER_ASAN_OPTIONS "$BUILD_DIR/tests/webrtc_peer" "$@"; }
 
 cat >"$TEST_TMP/mcud.conf" <<'EOF'
 [conference secure-echo]
@@ -134,7 +51,7 @@ cat "$TEST_TMP/pin.err"
 grep -q 'join refused: wrong_pin' "$TEST_TMP/pin.err" || fail "no wrong_pin error code in webrtc_peer's stderr"
 
 say "3. mcud stops cleanly and logged no error"
+process_running "$MCUD_PID" || fail "mcud died during the test"
 stop_mcud
-errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
-[ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
+check_mcud_log_clean
 say "pass"
