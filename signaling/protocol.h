@@ -1,16 +1,12 @@
-/* protocol.h - the WebSocket signalling protocol (docs/protocol.md, version 1): one
- * client message (JSON text) in, a typed request or a protocol error out; server
- * messages (hello, reply, error, events) out as JSON text.
+/* protocol.h - the signalling protocol v1 (docs/protocol.md): parse one client
+ * message into a typed request, and build the server's replies, errors and events as
+ * JSON text. It parses and produces messages only; it owns no conference.
  *
- * This module only reads and writes messages. Which errors apply to a connection's
- * state (not_joined, wrong_pin, ...) is the daemon's business; their codes are here so
- * that every code has one spelling.
+ * Error codes are the stable strings of docs/protocol.md ("bad_json", "not_joined",
+ * ...); SDP refusals get theirs from sdp_error_code() in sdp.h.
  *
- * Ownership: protocol_parse_request() fills a caller-owned struct whose strings and id
- * point into a JSON document it holds a reference to; protocol_request_clear() drops
- * it (call it after every parse, also a failed one). Every protocol_build_*() returns
- * a malloc'd NUL-terminated UTF-8 string the caller frees with free(); NULL only when
- * out of memory or when an argument breaks the stated contract. */
+ * Built strings are malloc'd; the caller frees them with free(). A builder returns
+ * NULL only when out of memory or when an argument breaks its stated contract. */
 #ifndef HOINGHI_SIGNALING_PROTOCOL_H
 #define HOINGHI_SIGNALING_PROTOCOL_H
 
@@ -18,117 +14,82 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "signaling/sdp.h"
-
-#define PROTOCOL_VERSION          1
-#define PROTOCOL_SERVER           "hoinghi/0.1"
-#define PROTOCOL_MAX_MESSAGE      (64 * 1024)   /* bytes of one message */
-#define PROTOCOL_NAME_MAX_CHARS   64            /* display name, in Unicode characters */
-#define PROTOCOL_FIELD_MAX_BYTES  256           /* conference, pin, token, sdpMid */
+#define PROTOCOL_VERSION 1
+#define PROTOCOL_SERVER "hoinghi/0.1"
+#define PROTOCOL_MAX_MESSAGE (64 * 1024)      /* bytes of one message */
+#define PROTOCOL_MAX_NAME_CHARS 64            /* display name, in Unicode characters */
+#define PROTOCOL_MAX_FIELD_BYTES 256          /* conference, pin, token, sdpMid */
+#define PROTOCOL_MAX_CANDIDATE_BYTES 1024     /* candidate */
 
 enum protocol_request_type {
-    PROTOCOL_REQUEST_JOIN,
-    PROTOCOL_REQUEST_OFFER,
-    PROTOCOL_REQUEST_CANDIDATE,
-    PROTOCOL_REQUEST_END_OF_CANDIDATES,
-    PROTOCOL_REQUEST_LEAVE,
-    PROTOCOL_REQUEST_KEEPALIVE,
+    PROTOCOL_JOIN,
+    PROTOCOL_OFFER,
+    PROTOCOL_CANDIDATE,
+    PROTOCOL_END_OF_CANDIDATES,
+    PROTOCOL_LEAVE,
+    PROTOCOL_KEEPALIVE,
 };
 
-/* Every error code of the protocol. The first five come from parsing. */
-enum protocol_error {
-    PROTOCOL_OK = 0,
-    PROTOCOL_ERROR_BAD_JSON,
-    PROTOCOL_ERROR_MESSAGE_TOO_LARGE,
-    PROTOCOL_ERROR_BAD_REQUEST,
-    PROTOCOL_ERROR_UNKNOWN_TYPE,
-    PROTOCOL_ERROR_UNSUPPORTED_VERSION,
-    PROTOCOL_ERROR_NOT_JOINED,
-    PROTOCOL_ERROR_ALREADY_JOINED,
-    PROTOCOL_ERROR_UNKNOWN_CONFERENCE,
-    PROTOCOL_ERROR_WRONG_PIN,
-    PROTOCOL_ERROR_INVALID_TOKEN,
-    PROTOCOL_ERROR_CONFERENCE_FULL,
-    PROTOCOL_ERROR_SDP_INVALID,
-    PROTOCOL_ERROR_SDP_NO_FINGERPRINT,
-    PROTOCOL_ERROR_SDP_NO_BUNDLE,
-    PROTOCOL_ERROR_SDP_NO_RTCP_MUX,
-    PROTOCOL_ERROR_SDP_NO_COMMON_CODEC,
-    PROTOCOL_ERROR_OFFER_IN_PROGRESS,
-    PROTOCOL_ERROR_MEDIA_FAILED,
-    PROTOCOL_ERROR_INTERNAL,
-};
-
-/* One parsed client request. String fields are NULL when absent. They and `id` are
- * borrowed from `root` and stay valid until protocol_request_clear() (json_incref()
- * the id to keep it longer). Unknown fields are ignored. */
+/* One request. Strings point into `message` (kept alive by the request) and are NULL
+ * when absent (a JSON null counts as absent). Unknown fields are ignored. */
 struct protocol_request {
     enum protocol_request_type type;
-    const char *type_name;      /* "join", ...; on error the received type if it was a
-                                   string (for the error's "request"), else NULL */
-    json_t *id;                 /* the request id (string or number) to echo, or NULL */
-    int version;                /* "version" if given, else PROTOCOL_VERSION */
-    /* join */
-    const char *conference;
-    const char *name;
-    const char *pin;
-    const char *token;
-    /* offer */
-    const char *sdp;
-    /* candidate: candidate is required; at least one of sdp_mid / sdp_mline_index */
-    const char *candidate;
-    const char *sdp_mid;
-    int sdp_mline_index;        /* -1 when absent */
-    json_t *root;               /* the whole message (owned reference) */
+    const char *type_name;       /* "join", "offer", ... (static) */
+    json_t *id;                  /* the request id as sent (string or number), owned */
+    const char *conference;      /* join: 1..256 bytes */
+    const char *name;            /* join: 1..64 UTF-8 characters, no control characters */
+    const char *pin;             /* join, optional, 0..256 bytes */
+    const char *token;           /* join, optional, 0..256 bytes */
+    const char *sdp;             /* offer: 1..SDP_MAX_TEXT bytes */
+    const char *candidate;       /* candidate: "candidate:...", 1..1024 bytes */
+    const char *sdp_mid;         /* candidate, optional, 1..256 bytes */
+    int sdp_mline_index;         /* candidate, 0..65535, -1 if absent; a candidate has
+                                    sdp_mid or sdp_mline_index or both */
+    json_t *message;             /* the parsed message (owned) */
 };
 
-/* Parses one client message of `len` bytes (need not be NUL-terminated). Returns
- * PROTOCOL_OK, or one of BAD_JSON, MESSAGE_TOO_LARGE, BAD_REQUEST (the message
- * names the field), UNKNOWN_TYPE, UNSUPPORTED_VERSION with a human message in err.
- * On error, req->id and req->type_name are set when the message had them, so the
- * error can echo them. Always call protocol_request_clear() afterwards. */
-enum protocol_error protocol_parse_request(const char *text, size_t len, struct protocol_request *req,
-                                           char *err, size_t errlen);
+/* Why a message could not become a request. `id` and `request` are what could be read
+ * (NULL when not): the error reply echoes them. */
+struct protocol_error {
+    json_t *id;                  /* owned reference or NULL */
+    const char *request;         /* static type name, or NULL (unknown or missing type) */
+    const char *code;            /* stable code: bad_json, message_too_large, bad_request,
+                                    unknown_type, unsupported_version */
+    char message[256];           /* for people; bad_request names the field */
+};
 
-void protocol_request_clear(struct protocol_request *req);
+/* Parses one message of `length` bytes (need not be NUL-terminated). Returns 0 and
+ * fills *request (release with protocol_request_clear), or -1 and fills *error
+ * (release with protocol_error_clear). Checks, in order: size, JSON (UTF-8, no
+ * duplicate keys, no NUL in strings), an object, "type" a string, a known type, "id"
+ * a string or number, "version" (if given) 1, then the type's fields. */
+int protocol_parse_request(const char *text, size_t length, struct protocol_request *request,
+                           struct protocol_error *error);
+void protocol_request_clear(struct protocol_request *request);
+void protocol_error_clear(struct protocol_error *error);
 
-/* Stable code string, e.g. "bad_request", "sdp_no_bundle". */
-const char *protocol_error_code(enum protocol_error e);
-
-/* The protocol error for an SDP refusal (SDP_ERROR_SYNTAX -> SDP_INVALID, ...). */
-enum protocol_error protocol_error_from_sdp(enum sdp_error e);
-
-/* "join", "offer", ... */
-const char *protocol_request_name(enum protocol_request_type t);
-
-/* True when `s` is valid UTF-8 of 1..max_chars characters without control
- * characters (what a display name must be). */
+/* True when `s` is valid UTF-8 (RFC 3629) of 1..max_chars characters without
+ * control characters (C0, DEL, C1): the rule for a display name. */
 bool protocol_valid_name(const char *s, size_t max_chars);
 
 /* {"type":"hello","version":1,"server":"hoinghi/0.1"} */
 char *protocol_build_hello(void);
-
-/* {"type":"reply","id":ID,"request":REQUEST,"data":DATA}. id must be a string or a
- * number (normally req->id); data is borrowed, NULL means {}; must be an object. */
+/* {"type":"reply","id":ID,"request":REQ,"data":DATA}; id is a string or a number;
+ * data is not consumed, NULL = {}, otherwise it must be an object. */
 char *protocol_build_reply(const json_t *id, const char *request, json_t *data);
-
-/* {"type":"error","id":ID|null,"request":REQUEST|null,"error":{"code":..,"message":..}}.
- * id and request may be NULL (a message that could not be read). */
-char *protocol_build_error(const json_t *id, const char *request, enum protocol_error code,
+/* {"type":"error","id":ID|null,"request":REQ|null,"error":{"code":..,"message":..}};
+ * id or request NULL (or an id that is not a string or number) gives null. */
+char *protocol_build_error(const json_t *id, const char *request, const char *code,
                            const char *message);
-
-/* Events (no id). sdp_mid may be NULL (omitted); sdp_mline_index < 0 is omitted. */
-char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int sdp_mline_index);
+/* {"type":"candidate","candidate":..[,"sdpMid":..][,"sdpMLineIndex":..]}: sdp_mid NULL
+ * and mline_index < 0 are left out. */
+char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index);
+/* {"type":"end_of_candidates"} */
 char *protocol_build_end_of_candidates_event(void);
-
-enum protocol_media_state {
-    PROTOCOL_MEDIA_CONNECTING,
-    PROTOCOL_MEDIA_CONNECTED,
-    PROTOCOL_MEDIA_FAILED,
-    PROTOCOL_MEDIA_CLOSED,
-};
-/* reason may be NULL (omitted); it is expected for failed and closed. */
-char *protocol_build_media_event(enum protocol_media_state state, const char *reason);
-char *protocol_build_bye_event(const char *reason);
+/* {"type":"media","state":STATE[,"reason":REASON]}; state is one of "connecting",
+ * "connected", "failed", "closed" (NULL otherwise); reason NULL is left out. */
+char *protocol_build_media_event(const char *state, const char *reason);
+/* {"type":"bye","reason":REASON} (NULL reason = "") */
+char *protocol_build_bye(const char *reason);
 
 #endif

@@ -4,6 +4,7 @@
 #include "signaling/protocol.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Dumps and drops `msg`; NULL stays NULL. */
 static char *dump(json_t *msg)
@@ -61,14 +62,16 @@ char *protocol_build_reply(const json_t *id, const char *request, json_t *data)
     return dump(msg);
 }
 
-char *protocol_build_error(const json_t *id, const char *request, enum protocol_error code,
+char *protocol_build_error(const json_t *id, const char *request, const char *code,
                            const char *message_text)
 {
+    if (code == NULL)
+        return NULL;
     json_t *msg = message("error");
     json_t *error = json_object();
     bool ok = msg != NULL && error != NULL &&
-              set_new(error, "code", json_string(protocol_error_code(code))) &&
-              set_new(error, "message", json_string(message_text ? message_text : protocol_error_code(code))) &&
+              set_new(error, "code", json_string(code)) &&
+              set_new(error, "message", json_string(message_text ? message_text : code)) &&
               set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
               set_new(msg, "request", request ? json_string(request) : json_null());
     if (ok) {
@@ -83,14 +86,14 @@ char *protocol_build_error(const json_t *id, const char *request, enum protocol_
     return dump(msg);
 }
 
-char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int sdp_mline_index)
+char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index)
 {
     if (candidate == NULL)
         return NULL;
     json_t *msg = message("candidate");
     bool ok = msg != NULL && set_new(msg, "candidate", json_string(candidate)) &&
               (sdp_mid == NULL || set_new(msg, "sdpMid", json_string(sdp_mid))) &&
-              (sdp_mline_index < 0 || set_new(msg, "sdpMLineIndex", json_integer(sdp_mline_index)));
+              (mline_index < 0 || set_new(msg, "sdpMLineIndex", json_integer(mline_index)));
     if (!ok) {
         json_decref(msg);
         return NULL;
@@ -103,24 +106,21 @@ char *protocol_build_end_of_candidates_event(void)
     return dump(message("end_of_candidates"));
 }
 
-static const char *media_state_name(enum protocol_media_state state)
+static bool valid_media_state(const char *state)
 {
-    switch (state) {
-    case PROTOCOL_MEDIA_CONNECTING: return "connecting";
-    case PROTOCOL_MEDIA_CONNECTED: return "connected";
-    case PROTOCOL_MEDIA_FAILED: return "failed";
-    case PROTOCOL_MEDIA_CLOSED: return "closed";
-    }
-    return NULL;
+    static const char *const states[] = {"connecting", "connected", "failed", "closed"};
+    for (size_t i = 0; state != NULL && i < sizeof states / sizeof states[0]; i++)
+        if (strcmp(state, states[i]) == 0)
+            return true;
+    return false;
 }
 
-char *protocol_build_media_event(enum protocol_media_state state, const char *reason)
+char *protocol_build_media_event(const char *state, const char *reason)
 {
-    const char *name = media_state_name(state);
-    if (name == NULL)
+    if (!valid_media_state(state))
         return NULL;
     json_t *msg = message("media");
-    bool ok = msg != NULL && set_new(msg, "state", json_string(name)) &&
+    bool ok = msg != NULL && set_new(msg, "state", json_string(state)) &&
               (reason == NULL || set_new(msg, "reason", json_string(reason)));
     if (!ok) {
         json_decref(msg);
@@ -129,7 +129,7 @@ char *protocol_build_media_event(enum protocol_media_state state, const char *re
     return dump(msg);
 }
 
-char *protocol_build_bye_event(const char *reason)
+char *protocol_build_bye(const char *reason)
 {
     json_t *msg = message("bye");
     if (msg != NULL && !set_new(msg, "reason", json_string(reason ? reason : ""))) {

@@ -1,0 +1,33 @@
+// app.js - the web client's entry point: wires the page to a Session, prefills the
+// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click)
+// and exposes window.hoinghi = {state, pc, lastError} for tests.
+
+import { Session } from './session.js';
+import { PageView } from './ui.js';
+
+const view = new PageView();
+const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
+const session = new Session(`${wsScheme}://${location.host}/ws`, {
+  onChange: () => view.render(session.state, session.lastError),
+  onLocalStream: (stream) => view.showLocal(stream),
+  onRemoteStream: (stream) => view.showRemote(stream),
+});
+
+view.bind({
+  onJoin: (details) => session.join(details),
+  onLeave: () => session.leave(),
+  onToggleAudio: () => session.toggleAudio(),
+  onToggleVideo: () => session.toggleVideo(),
+});
+
+window.hoinghi = {
+  get state() { return session.state; },
+  get pc() { return session.pc; },
+  get lastError() { return session.lastError; },
+  leave: () => session.leave(),
+};
+
+const params = new URLSearchParams(location.search);
+view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin') });
+view.render(session.state, session.lastError);
+if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());

@@ -1,0 +1,95 @@
+// call.js - one media session with the MCU: an RTCPeerConnection that sends the local
+// camera and microphone, makes the offer, applies the server's answer and trickles
+// ICE candidates both ways through the signalling connection.
+
+export class Call {
+  // onRemoteStream(stream) gets the stream of the server's tracks (one audio, one video);
+  // onStateChange() is called when ICE, DTLS or gathering state moves.
+  constructor(signalling, { onRemoteStream, onStateChange }) {
+    this.signalling = signalling;
+    this.onRemoteStream = onRemoteStream;
+    this.onStateChange = onStateChange;
+    this.offerSent = false;
+    this.localCandidates = [];
+    this.remoteCandidates = [];
+    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc = pc;
+    pc.onicecandidate = (event) => this.sendLocalCandidate(event.candidate);
+    // One stream for whatever the server sends, however its msid groups the tracks.
+    this.remoteStream = new MediaStream();
+    pc.ontrack = (event) => {
+      this.remoteStream.addTrack(event.track);
+      this.onRemoteStream(this.remoteStream);
+    };
+    pc.oniceconnectionstatechange = () => this.onStateChange();
+    pc.onconnectionstatechange = () => this.onStateChange();
+    pc.onicegatheringstatechange = () => this.onStateChange();
+  }
+
+  // Sends localStream's tracks (sendrecv audio + video) and negotiates with the server.
+  async start(localStream) {
+    const pc = this.pc;
+    for (const kind of ['audio', 'video']) {
+      for (const track of localStream.getTracks().filter((t) => t.kind === kind)) {
+        pc.addTrack(track, localStream);
+      }
+    }
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const answered = this.signalling.request('offer', { sdp: offer.sdp });
+    this.offerSent = true;
+    this.localCandidates.splice(0).forEach((c) => this.sendLocalCandidate(c));
+    const { sdp } = await answered;
+    await pc.setRemoteDescription({ type: 'answer', sdp });
+    for (const candidate of this.remoteCandidates.splice(0)) await this.addRemoteCandidate(candidate);
+  }
+
+  // Server events that belong to the media session.
+  handleEvent(message) {
+    if (message.type === 'candidate') {
+      this.queueOrAddRemote({
+        candidate: message.candidate,
+        sdpMid: message.sdpMid,
+        sdpMLineIndex: message.sdpMLineIndex,
+      });
+    } else if (message.type === 'end_of_candidates') {
+      this.queueOrAddRemote(null);
+    }
+  }
+
+  close() {
+    this.pc.close();
+    this.onStateChange();
+  }
+
+  // null means gathering is complete.
+  sendLocalCandidate(candidate) {
+    if (!this.offerSent) {
+      this.localCandidates.push(candidate);
+      return;
+    }
+    if (candidate && !candidate.candidate) return; // per-section end marker: null follows
+    const request = candidate
+      ? this.signalling.request('candidate', {
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid,
+        sdpMLineIndex: candidate.sdpMLineIndex,
+      })
+      : this.signalling.request('end_of_candidates');
+    // A refused candidate is not fatal: the others may still connect.
+    request.catch((error) => console.warn('candidate refused:', error.code, error.message));
+  }
+
+  queueOrAddRemote(candidate) {
+    if (this.pc.remoteDescription) this.addRemoteCandidate(candidate);
+    else this.remoteCandidates.push(candidate);
+  }
+
+  async addRemoteCandidate(candidate) {
+    try {
+      await this.pc.addIceCandidate(candidate || undefined);
+    } catch (error) {
+      console.warn('server candidate not usable:', error.message);
+    }
+  }
+}

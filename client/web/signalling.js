@@ -1,0 +1,112 @@
+// signalling.js - the hoinghi signalling protocol (docs/protocol.md) over one WebSocket:
+// waits for `hello`, matches replies and errors to requests by id, hands server events
+// to a callback and sends a keepalive every 20 s.
+
+const KEEPALIVE_MS = 20000;
+
+// A server `error` reply, thrown by request(): `code` is the stable protocol code.
+export class ServerError extends Error {
+  constructor(code, message, request) {
+    super(message);
+    this.code = code;
+    this.request = request;
+  }
+}
+
+export class Signalling {
+  // onEvent(message) gets every server event (candidate, media, bye, ...);
+  // onClose(closeEvent) is called once when the socket closes.
+  constructor(url, { onEvent, onClose }) {
+    this.url = url;
+    this.onEvent = onEvent;
+    this.onClose = onClose;
+    this.nextId = 1;
+    this.pending = new Map();
+    this.socket = null;
+    this.keepaliveTimer = null;
+  }
+
+  // Opens the socket and resolves with the server's hello message.
+  connect() {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      this.socket = socket;
+      let greeted = false;
+      socket.onmessage = (event) => {
+        const message = parseMessage(event.data);
+        if (!message) return;
+        if (!greeted && message.type === 'hello') {
+          greeted = true;
+          this.startKeepalive();
+          resolve(message);
+          return;
+        }
+        this.dispatch(message);
+      };
+      socket.onclose = (event) => {
+        this.stopKeepalive();
+        this.failPending(new ServerError('connection_closed', 'the signalling connection closed'));
+        if (!greeted) reject(new ServerError('connection_failed', `cannot reach ${this.url}`));
+        else this.onClose(event);
+      };
+    });
+  }
+
+  // Sends a request and resolves with its reply's `data`, or rejects with a ServerError.
+  request(type, fields = {}) {
+    const id = this.nextId++;
+    const message = { type, id, ...fields };
+    return new Promise((resolve, reject) => {
+      if (!this.socket || this.socket.readyState !== WebSocket.OPEN) {
+        reject(new ServerError('connection_closed', 'the signalling connection is not open', type));
+        return;
+      }
+      this.pending.set(id, { resolve, reject, type });
+      this.socket.send(JSON.stringify(message));
+    });
+  }
+
+  // Closes on purpose: no onClose / onEvent calls after this.
+  close() {
+    this.stopKeepalive();
+    this.onClose = () => {};
+    this.onEvent = () => {};
+    if (this.socket) this.socket.close();
+  }
+
+  dispatch(message) {
+    if ((message.type === 'reply' || message.type === 'error') && this.pending.has(message.id)) {
+      const { resolve, reject, type } = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.type === 'reply') resolve(message.data || {});
+      else reject(new ServerError(message.error?.code || 'unknown', message.error?.message || '', type));
+      return;
+    }
+    this.onEvent(message);
+  }
+
+  failPending(error) {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+
+  startKeepalive() {
+    this.keepaliveTimer = setInterval(() => {
+      this.request('keepalive').catch(() => {});
+    }, KEEPALIVE_MS);
+  }
+
+  stopKeepalive() {
+    clearInterval(this.keepaliveTimer);
+    this.keepaliveTimer = null;
+  }
+}
+
+function parseMessage(text) {
+  try {
+    const message = JSON.parse(text);
+    return message && typeof message === 'object' && !Array.isArray(message) ? message : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,117 @@
+// ui.js - the page's DOM: reads the join form, shows the two videos, the connection
+// state badges, the stats line, the mute buttons and the error banner.
+
+const $ = (id) => document.getElementById(id);
+
+// Badge tone per state value: good, busy, bad or idle (grey).
+const TONES = {
+  open: 'good', connected: 'good', completed: 'good', 'in-call': 'good',
+  connecting: 'busy', checking: 'busy', new: 'idle', joining: 'busy', negotiating: 'busy',
+  failed: 'bad', disconnected: 'bad',
+};
+
+export class PageView {
+  constructor() {
+    this.form = $('join-form');
+    this.local = $('local');
+    this.mix = $('mix');
+  }
+
+  // Handlers: onJoin({conference, name, pin}), onLeave(), onToggleAudio(), onToggleVideo().
+  bind({ onJoin, onLeave, onToggleAudio, onToggleVideo }) {
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      onJoin(this.readForm());
+    });
+    $('leave').addEventListener('click', onLeave);
+    $('mute-audio').addEventListener('click', onToggleAudio);
+    $('mute-video').addEventListener('click', onToggleVideo);
+    $('error-dismiss').addEventListener('click', () => { $('error').hidden = true; });
+    $('play').addEventListener('click', () => this.playMix());
+  }
+
+  fillForm({ conference, name, pin }) {
+    if (conference) this.form.conference.value = conference;
+    if (name) this.form.name.value = name;
+    if (pin) this.form.pin.value = pin;
+  }
+
+  readForm() {
+    return {
+      conference: this.form.conference.value.trim(),
+      name: this.form.name.value.trim(),
+      pin: this.form.pin.value,
+    };
+  }
+
+  formIsValid() {
+    return this.form.checkValidity();
+  }
+
+  showLocal(stream) {
+    this.local.srcObject = stream;
+  }
+
+  showRemote(stream) {
+    if (this.mix.srcObject === stream) return;
+    this.mix.srcObject = stream;
+    if (stream) this.playMix();
+  }
+
+  // Autoplay with sound may be refused without a click: offer a button then.
+  playMix() {
+    this.mix.play().then(
+      () => { $('play').hidden = true; },
+      () => { $('play').hidden = false; },
+    );
+  }
+
+  render(state, lastError) {
+    const inSession = ['joining', 'negotiating', 'in-call'].includes(state.phase);
+    $('join-view').hidden = inSession;
+    $('call-view').hidden = !inSession;
+    $('join').disabled = inSession;
+
+    setBadge('state-signalling', state.signalling);
+    setBadge('state-ice', state.ice);
+    setBadge('state-connection', state.connection);
+    setBadge('state-media', state.media === 'none' ? '—' : state.media);
+    $('call-title').textContent = state.participant
+      ? `${state.conference} · ${state.phase === 'in-call' ? 'in call' : state.phase}`
+      : state.conference;
+
+    setToggle('mute-audio', state.audioMuted, 'Unmute mic', 'Mute mic');
+    setToggle('mute-video', state.videoMuted, 'Start camera', 'Stop camera');
+    $('stats').textContent = formatStats(state.stats);
+
+    $('error').hidden = !lastError;
+    if (lastError) {
+      $('error-code').textContent = lastError.code;
+      $('error-message').textContent = lastError.message;
+    }
+  }
+}
+
+function setBadge(id, value) {
+  const badge = $(id);
+  badge.textContent = value;
+  badge.dataset.tone = TONES[value] || 'idle';
+}
+
+function setToggle(id, pressed, pressedLabel, releasedLabel) {
+  const button = $(id);
+  button.setAttribute('aria-pressed', String(pressed));
+  button.textContent = pressed ? pressedLabel : releasedLabel;
+}
+
+function formatStats(stats) {
+  if (!stats) return 'waiting for media…';
+  const size = stats.width ? `${stats.width}×${stats.height}` : 'no video yet';
+  return [
+    `in: ${size}`,
+    `${stats.fps.toFixed(0)} fps`,
+    `${stats.inKbps.toFixed(0)} kbit/s`,
+    `${stats.packetsLost} lost`,
+    `out: ${stats.outKbps.toFixed(0)} kbit/s`,
+  ].join(' · ');
+}

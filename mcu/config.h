@@ -1,0 +1,81 @@
+/* config.h - mcud's settings: command-line flags and an optional config file (GLib key
+ * file format), flags overriding the file; plus the conferences the file defines.
+ *
+ *   [mcud]
+ *   listen=127.0.0.1:8088
+ *   state-dir=/var/lib/hoinghi
+ *   ice-address=127.0.0.1;::1
+ *   public-address=203.0.113.7
+ *   web-root=/usr/share/hoinghi/web
+ *   log-level=info
+ *
+ *   [conference secure-echo]
+ *   type=echo
+ *   pin=4321
+ *   title=Camera test with PIN
+ *
+ * The built-in conference `echo` (type echo, no PIN) always exists and is first in the
+ * list; the file may add more (ids [a-z0-9-]{1,64}, unique, `echo` is taken). Unknown
+ * flags, groups and keys are errors. See mcu_config_usage() for the full flag list. */
+#ifndef HOINGHI_MCU_CONFIG_H
+#define HOINGHI_MCU_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mcu/log.h"
+
+#ifndef MCUD_VERSION
+#define MCUD_VERSION "0.1"
+#endif
+
+#define MCU_CONFIG_DEFAULT_LISTEN "127.0.0.1:8088"
+#define MCU_CONFIG_DEFAULT_STATE_DIR "./var"
+#define MCU_CONFIG_ECHO_ID "echo"
+#define MCU_CONFIG_MAX_ICE_ADDRESSES 32
+#define MCU_CONFIG_MAX_CONFERENCES 1024
+
+enum mcu_conference_type { MCU_CONFERENCE_ECHO };
+
+struct mcu_conference_config {
+    char *id;                          /* [a-z0-9-]{1,64} */
+    enum mcu_conference_type type;
+    char *pin;                         /* 4..12 digits, or NULL for none */
+    char *title;                       /* never NULL (defaults to a description) */
+};
+
+/* All strings are owned by the struct and freed by mcu_config_clear(). */
+struct mcu_config {
+    char *listen_host;                 /* IP literal (host names are refused), without
+                                        * brackets ("::1"); IPv6 needs [..] on input */
+    uint16_t listen_port;              /* 1..65535 */
+    char *state_dir;
+    char **ice_addresses;              /* IP literals; NULL-terminated, NULL if none */
+    size_t ice_address_count;          /* 0 = let ICE use all non-loopback interfaces */
+    char *public_address;              /* IP literal or NULL */
+    char *web_root;
+    enum log_level log_level;
+    char *config_file;                 /* the file read, or NULL */
+    struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
+    size_t conference_count;
+};
+
+/* Fills *cfg from argv (argv[0] is the program name) and the --config file. Returns
+ *    0  run with *cfg (free it later with mcu_config_clear),
+ *    1  --help or --version was printed on stdout: exit 0 (*cfg holds nothing),
+ *   -1  error: a one-line message in err (e.g. "--listen: '1.2.3' is not ADDR:PORT"),
+ *       *cfg holds nothing: exit 2. */
+int mcu_config_load(int argc, char **argv, struct mcu_config *cfg, char *err, size_t errlen);
+
+/* Frees what cfg owns and zeroes it; safe on a zeroed or already cleared struct. */
+void mcu_config_clear(struct mcu_config *cfg);
+
+/* The conference with this id, or NULL. */
+const struct mcu_conference_config *mcu_config_find_conference(const struct mcu_config *cfg,
+                                                               const char *id);
+
+/* Writes the --help text (a manual page in brief) to `f`. */
+void mcu_config_usage(FILE *f, const char *program);
+
+#endif

@@ -1,0 +1,60 @@
+/* http_server.h - mcud's one port: static files (the web client) over HTTP and the
+ * signalling WebSocket at /ws, both by libwebsockets running on the GLib main loop.
+ *
+ * The server hands each WebSocket to its owner through three events (open, message,
+ * close); the owner answers with ws_connection_send(). Messages are whole text
+ * messages, reassembled from fragments; one over the size limit is dropped and reported
+ * as oversized instead, and the connection stays open. All calls happen on the thread
+ * that runs the GLib main loop. */
+#ifndef HOINGHI_MCU_HTTP_SERVER_H
+#define HOINGHI_MCU_HTTP_SERVER_H
+
+#include <glib.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct http_server;
+struct ws_connection;
+
+struct http_server_events {
+    /* A new WebSocket at /ws. Returns the owner's per-connection state (non-NULL), or
+     * NULL to refuse the connection. */
+    void *(*opened)(void *owner, struct ws_connection *connection);
+    /* One whole text message (not NUL-terminated). */
+    void (*message)(void *connection_state, const char *text, size_t length);
+    /* A message larger than the limit arrived and was dropped. */
+    void (*oversized)(void *connection_state, size_t length);
+    /* The connection is gone; the owner frees connection_state and must not use the
+     * ws_connection again. */
+    void (*closed)(void *connection_state);
+};
+
+struct http_server_config {
+    const char *listen_host;      /* "127.0.0.1", "::1", "0.0.0.0" */
+    uint16_t listen_port;
+    const char *web_root;         /* folder served at "/" */
+    size_t max_message_size;      /* bytes; larger WebSocket messages are dropped */
+    GMainLoop *loop;              /* the GLib loop libwebsockets joins */
+};
+
+/* Starts listening. Returns NULL with a message in err when it cannot (port taken,
+ * web root missing, ...). */
+struct http_server *http_server_start(const struct http_server_config *config,
+                                      const struct http_server_events *events, void *owner,
+                                      char *err, size_t errlen);
+
+/* Closes every connection (each gets its `closed` event) and stops listening. */
+void http_server_stop(struct http_server *server);
+
+/* Queues one text message; it is written when the socket can take it. Returns -1 when
+ * the connection's send queue is over its limit (a stuck client), in which case the
+ * connection is closed. */
+int ws_connection_send(struct ws_connection *connection, const char *text);
+
+/* Closes the connection after its queued messages are written. */
+void ws_connection_close(struct ws_connection *connection);
+
+/* The peer's address as text, for logs. */
+const char *ws_connection_peer(const struct ws_connection *connection);
+
+#endif

@@ -1,0 +1,188 @@
+/* ice_transport.c - libnice agent for one participant; see ice_transport.h. */
+#include "mcu/ice_transport.h"
+
+#include <agent.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mcu/log.h"
+
+struct ice_transport {
+    NiceAgent *agent;
+    guint stream_id;
+    struct ice_transport_events events;
+    void *owner;
+    enum ice_state state;
+    char *local_ufrag;
+    char *local_pwd;
+    char *public_address;
+    gulong state_handler;
+};
+
+static void on_receive(NiceAgent *agent, guint stream_id, guint component_id, guint len,
+                       gchar *buf, gpointer user)
+{
+    (void)agent; (void)stream_id; (void)component_id;
+    struct ice_transport *t = user;
+    t->events.datagram(t->owner, (const uint8_t *)buf, len);
+}
+
+static void on_component_state_changed(NiceAgent *agent, guint stream_id, guint component_id,
+                                       guint state, gpointer user)
+{
+    (void)agent; (void)component_id;
+    struct ice_transport *t = user;
+    if (stream_id != t->stream_id) return;
+    enum ice_state next = t->state;
+    switch (state) {
+    case NICE_COMPONENT_STATE_CONNECTING:
+        if (t->state == ICE_STATE_NEW) next = ICE_STATE_CHECKING;
+        break;
+    case NICE_COMPONENT_STATE_CONNECTED:
+    case NICE_COMPONENT_STATE_READY:
+        next = ICE_STATE_CONNECTED;
+        break;
+    case NICE_COMPONENT_STATE_FAILED:
+        next = ICE_STATE_FAILED;
+        break;
+    default:
+        break;
+    }
+    if (next != t->state) {
+        t->state = next;
+        t->events.state_changed(t->owner, next);
+    }
+}
+
+struct ice_transport *ice_transport_new(const struct ice_transport_config *config,
+                                        const struct ice_transport_events *events, void *owner,
+                                        char *err, size_t errlen)
+{
+    struct ice_transport *t = g_new0(struct ice_transport, 1);
+    t->events = *events;
+    t->owner = owner;
+    t->public_address = g_strdup(config->public_address);
+
+    t->agent = nice_agent_new_full(config->context, NICE_COMPATIBILITY_RFC5245,
+                                   NICE_AGENT_OPTION_ICE_TRICKLE |
+                                   NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+    g_object_set(t->agent, "upnp", FALSE, "ice-tcp", FALSE, "ice-udp", TRUE,
+                 "controlling-mode", FALSE, NULL);
+
+    size_t added = 0;
+    for (size_t i = 0; config->local_addresses && config->local_addresses[i]; i++) {
+        NiceAddress address;
+        nice_address_init(&address);
+        if (!nice_address_set_from_string(&address, config->local_addresses[i])) {
+            snprintf(err, errlen, "ICE address '%s' is not an IP address",
+                     config->local_addresses[i]);
+            goto fail;
+        }
+        nice_agent_add_local_address(t->agent, &address);
+        added++;
+    }
+
+    t->stream_id = nice_agent_add_stream(t->agent, 1);
+    if (t->stream_id == 0) {
+        snprintf(err, errlen, "libnice could not add a stream");
+        goto fail;
+    }
+    nice_agent_set_stream_name(t->agent, t->stream_id, "application");
+    nice_agent_attach_recv(t->agent, t->stream_id, 1, config->context, on_receive, t);
+    t->state_handler = g_signal_connect(t->agent, "component-state-changed",
+                                        G_CALLBACK(on_component_state_changed), t);
+    if (!nice_agent_gather_candidates(t->agent, t->stream_id)) {
+        snprintf(err, errlen, "ICE gathering failed on %s",
+                 added ? "the configured --ice-address list" : "this machine's interfaces");
+        goto fail;
+    }
+    nice_agent_get_local_credentials(t->agent, t->stream_id, &t->local_ufrag, &t->local_pwd);
+    return t;
+
+fail:
+    ice_transport_free(t);
+    return NULL;
+}
+
+void ice_transport_free(struct ice_transport *t)
+{
+    if (!t) return;
+    if (t->agent) {
+        if (t->state_handler) g_signal_handler_disconnect(t->agent, t->state_handler);
+        if (t->stream_id) {
+            nice_agent_attach_recv(t->agent, t->stream_id, 1, NULL, NULL, NULL);
+            nice_agent_remove_stream(t->agent, t->stream_id);
+        }
+        g_object_unref(t->agent);
+    }
+    g_free(t->local_ufrag);
+    g_free(t->local_pwd);
+    g_free(t->public_address);
+    g_free(t);
+}
+
+const char *ice_transport_local_ufrag(const struct ice_transport *t) { return t->local_ufrag; }
+const char *ice_transport_local_pwd(const struct ice_transport *t) { return t->local_pwd; }
+
+char **ice_transport_local_candidates(const struct ice_transport *t)
+{
+    GSList *list = nice_agent_get_local_candidates(t->agent, t->stream_id, 1);
+    GPtrArray *out = g_ptr_array_new();
+    for (GSList *l = list; l; l = l->next) {
+        NiceCandidate *c = l->data;
+        if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP) continue;
+        if (t->public_address) {
+            guint port = nice_address_get_port(&c->addr);
+            if (nice_address_set_from_string(&c->addr, t->public_address))
+                nice_address_set_port(&c->addr, port);
+        }
+        gchar *line = nice_agent_generate_local_candidate_sdp(t->agent, c);
+        /* libnice writes "a=candidate:..."; SDP attribute values have no "a=". */
+        const char *value = g_str_has_prefix(line, "a=") ? line + 2 : line;
+        g_ptr_array_add(out, g_strdup(value));
+        g_free(line);
+    }
+    g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+int ice_transport_set_remote_credentials(struct ice_transport *t, const char *ufrag,
+                                         const char *pwd)
+{
+    return nice_agent_set_remote_credentials(t->agent, t->stream_id, ufrag, pwd) ? 0 : -1;
+}
+
+int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate)
+{
+    char *line = g_str_has_prefix(candidate, "a=") ? g_strdup(candidate)
+                                                   : g_strconcat("a=", candidate, NULL);
+    NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(t->agent, t->stream_id, line);
+    g_free(line);
+    if (!c) {
+        /* libnice cannot parse TCP candidates with tcptype in all forms; ignore TCP. */
+        return strstr(candidate, " tcp ") || strstr(candidate, " TCP ") ? 0 : -1;
+    }
+    if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP || c->component_id != 1) {
+        nice_candidate_free(c);
+        return 0;
+    }
+    GSList *list = g_slist_append(NULL, c);
+    int added = nice_agent_set_remote_candidates(t->agent, t->stream_id, 1, list);
+    g_slist_free_full(list, (GDestroyNotify)nice_candidate_free);
+    return added >= 0 ? 0 : -1;
+}
+
+void ice_transport_remote_candidates_done(struct ice_transport *t)
+{
+    nice_agent_peer_candidate_gathering_done(t->agent, t->stream_id);
+}
+
+int ice_transport_send(struct ice_transport *t, const uint8_t *data, size_t length)
+{
+    if (t->state != ICE_STATE_CONNECTED) return -1;
+    gint n = nice_agent_send(t->agent, t->stream_id, 1, (guint)length, (const gchar *)data);
+    return n == (gint)length ? 0 : -1;
+}
+
+enum ice_state ice_transport_state(const struct ice_transport *t) { return t->state; }

@@ -1,0 +1,28 @@
+/* participant.h - one signalling connection and, once joined, one participant: its
+ * signalling state machine (join, offer/answer, trickle ICE, leave), its media session
+ * and what its conference does with its packets (for now the `echo` conference sends
+ * them back). Owned by the server: created when a WebSocket opens, freed when it
+ * closes. Runs on the control thread. */
+#ifndef HOINGHI_MCU_PARTICIPANT_H
+#define HOINGHI_MCU_PARTICIPANT_H
+
+#include <stddef.h>
+
+#include "mcu/http_server.h"
+
+struct mcu_server;
+struct participant;
+
+/* Sends the protocol's hello. Never returns NULL. */
+struct participant *participant_new(struct mcu_server *server, struct ws_connection *connection);
+
+/* One whole text message from the client. */
+void participant_handle_message(struct participant *p, const char *text, size_t length);
+
+/* A message over the size limit was dropped; tells the client. */
+void participant_handle_oversized(struct participant *p, size_t length);
+
+/* Ends the media session and frees the participant (the connection is gone). */
+void participant_free(struct participant *p);
+
+#endif

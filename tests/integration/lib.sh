@@ -1,0 +1,151 @@
+# lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
+#
+#   require chromium node node_modules mcud   fail (never skip) when something is missing
+#   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
+#                          returns once the port answers HTTP (bounded wait)
+#   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
+#   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   fail MESSAGE           print and exit 1
+#
+# Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
+# MCUD_PID, MCUD_LOG. An EXIT trap kills whatever is still running, prints the mcud log
+# tail when the test failed, and removes TEST_TMP.
+
+set -euo pipefail
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case $BUILD in
+    /*) BUILD_DIR=$BUILD ;;
+    *) BUILD_DIR=$ROOT/$BUILD ;;
+esac
+MCUD=$BUILD_DIR/mcud
+WEB_ROOT=$ROOT/client/web
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hoinghi-$TEST_NAME.XXXXXX")
+MCUD_LOG=$TEST_TMP/mcud.log
+MCUD_PID=""
+MCUD_PORT=""
+MCUD_URL=""
+MCUD_START_WAIT_TENTHS=100   # 10 s for mcud to answer HTTP
+MCUD_STOP_WAIT_TENTHS=100    # 10 s for mcud to exit after SIGTERM
+
+say() { echo "[$TEST_NAME] $*"; }
+
+fail() {
+    echo "[$TEST_NAME] FAIL: $*" >&2
+    exit 1
+}
+
+require() {
+    local what
+    for what in "$@"; do
+        case $what in
+            chromium)
+                [ -x /usr/bin/chromium ] || fail "chromium is missing (/usr/bin/chromium); run: make deps" ;;
+            node)
+                command -v node >/dev/null 2>&1 || fail "node is missing; run: make deps" ;;
+            node_modules)
+                [ -d "$ROOT/node_modules/playwright-core" ] && [ -d "$ROOT/node_modules/ws" ] \
+                    || fail "npm test drivers are missing ($ROOT/node_modules); run: make deps" ;;
+            *)
+                [ -x "$BUILD_DIR/$what" ] || fail "$what is missing ($BUILD_DIR/$what); run: make" ;;
+        esac
+    done
+}
+
+# True while PID runs (a zombie that exited but was not reaped yet counts as gone).
+process_running() {
+    local state
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+free_port() {
+    local port tries
+    for tries in $(seq 50); do
+        port=$((20000 + RANDOM % 40000))
+        if [ -z "$(ss -Htln "sport = :$port")" ]; then
+            echo "$port"
+            return 0
+        fi
+    done
+    fail "no free TCP port found on 127.0.0.1"
+}
+
+# True when 127.0.0.1:$MCUD_PORT answers an HTTP request with a status line.
+http_answers() {
+    local fd line
+    { exec {fd}<>"/dev/tcp/127.0.0.1/$MCUD_PORT"; } 2>/dev/null || return 1
+    printf 'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$fd"
+    read -r -t 2 line <&"$fd" || line=""
+    exec {fd}>&-
+    [[ $line == HTTP/* ]]
+}
+
+start_mcud() {
+    local config=${1:-} state_dir tries rc=0
+    MCUD_PORT=$(free_port) || exit 1
+    MCUD_URL=http://127.0.0.1:$MCUD_PORT
+    state_dir=$(mktemp -d "$TEST_TMP/state.XXXXXX")
+    local args=(--listen "127.0.0.1:$MCUD_PORT" --state-dir "$state_dir" --ice-address 127.0.0.1
+                --web-root "$WEB_ROOT" --log-level debug)
+    if [ -n "$config" ]; then args+=(--config "$config"); fi
+    say "starting: $MCUD ${args[*]}"
+    "$MCUD" "${args[@]}" >>"$MCUD_LOG" 2>&1 &
+    MCUD_PID=$!
+    for tries in $(seq "$MCUD_START_WAIT_TENTHS"); do
+        if ! process_running "$MCUD_PID"; then
+            wait "$MCUD_PID" || rc=$?
+            MCUD_PID=""
+            fail "mcud exited (status $rc) before answering HTTP on 127.0.0.1:$MCUD_PORT"
+        fi
+        if http_answers; then
+            say "mcud (pid $MCUD_PID) answers on $MCUD_URL"
+            return 0
+        fi
+        sleep 0.1
+    done
+    fail "mcud did not answer HTTP on 127.0.0.1:$MCUD_PORT within $((MCUD_START_WAIT_TENTHS / 10)) s"
+}
+
+stop_mcud() {
+    local tries rc=0
+    [ -n "$MCUD_PID" ] || fail "stop_mcud: mcud is not running"
+    process_running "$MCUD_PID" || fail "mcud (pid $MCUD_PID) died before it was asked to stop"
+    kill -TERM "$MCUD_PID"
+    for tries in $(seq "$MCUD_STOP_WAIT_TENTHS"); do
+        process_running "$MCUD_PID" || break
+        sleep 0.1
+    done
+    if process_running "$MCUD_PID"; then
+        fail "mcud did not exit within $((MCUD_STOP_WAIT_TENTHS / 10)) s of SIGTERM"
+    fi
+    wait "$MCUD_PID" || rc=$?
+    MCUD_PID=""
+    [ "$rc" -eq 0 ] || fail "mcud exited with status $rc after SIGTERM"
+    say "mcud stopped cleanly"
+}
+
+check_mcud_log_clean() {
+    local errors
+    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
+    [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
+}
+
+cleanup() {
+    local rc=$?
+    if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
+        kill -TERM "$MCUD_PID" 2>/dev/null || true
+        sleep 0.5
+        kill -KILL "$MCUD_PID" 2>/dev/null || true
+    fi
+    if [ "$rc" -ne 0 ] && [ -f "$MCUD_LOG" ]; then
+        echo "---- last lines of the mcud log ($MCUD_LOG) ----"
+        tail -n 40 "$MCUD_LOG"
+    fi
+    rm -rf "$TEST_TMP"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
