@@ -1,12 +1,15 @@
 // session.js - one visit to a conference, from join to leave: camera and microphone,
-// the signalling connection, the media call, mute switches, the stats sampler and the
-// state the page shows (and tests read through window.hoinghi).
+// the signalling connection, the media call, mute switches (local track + the server's
+// `mute` request), the conference roster, the stats sampler and the state the page
+// shows (and tests read through window.hoinghi).
 
 import { Signalling, ServerError } from './signalling.js';
 import { Call } from './call.js';
 import { StatsSampler } from './stats.js';
+import { Roster, CONFERENCE_EVENTS } from './roster.js';
 
 const LEAVE_REPLY_WAIT_MS = 2000;
+const EVENT_LOG_SIZE = 200;
 
 function initialState() {
   return {
@@ -18,8 +21,13 @@ function initialState() {
     mediaReason: '',
     conference: '',
     participant: '',
-    audioMuted: false,
+    audioMuted: false,     // the mute switches: the local tracks are disabled
     videoMuted: false,
+    confirmedAudioMuted: null,  // the server's word on our mute state (null: none yet)
+    confirmedVideoMuted: null,
+    participants: [],      // roster in join order: [{participant, name, audioMuted, videoMuted}]
+    activeSpeaker: null,   // participant id or null
+    layout: null,          // the conference layout's name; null outside mixing conferences
     stats: null,           // the latest StatsSampler figures
   };
 }
@@ -39,6 +47,10 @@ export class Session {
     this.localStream = null;
     this.statsTimer = null;
     this.visit = 0;          // bumped by teardown: a join still in flight sees it is over
+    this.roster = new Roster();
+    this.events = [];        // the last conference events received, oldest first (for tests)
+    this.muteSeq = 0;        // bumped per `mute` request: only the newest reply counts
+    this.mutePending = 0;    // `mute` requests without an answer yet
   }
 
   get pc() {
@@ -49,6 +61,8 @@ export class Session {
     if (this.state.phase !== 'idle' && this.state.phase !== 'left' && this.state.phase !== 'failed') return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
+    this.roster.clear();
+    this.events = [];
     this.onChange();
     const visit = this.visit;
     try {
@@ -74,6 +88,8 @@ export class Session {
 
       const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}) });
       this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference });
+      // Muted before the join reply: tell the server now.
+      if (this.state.audioMuted || this.state.videoMuted) this.sendMute();
 
       this.call = new Call(this.signalling, {
         onRemoteStream: (stream) => this.onRemoteStream(stream),
@@ -100,15 +116,22 @@ export class Session {
   }
 
   toggleAudio() {
-    this.state.audioMuted = !this.state.audioMuted;
-    this.applyMute();
-    this.onChange();
+    this.setMuted({ audio: !this.state.audioMuted });
   }
 
   toggleVideo() {
-    this.state.videoMuted = !this.state.videoMuted;
+    this.setMuted({ video: !this.state.videoMuted });
+  }
+
+  // setMuted({audio, video}): either may be left out. Disables / enables the local
+  // tracks at once and asks the server to mute us too (so the mix drops our audio and
+  // shows our placeholder tile); the server's reply is the confirmed state.
+  setMuted({ audio, video }) {
+    if (typeof audio === 'boolean') this.state.audioMuted = audio;
+    if (typeof video === 'boolean') this.state.videoMuted = video;
     this.applyMute();
     this.onChange();
+    this.sendMute();
   }
 
   // Muting disables the local track: the call goes on with silence / black frames.
@@ -118,7 +141,75 @@ export class Session {
     this.localStream.getVideoTracks().forEach((t) => { t.enabled = !this.state.videoMuted; });
   }
 
+  // Sends the whole wished-for state; only the newest request's answer is applied.
+  async sendMute() {
+    if (!this.signalling || !this.state.participant || this.state.signalling !== 'open') return;
+    const seq = ++this.muteSeq;
+    const signalling = this.signalling;
+    this.mutePending += 1;
+    try {
+      const data = await signalling.request('mute', { audio: this.state.audioMuted, video: this.state.videoMuted });
+      if (seq === this.muteSeq && signalling === this.signalling) this.confirmMute(data.audio, data.video);
+    } catch (error) {
+      // The local tracks stay disabled either way; a server without the request (or a
+      // conference without mixing) just leaves the state unconfirmed.
+      if (seq === this.muteSeq && signalling === this.signalling) {
+        console.warn('mute request refused:', error.code, error.message);
+      }
+    } finally {
+      this.mutePending -= 1;
+    }
+  }
+
+  // The server's word on our own mute state (a `mute` reply, or a `mute` event about
+  // us, e.g. from an operator). A server-side mute also mutes the local track; a
+  // server-side unmute never turns the microphone or camera on by itself.
+  confirmMute(audio, video) {
+    const fields = {};
+    if (typeof audio === 'boolean') fields.confirmedAudioMuted = audio;
+    if (typeof video === 'boolean') fields.confirmedVideoMuted = video;
+    this.roster.setMute(this.state.participant, audio, video);
+    Object.assign(fields, this.rosterFields());
+    if (audio === true && !this.state.audioMuted) fields.audioMuted = true;
+    if (video === true && !this.state.videoMuted) fields.videoMuted = true;
+    Object.assign(this.state, fields);
+    this.applyMute();
+    this.onChange();
+  }
+
+  // Copies of the roster for the page state (tests read them through window.hoinghi).
+  rosterFields() {
+    return {
+      participants: this.roster.participants.map((p) => ({ ...p })),
+      activeSpeaker: this.roster.activeSpeaker,
+      layout: this.roster.layout,
+    };
+  }
+
+  handleConferenceEvent(message) {
+    this.events.push(message);
+    if (this.events.length > EVENT_LOG_SIZE) this.events.shift();
+    this.roster.apply(message);
+    const self = this.state.participant;
+    if (message.type === 'mute' && message.participant === self && this.mutePending === 0) {
+      this.confirmMute(message.audio_muted, message.video_muted);
+      return;
+    }
+    if (message.type === 'participants' && self) {
+      const me = this.roster.find(self);
+      if (me && this.mutePending === 0) {
+        this.state.confirmedAudioMuted = me.audioMuted;
+        this.state.confirmedVideoMuted = me.videoMuted;
+      }
+    }
+    this.update(this.rosterFields());
+  }
+
   handleEvent(message) {
+    if (CONFERENCE_EVENTS.has(message.type)) {
+      this.handleConferenceEvent(message);
+      return;
+    }
     switch (message.type) {
       case 'candidate':
       case 'end_of_candidates':
@@ -185,7 +276,11 @@ export class Session {
     this.localStream = null;
     this.onLocalStream(null);
     this.onRemoteStream(null);
-    this.update({ phase, signalling: 'closed', media: this.state.media === 'none' ? 'none' : 'closed' });
+    this.roster.clear();
+    this.update({
+      phase, signalling: 'closed', media: this.state.media === 'none' ? 'none' : 'closed',
+      confirmedAudioMuted: null, confirmedVideoMuted: null, ...this.rosterFields(),
+    });
   }
 
   update(fields) {
