@@ -1,5 +1,6 @@
 // chromium.mjs - launches Debian's headless Chromium for integration tests: fake camera
-// and microphone, loopback ICE allowed, a fresh user-data dir removed on close.
+// and microphone (Chromium's built-in pattern and beep, or files: a y4m video and a
+// wav, looped), loopback ICE allowed, a fresh user-data dir removed on close.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,20 +15,27 @@ const FLAGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-// Resolves with { context, close() }; page console lines are echoed with a prefix.
-export async function launchChromium() {
+// Resolves with { context, userDataDir, close() }; page console lines are echoed with a
+// prefix (`label` in it when given). videoFile / audioFile: the fake camera and
+// microphone for every page of this launch (the flags are per browser process, so
+// rooms with distinct inputs need a launch each; pages of one launch share them).
+export async function launchChromium({ videoFile, audioFile, label } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoinghi-chromium-'));
+  const args = [...FLAGS];
+  if (videoFile) args.push(`--use-file-for-fake-video-capture=${videoFile}`);
+  if (audioFile) args.push(`--use-file-for-fake-audio-capture=${audioFile}`);
+  const prefix = label ? `[${label} ` : '[page ';
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: FLAGS,
+    args,
     ignoreDefaultArgs: ['--mute-audio'],
     permissions: ['camera', 'microphone'],
     viewport: { width: 1100, height: 760 },
   });
   context.on('page', (page) => {
-    page.on('console', (message) => console.log(`[page ${message.type()}] ${message.text()}`));
-    page.on('pageerror', (error) => console.log(`[page error] ${error.message}`));
+    page.on('console', (message) => console.log(`${prefix}${message.type()}] ${message.text()}`));
+    page.on('pageerror', (error) => console.log(`${prefix}error] ${error.message}`));
   });
   return {
     context,

@@ -1,10 +1,14 @@
 # lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
 #
-#   require chromium node node_modules mcud   fail (never skip) when something is missing
+#   require chromium node node_modules ffmpeg mcud   fail (never skip) when something is missing
 #   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
 #   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   make_room_media NAME COLOUR HZ   a fake camera and microphone for one Chromium room:
+#                          $TEST_TMP/NAME.y4m (solid COLOUR, 320x240, 10 fps, 3 s) and
+#                          $TEST_TMP/NAME.wav (HZ sine, 48 kHz mono, 3 s); both loop in
+#                          Chromium (--use-file-for-fake-video/audio-capture)
 #   fail MESSAGE           print and exit 1
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
@@ -45,6 +49,8 @@ require() {
                 [ -x /usr/bin/chromium ] || fail "chromium is missing (/usr/bin/chromium); run: make deps" ;;
             node)
                 command -v node >/dev/null 2>&1 || fail "node is missing; run: make deps" ;;
+            ffmpeg)
+                command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg is missing; run: make deps" ;;
             node_modules)
                 [ -d "$ROOT/node_modules/playwright-core" ] && [ -d "$ROOT/node_modules/ws" ] \
                     || fail "npm test drivers are missing ($ROOT/node_modules); run: make deps" ;;
@@ -125,6 +131,16 @@ stop_mcud() {
     MCUD_PID=""
     [ "$rc" -eq 0 ] || fail "mcud exited with status $rc after SIGTERM"
     say "mcud stopped cleanly"
+}
+
+# make_room_media NAME COLOUR HZ: COLOUR as ffmpeg reads it (0xRRGGBB or a name); HZ a
+# whole number of cycles in 3 s keeps the loop seamless (any integer HZ does).
+make_room_media() {
+    local name=$1 colour=$2 hz=$3
+    ffmpeg -v error -y -f lavfi -i "color=c=$colour:s=320x240:r=10:d=3" -pix_fmt yuv420p \
+        "$TEST_TMP/$name.y4m" || fail "ffmpeg could not make $TEST_TMP/$name.y4m"
+    ffmpeg -v error -y -f lavfi -i "sine=frequency=$hz:sample_rate=48000:duration=3" -ac 1 \
+        -c:a pcm_s16le "$TEST_TMP/$name.wav" || fail "ffmpeg could not make $TEST_TMP/$name.wav"
 }
 
 check_mcud_log_clean() {
