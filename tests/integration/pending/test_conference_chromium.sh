@@ -19,6 +19,8 @@ cat >"$TEST_TMP/mcud.conf" <<'CONF'
 type=mix
 title=Test meeting
 layout=2x2
+size=640x360
+fps=15
 CONF
 start_mcud "$TEST_TMP/mcud.conf"
 mkdir -p "$ROOT/tests/out"
