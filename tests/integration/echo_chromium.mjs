@@ -10,7 +10,7 @@ import { launchChromium, poll } from './chromium.mjs';
 import { colourName, readCells, toneLevels } from './media_probe.mjs';
 
 const [baseUrl, screenshotPath, videoFile, audioFile] = process.argv.slice(2);
-const MIN_FRAMES_DECODED = 60;
+const MIN_FRAMES_DECODED = 30;   // 3 s of the 10 fps fake camera
 const WAIT_SECONDS = 10;
 
 class CheckFailed extends Error {
