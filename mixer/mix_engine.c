@@ -288,7 +288,8 @@ bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_
     if (!in || !in->video_jb)
         return false;
     bool ask = jitter_buffer_keyframe_request(in->video_jb, now_us);
-    if (!ask && in->video_seen && video_decoder_needs_keyframe(in->video_decoder) &&
+    bool stalled = in->reference_lost || video_decoder_needs_keyframe(in->video_decoder);
+    if (!ask && in->video_seen && stalled &&
         (in->last_keyframe_request_us == INT64_MIN ||
          now_us - in->last_keyframe_request_us >= MIX_ENGINE_KEYFRAME_INTERVAL_US))
         ask = true;

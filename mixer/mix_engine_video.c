@@ -50,6 +50,14 @@ static void assign_speaker_cells(struct mix_engine *e)
         compositor_show(e->compositor, cell++, -1);
 }
 
+/* Cell i shows input i, or nothing (black) if there is no input i. */
+static void assign_grid_cells(struct mix_engine *e)
+{
+    for (size_t cell = 0; cell < e->layout.count; cell++)
+        compositor_show(e->compositor, cell,
+                        cell < e->cfg.max_inputs && e->inputs[cell].active ? (int)cell : -1);
+}
+
 int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink)
 {
     struct video_job job = {.e = e, .now_us = now_us};
@@ -70,6 +78,8 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     }
     if (e->follow_speaker)
         assign_speaker_cells(e);
+    else
+        assign_grid_cells(e);
     e->stats.video_ticks++;
     if (e->cfg.profile_count == 0)
         return 0;

@@ -82,6 +82,16 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us)
     struct jitter_frame jf;
     struct encoded_frame frame;
     while (jitter_buffer_pull(in->video_jb, now_us, &jf) == 1) {
+        uint64_t lost = jitter_buffer_stats(in->video_jb)->lost;
+        if (lost != in->video_lost && !jf.keyframe)
+            in->reference_lost = true;
+        in->video_lost = lost;
+        if (jf.keyframe)
+            in->reference_lost = false;
+        if (in->reference_lost) {
+            in->stats.video_errors++;
+            continue;
+        }
         for (size_t i = 0; i < jf.packet_count; i++) {
             depacketizer_push(in->video_depacketizer, jf.packets[i].data, jf.packets[i].size);
             while (depacketizer_pull(in->video_depacketizer, &frame) == 1)

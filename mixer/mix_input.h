@@ -38,6 +38,10 @@ struct mix_input {
     AVFrame *picture;              /* newest decoded picture (a reference) */
     bool new_picture;              /* since the last video tick took it */
     bool video_seen;               /* a video packet has arrived */
+    bool reference_lost;           /* a whole frame was lost: frames are skipped until
+                                      a keyframe (the jitter buffer hands out the next
+                                      complete frame and VP8 decoders cannot tell) */
+    uint64_t video_lost;           /* the jitter buffer's loss count, last seen */
     int64_t last_keyframe_request_us;
 
     /* audio */
