@@ -53,7 +53,7 @@
 #define COMPOSITOR_PLACEHOLDER_Y 48
 #define COMPOSITOR_NEUTRAL_UV 128
 #define COMPOSITOR_LABEL_Y 235             /* label text on video tiles */
-#define COMPOSITOR_LABEL_BOX_OPACITY 144   /* darkening of the box behind it, of 255 */
+#define COMPOSITOR_LABEL_BOX_OPACITY 160   /* darkening of the box behind it, of 255 */
 #define COMPOSITOR_PLACEHOLDER_TEXT_Y 200  /* the name on a placeholder tile */
 
 enum compositor_fit {
