@@ -19,7 +19,10 @@ const FLAGS = [
 // prefix (`label` in it when given). videoFile / audioFile: the fake camera and
 // microphone for every page of this launch (the flags are per browser process, so
 // rooms with distinct inputs need a launch each; pages of one launch share them).
-export async function launchChromium({ videoFile, audioFile, label } = {}) {
+// rawAudio: getUserMedia gets no echo cancellation, noise suppression or automatic
+// gain control on the microphone, so a test tone goes out at a steady level (AGC
+// ramps a steady sine up by 10-15 dB within seconds, and NS may eat it).
+export async function launchChromium({ videoFile, audioFile, label, rawAudio = false } = {}) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoinghi-chromium-'));
   const args = [...FLAGS];
   if (videoFile) args.push(`--use-file-for-fake-video-capture=${videoFile}`);
@@ -33,6 +36,7 @@ export async function launchChromium({ videoFile, audioFile, label } = {}) {
     permissions: ['camera', 'microphone'],
     viewport: { width: 1100, height: 760 },
   });
+  if (rawAudio) await context.addInitScript(RAW_AUDIO_SCRIPT);
   context.on('page', (page) => {
     page.on('console', (message) => console.log(`${prefix}${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => console.log(`${prefix}error] ${error.message}`));
@@ -46,6 +50,17 @@ export async function launchChromium({ videoFile, audioFile, label } = {}) {
     },
   };
 }
+
+// Runs in each page before its scripts: getUserMedia's audio without processing.
+const RAW_AUDIO_SCRIPT = `(() => {
+  const media = navigator.mediaDevices;
+  if (!media || !media.getUserMedia) return;
+  const original = media.getUserMedia.bind(media);
+  const raw = { echoCancellation: false, noiseSuppression: false, autoGainControl: false };
+  media.getUserMedia = (constraints = {}) => original(constraints.audio
+    ? { ...constraints, audio: { ...(typeof constraints.audio === 'object' ? constraints.audio : {}), ...raw } }
+    : constraints);
+})();`;
 
 // Polls check() every 200 ms until it returns something truthy or `seconds` pass;
 // resolves with that value, or null on timeout.

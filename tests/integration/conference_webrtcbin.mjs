@@ -4,9 +4,8 @@
 //   1. headless Chromium (room A: red, 770 Hz; offers VP8 first) joins;
 //   2. GStreamer webrtcbin (webrtc_peer --codec h264 --stay: offers H.264 only, sends a
 //      test pattern and a 440 Hz sine) joins: the browser's roster lists it;
-//   3. the browser still receives VP8 (inbound-rtp codecId -> codec mimeType) at the
-//      conference's canvas size, sees its red in cell 0, and hears webrtcbin's 440 Hz
-//      and not its own 770 Hz;
+//   3. the browser still receives VP8 (inbound-rtp codecId -> codec mimeType), sees
+//      its red in cell 0, and hears webrtcbin's 440 Hz and not its own 770 Hz;
 //   4. webrtc_peer decoded enough H.264 (avdec_h264) at the canvas size: told to stop
 //      (SIGTERM) after its goal, it exits 0 and its summary says so;
 //   5. its socket closed without `leave`: the browser gets `participant_left` for it.
@@ -23,8 +22,8 @@ const WAIT_SECONDS = 20;
 const PEER_NAME = 'webrtcbin H.264';
 const BROWSER_HZ = 770;
 const PEER_HZ = 440;          // audiotestsrc's default sine
-const PRESENT_DB = -60;
-const ABSENT_MARGIN_DB = 25;
+const PRESENT_DB = -50;
+const ABSENT_MARGIN_DB = 20;
 
 class CheckFailed extends Error {
   constructor(message, reading) {
@@ -79,10 +78,13 @@ function startPeer() {
   console.log(`starting: ${peerProgram} ${args.join(' ')}`);
   const child = spawn(peerProgram, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const peer = { child, stdout: '', stderr: '', exit: null };
+  let partial = '';
   child.stdout.on('data', (chunk) => { peer.stdout += chunk; });
   child.stderr.on('data', (chunk) => {
     peer.stderr += chunk;
-    process.stdout.write(String(chunk).replace(/^/gm, '  | '));
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop();
+    for (const line of lines) console.log(`  | ${line}`);
   });
   peer.exited = new Promise((resolve) => child.on('exit', (code, signal) => {
     peer.exit = { code, signal };
@@ -91,7 +93,7 @@ function startPeer() {
   return peer;
 }
 
-const browser = await launchChromium({ videoFile: `${mediaDir}/a.y4m`, audioFile: `${mediaDir}/a.wav`, label: 'Room A' });
+const browser = await launchChromium({ videoFile: `${mediaDir}/a.y4m`, audioFile: `${mediaDir}/a.wav`, label: 'Room A', rawAudio: true });
 let peer = null;
 try {
   const page = await browser.context.newPage();
@@ -105,9 +107,9 @@ try {
     (r) => r.participants.length === 2 && r.participants[1].name === PEER_NAME);
   const peerId = withPeer.participants[1].participant;
 
-  const video = await expect(`the browser still decodes VP8, at the canvas size ${canvasSize}`,
-    () => readBrowser(page), (r) => r.video.mimeType === 'video/VP8' && r.video.size === canvasSize
-      && r.video.framesDecoded > 10);
+  // (its size is the canvas's or, after mcud moved it to the low profile, smaller)
+  const video = await expect('the browser still decodes VP8', () => readBrowser(page),
+    (r) => r.video.mimeType === 'video/VP8' && r.video.framesDecoded > 10);
   console.log(`Chromium inbound video: ${JSON.stringify(video.video)}`);
   await expect('the browser\'s red is in cell 0', () => readCells(page, gridCells('2x2')),
     (p) => colourName(p.cells[0]) === 'red');

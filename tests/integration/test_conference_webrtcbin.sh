@@ -1,12 +1,12 @@
 #!/bin/bash
 # test_conference_webrtcbin.sh - one `mix` conference, two WebRTC stacks, two codecs:
 # headless Chromium (VP8) and GStreamer webrtcbin offering only H.264
-# (build/tests/webrtc_peer --codec h264 --stay). The browser keeps receiving VP8 at the
-# canvas size, lists the webrtcbin room, hears its tone and not its own; webrtc_peer
+# (build/tests/webrtc_peer --codec h264 --stay). The browser keeps receiving VP8,
+# lists the webrtcbin room, hears its tone and not its own; webrtc_peer
 # decodes the composite as H.264 (avdec_h264) at the canvas size (512x288 here, not
 # the 640x360 it sends, so the size is the conference's); when it goes away, the
 # browser gets participant_left. See conference_webrtcbin.mjs for the steps.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib.sh"
 require chromium node node_modules ffmpeg mcud tests/webrtc_peer
 
 # As in test_echo_webrtcbin: under `make asan` keep the peer's memory checks but not

@@ -6,13 +6,15 @@
 # sound holds everyone but itself; one leaves (placeholder tile, participant_left), one
 # joins late, one mutes (its tone leaves the mix, the roster shows it muted). See
 # conference_chromium.mjs for the steps. Screenshot: tests/out/conference_chromium.png.
-source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib.sh"
 require chromium node node_modules ffmpeg mcud
 
-make_room_media a 0xFF0000 450
-make_room_media b 0x00FF00 610
-make_room_media c 0x0000FF 770
-make_room_media d 0xFFFF00 1030
+# Tones: no one is near another's harmonics or a mix product of two or three others
+# (2f1-f2, f1+f2, f1-f2, f1+f2-f3: all >= 90 Hz away), so a tone heard is a room heard.
+make_room_media a 0xFF0000 540
+make_room_media b 0x00FF00 720
+make_room_media c 0x0000FF 990
+make_room_media d 0xFFFF00 1350
 
 cat >"$TEST_TMP/mcud.conf" <<'CONF'
 [conference room]
