@@ -4,7 +4,8 @@
 #   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
-#   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
+#                          sanitizer report
 #   fail MESSAGE           print and exit 1
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
@@ -129,7 +130,8 @@ stop_mcud() {
 
 check_mcud_log_clean() {
     local errors
-    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
+    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \
+                  "$MCUD_LOG" || true)
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 }
 

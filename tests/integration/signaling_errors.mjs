@@ -9,11 +9,13 @@ import WebSocket from 'ws';
 const baseUrl = process.argv[2];
 const wsUrl = baseUrl.replace(/^http/, 'ws') + '/ws';
 const REPLY_WAIT_MS = 5000;
+const openClients = new Set();
 
 // A signalling client that queues incoming messages and waits for them one by one.
 class Client {
   static async connect() {
     const client = new Client(new WebSocket(wsUrl));
+    openClients.add(client);
     await new Promise((resolve, reject) => {
       client.socket.once('open', resolve);
       client.socket.once('error', reject);
@@ -67,6 +69,7 @@ class Client {
 
   close() {
     this.socket.close();
+    openClients.delete(this);
   }
 }
 
@@ -210,6 +213,8 @@ try {
 } catch (error) {
   console.log(`FAIL ${error.stack}`);
   failures.push(error.message);
+} finally {
+  for (const client of openClients) client.socket.terminate();
 }
 if (failures.length > 0) {
   console.log(`${failures.length} check(s) failed: ${failures.join('; ')}`);

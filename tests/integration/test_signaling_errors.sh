@@ -12,7 +12,7 @@ type=echo
 pin=4321
 CONF
 start_mcud "$TEST_TMP/mcud.conf"
-node "$ROOT/tests/integration/signaling_errors.mjs" "$MCUD_URL" || fail "mcud's error handling is not as documented (see above)"
+timeout -k 5 60 node "$ROOT/tests/integration/signaling_errors.mjs" "$MCUD_URL" || fail "mcud's error handling is not as documented (see above)"
 process_running "$MCUD_PID" || fail "mcud died while handling bad messages"
 stop_mcud
 say "pass"
