@@ -45,8 +45,12 @@ export class Session {
     return this.call ? this.call.pc : null;
   }
 
+  get inSession() {
+    return ['joining', 'negotiating', 'in-call'].includes(this.state.phase);
+  }
+
   async join({ conference, name, pin }) {
-    if (this.state.phase !== 'idle' && this.state.phase !== 'left' && this.state.phase !== 'failed') return;
+    if (this.inSession) return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
     this.onChange();
@@ -92,6 +96,7 @@ export class Session {
 
   // Says goodbye to the server (bounded wait for its reply) and releases everything.
   async leave() {
+    if (!this.inSession) return;
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       const bye = this.signalling.request('leave').catch(() => {});
       await Promise.race([bye, new Promise((resolve) => setTimeout(resolve, LEAVE_REPLY_WAIT_MS))]);
@@ -148,7 +153,7 @@ export class Session {
     const pc = this.pc;
     if (!pc) return;
     this.update({ ice: pc.iceConnectionState, connection: pc.connectionState });
-    if (pc.connectionState === 'failed' && this.state.phase !== 'failed') {
+    if (pc.connectionState === 'failed') {
       this.fail(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
     }
   }

@@ -66,8 +66,8 @@ export class PageView {
     );
   }
 
-  render(state, lastError) {
-    const inSession = ['joining', 'negotiating', 'in-call'].includes(state.phase);
+  // Shows a Session: its state, whether it is in a conference, its last error.
+  render({ state, inSession, lastError }) {
     $('join-view').hidden = inSession;
     $('call-view').hidden = !inSession;
     $('join').disabled = inSession;
