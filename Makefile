@@ -13,6 +13,8 @@
 # cmocka binary each, tests/integration/*.c -> one helper program each.
 
 BUILD    ?= build
+V        ?=
+Q         = $(if $(V),,@)
 SANITIZE ?=
 CC       ?= cc
 
@@ -32,12 +34,12 @@ MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freet
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
-ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 glib-2.0 libwebsockets jansson
+ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 glib-2.0 nice libwebsockets jansson
 TEST_PKGS      = cmocka
 
 MIXER_CFLAGS     = $(BASE_CFLAGS) $(call pc_cflags,$(MIXER_PKGS))
 SIGNALING_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(SIGNALING_PKGS))
-MCU_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(MCU_PKGS) $(MIXER_PKGS))
+MCU_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(MCU_PKGS) $(MIXER_PKGS)) -DMCUD_DEFAULT_WEB_ROOT=\"$(abspath client/web)\"
 ROOM_CFLAGS      = $(BASE_CFLAGS) $(call pc_cflags,$(ROOM_PKGS))
 TEST_CFLAGS      = $(BASE_CFLAGS) -Wno-unused-parameter $(call pc_cflags,$(TEST_PKGS) $(MCU_PKGS) $(MIXER_PKGS))
 
@@ -85,63 +87,79 @@ deps:
 # --- objects, one rule per module so each gets its own flags ---
 $(BUILD)/obj/mixer/%.o: mixer/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MIXER_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MIXER_CFLAGS) -c $< -o $@
 $(BUILD)/obj/signaling/%.o: signaling/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
 $(BUILD)/obj/mcu/%.o: mcu/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MCU_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
 $(BUILD)/obj/client/room/%.o: client/room/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ROOM_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
 $(BUILD)/obj/client/ctl/%.o: client/ctl/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MCU_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ROOM_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
 
 # --- libraries and programs ---
 $(LIBMIXER): $(call obj,$(MIXER_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 $(LIBSIGNALING): $(call obj,$(SIGNALING_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 $(LIBMCU): $(call obj,$(MCU_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(MCUD): $(call obj,mcu/main.c) $(LIBS_ALL)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
 $(BUILD)/mcu-mix: $(call obj,$(MIXTOOL_SRC)) $(LIBMIXER)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 $(BUILD)/obj/mixer/tools/%.o: mixer/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(MIXER_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MIXER_CFLAGS) -c $< -o $@
 $(BUILD)/mcu-room: $(call obj,$(ROOM_SRC))
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
 $(BUILD)/mcuctl: $(call obj,$(CTL_SRC)) $(LIBS_ALL)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_LDFLAGS) -o $@ $< $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
 
 # Integration helper programs (GStreamer peers and the like) link their own libraries.
 $(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_LDFLAGS) -o $@ $< $(ROOM_LIBS)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(ROOM_LIBS)
 
 $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(SIGNALING_CFLAGS) -c $< -o $@
 $(SDP_ANSWER): $(call obj,tests/tools/sdp_answer.c) $(LIBSIGNALING)
-	$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(SIGNALING_PKGS))
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(SIGNALING_PKGS))
 
 # --- tests ---
 check: deps

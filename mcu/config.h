@@ -47,7 +47,8 @@ struct mcu_conference_config {
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */
 struct mcu_config {
-    char *listen_host;                 /* IP literal, without brackets ("::1") */
+    char *listen_host;                 /* IP literal (host names are refused), without
+                                        * brackets ("::1"); IPv6 needs [..] on input */
     uint16_t listen_port;              /* 1..65535 */
     char *state_dir;
     char **ice_addresses;              /* IP literals; NULL-terminated, NULL if none */

@@ -3,7 +3,9 @@
  *
  * OpenSSL talks to a small BIO of our own that keeps datagram boundaries: a read
  * returns the one datagram being handled, each write becomes one queued outgoing
- * datagram (OpenSSL writes one record per BIO_write, never more than the MTU). */
+ * datagram. During the handshake OpenSSL packs a flight's records into datagrams of
+ * at most the MTU and flushes each as one write; a memory BIO would lose those
+ * boundaries. */
 #include "mcu/dtls_transport.h"
 
 #include <pthread.h>

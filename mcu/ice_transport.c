@@ -133,8 +133,10 @@ char **ice_transport_local_candidates(const struct ice_transport *t)
         if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP) continue;
         if (t->public_address) {
             guint port = nice_address_get_port(&c->addr);
-            if (nice_address_set_from_string(&c->addr, t->public_address))
+            if (nice_address_set_from_string(&c->addr, t->public_address)) {
                 nice_address_set_port(&c->addr, port);
+                c->base_addr = c->addr;   /* no raddr: the private address stays private */
+            }
         }
         gchar *line = nice_agent_generate_local_candidate_sdp(t->agent, c);
         /* libnice writes "a=candidate:..."; SDP attribute values have no "a=". */

@@ -15,7 +15,7 @@ static gboolean on_stop_signal(gpointer user)
     GMainLoop *loop = user;
     log_info("shutting down");
     g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE;   /* removed in main() after the loop returns */
 }
 
 int main(int argc, char **argv)

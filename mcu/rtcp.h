@@ -13,6 +13,8 @@
  *   - unknown packet types, unknown feedback formats, and APP packets are skipped and
  *     counted in out->unknown; transport-cc feedback is counted in out->transport_cc
  *     and appears as an item with only its SSRCs.
+ *   - a compound need not start with SR or RR: reduced-size RTCP (RFC 5506, e.g. a lone
+ *     PLI or NACK) is accepted; padding is accepted on any packet of the compound.
  *   - when the fixed pools below are full, the extra items/blocks/sequence numbers are
  *     dropped and counted in out->overflow; the rest of the packet is still parsed.
  *

@@ -11,7 +11,7 @@
  * with sdp_session_free(); sdp_write() returns a malloc'd string the caller frees.
  *
  * Bounds (every array has a maximum; the rules when an offer has more):
- *  - text over SDP_MAX_TEXT bytes, or containing a NUL byte before its end: error.
+ *  - text over SDP_MAX_TEXT bytes: SDP_ERROR_TOO_LARGE.
  *  - more than SDP_MAX_MEDIA m= sections, or more BUNDLE mids than that: error.
  *  - a value that does not fit the field that interprets it (ufrag, fingerprint,
  *    fmtp, rtcp-fb, mid, ...): error naming the line.
@@ -203,7 +203,13 @@ struct sdp_negotiated {
  * in the same order (as RFC 8829 requires); audio gets Opus, video the first codec of
  * params->video_preference the offer lists (H.264 only when packetization-mode=1 and a
  * constrained-baseline profile-level-id 42e0xx/42c0xx/4200xx, ...). Refuses offers with
- * no fingerprint, no BUNDLE, no rtcp-mux or no usable codec at all. */
+ * no fingerprint, no BUNDLE, no rtcp-mux or no usable codec at all.
+ * The local candidates and a=end-of-candidates go on the first accepted section (the
+ * BUNDLE tag); m= port and c= come from the first UDP candidate (else 9, 0.0.0.0).
+ * Parameters that break their contract (a missing or over-long ufrag, pwd,
+ * fingerprint, cname or stream_id (<= 56 bytes), a candidate not starting with
+ * "candidate:") give SDP_ERROR_SYNTAX with "answer parameters: ..." in err: a bug
+ * in the caller, not in the offer. The full rules are in docs/protocol.md ("SDP"). */
 enum sdp_error sdp_answer_create(const struct sdp_session *offer,
                                  const struct sdp_answer_params *params,
                                  struct sdp_session **answer,

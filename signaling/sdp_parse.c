@@ -603,10 +603,12 @@ static enum sdp_error parse_line(struct parser *p, char *line)
 
 enum sdp_error sdp_parse(const char *text, struct sdp_session **out, char *err, size_t errlen)
 {
-    struct parser p = {.err = err, .errlen = errlen};
     *out = NULL;
-    if (err && errlen > 0)
+    if (err == NULL)
+        errlen = 0;
+    else if (errlen > 0)
         err[0] = '\0';
+    struct parser p = {.err = err, .errlen = errlen};
     if (text == NULL) {
         snprintf(err, errlen, "no SDP");
         return SDP_ERROR_SYNTAX;

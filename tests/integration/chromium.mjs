@@ -31,6 +31,7 @@ export async function launchChromium() {
   });
   return {
     context,
+    userDataDir,
     async close() {
       await context.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });

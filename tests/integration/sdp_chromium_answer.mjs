@@ -1,46 +1,26 @@
 // sdp_chromium_answer.mjs - driver for test_sdp_chromium_answer.sh: a fresh offer from
-// headless Chromium is answered by build/sdp-answer (libsignaling) and the answer must
-// be accepted by Chromium's setRemoteDescription(), with the negotiated directions and
-// codecs the MCU's rules promise. Run once per video preference (vp8, h264).
+// headless Chromium is answered by the sdp-answer tool (libsignaling), and the answer
+// must be accepted by Chromium's setRemoteDescription() with the negotiated
+// directions and codecs the MCU's rules promise. Once per video preference (vp8, h264).
 //
-//   node tests/integration/sdp_chromium_answer.mjs BUILD_DIR
+//   node tests/integration/sdp_chromium_answer.mjs PATH/TO/sdp-answer
 //
 // Prints one line per check; exits non-zero on the first failure.
-import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { launchChromium } from './chromium.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'package.json'));
-const { chromium } = require('playwright-core');
-const tool = path.resolve(root, process.argv[2] || 'build', 'sdp-answer');
-if (!existsSync(tool)) throw new Error(`missing ${tool}: run make first`);
-
-const ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--disable-quic', '--no-first-run', '--no-default-browser-check',
-  '--autoplay-policy=no-user-gesture-required',
-];
+const tool = process.argv[2];
+if (!tool || !existsSync(tool)) throw new Error(`usage: sdp_chromium_answer.mjs PATH/TO/sdp-answer (got ${tool})`);
 
 function check(cond, what) {
   if (!cond) throw new Error(`FAIL: ${what}`);
   console.log(`ok: ${what}`);
 }
 
-const profile = mkdtempSync(path.join(tmpdir(), 'hoinghi-sdp-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', headless: true,
-  ignoreDefaultArgs: ['--mute-audio'], args: ARGS, permissions: ['camera', 'microphone'],
-});
+const browser = await launchChromium();
 try {
-  const page = context.pages()[0] || await context.newPage();
-  page.on('console', (m) => console.log(`[page] ${m.text()}`));
+  const page = await browser.context.newPage();
   await page.route('http://localhost/**', (route) =>
     route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>sdp</title>' }));
   await page.goto('http://localhost/');
@@ -100,6 +80,5 @@ try {
     await page.evaluate(() => window.pc.close());
   }
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }

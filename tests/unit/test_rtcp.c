@@ -446,6 +446,73 @@ static void test_ntp_time(void **state)
     assert_int_equal(rtcp_ntp_middle32(0x1122334455667788ull), 0x33445566u);
 }
 
+/* Mutations of valid compounds (bit flips, byte changes, cuts) never read out of bounds
+ * (run under ASan) and, when accepted, leave every item inside the pools. Deterministic. */
+static uint32_t next_random(uint32_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 17;
+    *x ^= *x << 5;
+    return *x;
+}
+
+static void test_mutations_stay_in_bounds(void **state)
+{
+    struct rtcp_compound *c = *state;
+    uint8_t base[512];
+    struct rtcp_builder b;
+    rtcp_builder_init(&b, base, sizeof base);
+    struct rtcp_sender_info si = {1, 2, 3, 4, 5};
+    const uint16_t seqs[] = {1, 2, 9, 40, 41};
+    const uint32_t ssrcs[] = {7, 8};
+    assert_int_equal(rtcp_build_sr(&b, &si, sample_blocks, 2), 0);
+    assert_int_equal(rtcp_build_sdes_cname(&b, 1, "cname"), 0);
+    assert_int_equal(rtcp_build_nack(&b, 1, 2, seqs, 5), 0);
+    assert_int_equal(rtcp_build_fir(&b, 1, 2, 3), 0);
+    assert_int_equal(rtcp_build_remb(&b, 1, 300000, ssrcs, 2), 0);
+    assert_int_equal(rtcp_build_bye(&b, ssrcs, 2), 0);
+    uint32_t x = 0x9e3779b9u;
+    int accepted = 0, rejected = 0;
+    for (int round = 0; round < 200000; round++) {
+        uint8_t pkt[512];
+        size_t n = b.length;
+        memcpy(pkt, base, n);
+        int edits = 1 + (int)(next_random(&x) % 4);
+        for (int i = 0; i < edits; i++) {
+            size_t at = next_random(&x) % n;
+            switch (next_random(&x) % 3) {
+            case 0: pkt[at] ^= (uint8_t)(1u << (next_random(&x) % 8)); break;
+            case 1: pkt[at] = (uint8_t)next_random(&x); break;
+            case 2: n = at + 1; break;
+            }
+        }
+        /* parse from a heap copy of exactly n bytes so ASan sees any overread */
+        uint8_t *exact = malloc(n);
+        assert_non_null(exact);
+        memcpy(exact, pkt, n);
+        int rc = rtcp_parse(exact, n, c);
+        free(exact);
+        if (rc != 0) { rejected++; continue; }
+        accepted++;
+        assert_true(c->count <= RTCP_MAX_ITEMS);
+        assert_true(c->block_used <= RTCP_POOL_BLOCKS);
+        assert_true(c->nack_seq_used <= RTCP_POOL_NACK_SEQS);
+        assert_true(c->fir_used <= RTCP_POOL_FIR_ENTRIES);
+        assert_true(c->ssrc_used <= RTCP_POOL_SSRCS);
+        for (size_t i = 0; i < c->count; i++) {
+            const struct rtcp_item *it = &c->items[i];
+            if (it->type == RTCP_ITEM_NACK)
+                assert_true(it->u.nack.seqs + it->u.nack.seq_count <= c->nack_seqs + c->nack_seq_used);
+            if (it->type == RTCP_ITEM_RR)
+                assert_true(it->u.rr.blocks + it->u.rr.block_count <= c->blocks + c->block_used);
+            if (it->type == RTCP_ITEM_SDES)
+                assert_true(it->u.sdes.cname_length <= RTCP_CNAME_MAX);
+        }
+    }
+    assert_true(accepted > 0);
+    assert_true(rejected > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +532,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compound_rr_sdes_pli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pool_overflow_counted, setup, teardown),
         cmocka_unit_test(test_ntp_time),
+        cmocka_unit_test_setup_teardown(test_mutations_stay_in_bounds, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

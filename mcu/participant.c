@@ -1,0 +1,417 @@
+/* participant.c - one signalling connection's state machine and its media; see
+ * participant.h.
+ *
+ *   connected --join--> joined --offer--> media (connecting -> connected)
+ *       ^                  |  <--leave--------|
+ *       +------------------+ (failed media ends the participant: `bye`)
+ *
+ * Packets: media session -> echo (SSRC rewrite, PLI/NACK/SR handling) -> media session.
+ */
+#include "mcu/participant.h"
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mcu/echo.h"
+#include "mcu/log.h"
+#include "mcu/media_session.h"
+#include "mcu/server.h"
+#include "signaling/protocol.h"
+#include "signaling/sdp.h"
+
+#define ECHO_TICK_MS 200
+
+enum participant_state { PARTICIPANT_CONNECTED, PARTICIPANT_JOINED };
+
+struct participant {
+    struct mcu_server *server;
+    struct ws_connection *connection;
+    enum participant_state state;
+    char id[16];
+    char *name;
+    const struct mcu_conference_config *conference;
+    struct media_session *media;
+    struct echo *echo;
+    struct echo_output *echo_output;
+    GSource *tick;
+    GSource *end_media;            /* deferred teardown after a media failure */
+};
+
+/* --- sending ------------------------------------------------------------------ */
+
+static void send_text(struct participant *p, char *text)
+{
+    if (!text) return;
+    ws_connection_send(p->connection, text);
+    free(text);
+}
+
+static void send_error(struct participant *p, const json_t *id, const char *request,
+                       const char *code, const char *message)
+{
+    send_text(p, protocol_build_error(id, request, code, message));
+}
+
+static void send_reply(struct participant *p, const json_t *id, const char *request, json_t *data)
+{
+    send_text(p, protocol_build_reply(id, request, data));
+    json_decref(data);
+}
+
+/* --- media ---------------------------------------------------------------------- */
+
+static void flush_echo_output(struct participant *p)
+{
+    struct echo_output *out = p->echo_output;
+    for (size_t i = 0; i < out->count && p->media; i++) {
+        const struct echo_packet *pkt = &out->packets[i];
+        if (pkt->kind == ECHO_PACKET_RTP)
+            media_session_send_rtp(p->media, pkt->data, pkt->length);
+        else
+            media_session_send_rtcp(p->media, pkt->data, pkt->length);
+    }
+    echo_output_clear(out);
+}
+
+static void on_media_rtp(void *owner, uint8_t *packet, size_t length)
+{
+    struct participant *p = owner;
+    if (!p->echo) return;
+    echo_handle_rtp(p->echo, packet, length, g_get_monotonic_time(), p->echo_output);
+    flush_echo_output(p);
+}
+
+static void on_media_rtcp(void *owner, uint8_t *packet, size_t length)
+{
+    struct participant *p = owner;
+    if (!p->echo) return;
+    echo_handle_rtcp(p->echo, packet, length, g_get_monotonic_time(), p->echo_output);
+    flush_echo_output(p);
+}
+
+static gboolean on_tick(gpointer user)
+{
+    struct participant *p = user;
+    if (p->echo && p->media && media_session_state(p->media) == MEDIA_STATE_CONNECTED) {
+        echo_tick(p->echo, g_get_monotonic_time(), p->echo_output);
+        flush_echo_output(p);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static void stop_source(GSource **source)
+{
+    if (*source) {
+        g_source_destroy(*source);
+        g_source_unref(*source);
+        *source = NULL;
+    }
+}
+
+static void log_media_stats(struct participant *p)
+{
+    struct media_session_stats ms;
+    media_session_get_stats(p->media, &ms);
+    log_info("participant %s media: rtp in %llu out %llu, rtcp in %llu out %llu, "
+             "dropped (srtp %llu, unknown %llu, early %llu), send failures %llu",
+             p->id, (unsigned long long)ms.rtp_in, (unsigned long long)ms.rtp_out,
+             (unsigned long long)ms.rtcp_in, (unsigned long long)ms.rtcp_out,
+             (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
+             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_failed);
+}
+
+static void end_media(struct participant *p)
+{
+    stop_source(&p->end_media);
+    stop_source(&p->tick);
+    if (p->media) {
+        log_media_stats(p);
+        media_session_free(p->media);
+        p->media = NULL;
+    }
+    echo_free(p->echo);
+    p->echo = NULL;
+}
+
+static gboolean on_end_media(gpointer user)
+{
+    struct participant *p = user;
+    g_source_unref(p->end_media);
+    p->end_media = NULL;
+    end_media(p);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_media_state(void *owner, enum media_state state, const char *reason)
+{
+    struct participant *p = owner;
+    log_info("participant %s media %s%s%s", p->id, media_state_name(state),
+             reason[0] ? ": " : "", reason);
+    send_text(p, protocol_build_media_event(media_state_name(state), reason[0] ? reason : NULL));
+    if (state == MEDIA_STATE_FAILED || state == MEDIA_STATE_CLOSED) {
+        /* The peer is gone or unreachable: it leaves the conference. The session is
+         * freed outside its own event handler. */
+        send_text(p, protocol_build_bye(reason[0] ? reason : media_state_name(state)));
+        if (!p->end_media) {
+            p->end_media = g_idle_source_new();
+            g_source_set_callback(p->end_media, on_end_media, p, NULL);
+            g_source_attach(p->end_media, NULL);
+        }
+    }
+}
+
+/* --- requests ------------------------------------------------------------------- */
+
+static void handle_join(struct participant *p, const struct protocol_request *r)
+{
+    if (p->state == PARTICIPANT_JOINED) {
+        send_error(p, r->id, r->type_name, "already_joined",
+                   "this connection has already joined; send leave first");
+        return;
+    }
+    const struct mcu_conference_config *conf =
+        mcu_config_find_conference(p->server->config, r->conference);
+    if (!conf) {
+        char message[160];
+        snprintf(message, sizeof message, "there is no conference '%s'", r->conference);
+        send_error(p, r->id, r->type_name, "unknown_conference", message);
+        return;
+    }
+    if (conf->pin) {
+        const char *pin = r->pin ? r->pin : "";
+        bool match = strlen(pin) == strlen(conf->pin) &&
+                     CRYPTO_memcmp(pin, conf->pin, strlen(conf->pin)) == 0;
+        if (!match) {
+            char message[160];
+            snprintf(message, sizeof message, "the PIN is not right for conference %s", conf->id);
+            log_info("join refused for '%s' from %s: wrong PIN for %s", r->name,
+                     ws_connection_peer(p->connection), conf->id);
+            send_error(p, r->id, r->type_name, "wrong_pin", message);
+            return;
+        }
+    }
+    p->state = PARTICIPANT_JOINED;
+    p->conference = conf;
+    g_free(p->name);
+    p->name = g_strdup(r->name);
+    log_info("participant %s '%s' joined conference %s from %s", p->id, p->name, conf->id,
+             ws_connection_peer(p->connection));
+    send_reply(p, r->id, r->type_name,
+               json_pack("{s:s, s:s}", "participant", p->id, "conference", conf->id));
+}
+
+/* Builds the answer for an offer, creating the media session on the way. */
+static void handle_offer(struct participant *p, const struct protocol_request *r)
+{
+    char err[256] = "";
+    if (p->media) {
+        send_error(p, r->id, r->type_name, "offer_in_progress",
+                   "this participant already has a media session; leave first");
+        return;
+    }
+    struct sdp_session *offer = NULL, *answer = NULL;
+    enum sdp_error e = sdp_parse(r->sdp, &offer, err, sizeof err);
+    if (e != SDP_OK) {
+        send_error(p, r->id, r->type_name, sdp_error_code(e), err);
+        return;
+    }
+
+    uint32_t audio_ssrc = g_random_int() | 1u, video_ssrc = g_random_int() | 1u;
+    char cname[32];
+    snprintf(cname, sizeof cname, "hoinghi-%s", p->id);
+    struct sdp_answer_params params = {
+        .ice_ufrag = "placeholder",
+        .ice_pwd = "placeholderplaceholderpl",
+        .fingerprint_hash = DTLS_IDENTITY_FINGERPRINT_HASH,
+        .fingerprint = dtls_identity_fingerprint(p->server->identity),
+        .setup = SDP_SETUP_NONE,
+        .audio_ssrc = audio_ssrc,
+        .video_ssrc = video_ssrc,
+        .cname = cname,
+        .stream_id = "hoinghi",
+        .video_preference = {SDP_VIDEO_VP8, SDP_VIDEO_H264},
+    };
+    /* First pass: negotiate (and refuse bad offers) before any socket is opened. */
+    struct sdp_negotiated negotiated;
+    e = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
+    sdp_session_free(answer);
+    answer = NULL;
+    if (e != SDP_OK) {
+        sdp_session_free(offer);
+        send_error(p, r->id, r->type_name, sdp_error_code(e), err);
+        return;
+    }
+
+    struct media_session_config config = {
+        .context = NULL,
+        .identity = p->server->identity,
+        .ice_addresses = p->server->ice_addresses,
+        .public_address = p->server->config->public_address,
+        .dtls_role = negotiated.local_setup == SDP_SETUP_ACTIVE ? DTLS_ROLE_CLIENT : DTLS_ROLE_SERVER,
+        .remote_ice_ufrag = negotiated.remote_ice_ufrag,
+        .remote_ice_pwd = negotiated.remote_ice_pwd,
+        .remote_fingerprint_hash = negotiated.remote_fingerprint_hash,
+        .remote_fingerprint = negotiated.remote_fingerprint,
+    };
+    struct media_session_events events = {
+        .state_changed = on_media_state, .rtp = on_media_rtp, .rtcp = on_media_rtcp,
+    };
+    p->media = media_session_new(&config, &events, p, err, sizeof err);
+    if (!p->media) {
+        sdp_session_free(offer);
+        log_warn("participant %s: media session failed: %s", p->id, err);
+        send_error(p, r->id, r->type_name, "media_failed", err);
+        return;
+    }
+    /* Candidates that came inside the offer. */
+    for (size_t m = 0; m < offer->media_count; m++) {
+        const struct sdp_media *media = &offer->media[m];
+        for (size_t c = 0; c < media->candidate_count; c++)
+            media_session_add_remote_candidate(p->media, media->candidates[c]);
+        if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
+    }
+
+    char **candidates = media_session_local_candidates(p->media);
+    params.ice_ufrag = media_session_local_ufrag(p->media);
+    params.ice_pwd = media_session_local_pwd(p->media);
+    params.setup = negotiated.local_setup;
+    params.candidates = (const char *const *)candidates;
+    params.candidate_count = g_strv_length(candidates);
+    params.end_of_candidates = true;
+    e = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
+    g_strfreev(candidates);
+    sdp_session_free(offer);
+    char *answer_text = e == SDP_OK ? sdp_write(answer) : NULL;
+    sdp_session_free(answer);
+    if (!answer_text) {
+        end_media(p);
+        send_error(p, r->id, r->type_name, "internal_error", "could not build the SDP answer");
+        return;
+    }
+
+    struct echo_config echo_config = {
+        .audio_pt = negotiated.has_audio ? negotiated.audio_pt : 0,
+        .video_pt = negotiated.has_video ? negotiated.video_pt : 0,
+        .audio_out_ssrc = audio_ssrc,
+        .video_out_ssrc = video_ssrc,
+        .audio_in_ssrc_hint = negotiated.audio_remote_ssrc,
+        .video_in_ssrc_hint = negotiated.video_remote_ssrc,
+        .video_nack = negotiated.video_nack,
+    };
+    snprintf(echo_config.cname, sizeof echo_config.cname, "%s", cname);
+    p->echo = echo_new(&echo_config);
+    if (!p->echo) {
+        free(answer_text);
+        end_media(p);
+        send_error(p, r->id, r->type_name, "sdp_no_common_codec", "nothing to echo in this offer");
+        return;
+    }
+    p->tick = g_timeout_source_new(ECHO_TICK_MS);
+    g_source_set_callback(p->tick, on_tick, p, NULL);
+    g_source_attach(p->tick, NULL);
+
+    log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
+             negotiated.has_audio ? "opus" : "none", negotiated.audio_pt,
+             negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8"
+             : negotiated.video_codec == SDP_VIDEO_H264 ? "H264" : "none",
+             negotiated.video_pt);
+    send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer_text));
+    free(answer_text);
+    send_text(p, protocol_build_media_event("connecting", NULL));
+}
+
+static void handle_request(struct participant *p, const struct protocol_request *r)
+{
+    if (r->type != PROTOCOL_JOIN && r->type != PROTOCOL_KEEPALIVE &&
+        p->state != PARTICIPANT_JOINED) {
+        send_error(p, r->id, r->type_name, "not_joined", "join a conference first");
+        return;
+    }
+    switch (r->type) {
+    case PROTOCOL_JOIN:
+        handle_join(p, r);
+        break;
+    case PROTOCOL_OFFER:
+        handle_offer(p, r);
+        break;
+    case PROTOCOL_CANDIDATE:
+        if (!p->media) {
+            send_error(p, r->id, r->type_name, "bad_request", "candidate before offer");
+            return;
+        }
+        if (media_session_add_remote_candidate(p->media, r->candidate) != 0) {
+            send_error(p, r->id, r->type_name, "bad_request", "the candidate cannot be parsed");
+            return;
+        }
+        send_reply(p, r->id, r->type_name, json_object());
+        break;
+    case PROTOCOL_END_OF_CANDIDATES:
+        if (p->media) media_session_remote_candidates_done(p->media);
+        send_reply(p, r->id, r->type_name, json_object());
+        break;
+    case PROTOCOL_LEAVE:
+        end_media(p);
+        log_info("participant %s '%s' left conference %s", p->id, p->name, p->conference->id);
+        p->state = PARTICIPANT_CONNECTED;
+        p->conference = NULL;
+        send_reply(p, r->id, r->type_name, json_object());
+        break;
+    case PROTOCOL_KEEPALIVE:
+        send_reply(p, r->id, r->type_name, json_object());
+        break;
+    }
+}
+
+/* --- lifetime --------------------------------------------------------------------- */
+
+struct participant *participant_new(struct mcu_server *server, struct ws_connection *connection)
+{
+    struct participant *p = g_new0(struct participant, 1);
+    p->server = server;
+    p->connection = connection;
+    p->echo_output = g_new0(struct echo_output, 1);
+    do {
+        snprintf(p->id, sizeof p->id, "p%08x", g_random_int());
+    } while (g_hash_table_contains(server->participants, p->id));
+    g_hash_table_insert(server->participants, p->id, p);
+    log_debug("signalling connection %s from %s", p->id, ws_connection_peer(connection));
+    send_text(p, protocol_build_hello());
+    return p;
+}
+
+void participant_handle_message(struct participant *p, const char *text, size_t length)
+{
+    struct protocol_request request;
+    struct protocol_error error;
+    if (protocol_parse_request(text, length, &request, &error) != 0) {
+        send_error(p, error.id, error.request, error.code, error.message);
+        protocol_error_clear(&error);
+        return;
+    }
+    handle_request(p, &request);
+    protocol_request_clear(&request);
+}
+
+void participant_handle_oversized(struct participant *p, size_t length)
+{
+    char message[128];
+    snprintf(message, sizeof message, "the message has %zu bytes; the limit is %d", length,
+             PROTOCOL_MAX_MESSAGE);
+    send_error(p, NULL, NULL, "message_too_large", message);
+}
+
+void participant_free(struct participant *p)
+{
+    if (!p) return;
+    if (p->state == PARTICIPANT_JOINED)
+        log_info("participant %s '%s' left conference %s (connection closed)", p->id, p->name,
+                 p->conference->id);
+    end_media(p);
+    g_hash_table_remove(p->server->participants, p->id);
+    g_free(p->echo_output);
+    g_free(p->name);
+    g_free(p);
+}

@@ -1,0 +1,140 @@
+/* protocol_build.c - server messages as JSON text (the protocol_build_*() functions in
+ * protocol.h): hello, reply, error and the events. Each builds a jansson object and
+ * dumps it compact, UTF-8 as is. */
+#include "signaling/protocol.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Dumps and drops `msg`; NULL stays NULL. */
+static char *dump(json_t *msg)
+{
+    if (msg == NULL)
+        return NULL;
+    char *text = json_dumps(msg, JSON_COMPACT);
+    json_decref(msg);
+    return text;
+}
+
+/* Adds key -> value (a new reference); false when value is NULL or adding failed. */
+static bool set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value != NULL && json_object_set_new(obj, key, value) == 0;
+}
+
+static json_t *message(const char *type)
+{
+    json_t *msg = json_object();
+    if (msg != NULL && !set_new(msg, "type", json_string(type))) {
+        json_decref(msg);
+        return NULL;
+    }
+    return msg;
+}
+
+static bool valid_id(const json_t *id)
+{
+    return json_is_string(id) || json_is_number(id);
+}
+
+char *protocol_build_hello(void)
+{
+    json_t *msg = message("hello");
+    if (msg != NULL && (!set_new(msg, "version", json_integer(PROTOCOL_VERSION)) ||
+                        !set_new(msg, "server", json_string(PROTOCOL_SERVER)))) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}
+
+char *protocol_build_reply(const json_t *id, const char *request, json_t *data)
+{
+    if (!valid_id(id) || request == NULL || (data != NULL && !json_is_object(data)))
+        return NULL;
+    json_t *msg = message("reply");
+    if (msg != NULL && (!set_new(msg, "id", json_deep_copy(id)) ||
+                        !set_new(msg, "request", json_string(request)) ||
+                        !set_new(msg, "data", data ? json_deep_copy(data) : json_object()))) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}
+
+char *protocol_build_error(const json_t *id, const char *request, const char *code,
+                           const char *message_text)
+{
+    if (code == NULL)
+        return NULL;
+    json_t *msg = message("error");
+    json_t *error = json_object();
+    bool ok = msg != NULL && error != NULL &&
+              set_new(error, "code", json_string(code)) &&
+              set_new(error, "message", json_string(message_text ? message_text : code)) &&
+              set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
+              set_new(msg, "request", request ? json_string(request) : json_null());
+    if (ok) {
+        ok = json_object_set_new(msg, "error", error) == 0;
+        error = NULL;
+    }
+    json_decref(error);
+    if (!ok) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}
+
+char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index)
+{
+    if (candidate == NULL)
+        return NULL;
+    json_t *msg = message("candidate");
+    bool ok = msg != NULL && set_new(msg, "candidate", json_string(candidate)) &&
+              (sdp_mid == NULL || set_new(msg, "sdpMid", json_string(sdp_mid))) &&
+              (mline_index < 0 || set_new(msg, "sdpMLineIndex", json_integer(mline_index)));
+    if (!ok) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}
+
+char *protocol_build_end_of_candidates_event(void)
+{
+    return dump(message("end_of_candidates"));
+}
+
+static bool valid_media_state(const char *state)
+{
+    static const char *const states[] = {"connecting", "connected", "failed", "closed"};
+    for (size_t i = 0; state != NULL && i < sizeof states / sizeof states[0]; i++)
+        if (strcmp(state, states[i]) == 0)
+            return true;
+    return false;
+}
+
+char *protocol_build_media_event(const char *state, const char *reason)
+{
+    if (!valid_media_state(state))
+        return NULL;
+    json_t *msg = message("media");
+    bool ok = msg != NULL && set_new(msg, "state", json_string(state)) &&
+              (reason == NULL || set_new(msg, "reason", json_string(reason)));
+    if (!ok) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}
+
+char *protocol_build_bye(const char *reason)
+{
+    json_t *msg = message("bye");
+    if (msg != NULL && !set_new(msg, "reason", json_string(reason ? reason : ""))) {
+        json_decref(msg);
+        return NULL;
+    }
+    return dump(msg);
+}

@@ -1,0 +1,369 @@
+/* test_compositor.c - layouts and the I420 compositor (mixer/layout.c,
+ * mixer/compositor.c): each input's colour lands in its cell, placeholder, letterbox,
+ * crop, layout switch timing, custom JSON layouts, no needless re-scaling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mixer/compositor.h"
+#include "mixer/layout.h"
+#include "tests/unit/media_synth.h"
+
+#define W 1280
+#define H 720
+
+static uint8_t colour_y(int slot) { return (uint8_t)(70 + 9 * slot); }
+static uint8_t colour_u(int slot) { return (uint8_t)(40 + 11 * slot); }
+static uint8_t colour_v(int slot) { return (uint8_t)(220 - 10 * slot); }
+
+static struct compositor *new_compositor(enum compositor_fit fit)
+{
+    struct compositor_config cfg;
+    compositor_config_init(&cfg);
+    assert_int_equal(cfg.width, W);
+    assert_int_equal(cfg.height, H);
+    cfg.fit = fit;
+    struct compositor *c = compositor_new(&cfg);
+    assert_non_null(c);
+    return c;
+}
+
+static void give_colour(struct compositor *c, int slot, int w, int h)
+{
+    AVFrame *pic = synth_picture(w, h, colour_y(slot), colour_u(slot), colour_v(slot));
+    assert_non_null(pic);
+    assert_int_equal(compositor_set_input(c, (size_t)slot, pic), 0);
+    av_frame_free(&pic); /* the compositor holds its own reference */
+}
+
+/* Asserts the 8x8 block around (x, y) has the given colour (within 2 levels). */
+static void expect_colour_at(const AVFrame *f, int x, int y, uint8_t cy, uint8_t cu, uint8_t cv)
+{
+    double my = synth_mean(f, 0, x - 4, y - 4, 8, 8);
+    double mu = synth_mean(f, 1, x - 4, y - 4, 8, 8);
+    double mv = synth_mean(f, 2, x - 4, y - 4, 8, 8);
+    if (abs((int)my - cy) > 2 || abs((int)mu - cu) > 2 || abs((int)mv - cv) > 2)
+        fail_msg("at (%d,%d): got Y%.1f U%.1f V%.1f, want Y%d U%d V%d", x, y, my, mu, mv, cy,
+                 cu, cv);
+}
+
+static void expect_slot_at(const AVFrame *f, int x, int y, int slot)
+{
+    expect_colour_at(f, x, y, colour_y(slot), colour_u(slot), colour_v(slot));
+}
+
+static void expect_cell_centre(const AVFrame *f, const struct layout_cell *cell, int slot)
+{
+    expect_slot_at(f, cell->x + cell->w / 2, cell->y + cell->h / 2, slot);
+}
+
+static void test_every_layout_places_every_input(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        size_t cells;
+    } cases[] = {{"1x1", 1}, {"2x2", 4}, {"3x3", 9}, {"4x4", 16}, {"1+5", 6},
+                 {"1+7", 8}, {"speaker", 1}, {"speaker+4", 5}, {"speaker+8", 9}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+        struct layout l;
+        assert_int_equal(layout_from_name(cases[k].name, W, H, &l), 0);
+        assert_int_equal(l.count, cases[k].cells);
+        for (size_t i = 0; i < l.count; i++) {
+            const struct layout_cell *cell = &l.cells[i];
+            assert_true(cell->x % 2 == 0 && cell->y % 2 == 0 && cell->w % 2 == 0 &&
+                        cell->h % 2 == 0);
+            assert_true(cell->x + cell->w <= W && cell->y + cell->h <= H);
+        }
+        assert_int_equal(compositor_set_layout(c, &l), 0);
+        for (int s = 0; s < (int)l.count; s++)
+            give_colour(c, s, 640, 360);
+        const AVFrame *f = compositor_compose(c, 0);
+        assert_non_null(f);
+        assert_int_equal(f->width, W);
+        assert_int_equal(f->height, H);
+        assert_int_equal(f->format, AV_PIX_FMT_YUV420P);
+        for (size_t i = 0; i < l.count; i++)
+            expect_cell_centre(f, &l.cells[i], (int)i);
+        compositor_free(c);
+    }
+}
+
+static void test_grid_cells_tile_the_canvas(void **state)
+{
+    (void)state;
+    struct layout l;
+    assert_int_equal(layout_from_name("3x3", W, H, &l), 0);
+    long area = 0;
+    for (size_t i = 0; i < l.count; i++)
+        area += (long)l.cells[i].w * l.cells[i].h;
+    assert_int_equal(area, (long)W * H);
+    assert_int_equal(layout_from_name("5x5", W, H, &l), -1);
+    assert_int_equal(layout_from_name("speaker+9", W, H, &l), -1);
+    assert_int_equal(layout_from_name("speaker+", W, H, &l), -1);
+    assert_int_equal(layout_from_name("2x2", 15, H, &l), -1);
+}
+
+static void test_placeholder_and_empty_cells(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
+    struct layout l;
+    assert_int_equal(layout_from_name("2x2", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    give_colour(c, 0, 640, 360);
+    give_colour(c, 2, 640, 360);
+    assert_int_equal(compositor_show(c, 3, -1), 0);
+    const AVFrame *f = compositor_compose(c, 0);
+    expect_cell_centre(f, &l.cells[0], 0);
+    expect_colour_at(f, l.cells[1].x + 320, l.cells[1].y + 180, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    expect_cell_centre(f, &l.cells[2], 2);
+    expect_colour_at(f, l.cells[3].x + 320, l.cells[3].y + 180, COMPOSITOR_BLACK_Y, 128, 128);
+    /* An input that loses its video falls back to the placeholder. */
+    compositor_clear_input(c, 0);
+    f = compositor_compose(c, 1);
+    expect_colour_at(f, 320, 180, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    compositor_free(c);
+}
+
+static void test_portrait_is_letterboxed(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
+    /* First a landscape picture fills the canvas, then the phone turns: the bars of
+     * the portrait picture must be black, not what was there before. */
+    give_colour(c, 0, 1280, 720);
+    const AVFrame *f = compositor_compose(c, 0);
+    expect_slot_at(f, 100, 360, 0);
+    give_colour(c, 0, 360, 640);
+    f = compositor_compose(c, 1);
+    /* 360x640 into 1280x720: 404 (even of 405) wide, centred. */
+    expect_slot_at(f, 640, 360, 0);
+    expect_slot_at(f, 640, 10, 0);
+    expect_colour_at(f, 100, 360, COMPOSITOR_BLACK_Y, 128, 128);
+    expect_colour_at(f, 1180, 360, COMPOSITOR_BLACK_Y, 128, 128);
+    expect_colour_at(f, 430, 360, COMPOSITOR_BLACK_Y, 128, 128);
+    expect_slot_at(f, 450, 360, 0);
+    compositor_free(c);
+}
+
+static void test_crop_fills_the_cell(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+    /* Portrait picture with a red-ish middle band and blue-ish top/bottom: crop keeps
+     * the middle 202 rows (360 * 720 / 1280), scaled to the whole canvas. */
+    AVFrame *pic = synth_picture(360, 640, colour_y(5), colour_u(5), colour_v(5));
+    assert_non_null(pic);
+    synth_fill(pic, 0, 270, 360, 100, colour_y(1), colour_u(1), colour_v(1));
+    assert_int_equal(compositor_set_input(c, 0, pic), 0);
+    av_frame_free(&pic);
+    const AVFrame *f = compositor_compose(c, 0);
+    expect_slot_at(f, 8, 360, 1);
+    expect_slot_at(f, 1270, 360, 1);
+    expect_slot_at(f, 640, 360, 1);
+    expect_slot_at(f, 640, 20, 5);
+    expect_slot_at(f, 8, 700, 5);
+    compositor_free(c);
+}
+
+static void test_layout_switch_takes_effect_on_next_frame(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
+    for (int s = 0; s < 4; s++)
+        give_colour(c, s, 640, 360);
+    const AVFrame *f = compositor_compose(c, 0);
+    expect_slot_at(f, 960, 180, 0); /* 1x1: slot 0 everywhere */
+    struct layout l;
+    assert_int_equal(layout_from_name("2x2", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    f = compositor_compose(c, 1);
+    assert_int_equal(f->pts, 1);
+    expect_slot_at(f, 320, 180, 0);
+    expect_slot_at(f, 960, 180, 1);
+    expect_slot_at(f, 320, 540, 2);
+    expect_slot_at(f, 960, 540, 3);
+    /* Re-assigning a cell (speaker into cell 0) also applies on the next frame. */
+    assert_int_equal(compositor_show(c, 0, 3), 0);
+    f = compositor_compose(c, 2);
+    expect_slot_at(f, 320, 180, 3);
+    /* Back to fewer cells: the rest of the canvas is cleared. */
+    assert_int_equal(layout_from_name("speaker+2", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    f = compositor_compose(c, 3);
+    expect_slot_at(f, 100, 100, 0);
+    expect_cell_centre(f, &l.cells[1], 1);
+    expect_cell_centre(f, &l.cells[2], 2);
+    compositor_free(c);
+}
+
+static void test_custom_json_layout(void **state)
+{
+    (void)state;
+    struct layout l;
+    char err[200];
+    const char *ok = "{\"cells\":[{\"x\":0,\"y\":0,\"w\":0.5,\"h\":1},"
+                     "{\"x\":0.5,\"y\":0,\"w\":0.5,\"h\":0.5},"
+                     "{\"x\":0.5,\"y\":0.5,\"w\":0.5,\"h\":0.5}]}";
+    assert_int_equal(layout_from_json(ok, W, H, &l, err, sizeof err), 0);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(l.cells[0].w, 640);
+    assert_int_equal(l.cells[0].h, 720);
+    assert_int_equal(l.cells[2].x, 640);
+    assert_int_equal(l.cells[2].y, 360);
+
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    for (int s = 0; s < 3; s++)
+        give_colour(c, s, 640, 360);
+    const AVFrame *f = compositor_compose(c, 0);
+    for (size_t i = 0; i < 3; i++)
+        expect_cell_centre(f, &l.cells[i], (int)i);
+    compositor_free(c);
+
+    static const struct {
+        const char *json;
+        const char *reason;
+    } bad[] = {
+        {"{\"cells\":[{\"x\":0,\"y\":0,\"w\":0.5,\"h\":1}", "syntax"},
+        {"[]", "\"cells\""},
+        {"{\"cells\":[]}", "1 to"},
+        {"{\"cells\":[5]}", "cells[0]"},
+        {"{\"cells\":[{\"x\":0,\"y\":0,\"w\":0.5}]}", "cells[0].h"},
+        {"{\"cells\":[{\"x\":0,\"y\":0,\"w\":1,\"h\":1},{\"x\":0,\"y\":0,\"w\":-0.5,\"h\":1}]}",
+         "cells[1].w"},
+        {"{\"cells\":[{\"x\":0.75,\"y\":0,\"w\":0.5,\"h\":1}]}", "beyond"},
+        {"{\"cells\":[{\"x\":\"0\",\"y\":0,\"w\":0.5,\"h\":1}]}", "cells[0].x"},
+        {"{\"cells\":[{\"x\":0,\"y\":0,\"w\":0.0001,\"h\":1}]}", "smaller"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        assert_int_equal(layout_from_json(bad[i].json, W, H, &l, err, sizeof err), -1);
+        if (!strstr(err, bad[i].reason))
+            fail_msg("case %zu: error \"%s\" does not mention \"%s\"", i, err, bad[i].reason);
+    }
+    char many[4096] = "{\"cells\":[";
+    for (int i = 0; i < LAYOUT_MAX_CELLS + 1; i++)
+        strcat(many, i ? ",{\"x\":0,\"y\":0,\"w\":1,\"h\":1}" : "{\"x\":0,\"y\":0,\"w\":1,\"h\":1}");
+    strcat(many, "]}");
+    assert_int_equal(layout_from_json(many, W, H, &l, err, sizeof err), -1);
+}
+
+static void test_tiles_rescaled_only_when_needed(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
+    struct layout l;
+    assert_int_equal(layout_from_name("2x2", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    for (int s = 0; s < 4; s++)
+        give_colour(c, s, 640, 480);
+    const struct compositor_stats *st = compositor_stats(c);
+    compositor_compose(c, 0);
+    assert_int_equal(st->tiles_scaled, 4);
+    /* No new pictures: nothing is scaled. */
+    compositor_compose(c, 1);
+    compositor_compose(c, 2);
+    assert_int_equal(st->tiles_scaled, 4);
+    /* One input has a new picture: one tile. */
+    give_colour(c, 2, 640, 480);
+    const AVFrame *f = compositor_compose(c, 3);
+    assert_int_equal(st->tiles_scaled, 5);
+    for (size_t i = 0; i < 4; i++)
+        expect_cell_centre(f, &l.cells[i], (int)i);
+    /* A re-assigned cell: one tile. A layout change: all tiles. */
+    compositor_show(c, 1, 0);
+    compositor_compose(c, 4);
+    assert_int_equal(st->tiles_scaled, 6);
+    compositor_set_layout(c, &l);
+    compositor_compose(c, 5);
+    assert_int_equal(st->tiles_scaled, 10);
+    assert_int_equal(st->composed, 6);
+    compositor_free(c);
+}
+
+static void test_overlapping_thumbnails_survive_big_tile_update(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+    struct layout l;
+    assert_int_equal(layout_from_name("speaker+3", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    for (int s = 0; s < 4; s++)
+        give_colour(c, s, 640, 360);
+    compositor_compose(c, 0);
+    uint64_t before = compositor_stats(c)->tiles_scaled;
+    give_colour(c, 0, 640, 360); /* only the speaker has a new picture */
+    const AVFrame *f = compositor_compose(c, 1);
+    for (size_t i = 0; i < l.count; i++)
+        expect_cell_centre(f, &l.cells[i], (int)i);
+    assert_int_equal(compositor_stats(c)->tiles_scaled - before, 4); /* big + 3 on top */
+    compositor_free(c);
+}
+
+static void test_odd_sizes_and_bad_input(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+    give_colour(c, 0, 641, 361);
+    expect_slot_at(compositor_compose(c, 0), 640, 360, 0);
+    AVFrame *pic = av_frame_alloc();
+    pic->format = AV_PIX_FMT_YUV444P;
+    pic->width = 64;
+    pic->height = 64;
+    assert_int_equal(av_frame_get_buffer(pic, 32), 0);
+    assert_int_equal(compositor_set_input(c, 1, pic), -1);
+    pic->format = AV_PIX_FMT_YUV420P;
+    assert_int_equal(compositor_set_input(c, 16, pic), -1);
+    av_frame_free(&pic);
+    struct layout l = {.count = 1, .cells = {{0, 0, W + 2, H}}};
+    assert_int_equal(compositor_set_layout(c, &l), -1);
+    struct compositor_config cfg;
+    compositor_config_init(&cfg);
+    cfg.width = 1279;
+    assert_null(compositor_new(&cfg));
+    compositor_free(c);
+}
+
+/* An encoder (or anyone) still holding the canvas does not see it change. */
+static void test_referenced_canvas_is_not_overwritten(void **state)
+{
+    (void)state;
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
+    give_colour(c, 0, 320, 180);
+    AVFrame *held = av_frame_alloc();
+    assert_int_equal(av_frame_ref(held, compositor_compose(c, 0)), 0);
+    give_colour(c, 0 + 0, 320, 180);
+    AVFrame *pic = synth_picture(320, 180, colour_y(7), colour_u(7), colour_v(7));
+    compositor_set_input(c, 0, pic);
+    av_frame_free(&pic);
+    const AVFrame *f = compositor_compose(c, 1);
+    expect_slot_at(f, 640, 360, 7);
+    expect_slot_at(held, 640, 360, 0);
+    av_frame_free(&held);
+    compositor_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_layout_places_every_input),
+        cmocka_unit_test(test_grid_cells_tile_the_canvas),
+        cmocka_unit_test(test_placeholder_and_empty_cells),
+        cmocka_unit_test(test_portrait_is_letterboxed),
+        cmocka_unit_test(test_crop_fills_the_cell),
+        cmocka_unit_test(test_layout_switch_takes_effect_on_next_frame),
+        cmocka_unit_test(test_custom_json_layout),
+        cmocka_unit_test(test_tiles_rescaled_only_when_needed),
+        cmocka_unit_test(test_overlapping_thumbnails_survive_big_tile_update),
+        cmocka_unit_test(test_odd_sizes_and_bad_input),
+        cmocka_unit_test(test_referenced_canvas_is_not_overwritten),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

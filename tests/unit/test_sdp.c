@@ -1,0 +1,818 @@
+/* test_sdp.c - SDP parse, write and answer (signaling/sdp.h) on offers captured from
+ * real peers (tests/fixtures/sdp/: headless Chromium, GStreamer webrtcbin) and on
+ * broken ones. Fixtures are read relative to the repo root (the runner's cwd). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "signaling/sdp.h"
+
+#define FIXTURES "tests/fixtures/sdp/"
+
+static char *read_fixture(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, FIXTURES "%s", name);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open %s (run from the repo root)\n", path);
+        return NULL;
+    }
+    char *buf = malloc(256 * 1024);
+    size_t n = buf ? fread(buf, 1, 256 * 1024 - 1, f) : 0;
+    fclose(f);
+    if (buf != NULL)
+        buf[n] = '\0';
+    return buf;
+}
+
+/* Every occurrence of `from` replaced by `to`; malloc'd. */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+    size_t fl = strlen(from), tl = strlen(to), count = 0;
+    for (const char *p = text; (p = strstr(p, from)) != NULL; p += fl)
+        count++;
+    char *out = malloc(strlen(text) + count * tl + 1);
+    assert_non_null(out);
+    char *w = out;
+    const char *p = text;
+    for (const char *hit; (hit = strstr(p, from)) != NULL; p = hit + fl) {
+        memcpy(w, p, (size_t)(hit - p));
+        w += hit - p;
+        memcpy(w, to, tl);
+        w += tl;
+    }
+    strcpy(w, p);
+    return out;
+}
+
+static struct sdp_session *parse_ok(const char *text)
+{
+    struct sdp_session *s = NULL;
+    char err[256] = "";
+    enum sdp_error rc = sdp_parse(text, &s, err, sizeof err);
+    if (rc != SDP_OK)
+        fprintf(stderr, "sdp_parse: %s\n", err);
+    assert_int_equal(rc, SDP_OK);
+    assert_non_null(s);
+    return s;
+}
+
+static struct sdp_session *parse_fixture(const char *name)
+{
+    char *text = read_fixture(name);
+    assert_non_null(text);
+    struct sdp_session *s = parse_ok(text);
+    free(text);
+    return s;
+}
+
+static const char *const LOCAL_CANDIDATES[] = {
+    "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host",
+    "candidate:2 1 udp 2130706175 ::1 40002 typ host",
+};
+
+static struct sdp_answer_params test_params(enum sdp_video_codec first, enum sdp_video_codec second)
+{
+    struct sdp_answer_params p = {
+        .ice_ufrag = "mcuU",
+        .ice_pwd = "mcupasswordmcupassword22",
+        .fingerprint_hash = "sha-256",
+        .fingerprint = "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
+        .audio_ssrc = 0x11111111,
+        .video_ssrc = 0x22222222,
+        .cname = "mcu-cname",
+        .stream_id = "hoinghi",
+        .video_preference = {first, second},
+        .candidates = LOCAL_CANDIDATES,
+        .candidate_count = 2,
+        .end_of_candidates = true,
+    };
+    return p;
+}
+
+static enum sdp_error answer(const struct sdp_session *offer, const struct sdp_answer_params *p,
+                             struct sdp_session **out, struct sdp_negotiated *n)
+{
+    char err[256] = "";
+    enum sdp_error rc = sdp_answer_create(offer, p, out, n, err, sizeof err);
+    if (rc != SDP_OK) {
+        assert_null(*out);
+        assert_true(err[0] != '\0');                 /* every refusal says why */
+    }
+    return rc;
+}
+
+static const struct sdp_codec *codec_by_pt(const struct sdp_media *m, uint8_t pt)
+{
+    for (size_t i = 0; i < m->codec_count; i++)
+        if (m->codecs[i].payload_type == pt)
+            return &m->codecs[i];
+    return NULL;
+}
+
+static bool has_fb(const struct sdp_codec *c, const char *fb)
+{
+    for (size_t i = 0; i < c->rtcp_fb_count; i++)
+        if (strcmp(c->rtcp_fb[i], fb) == 0)
+            return true;
+    return false;
+}
+
+static bool has_attribute(const struct sdp_attribute *a, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* ---- parsing real offers ---- */
+
+static void test_parse_chromium_offer(void **state)
+{
+    (void)state;
+    struct sdp_session *s = parse_fixture("chromium_offer.sdp");
+    assert_int_equal(s->origin_session_id, 7362759710298352495ULL);
+    assert_int_equal(s->origin_version, 2);
+    assert_string_equal(s->origin_address, "IN IP4 127.0.0.1");
+    assert_int_equal(s->bundle_count, 2);
+    assert_string_equal(s->bundle_mids[0], "0");
+    assert_string_equal(s->bundle_mids[1], "1");
+    assert_true(s->ice_trickle);
+    assert_string_equal(s->msid_semantic, "WMS a8612ffe-cb4e-4615-98f8-84d43e7e2e0d");
+    assert_true(has_attribute(s->attributes, s->attribute_count, "extmap-allow-mixed"));
+    assert_int_equal(s->media_count, 2);
+
+    const struct sdp_media *a = &s->media[0];
+    assert_int_equal(a->type, SDP_MEDIA_AUDIO);
+    assert_int_equal(a->port, 42025);
+    assert_string_equal(a->proto, "UDP/TLS/RTP/SAVPF");
+    assert_string_equal(a->connection, "IN IP4 127.0.0.1");
+    assert_string_equal(a->mid, "0");
+    assert_string_equal(a->ice_ufrag, "XhNx");
+    assert_string_equal(a->ice_pwd, "CrSo3wSTyNwYCH6V/08VXsVi");
+    assert_string_equal(a->fingerprint_hash, "sha-256");
+    assert_string_equal(a->fingerprint, "26:61:AA:3F:F0:7A:75:5F:DE:8F:99:97:C0:B4:4B:CB:15:17:DB:39:B7:17:6F:72:6D:A8:82:61:70:7B:82:1D");
+    assert_int_equal(a->setup, SDP_SETUP_ACTPASS);
+    assert_int_equal(a->direction, SDP_SENDRECV);
+    assert_true(a->rtcp_mux);
+    assert_true(a->rtcp_rsize);
+    assert_false(a->bundle_only);
+    assert_string_equal(a->msid, "a8612ffe-cb4e-4615-98f8-84d43e7e2e0d 58cd8504-e8e8-4f51-8a92-ebbd72d64f65");
+    assert_int_equal(a->codec_count, 8);
+    assert_int_equal(a->codecs[0].payload_type, 111);
+    assert_string_equal(a->codecs[0].name, "opus");
+    assert_int_equal(a->codecs[0].clock_rate, 48000);
+    assert_int_equal(a->codecs[0].channels, 2);
+    assert_string_equal(a->codecs[0].fmtp, "minptime=10;useinbandfec=1");
+    assert_int_equal(a->codecs[0].rtcp_fb_count, 1);
+    assert_string_equal(a->codecs[0].rtcp_fb[0], "transport-cc");
+    assert_string_equal(codec_by_pt(a, 0)->name, "PCMU");
+    assert_string_equal(codec_by_pt(a, 63)->fmtp, "111/111");
+    assert_int_equal(codec_by_pt(a, 126)->clock_rate, 8000);
+    assert_int_equal(a->extmap_count, 4);
+    assert_int_equal(a->extmaps[0].id, 1);
+    assert_string_equal(a->extmaps[0].uri, "urn:ietf:params:rtp-hdrext:ssrc-audio-level");
+    assert_int_equal(a->extmaps[3].id, 4);
+    assert_string_equal(a->extmaps[3].uri, "urn:ietf:params:rtp-hdrext:sdes:mid");
+    assert_int_equal(a->candidate_count, 2);
+    assert_string_equal(a->candidates[0],
+                        "candidate:54621268 1 udp 2122260223 127.0.0.1 42025 typ host generation 0 network-id 1 network-cost 50");
+    assert_non_null(strstr(a->candidates[1], " tcp "));
+    assert_false(a->end_of_candidates);
+    assert_int_equal(a->ssrc_count, 1);
+    assert_int_equal(a->ssrcs[0].ssrc, 24780773);
+    assert_string_equal(a->ssrcs[0].cname, "JFzJv9K/yuIgIYem");
+    assert_string_equal(a->ssrcs[0].msid, a->msid);
+    assert_true(has_attribute(a->attributes, a->attribute_count, "rtcp"));
+    assert_true(has_attribute(a->attributes, a->attribute_count, "rtcp-xr"));
+
+    const struct sdp_media *v = &s->media[1];
+    assert_int_equal(v->type, SDP_MEDIA_VIDEO);
+    assert_int_equal(v->port, 9);
+    assert_string_equal(v->mid, "1");
+    assert_int_equal(v->codec_count, 23);
+    assert_int_equal(v->codecs[0].payload_type, 96);
+    assert_string_equal(v->codecs[0].name, "VP8");
+    assert_int_equal(v->codecs[0].clock_rate, 90000);
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 5);
+    assert_true(has_fb(&v->codecs[0], "goog-remb"));
+    assert_true(has_fb(&v->codecs[0], "nack pli"));
+    assert_string_equal(codec_by_pt(v, 97)->name, "rtx");
+    assert_string_equal(codec_by_pt(v, 97)->fmtp, "apt=96");
+    assert_string_equal(codec_by_pt(v, 102)->name, "H264");
+    assert_string_equal(codec_by_pt(v, 102)->fmtp, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
+    assert_string_equal(codec_by_pt(v, 45)->name, "AV1");
+    assert_int_equal(v->extmap_count, 11);
+    assert_int_equal(v->extmaps[0].id, 14);
+    assert_string_equal(v->extmaps[0].uri, "urn:ietf:params:rtp-hdrext:toffset");
+    assert_int_equal(v->fid_primary, 1210724875u);
+    assert_int_equal(v->fid_rtx, 4068526700u);
+    assert_int_equal(v->ssrc_count, 2);
+    assert_int_equal(v->ssrcs[1].ssrc, 4068526700u);
+    assert_int_equal(v->candidate_count, 0);
+    sdp_session_free(s);
+}
+
+static void test_parse_webrtcbin_h264_offer(void **state)
+{
+    (void)state;
+    struct sdp_session *s = parse_fixture("webrtcbin_h264_offer.sdp");
+    assert_int_equal(s->media_count, 2);
+    assert_int_equal(s->bundle_count, 2);
+    assert_string_equal(s->bundle_mids[0], "audio0");
+    assert_string_equal(s->bundle_mids[1], "video1");
+    assert_true(s->ice_trickle);
+    const struct sdp_media *a = &s->media[0], *v = &s->media[1];
+    assert_string_equal(a->mid, "audio0");
+    assert_int_equal(a->codec_count, 1);
+    assert_string_equal(a->codecs[0].name, "OPUS");
+    assert_int_equal(a->codecs[0].payload_type, 111);
+    assert_int_equal(a->candidate_count, 3);
+    assert_non_null(strstr(a->candidates[0], "UDP"));
+    assert_string_equal(a->ice_ufrag, "xS+2tSoVgecpbHGA6gfGnzt/+wdjP0hW");
+    assert_string_equal(a->fingerprint_hash, "sha-256");
+    assert_int_equal(a->ssrc_count, 1);
+    assert_int_equal(a->ssrcs[0].ssrc, 3855148905u);
+    assert_true(has_attribute(a->attributes, a->attribute_count, "rtcp-mux-only"));
+    assert_int_equal(v->port, 0);
+    assert_true(v->bundle_only);
+    assert_string_equal(v->mid, "video1");
+    assert_int_equal(v->codec_count, 1);
+    assert_int_equal(v->codecs[0].payload_type, 102);
+    assert_string_equal(v->codecs[0].name, "H264");
+    assert_non_null(strstr(v->codecs[0].fmtp, "profile-level-id=42c015"));
+    assert_non_null(strstr(v->codecs[0].fmtp, "packetization-mode=1"));
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 3);
+    assert_int_equal(v->candidate_count, 0);
+    assert_true(has_attribute(v->attributes, v->attribute_count, "framerate"));
+    sdp_session_free(s);
+}
+
+/* parse -> write -> parse gives the same structure, and the writer is stable. */
+static void roundtrip(const char *fixture)
+{
+    struct sdp_session *s1 = parse_fixture(fixture);
+    char *t1 = sdp_write(s1);
+    assert_non_null(t1);
+    struct sdp_session *s2 = parse_ok(t1);
+    assert_memory_equal(s1, s2, sizeof *s1);
+    char *t2 = sdp_write(s2);
+    assert_string_equal(t1, t2);
+    assert_non_null(strstr(t1, "\r\n"));
+    free(t1);
+    free(t2);
+    sdp_session_free(s1);
+    sdp_session_free(s2);
+}
+
+static void test_roundtrip_real_offers(void **state)
+{
+    (void)state;
+    roundtrip("chromium_offer.sdp");
+    roundtrip("webrtcbin_h264_offer.sdp");
+    roundtrip("webrtcbin_vp8_offer.sdp");
+}
+
+/* ---- answers ---- */
+
+static void test_answer_chromium_prefers_vp8(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("chromium_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+
+    assert_true(n.has_audio && n.has_video);
+    assert_string_equal(n.audio_mid, "0");
+    assert_string_equal(n.video_mid, "1");
+    assert_int_equal(n.audio_pt, 111);
+    assert_int_equal(n.audio_remote_ssrc, 24780773);
+    assert_int_equal(n.audio_level_ext_id, 1);
+    assert_int_equal(n.video_codec, SDP_VIDEO_VP8);
+    assert_int_equal(n.video_pt, 96);
+    assert_int_equal(n.video_rtx_pt, 0);
+    assert_int_equal(n.video_remote_ssrc, 1210724875u);
+    assert_int_equal(n.video_remote_rtx_ssrc, 4068526700u);
+    assert_true(n.video_nack && n.video_pli && n.video_fir && n.video_remb);
+    assert_false(n.video_transport_cc);
+    assert_int_equal(n.mid_ext_id, 4);
+    assert_int_equal(n.abs_send_time_ext_id, 2);
+    assert_int_equal(n.transport_cc_ext_id, 0);
+    assert_string_equal(n.remote_ice_ufrag, "XhNx");
+    assert_string_equal(n.remote_ice_pwd, "CrSo3wSTyNwYCH6V/08VXsVi");
+    assert_string_equal(n.remote_fingerprint_hash, "sha-256");
+    assert_string_equal(n.remote_fingerprint, offer->media[0].fingerprint);
+    assert_int_equal(n.remote_setup, SDP_SETUP_ACTPASS);
+    assert_int_equal(n.local_setup, SDP_SETUP_PASSIVE);
+
+    assert_int_equal(ans->media_count, 2);
+    assert_int_equal(ans->bundle_count, 2);
+    assert_string_equal(ans->bundle_mids[0], "0");
+    assert_string_equal(ans->bundle_mids[1], "1");
+    assert_true(ans->ice_trickle);
+    for (size_t i = 0; i < 2; i++) {
+        const struct sdp_media *m = &ans->media[i];
+        assert_int_equal(m->port, 40000);
+        assert_string_equal(m->connection, "IN IP4 127.0.0.1");
+        assert_string_equal(m->ice_ufrag, p.ice_ufrag);
+        assert_string_equal(m->ice_pwd, p.ice_pwd);
+        assert_string_equal(m->fingerprint, p.fingerprint);
+        assert_int_equal(m->setup, SDP_SETUP_PASSIVE);
+        assert_int_equal(m->direction, SDP_SENDRECV);
+        assert_true(m->rtcp_mux);
+        assert_int_equal(m->codec_count, 1);
+        assert_int_equal(m->ssrc_count, 1);
+        assert_string_equal(m->ssrcs[0].cname, "mcu-cname");
+    }
+    const struct sdp_media *a = &ans->media[0], *v = &ans->media[1];
+    assert_string_equal(a->codecs[0].name, "opus");
+    assert_int_equal(a->codecs[0].channels, 2);
+    assert_string_equal(a->codecs[0].fmtp, "minptime=10;useinbandfec=1");
+    assert_int_equal(a->codecs[0].rtcp_fb_count, 1);
+    assert_string_equal(a->codecs[0].rtcp_fb[0], "transport-cc");
+    assert_int_equal(a->extmap_count, 3);                       /* audio-level, abs-send-time, mid */
+    assert_int_equal(a->ssrcs[0].ssrc, 0x11111111);
+    assert_string_equal(a->msid, "hoinghi hoinghi-audio");
+    assert_string_equal(a->ssrcs[0].msid, "hoinghi hoinghi-audio");
+    assert_int_equal(a->candidate_count, 2);                    /* on the BUNDLE tag only */
+    assert_string_equal(a->candidates[0], LOCAL_CANDIDATES[0]);
+    assert_true(a->end_of_candidates);
+    assert_int_equal(v->candidate_count, 0);
+    assert_string_equal(v->codecs[0].name, "VP8");
+    assert_int_equal(v->codecs[0].payload_type, 96);
+    assert_string_equal(v->codecs[0].fmtp, "");
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 4);            /* no transport-cc */
+    assert_false(has_fb(&v->codecs[0], "transport-cc"));
+    assert_int_equal(v->extmap_count, 2);
+    assert_int_equal(v->extmaps[0].id, 2);
+    assert_int_equal(v->extmaps[1].id, 4);
+    assert_int_equal(v->ssrcs[0].ssrc, 0x22222222);
+    assert_int_equal(v->fid_primary, 0);
+
+    /* the written answer parses back to the same thing and names no rtx */
+    char *text = sdp_write(ans);
+    assert_non_null(text);
+    assert_null(strstr(text, "rtx"));
+    assert_non_null(strstr(text, "a=group:BUNDLE 0 1\r\n"));
+    assert_non_null(strstr(text, "a=ice-options:trickle\r\n"));
+    assert_non_null(strstr(text, "a=end-of-candidates\r\n"));
+    assert_non_null(strstr(text, "a=msid:hoinghi hoinghi-video\r\n"));
+    struct sdp_session *back = parse_ok(text);
+    assert_int_equal(back->media_count, 2);
+    assert_memory_equal(&back->media[1], &ans->media[1], sizeof back->media[1]);
+    assert_memory_equal(back->bundle_mids, ans->bundle_mids, sizeof back->bundle_mids);
+    free(text);
+    sdp_session_free(back);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+static void test_answer_chromium_prefers_h264(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("chromium_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_H264, SDP_VIDEO_VP8);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    /* the first H.264 the offer lists with mode 1 and a baseline profile: 102 (42001f) */
+    assert_int_equal(n.video_codec, SDP_VIDEO_H264);
+    assert_int_equal(n.video_pt, 102);
+    assert_string_equal(ans->media[1].codecs[0].fmtp,
+                        "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+static void test_answer_webrtcbin_h264(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("webrtcbin_h264_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_true(n.has_audio && n.has_video);
+    assert_string_equal(n.audio_mid, "audio0");
+    assert_string_equal(n.video_mid, "video1");
+    assert_int_equal(n.audio_pt, 111);
+    assert_int_equal(n.audio_level_ext_id, 0);
+    assert_int_equal(n.video_codec, SDP_VIDEO_H264);
+    assert_int_equal(n.video_pt, 102);
+    assert_int_equal(n.video_remote_ssrc, 2076709834u);
+    assert_int_equal(n.video_remote_rtx_ssrc, 0);
+    assert_false(n.video_nack);
+    assert_true(n.video_pli && n.video_fir);
+    assert_false(n.video_remb);
+    assert_int_equal(n.mid_ext_id, 0);
+    assert_string_equal(n.remote_ice_ufrag, "xS+2tSoVgecpbHGA6gfGnzt/+wdjP0hW");
+    const struct sdp_media *v = &ans->media[1];
+    assert_int_equal(v->port, 40000);                /* bundle-only in the offer, live in the answer */
+    assert_false(v->bundle_only);
+    assert_string_equal(v->codecs[0].name, "H264");
+    assert_string_equal(v->codecs[0].fmtp, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c015");
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 2);
+    assert_string_equal(ans->media[0].codecs[0].name, "OPUS");
+    assert_int_equal(ans->bundle_count, 2);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+static void test_answer_webrtcbin_vp8(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("webrtcbin_vp8_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_H264, SDP_VIDEO_VP8);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(n.video_codec, SDP_VIDEO_VP8);
+    assert_int_equal(n.video_pt, 96);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+/* Video the preference list excludes is refused; audio still goes through. */
+static void test_answer_video_refused_when_not_preferred(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("webrtcbin_h264_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_NONE);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_true(n.has_audio);
+    assert_false(n.has_video);
+    assert_int_equal(n.video_codec, SDP_VIDEO_NONE);
+    assert_int_equal(ans->media_count, 2);
+    assert_int_equal(ans->media[1].port, 0);
+    assert_int_equal(ans->media[1].direction, SDP_INACTIVE);
+    assert_int_equal(ans->bundle_count, 1);
+    assert_string_equal(ans->bundle_mids[0], "audio0");
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+/* A data channel and a second video are answered with port 0, in order. */
+static void test_answer_refuses_extra_sections(void **state)
+{
+    (void)state;
+    char *text = read_fixture("chromium_offer.sdp");
+    assert_non_null(text);
+    char *grouped = replace_all(text, "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2 3");
+    char *full = malloc(strlen(grouped) + 2048);
+    assert_non_null(full);
+    sprintf(full, "%s"
+            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n"
+            "a=ice-ufrag:XhNx\r\na=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
+            "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:2\r\na=sctp-port:5000\r\n"
+            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:XhNx\r\n"
+            "a=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
+            "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:3\r\na=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n",
+            grouped);
+    struct sdp_session *offer = parse_ok(full), *ans = NULL;
+    assert_int_equal(offer->media_count, 4);
+    assert_string_equal(offer->media[2].formats, "webrtc-datachannel");
+    assert_int_equal(offer->media[2].codec_count, 0);
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(ans->media_count, 4);
+    assert_int_equal(ans->media[0].port, 40000);
+    assert_int_equal(ans->media[1].port, 40000);
+    assert_int_equal(ans->media[2].port, 0);
+    assert_string_equal(ans->media[2].type_name, "application");
+    assert_string_equal(ans->media[2].proto, "UDP/DTLS/SCTP");
+    assert_string_equal(ans->media[2].formats, "webrtc-datachannel");
+    assert_int_equal(ans->media[3].port, 0);
+    assert_string_equal(ans->media[3].mid, "3");
+    assert_int_equal(ans->bundle_count, 2);
+    assert_string_equal(n.video_mid, "1");
+    char *written = sdp_write(ans);
+    assert_non_null(strstr(written, "m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n"));
+    assert_non_null(strstr(written, "m=video 0 UDP/TLS/RTP/SAVPF 96\r\n"));
+    free(written);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+    free(full);
+    free(grouped);
+    free(text);
+}
+
+static enum sdp_setup setup_for(const char *offered_line, enum sdp_setup wanted)
+{
+    char *text = read_fixture("chromium_offer.sdp");
+    char *changed = replace_all(text, "a=setup:actpass", offered_line);
+    struct sdp_session *offer = parse_ok(changed), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    p.setup = wanted;
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(ans->media[0].setup, n.local_setup);
+    assert_int_equal(ans->media[1].setup, n.local_setup);
+    enum sdp_setup result = n.local_setup;
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+    free(changed);
+    free(text);
+    return result;
+}
+
+static void test_answer_setup_rfc8842(void **state)
+{
+    (void)state;
+    assert_int_equal(setup_for("a=setup:actpass", SDP_SETUP_NONE), SDP_SETUP_PASSIVE);
+    assert_int_equal(setup_for("a=setup:actpass", SDP_SETUP_ACTIVE), SDP_SETUP_ACTIVE);
+    assert_int_equal(setup_for("a=setup:actpass", SDP_SETUP_PASSIVE), SDP_SETUP_PASSIVE);
+    assert_int_equal(setup_for("a=setup:active", SDP_SETUP_NONE), SDP_SETUP_PASSIVE);
+    assert_int_equal(setup_for("a=setup:active", SDP_SETUP_ACTIVE), SDP_SETUP_PASSIVE);
+    assert_int_equal(setup_for("a=setup:passive", SDP_SETUP_NONE), SDP_SETUP_ACTIVE);
+    assert_int_equal(setup_for("a=x-no-setup", SDP_SETUP_NONE), SDP_SETUP_PASSIVE);
+}
+
+static void direction_case(const char *offered, enum sdp_direction expected, bool announces_ssrc)
+{
+    char *text = read_fixture("chromium_offer.sdp");
+    char *changed = replace_all(text, "a=sendrecv", offered);
+    struct sdp_session *offer = parse_ok(changed), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(ans->media[i].direction, expected);
+        assert_int_equal(ans->media[i].ssrc_count, announces_ssrc ? 1 : 0);
+        assert_int_equal(ans->media[i].msid[0] != '\0', announces_ssrc);
+    }
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+    free(changed);
+    free(text);
+}
+
+static void test_answer_mirrors_direction(void **state)
+{
+    (void)state;
+    direction_case("a=sendrecv", SDP_SENDRECV, true);
+    direction_case("a=sendonly", SDP_RECVONLY, false);
+    direction_case("a=recvonly", SDP_SENDONLY, true);
+    direction_case("a=inactive", SDP_INACTIVE, false);
+}
+
+/* One video codec with the given rtpmap + fmtp; true when the answer takes it. */
+static bool video_accepted(const char *rtpmap, const char *fmtp)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\na=group:BUNDLE v\r\n"
+             "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
+             "a=fingerprint:sha-256 AB:CD\r\na=setup:actpass\r\n"
+             "m=video 9 UDP/TLS/RTP/SAVPF 100\r\na=mid:v\r\na=rtcp-mux\r\n"
+             "a=rtpmap:100 %s\r\n%s%s%s",
+             rtpmap, fmtp ? "a=fmtp:100 " : "", fmtp ? fmtp : "", fmtp ? "\r\n" : "");
+    struct sdp_session *offer = parse_ok(text), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_H264, SDP_VIDEO_VP8);
+    struct sdp_negotiated n;
+    enum sdp_error rc = answer(offer, &p, &ans, &n);
+    assert_true(rc == SDP_OK || rc == SDP_ERROR_NO_CODEC);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+    return rc == SDP_OK;
+}
+
+static void test_answer_h264_profiles(void **state)
+{
+    (void)state;
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e01f"));
+    assert_true(video_accepted("H264/90000", "profile-level-id=42C01F;packetization-mode=1"));
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42001f"));
+    assert_true(video_accepted("h264/90000", "packetization-mode=1"));     /* default 420010 */
+    assert_false(video_accepted("H264/90000", "packetization-mode=0;profile-level-id=42e01f"));
+    assert_false(video_accepted("H264/90000", "profile-level-id=42e01f"));  /* mode 0 by default */
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=4d001f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640c1f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e11f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e0"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=zze01f"));
+    assert_true(video_accepted("VP8/90000", NULL));
+    assert_false(video_accepted("VP8/48000", NULL));
+    assert_false(video_accepted("VP9/90000", "profile-id=0"));
+}
+
+/* ---- refusals: each broken offer gets its own error ---- */
+
+static void expect_refusal(const char *fixture, enum sdp_error expected, const char *code)
+{
+    char *text = read_fixture(fixture);
+    assert_non_null(text);
+    struct sdp_session *offer = NULL, *ans = NULL;
+    char err[256] = "";
+    enum sdp_error rc = sdp_parse(text, &offer, err, sizeof err);
+    if (rc == SDP_OK) {
+        struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+        struct sdp_negotiated n;
+        rc = answer(offer, &p, &ans, &n);
+    } else {
+        assert_null(offer);
+        assert_true(err[0] != '\0');
+    }
+    if (rc != expected)
+        fprintf(stderr, "%s: got %d (%s), want %d\n", fixture, rc, err, expected);
+    assert_int_equal(rc, expected);
+    assert_string_equal(sdp_error_code(rc), code);
+    sdp_session_free(offer);
+    free(text);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    expect_refusal("no_fingerprint.sdp", SDP_ERROR_NO_FINGERPRINT, "sdp_no_fingerprint");
+    expect_refusal("no_bundle.sdp", SDP_ERROR_NO_BUNDLE, "sdp_no_bundle");
+    expect_refusal("no_rtcp_mux.sdp", SDP_ERROR_NO_RTCP_MUX, "sdp_no_rtcp_mux");
+    expect_refusal("no_ice.sdp", SDP_ERROR_NO_ICE, "sdp_invalid");
+    expect_refusal("unsupported_codecs.sdp", SDP_ERROR_NO_CODEC, "sdp_no_common_codec");
+    expect_refusal("truncated.sdp", SDP_ERROR_SYNTAX, "sdp_invalid");
+    expect_refusal("truncated_rtpmap.sdp", SDP_ERROR_SYNTAX, "sdp_invalid");
+    expect_refusal("garbage.sdp", SDP_ERROR_SYNTAX, "sdp_invalid");
+}
+
+static void expect_syntax(const char *text, const char *message_part)
+{
+    struct sdp_session *s = (struct sdp_session *)1;
+    char err[256] = "";
+    assert_int_equal(sdp_parse(text, &s, err, sizeof err), SDP_ERROR_SYNTAX);
+    assert_null(s);
+    if (strstr(err, message_part) == NULL)
+        fprintf(stderr, "error \"%s\" does not mention \"%s\"\n", err, message_part);
+    assert_non_null(strstr(err, message_part));
+}
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    expect_syntax("", "empty");
+    expect_syntax("\r\n\r\n", "empty");
+    expect_syntax("o=- 1 1 IN IP4 0.0.0.0\r\n", "v=0");
+    expect_syntax("v=1\r\n", "v=0");
+    expect_syntax("v=0\r\ns=-\r\n", "no o=");
+    expect_syntax("v=0\r\nm=audio 9 RTP/AVP 0\r\n", "m= before o=");
+    expect_syntax("v=0\r\no=- 1\r\n", "line 2: o= line");
+    expect_syntax("v=0\r\no=- x 1 IN IP4 0.0.0.0\r\n", "numbers");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=audio 70000 RTP/AVP 0\r\n", "port");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=audio 9 RTP/AVP 128\r\n", "0..127");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=audio 9 RTP/AVP x\r\n", "0..127");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nx\r\n", "line 3");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=setup:holdconn\r\n", "setup");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=fingerprint:sha-256\r\n", "fingerprint");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=ice-ufrag:\r\n", "ice-ufrag");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=x\001y\r\n", "control");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=extmap:0 urn:x\r\n", "extmap");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc:99999999999 cname:x\r\n", "SSRC");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc-group:FID 1\r\n", "FID");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=mid:\r\n", "mid");
+}
+
+static void test_too_large(void **state)
+{
+    (void)state;
+    /* a real offer padded with attribute lines past SDP_MAX_TEXT */
+    char *base = read_fixture("chromium_offer.sdp");
+    size_t len = strlen(base);
+    char *huge = malloc(SDP_MAX_TEXT + 4096);
+    assert_non_null(huge);
+    memcpy(huge, base, len);
+    while (len < SDP_MAX_TEXT + 100) {
+        memcpy(huge + len, "a=x-padding:0123456789\r\n", 24);
+        len += 24;
+    }
+    huge[len] = '\0';
+    struct sdp_session *s = NULL;
+    char err[128] = "";
+    assert_int_equal(sdp_parse(huge, &s, err, sizeof err), SDP_ERROR_TOO_LARGE);
+    assert_null(s);
+    assert_non_null(strstr(err, "larger"));
+    assert_string_equal(sdp_error_code(SDP_ERROR_TOO_LARGE), "sdp_invalid");
+    /* cut back to whole lines within the limit: accepted */
+    size_t cut = SDP_MAX_TEXT;
+    while (cut > 0 && huge[cut - 1] != '\n')
+        cut--;
+    huge[cut] = '\0';
+    assert_int_equal(sdp_parse(huge, &s, err, sizeof err), SDP_OK);
+    sdp_session_free(s);
+    free(huge);
+    free(base);
+}
+
+/* Lists past their maximum: the rules in sdp.h. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    char *text = malloc(64 * 1024);
+    assert_non_null(text);
+    size_t n = (size_t)sprintf(text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF");
+    for (int pt = 90; pt < 127; pt++)                          /* 37 payload types */
+        n += (size_t)sprintf(text + n, " %d", pt);
+    n += (size_t)sprintf(text + n, "\r\na=mid:v\r\n");
+    for (int i = 0; i < 40; i++)
+        n += (size_t)sprintf(text + n, "a=candidate:%d 1 udp 1 127.0.0.1 %d typ host\r\n", i, 1000 + i);
+    for (int i = 1; i <= 20; i++)
+        n += (size_t)sprintf(text + n, "a=extmap:%d urn:x:%d\r\n", i, i);
+    for (int i = 1; i <= 12; i++)
+        n += (size_t)sprintf(text + n, "a=ssrc:%d cname:c%d\r\n", i, i);
+    for (int i = 1; i <= 80; i++)
+        n += (size_t)sprintf(text + n, "a=x-unknown-%d:%d\r\n", i, i);
+    for (int i = 1; i <= 15; i++)
+        n += (size_t)sprintf(text + n, "a=rtcp-fb:90 fb%d\r\n", i);
+    n += (size_t)sprintf(text + n, "a=rtpmap:126 VP8/90000\r\n");  /* not kept: ignored */
+    n += (size_t)sprintf(text + n, "a=fmtp:127 x=1\r\n");
+    struct sdp_session *s = parse_ok(text);
+    const struct sdp_media *m = &s->media[0];
+    assert_int_equal(m->codec_count, SDP_MAX_CODECS);
+    assert_int_equal(m->codecs[SDP_MAX_CODECS - 1].payload_type, 90 + SDP_MAX_CODECS - 1);
+    assert_int_equal(m->candidate_count, SDP_MAX_CANDIDATES);
+    assert_int_equal(m->extmap_count, SDP_MAX_EXTMAPS);
+    assert_int_equal(m->ssrc_count, SDP_MAX_SSRCS);
+    assert_int_equal(m->attribute_count, SDP_MAX_ATTRIBUTES);
+    assert_int_equal(m->codecs[0].rtcp_fb_count, SDP_MAX_RTCP_FB);
+    sdp_session_free(s);
+
+    /* too many m= sections is an error */
+    n = (size_t)sprintf(text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
+    for (int i = 0; i <= SDP_MAX_MEDIA; i++)
+        n += (size_t)sprintf(text + n, "m=audio 9 RTP/AVP 0\r\n");
+    expect_syntax(text, "more than");
+
+    /* an interpreted value that does not fit is an error */
+    n = (size_t)sprintf(text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=fmtp:96 ");
+    memset(text + n, 'x', 600);
+    strcpy(text + n + 600, "\r\n");
+    expect_syntax(text, "fmtp");
+    free(text);
+}
+
+static void test_answer_params_checked(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("chromium_offer.sdp"), *ans = NULL;
+    struct sdp_negotiated n;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    p.ice_ufrag = NULL;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_ERROR_SYNTAX);
+    p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    const char *bad[] = {"candidate:1 1 udp 1 127.0.0.1 9 typ host\r\na=evil"};
+    p.candidates = bad;
+    p.candidate_count = 1;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_ERROR_SYNTAX);
+    p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    p.candidates = NULL;
+    p.candidate_count = 0;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(ans->media[0].port, 9);                /* no candidate: placeholder */
+    assert_string_equal(ans->media[0].connection, "IN IP4 0.0.0.0");
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
+static void test_error_codes(void **state)
+{
+    (void)state;
+    assert_string_equal(sdp_error_code(SDP_ERROR_SYNTAX), "sdp_invalid");
+    assert_string_equal(sdp_error_code(SDP_ERROR_TOO_LARGE), "sdp_invalid");
+    assert_string_equal(sdp_error_code(SDP_ERROR_NO_ICE), "sdp_invalid");
+    assert_string_equal(sdp_error_code(SDP_ERROR_NO_FINGERPRINT), "sdp_no_fingerprint");
+    assert_string_equal(sdp_error_code(SDP_ERROR_NO_BUNDLE), "sdp_no_bundle");
+    assert_string_equal(sdp_error_code(SDP_ERROR_NO_RTCP_MUX), "sdp_no_rtcp_mux");
+    assert_string_equal(sdp_error_code(SDP_ERROR_NO_CODEC), "sdp_no_common_codec");
+    assert_string_equal(sdp_direction_name(SDP_RECVONLY), "recvonly");
+    assert_int_equal(sdp_direction_reverse(SDP_SENDONLY), SDP_RECVONLY);
+    assert_string_equal(sdp_setup_name(SDP_SETUP_ACTPASS), "actpass");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_chromium_offer),
+        cmocka_unit_test(test_parse_webrtcbin_h264_offer),
+        cmocka_unit_test(test_roundtrip_real_offers),
+        cmocka_unit_test(test_answer_chromium_prefers_vp8),
+        cmocka_unit_test(test_answer_chromium_prefers_h264),
+        cmocka_unit_test(test_answer_webrtcbin_h264),
+        cmocka_unit_test(test_answer_webrtcbin_vp8),
+        cmocka_unit_test(test_answer_video_refused_when_not_preferred),
+        cmocka_unit_test(test_answer_refuses_extra_sections),
+        cmocka_unit_test(test_answer_setup_rfc8842),
+        cmocka_unit_test(test_answer_mirrors_direction),
+        cmocka_unit_test(test_answer_h264_profiles),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_answer_params_checked),
+        cmocka_unit_test(test_error_codes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
