@@ -1,5 +1,5 @@
 // ui.js - the page's DOM: reads the join form, shows the two videos, the connection
-// state badges, the stats line, the mute buttons and the error banner.
+// state badges, the stats line, the mute buttons, the roster and the error banner.
 
 const $ = (id) => document.getElementById(id);
 
@@ -83,6 +83,7 @@ export class PageView {
     setToggle('mute-audio', state.audioMuted, 'Unmute mic', 'Mute mic');
     setToggle('mute-video', state.videoMuted, 'Start camera', 'Stop camera');
     $('stats').textContent = formatStats(state.stats);
+    this.renderRoster(state);
 
     $('error').hidden = !lastError;
     if (lastError) {
@@ -90,6 +91,29 @@ export class PageView {
       $('error-message').textContent = lastError.message;
     }
   }
+
+  // The conference's participants (mixing conferences only; hidden when empty).
+  renderRoster({ participants, participant: me, activeSpeaker, layout }) {
+    $('roster').hidden = participants.length === 0;
+    $('roster-count').textContent = String(participants.length);
+    $('layout').textContent = layout ? `layout ${layout}` : '';
+    $('roster-list').replaceChildren(...participants.map((p) => {
+      const item = document.createElement('li');
+      item.classList.toggle('speaking', p.participant === activeSpeaker);
+      item.append(p.name);
+      if (p.participant === me) item.append(tag('you', 'me'));
+      if (p.audio_muted) item.append(tag('mic off', 'off'));
+      if (p.video_muted) item.append(tag('camera off', 'off'));
+      return item;
+    }));
+  }
+}
+
+function tag(text, kind) {
+  const span = document.createElement('span');
+  span.className = `tag ${kind}`;
+  span.textContent = text;
+  return span;
 }
 
 function setBadge(id, value) {

@@ -129,6 +129,7 @@ async function checkSignalling() {
     ['not JSON', 'this is not JSON {', 'bad_json'],
     ['a JSON array', '[1, 2, 3]', 'bad_json'],
     ['a 200 KB message', JSON.stringify({ type: 'keepalive', id: 'big', padding: 'x'.repeat(200 * 1024) }), 'message_too_large'],
+    ['a request with no id', JSON.stringify({ type: 'keepalive' }), 'bad_request'],
   ];
   for (const [what, text, code] of unreadable) {
     client.sendRaw(text);
@@ -143,6 +144,9 @@ async function checkSignalling() {
   expectError(await client.answerTo('dance'), 'unknown_type', 'an unknown type');
   await expectStillAnswers(client, 'an unknown type');
 
+  expectError(await client.request('keepalive', { version: 2 }), 'unsupported_version', 'protocol version 2');
+  expectError(await client.request('join', { conference: 'echo' }), 'bad_request', 'a join with no name');
+  await expectStillAnswers(client, 'bad_request');
   expectError(await client.request('offer', { sdp: OFFER_WITHOUT_FINGERPRINT }), 'not_joined', 'an offer before join');
   await expectStillAnswers(client, 'not_joined');
 
