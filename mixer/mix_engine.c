@@ -97,7 +97,7 @@ static struct packetizer *new_packetizer(const struct mix_engine *e, enum media_
         .mtu = e->cfg.mtu,
         .h264_stap_a = true,
     };
-    return packetizer_create(&pc);
+    return packetizer_new(&pc);
 }
 
 static int open_profiles(struct mix_engine *e, char *err, size_t errlen)
@@ -181,13 +181,13 @@ void mix_engine_free(struct mix_engine *e)
                 mix_input_close(&e->inputs[i]);
     for (size_t i = 0; i < MIX_ENGINE_MAX_PROFILES; i++) {
         video_encoder_free(e->profiles[i].encoder);
-        packetizer_destroy(e->profiles[i].packetizer);
+        packetizer_free(e->profiles[i].packetizer);
     }
     work_pool_free(e->pool);
     compositor_free(e->compositor);
     audio_mixer_free(e->audio_mixer);
     mix_audio_encoder_free(e->full_encoder);
-    packetizer_destroy(e->full_packetizer);
+    packetizer_free(e->full_packetizer);
     free(e->inputs);
     free(e->decode_list);
     free(e->levels);
@@ -212,6 +212,8 @@ int mix_engine_add_input(struct mix_engine *e, size_t slot, const struct mix_inp
     if (mix_input_open(&e->inputs[slot], cfg) < 0)
         return -1;
     compositor_clear_input(e->compositor, slot);
+    compositor_set_video_muted(e->compositor, slot, false);
+    compositor_set_label(e->compositor, slot, cfg->name);
     audio_mixer_remove(e->audio_mixer, slot);
     return 0;
 }
@@ -223,7 +225,32 @@ void mix_engine_remove_input(struct mix_engine *e, size_t slot)
         return;
     mix_input_close(in);
     compositor_clear_input(e->compositor, slot);
+    compositor_set_video_muted(e->compositor, slot, false);
+    compositor_set_label(e->compositor, slot, NULL);
     audio_mixer_remove(e->audio_mixer, slot);
+}
+
+int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool muted)
+{
+    struct mix_input *in = input_at(e, slot);
+    if (!in)
+        return -1;
+    in->video_muted = muted;
+    /* Unmuted: the next picture comes from a keyframe (the stream had a gap). */
+    if (!muted)
+        in->reference_lost = true;
+    return compositor_set_video_muted(e->compositor, slot, muted);
+}
+
+int mix_engine_set_profile_active(struct mix_engine *e, size_t profile, bool active)
+{
+    if (profile >= e->cfg.profile_count)
+        return -1;
+    struct mix_profile *p = &e->profiles[profile];
+    if (active && p->inactive)
+        video_encoder_request_keyframe(p->encoder);   /* its first frame must be a key */
+    p->inactive = !active;
+    return 0;
 }
 
 int mix_engine_push_rtp(struct mix_engine *e, size_t slot, enum media_kind kind,
@@ -235,8 +262,11 @@ int mix_engine_push_rtp(struct mix_engine *e, size_t slot, enum media_kind kind,
     struct jitter_buffer *jb = kind == MEDIA_VIDEO ? in->video_jb : in->audio_jb;
     if (!jb)
         return -1;
-    if (kind == MEDIA_VIDEO)
+    if (kind == MEDIA_VIDEO) {
+        if (in->video_muted)
+            return -1;
         in->video_seen = true;
+    }
     return jitter_buffer_push(jb, packet, len, arrival_us);
 }
 

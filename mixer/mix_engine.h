@@ -154,6 +154,14 @@ int mix_engine_add_input(struct mix_engine *e, size_t slot, const struct mix_inp
 /* Removes an input: its cell shows the placeholder, it leaves the audio mix. */
 void mix_engine_remove_input(struct mix_engine *e, size_t slot);
 
+/* Video mute: the input's video packets are dropped and its cell shows the placeholder
+ * with its name; unmuted, its picture comes back from the next keyframe. */
+int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool muted);
+
+/* Whether a profile is encoded (default: yes). A profile nobody receives costs
+ * nothing; when it is turned on again its first frame is a keyframe. */
+int mix_engine_set_profile_active(struct mix_engine *e, size_t profile, bool active);
+
 /* One whole RTP packet of input `slot`'s audio or video stream, arrived at
  * `arrival_us`. Copied. Returns 0 if stored, -1 if dropped (unknown slot or stream,
  * malformed, duplicate, late; counted by the jitter buffer). */

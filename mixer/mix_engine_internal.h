@@ -18,6 +18,7 @@
 
 struct mix_profile {
     struct mix_profile_config cfg;
+    bool inactive;                     /* nobody receives it: not encoded */
     struct video_encoder *encoder;
     struct packetizer *packetizer;
 };

@@ -26,6 +26,8 @@ static void encode_job(void *arg, size_t index)
 {
     struct video_job *job = arg;
     struct mix_profile *p = &job->e->profiles[index];
+    if (p->inactive)
+        return;
     if (video_encoder_encode(p->encoder, job->canvas, job->pts) < 0)
         job->e->stats.errors++; /* counted once more by the encoder itself */
 }
@@ -96,6 +98,8 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     int rc = 0;
     for (size_t i = 0; i < e->cfg.profile_count; i++) {
         struct mix_profile *p = &e->profiles[i];
+        if (p->inactive)
+            continue;
         struct mix_output out = {MIX_OUTPUT_VIDEO, i, p->cfg.ssrc};
         struct encoded_frame frame;
         int got;

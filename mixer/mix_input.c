@@ -20,8 +20,8 @@ int mix_input_open(struct mix_input *in, const struct mix_input_config *cfg)
     struct jitter_buffer_config jbc;
     if (cfg->video_codec != MEDIA_CODEC_NONE) {
         jitter_buffer_default_config(cfg->video_codec, &jbc);
-        in->video_jb = jitter_buffer_create(&jbc);
-        in->video_depacketizer = depacketizer_create(cfg->video_codec);
+        in->video_jb = jitter_buffer_new(&jbc);
+        in->video_depacketizer = depacketizer_new(cfg->video_codec);
         in->video_decoder = video_decoder_new(cfg->video_codec);
         in->picture = av_frame_alloc();
         if (!in->video_jb || !in->video_depacketizer || !in->video_decoder || !in->picture)
@@ -29,8 +29,8 @@ int mix_input_open(struct mix_input *in, const struct mix_input_config *cfg)
     }
     if (cfg->audio_codec != MEDIA_CODEC_NONE) {
         jitter_buffer_default_config(cfg->audio_codec, &jbc);
-        in->audio_jb = jitter_buffer_create(&jbc);
-        in->audio_depacketizer = depacketizer_create(cfg->audio_codec);
+        in->audio_jb = jitter_buffer_new(&jbc);
+        in->audio_depacketizer = depacketizer_new(cfg->audio_codec);
         in->audio_decoder = mix_audio_decoder_new(cfg->audio_codec);
         if (!in->audio_jb || !in->audio_depacketizer || !in->audio_decoder)
             goto fail;
@@ -44,16 +44,16 @@ fail:
 
 void mix_input_close(struct mix_input *in)
 {
-    jitter_buffer_destroy(in->video_jb);
-    depacketizer_destroy(in->video_depacketizer);
+    jitter_buffer_free(in->video_jb);
+    depacketizer_free(in->video_depacketizer);
     video_decoder_free(in->video_decoder);
     av_frame_free(&in->picture);
-    jitter_buffer_destroy(in->audio_jb);
-    depacketizer_destroy(in->audio_depacketizer);
+    jitter_buffer_free(in->audio_jb);
+    depacketizer_free(in->audio_depacketizer);
     mix_audio_decoder_free(in->audio_decoder);
     byte_buffer_free(&in->pending);
     mix_audio_encoder_free(in->own_encoder);
-    packetizer_destroy(in->own_packetizer);
+    packetizer_free(in->own_packetizer);
     memset(in, 0, sizeof *in);
 }
 

@@ -38,6 +38,7 @@ struct mix_input {
     AVFrame *picture;              /* newest decoded picture (a reference) */
     bool new_picture;              /* since the last video tick took it */
     bool video_seen;               /* a video packet has arrived */
+    bool video_muted;              /* its video is dropped; the tile shows the placeholder */
     bool reference_lost;           /* a whole frame was lost: frames are skipped until
                                       a keyframe (the jitter buffer hands out the next
                                       complete frame and VP8 decoders cannot tell) */

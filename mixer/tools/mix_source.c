@@ -57,7 +57,7 @@ static void close_stream(struct source_stream *s)
 {
     av_bsf_free(&s->bsf);
     mix_transcode_free(s->transcode);
-    packetizer_destroy(s->packetizer);
+    packetizer_free(s->packetizer);
     s->transcode = NULL;
     s->packetizer = NULL;
 }
@@ -103,7 +103,7 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
         .payload_type = s->kind == MEDIA_VIDEO ? (s->codec == MEDIA_CODEC_VP8 ? 96 : 102) : 111,
         .first_sequence = (uint16_t)(1000 * src->slot + 17),
     };
-    s->packetizer = packetizer_create(&pc);
+    s->packetizer = packetizer_new(&pc);
     if (!s->packetizer) {
         set_err(err, errlen, "%s: cannot packetize %s", path, media_codec_name(s->codec));
         return -1;

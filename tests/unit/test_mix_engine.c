@@ -116,7 +116,7 @@ static void capture_init(struct capture *c)
     for (size_t i = 0; i < 2; i++) {
         assert_non_null(c->video_decoder[i] = video_decoder_new(MEDIA_CODEC_VP8));
         assert_non_null(c->picture[i] = av_frame_alloc());
-        assert_non_null(c->depacketizer[i] = depacketizer_create(MEDIA_CODEC_VP8));
+        assert_non_null(c->depacketizer[i] = depacketizer_new(MEDIA_CODEC_VP8));
     }
 }
 
@@ -127,7 +127,7 @@ static void capture_free(struct capture *c)
     for (size_t i = 0; i < 2; i++) {
         video_decoder_free(c->video_decoder[i]);
         av_frame_free(&c->picture[i]);
-        depacketizer_destroy(c->depacketizer[i]);
+        depacketizer_free(c->depacketizer[i]);
     }
 }
 
@@ -147,22 +147,22 @@ static void sender_init(struct sender *s, uint32_t ssrc, uint8_t y, uint8_t u, u
     mix_audio_encoder_config_init(&ac);
     assert_non_null(s->audio = mix_audio_encoder_new(&ac));
     struct packetizer_config pc = {.codec = MEDIA_CODEC_OPUS, .ssrc = ssrc, .payload_type = 111};
-    assert_non_null(s->audio_packetizer = packetizer_create(&pc));
+    assert_non_null(s->audio_packetizer = packetizer_new(&pc));
     struct video_encoder_config vc;
     video_encoder_config_init(&vc, MEDIA_CODEC_VP8, 160, 120, 200000);
     assert_non_null(s->video = video_encoder_new(&vc));
     pc = (struct packetizer_config){.codec = MEDIA_CODEC_VP8, .ssrc = ssrc + 1, .payload_type = 96,
                                     .mtu = 300};
-    assert_non_null(s->video_packetizer = packetizer_create(&pc));
+    assert_non_null(s->video_packetizer = packetizer_new(&pc));
     assert_non_null(s->picture = synth_picture(160, 120, y, u, v));
 }
 
 static void sender_free(struct sender *s)
 {
     mix_audio_encoder_free(s->audio);
-    packetizer_destroy(s->audio_packetizer);
+    packetizer_free(s->audio_packetizer);
     video_encoder_free(s->video);
-    packetizer_destroy(s->video_packetizer);
+    packetizer_free(s->video_packetizer);
     av_frame_free(&s->picture);
 }
 
