@@ -131,11 +131,12 @@ static void log_media_stats(struct participant *p)
     struct media_session_stats ms;
     media_session_get_stats(p->media, &ms);
     log_info("participant %s media: rtp in %llu out %llu, rtcp in %llu out %llu, "
-             "dropped (srtp %llu, unknown %llu, early %llu), send failures %llu",
+             "dropped (srtp %llu, unknown %llu, early %llu), not sent (not ready %llu, failed %llu)",
              p->id, (unsigned long long)ms.rtp_in, (unsigned long long)ms.rtp_out,
              (unsigned long long)ms.rtcp_in, (unsigned long long)ms.rtcp_out,
              (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
-             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_failed);
+             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_not_ready,
+             (unsigned long long)ms.send_failed);
 }
 
 static void end_media(struct participant *p)
