@@ -129,10 +129,11 @@ export class Session {
     this.onChange();
   }
 
-  // Tells the conference (its mix leaves out muted audio, shows a name tile for muted
-  // video). A server that does not know `mute` refuses it: the local mute still holds.
+  // Tells a mixing conference (its mix leaves out muted audio, shows a name tile for
+  // muted video). Only mixing conferences send a roster and take `mute`; if the server
+  // refuses it anyway, the local mute still holds.
   announceMute(change) {
-    if (!this.signalling || !this.state.participant) return;
+    if (!this.signalling || this.state.participants.length === 0) return;
     this.signalling.request('mute', change)
       .catch((error) => console.warn('mute not announced:', error.code, error.message));
   }
