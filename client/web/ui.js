@@ -31,16 +31,16 @@ export class PageView {
   }
 
   fillForm({ conference, name, pin }) {
-    if (conference) this.form.conference.value = conference;
-    if (name) this.form.name.value = name;
-    if (pin) this.form.pin.value = pin;
+    if (conference) $('conference').value = conference;
+    if (name) $('name').value = name;
+    if (pin) $('pin').value = pin;
   }
 
   readForm() {
     return {
-      conference: this.form.conference.value.trim(),
-      name: this.form.name.value.trim(),
-      pin: this.form.pin.value,
+      conference: $('conference').value.trim(),
+      name: $('name').value.trim(),
+      pin: $('pin').value,
     };
   }
 
