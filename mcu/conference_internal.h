@@ -58,12 +58,10 @@ struct conference_member {
     uint64_t rtp_out;
     int64_t last_rtcp_us;
     int64_t profile_since_us;
-    uint8_t fir_seq;
 
     /* receiver feedback (control thread writes, media thread reads; under lock) */
     uint64_t remb_bps;
     uint8_t fraction_lost;
-    bool keyframe_asked;            /* PLI/FIR from this receiver */
 };
 
 enum conference_command_kind {

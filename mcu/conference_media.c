@@ -284,10 +284,6 @@ static void adapt_profile(struct conference *c, struct conference_member *m, int
 /* Under the lock: keyframe requests for profiles, at most one per 500 ms each. */
 static void request_keyframes(struct conference *c, int64_t now_us)
 {
-    for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
-        struct conference_member *m = c->members[i];
-        if (m && m->keyframe_asked) m->keyframe_asked = false;
-    }
     for (size_t p = 0; p < c->profile_count; p++) {
         struct conference_profile *profile = &c->profiles[p];
         if (!profile->keyframe_pending || profile->receivers == 0) continue;
