@@ -284,10 +284,6 @@ static void adapt_profile(struct conference *c, struct conference_member *m, int
 /* Under the lock: keyframe requests for profiles, at most one per 500 ms each. */
 static void request_keyframes(struct conference *c, int64_t now_us)
 {
-    for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
-        struct conference_member *m = c->members[i];
-        if (m && m->keyframe_asked) m->keyframe_asked = false;
-    }
     for (size_t p = 0; p < c->profile_count; p++) {
         struct conference_profile *profile = &c->profiles[p];
         if (!profile->keyframe_pending || profile->receivers == 0) continue;
@@ -311,6 +307,18 @@ static void housekeeping(struct conference *c, int64_t now_us)
     request_keyframes(c, now_us);
     c->active_speaker_slot = mix_engine_active_speaker(c->engine);
     g_mutex_unlock(&c->lock);
+}
+
+/* Under the lock: the MCU-added delay of each input frame new in this composite. */
+static void record_latency(struct conference *c, const int64_t *arrivals, size_t count, int64_t sent_us)
+{
+    for (size_t i = 0; i < count; i++) {
+        int64_t ms = (sent_us - arrivals[i]) / 1000;
+        if (ms < 0) ms = 0;
+        if (ms >= CONFERENCE_LATENCY_BUCKETS) ms = CONFERENCE_LATENCY_BUCKETS - 1;
+        c->latency_histogram[ms]++;
+        c->latency_samples++;
+    }
 }
 
 /* --- the loop ---------------------------------------------------------------------- */
@@ -343,12 +351,27 @@ gpointer conference_media_thread(gpointer data)
             fan_out(c, &col, now, true);
             next_audio += AUDIO_TICK_US;
             if (next_audio < now - 10 * AUDIO_TICK_US) next_audio = now;   /* fell far behind */
+            c->audio_ticks_done++;
         }
         if (now >= next_video) {
             mix_engine_video_tick(c->engine, now, &sink);
+            int64_t arrivals[MIX_ENGINE_MAX_INPUTS];
+            size_t arrival_count = col.packets->len > 0
+                ? mix_engine_composed_arrivals(c->engine, arrivals, MIX_ENGINE_MAX_INPUTS) : 0;
+            int64_t first_packet_out = g_get_monotonic_time();
             fan_out(c, &col, now, false);
+            g_mutex_lock(&c->lock);
+            record_latency(c, arrivals, arrival_count, first_packet_out);
+            c->video_ticks++;
+            c->video_tick_total_us += first_packet_out - now;
             next_video += video_interval;
-            if (next_video < now - 5 * video_interval) next_video = now;
+            if (next_video <= now - video_interval) {
+                /* Behind by more than a frame: those canvas frames are dropped. */
+                uint64_t missed = (uint64_t)((now - next_video) / video_interval);
+                c->video_ticks_skipped += missed;
+                next_video += (int64_t)missed * video_interval;
+            }
+            g_mutex_unlock(&c->lock);
         }
         housekeeping(c, now);
         g_mutex_lock(&c->lock);

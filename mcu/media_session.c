@@ -268,7 +268,12 @@ static int protect_and_send(struct media_session *s, const uint8_t *packet, size
     uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];
     int rc = -1;
     g_mutex_lock(&s->send_lock);
-    if (s->send_state == MEDIA_STATE_CONNECTED && s->send_srtp && length <= MEDIA_SESSION_MAX_PACKET) {
+    if (s->send_state != MEDIA_STATE_CONNECTED || !s->send_srtp) {
+        s->stats.send_not_ready++;
+        g_mutex_unlock(&s->send_lock);
+        return -1;
+    }
+    if (length <= MEDIA_SESSION_MAX_PACKET) {
         memcpy(buffer, packet, length);
         size_t n = length;
         int protect = rtcp ? srtp_session_protect_rtcp(s->send_srtp, buffer, &n, sizeof buffer)

@@ -7,10 +7,10 @@ export const CONFERENCE_EVENTS = new Set([
   'participants', 'participant_joined', 'participant_left', 'active_speaker', 'layout', 'mute',
 ]);
 
-// One entry: the protocol's fields in camelCase. The order of the list is join order
-// (the server's roster order, then arrivals), which is also the mix's cell order.
+// One entry, with the protocol's field names. The list is in the server's roster order
+// (the `participants` event), then arrivals in the order they came.
 function entry({ participant, name, audio_muted: audioMuted, video_muted: videoMuted }) {
-  return { participant, name: name || participant, audioMuted: !!audioMuted, videoMuted: !!videoMuted };
+  return { participant, name: name || participant, audio_muted: !!audioMuted, video_muted: !!videoMuted };
 }
 
 export class Roster {
@@ -19,9 +19,9 @@ export class Roster {
   }
 
   clear() {
-    this.participants = [];  // [{participant, name, audioMuted, videoMuted}]
+    this.participants = [];  // [{participant, name, audio_muted, video_muted}]
     this.activeSpeaker = null;
-    this.layout = null;      // layout name, null until the server says (echo: never)
+    this.layout = '';        // layout name, '' until the server says (echo: never)
   }
 
   find(id) {
@@ -34,7 +34,7 @@ export class Roster {
       case 'participants':
         this.participants = (Array.isArray(message.participants) ? message.participants : [])
           .filter((p) => p && typeof p.participant === 'string').map(entry);
-        if ('layout' in message) this.layout = message.layout ?? null;
+        if ('layout' in message) this.layout = message.layout || '';
         if ('active_speaker' in message) this.activeSpeaker = message.active_speaker ?? null;
         return true;
       case 'participant_joined': {
@@ -52,7 +52,7 @@ export class Roster {
         this.activeSpeaker = message.participant ?? null;
         return true;
       case 'layout':
-        this.layout = message.layout ?? null;
+        this.layout = message.layout || '';
         return true;
       case 'mute':
         this.setMute(message.participant, message.audio_muted, message.video_muted);
@@ -66,7 +66,7 @@ export class Roster {
   setMute(id, audioMuted, videoMuted) {
     const p = this.find(id);
     if (!p) return;
-    if (typeof audioMuted === 'boolean') p.audioMuted = audioMuted;
-    if (typeof videoMuted === 'boolean') p.videoMuted = videoMuted;
+    if (typeof audioMuted === 'boolean') p.audio_muted = audioMuted;
+    if (typeof videoMuted === 'boolean') p.video_muted = videoMuted;
   }
 }

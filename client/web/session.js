@@ -25,9 +25,9 @@ function initialState() {
     videoMuted: false,
     confirmedAudioMuted: null,  // the server's word on our mute state (null: none yet)
     confirmedVideoMuted: null,
-    participants: [],      // roster in join order: [{participant, name, audioMuted, videoMuted}]
+    participants: [],      // mixing conferences: [{participant, name, audio_muted, video_muted}]
     activeSpeaker: null,   // participant id or null
-    layout: null,          // the conference layout's name; null outside mixing conferences
+    layout: '',            // the conference layout's name; '' outside mixing conferences
     stats: null,           // the latest StatsSampler figures
   };
 }
@@ -57,8 +57,12 @@ export class Session {
     return this.call ? this.call.pc : null;
   }
 
+  get inSession() {
+    return ['joining', 'negotiating', 'in-call'].includes(this.state.phase);
+  }
+
   async join({ conference, name, pin }) {
-    if (this.state.phase !== 'idle' && this.state.phase !== 'left' && this.state.phase !== 'failed') return;
+    if (this.inSession) return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
     this.roster.clear();
@@ -88,8 +92,6 @@ export class Session {
 
       const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}) });
       this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference });
-      // Muted before the join reply: tell the server now.
-      if (this.state.audioMuted || this.state.videoMuted) this.sendMute();
 
       this.call = new Call(this.signalling, {
         onRemoteStream: (stream) => this.onRemoteStream(stream),
@@ -108,6 +110,7 @@ export class Session {
 
   // Says goodbye to the server (bounded wait for its reply) and releases everything.
   async leave() {
+    if (!this.inSession) return;
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       const bye = this.signalling.request('leave').catch(() => {});
       await Promise.race([bye, new Promise((resolve) => setTimeout(resolve, LEAVE_REPLY_WAIT_MS))]);
@@ -124,8 +127,9 @@ export class Session {
   }
 
   // setMuted({audio, video}): either may be left out. Disables / enables the local
-  // tracks at once and asks the server to mute us too (so the mix drops our audio and
-  // shows our placeholder tile); the server's reply is the confirmed state.
+  // tracks at once and, in a mixing conference, asks the server to mute us too (so the
+  // mix drops our audio and shows our name tile); the server's reply is the confirmed
+  // state.
   setMuted({ audio, video }) {
     if (typeof audio === 'boolean') this.state.audioMuted = audio;
     if (typeof video === 'boolean') this.state.videoMuted = video;
@@ -142,8 +146,10 @@ export class Session {
   }
 
   // Sends the whole wished-for state; only the newest request's answer is applied.
+  // Only mixing conferences take `mute` (they are the ones that send a roster).
   async sendMute() {
     if (!this.signalling || !this.state.participant || this.state.signalling !== 'open') return;
+    if (this.roster.participants.length === 0) return;
     const seq = ++this.muteSeq;
     const signalling = this.signalling;
     this.mutePending += 1;
@@ -151,8 +157,7 @@ export class Session {
       const data = await signalling.request('mute', { audio: this.state.audioMuted, video: this.state.videoMuted });
       if (seq === this.muteSeq && signalling === this.signalling) this.confirmMute(data.audio, data.video);
     } catch (error) {
-      // The local tracks stay disabled either way; a server without the request (or a
-      // conference without mixing) just leaves the state unconfirmed.
+      // The local tracks stay disabled either way: a refusal leaves the state unconfirmed.
       if (seq === this.muteSeq && signalling === this.signalling) {
         console.warn('mute request refused:', error.code, error.message);
       }
@@ -195,12 +200,16 @@ export class Session {
       this.confirmMute(message.audio_muted, message.video_muted);
       return;
     }
-    if (message.type === 'participants' && self) {
-      const me = this.roster.find(self);
-      if (me && this.mutePending === 0) {
-        this.state.confirmedAudioMuted = me.audioMuted;
-        this.state.confirmedVideoMuted = me.videoMuted;
+    const me = message.type === 'participants' && self ? this.roster.find(self) : null;
+    if (me && this.mutePending === 0) {
+      if ((this.state.audioMuted && !me.audio_muted) || (this.state.videoMuted && !me.video_muted)) {
+        // Muted while joining, before the server took `mute`: tell it now.
+        this.update(this.rosterFields());
+        this.sendMute();
+      } else {
+        this.confirmMute(me.audio_muted, me.video_muted);
       }
+      return;
     }
     this.update(this.rosterFields());
   }
@@ -239,7 +248,7 @@ export class Session {
     const pc = this.pc;
     if (!pc) return;
     this.update({ ice: pc.iceConnectionState, connection: pc.connectionState });
-    if (pc.connectionState === 'failed' && this.state.phase !== 'failed') {
+    if (pc.connectionState === 'failed') {
       this.fail(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
     }
   }

@@ -32,16 +32,16 @@ export class PageView {
   }
 
   fillForm({ conference, name, pin }) {
-    if (conference) this.form.conference.value = conference;
-    if (name) this.form.name.value = name;
-    if (pin) this.form.pin.value = pin;
+    if (conference) $('conference').value = conference;
+    if (name) $('name').value = name;
+    if (pin) $('pin').value = pin;
   }
 
   readForm() {
     return {
-      conference: this.form.conference.value.trim(),
-      name: this.form.name.value.trim(),
-      pin: this.form.pin.value,
+      conference: $('conference').value.trim(),
+      name: $('name').value.trim(),
+      pin: $('pin').value,
     };
   }
 
@@ -67,8 +67,8 @@ export class PageView {
     );
   }
 
-  render(state, lastError) {
-    const inSession = ['joining', 'negotiating', 'in-call'].includes(state.phase);
+  // Shows a Session: its state, whether it is in a conference, its last error.
+  render({ state, inSession, lastError }) {
     $('join-view').hidden = inSession;
     $('call-view').hidden = !inSession;
     $('join').disabled = inSession;
@@ -96,7 +96,7 @@ export class PageView {
 
   // The participant list shows in mixing conferences (the server sent a roster).
   renderRoster(state) {
-    const shown = state.participants.length > 0 || state.layout !== null;
+    const shown = state.participants.length > 0;
     $('roster').hidden = !shown;
     $('call-view').classList.toggle('with-roster', shown);
     if (!shown) return;
@@ -118,8 +118,8 @@ function participantItem(p, { self, speaking }) {
   item.dataset.participant = p.participant;
   item.classList.toggle('self', self);
   item.classList.toggle('speaking', speaking);
-  item.classList.toggle('audio-muted', p.audioMuted);
-  item.classList.toggle('video-muted', p.videoMuted);
+  item.classList.toggle('audio-muted', p.audio_muted);
+  item.classList.toggle('video-muted', p.video_muted);
 
   const avatar = el('span', 'avatar', initials(p.name));
   avatar.setAttribute('aria-hidden', 'true');
@@ -133,12 +133,12 @@ function participantItem(p, { self, speaking }) {
 
   const media = el('span', 'media-state');
   media.append(
-    icon('mic', p.audioMuted, p.audioMuted ? 'microphone muted' : 'microphone on'),
-    icon('cam', p.videoMuted, p.videoMuted ? 'camera off' : 'camera on'),
+    icon('mic', p.audio_muted, p.audio_muted ? 'mic off' : 'mic on'),
+    icon('cam', p.video_muted, p.video_muted ? 'camera off' : 'camera on'),
   );
   item.append(avatar, who, media);
   item.title = `${p.name}${self ? ' (you)' : ''}${speaking ? ', speaking' : ''}`
-    + `${p.audioMuted ? ', microphone muted' : ''}${p.videoMuted ? ', camera off' : ''}`;
+    + `${p.audio_muted ? ', mic off' : ''}${p.video_muted ? ', camera off' : ''}`;
   return item;
 }
 
@@ -150,19 +150,20 @@ const ICON_PATHS = {
   cam: ['M4 7h10a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z', 'M15 11l5-3v8l-5-3'],
 };
 
+// The icon, with its meaning as (visually hidden) text for screen readers and tests.
 function icon(kind, off, label) {
   const wrap = el('span', `media-icon ${kind}${off ? ' off' : ''}`);
-  wrap.setAttribute('role', 'img');
-  wrap.setAttribute('aria-label', label);
+  wrap.title = label;
   const svg = document.createElementNS(SVG_NS, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
   const paths = off ? [...ICON_PATHS[kind], 'M3 3l18 18'] : ICON_PATHS[kind];
   for (const d of paths) {
     const path = document.createElementNS(SVG_NS, 'path');
     path.setAttribute('d', d);
     svg.append(path);
   }
-  wrap.append(svg);
+  wrap.append(svg, el('span', 'sr-only', label));
   return wrap;
 }
 

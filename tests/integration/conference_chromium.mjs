@@ -131,7 +131,7 @@ try {
   for (const room of [a, b, c]) await join(room);
   await expectAll('the roster lists A, B, C in join order with the layout 2x2', [a, b, c], readState,
     (s) => names(s.participants).join() === 'Room A,Room B,Room C' && s.layout === '2x2'
-      && s.participants.every((p) => !p.audioMuted && !p.videoMuted));
+      && s.participants.every((p) => !p.audio_muted && !p.video_muted));
   await expectAll('red, green, blue in cells 0, 1, 2', [a, b, c], readPicture,
     (p) => p.cells[0] === 'red' && p.cells[1] === 'green' && p.cells[2] === 'blue');
   await expectHearing('hears the two others, not itself', [a, b, c], [a, b, c]);
@@ -171,11 +171,11 @@ try {
   await c.page.click('#mute-video');
   await expectAll('C\'s page shows the server-confirmed mute, its own row muted', [c], readState,
     (s) => s.confirmed.audio === true && s.confirmed.video === true
-      && s.participants.find((p) => p.participant === c.id)?.audioMuted
-      && s.participants.find((p) => p.participant === c.id)?.videoMuted);
+      && s.participants.find((p) => p.participant === c.id)?.audio_muted
+      && s.participants.find((p) => p.participant === c.id)?.video_muted);
   await expectAll('the roster shows C muted (microphone and camera)', [a, d], readState,
-    (s) => s.participants.some((p) => p.participant === c.id && p.audioMuted && p.videoMuted)
-      && s.participants.filter((p) => p.participant !== c.id).every((p) => !p.audioMuted && !p.videoMuted));
+    (s) => s.participants.some((p) => p.participant === c.id && p.audio_muted && p.video_muted)
+      && s.participants.filter((p) => p.participant !== c.id).every((p) => !p.audio_muted && !p.video_muted));
   await expectHearing('C\'s tone is gone: A and D hear only each other', [a, d], [a, d]);
   await expectAll('C\'s cell shows the placeholder', [a, d], readPicture,
     (p) => p.cells[0] === 'red' && p.cells[2] === 'placeholder' && p.cells.includes('yellow'));

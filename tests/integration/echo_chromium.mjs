@@ -7,51 +7,11 @@
 //   node echo_chromium.mjs http://127.0.0.1:PORT SCREENSHOT.png VIDEO.y4m AUDIO.wav
 // with VIDEO red and AUDIO a 450 Hz sine (lib.sh make_room_media). Exit 0 = pass.
 import { launchChromium, poll } from './chromium.mjs';
+import { CheckFailed, WAIT_SECONDS, expectWithin, reportFailure } from './call_checks.mjs';
 import { colourName, readCells, toneLevels } from './media_probe.mjs';
 
 const [baseUrl, screenshotPath, videoFile, audioFile] = process.argv.slice(2);
 const MIN_FRAMES_DECODED = 30;   // 3 s of the 10 fps fake camera
-const WAIT_SECONDS = 10;
-
-class CheckFailed extends Error {
-  constructor(message, call) {
-    super(message);
-    this.call = call;
-  }
-}
-
-// Inbound RTP stats by kind, the page's state (window.hoinghi) and the mix element.
-function readCall(page) {
-  return page.evaluate(async () => {
-    const { pc, state, lastError } = window.hoinghi;
-    const inbound = {};
-    if (pc) {
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp') inbound[s.kind] = s;
-      });
-    }
-    const mix = document.getElementById('mix');
-    const sending = pc ? Object.fromEntries(pc.getSenders().filter((s) => s.track)
-      .map((s) => [s.track.kind, s.track.enabled])) : {};
-    return {
-      state, lastError, inbound, sending,
-      errorBanner: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
-      mix: { muted: mix.muted, paused: mix.paused, tracks: mix.srcObject ? mix.srcObject.getTracks().length : 0 },
-    };
-  });
-}
-
-// Polls the call until `holds(call)`; throws CheckFailed with the last reading if it
-// does not hold in time or the page gives up on the call.
-async function expectWithin(description, page, holds) {
-  let reading = null;
-  const call = await poll(WAIT_SECONDS, async () => {
-    reading = await readCall(page);
-    return holds(reading) || reading.state.phase === 'failed' ? reading : null;
-  });
-  if (!call || !holds(call)) throw new CheckFailed(`not within ${WAIT_SECONDS} s: ${description}`, reading);
-  return call;
-}
 
 const browser = await launchChromium({ videoFile, audioFile });
 try {
@@ -82,13 +42,9 @@ try {
     return tones[450].level > -60 && tones[770].level < tones[450].level - 25;
   })) throw new CheckFailed(`the sound that came back is not our 450 Hz tone: ${JSON.stringify(tones)}`);
   console.log(`content: picture ${picture.width}x${picture.height} ${JSON.stringify(picture.cells[0])}, tones ${JSON.stringify(tones)}`);
-  const roster = await page.evaluate(() => ({
-    shown: !document.getElementById('roster').hidden, layout: window.hoinghi.layout,
-    participants: window.hoinghi.participants.length,
-  }));
-  if (roster.shown || roster.layout !== null || roster.participants !== 0) {
-    throw new CheckFailed(`echo has no roster, yet the page shows one: ${JSON.stringify(roster)}`);
-  }
+  const roster = await expectWithin('echo has no roster: the participant list stays hidden', page,
+    (call) => call.rosterText === '' && call.state.participants.length === 0 && !call.state.layout);
+  if (roster.state.confirmedAudioMuted !== null) throw new CheckFailed('echo confirmed a mute state', roster);
 
   await expectWithin('the page shows ICE/DTLS and the server media as connected', page,
     (call) => call.state.connection === 'connected' && call.state.media === 'connected');
@@ -114,9 +70,7 @@ try {
       && call.errorBanner.includes('unknown_conference'));
   console.log('unknown conference: the page shows unknown_conference');
 } catch (error) {
-  console.error(`FAIL: ${error.message}`);
-  if (error.call) console.error(JSON.stringify(error.call, null, 2));
-  else console.error(error.stack);
+  reportFailure(error);
   process.exitCode = 1;
 } finally {
   await browser.close();

@@ -26,7 +26,7 @@ fps=15
 CONF
 start_mcud "$TEST_TMP/mcud.conf"
 mkdir -p "$ROOT/tests/out"
-node "$ROOT/tests/integration/conference_chromium.mjs" "$MCUD_URL" room "$TEST_TMP" \
+timeout -k 5 120 node "$ROOT/tests/integration/conference_chromium.mjs" "$MCUD_URL" room "$TEST_TMP" \
     "$ROOT/tests/out/conference_chromium.png" || fail "the browser conference did not work (see above)"
 process_running "$MCUD_PID" || fail "mcud died during the conference"
 stop_mcud

@@ -27,7 +27,7 @@ size=512x288
 fps=15
 CONF
 start_mcud "$TEST_TMP/mcud.conf"
-node "$ROOT/tests/integration/conference_webrtcbin.mjs" "$MCUD_URL" room "$TEST_TMP" "$TEST_TMP/peer.sh" 512x288 \
+timeout -k 5 120 node "$ROOT/tests/integration/conference_webrtcbin.mjs" "$MCUD_URL" room "$TEST_TMP" "$TEST_TMP/peer.sh" 512x288 \
     || fail "the Chromium + webrtcbin conference did not work (see above)"
 process_running "$MCUD_PID" || fail "mcud died during the conference"
 stop_mcud

@@ -10,7 +10,7 @@ require chromium node node_modules ffmpeg mcud
 make_room_media red 0xFF0000 450
 start_mcud
 mkdir -p "$ROOT/tests/out"
-node "$ROOT/tests/integration/echo_chromium.mjs" "$MCUD_URL" "$ROOT/tests/out/echo_chromium.png" \
+timeout -k 5 120 node "$ROOT/tests/integration/echo_chromium.mjs" "$MCUD_URL" "$ROOT/tests/out/echo_chromium.png" \
     "$TEST_TMP/red.y4m" "$TEST_TMP/red.wav" || fail "the browser echo call did not work (see above)"
 process_running "$MCUD_PID" || fail "mcud died during the call"
 stop_mcud

@@ -9,6 +9,6 @@ source "$(dirname "$0")/lib.sh"
 require chromium node node_modules
 
 mkdir -p "$ROOT/tests/out"
-node "$ROOT/tests/integration/webclient_roster.mjs" "$WEB_ROOT" "$ROOT/tests/out/webclient_roster.png" \
+timeout -k 5 120 node "$ROOT/tests/integration/webclient_roster.mjs" "$WEB_ROOT" "$ROOT/tests/out/webclient_roster.png" \
     || fail "the web client's roster or mute request did not work (see above)"
 say "pass"

@@ -163,7 +163,7 @@ try {
 
   send({ type: 'mute', participant: 'p-b', audio_muted: false, video_muted: true });
   await expectWithin('`mute` about Room B: microphone on, camera off', page, (r) =>
-    !row(r, 'p-b').micOff && row(r, 'p-b').camOff && r.participants[2].videoMuted);
+    !row(r, 'p-b').micOff && row(r, 'p-b').camOff && r.participants[2].video_muted);
 
   send({ type: 'layout', layout: '3x3' });
   await expectWithin('`layout` shows the new layout name', page, (r) => r.layout === '3x3' && r.layoutShown === '3x3');
@@ -205,7 +205,7 @@ try {
   if ((await readPage(page)).lastError) throw new CheckFailed('the page shows an error', await readPage(page));
   await page.click('#leave');
   await expectWithin('leaving clears the roster and hides the list', page, (r) =>
-    r.phase === 'left' && r.participants.length === 0 && r.layout === null && !r.rosterShown && !r.lastError);
+    r.phase === 'left' && r.participants.length === 0 && r.layout === '' && !r.rosterShown && !r.lastError);
   if (!requests.some((q) => q.type === 'leave')) throw new CheckFailed('the page sent no leave request');
 } catch (error) {
   console.error(`FAIL: ${error.message}`);
