@@ -18,6 +18,8 @@ struct file_loop {
     GstElement *reader;         /* filesrc ! parsebin [! decodebin] ! appsink */
     GstElement *appsink;        /* owned by reader once linked */
     gint linked;                /* atomic: the wanted stream found its appsink */
+    gint wanted_seen;           /* atomic: parsebin exposed a stream of our kind */
+    gint no_more_pads;          /* atomic: parsebin exposed all its streams */
     GstCaps *caps;
     GstElement *appsrc;         /* our reference; the sending pipeline holds another */
     GstElement *target;         /* the sending pipeline (reference) */
@@ -55,11 +57,14 @@ static void attach(struct file_loop *fl, GstPad *pad, GstElement *element)
     gst_object_unref(sink);
 }
 
+/* Streams we do not want stay unlinked: the demuxer drops their data (it only stops
+ * when every stream is unlinked). A sink there would be worse: a sink added while the
+ * reader changes state can sit in PAUSED, block the demuxer on its first buffer and
+ * starve the stream we want. */
 static void discard(struct file_loop *fl, GstPad *pad)
 {
-    GstElement *sink = gst_element_factory_make("fakesink", NULL);
-    g_object_set(sink, "sync", FALSE, "async", FALSE, NULL);
-    attach(fl, pad, sink);
+    (void)fl;
+    (void)pad;
 }
 
 static GstElement *make_appsink(struct file_loop *fl)
@@ -101,6 +106,8 @@ static void on_parsed_pad(GstElement *parsebin, GstPad *pad, gpointer data)
 
     if (!caps)
         caps = gst_pad_query_caps(pad, NULL);
+    if (wanted_caps(fl, caps))
+        g_atomic_int_set(&fl->wanted_seen, 1);
     if (!wanted_caps(fl, caps) || g_atomic_int_get(&fl->linked)) {
         discard(fl, pad);
     } else if (fl->mode == FILE_LOOP_ENCODED) {
@@ -114,6 +121,13 @@ static void on_parsed_pad(GstElement *parsebin, GstPad *pad, gpointer data)
         attach(fl, pad, decodebin);
     }
     gst_caps_unref(caps);
+}
+
+static void on_no_more_pads(GstElement *parsebin, gpointer data)
+{
+    struct file_loop *fl = data;
+    (void)parsebin;
+    g_atomic_int_set(&fl->no_more_pads, 1);
 }
 
 /* The reader's first error message, or NULL (g_free it). */
@@ -150,42 +164,63 @@ static gboolean build_reader(struct file_loop *fl, const char *path, char **erro
     fl->reader = gst_pipeline_new("file-reader");
     g_object_set(src, "location", path, NULL);
     g_signal_connect(parse, "pad-added", G_CALLBACK(on_parsed_pad), fl);
+    g_signal_connect(parse, "no-more-pads", G_CALLBACK(on_no_more_pads), fl);
     gst_bin_add_many(GST_BIN(fl->reader), src, parse, NULL);
     gst_element_link(src, parse);
     return TRUE;
 }
 
+/* The appsink's caps once the wanted stream reached it, else NULL. */
+static GstCaps *appsink_caps(struct file_loop *fl)
+{
+    GstPad *pad;
+    GstCaps *caps;
+
+    if (!g_atomic_int_get(&fl->linked) || !fl->appsink)
+        return NULL;
+    pad = gst_element_get_static_pad(fl->appsink, "sink");
+    caps = gst_pad_get_current_caps(pad);
+    gst_object_unref(pad);
+    return caps;
+}
+
+/* Starts the reader and waits (bounded) until the wanted stream's format is known:
+ * parsebin and decodebin add their pads one by one, and a pipeline with no sink yet
+ * is "prerolled" at once, so the state alone says nothing. */
 static gboolean preroll(struct file_loop *fl, const char *path, char **error)
 {
-    GstStateChangeReturn ret;
-    GstPad *pad;
-    char *why;
+    gint64 deadline = g_get_monotonic_time() + PREROLL_TIMEOUT / GST_USECOND;
+    char *why = NULL;
 
-    gst_element_set_state(fl->reader, GST_STATE_PAUSED);
-    ret = gst_element_get_state(fl->reader, NULL, NULL, PREROLL_TIMEOUT);
-    why = reader_error(fl);
-    if (why || ret == GST_STATE_CHANGE_FAILURE) {
-        *error = g_strdup_printf("cannot read %s: %s", path, why ? why : "the file does not open");
+    /* PLAYING, not PAUSED: a paused sink would hold the demuxer on the other stream's
+     * first buffer; the appsink's bounded queue is what holds the reader back */
+    if (gst_element_set_state(fl->reader, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+        why = reader_error(fl);
+    while (!why && !(fl->caps = appsink_caps(fl))) {
+        if ((why = reader_error(fl)) != NULL)
+            break;
+        if (g_atomic_int_get(&fl->no_more_pads) && !g_atomic_int_get(&fl->wanted_seen)) {
+            *error = g_strdup_printf("%s has no %s stream that mcu-room can send%s", path, fl->media,
+                                     fl->mode == FILE_LOOP_DECODED ? ""
+                                     : strcmp(fl->media, "video") == 0 ? " as it is (VP8 or H.264)"
+                                                                       : " as it is (Opus)");
+            return FALSE;
+        }
+        if (g_get_monotonic_time() > deadline) {
+            *error = g_strdup_printf("cannot read %s: no %s format within %d s", path, fl->media,
+                                     (int)(PREROLL_TIMEOUT / GST_SECOND));
+            return FALSE;
+        }
+        g_usleep(10 * 1000);
+    }
+    if (why) {
+        *error = g_strdup_printf("cannot read %s: %s", path, why);
         g_free(why);
         return FALSE;
     }
-    if (!g_atomic_int_get(&fl->linked) || !fl->appsink) {
-        *error = g_strdup_printf("%s has no %s stream that mcu-room can send%s", path, fl->media,
-                                 fl->mode == FILE_LOOP_DECODED ? ""
-                                 : strcmp(fl->media, "video") == 0 ? " as it is (VP8 or H.264)" : " as it is (Opus)");
-        return FALSE;
-    }
-    if (ret == GST_STATE_CHANGE_ASYNC) {
-        *error = g_strdup_printf("cannot read %s: no %s within 10 s", path, fl->media);
-        return FALSE;
-    }
-    pad = gst_element_get_static_pad(fl->appsink, "sink");
-    fl->caps = gst_pad_get_current_caps(pad);
-    gst_object_unref(pad);
-    if (!fl->caps) {
-        *error = g_strdup_printf("cannot read %s: the %s stream has no format", path, fl->media);
-        return FALSE;
-    }
+    /* elements added while the reader was changing state may have stopped at PAUSED
+     * (and a paused sink blocks the demuxer): bring them all to PLAYING */
+    gst_element_set_state(fl->reader, GST_STATE_PLAYING);
     return TRUE;
 }
 
@@ -211,7 +246,6 @@ struct file_loop *file_loop_new(const char *path, const char *media, enum file_l
     gst_object_ref_sink(fl->appsrc);
     g_object_set(fl->appsrc, "caps", fl->caps, "format", GST_FORMAT_TIME, "is-live", TRUE,
                  "do-timestamp", FALSE, "block", FALSE, "max-bytes", (guint64)0, NULL);
-    gst_element_set_state(fl->reader, GST_STATE_PLAYING);
     return fl;
 }
 

@@ -422,16 +422,15 @@ static void on_event(void *user, const char *type, json_t *msg)
 static void on_signalling_closed(void *user, const char *reason)
 {
     struct participant *p = user;
-    struct signalling *s = p->sig;
+    char *why = p->joined ? g_strdup_printf("the signalling connection closed: %s", reason)
+                          : g_strdup_printf("cannot join through %s: %s", p->opt->server, reason);
 
+    signalling_close(p->sig);     /* frees reason */
     p->sig = NULL;
-    signalling_close(s);
     if (p->leaving)
-        return;
-    if (!p->joined)
-        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("cannot join through %s: %s", p->opt->server, reason));
+        g_free(why);
     else
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the signalling connection closed: %s", reason));
+        fail(p, p->joined ? ROOM_EXIT_MEDIA : ROOM_EXIT_JOIN, why);
 }
 
 static const struct signalling_callbacks signalling_callbacks = {

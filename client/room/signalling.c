@@ -185,7 +185,8 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
         return 0;
     switch (reason) {
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
-        char *why = g_strdup_printf("cannot connect: %s", in ? (const char *)in : "unknown error");
+        char *why = g_strdup_printf("cannot connect: %.*s", in && len ? (int)len : 13,
+                                    in && len ? (const char *)in : "unknown error");
         lws_set_opaque_user_data(wsi, NULL);
         connection_lost(s, why);
         g_free(why);

@@ -25,7 +25,8 @@ struct signalling_callbacks {
     void (*on_error)(void *user, json_int_t id, const char *code, const char *message);
     /* A server event (candidate, media, bye, participants, ...); msg is borrowed. */
     void (*on_event)(void *user, const char *type, json_t *msg);
-    /* The connection is gone (or never came up): why, for people. No call follows. */
+    /* The connection is gone (or never came up): why, for people (valid until
+     * signalling_close). No call follows; the user still calls signalling_close. */
     void (*on_closed)(void *user, const char *reason);
 };
 
