@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mixer/layout.h"
+
 #ifdef MCUD_DEFAULT_WEB_ROOT
 #define DEFAULT_WEB_ROOT MCUD_DEFAULT_WEB_ROOT
 #else
@@ -104,13 +106,26 @@ void mcu_config_usage(FILE *f, const char *program)
         "        log-level=info\n"
         "\n"
         "    Each group [conference ID] adds a conference. ID is 1..64 characters of a-z,\n"
-        "    0-9 and '-', and must not be 'echo'. Keys: type (required; 'echo' is the only\n"
-        "    type so far), pin (optional, 4..12 digits), title (optional):\n"
+        "    0-9 and '-', and must not be 'echo'. Keys:\n"
+        "      type              mix (a meeting: composite picture, everyone hears\n"
+        "                        everyone but themselves) or echo (own media back)\n"
+        "      pin               optional, 4..12 digits\n"
+        "      title             optional, up to 200 characters\n"
+        "      layout            mix: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker (default 2x2)\n"
+        "      size              mix: canvas WIDTHxHEIGHT (default 1280x720)\n"
+        "      fps               mix: canvas frame rate, 5..60 (default 30)\n"
+        "      max-participants  mix: 1..64 (default 16)\n"
+        "      codecs            mix: video codecs offered, vp8;h264 (default both)\n"
+        "\n"
+        "        [conference so-y-te]\n"
+        "        type=mix\n"
+        "        title=Giao ban Sở Y tế\n"
+        "        pin=4321\n"
+        "        layout=3x3\n"
         "\n"
         "        [conference secure-echo]\n"
         "        type=echo\n"
         "        pin=4321\n"
-        "        title=Camera test with PIN\n"
         "\n"
         "    Unknown groups and keys are errors.\n"
         "\n"
@@ -226,6 +241,16 @@ static bool valid_conference_id(const char *id)
     return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+/* A whole decimal number within int range; -1 otherwise. */
+static int parse_int(const char *text, int *out)
+{
+    char *end = NULL;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || v < -2147483647L || v > 2147483647L) return -1;
+    *out = (int)v;
+    return 0;
+}
+
 static bool valid_pin(const char *pin)
 {
     size_t n = strlen(pin);
@@ -239,6 +264,12 @@ static struct mcu_conference_config *add_conference(struct mcu_config *cfg, cons
     memset(c, 0, sizeof *c);
     c->id = g_strdup(id);
     c->type = MCU_CONFERENCE_ECHO;
+    c->layout = g_strdup(MCU_CONFIG_DEFAULT_LAYOUT);
+    c->width = MCU_CONFIG_DEFAULT_WIDTH;
+    c->height = MCU_CONFIG_DEFAULT_HEIGHT;
+    c->fps = MCU_CONFIG_DEFAULT_FPS;
+    c->max_participants = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
+    c->allow_vp8 = c->allow_h264 = true;
     return c;
 }
 
@@ -268,37 +299,98 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     gsize nkeys = 0;
     char **keys = g_key_file_get_keys(kf, group, &nkeys, NULL);
     int rc = 0;
-    char *type = NULL, *pin = NULL, *title = NULL;
+    char *type = NULL, *pin = NULL, *title = NULL, *layout = NULL, *size = NULL, *fps = NULL,
+         *max_participants = NULL, *codecs = NULL;
     char where[300];
+    snprintf(where, sizeof where, "%s: [%s]", file, group);
     for (gsize i = 0; rc == 0 && keys && i < nkeys; i++) {
         char **slot = strcmp(keys[i], "type") == 0 ? &type
                     : strcmp(keys[i], "pin") == 0 ? &pin
-                    : strcmp(keys[i], "title") == 0 ? &title : NULL;
+                    : strcmp(keys[i], "title") == 0 ? &title
+                    : strcmp(keys[i], "layout") == 0 ? &layout
+                    : strcmp(keys[i], "size") == 0 ? &size
+                    : strcmp(keys[i], "fps") == 0 ? &fps
+                    : strcmp(keys[i], "max-participants") == 0 ? &max_participants
+                    : strcmp(keys[i], "codecs") == 0 ? &codecs : NULL;
         if (!slot) {
-            rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: type, pin, title)", file, group, keys[i]);
+            rc = fail(err, errlen, "%s: unknown key '%s' (known: type, pin, title, layout, size, "
+                      "fps, max-participants, codecs)", where, keys[i]);
             break;
         }
         g_free(*slot);
         if (!(*slot = file_string(kf, group, keys[i], file, err, errlen))) rc = -1;
     }
-    snprintf(where, sizeof where, "%s: [%s]", file, group);
+    enum mcu_conference_type kind = MCU_CONFERENCE_ECHO;
     if (rc == 0 && !type)
-        rc = fail(err, errlen, "%s: type is missing (type=echo)", where);
-    if (rc == 0 && strcmp(type, "echo") != 0)
-        rc = fail(err, errlen, "%s: type '%s' is not known (the only type is 'echo')", where, type);
+        rc = fail(err, errlen, "%s: type is missing (type=mix or type=echo)", where);
+    if (rc == 0 && strcmp(type, "mix") == 0)
+        kind = MCU_CONFERENCE_MIX;
+    else if (rc == 0 && strcmp(type, "echo") != 0)
+        rc = fail(err, errlen, "%s: type '%s' is not known (types: mix, echo)", where, type);
+    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs))
+        rc = fail(err, errlen, "%s: layout, size, fps, max-participants and codecs are for type=mix", where);
     if (rc == 0 && pin && !valid_pin(pin))
         rc = fail(err, errlen, "%s: pin must be %d to %d digits", where, PIN_MIN, PIN_MAX);
     if (rc == 0 && title && (!*title || g_utf8_strlen(title, -1) > TITLE_MAX))
         rc = fail(err, errlen, "%s: title must be 1..%d characters", where, TITLE_MAX);
+    int width = MCU_CONFIG_DEFAULT_WIDTH, height = MCU_CONFIG_DEFAULT_HEIGHT;
+    if (rc == 0 && size) {
+        char tail = 0;
+        if (sscanf(size, "%dx%d%c", &width, &height, &tail) != 2 || width < 160 || height < 90 ||
+            width > 1920 || height > 1080 || width % 2 || height % 2)
+            rc = fail(err, errlen, "%s: size '%s' is not WIDTHxHEIGHT, even, 160x90 to 1920x1080", where, size);
+    }
+    int frame_rate = MCU_CONFIG_DEFAULT_FPS;
+    if (rc == 0 && fps && (parse_int(fps, &frame_rate) != 0 || frame_rate < 5 || frame_rate > 60))
+        rc = fail(err, errlen, "%s: fps '%s' is not a number from 5 to 60", where, fps);
+    int max = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
+    if (rc == 0 && max_participants &&
+        (parse_int(max_participants, &max) != 0 || max < 1 || max > MCU_CONFIG_MAX_PARTICIPANTS))
+        rc = fail(err, errlen, "%s: max-participants '%s' is not a number from 1 to %d", where,
+                  max_participants, MCU_CONFIG_MAX_PARTICIPANTS);
+    struct layout parsed_layout;
+    if (rc == 0 && layout && layout_from_name(layout, width, height, &parsed_layout) != 0)
+        rc = fail(err, errlen, "%s: layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, "
+                  "speaker)", where, layout);
+    bool vp8 = true, h264 = true;
+    if (rc == 0 && codecs) {
+        vp8 = h264 = false;
+        char **names = g_strsplit(codecs, ";", -1);
+        for (char **n = names; rc == 0 && *n; n++) {
+            char *name = g_strstrip(*n);
+            if (g_ascii_strcasecmp(name, "vp8") == 0) vp8 = true;
+            else if (g_ascii_strcasecmp(name, "h264") == 0) h264 = true;
+            else if (*name) rc = fail(err, errlen, "%s: codec '%s' is not known (vp8, h264)", where, name);
+        }
+        g_strfreev(names);
+        if (rc == 0 && !vp8 && !h264) rc = fail(err, errlen, "%s: codecs lists no codec", where);
+    }
     if (rc == 0) {
         struct mcu_conference_config *c = add_conference(cfg, id);
+        c->type = kind;
         c->pin = pin;
-        c->title = title ? title : g_strdup(ECHO_TITLE);
+        c->title = title ? title : g_strdup(kind == MCU_CONFERENCE_MIX ? id : ECHO_TITLE);
+        if (layout) {
+            g_free(c->layout);
+            c->layout = layout;
+            layout = NULL;
+        }
+        c->width = width;
+        c->height = height;
+        c->fps = frame_rate;
+        c->max_participants = max;
+        c->allow_vp8 = vp8;
+        c->allow_h264 = h264;
         pin = title = NULL;
     }
     g_free(type);
     g_free(pin);
     g_free(title);
+    g_free(layout);
+    g_free(size);
+    g_free(fps);
+    g_free(max_participants);
+    g_free(codecs);
     g_strfreev(keys);
     return rc;
 }
@@ -507,6 +599,7 @@ void mcu_config_clear(struct mcu_config *cfg)
         g_free(cfg->conferences[i].id);
         g_free(cfg->conferences[i].pin);
         g_free(cfg->conferences[i].title);
+        g_free(cfg->conferences[i].layout);
     }
     g_free(cfg->conferences);
     memset(cfg, 0, sizeof *cfg);

@@ -20,6 +20,7 @@
 #ifndef HOINGHI_MCU_CONFIG_H
 #define HOINGHI_MCU_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,13 +37,29 @@
 #define MCU_CONFIG_MAX_ICE_ADDRESSES 32
 #define MCU_CONFIG_MAX_CONFERENCES 1024
 
-enum mcu_conference_type { MCU_CONFERENCE_ECHO };
+enum mcu_conference_type {
+    MCU_CONFERENCE_ECHO,   /* each participant gets its own media back */
+    MCU_CONFERENCE_MIX,    /* continuous presence: composite video, minus-self audio */
+};
+
+#define MCU_CONFIG_DEFAULT_LAYOUT "2x2"
+#define MCU_CONFIG_DEFAULT_WIDTH 1280
+#define MCU_CONFIG_DEFAULT_HEIGHT 720
+#define MCU_CONFIG_DEFAULT_FPS 30
+#define MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS 16
+#define MCU_CONFIG_MAX_PARTICIPANTS 64
 
 struct mcu_conference_config {
     char *id;                          /* [a-z0-9-]{1,64} */
     enum mcu_conference_type type;
     char *pin;                         /* 4..12 digits, or NULL for none */
     char *title;                       /* never NULL (defaults to a description) */
+    /* mix conferences only (defaults for echo) */
+    char *layout;                      /* a layout name (mixer/layout.h), never NULL */
+    int width, height;                 /* canvas, even, 160x90 .. 1920x1080 */
+    int fps;                           /* 5 .. 60 */
+    int max_participants;              /* 1 .. MCU_CONFIG_MAX_PARTICIPANTS */
+    bool allow_vp8, allow_h264;        /* video codecs offered to rooms */
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */

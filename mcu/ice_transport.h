@@ -55,7 +55,7 @@ int ice_transport_add_remote_candidate(struct ice_transport *t, const char *cand
 /* The remote side has no more candidates. */
 void ice_transport_remote_candidates_done(struct ice_transport *t);
 
-/* Sends one datagram on the selected pair; -1 when not connected. */
+/* Sends one datagram on the selected pair; -1 when not connected. Thread-safe. */
 int ice_transport_send(struct ice_transport *t, const uint8_t *data, size_t length);
 
 enum ice_state ice_transport_state(const struct ice_transport *t);

@@ -1,14 +1,29 @@
 /* main.c - mcud, the hoinghi MCU daemon: reads its settings, starts the server on the
  * GLib main loop, and shuts down cleanly on SIGINT or SIGTERM. */
 #include <glib-unix.h>
+#include <libavutil/log.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mcu/config.h"
 #include "mcu/log.h"
 #include "mcu/server.h"
+
+/* FFmpeg's messages become our log lines: warnings and errors only, as WARN (a
+ * decoder complaining about a damaged frame is not an error of the daemon). */
+static void av_log_to_ours(void *context, int level, const char *fmt, va_list args)
+{
+    (void)context;
+    if (level > AV_LOG_WARNING) return;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, args);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
+    if (n > 0) log_warn("codec: %s", line);
+}
 
 static gboolean on_stop_signal(gpointer user)
 {
@@ -30,6 +45,7 @@ int main(int argc, char **argv)
         return 2;
     }
     log_set_level(config.log_level);
+    av_log_set_callback(av_log_to_ours);
     signal(SIGPIPE, SIG_IGN);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);

@@ -23,7 +23,13 @@ struct media_session {
     GSource *watchdog;
     int64_t last_receive_us;
     struct media_session_stats stats;
-    uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];
+    uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];   /* receive path */
+    /* The send path may run on a media worker thread while the control thread
+     * receives: `send_lock` guards the state as seen by senders, the outbound SRTP
+     * context and the send counters. */
+    GMutex send_lock;
+    enum media_state send_state;
+    struct srtp_session *send_srtp;
 };
 
 const char *media_state_name(enum media_state state)
@@ -42,6 +48,10 @@ static void set_state(struct media_session *s, enum media_state state, const cha
     if (s->state == state) return;
     if (s->state == MEDIA_STATE_FAILED || s->state == MEDIA_STATE_CLOSED) return;
     s->state = state;
+    g_mutex_lock(&s->send_lock);
+    s->send_state = state;
+    s->send_srtp = state == MEDIA_STATE_CONNECTED ? s->srtp : NULL;
+    g_mutex_unlock(&s->send_lock);
     s->events.state_changed(s->owner, state, reason ? reason : "");
 }
 
@@ -185,6 +195,8 @@ struct media_session *media_session_new(const struct media_session_config *confi
     s->events = *events;
     s->owner = owner;
     s->state = MEDIA_STATE_CONNECTING;
+    s->send_state = MEDIA_STATE_CONNECTING;
+    g_mutex_init(&s->send_lock);
     s->last_receive_us = g_get_monotonic_time();
 
     s->dtls = dtls_transport_new(config->identity, config->dtls_role,
@@ -233,6 +245,7 @@ void media_session_free(struct media_session *s)
     ice_transport_free(s->ice);
     srtp_session_free(s->srtp);
     dtls_transport_free(s->dtls);
+    g_mutex_clear(&s->send_lock);
     g_free(s);
 }
 
@@ -252,21 +265,28 @@ void media_session_remote_candidates_done(struct media_session *s)
 
 static int protect_and_send(struct media_session *s, const uint8_t *packet, size_t length, bool rtcp)
 {
-    if (s->state != MEDIA_STATE_CONNECTED || !s->srtp || length > MEDIA_SESSION_MAX_PACKET) {
-        s->stats.send_failed++;
+    uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];
+    int rc = -1;
+    g_mutex_lock(&s->send_lock);
+    if (s->send_state != MEDIA_STATE_CONNECTED || !s->send_srtp) {
+        s->stats.send_not_ready++;
+        g_mutex_unlock(&s->send_lock);
         return -1;
     }
-    memcpy(s->buffer, packet, length);
-    size_t n = length;
-    int rc = rtcp ? srtp_session_protect_rtcp(s->srtp, s->buffer, &n, sizeof s->buffer)
-                  : srtp_session_protect_rtp(s->srtp, s->buffer, &n, sizeof s->buffer);
-    if (rc != 0 || ice_transport_send(s->ice, s->buffer, n) != 0) {
-        s->stats.send_failed++;
-        return -1;
+    if (length <= MEDIA_SESSION_MAX_PACKET) {
+        memcpy(buffer, packet, length);
+        size_t n = length;
+        int protect = rtcp ? srtp_session_protect_rtcp(s->send_srtp, buffer, &n, sizeof buffer)
+                           : srtp_session_protect_rtp(s->send_srtp, buffer, &n, sizeof buffer);
+        if (protect == 0 && ice_transport_send(s->ice, buffer, n) == 0) {
+            if (rtcp) s->stats.rtcp_out++; else s->stats.rtp_out++;
+            s->stats.bytes_out += n;
+            rc = 0;
+        }
     }
-    if (rtcp) s->stats.rtcp_out++; else s->stats.rtp_out++;
-    s->stats.bytes_out += n;
-    return 0;
+    if (rc != 0) s->stats.send_failed++;
+    g_mutex_unlock(&s->send_lock);
+    return rc;
 }
 
 int media_session_send_rtp(struct media_session *s, const uint8_t *packet, size_t length)
@@ -283,5 +303,8 @@ enum media_state media_session_state(const struct media_session *s) { return s->
 
 void media_session_get_stats(const struct media_session *s, struct media_session_stats *out)
 {
+    struct media_session *m = (struct media_session *)s;
+    g_mutex_lock(&m->send_lock);
     *out = s->stats;
+    g_mutex_unlock(&m->send_lock);
 }

@@ -58,7 +58,8 @@ struct media_session_stats {
     uint64_t dropped_unprotect;    /* SRTP/SRTCP that failed authentication or replay */
     uint64_t dropped_unknown;      /* datagrams that are neither DTLS nor RTP/RTCP */
     uint64_t dropped_early;        /* RTP/RTCP before the keys were ready */
-    uint64_t send_failed;
+    uint64_t send_not_ready;       /* sends before the keys were ready (normal at start) */
+    uint64_t send_failed;          /* protect or socket errors */
 };
 
 struct media_session;

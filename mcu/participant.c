@@ -5,7 +5,9 @@
  *       ^                  |  <--leave--------|
  *       +------------------+ (failed media ends the participant: `bye`)
  *
- * Packets: media session -> echo (SSRC rewrite, PLI/NACK/SR handling) -> media session.
+ * Packets: media session -> echo (SSRC rewrite, PLI/NACK/SR handling) -> media session,
+ * or, in a mixing conference, media session -> conference (mixed on its media thread,
+ * which sends the composite back through the same media session).
  */
 #include "mcu/participant.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mcu/conference.h"
 #include "mcu/echo.h"
 #include "mcu/log.h"
 #include "mcu/media_session.h"
@@ -36,9 +39,13 @@ struct participant {
     struct media_session *media;
     struct echo *echo;
     struct echo_output *echo_output;
+    struct conference *mix;            /* a mixing conference, when joined to one */
+    struct conference_member *member;
     GSource *tick;
     GSource *end_media;            /* deferred teardown after a media failure */
 };
+
+static void leave_mix(struct participant *p, const char *reason);
 
 /* --- sending ------------------------------------------------------------------ */
 
@@ -79,6 +86,10 @@ static void flush_echo_output(struct participant *p)
 static void on_media_rtp(void *owner, uint8_t *packet, size_t length)
 {
     struct participant *p = owner;
+    if (p->member) {
+        conference_member_rtp(p->mix, p->member, packet, length, g_get_monotonic_time());
+        return;
+    }
     if (!p->echo) return;
     echo_handle_rtp(p->echo, packet, length, g_get_monotonic_time(), p->echo_output);
     flush_echo_output(p);
@@ -87,6 +98,10 @@ static void on_media_rtp(void *owner, uint8_t *packet, size_t length)
 static void on_media_rtcp(void *owner, uint8_t *packet, size_t length)
 {
     struct participant *p = owner;
+    if (p->member) {
+        conference_member_rtcp(p->mix, p->member, packet, length, g_get_monotonic_time());
+        return;
+    }
     if (!p->echo) return;
     echo_handle_rtcp(p->echo, packet, length, g_get_monotonic_time(), p->echo_output);
     flush_echo_output(p);
@@ -116,11 +131,12 @@ static void log_media_stats(struct participant *p)
     struct media_session_stats ms;
     media_session_get_stats(p->media, &ms);
     log_info("participant %s media: rtp in %llu out %llu, rtcp in %llu out %llu, "
-             "dropped (srtp %llu, unknown %llu, early %llu), send failures %llu",
+             "dropped (srtp %llu, unknown %llu, early %llu), not sent (not ready %llu, failed %llu)",
              p->id, (unsigned long long)ms.rtp_in, (unsigned long long)ms.rtp_out,
              (unsigned long long)ms.rtcp_in, (unsigned long long)ms.rtcp_out,
              (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
-             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_failed);
+             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_not_ready,
+             (unsigned long long)ms.send_failed);
 }
 
 static void end_media(struct participant *p)
@@ -128,6 +144,7 @@ static void end_media(struct participant *p)
     stop_source(&p->end_media);
     stop_source(&p->tick);
     if (p->media) {
+        if (p->member) conference_detach_media(p->mix, p->member);
         log_media_stats(p);
         media_session_free(p->media);
         p->media = NULL;
@@ -142,6 +159,13 @@ static gboolean on_end_media(gpointer user)
     g_source_unref(p->end_media);
     p->end_media = NULL;
     end_media(p);
+    if (p->state == PARTICIPANT_JOINED) {
+        /* Dropped: out of the conference (the client was sent `bye`). */
+        log_info("participant %s '%s' dropped from conference %s", p->id, p->name, p->conference->id);
+        leave_mix(p, "dropped");
+        p->state = PARTICIPANT_CONNECTED;
+        p->conference = NULL;
+    }
     return G_SOURCE_REMOVE;
 }
 
@@ -161,6 +185,120 @@ static void on_media_state(void *owner, enum media_state state, const char *reas
             g_source_attach(p->end_media, NULL);
         }
     }
+}
+
+/* --- mixing conferences --------------------------------------------------------- */
+
+struct broadcast {
+    const char *text;
+    const struct participant *except;
+};
+
+static void send_to_member(struct conference_member *m, void *data)
+{
+    const struct broadcast *b = data;
+    struct participant *other = conference_member_user(m);
+    if (other != b->except) ws_connection_send(other->connection, b->text);
+}
+
+/* Sends `text` (freed here) to every member of p's conference but `except`. */
+static void broadcast(struct conference *c, char *text, const struct participant *except)
+{
+    if (!text) return;
+    struct broadcast b = {text, except};
+    conference_foreach_member(c, send_to_member, &b);
+    free(text);
+}
+
+static struct protocol_roster_entry roster_entry(const struct conference_member *m)
+{
+    struct protocol_roster_entry e = {
+        .participant = conference_member_id(m), .name = conference_member_name(m),
+        .audio_muted = conference_member_audio_muted(m), .video_muted = conference_member_video_muted(m),
+    };
+    return e;
+}
+
+static void add_roster_entry(struct conference_member *m, void *data)
+{
+    g_array_append_val((GArray *)data, (struct protocol_roster_entry){0});
+    GArray *entries = data;
+    g_array_index(entries, struct protocol_roster_entry, entries->len - 1) = roster_entry(m);
+}
+
+static void send_roster(struct participant *p)
+{
+    GArray *entries = g_array_new(FALSE, FALSE, sizeof(struct protocol_roster_entry));
+    conference_foreach_member(p->mix, add_roster_entry, entries);
+    send_text(p, protocol_build_participants_event((struct protocol_roster_entry *)entries->data,
+                                                   entries->len, conference_layout(p->mix), NULL));
+    g_array_free(entries, TRUE);
+}
+
+void participant_announce_active_speaker(void *server, struct conference *conference,
+                                         struct conference_member *speaker)
+{
+    (void)server;
+    broadcast(conference, protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL),
+              NULL);
+}
+
+/* Leaves the mixing conference (if in one): the others are told. */
+static void leave_mix(struct participant *p, const char *reason)
+{
+    if (!p->member) return;
+    struct conference *c = p->mix;
+    conference_remove_member(c, p->member);
+    p->member = NULL;
+    p->mix = NULL;
+    broadcast(c, protocol_build_participant_left_event(p->id, reason), NULL);
+    mcu_server_release_conference(p->server, c);
+}
+
+/* Joins a mixing conference; 0, or -1 after sending the error. */
+static int join_mix(struct participant *p, const struct protocol_request *r,
+                    const struct mcu_conference_config *conf)
+{
+    char err[256] = "";
+    struct conference *c = mcu_server_open_conference(p->server, conf, err, sizeof err);
+    if (!c) {
+        log_error("conference %s cannot start: %s", conf->id, err);
+        send_error(p, r->id, r->type_name, "internal_error", err);
+        return -1;
+    }
+    p->member = conference_add_member(c, p->id, r->name, p);
+    if (!p->member) {
+        char message[160];
+        snprintf(message, sizeof message, "conference %s has its maximum of %d participants",
+                 conf->id, conf->max_participants);
+        send_error(p, r->id, r->type_name, "conference_full", message);
+        mcu_server_release_conference(p->server, c);
+        return -1;
+    }
+    p->mix = c;
+    return 0;
+}
+
+/* Roster for the joiner, participant_joined for the others. */
+static void announce_join(struct participant *p)
+{
+    send_roster(p);
+    struct protocol_roster_entry me = roster_entry(p->member);
+    broadcast(p->mix, protocol_build_participant_joined_event(&me), p);
+}
+
+static void handle_mute(struct participant *p, const struct protocol_request *r)
+{
+    if (!p->member) {
+        send_error(p, r->id, r->type_name, "bad_request", "mute is for mixing conferences");
+        return;
+    }
+    bool audio = r->mute_audio >= 0 ? r->mute_audio == 1 : conference_member_audio_muted(p->member);
+    bool video = r->mute_video >= 0 ? r->mute_video == 1 : conference_member_video_muted(p->member);
+    conference_member_set_mute(p->mix, p->member, audio, video);
+    log_info("participant %s: audio %s, video %s", p->id, audio ? "muted" : "on", video ? "muted" : "on");
+    send_reply(p, r->id, r->type_name, json_pack("{s:b, s:b}", "audio", audio, "video", video));
+    broadcast(p->mix, protocol_build_mute_event(p->id, audio, video), NULL);
 }
 
 /* --- requests ------------------------------------------------------------------- */
@@ -193,6 +331,7 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
             return;
         }
     }
+    if (conf->type == MCU_CONFERENCE_MIX && join_mix(p, r, conf) != 0) return;
     p->state = PARTICIPANT_JOINED;
     p->conference = conf;
     g_free(p->name);
@@ -200,7 +339,9 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     log_info("participant %s '%s' joined conference %s from %s", p->id, p->name, conf->id,
              ws_connection_peer(p->connection));
     send_reply(p, r->id, r->type_name,
-               json_pack("{s:s, s:s}", "participant", p->id, "conference", conf->id));
+               json_pack("{s:s, s:s, s:s}", "participant", p->id, "conference", conf->id,
+                         "title", conf->title));
+    if (p->member) announce_join(p);
 }
 
 /* Builds the answer for an offer, creating the media session on the way. */
@@ -232,8 +373,11 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         .video_ssrc = video_ssrc,
         .cname = cname,
         .stream_id = "hoinghi",
-        .video_preference = {SDP_VIDEO_VP8, SDP_VIDEO_H264},
     };
+    /* The conference's codecs, VP8 first. */
+    size_t n_codecs = 0;
+    if (p->conference->allow_vp8) params.video_preference[n_codecs++] = SDP_VIDEO_VP8;
+    if (p->conference->allow_h264) params.video_preference[n_codecs++] = SDP_VIDEO_H264;
     /* First pass: negotiate (and refuse bad offers) before any socket is opened. */
     struct sdp_negotiated negotiated;
     e = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
@@ -292,26 +436,51 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         return;
     }
 
-    struct echo_config echo_config = {
-        .audio_pt = negotiated.has_audio ? negotiated.audio_pt : 0,
-        .video_pt = negotiated.has_video ? negotiated.video_pt : 0,
-        .audio_out_ssrc = audio_ssrc,
-        .video_out_ssrc = video_ssrc,
-        .audio_in_ssrc_hint = negotiated.audio_remote_ssrc,
-        .video_in_ssrc_hint = negotiated.video_remote_ssrc,
-        .video_nack = negotiated.video_nack,
-    };
-    snprintf(echo_config.cname, sizeof echo_config.cname, "%s", cname);
-    p->echo = echo_new(&echo_config);
-    if (!p->echo) {
-        free(answer_text);
-        end_media(p);
-        send_error(p, r->id, r->type_name, "sdp_no_common_codec", "nothing to echo in this offer");
-        return;
+    if (p->member) {
+        struct conference_media_config media = {
+            .media = p->media,
+            .audio_codec = negotiated.has_audio ? MEDIA_CODEC_OPUS : MEDIA_CODEC_NONE,
+            .audio_pt = negotiated.audio_pt,
+            .audio_level_ext_id = (uint8_t)negotiated.audio_level_ext_id,
+            .video_codec = !negotiated.has_video ? MEDIA_CODEC_NONE
+                           : negotiated.video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264 : MEDIA_CODEC_VP8,
+            .video_pt = negotiated.video_pt,
+            .audio_out_ssrc = audio_ssrc,
+            .video_out_ssrc = video_ssrc,
+            .audio_in_ssrc = negotiated.audio_remote_ssrc,
+            .video_in_ssrc = negotiated.video_remote_ssrc,
+            .video_nack = negotiated.video_nack,
+            .cname = cname,
+        };
+        if (conference_attach_media(p->mix, p->member, &media) != 0) {
+            free(answer_text);
+            end_media(p);
+            send_error(p, r->id, r->type_name, "sdp_no_common_codec",
+                       "the conference does not send the video codec this offer chose");
+            return;
+        }
+    } else {
+        struct echo_config echo_config = {
+            .audio_pt = negotiated.has_audio ? negotiated.audio_pt : 0,
+            .video_pt = negotiated.has_video ? negotiated.video_pt : 0,
+            .audio_out_ssrc = audio_ssrc,
+            .video_out_ssrc = video_ssrc,
+            .audio_in_ssrc_hint = negotiated.audio_remote_ssrc,
+            .video_in_ssrc_hint = negotiated.video_remote_ssrc,
+            .video_nack = negotiated.video_nack,
+        };
+        snprintf(echo_config.cname, sizeof echo_config.cname, "%s", cname);
+        p->echo = echo_new(&echo_config);
+        if (!p->echo) {
+            free(answer_text);
+            end_media(p);
+            send_error(p, r->id, r->type_name, "sdp_no_common_codec", "nothing to echo in this offer");
+            return;
+        }
+        p->tick = g_timeout_source_new(ECHO_TICK_MS);
+        g_source_set_callback(p->tick, on_tick, p, NULL);
+        g_source_attach(p->tick, NULL);
     }
-    p->tick = g_timeout_source_new(ECHO_TICK_MS);
-    g_source_set_callback(p->tick, on_tick, p, NULL);
-    g_source_attach(p->tick, NULL);
 
     log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
              negotiated.has_audio ? "opus" : "none", negotiated.audio_pt,
@@ -352,8 +521,12 @@ static void handle_request(struct participant *p, const struct protocol_request 
         if (p->media) media_session_remote_candidates_done(p->media);
         send_reply(p, r->id, r->type_name, json_object());
         break;
+    case PROTOCOL_MUTE:
+        handle_mute(p, r);
+        break;
     case PROTOCOL_LEAVE:
         end_media(p);
+        leave_mix(p, "left");
         log_info("participant %s '%s' left conference %s", p->id, p->name, p->conference->id);
         p->state = PARTICIPANT_CONNECTED;
         p->conference = NULL;
@@ -410,6 +583,7 @@ void participant_free(struct participant *p)
         log_info("participant %s '%s' left conference %s (connection closed)", p->id, p->name,
                  p->conference->id);
     end_media(p);
+    leave_mix(p, "connection closed");
     g_hash_table_remove(p->server->participants, p->id);
     g_free(p->echo_output);
     g_free(p->name);

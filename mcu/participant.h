@@ -22,6 +22,13 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
 /* A message over the size limit was dropped; tells the client. */
 void participant_handle_oversized(struct participant *p, size_t length);
 
+struct conference;
+struct conference_member;
+
+/* A conference's active speaker changed: tells every member (conference event). */
+void participant_announce_active_speaker(void *server, struct conference *conference,
+                                         struct conference_member *speaker);
+
 /* Ends the media session and frees the participant (the connection is gone). */
 void participant_free(struct participant *p);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "mcu/log.h"
+#include "mcu/conference.h"
 #include "mcu/participant.h"
 
 #define MAX_SIGNALLING_MESSAGE (64 * 1024)
@@ -29,6 +30,25 @@ static void on_ws_closed(void *state)
     participant_free(state);
 }
 
+struct conference *mcu_server_open_conference(struct mcu_server *server,
+                                              const struct mcu_conference_config *config,
+                                              char *err, size_t errlen)
+{
+    struct conference *c = g_hash_table_lookup(server->conferences, config->id);
+    if (c) return c;
+    struct conference_events events = {.active_speaker = participant_announce_active_speaker};
+    c = conference_new(config, &events, server, err, errlen);
+    if (c) g_hash_table_insert(server->conferences, conference_config(c)->id, c);
+    return c;
+}
+
+void mcu_server_release_conference(struct mcu_server *server, struct conference *conference)
+{
+    if (conference_member_count(conference) > 0) return;
+    g_hash_table_remove(server->conferences, conference_config(conference)->id);
+    conference_free(conference);
+}
+
 int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
                      GMainLoop *loop, char *err, size_t errlen)
 {
@@ -36,6 +56,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->loop = loop;
     server->ice_addresses = (const char *const *)config->ice_addresses;
     server->participants = g_hash_table_new(g_str_hash, g_str_equal);
+    server->conferences = g_hash_table_new(g_str_hash, g_str_equal);
 
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
@@ -63,6 +84,8 @@ fail:
     server->identity = NULL;
     g_hash_table_destroy(server->participants);
     server->participants = NULL;
+    g_hash_table_destroy(server->conferences);
+    server->conferences = NULL;
     return -1;
 }
 
@@ -74,4 +97,6 @@ void mcu_server_stop(struct mcu_server *server)
     server->identity = NULL;
     if (server->participants) g_hash_table_destroy(server->participants);
     server->participants = NULL;
+    if (server->conferences) g_hash_table_destroy(server->conferences);   /* empty by now */
+    server->conferences = NULL;
 }

@@ -17,6 +17,8 @@ struct mcu_server {
     GMainLoop *loop;
     struct http_server *http;
     GHashTable *participants;      /* participant id -> struct participant* (not owned) */
+    GHashTable *conferences;       /* conference id -> struct conference* (owned): the
+                                      mixing conferences with someone in them */
     const char *const *ice_addresses;   /* config->ice_addresses, or NULL for all */
 };
 
@@ -24,6 +26,17 @@ struct mcu_server {
  * message in err. */
 int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
                      GMainLoop *loop, char *err, size_t errlen);
+
+struct conference;
+struct mcu_conference_config;
+
+/* The running mixing conference for `config`, started if nobody is in it yet. NULL
+ * with a reason in err when it cannot start. */
+struct conference *mcu_server_open_conference(struct mcu_server *server,
+                                              const struct mcu_conference_config *config,
+                                              char *err, size_t errlen);
+/* Ends the conference when its last member has left. */
+void mcu_server_release_conference(struct mcu_server *server, struct conference *conference);
 
 /* Ends every participant (their media sessions close) and stops listening. */
 void mcu_server_stop(struct mcu_server *server);

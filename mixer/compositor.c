@@ -5,6 +5,10 @@
 #include <libyuv.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "mixer/text_draw.h"
+#include "mixer/text_renderer.h"
 
 struct rect {
     int x, y, w, h;
@@ -12,7 +16,9 @@ struct rect {
 
 struct input_slot {
     AVFrame *picture;       /* newest picture; no buffer if none */
-    uint64_t generation;    /* bumped on every set/clear */
+    uint64_t generation;    /* bumped on every set/clear and label/mute change */
+    char *label;            /* name, NULL if none */
+    bool video_muted;
 };
 
 struct cell_state {
@@ -30,6 +36,7 @@ struct compositor {
     int assign[LAYOUT_MAX_CELLS];           /* cell -> slot or -1 */
     struct cell_state cells[LAYOUT_MAX_CELLS];
     bool full_redraw;                       /* layout changed since last compose */
+    struct text_renderer *text;             /* NULL: labels off or no font */
     struct compositor_stats stats;
 };
 
@@ -40,6 +47,8 @@ void compositor_config_init(struct compositor_config *cfg)
     cfg->fps = 30;
     cfg->fit = COMPOSITOR_FIT_LETTERBOX;
     cfg->max_inputs = 16;
+    cfg->labels = true;
+    cfg->font_path = NULL;
 }
 
 struct compositor *compositor_new(const struct compositor_config *cfg)
@@ -51,6 +60,7 @@ struct compositor *compositor_new(const struct compositor_config *cfg)
     if (!c)
         return NULL;
     c->cfg = *cfg;
+    c->cfg.font_path = NULL; /* not kept: the caller's string */
     c->inputs = calloc(cfg->max_inputs, sizeof *c->inputs);
     c->canvas = av_frame_alloc();
     if (!c->inputs || !c->canvas)
@@ -63,6 +73,15 @@ struct compositor *compositor_new(const struct compositor_config *cfg)
     c->canvas->height = cfg->height;
     if (av_frame_get_buffer(c->canvas, 32) < 0)
         goto fail;
+    if (cfg->labels) {
+        struct text_renderer_config tc;
+        text_renderer_config_init(&tc);
+        if (cfg->font_path)
+            tc.font_path = cfg->font_path;
+        c->text = text_renderer_new(&tc);
+        if (!c->text)
+            c->stats.label_font_missing = 1; /* mixing goes on without labels */
+    }
     struct layout one;
     if (layout_from_name("1x1", cfg->width, cfg->height, &one) < 0 ||
         compositor_set_layout(c, &one) < 0)
@@ -78,9 +97,12 @@ void compositor_free(struct compositor *c)
     if (!c)
         return;
     if (c->inputs)
-        for (size_t i = 0; i < c->cfg.max_inputs; i++)
+        for (size_t i = 0; i < c->cfg.max_inputs; i++) {
             av_frame_free(&c->inputs[i].picture);
+            free(c->inputs[i].label);
+        }
     free(c->inputs);
+    text_renderer_free(c->text);
     av_frame_free(&c->canvas);
     free(c);
 }
@@ -132,6 +154,35 @@ void compositor_clear_input(struct compositor *c, size_t slot)
     c->inputs[slot].generation++;
 }
 
+int compositor_set_label(struct compositor *c, size_t slot, const char *utf8)
+{
+    if (slot >= c->cfg.max_inputs)
+        return -1;
+    struct input_slot *in = &c->inputs[slot];
+    if (utf8 && !*utf8)
+        utf8 = NULL;
+    if ((!utf8 && !in->label) || (utf8 && in->label && !strcmp(utf8, in->label)))
+        return 0;
+    char *copy = NULL;
+    if (utf8 && !(copy = strdup(utf8)))
+        return -1;
+    free(in->label);
+    in->label = copy;
+    in->generation++;
+    return 0;
+}
+
+int compositor_set_video_muted(struct compositor *c, size_t slot, bool muted)
+{
+    if (slot >= c->cfg.max_inputs)
+        return -1;
+    if (c->inputs[slot].video_muted != muted) {
+        c->inputs[slot].video_muted = muted;
+        c->inputs[slot].generation++;
+    }
+    return 0;
+}
+
 static void fill(struct compositor *c, struct rect r, uint8_t y)
 {
     AVFrame *f = c->canvas;
@@ -179,23 +230,73 @@ static bool overlap(const struct layout_cell *a, const struct layout_cell *b)
     return a->x < b->x + b->w && b->x < a->x + a->w && a->y < b->y + b->h && b->y < a->y + a->h;
 }
 
+static int max_int(int a, int b) { return a > b ? a : b; }
+
+/* The name centred on a placeholder tile, in larger, grey-white text, no box. */
+static void draw_placeholder_label(struct compositor *c, struct rect cell, const char *label)
+{
+    int size = max_int(12, cell.h / 8), margin = size / 2;
+    const struct text_bitmap *bm = text_renderer_render(c->text, label, size, cell.w - 2 * margin);
+    if (!bm || bm->width == 0 || bm->height > cell.h)
+        return;
+    struct text_style style = {COMPOSITOR_PLACEHOLDER_TEXT_Y, 0, 0};
+    text_draw(c->canvas, bm, cell.x + (cell.w - bm->width) / 2, cell.y + (cell.h - bm->height) / 2,
+              &style, (struct text_rect){cell.x, cell.y, cell.w, cell.h});
+    c->stats.labels_drawn++;
+}
+
+/* The name at the bottom-left of cell i's tile, on a dark box; lifted above later
+ * cells that would cover it (thumbnails over a speaker's tile). */
+static void draw_tile_label(struct compositor *c, size_t i, struct rect cell, const char *label)
+{
+    int size = max_int(10, cell.h / 16), margin = size / 2, pad = max_int(2, size / 4);
+    const struct text_bitmap *bm =
+        text_renderer_render(c->text, label, size, cell.w - 2 * margin - 2 * pad);
+    if (!bm || bm->width == 0)
+        return;
+    struct text_style style = {COMPOSITOR_LABEL_Y, COMPOSITOR_LABEL_BOX_OPACITY, pad};
+    int x = cell.x + margin + pad, bottom = cell.y + cell.h - margin - pad;
+    for (bool moved = true; moved;) {
+        moved = false;
+        struct text_rect box = text_box(bm, x, bottom - bm->height, &style);
+        struct layout_cell b = {box.x, box.y, box.w, box.h};
+        for (size_t j = i + 1; j < c->layout.count; j++) {
+            const struct layout_cell *later = &c->layout.cells[j];
+            if (overlap(later, &b) && later->y - margin - pad < bottom) {
+                bottom = later->y - margin - pad;
+                moved = true;
+            }
+        }
+    }
+    if (bottom - bm->height - pad < cell.y)
+        return; /* no room left in the tile */
+    text_draw(c->canvas, bm, x, bottom - bm->height, &style,
+              (struct text_rect){cell.x, cell.y, cell.w, cell.h});
+    c->stats.labels_drawn++;
+}
+
 static void draw_cell(struct compositor *c, size_t i, bool repaint_all)
 {
     const struct layout_cell *lc = &c->layout.cells[i];
     struct rect cell = {lc->x, lc->y, lc->w, lc->h};
     struct cell_state *st = &c->cells[i];
     int slot = c->assign[i];
-    const AVFrame *pic = slot >= 0 ? c->inputs[slot].picture : NULL;
+    const struct input_slot *in = slot >= 0 ? &c->inputs[slot] : NULL;
+    const AVFrame *pic = in && !in->video_muted ? in->picture : NULL;
+    const char *label = in && c->text ? in->label : NULL;
 
     if (!pic || !pic->buf[0]) {
         fill(c, cell, slot < 0 ? COMPOSITOR_BLACK_Y : COMPOSITOR_PLACEHOLDER_Y);
         st->fitted = (struct rect){0, 0, 0, 0};
         c->stats.tiles_filled++;
+        if (label)
+            draw_placeholder_label(c, cell, label);
         return;
     }
     struct rect src, dst;
     fit(c->cfg.fit, pic->width, pic->height, cell, &src, &dst);
-    if ((repaint_all || !same_rect(dst, st->fitted)) && !same_rect(dst, cell))
+    /* A label may lie on the bars: they are repainted under it every time. */
+    if ((repaint_all || label || !same_rect(dst, st->fitted)) && !same_rect(dst, cell))
         fill(c, cell, COMPOSITOR_BLACK_Y);
     st->fitted = dst;
 
@@ -211,6 +312,8 @@ static void draw_cell(struct compositor *c, size_t i, bool repaint_all)
               out->data[2] + (ptrdiff_t)(dst.y / 2) * out->linesize[2] + dst.x / 2,
               out->linesize[2], dst.w, dst.h, kFilterBox);
     c->stats.tiles_scaled++;
+    if (label)
+        draw_tile_label(c, i, cell, label);
 }
 
 const AVFrame *compositor_compose(struct compositor *c, int64_t pts)
@@ -237,6 +340,10 @@ const AVFrame *compositor_compose(struct compositor *c, int64_t pts)
         st->slot = slot;
         st->generation = generation;
         redrawn[i] = true;
+    }
+    if (c->text) {
+        c->stats.label_renders = text_renderer_stats(c->text)->renders;
+        c->stats.label_cache_hits = text_renderer_stats(c->text)->cache_hits;
     }
     c->canvas->pts = pts;
     c->stats.composed++;

@@ -21,8 +21,18 @@
  * aliasing bilinear shows beyond 2:1, and libyuv falls back to bilinear when
  * upscaling anyway.
  *
- * Cells with no slot (-1) are black; a slot without a picture gets a dark grey
- * placeholder tile.
+ * Cells with no slot (-1) are black; a slot without a picture, or whose video is
+ * muted, gets a dark grey placeholder tile.
+ *
+ * Labels: each slot may have a name (UTF-8, e.g. "Sở Y tế Bình Thuận"), drawn with
+ * FreeType (text_renderer.h) at the bottom-left of the tile the slot is shown in,
+ * white on a semi-transparent dark box, about 1/16 of the tile height (at least 10
+ * px), cut with "…" to the tile's width; moved up above any later cell that covers
+ * that corner (speaker thumbnails). A placeholder tile shows the name centred in
+ * larger text (1/8 of the tile height, at least 12 px). Labels are drawn only when
+ * their cell is redrawn (a label change redraws the cell) and rendered text is
+ * cached, so an unchanged label costs nothing per frame. Without the font (missing
+ * file) mixing goes on without labels and stats.label_font_missing says so.
  *
  * Threads: not thread-safe. One conference tick (one thread at a time) calls all of
  * these; decoders for different inputs may run in parallel beforehand and hand their
@@ -30,6 +40,7 @@
 #ifndef HOINGHI_MIXER_COMPOSITOR_H
 #define HOINGHI_MIXER_COMPOSITOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +52,9 @@
 #define COMPOSITOR_BLACK_Y 16
 #define COMPOSITOR_PLACEHOLDER_Y 48
 #define COMPOSITOR_NEUTRAL_UV 128
+#define COMPOSITOR_LABEL_Y 235             /* label text on video tiles */
+#define COMPOSITOR_LABEL_BOX_OPACITY 160   /* darkening of the box behind it, of 255 */
+#define COMPOSITOR_PLACEHOLDER_TEXT_Y 200  /* the name on a placeholder tile */
 
 enum compositor_fit {
     COMPOSITOR_FIT_LETTERBOX, /* whole picture, black bars */
@@ -52,12 +66,19 @@ struct compositor_config {
     int fps;                  /* canvas rate, informational for the caller; default 30 */
     enum compositor_fit fit;  /* default letterbox */
     size_t max_inputs;        /* default 16 */
+    bool labels;              /* draw name labels; default true */
+    const char *font_path;    /* label font, read only by compositor_new(); default NULL:
+                                 TEXT_RENDERER_DEFAULT_FONT (DejaVu Sans) */
 };
 
 struct compositor_stats {
     uint64_t composed;        /* compose() calls */
     uint64_t tiles_scaled;    /* I420Scale calls */
     uint64_t tiles_filled;    /* placeholder / empty cells painted */
+    uint64_t labels_drawn;    /* labels blended onto tiles (video or placeholder) */
+    uint64_t label_renders;   /* label texts rasterised by FreeType (cache misses) */
+    uint64_t label_cache_hits;
+    uint64_t label_font_missing; /* 1: labels are on but the font could not be loaded */
 };
 
 struct compositor;
@@ -81,6 +102,15 @@ int compositor_set_input(struct compositor *c, size_t slot, const AVFrame *pictu
 
 /* Drops slot `slot`'s picture: it shows the placeholder from the next compose(). */
 void compositor_clear_input(struct compositor *c, size_t slot);
+
+/* Names slot `slot` (UTF-8, copied; invalid bytes show as U+FFFD); NULL or "" clears
+ * the label. Its cell is redrawn at the next compose() if the name changed. Returns
+ * 0, or -1 for a bad slot or allocation failure (the old name is kept then). */
+int compositor_set_label(struct compositor *c, size_t slot, const char *utf8);
+
+/* Muted video: the slot shows its placeholder (with its name) while `muted`, and its
+ * newest picture again when unmuted. -1 for a bad slot. */
+int compositor_set_video_muted(struct compositor *c, size_t slot, bool muted);
 
 /* Draws what changed and returns the canvas (YUV420P, width x height, pts set to
  * `pts`), owned by the compositor and valid until the next compose() or _free().

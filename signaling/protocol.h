@@ -28,6 +28,7 @@ enum protocol_request_type {
     PROTOCOL_END_OF_CANDIDATES,
     PROTOCOL_LEAVE,
     PROTOCOL_KEEPALIVE,
+    PROTOCOL_MUTE,
 };
 
 /* One request. Strings point into `message` (kept alive by the request) and are NULL
@@ -45,6 +46,8 @@ struct protocol_request {
     const char *sdp_mid;         /* candidate, optional, 1..256 bytes */
     int sdp_mline_index;         /* candidate, 0..65535, -1 if absent; a candidate has
                                     sdp_mid or sdp_mline_index or both */
+    int mute_audio;              /* mute: 1 mute, 0 unmute, -1 not given */
+    int mute_video;
     json_t *message;             /* the parsed message (owned) */
 };
 
@@ -91,5 +94,26 @@ char *protocol_build_end_of_candidates_event(void);
 char *protocol_build_media_event(const char *state, const char *reason);
 /* {"type":"bye","reason":REASON} (NULL reason = "") */
 char *protocol_build_bye(const char *reason);
+
+/* Conference events. A roster entry is one participant. */
+struct protocol_roster_entry {
+    const char *participant;
+    const char *name;
+    bool audio_muted;
+    bool video_muted;
+};
+/* {"type":"participants","participants":[...],"layout":L,"active_speaker":ID|null} */
+char *protocol_build_participants_event(const struct protocol_roster_entry *entries, size_t count,
+                                        const char *layout, const char *active_speaker);
+/* {"type":"participant_joined","participant":..,"name":..,"audio_muted":..,"video_muted":..} */
+char *protocol_build_participant_joined_event(const struct protocol_roster_entry *entry);
+/* {"type":"participant_left","participant":..,"reason":..} */
+char *protocol_build_participant_left_event(const char *participant, const char *reason);
+/* {"type":"active_speaker","participant":ID|null} */
+char *protocol_build_active_speaker_event(const char *participant);
+/* {"type":"layout","layout":L} */
+char *protocol_build_layout_event(const char *layout);
+/* {"type":"mute","participant":..,"audio_muted":..,"video_muted":..} */
+char *protocol_build_mute_event(const char *participant, bool audio_muted, bool video_muted);
 
 #endif

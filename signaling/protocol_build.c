@@ -138,3 +138,66 @@ char *protocol_build_bye(const char *reason)
     }
     return dump(msg);
 }
+
+static json_t *roster_entry(const struct protocol_roster_entry *e)
+{
+    return json_pack("{s:s, s:s, s:b, s:b}", "participant", e->participant, "name", e->name,
+                     "audio_muted", e->audio_muted, "video_muted", e->video_muted);
+}
+
+/* Adds every field of `fields` (consumed) to a new message of `type`. */
+static char *event(const char *type, json_t *fields)
+{
+    json_t *msg = message(type);
+    if (msg == NULL || fields == NULL || json_object_update(msg, fields) != 0) {
+        json_decref(msg);
+        json_decref(fields);
+        return NULL;
+    }
+    json_decref(fields);
+    return dump(msg);
+}
+
+char *protocol_build_participants_event(const struct protocol_roster_entry *entries, size_t count,
+                                        const char *layout, const char *active_speaker)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < count; i++) {
+        json_t *entry = roster_entry(&entries[i]);
+        if (entry == NULL || json_array_append_new(list, entry) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    if (list == NULL)
+        return NULL;
+    return event("participants", json_pack("{s:o, s:s, s:s?}", "participants", list, "layout",
+                                           layout, "active_speaker", active_speaker));
+}
+
+char *protocol_build_participant_joined_event(const struct protocol_roster_entry *entry)
+{
+    return event("participant_joined", roster_entry(entry));
+}
+
+char *protocol_build_participant_left_event(const char *participant, const char *reason)
+{
+    return event("participant_left", json_pack("{s:s, s:s}", "participant", participant, "reason",
+                                               reason ? reason : "left"));
+}
+
+char *protocol_build_active_speaker_event(const char *participant)
+{
+    return event("active_speaker", json_pack("{s:s?}", "participant", participant));
+}
+
+char *protocol_build_layout_event(const char *layout)
+{
+    return event("layout", json_pack("{s:s}", "layout", layout));
+}
+
+char *protocol_build_mute_event(const char *participant, bool audio_muted, bool video_muted)
+{
+    return event("mute", json_pack("{s:s, s:b, s:b}", "participant", participant, "audio_muted",
+                                   audio_muted, "video_muted", video_muted));
+}

@@ -29,6 +29,7 @@ static const struct {
     {"end_of_candidates", PROTOCOL_END_OF_CANDIDATES},
     {"leave", PROTOCOL_LEAVE},
     {"keepalive", PROTOCOL_KEEPALIVE},
+    {"mute", PROTOCOL_MUTE},
 };
 
 /* A string field, required or optional (absent or null leaves *out NULL), of
@@ -81,6 +82,19 @@ static int parse_candidate(struct protocol_request *r, struct protocol_error *er
     return 0;
 }
 
+/* An optional boolean: 1, 0, or -1 when absent. */
+static int bool_field(json_t *message, const char *field, int *out, struct protocol_error *error)
+{
+    json_t *value = json_object_get(message, field);
+    *out = -1;
+    if (value == NULL || json_is_null(value))
+        return 0;
+    if (!json_is_boolean(value))
+        return fail(error, "bad_request", "field \"%s\" must be true or false", field);
+    *out = json_is_true(value) ? 1 : 0;
+    return 0;
+}
+
 static int parse_fields(struct protocol_request *r, struct protocol_error *error)
 {
     switch (r->type) {
@@ -90,6 +104,13 @@ static int parse_fields(struct protocol_request *r, struct protocol_error *error
         return string_field(r->message, "sdp", true, 1, SDP_MAX_TEXT, &r->sdp, error);
     case PROTOCOL_CANDIDATE:
         return parse_candidate(r, error);
+    case PROTOCOL_MUTE:
+        if (bool_field(r->message, "audio", &r->mute_audio, error) ||
+            bool_field(r->message, "video", &r->mute_video, error))
+            return -1;
+        if (r->mute_audio < 0 && r->mute_video < 0)
+            return fail(error, "bad_request", "mute needs \"audio\" or \"video\" (true or false)");
+        break;
     case PROTOCOL_END_OF_CANDIDATES:
     case PROTOCOL_LEAVE:
     case PROTOCOL_KEEPALIVE:
@@ -153,6 +174,7 @@ int protocol_parse_request(const char *text, size_t length, struct protocol_requ
     memset(request, 0, sizeof *request);
     memset(error, 0, sizeof *error);
     request->sdp_mline_index = -1;
+    request->mute_audio = request->mute_video = -1;
     if (parse_envelope(text, length, request, error) == 0 && parse_fields(request, error) == 0) {
         protocol_error_clear(error);
         return 0;
@@ -167,6 +189,7 @@ void protocol_request_clear(struct protocol_request *request)
     json_decref(request->message);
     memset(request, 0, sizeof *request);
     request->sdp_mline_index = -1;
+    request->mute_audio = request->mute_video = -1;
 }
 
 void protocol_error_clear(struct protocol_error *error)

@@ -1,6 +1,9 @@
 /* test_compositor.c - layouts and the I420 compositor (mixer/layout.c,
  * mixer/compositor.c): each input's colour lands in its cell, placeholder, letterbox,
- * crop, layout switch timing, custom JSON layouts, no needless re-scaling. */
+ * crop, layout switch timing, custom JSON layouts, no needless re-scaling; name
+ * labels (where they go, placeholder names, muted video, labels off, missing font,
+ * no re-rendering per frame). Saves tests/out/labels.png, a 2x2 canvas with
+ * Vietnamese names, for a person to look at. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <libavcodec/avcodec.h>
+#include <libyuv.h>
 
 #include "mixer/compositor.h"
 #include "mixer/layout.h"
@@ -350,6 +356,335 @@ static void test_referenced_canvas_is_not_overwritten(void **state)
     compositor_free(c);
 }
 
+
+/* ---- name labels ---- */
+
+static const char *const names[] = {"Sở Y tế Bình Thuận", "UBND huyện Tuy Phong",
+                                    "Phòng họp số 3 — Trung tâm Điều hành", "Ủy ban nhân dân tỉnh"};
+
+static struct compositor *new_labelled(bool labels, const char *font)
+{
+    struct compositor_config cfg;
+    compositor_config_init(&cfg);
+    assert_true(cfg.labels);
+    cfg.labels = labels;
+    cfg.font_path = font;
+    struct compositor *c = compositor_new(&cfg);
+    assert_non_null(c);
+    struct layout l;
+    assert_int_equal(layout_from_name("2x2", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    return c;
+}
+
+static AVFrame *copy_canvas(const AVFrame *f)
+{
+    AVFrame *copy = av_frame_alloc();
+    assert_non_null(copy);
+    copy->format = f->format;
+    copy->width = f->width;
+    copy->height = f->height;
+    assert_int_equal(av_frame_get_buffer(copy, 32), 0);
+    assert_int_equal(av_frame_copy(copy, f), 0);
+    return copy;
+}
+
+/* Luma pixels that differ between a and b, inside [x, x+w) x [y, y+h) (inside) or
+ * outside it. */
+static long luma_changes(const AVFrame *a, const AVFrame *b, int x, int y, int w, int h, bool inside)
+{
+    long n = 0;
+    for (int py = 0; py < a->height; py++)
+        for (int px = 0; px < a->width; px++) {
+            bool in = px >= x && px < x + w && py >= y && py < y + h;
+            if (in == inside && a->data[0][py * a->linesize[0] + px] != b->data[0][py * b->linesize[0] + px])
+                n++;
+        }
+    return n;
+}
+
+static bool planes_equal(const AVFrame *a, const AVFrame *b)
+{
+    for (int p = 0; p < 3; p++) {
+        int w = p ? a->width / 2 : a->width, h = p ? a->height / 2 : a->height;
+        for (int y = 0; y < h; y++)
+            if (memcmp(a->data[p] + y * a->linesize[p], b->data[p] + y * b->linesize[p], (size_t)w))
+                return false;
+    }
+    return true;
+}
+
+static int brightest(const AVFrame *f, int x, int y, int w, int h)
+{
+    int m = 0;
+    for (int py = y; py < y + h; py++)
+        for (int px = x; px < x + w; px++)
+            if (f->data[0][py * f->linesize[0] + px] > m)
+                m = f->data[0][py * f->linesize[0] + px];
+    return m;
+}
+
+static void test_label_bottom_left_of_its_tile(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    assert_int_equal(compositor_stats(c)->label_font_missing, 0);
+    for (int s = 0; s < 4; s++)
+        give_colour(c, s, 640, 360);
+    AVFrame *plain = copy_canvas(compositor_compose(c, 0));
+    /* Cell 1 (top right, 640x360): label of 360/16 = 22 px, bottom-left. */
+    assert_int_equal(compositor_set_label(c, 1, names[0]), 0);
+    const AVFrame *f = compositor_compose(c, 1);
+    assert_int_equal(compositor_stats(c)->labels_drawn, 1);
+    int lx = 640, ly = 360 - 60, lw = 320, lh = 60; /* bottom-left part of cell 1 */
+    long inside = luma_changes(plain, f, lx, ly, lw, lh, true);
+    long outside = luma_changes(plain, f, lx, ly, lw, lh, false);
+    assert_true(inside > 2000);  /* box and glyphs */
+    assert_int_equal(outside, 0); /* nothing else moved */
+    assert_true(brightest(f, lx, ly, lw, lh) >= 200); /* white text on the tile colour */
+    /* The box is darker than the tile, its chroma closer to neutral. */
+    expect_colour_at(f, 640 + 14, 360 - 14, (uint8_t)(colour_y(1) - (colour_y(1) - 16) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
+                     (uint8_t)(colour_u(1) + (128 - colour_u(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
+                     (uint8_t)(colour_v(1) + (128 - colour_v(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255));
+    /* The same name again changes nothing and redraws nothing; clearing it restores
+     * the plain tile exactly. */
+    uint64_t scaled = compositor_stats(c)->tiles_scaled;
+    assert_int_equal(compositor_set_label(c, 1, names[0]), 0);
+    compositor_compose(c, 2);
+    assert_int_equal(compositor_stats(c)->tiles_scaled, scaled);
+    assert_int_equal(compositor_set_label(c, 1, NULL), 0);
+    f = compositor_compose(c, 3);
+    assert_int_equal(compositor_stats(c)->tiles_scaled, scaled + 1);
+    assert_true(planes_equal(plain, f));
+    assert_int_equal(compositor_set_label(c, 16, "x"), -1);
+    av_frame_free(&plain);
+    compositor_free(c);
+}
+
+static void test_placeholder_shows_name_centred(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    assert_int_equal(compositor_set_label(c, 3, names[1]), 0);
+    const AVFrame *f = compositor_compose(c, 0);
+    /* Cell 3: 640,360 640x360. Text of 360/8 = 45 px around the centre row. */
+    assert_true(brightest(f, 640, 360 + 160, 640, 40) >= 180);
+    expect_colour_at(f, 640 + 20, 360 + 20, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    expect_colour_at(f, 1280 - 20, 720 - 20, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    expect_colour_at(f, 640 + 320, 360 + 60, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    /* Centred: the ink's horizontal centre is the cell's, and it is bigger than a tile label. */
+    long sum = 0, weight = 0;
+    int top = 720, bottom = 0;
+    for (int y = 360; y < 720; y++)
+        for (int x = 640; x < 1280; x++) {
+            int v = f->data[0][y * f->linesize[0] + x] - COMPOSITOR_PLACEHOLDER_Y;
+            if (v > 40) {
+                sum += (long)x * v;
+                weight += v;
+                top = y < top ? y : top;
+                bottom = y > bottom ? y : bottom;
+            }
+        }
+    assert_true(weight > 0);
+    assert_true(labs(sum / weight - 960) < 20);
+    assert_true(abs((top + bottom) / 2 - 540) < 12);
+    assert_true(bottom - top >= 30);
+    /* A placeholder without a name stays plain grey. */
+    expect_colour_at(f, 320, 180, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    assert_int_equal(brightest(f, 0, 0, 640, 360), COMPOSITOR_PLACEHOLDER_Y);
+    compositor_free(c);
+}
+
+static void test_muted_video_shows_placeholder_with_name(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    give_colour(c, 0, 640, 360);
+    assert_int_equal(compositor_set_label(c, 0, names[3]), 0);
+    const AVFrame *f = compositor_compose(c, 0);
+    expect_slot_at(f, 320, 100, 0);
+    assert_int_equal(compositor_set_video_muted(c, 0, true), 0);
+    f = compositor_compose(c, 1);
+    expect_colour_at(f, 320, 40, COMPOSITOR_PLACEHOLDER_Y, 128, 128);
+    assert_true(brightest(f, 0, 160, 640, 40) >= 180);
+    assert_int_equal(compositor_set_video_muted(c, 0, false), 0);
+    f = compositor_compose(c, 2);
+    expect_slot_at(f, 320, 100, 0);
+    assert_int_equal(compositor_set_video_muted(c, 99, true), -1);
+    compositor_free(c);
+}
+
+static void test_labels_off_and_missing_font_draw_nothing(void **state)
+{
+    (void)state;
+    struct compositor *ref = new_labelled(true, NULL);
+    struct compositor *off = new_labelled(false, NULL);
+    struct compositor *nofont = new_labelled(true, "/nonexistent/DejaVuSans.ttf");
+    assert_int_equal(compositor_stats(off)->label_font_missing, 0);
+    assert_int_equal(compositor_stats(nofont)->label_font_missing, 1);
+    struct compositor *all[] = {ref, off, nofont};
+    for (int k = 0; k < 3; k++) {
+        give_colour(all[k], 0, 640, 360);
+        give_colour(all[k], 1, 360, 640); /* pillarboxed */
+        if (k > 0)
+            for (int s = 0; s < 4; s++)
+                assert_int_equal(compositor_set_label(all[k], (size_t)s, names[s]), 0);
+    }
+    AVFrame *plain = copy_canvas(compositor_compose(ref, 0));
+    for (int k = 1; k < 3; k++) {
+        const AVFrame *f = compositor_compose(all[k], 0);
+        assert_non_null(f);
+        assert_true(planes_equal(plain, f));
+        assert_int_equal(compositor_stats(all[k])->labels_drawn, 0);
+    }
+    /* ...while the same labels do show with the font. */
+    for (int s = 0; s < 4; s++)
+        compositor_set_label(ref, (size_t)s, names[s]);
+    assert_false(planes_equal(plain, compositor_compose(ref, 1)));
+    assert_int_equal(compositor_stats(ref)->labels_drawn, 4);
+    av_frame_free(&plain);
+    for (int k = 0; k < 3; k++)
+        compositor_free(all[k]);
+}
+
+/* Labels are rendered once, drawn only with their cell, and a label on letterbox bars
+ * does not darken further frame after frame. */
+static void test_labels_rendered_once_and_redrawn_with_their_cell(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    for (int s = 0; s < 4; s++) {
+        give_colour(c, s, s == 2 ? 360 : 640, s == 2 ? 640 : 360);
+        compositor_set_label(c, (size_t)s, names[s]);
+    }
+    const struct compositor_stats *st = compositor_stats(c);
+    compositor_compose(c, 0);
+    assert_int_equal(st->label_renders, 4);
+    assert_int_equal(st->labels_drawn, 4);
+    compositor_compose(c, 1); /* nothing new: nothing drawn */
+    assert_int_equal(st->labels_drawn, 4);
+    AVFrame *first = NULL;
+    for (int i = 0; i < 5; i++) {
+        give_colour(c, 2, 360, 640); /* new pictures into the pillarboxed cell */
+        give_colour(c, 0, 640, 360);
+        const AVFrame *f = compositor_compose(c, 2 + i);
+        if (!first)
+            first = copy_canvas(f);
+        else
+            assert_true(planes_equal(first, f));
+    }
+    assert_int_equal(st->label_renders, 4); /* the cache served every redraw */
+    assert_int_equal(st->label_cache_hits, 10);
+    assert_int_equal(st->labels_drawn, 14);
+    /* The label of the pillarboxed cell lies partly on the bar: still drawn. */
+    assert_true(brightest(first, 0, 720 - 40, 100, 40) >= 200);
+    av_frame_free(&first);
+    /* A renamed slot renders its new name once. */
+    compositor_set_label(c, 1, "Bình Thuận");
+    compositor_compose(c, 10);
+    compositor_compose(c, 11);
+    assert_int_equal(st->label_renders, 5);
+    compositor_free(c);
+}
+
+static void test_speaker_label_clears_the_thumbnails(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    struct layout l;
+    assert_int_equal(layout_from_name("speaker+6", W, H, &l), 0);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    for (int s = 0; s < 7; s++)
+        give_colour(c, s, 640, 360);
+    compositor_set_label(c, 0, names[2]);
+    const AVFrame *f = compositor_compose(c, 0);
+    int strip_top = l.cells[1].y;
+    assert_true(brightest(f, 0, strip_top - 80, 400, 80) >= 200); /* just above the strip */
+    expect_cell_centre(f, &l.cells[1], 1); /* the thumbnails are intact */
+    assert_int_equal(compositor_stats(c)->labels_drawn, 7 - 6);
+    compositor_free(c);
+}
+
+/* Writes the canvas as an RGB PNG with libyuv and libavcodec's PNG encoder. */
+static int write_png(const AVFrame *f, const char *path)
+{
+    int rc = -1;
+    const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+    AVCodecContext *ctx = codec ? avcodec_alloc_context3(codec) : NULL;
+    AVFrame *rgb = av_frame_alloc();
+    AVPacket *pkt = av_packet_alloc();
+    FILE *out = NULL;
+    if (!ctx || !rgb || !pkt)
+        goto done;
+    ctx->width = f->width;
+    ctx->height = f->height;
+    ctx->pix_fmt = AV_PIX_FMT_RGB24;
+    ctx->time_base = (AVRational){1, 30};
+    rgb->format = AV_PIX_FMT_RGB24;
+    rgb->width = f->width;
+    rgb->height = f->height;
+    if (avcodec_open2(ctx, codec, NULL) < 0 || av_frame_get_buffer(rgb, 32) < 0)
+        goto done;
+    /* libyuv's "RAW" is R, G, B in memory order: AV_PIX_FMT_RGB24. */
+    I420ToRAW(f->data[0], f->linesize[0], f->data[1], f->linesize[1], f->data[2],
+              f->linesize[2], rgb->data[0], rgb->linesize[0], f->width, f->height);
+    if (avcodec_send_frame(ctx, rgb) < 0 || avcodec_receive_packet(ctx, pkt) < 0)
+        goto done;
+    if (!(out = fopen(path, "wb")) || fwrite(pkt->data, 1, (size_t)pkt->size, out) != (size_t)pkt->size)
+        goto done;
+    rc = 0;
+done:
+    if (out && fclose(out) != 0)
+        rc = -1;
+    av_packet_free(&pkt);
+    av_frame_free(&rgb);
+    avcodec_free_context(&ctx);
+    return rc;
+}
+
+/* A picture with something to read labels against: diagonal gradients, a white and
+ * a black patch along the bottom edge. */
+static AVFrame *busy_picture(int w, int h, int seed)
+{
+    AVFrame *pic = synth_picture(w, h, 128, 128, 128);
+    assert_non_null(pic);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            pic->data[0][y * pic->linesize[0] + x] = (uint8_t)(16 + (x + y + seed * 50) % 220);
+    for (int y = 0; y < h / 2; y++)
+        for (int x = 0; x < w / 2; x++) {
+            pic->data[1][y * pic->linesize[1] + x] = (uint8_t)(64 + (x * 2 + seed * 40) % 128);
+            pic->data[2][y * pic->linesize[2] + x] = (uint8_t)(64 + (y * 2 + seed * 30) % 128);
+        }
+    /* White under the start of the label, black under its end. */
+    synth_fill(pic, 0, h - h / 8, w / 4, h / 8, 235, 128, 128);
+    synth_fill(pic, w / 4, h - h / 8, w / 4, h / 8, 16, 128, 128);
+    return pic;
+}
+
+static void test_labels_png(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    for (int s = 0; s < 3; s++) {
+        AVFrame *pic = busy_picture(s == 2 ? 480 : 640, 360, s);
+        assert_int_equal(compositor_set_input(c, (size_t)s, pic), 0);
+        av_frame_free(&pic);
+    }
+    compositor_set_label(c, 0, "Sở Y tế Bình Thuận");
+    compositor_set_label(c, 1, "UBND huyện Tuy Phong");
+    compositor_set_label(c, 2, "Phòng họp số 3 — Trung tâm Điều hành tỉnh Bình Thuận");
+    compositor_set_label(c, 3, "Ủy ban nhân dân tỉnh"); /* no video: placeholder */
+    const AVFrame *f = compositor_compose(c, 0);
+    assert_int_equal(compositor_stats(c)->labels_drawn, 4);
+    const char *root = getenv("ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/out/labels.png", root ? root : ".");
+    if (write_png(f, path) < 0)
+        fail_msg("cannot write %s", path);
+    compositor_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +699,13 @@ int main(void)
         cmocka_unit_test(test_overlapping_thumbnails_survive_big_tile_update),
         cmocka_unit_test(test_odd_sizes_and_bad_input),
         cmocka_unit_test(test_referenced_canvas_is_not_overwritten),
+        cmocka_unit_test(test_label_bottom_left_of_its_tile),
+        cmocka_unit_test(test_placeholder_shows_name_centred),
+        cmocka_unit_test(test_muted_video_shows_placeholder_with_name),
+        cmocka_unit_test(test_labels_off_and_missing_font_draw_nothing),
+        cmocka_unit_test(test_labels_rendered_once_and_redrawn_with_their_cell),
+        cmocka_unit_test(test_speaker_label_clears_the_thumbnails),
+        cmocka_unit_test(test_labels_png),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

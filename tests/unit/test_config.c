@@ -166,6 +166,34 @@ static void test_file(void **state)
     assert_non_null(c->title);
 }
 
+static void test_mix_conference(void **state)
+{
+    struct fixture *f = *state;
+    write_file(f, "[conference so-y-te]\ntype=mix\ntitle=Giao ban Sở Y tế\npin=2468\n"
+                  "layout=3x3\nsize=640x360\nfps=15\nmax-participants=9\ncodecs=h264\n"
+                  "[conference plain]\ntype=mix\n");
+    assert_int_equal(load(f, "--config", f->path, NULL), 0);
+    const struct mcu_conference_config *c = mcu_config_find_conference(&f->cfg, "so-y-te");
+    assert_non_null(c);
+    assert_int_equal(c->type, MCU_CONFERENCE_MIX);
+    assert_string_equal(c->title, "Giao ban Sở Y tế");
+    assert_string_equal(c->pin, "2468");
+    assert_string_equal(c->layout, "3x3");
+    assert_int_equal(c->width, 640);
+    assert_int_equal(c->height, 360);
+    assert_int_equal(c->fps, 15);
+    assert_int_equal(c->max_participants, 9);
+    assert_false(c->allow_vp8);
+    assert_true(c->allow_h264);
+    c = mcu_config_find_conference(&f->cfg, "plain");
+    assert_non_null(c);
+    assert_string_equal(c->layout, MCU_CONFIG_DEFAULT_LAYOUT);
+    assert_int_equal(c->width, 1280);
+    assert_int_equal(c->fps, 30);
+    assert_int_equal(c->max_participants, 16);
+    assert_true(c->allow_vp8 && c->allow_h264);
+}
+
 static void test_flags_override_file(void **state)
 {
     struct fixture *f = *state;
@@ -251,7 +279,14 @@ static void test_file_errors(void **state)
     file_error(f, "[conference Bad_Id]\ntype=echo\n", "conference id 'Bad_Id'");
     file_error(f, "[conference ]\ntype=echo\n", "conference id ''");
     file_error(f, "[conference echo]\ntype=echo\n", "conference 'echo' is built in");
-    file_error(f, "[conference room-1]\ntype=mix\n", "type 'mix' is not known");
+    file_error(f, "[conference room-1]\ntype=party\n", "type 'party' is not known");
+    file_error(f, "[conference room-1]\ntype=echo\nlayout=2x2\n", "are for type=mix");
+    file_error(f, "[conference room-1]\ntype=mix\nlayout=5x5\n", "layout '5x5' is not known");
+    file_error(f, "[conference room-1]\ntype=mix\nsize=1281x720\n", "size '1281x720'");
+    file_error(f, "[conference room-1]\ntype=mix\nsize=big\n", "size 'big'");
+    file_error(f, "[conference room-1]\ntype=mix\nfps=0\n", "fps '0'");
+    file_error(f, "[conference room-1]\ntype=mix\nmax-participants=65\n", "max-participants '65'");
+    file_error(f, "[conference room-1]\ntype=mix\ncodecs=vp9\n", "codec 'vp9' is not known");
     file_error(f, "[conference room-1]\npin=1234\n", "type is missing");
     file_error(f, "[conference room-1]\ntype=echo\npin=12a4\n", "pin must be 4 to 12 digits");
     file_error(f, "[conference room-1]\ntype=echo\npin=123\n", "pin must be 4 to 12 digits");
@@ -275,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mix_conference, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flags_override_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flag_errors, setup, teardown),

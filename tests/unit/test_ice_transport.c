@@ -46,7 +46,7 @@ static void test_gathers_only_on_configured_address(void **state)
     }
     g_strfreev(candidates);
     assert_int_equal(ice_transport_state(t), ICE_STATE_NEW);
-    assert_int_equal(ice_transport_send(t, (const uint8_t *)"x", 1), -1);  /* not connected */
+    assert_int_equal(ice_transport_send(t, (const uint8_t *)"x", 1), -1);  /* no pair selected */
     ice_transport_free(t);
 }
 

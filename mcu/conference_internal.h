@@ -1,0 +1,133 @@
+/* conference_internal.h - the state shared by conference.c (control thread side) and
+ * conference_media.c (the media thread). Not a public header. */
+#ifndef HOINGHI_MCU_CONFERENCE_INTERNAL_H
+#define HOINGHI_MCU_CONFERENCE_INTERNAL_H
+
+#include <glib.h>
+
+#include "mcu/conference.h"
+#include "mcu/rtp_stats.h"
+#include "mcu/send_history.h"
+#include "mixer/mix_engine.h"
+
+#define CONFERENCE_MAX_PROFILES MIX_ENGINE_MAX_PROFILES
+#define CONFERENCE_HISTORY_PACKETS 512
+#define CONFERENCE_HISTORY_AGE_US 2000000
+#define CONFERENCE_RTCP_INTERVAL_US 1000000
+#define CONFERENCE_PROFILE_HOLD_US 4000000       /* time on a profile before moving again */
+#define CONFERENCE_LOW_BITRATE_BPS 1000000       /* REMB below: the low profile */
+#define CONFERENCE_HIGH_BITRATE_BPS 1600000      /* REMB above (and little loss): high */
+#define CONFERENCE_LOSS_DOWN 26                  /* fraction lost > 10% (x/256): down */
+#define CONFERENCE_LOSS_UP 5                     /* fraction lost < 2%: may go up */
+#define CONFERENCE_MAX_QUEUED_PACKETS 4096       /* inbound queue bound */
+
+struct conference_profile {
+    enum media_codec codec;
+    bool low;                       /* the half-size, low-bitrate variant */
+    int width, height, bitrate;
+    char name[32];
+    size_t receivers;               /* members on it or switching to it */
+    int64_t last_keyframe_us;       /* last keyframe request passed to the engine */
+    bool keyframe_pending;          /* a request waits for the 500 ms window */
+};
+
+struct conference_member {
+    struct conference *conference;
+    size_t slot;
+    void *user;
+    char *participant_id;
+    char *name;
+    bool audio_muted, video_muted;
+
+    /* media, set by attach (control thread, under lock) */
+    bool has_media;
+    struct conference_media_config media;
+    char cname[64];
+    uint32_t audio_in_ssrc, video_in_ssrc;     /* learned from the first packets */
+    struct rtp_recv_stats audio_recv, video_recv;
+    uint64_t rtp_in;
+
+    /* outbound, media thread (under lock) */
+    int profile;                    /* -1: none yet */
+    int pending_profile;            /* -1: no switch under way */
+    bool waiting_keyframe;          /* nothing sent on `profile` until a keyframe */
+    uint16_t audio_seq, video_seq;
+    struct send_history *video_history;
+    struct rtp_send_stats audio_send, video_send;
+    uint64_t rtp_out;
+    int64_t last_rtcp_us;
+    int64_t profile_since_us;
+    uint8_t fir_seq;
+
+    /* receiver feedback (control thread writes, media thread reads; under lock) */
+    uint64_t remb_bps;
+    uint8_t fraction_lost;
+    bool keyframe_asked;            /* PLI/FIR from this receiver */
+};
+
+enum conference_command_kind {
+    COMMAND_ADD_INPUT,
+    COMMAND_REMOVE_INPUT,
+    COMMAND_SET_LAYOUT,
+    COMMAND_VIDEO_MUTE,
+    COMMAND_KEYFRAME,               /* all profiles (layout change, join) */
+};
+
+struct conference_command {
+    enum conference_command_kind kind;
+    size_t slot;
+    struct mix_input_config input;   /* ADD_INPUT; name copied below */
+    char name[MIX_ENGINE_NAME_MAX];
+    char layout[64];                 /* SET_LAYOUT */
+    bool flag;                       /* VIDEO_MUTE */
+};
+
+struct queued_packet {
+    size_t slot;
+    enum media_kind kind;
+    int64_t arrival_us;
+    size_t length;
+    uint8_t data[];
+};
+
+struct conference {
+    struct mcu_conference_config config;       /* deep copy of strings below */
+    char *layout_name;
+    struct conference_events events;
+    void *owner;
+
+    GMutex lock;                    /* everything below that both threads touch */
+    GCond wake;
+    bool stopping;
+    struct conference_member **members;        /* [max_participants], NULL = free */
+    size_t member_count;
+    GQueue commands;                /* of struct conference_command* */
+    GQueue packets;                 /* of struct queued_packet* */
+    size_t queued_packets;
+    uint64_t queue_drops;
+    size_t profile_count;
+    struct conference_profile profiles[CONFERENCE_MAX_PROFILES];
+    int active_speaker_slot;        /* written by the media thread */
+    int reported_speaker_slot;      /* control thread: what was last reported */
+
+    /* media thread only */
+    GThread *thread;
+    struct mix_engine *engine;
+    int64_t start_us;
+    int64_t last_audio_tick_us;
+    uint64_t audio_ticks;
+
+    /* control thread only */
+    GSource *event_timer;
+};
+
+/* conference_media.c */
+gpointer conference_media_thread(gpointer data);
+
+/* One receiver fewer on `profile` (-1: none). Under the lock. */
+void conference_release_profile(struct conference *c, int profile);
+
+/* The index of the profile a member with this codec starts on (high), or -1. */
+int conference_profile_for(const struct conference *c, enum media_codec codec, bool low);
+
+#endif

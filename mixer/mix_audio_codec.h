@@ -1,0 +1,61 @@
+/* mix_audio_codec.h - the mix engine's audio decoder and Opus encoder (libavcodec):
+ * RTP audio payloads (Opus, PCMU, PCMA) in, the mixer's internal format out
+ * (audio_format.h: 48 kHz mono int16), and 20 ms of that format back to Opus.
+ *
+ * The decoder asks libopus for 48 kHz mono directly (it downmixes a stereo stream
+ * itself); G.711 at 8 kHz goes through libswresample. The encoder is libopus in
+ * realtime speech settings (application voip, 20 ms frames, no look-ahead beyond
+ * libopus' own 6.5 ms); complexity is configurable because it dominates the cost of
+ * a large audio conference.
+ *
+ * Threads: one thread at a time per instance. */
+#ifndef HOINGHI_MIXER_MIX_AUDIO_CODEC_H
+#define HOINGHI_MIXER_MIX_AUDIO_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mixer/audio_format.h"
+#include "mixer/media.h"
+
+/* Most samples one payload can decode to: 120 ms (Opus' longest packet). */
+#define MIX_AUDIO_MAX_DECODED (AUDIO_SAMPLE_RATE / 1000 * 120)
+
+struct mix_audio_decoder;
+
+/* codec: MEDIA_CODEC_OPUS, _PCMU or _PCMA. NULL if unsupported or out of memory. */
+struct mix_audio_decoder *mix_audio_decoder_new(enum media_codec codec);
+void mix_audio_decoder_free(struct mix_audio_decoder *dec);
+
+/* Decodes one payload into at most MIX_AUDIO_MAX_DECODED samples at `out` (48 kHz
+ * mono). Returns the number of samples, or -1 for a payload the codec rejects (the
+ * decoder stays usable). */
+int mix_audio_decoder_decode(struct mix_audio_decoder *dec, const uint8_t *payload,
+                             size_t size, int16_t *out);
+
+struct mix_audio_encoder_config {
+    int bitrate;        /* bits per second; default 32000 */
+    int complexity;     /* libopus 0..10; default 5 */
+};
+
+void mix_audio_encoder_config_init(struct mix_audio_encoder_config *cfg);
+
+struct mix_audio_encoder;
+
+/* NULL on a bad config, a missing libopus encoder or out of memory. */
+struct mix_audio_encoder *mix_audio_encoder_new(const struct mix_audio_encoder_config *cfg);
+void mix_audio_encoder_free(struct mix_audio_encoder *enc);
+
+/* Encodes AUDIO_FRAME_SAMPLES samples; `pts` counts samples (the 48 kHz RTP clock).
+ * Returns 1 and fills *out (data valid until the next call on this encoder), 0 if the
+ * encoder produced nothing, -1 on error. */
+int mix_audio_encoder_encode(struct mix_audio_encoder *enc, const int16_t *pcm, int64_t pts,
+                             struct encoded_frame *out);
+
+/* The Opus identification header (OpusHead) a container needs; *size set. */
+const uint8_t *mix_audio_encoder_extradata(const struct mix_audio_encoder *enc, size_t *size);
+
+/* Samples of encoder delay (Opus pre-skip). */
+int mix_audio_encoder_delay(const struct mix_audio_encoder *enc);
+
+#endif

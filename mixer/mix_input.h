@@ -1,0 +1,83 @@
+/* mix_input.h - (internal to the mix engine) one input of a conference: its audio and
+ * video receive chains, jitter buffer -> depacketizer -> decoder, and what they
+ * produced for the next tick (the newest picture, a queue of 48 kHz mono samples).
+ * Also the input's own minus-self audio encoder, when it has one. */
+#ifndef HOINGHI_MIXER_MIX_INPUT_H
+#define HOINGHI_MIXER_MIX_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libavutil/frame.h>
+
+#include "mixer/audio_format.h"
+#include "mixer/byte_buffer.h"
+#include "mixer/depacketizer.h"
+#include "mixer/jitter_buffer.h"
+#include "mixer/mix_audio_codec.h"
+#include "mixer/mix_engine.h"
+#include "mixer/packetizer.h"
+#include "mixer/video_decoder.h"
+
+/* Decoded audio kept per input: beyond this the oldest samples go (200 ms). */
+#define MIX_INPUT_AUDIO_QUEUE (AUDIO_FRAME_SAMPLES * 10)
+/* Audio payloads pulled in one tick and not yet decoded. */
+#define MIX_INPUT_MAX_PENDING 16
+
+struct mix_input {
+    bool active;
+    char name[MIX_ENGINE_NAME_MAX];
+    struct mix_input_config cfg;
+    struct mix_input_stats stats;
+
+    /* video */
+    struct jitter_buffer *video_jb;
+    struct depacketizer *video_depacketizer;
+    struct video_decoder *video_decoder;
+    AVFrame *picture;              /* newest decoded picture (a reference) */
+    bool new_picture;              /* since the last video tick took it */
+    bool video_seen;               /* a video packet has arrived */
+    bool video_muted;              /* its video is dropped; the tile shows the placeholder */
+    bool reference_lost;           /* a whole frame was lost: frames are skipped until
+                                      a keyframe (the jitter buffer hands out the next
+                                      complete frame and VP8 decoders cannot tell) */
+    uint64_t video_lost;           /* the jitter buffer's loss count, last seen */
+    int64_t last_keyframe_request_us;
+
+    /* audio */
+    struct jitter_buffer *audio_jb;
+    struct depacketizer *audio_depacketizer;
+    struct mix_audio_decoder *audio_decoder;
+    int16_t queue[MIX_INPUT_AUDIO_QUEUE];
+    size_t queued;                 /* samples in queue */
+    int16_t tick_pcm[AUDIO_FRAME_SAMPLES];
+    struct byte_buffer pending;    /* this tick's payloads, back to back */
+    size_t pending_size[MIX_INPUT_MAX_PENDING];
+    size_t pending_count;
+    int level;                     /* RFC 6464 level of the newest payload, or
+                                      AUDIO_LEVEL_UNKNOWN (-1) */
+
+    /* own (minus-self) audio output */
+    struct mix_audio_encoder *own_encoder;
+    struct packetizer *own_packetizer;
+    bool own_active;               /* had its own mix in the last tick */
+};
+
+/* Sets up the chains `cfg` asks for. Returns 0, or -1 (everything freed). */
+int mix_input_open(struct mix_input *in, const struct mix_input_config *cfg);
+void mix_input_close(struct mix_input *in);
+
+/* Pulls every video frame due at now_us, depacketizes and decodes it; the newest
+ * picture ends up in in->picture (new_picture set). Touches only this input: safe
+ * to run for different inputs in parallel. */
+void mix_input_decode_video(struct mix_input *in, int64_t now_us);
+
+/* Pulls every audio frame due at now_us into `pending` and notes its level. */
+void mix_input_pull_audio(struct mix_input *in, int64_t now_us);
+/* Decodes the pending payloads into the queue (or, if !decode, drops them). */
+void mix_input_decode_audio(struct mix_input *in, bool decode);
+/* Takes one tick of samples from the queue into tick_pcm; false if too few. */
+bool mix_input_take_tick(struct mix_input *in);
+
+#endif
