@@ -12,6 +12,9 @@ struct track {
     GstPad *mux_pad;            /* requested from matroskamux (our reference) */
     GstElement *queue;          /* in front of mux_pad once linked, else NULL */
     gboolean closed;            /* EOS sent */
+    /* timestamps into the file keep increasing (streaming thread only) */
+    gint64 offset;              /* added to every PTS */
+    GstClockTime last_out;      /* last PTS written, NONE at first */
 };
 
 struct recorder {
@@ -56,6 +59,38 @@ static gboolean close_missing(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* webrtcbin's jitter buffers move a stream's timestamps when RTCP lip-sync kicks in,
+ * sometimes backwards; Matroska wants them increasing. A step back becomes a shift of
+ * everything that follows, so the stream stays continuous. */
+static GstBuffer *keep_increasing(struct track *t, GstBuffer *buf)
+{
+    GstClockTime pts = GST_BUFFER_PTS(buf), out, step;
+
+    if (!GST_CLOCK_TIME_IS_VALID(pts))
+        return buf;
+    out = (GstClockTime)((gint64)pts + t->offset);
+    if (GST_CLOCK_TIME_IS_VALID(t->last_out) && out <= t->last_out) {
+        step = GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : GST_MSECOND;
+        t->offset += (gint64)(t->last_out + step) - (gint64)out;
+        out = t->last_out + step;
+    }
+    t->last_out = out;
+    if (out != pts) {
+        buf = gst_buffer_make_writable(buf);
+        GST_BUFFER_PTS(buf) = out;
+        GST_BUFFER_DTS(buf) = GST_CLOCK_TIME_NONE;
+    }
+    return buf;
+}
+
+static GstPadProbeReturn on_audio_in(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+    struct recorder *rec = data;
+    (void)pad;
+    GST_PAD_PROBE_INFO_DATA(info) = keep_increasing(&rec->tracks[TRACK_AUDIO], GST_PAD_PROBE_INFO_BUFFER(info));
+    return GST_PAD_PROBE_OK;
+}
+
 /* Drops video until the first keyframe, so the file starts decodable; notes times. */
 static GstPadProbeReturn on_video_in(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -67,11 +102,12 @@ static GstPadProbeReturn on_video_in(GstPad *pad, GstPadProbeInfo *info, gpointe
         if (GST_BUFFER_FLAG_IS_SET(buf, GST_BUFFER_FLAG_DELTA_UNIT))
             return GST_PAD_PROBE_DROP;
         g_atomic_int_set(&rec->seen_keyframe, 1);
-        if (GST_BUFFER_PTS_IS_VALID(buf))
-            rec->first_pts = (gint64)GST_BUFFER_PTS(buf);
     }
-    if (GST_BUFFER_PTS_IS_VALID(buf))
-        rec->last_pts = (gint64)GST_BUFFER_PTS(buf);
+    buf = keep_increasing(&rec->tracks[TRACK_VIDEO], buf);
+    GST_PAD_PROBE_INFO_DATA(info) = buf;
+    if (rec->first_pts < 0)
+        rec->first_pts = (gint64)GST_BUFFER_PTS(buf);
+    rec->last_pts = (gint64)GST_BUFFER_PTS(buf);
     return GST_PAD_PROBE_OK;
 }
 
@@ -113,6 +149,7 @@ struct recorder *recorder_new(GstElement *pipeline, const char *path, char **err
     rec->mux = mux;
     rec->sink = sink;
     rec->first_pts = rec->last_pts = -1;
+    rec->tracks[TRACK_VIDEO].last_out = rec->tracks[TRACK_AUDIO].last_out = GST_CLOCK_TIME_NONE;
     g_mutex_init(&rec->lock);
     g_object_set(sink, "location", path, "sync", FALSE, "async", FALSE, NULL);
     g_object_set(mux, "streamable", FALSE, NULL);
@@ -152,8 +189,8 @@ void recorder_link(struct recorder *rec, const char *media, GstPad *src)
     gst_object_unref(out);
     gst_element_sync_state_with_parent(queue);
     in = gst_element_get_static_pad(queue, "sink");
-    if (t == &rec->tracks[TRACK_VIDEO])
-        gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, on_video_in, rec, NULL);
+    gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, t == &rec->tracks[TRACK_VIDEO] ? on_video_in : on_audio_in,
+                      rec, NULL);
     gst_pad_link(src, in);
     gst_object_unref(in);
     t->queue = queue;

@@ -4,7 +4,8 @@
  * The muxer gets a video and an audio input up front (Matroska cannot add a track
  * once it has written its header). A stream that has not arrived a few seconds after
  * the first one is closed, so a one-sided call still records. The recording starts at
- * the first video keyframe. recorder_finish() closes every input and reports when
+ * the first video keyframe; timestamps that webrtcbin moves backwards (RTCP lip-sync)
+ * are shifted so that each track keeps increasing. recorder_finish() closes every input and reports when
  * the file is complete (header sizes, cues and duration written). */
 #ifndef HOINGHI_ROOM_RECORDER_H
 #define HOINGHI_ROOM_RECORDER_H

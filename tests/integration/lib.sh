@@ -5,6 +5,10 @@
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
 #   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   mean_colour FILE X Y W H [SEEK]   "R G B" (0..255) averaged over that region of one
+#                          decoded frame of a media file (SEEK seconds before its end,
+#                          default 1)
+#   colour_is "R G B" red|green|blue   true when that mean is clearly that colour
 #   fail MESSAGE           print and exit 1
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
@@ -131,6 +135,24 @@ check_mcud_log_clean() {
     local errors
     errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
+}
+
+mean_colour() {
+    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
+    ffmpeg -v error -sseof "-$seek" -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area" \
+        -frames:v 1 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs
+}
+
+colour_is() {
+    local r g b
+    read -r r g b <<<"$1"
+    [ -n "$b" ] || return 1
+    case $2 in
+        red) [ "$r" -gt 150 ] && [ "$g" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        green) [ "$g" -gt 150 ] && [ "$r" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        blue) [ "$b" -gt 150 ] && [ "$r" -lt 90 ] && [ "$g" -lt 90 ] ;;
+        *) return 1 ;;
+    esac
 }
 
 cleanup() {
