@@ -1,7 +1,8 @@
 /* main.c - mcu-room, hoinghi's native meeting-room client: reads the command line,
  * starts one participant (or --count N of them) on one GLib main loop, prints status
- * lines, leaves on --duration or SIGINT/SIGTERM, prints the summaries and exits with
- * the first failing participant's code. Usage: options.c, docs/room-client.md. */
+ * lines, makes everyone leave on SIGINT/SIGTERM (each also leaves by itself after
+ * --duration), prints the summaries and exits with the first failing participant's
+ * code. Usage: options.c, docs/room-client.md. */
 #include <glib-unix.h>
 #include <gst/gst.h>
 #include <signal.h>
@@ -23,7 +24,6 @@ struct room_app {
     int finished;
     int first_failure;          /* index+1 of the first participant that failed, 0 = none */
     gboolean leaving;
-    guint duration_timer;
     gint64 last_status_us;
 };
 
@@ -61,14 +61,6 @@ static gboolean on_signal(gpointer data)
     return G_SOURCE_CONTINUE;
 }
 
-static gboolean on_duration(gpointer data)
-{
-    struct room_app *app = data;
-    app->duration_timer = 0;
-    leave_all(app, "duration reached");
-    return G_SOURCE_REMOVE;
-}
-
 static gboolean on_stats_tick(gpointer data)
 {
     struct room_app *app = data;
@@ -104,8 +96,6 @@ int main(int argc, char **argv)
     for (app.count = 0; app.count < app.opt.count; app.count++)
         app.participants[app.count] = participant_new(&app.opt, app.opt.count > 1 ? app.count + 1 : 0, app.hub,
                                                       on_participant_finished, &app);
-    if (app.opt.duration_s)
-        app.duration_timer = g_timeout_add_seconds((guint)app.opt.duration_s, on_duration, &app);
     stats_timer = g_timeout_add_seconds(app.opt.stats && app.opt.stats_interval_s < STATS_SAMPLE_S
                                         ? (guint)app.opt.stats_interval_s : STATS_SAMPLE_S, on_stats_tick, &app);
 
@@ -114,8 +104,6 @@ int main(int argc, char **argv)
     g_source_remove(sigint);
     g_source_remove(sigterm);
     g_source_remove(stats_timer);
-    if (app.duration_timer)
-        g_source_remove(app.duration_timer);
     rc = ROOM_EXIT_OK;
     for (int i = 0; i < app.count; i++)
         participant_print_summary(app.participants[i]);

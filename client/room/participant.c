@@ -46,6 +46,7 @@ struct participant {
     gboolean media_connected;
     gint64 connected_at_us, left_at_us;
     guint connect_timer;
+    guint duration_timer;           /* --duration, from the moment media connected */
 
     /* outcome */
     gboolean leaving, finished;
@@ -141,6 +142,10 @@ static void begin_leaving(struct participant *p)
         g_source_remove(p->connect_timer);
         p->connect_timer = 0;
     }
+    if (p->duration_timer) {
+        g_source_remove(p->duration_timer);
+        p->duration_timer = 0;
+    }
     if (p->sig && p->joined)
         signalling_request(p->sig, "leave", NULL);
     if (p->recorder) {
@@ -157,6 +162,14 @@ void participant_leave(struct participant *p, const char *why)
         return;
     plog(p, "leaving: %s", why);
     begin_leaving(p);
+}
+
+static gboolean on_duration(gpointer data)
+{
+    struct participant *p = data;
+    p->duration_timer = 0;
+    participant_leave(p, "duration reached");
+    return G_SOURCE_REMOVE;
 }
 
 /* ---------------------------------------------------------------- webrtcbin events */
@@ -254,6 +267,8 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
             p->connect_timer = 0;
         }
         plog(p, "media connected (ICE %s, DTLS %s)", ice_name, webrtc_call_dtls_state(p->call));
+        if (p->opt->duration_s)
+            p->duration_timer = g_timeout_add_seconds((guint)p->opt->duration_s, on_duration, p);
     } else if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
         fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("ICE failed (%d local candidates sent%s)", p->candidates_sent,
                                                  p->opt->ice_address_count ? ""
@@ -597,6 +612,8 @@ void participant_free(struct participant *p)
         g_source_remove(p->connect_timer);
     if (p->leave_timer)
         g_source_remove(p->leave_timer);
+    if (p->duration_timer)
+        g_source_remove(p->duration_timer);
     if (p->finish_idle)
         g_source_remove(p->finish_idle);
     if (p->bus_watch)
