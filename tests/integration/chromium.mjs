@@ -15,12 +15,13 @@ const FLAGS = [
 ];
 
 // Resolves with { context, close() }; page console lines are echoed with a prefix.
-export async function launchChromium() {
+// extraArgs are more Chromium flags (e.g. --use-file-for-fake-video-capture=FILE.y4m).
+export async function launchChromium(extraArgs = []) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoinghi-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
     ignoreDefaultArgs: ['--mute-audio'],
     permissions: ['camera', 'microphone'],
     viewport: { width: 1100, height: 760 },
