@@ -1,8 +1,8 @@
 #!/bin/bash
 # test_room_mix.sh - a meeting of three rooms from two WebRTC stacks in one mixing
-# conference (type=mix, layout 2x2): two mcu-room rooms (GStreamer webrtcbin) sending
-# a red and a blue picture, and one headless Chromium sending a green one (a y4m file
-# as its fake camera). Each mcu-room records what it receives; in the last frames of
+# conference (type=mix, layout 2x2): one headless Chromium sending a green picture (a
+# y4m file as its fake camera) joins first; then two mcu-room rooms (GStreamer
+# webrtcbin) sending a red and a blue picture stay 10 s. Each mcu-room records what it receives; in the last frames of
 # each recording the 2x2 picture must show the other rooms' colours (the red room sees
 # blue and green tiles, the blue room red and green), ffprobe sees VP8 video and Opus
 # audio. Both rooms exit 0, Chromium decodes the conference and leaves cleanly, and
@@ -35,10 +35,17 @@ CHROMIUM_PID=$!
 room_start() {   # room_start NAME COLOUR HZ -> pid in ROOM_PID; files $TEST_TMP/NAME.*
     ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --server "ws://127.0.0.1:$MCUD_PORT/ws" \
         --conference meeting --ice-address 127.0.0.1 --name "$1" --video "test:$2" --audio "test:$3" \
-        --size 320x180 --fps 15 --duration 12 --record "$TEST_TMP/$1.mkv" \
+        --size 320x180 --fps 15 --duration 10 --record "$TEST_TMP/$1.mkv" \
         >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" &
     ROOM_PID=$!
 }
+# The rooms come once Chromium is in the call, so it is in the picture while they record.
+for _ in $(seq 400); do     # bounded: 40 s
+    [ -e "$STOP.joined" ] && break
+    process_running "$CHROMIUM_PID" || break
+    sleep 0.1
+done
+[ -e "$STOP.joined" ] || { cat "$TEST_TMP/chromium.log"; fail "Chromium did not get into the meeting"; }
 room_start red-room red 440
 RED_PID=$ROOM_PID
 room_start blue-room blue 660
