@@ -110,4 +110,21 @@ struct conference_member_stats {
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);
 
+/* The conference's media figures since it started. Latency is the MCU-added delay:
+ * from the arrival of a video frame's last packet to the first packet of the first
+ * composite frame that contains it going out. */
+struct conference_stats {
+    uint64_t video_ticks;           /* canvas frames composed */
+    uint64_t video_ticks_skipped;   /* canvas frames not made because the media thread
+                                       fell behind (frames dropped) */
+    uint64_t audio_ticks;
+    uint64_t input_frames_dropped;  /* input video frames not shown (loss, decode errors,
+                                       waiting for a keyframe) */
+    uint64_t latency_samples;
+    double latency_median_ms, latency_p99_ms;
+    double video_tick_ms;           /* mean time one video tick takes (decode+compose+encode) */
+    uint64_t packets_queued_dropped;    /* inbound queue full */
+};
+void conference_get_stats(struct conference *c, struct conference_stats *out);
+
 #endif

@@ -11,6 +11,7 @@
 #include "mcu/log.h"
 
 #define SIGNALLING_PROTOCOL "hoinghi-signalling"
+#define API_PROTOCOL "hoinghi-api"
 #define MAX_QUEUED_BYTES (4u * 1024 * 1024)   /* per connection, then it is closed */
 
 struct ws_connection {
@@ -29,7 +30,9 @@ struct ws_connection {
 struct http_server {
     struct lws_context *context;
     struct lws_http_mount mount;
-    struct lws_protocols protocols[2];
+    struct lws_http_mount api_mount;
+    struct lws_http_mount metrics_mount;
+    struct lws_protocols protocols[3];
     struct http_server_events events;
     void *owner;
     size_t max_message_size;
@@ -40,6 +43,18 @@ struct http_server {
 
 struct ws_session_data {
     struct ws_connection *connection;
+};
+
+/* One control API request/response on an HTTP connection. */
+struct api_exchange {
+    char method[8];
+    char path[512];
+    char query[512];
+    char authorization[512];
+    GString *body;
+    bool oversized;
+    struct http_response response;
+    size_t response_length;
 };
 
 static void connection_free(struct ws_connection *c)
@@ -147,6 +162,136 @@ static int signalling_callback(struct lws *wsi, enum lws_callback_reasons reason
     }
 }
 
+
+static const struct {
+    enum lws_token_indexes token;
+    const char *method;
+} http_methods[] = {
+    {WSI_TOKEN_GET_URI, "GET"},       {WSI_TOKEN_POST_URI, "POST"},
+    {WSI_TOKEN_PUT_URI, "PUT"},       {WSI_TOKEN_PATCH_URI, "PATCH"},
+    {WSI_TOKEN_DELETE_URI, "DELETE"},
+};
+
+static void api_exchange_clear(struct api_exchange *x)
+{
+    if (x->body) g_string_free(x->body, TRUE);
+    free(x->response.body);
+    memset(x, 0, sizeof *x);
+}
+
+/* Reads method, path, query and Authorization; false when the method is not one of ours. */
+static bool api_read_request(struct lws *wsi, struct api_exchange *x)
+{
+    for (size_t i = 0; i < sizeof http_methods / sizeof http_methods[0]; i++) {
+        if (lws_hdr_total_length(wsi, http_methods[i].token) > 0) {
+            snprintf(x->method, sizeof x->method, "%s", http_methods[i].method);
+            lws_hdr_copy(wsi, x->path, sizeof x->path, http_methods[i].token);
+            break;
+        }
+    }
+    if (!x->method[0]) return false;
+    /* Query arguments come as fragments; join them with '&'. */
+    char fragment[256];
+    size_t used = 0;
+    for (int i = 0; lws_hdr_copy_fragment(wsi, fragment, sizeof fragment, WSI_TOKEN_HTTP_URI_ARGS, i) > 0; i++)
+        used += (size_t)snprintf(x->query + used, sizeof x->query - used, "%s%s", used ? "&" : "", fragment);
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) > 0)
+        lws_hdr_copy(wsi, x->authorization, sizeof x->authorization, WSI_TOKEN_HTTP_AUTHORIZATION);
+    x->body = g_string_new(NULL);
+    return true;
+}
+
+static const char *status_json(int status)
+{
+    switch (status) {
+    case 404: return "{\"error\":{\"code\":\"not_found\",\"message\":\"no such resource\"}}";
+    case 405: return "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"unsupported method\"}}";
+    case 413: return "{\"error\":{\"code\":\"too_large\",\"message\":\"the request body is larger than 1 MiB\"}}";
+    default: return "{\"error\":{\"code\":\"internal_error\",\"message\":\"the server failed\"}}";
+    }
+}
+
+/* Runs the owner's handler (or a fixed error) and starts writing the answer. */
+static int api_respond(struct http_server *server, struct lws *wsi, struct api_exchange *x, int error_status)
+{
+    if (error_status) {
+        x->response.status = error_status;
+        x->response.content_type = "application/json";
+        x->response.body = strdup(status_json(error_status));
+    } else if (!server->events.http_request) {
+        x->response.status = 404;
+        x->response.content_type = "application/json";
+        x->response.body = strdup(status_json(404));
+    } else {
+        char peer[64] = "";
+        lws_get_peer_simple(wsi, peer, sizeof peer);
+        struct http_request request = {
+            .method = x->method, .path = x->path, .query = x->query,
+            .authorization = x->authorization, .body = x->body->str,
+            .body_length = x->body->len, .peer = peer,
+        };
+        server->events.http_request(server->owner, &request, &x->response);
+        if (!x->response.body) x->response.body = strdup("");
+        if (!x->response.content_type) x->response.content_type = "application/json";
+        if (!x->response.status) x->response.status = 500;
+    }
+    x->response_length = strlen(x->response.body);
+    unsigned char headers[LWS_PRE + 1024];
+    unsigned char *p = headers + LWS_PRE, *end = headers + sizeof headers - 1;
+    if (lws_add_http_common_headers(wsi, (unsigned int)x->response.status, x->response.content_type,
+                                    x->response_length, &p, end) ||
+        lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)"no-store", 8, &p, end) ||
+        lws_finalize_write_http_header(wsi, headers + LWS_PRE, &p, end))
+        return -1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+static int api_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                        size_t len)
+{
+    struct lws_context *context = lws_get_context(wsi);
+    struct http_server *server = context ? lws_context_user(context) : NULL;
+    struct api_exchange *x = user;
+
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        api_exchange_clear(x);
+        if (!api_read_request(wsi, x)) return api_respond(server, wsi, x, 405);
+        if (strcmp(x->method, "GET") == 0 || strcmp(x->method, "DELETE") == 0)
+            return api_respond(server, wsi, x, 0);
+        return 0;   /* wait for the body */
+    case LWS_CALLBACK_HTTP_BODY:
+        if (!x->body) return -1;
+        if (x->body->len + len > HTTP_MAX_REQUEST_BODY) x->oversized = true;
+        if (!x->oversized) g_string_append_len(x->body, in, (gssize)len);
+        return 0;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (!x->body) return -1;
+        return api_respond(server, wsi, x, x->oversized ? 413 : 0);
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+        if (!x->response.body) return 0;
+        size_t n = x->response_length;
+        unsigned char *buffer = malloc(LWS_PRE + n + 1);
+        if (!buffer) return -1;
+        memcpy(buffer + LWS_PRE, x->response.body, n);
+        int written = lws_write(wsi, buffer + LWS_PRE, n, LWS_WRITE_HTTP_FINAL);
+        free(buffer);
+        api_exchange_clear(x);
+        if (written < (int)n) return -1;
+        if (lws_http_transaction_completed(wsi)) return -1;
+        return 0;
+    }
+    case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+        if (x) api_exchange_clear(x);
+        return 0;
+    default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+}
+
 static void lws_log_to_ours(int level, const char *line)
 {
     char text[512];
@@ -183,6 +328,25 @@ struct http_server *http_server_start(const struct http_server_config *config,
         .rx_buffer_size = 16 * 1024,
     };
 
+    server->protocols[1] = (struct lws_protocols){
+        .name = API_PROTOCOL,
+        .callback = api_callback,
+        .per_session_data_size = sizeof(struct api_exchange),
+        .rx_buffer_size = 16 * 1024,
+    };
+
+    /* /api and /metrics go to the control API, everything else to the web root. */
+    server->api_mount.mount_next = &server->metrics_mount;
+    server->api_mount.mountpoint = "/api";
+    server->api_mount.mountpoint_len = 4;
+    server->api_mount.origin = API_PROTOCOL;
+    server->api_mount.origin_protocol = LWSMPRO_CALLBACK;
+    server->metrics_mount.mount_next = &server->mount;
+    server->metrics_mount.mountpoint = "/metrics";
+    server->metrics_mount.mountpoint_len = 8;
+    server->metrics_mount.origin = API_PROTOCOL;
+    server->metrics_mount.origin_protocol = LWSMPRO_CALLBACK;
+
     server->mount.mountpoint = "/";
     server->mount.mountpoint_len = 1;
     server->mount.origin = server->web_root;
@@ -197,7 +361,7 @@ struct http_server *http_server_start(const struct http_server_config *config,
     info.port = config->listen_port;
     info.iface = server->listen_host;
     info.protocols = server->protocols;
-    info.mounts = &server->mount;
+    info.mounts = &server->api_mount;
     info.user = server;
     info.foreign_loops = foreign_loops;
     info.options = LWS_SERVER_OPTION_GLIB;

@@ -16,7 +16,32 @@
 struct http_server;
 struct ws_connection;
 
+/* One HTTP request for the control API (paths under /api/ and /metrics). */
+struct http_request {
+    const char *method;           /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *path;             /* e.g. "/api/v1/conferences/abc" (no query) */
+    const char *query;            /* "state=open&from=..." or "" */
+    const char *authorization;    /* the Authorization header, or "" */
+    const char *body;             /* NUL-terminated; "" when none */
+    size_t body_length;
+    const char *peer;             /* the client's address, for the audit log */
+};
+
+/* The answer; body is malloc'd and freed by the server. */
+struct http_response {
+    int status;                   /* 200, 201, 400, ... */
+    const char *content_type;     /* static string, e.g. "application/json" */
+    char *body;
+};
+
+#define HTTP_MAX_REQUEST_BODY (1024 * 1024)
+
 struct http_server_events {
+    /* A control API request (NULL: those paths answer 404). Runs on the control
+     * thread and fills `response`; a body over HTTP_MAX_REQUEST_BODY never gets here
+     * (413). */
+    void (*http_request)(void *owner, const struct http_request *request,
+                         struct http_response *response);
     /* A new WebSocket at /ws. Returns the owner's per-connection state (non-NULL), or
      * NULL to refuse the connection. */
     void *(*opened)(void *owner, struct ws_connection *connection);

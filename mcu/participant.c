@@ -311,7 +311,7 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
         return;
     }
     const struct mcu_conference_config *conf =
-        mcu_config_find_conference(p->server->config, r->conference);
+        mcu_server_find_conference(p->server, r->conference);
     if (!conf) {
         char message[160];
         snprintf(message, sizeof message, "there is no conference '%s'", r->conference);
@@ -567,6 +567,48 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
     handle_request(p, &request);
     protocol_request_clear(&request);
 }
+
+void participant_kick(struct participant *p, const char *reason)
+{
+    if (p->state != PARTICIPANT_JOINED) return;
+    send_text(p, protocol_build_bye(reason));
+    end_media(p);
+    leave_mix(p, reason);
+    log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name,
+             p->conference->id, reason);
+    p->state = PARTICIPANT_CONNECTED;
+    p->conference = NULL;
+}
+
+size_t participant_count_in(struct mcu_server *server, const struct mcu_conference_config *conference)
+{
+    size_t count = 0;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, server->participants);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        const struct participant *p = value;
+        if (p->state == PARTICIPANT_JOINED && p->conference == conference) count++;
+    }
+    return count;
+}
+
+void participant_kick_all_in(struct mcu_server *server, const struct mcu_conference_config *conference,
+                             const char *reason)
+{
+    GPtrArray *list = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, server->participants);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        struct participant *p = value;
+        if (p->state == PARTICIPANT_JOINED && p->conference == conference) g_ptr_array_add(list, p);
+    }
+    for (guint i = 0; i < list->len; i++) participant_kick(list->pdata[i], reason);
+    g_ptr_array_free(list, TRUE);
+}
+
+const char *participant_id(const struct participant *p) { return p->id; }
 
 void participant_handle_oversized(struct participant *p, size_t length)
 {

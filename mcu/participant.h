@@ -29,6 +29,20 @@ struct conference_member;
 void participant_announce_active_speaker(void *server, struct conference *conference,
                                          struct conference_member *speaker);
 
+struct mcu_conference_config;
+
+/* Ends this participant's part in its conference: `bye` with the reason, media
+ * closed, out of the conference (the WebSocket stays open). */
+void participant_kick(struct participant *p, const char *reason);
+
+/* How many participants are joined to the conference with these settings. */
+size_t participant_count_in(struct mcu_server *server, const struct mcu_conference_config *conference);
+/* Kicks everyone joined to it. */
+void participant_kick_all_in(struct mcu_server *server, const struct mcu_conference_config *conference,
+                             const char *reason);
+
+const char *participant_id(const struct participant *p);
+
 /* Ends the media session and frees the participant (the connection is gone). */
 void participant_free(struct participant *p);
 

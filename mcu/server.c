@@ -49,6 +49,58 @@ void mcu_server_release_conference(struct mcu_server *server, struct conference 
     conference_free(conference);
 }
 
+static struct mcu_conference_config *copy_conference_config(const struct mcu_conference_config *in)
+{
+    struct mcu_conference_config *c = g_new(struct mcu_conference_config, 1);
+    *c = *in;
+    c->id = g_strdup(in->id);
+    c->pin = g_strdup(in->pin);
+    c->title = g_strdup(in->title);
+    c->layout = g_strdup(in->layout);
+    return c;
+}
+
+static void free_conference_config(gpointer data)
+{
+    struct mcu_conference_config *c = data;
+    g_free(c->id);
+    g_free(c->pin);
+    g_free(c->title);
+    g_free(c->layout);
+    g_free(c);
+}
+
+const struct mcu_conference_config *mcu_server_find_conference(const struct mcu_server *server,
+                                                               const char *id)
+{
+    const struct mcu_conference_config *c = mcu_config_find_conference(server->config, id);
+    return c ? c : g_hash_table_lookup(server->open_conferences, id);
+}
+
+int mcu_server_open_runtime_conference(struct mcu_server *server,
+                                       const struct mcu_conference_config *config)
+{
+    if (mcu_config_find_conference(server->config, config->id)) return -1;
+    /* Participants keep a pointer to the settings they joined with: an open
+     * conference's settings are replaced only when nobody is in it. */
+    struct mcu_conference_config *old = g_hash_table_lookup(server->open_conferences, config->id);
+    if (old && participant_count_in(server, old) > 0) return 0;
+    struct mcu_conference_config *copy = copy_conference_config(config);
+    g_hash_table_replace(server->open_conferences, copy->id, copy);
+    log_info("conference %s is open for joining", config->id);
+    return 0;
+}
+
+void mcu_server_close_runtime_conference(struct mcu_server *server, const char *id,
+                                         const char *reason)
+{
+    struct mcu_conference_config *c = g_hash_table_lookup(server->open_conferences, id);
+    if (!c) return;
+    participant_kick_all_in(server, c, reason);
+    g_hash_table_remove(server->open_conferences, id);
+    log_info("conference %s is closed (%s)", id, reason);
+}
+
 int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
                      GMainLoop *loop, char *err, size_t errlen)
 {
@@ -57,6 +109,8 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->ice_addresses = (const char *const *)config->ice_addresses;
     server->participants = g_hash_table_new(g_str_hash, g_str_equal);
     server->conferences = g_hash_table_new(g_str_hash, g_str_equal);
+    server->open_conferences = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                     free_conference_config);
 
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
@@ -86,6 +140,8 @@ fail:
     server->participants = NULL;
     g_hash_table_destroy(server->conferences);
     server->conferences = NULL;
+    g_hash_table_destroy(server->open_conferences);
+    server->open_conferences = NULL;
     return -1;
 }
 
@@ -99,4 +155,6 @@ void mcu_server_stop(struct mcu_server *server)
     server->participants = NULL;
     if (server->conferences) g_hash_table_destroy(server->conferences);   /* empty by now */
     server->conferences = NULL;
+    if (server->open_conferences) g_hash_table_destroy(server->open_conferences);
+    server->open_conferences = NULL;
 }

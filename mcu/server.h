@@ -19,6 +19,10 @@ struct mcu_server {
     GHashTable *participants;      /* participant id -> struct participant* (not owned) */
     GHashTable *conferences;       /* conference id -> struct conference* (owned): the
                                       mixing conferences with someone in them */
+    GHashTable *open_conferences;  /* conference id -> struct mcu_conference_config*
+                                      (owned): joinable conferences opened at run time
+                                      (by the control API or the scheduler), besides
+                                      the config file's */
     const char *const *ice_addresses;   /* config->ice_addresses, or NULL for all */
 };
 
@@ -37,6 +41,21 @@ struct conference *mcu_server_open_conference(struct mcu_server *server,
                                               char *err, size_t errlen);
 /* Ends the conference when its last member has left. */
 void mcu_server_release_conference(struct mcu_server *server, struct conference *conference);
+
+/* The joinable conference with this id: the config file's, or one opened at run
+ * time. NULL when there is none. */
+const struct mcu_conference_config *mcu_server_find_conference(const struct mcu_server *server,
+                                                               const char *id);
+
+/* Opens a conference for joining at run time (the settings are copied); an open one
+ * with the same id gets the new settings for later joins. Returns -1 when the id is
+ * a config file conference. */
+int mcu_server_open_runtime_conference(struct mcu_server *server,
+                                       const struct mcu_conference_config *config);
+
+/* Closes a run-time conference: everyone in it gets `bye` with the reason and is out. */
+void mcu_server_close_runtime_conference(struct mcu_server *server, const char *id,
+                                         const char *reason);
 
 /* Ends every participant (their media sessions close) and stops listening. */
 void mcu_server_stop(struct mcu_server *server);

@@ -4,12 +4,14 @@
 #   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
-#   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
+#                          sanitizer report
 #   mean_colour FILE X Y W H [SEEK]   "R G B" (0..255) averaged over that region of one
 #                          decoded frame of a media file (SEEK seconds before its end,
 #                          default 1)
 #   colour_is "R G B" red|green|blue   true when that mean is clearly that colour
 #   fail MESSAGE           print and exit 1
+#   track_background PID  kill this background helper when the test ends
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
 # MCUD_PID, MCUD_LOG. An EXIT trap kills whatever is still running, prints the mcud log
@@ -133,9 +135,14 @@ stop_mcud() {
 
 check_mcud_log_clean() {
     local errors
-    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
+    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \
+                  "$MCUD_LOG" || true)
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 }
+
+# Background helpers a test starts (browsers, peers): killed by the EXIT trap.
+BACKGROUND_PIDS=()
+track_background() { BACKGROUND_PIDS+=("$@"); }
 
 mean_colour() {
     local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
@@ -156,7 +163,12 @@ colour_is() {
 }
 
 cleanup() {
-    local rc=$?
+    local rc=$? pid
+    for pid in "${BACKGROUND_PIDS[@]}"; do
+        pkill -CONT -P "$pid" 2>/dev/null || true
+        kill -CONT "$pid" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true
+    done
     if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
         kill -TERM "$MCUD_PID" 2>/dev/null || true
         sleep 0.5

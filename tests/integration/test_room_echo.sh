@@ -31,6 +31,7 @@ ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" "${JOIN[@]}" --name "Sở 
     --audio test:440 --record "$TEST_TMP/echo.mkv" --stats --stats-interval 1 \
     >"$TEST_TMP/echo.out" 2>"$TEST_TMP/echo.err" &
 ROOM_PID=$!     # mcu-room itself (not a subshell), so that SIGINT reaches it
+track_background "$ROOM_PID"
 decoded_so_far() { sed -n 's/.* \([0-9]*\) decoded [0-9]*x.*/\1/p' "$TEST_TMP/echo.out" | tail -1; }
 for _ in $(seq 300); do     # bounded: 30 s to connect and decode 90 frames (status lines every second)
     [ "$(decoded_so_far)" -ge 90 ] 2>/dev/null && break

@@ -31,6 +31,7 @@ STOP=$TEST_TMP/stop
 node "$ROOT/tests/integration/room_mix_chromium.mjs" "$MCUD_URL" meeting "Chromium" "$TEST_TMP/green.y4m" \
     "$TEST_TMP/tone.wav" "$STOP" >"$TEST_TMP/chromium.log" 2>&1 &
 CHROMIUM_PID=$!
+track_background "$CHROMIUM_PID"
 
 room_start() {   # room_start NAME COLOUR HZ -> pid in ROOM_PID; files $TEST_TMP/NAME.*
     ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --server "ws://127.0.0.1:$MCUD_PORT/ws" \
@@ -38,6 +39,7 @@ room_start() {   # room_start NAME COLOUR HZ -> pid in ROOM_PID; files $TEST_TMP
         --size 320x180 --fps 15 --duration 10 --record "$TEST_TMP/$1.mkv" \
         >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" &
     ROOM_PID=$!
+    track_background "$ROOM_PID"
 }
 # The rooms come once Chromium is in the call, so it is in the picture while they record.
 for _ in $(seq 400); do     # bounded: 40 s
