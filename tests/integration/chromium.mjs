@@ -22,7 +22,10 @@ const FLAGS = [
 // rawAudio: getUserMedia gets no echo cancellation, noise suppression or automatic
 // gain control on the microphone, so a test tone goes out at a steady level (AGC
 // ramps a steady sine up by 10-15 dB within seconds, and NS may eat it).
-export async function launchChromium({ videoFile, audioFile, label, rawAudio = false } = {}) {
+// extraArgs: more Chromium flags. An array alone is taken as extraArgs.
+export async function launchChromium(options = {}) {
+  const { videoFile, audioFile, label, rawAudio = false, extraArgs = [] } =
+    Array.isArray(options) ? { extraArgs: options } : options;
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hoinghi-chromium-'));
   const args = [...FLAGS];
   if (videoFile) args.push(`--use-file-for-fake-video-capture=${videoFile}`);
@@ -31,7 +34,7 @@ export async function launchChromium({ videoFile, audioFile, label, rawAudio = f
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args,
+    args: [...args, ...extraArgs],
     ignoreDefaultArgs: ['--mute-audio'],
     permissions: ['camera', 'microphone'],
     viewport: { width: 1100, height: 760 },

@@ -10,6 +10,10 @@
 #                          $TEST_TMP/NAME.y4m (solid COLOUR, 320x240, 10 fps, 3 s) and
 #                          $TEST_TMP/NAME.wav (HZ sine, 48 kHz mono, 3 s); both loop in
 #                          Chromium (--use-file-for-fake-video/audio-capture)
+#   mean_colour FILE X Y W H [SEEK]   "R G B" (0..255) averaged over that region of one
+#                          decoded frame of a media file (SEEK seconds before its end,
+#                          default 1)
+#   colour_is "R G B" red|green|blue   true when that mean is clearly that colour
 #   fail MESSAGE           print and exit 1
 #   track_background PID  kill this background helper when the test ends
 #
@@ -155,6 +159,24 @@ check_mcud_log_clean() {
 # Background helpers a test starts (browsers, peers): killed by the EXIT trap.
 BACKGROUND_PIDS=()
 track_background() { BACKGROUND_PIDS+=("$@"); }
+
+mean_colour() {
+    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
+    ffmpeg -v error -sseof "-$seek" -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area" \
+        -frames:v 1 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs
+}
+
+colour_is() {
+    local r g b
+    read -r r g b <<<"$1"
+    [ -n "$b" ] || return 1
+    case $2 in
+        red) [ "$r" -gt 150 ] && [ "$g" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        green) [ "$g" -gt 150 ] && [ "$r" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        blue) [ "$b" -gt 150 ] && [ "$r" -lt 90 ] && [ "$g" -lt 90 ] ;;
+        *) return 1 ;;
+    esac
+}
 
 cleanup() {
     local rc=$? pid
