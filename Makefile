@@ -178,6 +178,7 @@ asan: deps
 
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
+	@BUILD=$(BUILD) ./tests/bench/conference.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
