@@ -30,7 +30,7 @@ pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs   = $(shell pkg-config --libs $(1))
 
 # Each module sees only the libraries it is allowed to use.
-MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson
+MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson opus
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3

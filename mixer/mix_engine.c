@@ -415,9 +415,10 @@ const struct mix_engine_config *mix_engine_config(const struct mix_engine *e)
 int mix_engine_open_own_output(struct mix_engine *e, size_t slot)
 {
     struct mix_input *in = &e->inputs[slot];
-    mix_audio_encoder_free(in->own_encoder);
-    struct mix_audio_encoder_config ec = {e->cfg.audio_bitrate, e->cfg.audio_complexity};
-    in->own_encoder = mix_audio_encoder_new(&ec);
+    if (!in->own_encoder) {
+        struct mix_audio_encoder_config ec = {e->cfg.audio_bitrate, e->cfg.audio_complexity};
+        in->own_encoder = mix_audio_encoder_new(&ec);
+    }
     if (!in->own_packetizer)
         in->own_packetizer = new_packetizer(e, MEDIA_CODEC_OPUS, e->cfg.audio_payload_type,
                                             e->cfg.audio_ssrc + 1 + (uint32_t)slot);
