@@ -225,6 +225,13 @@ void mix_audio_encoder_copy_state(struct mix_audio_encoder *dst,
         memcpy(dst->opus, src->opus, src->state_size);
 }
 
+int mix_audio_encoder_set_complexity(struct mix_audio_encoder *enc, int complexity)
+{
+    if (complexity < 0 || complexity > 10)
+        return -1;
+    return opus_encoder_ctl(enc->opus, OPUS_SET_COMPLEXITY(complexity)) == OPUS_OK ? 0 : -1;
+}
+
 void mix_audio_encoder_reset(struct mix_audio_encoder *enc)
 {
     opus_encoder_ctl(enc->opus, OPUS_RESET_STATE);

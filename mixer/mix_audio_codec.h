@@ -66,6 +66,9 @@ int mix_audio_encoder_encode(struct mix_audio_encoder *enc, const int16_t *pcm, 
 void mix_audio_encoder_copy_state(struct mix_audio_encoder *dst,
                                   const struct mix_audio_encoder *src);
 
+/* Changes the complexity (0..10) from the next frame on. Returns 0 or -1. */
+int mix_audio_encoder_set_complexity(struct mix_audio_encoder *enc, int complexity);
+
 /* Forgets the stream so far: the next frame starts a fresh stream. */
 void mix_audio_encoder_reset(struct mix_audio_encoder *enc);
 

@@ -64,8 +64,9 @@ static void encode_and_emit(struct mix_engine *e, const struct mix_engine_sink *
 /* Which inputs get their own (minus-self, or in the benchmark baseline per-input)
  * encode this tick. An input that moves from the shared mix to its own continues
  * from the full mix encoder's state before this tick's frame (as its limiter does),
- * so the stream its receiver decodes goes on without a restart. Encoders are made
- * once per input and kept. Call before the full mix is encoded. */
+ * so the stream its receiver decodes goes on without a restart (then at its own,
+ * lower complexity). Encoders are made once per input and kept. Call before the
+ * full mix is encoded. */
 static void prepare_own_outputs(struct mix_engine *e)
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
@@ -81,6 +82,7 @@ static void prepare_own_outputs(struct mix_engine *e)
                 own = false;
             } else {
                 mix_audio_encoder_copy_state(in->own_encoder, e->full_encoder);
+                mix_audio_encoder_set_complexity(in->own_encoder, mix_engine_own_complexity(e));
             }
         }
         in->own_active = own;

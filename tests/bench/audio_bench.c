@@ -1,7 +1,7 @@
 /* audio_bench.c - the MCU's own audio work per room (make bench; not a test).
  *
  *   audio-bench [--rooms N] [--seconds S] [--mode shared|per-room|decode-all|all]
- *               [--complexity C] [--top-n K] [--repeat R]
+ *               [--complexity C] [--own-complexity C] [--top-n K] [--repeat R]
  *
  * Builds N rooms' Opus streams in memory first (untimed): per conference of up to 50
  * rooms, 4 talkers (synthetic speech: see struct talker) and the rest near-silent
@@ -79,7 +79,8 @@ struct bench {
     size_t rooms;
     double seconds;
     size_t ticks;
-    int complexity;
+    int complexity;               /* full mix; -1: the engine's default */
+    int own_complexity;           /* minus-self mixes; -1: the engine's default */
     size_t top_n;
     int repeat;                   /* runs per mode; the least CPU time is reported */
     struct stream talker[TALKERS];
@@ -301,6 +302,7 @@ static int open_conference(struct conference *c, const struct bench *b, size_t f
     cfg.max_inputs = rooms;
     cfg.top_n = b->top_n;
     cfg.audio_complexity = b->complexity;
+    cfg.audio_own_complexity = b->own_complexity;
     cfg.minus_self = true;
     cfg.encode_every_input = strcmp(mode, "per-room") == 0;
     char err[200];
@@ -399,14 +401,15 @@ static int run(const struct bench *b, const char *mode, struct result *res)
 static int usage(void)
 {
     fprintf(stderr, "usage: audio-bench [--rooms N] [--seconds S] "
-                    "[--mode shared|per-room|decode-all|all] [--complexity C] [--top-n K] "
+                    "[--mode shared|per-room|decode-all|all] [--complexity C] [--own-complexity C] "
+                    "[--top-n K] "
                     "[--repeat R]\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    struct bench b = {.rooms = 50, .seconds = 10, .complexity = -1, .top_n = 4, .repeat = 1};
+    struct bench b = {.rooms = 50, .seconds = 10, .complexity = -1, .own_complexity = -1, .top_n = 4, .repeat = 1};
     const char *mode = "all";
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -420,6 +423,8 @@ int main(int argc, char **argv)
             mode = v;
         else if (strcmp(argv[i], "--complexity") == 0)
             b.complexity = atoi(v);
+        else if (strcmp(argv[i], "--own-complexity") == 0)
+            b.own_complexity = atoi(v);
         else if (strcmp(argv[i], "--top-n") == 0)
             b.top_n = (size_t)atol(v);
         else if (strcmp(argv[i], "--repeat") == 0)
@@ -431,11 +436,12 @@ int main(int argc, char **argv)
     if (b.rooms < TALKERS || b.rooms > 100000 || b.seconds <= 0 || b.seconds > 3600 || b.top_n < 1 ||
         b.repeat < 1)
         return usage();
-    if (b.complexity < 0) {
-        struct mix_engine_config def;
-        mix_engine_config_init(&def);
+    struct mix_engine_config def;
+    mix_engine_config_init(&def);
+    if (b.complexity < 0)
         b.complexity = def.audio_complexity;
-    }
+    if (b.own_complexity < 0)
+        b.own_complexity = def.audio_own_complexity;
     /* A tick more than the media: the jitter buffers hold the newest packet 20 ms. */
     b.ticks = (size_t)lrint(b.seconds * 1000000 / TICK_US) + 1;
     int rc = 0;
@@ -462,10 +468,10 @@ int main(int argc, char **argv)
             break;
         double per_core = res.cpu > 0 ? (double)b.rooms * b.seconds / res.cpu : 0;
         size_t conferences = (b.rooms + ROOMS_PER_CONFERENCE - 1) / ROOMS_PER_CONFERENCE;
-        printf("audio-bench: mode %s rooms %zu conferences %zu seconds %g complexity %d "
+        printf("audio-bench: mode %s rooms %zu conferences %zu seconds %g complexity %d/%d "
                "cpu %.3f rooms-per-core %.0f us-per-room-tick %.2f encodes %llu own-encodes %llu "
                "decoded %llu skipped %llu packets-out %llu silk %llu hybrid %llu celt %llu\n",
-               modes[m], b.rooms, conferences, b.seconds, b.complexity, res.cpu, per_core,
+               modes[m], b.rooms, conferences, b.seconds, b.complexity, b.own_complexity, res.cpu, per_core,
                res.cpu * 1e6 / ((double)b.rooms * (double)b.ticks),
                (unsigned long long)res.encodes, (unsigned long long)res.own_encodes,
                (unsigned long long)res.decoded, (unsigned long long)res.skipped,
