@@ -471,7 +471,8 @@ int main(int argc, char **argv)
         printf("audio-bench: mode %s rooms %zu conferences %zu seconds %g complexity %d/%d "
                "cpu %.3f rooms-per-core %.0f us-per-room-tick %.2f encodes %llu own-encodes %llu "
                "decoded %llu skipped %llu packets-out %llu silk %llu hybrid %llu celt %llu\n",
-               modes[m], b.rooms, conferences, b.seconds, b.complexity, b.own_complexity, res.cpu, per_core,
+               modes[m], b.rooms, conferences, b.seconds, b.complexity,
+               m == 1 ? b.complexity : b.own_complexity, res.cpu, per_core,
                res.cpu * 1e6 / ((double)b.rooms * (double)b.ticks),
                (unsigned long long)res.encodes, (unsigned long long)res.own_encodes,
                (unsigned long long)res.decoded, (unsigned long long)res.skipped,

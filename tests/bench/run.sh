@@ -71,6 +71,24 @@ for i in 0 1 2 3 4 5 6 7 8; do
     fi
 done
 
+# Audio history
+# Before/after the audio work of branch mixperf, the same audio-bench (shared, 50
+# rooms) on this 2-core VM while other jobs loaded it (load 8 to 20: figures move by
+# a quarter from run to run, so each pair was run back to back):
+#
+# | engine | shared encode | one encode per room | no levels, all decoded |
+# |--------|--------------:|--------------------:|-----------------------:|
+# | before: Opus through libavcodec's libopus wrappers (CPUID on every packet), a new minus-self encoder at each switch, all mixes at complexity 5 | 586 / 661 / 799 | 76 | 252 |
+# | after: libopus directly, minus-self encoders kept (state copied from the full mix), minus-self mixes at complexity 1, idle limiter blocks copied | 1007 / 1190 / 1137 | 98 | 326 |
+#
+# rooms per core; the three shared figures are three pairs. The old figure in this
+# file, 143 rooms per core, was mcu-mix from 50 files, which also counts the
+# senders' work (demuxing, measuring levels, packetizing); the same measurement is
+# now the mcu-mix row above. Of the gain, about a third is libopus called directly,
+# the kept encoders and the limiter, two thirds the minus-self complexity: at
+# complexity 5 everywhere the conference costs about 40 % more (the second row).
+# End of audio history
+
 # --- measuring ---
 # cpu NAME CMD...: runs CMD, records user+sys seconds in CPU[NAME].
 declare -A CPU
@@ -190,6 +208,8 @@ audio_row() { # name label
 }
 audio_section() {
     echo "## Audio: 50-room conferences, 10 s"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') (\`tests/bench/run.sh audio\` measures this part alone)."
     echo
     echo "build/audio-bench (tests/bench/audio_bench.c): the MCU's own audio work. Rooms are"
     echo "pre-packetized in memory (untimed): per 50-room conference 4 talkers (synthetic"
