@@ -84,7 +84,7 @@ static int convert(struct mix_audio_decoder *dec, const AVFrame *f, int16_t *out
 {
     if (!dec->swr) {
         AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-        AVChannelLayout in_layout;
+        AVChannelLayout in_layout = {0}; /* _copy() uninits its destination first */
         if (av_channel_layout_copy(&in_layout, &f->ch_layout) < 0)
             return -1;
         int rc = swr_alloc_set_opts2(&dec->swr, &mono, AV_SAMPLE_FMT_S16, AUDIO_SAMPLE_RATE,
