@@ -63,6 +63,7 @@ struct conference_member {
     uint64_t remb_bps;
     uint8_t fraction_lost;
     bool keyframe_asked;            /* PLI/FIR from this receiver */
+    int rtt_ms;                     /* from its RRs (LSR/DLSR), -1 unknown */
 };
 
 enum conference_command_kind {
@@ -71,6 +72,7 @@ enum conference_command_kind {
     COMMAND_SET_LAYOUT,
     COMMAND_VIDEO_MUTE,
     COMMAND_KEYFRAME,               /* all profiles (layout change, join) */
+    COMMAND_FOCUS,                  /* slot into the big cell; flag false: none */
 };
 
 struct conference_command {
@@ -109,6 +111,7 @@ struct conference {
     struct conference_profile profiles[CONFERENCE_MAX_PROFILES];
     int active_speaker_slot;        /* written by the media thread */
     int reported_speaker_slot;      /* control thread: what was last reported */
+    struct conference_stats stats;  /* tick times (media thread writes) */
 
     /* media thread only */
     GThread *thread;

@@ -73,6 +73,9 @@ static void apply_command(struct conference *c, const struct conference_command 
     case COMMAND_VIDEO_MUTE:
         mix_engine_set_input_video_muted(c->engine, command->slot, command->flag);
         break;
+    case COMMAND_FOCUS:
+        mix_engine_set_focus(c->engine, command->flag ? (int)command->slot : -1);
+        break;
     case COMMAND_KEYFRAME:
         break;   /* handled under the lock, see take_work() */
     }
@@ -315,6 +318,20 @@ static void housekeeping(struct conference *c, int64_t now_us)
 
 /* --- the loop ---------------------------------------------------------------------- */
 
+static void account_tick(struct conference *c, bool video, int64_t took_us)
+{
+    g_mutex_lock(&c->lock);
+    if (video) {
+        c->stats.video_ticks++;
+        c->stats.video_tick_us_total += (uint64_t)took_us;
+        if ((uint64_t)took_us > c->stats.video_tick_us_max) c->stats.video_tick_us_max = (uint64_t)took_us;
+    } else {
+        c->stats.audio_ticks++;
+        c->stats.audio_tick_us_total += (uint64_t)took_us;
+    }
+    g_mutex_unlock(&c->lock);
+}
+
 gpointer conference_media_thread(gpointer data)
 {
     struct conference *c = data;
@@ -340,12 +357,15 @@ gpointer conference_media_thread(gpointer data)
         now = g_get_monotonic_time();
         if (now >= next_audio) {
             mix_engine_audio_tick(c->engine, now, &sink);
+            account_tick(c, false, g_get_monotonic_time() - now);
             fan_out(c, &col, now, true);
             next_audio += AUDIO_TICK_US;
             if (next_audio < now - 10 * AUDIO_TICK_US) next_audio = now;   /* fell far behind */
         }
         if (now >= next_video) {
+            int64_t started = g_get_monotonic_time();
             mix_engine_video_tick(c->engine, now, &sink);
+            account_tick(c, true, g_get_monotonic_time() - started);
             fan_out(c, &col, now, false);
             next_video += video_interval;
             if (next_video < now - 5 * video_interval) next_video = now;
