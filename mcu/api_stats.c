@@ -1,7 +1,8 @@
 /* api_stats.c - /api/v1/stats (JSON) and /metrics (Prometheus text format 0.0.4):
  * stored conferences by state, and for each running conference its participants,
- * packets and bytes in and out, loss, and the media thread's tick times (a video
- * tick is decode + compose + encode of one canvas frame). See docs/api.md. */
+ * packets and bytes in and out, loss, the media thread's video tick time (decode +
+ * compose + encode of one canvas frame; the engine does not time the phases apart)
+ * and the MCU-added latency. See docs/api.md. */
 #include "mcu/control_internal.h"
 
 #include <string.h>
@@ -59,8 +60,6 @@ static void count_states(struct control *control, int counts[3])
     g_ptr_array_free(list, TRUE);
 }
 
-static double ms(uint64_t us_total, uint64_t n) { return n ? (double)us_total / (double)n / 1000.0 : 0.0; }
-
 void api_stats(struct api_call *call)
 {
     int counts[3];
@@ -71,15 +70,17 @@ void api_stats(struct api_call *call)
     for (guint i = 0; i < running->len; i++) {
         const struct conference_totals *t = &g_array_index(running, struct conference_totals, i);
         participants += t->participants;
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I}",
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I, s:I}",
             "id", t->id, "participants", (json_int_t)t->participants,
             "packets_in", (json_int_t)t->packets_in, "packets_out", (json_int_t)t->packets_out,
             "bytes_in", (json_int_t)t->bytes_in, "bytes_out", (json_int_t)t->bytes_out,
             "packets_lost", (json_int_t)t->lost, "video_frames", (json_int_t)t->media.video_ticks,
-            "mixer_frame_ms_avg", ms(t->media.video_tick_us_total, t->media.video_ticks),
-            "mixer_frame_ms_max", t->media.video_tick_us_max / 1000.0,
-            "audio_tick_ms_avg", ms(t->media.audio_tick_us_total, t->media.audio_ticks),
-            "queue_drops", (json_int_t)t->media.queue_drops));
+            "video_frames_skipped", (json_int_t)t->media.video_ticks_skipped,
+            "audio_ticks", (json_int_t)t->media.audio_ticks,
+            "mixer_frame_ms", t->media.video_tick_ms,
+            "latency_median_ms", t->media.latency_median_ms, "latency_p99_ms", t->media.latency_p99_ms,
+            "input_frames_dropped", (json_int_t)t->media.input_frames_dropped,
+            "queue_drops", (json_int_t)t->media.packets_queued_dropped));
     }
     g_array_free(running, TRUE);
     api_reply(call, 200, json_pack("{s:I, s:{s:i, s:i, s:i}, s:I, s:I, s:o}",
@@ -120,11 +121,13 @@ void api_metrics(struct api_call *call, struct http_response *response)
         {"hoinghi_bytes_received_total", "counter", "RTP payload bytes received."},
         {"hoinghi_bytes_sent_total", "counter", "RTP payload bytes sent."},
         {"hoinghi_packets_lost_total", "counter", "RTP packets lost on the way in (cumulative, RFC 3550)."},
-        {"hoinghi_mixer_frames_total", "counter", "Video frames composed (decode + compose + encode ticks)."},
-        {"hoinghi_mixer_frame_seconds_total", "counter", "Time spent in video ticks (decode, compose, encode)."},
-        {"hoinghi_mixer_frame_seconds_max", "gauge", "Longest video tick so far."},
-        {"hoinghi_audio_ticks_total", "counter", "20 ms audio mixes (decode, mix, encode)."},
-        {"hoinghi_audio_tick_seconds_total", "counter", "Time spent in audio ticks."},
+        {"hoinghi_mixer_frames_total", "counter", "Canvas frames composed (video ticks)."},
+        {"hoinghi_mixer_frames_skipped_total", "counter", "Canvas frames not made: the media thread fell behind."},
+        {"hoinghi_mixer_frame_seconds", "gauge", "Mean time of one video tick (decode + compose + encode)."},
+        {"hoinghi_audio_ticks_total", "counter", "20 ms audio mixes."},
+        {"hoinghi_latency_median_seconds", "gauge", "MCU-added video delay, median (arrival to composite out)."},
+        {"hoinghi_latency_p99_seconds", "gauge", "MCU-added video delay, 99th percentile."},
+        {"hoinghi_input_frames_dropped_total", "counter", "Input video frames not shown (loss, decode errors, keyframe waits)."},
         {"hoinghi_inbound_queue_drops_total", "counter", "Inbound packets dropped on a full media queue."},
     };
     for (size_t k = 0; k < G_N_ELEMENTS(per); k++) {
@@ -140,11 +143,13 @@ void api_metrics(struct api_call *call, struct http_response *response)
             case 4: v = (double)t->bytes_out; break;
             case 5: v = (double)t->lost; break;
             case 6: v = (double)t->media.video_ticks; break;
-            case 7: v = (double)t->media.video_tick_us_total / 1e6; break;
-            case 8: v = (double)t->media.video_tick_us_max / 1e6; break;
+            case 7: v = (double)t->media.video_ticks_skipped; break;
+            case 8: v = t->media.video_tick_ms / 1e3; break;
             case 9: v = (double)t->media.audio_ticks; break;
-            case 10: v = (double)t->media.audio_tick_us_total / 1e6; break;
-            case 11: v = (double)t->media.queue_drops; break;
+            case 10: v = t->media.latency_median_ms / 1e3; break;
+            case 11: v = t->media.latency_p99_ms / 1e3; break;
+            case 12: v = (double)t->media.input_frames_dropped; break;
+            case 13: v = (double)t->media.packets_queued_dropped; break;
             }
             g_string_append_printf(s, "%s{conference=\"%s\"} %.9g\n", per[k].name, t->id, v);
         }

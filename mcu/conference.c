@@ -146,6 +146,16 @@ void conference_free(struct conference *c)
         g_source_destroy(c->event_timer);
         g_source_unref(c->event_timer);
     }
+    if (c->engine) {
+        struct conference_stats st;
+        conference_get_stats(c, &st);
+        log_info("conference %s media: %llu canvas frames (%llu dropped), %llu input frames not "
+                 "shown, video tick %.1f ms, added latency median %.0f ms, p99 %.0f ms (%llu frames)",
+                 c->config.id, (unsigned long long)st.video_ticks,
+                 (unsigned long long)st.video_ticks_skipped, (unsigned long long)st.input_frames_dropped,
+                 st.video_tick_ms, st.latency_median_ms, st.latency_p99_ms,
+                 (unsigned long long)st.latency_samples);
+    }
     mix_engine_free(c->engine);
     g_queue_clear_full(&c->commands, g_free);
     g_queue_clear_full(&c->packets, g_free);
@@ -481,10 +491,35 @@ void conference_set_focus(struct conference *c, struct conference_member *m)
     log_info("conference %s focus %s", c->config.id, m ? m->participant_id : "on the active speaker");
 }
 
+static double histogram_percentile(const uint32_t *histogram, uint64_t samples, double fraction)
+{
+    if (samples == 0) return 0;
+    uint64_t want = (uint64_t)(fraction * (double)samples), seen = 0;
+    for (size_t ms = 0; ms < CONFERENCE_LATENCY_BUCKETS; ms++) {
+        seen += histogram[ms];
+        if (seen > want) return (double)ms + 0.5;
+    }
+    return CONFERENCE_LATENCY_BUCKETS;
+}
+
 void conference_get_stats(struct conference *c, struct conference_stats *out)
 {
+    memset(out, 0, sizeof *out);
     g_mutex_lock(&c->lock);
-    *out = c->stats;
-    out->queue_drops = c->queue_drops;
+    out->video_ticks = c->video_ticks;
+    out->video_ticks_skipped = c->video_ticks_skipped;
+    out->audio_ticks = c->audio_ticks_done;
+    out->latency_samples = c->latency_samples;
+    out->latency_median_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.5);
+    out->latency_p99_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.99);
+    out->video_tick_ms = c->video_ticks ? (double)c->video_tick_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->packets_queued_dropped = c->queue_drops;
     g_mutex_unlock(&c->lock);
+    /* Engine input stats are the media thread's; only read them once it has stopped. */
+    if (!c->thread || c->stopping) {
+        for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
+            const struct mix_input_stats *in = mix_engine_input_stats(c->engine, i);
+            if (in) out->input_frames_dropped += in->video_errors;
+        }
+    }
 }

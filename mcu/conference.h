@@ -99,15 +99,6 @@ const char *conference_layout(const struct conference *c);
  * speaker. */
 void conference_set_focus(struct conference *c, struct conference_member *m);
 
-/* The media thread's work, for /metrics. */
-struct conference_stats {
-    uint64_t video_ticks, audio_ticks;
-    uint64_t video_tick_us_total, audio_tick_us_total;   /* time spent in the ticks */
-    uint64_t video_tick_us_max;
-    uint64_t queue_drops;           /* inbound packets dropped on a full queue */
-};
-void conference_get_stats(struct conference *c, struct conference_stats *out);
-
 size_t conference_member_count(const struct conference *c);
 /* Calls fn for each member in slot order (control thread). */
 void conference_foreach_member(struct conference *c,
@@ -129,5 +120,22 @@ struct conference_member_stats {
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);
+
+/* The conference's media figures since it started. Latency is the MCU-added delay:
+ * from the arrival of a video frame's last packet to the first packet of the first
+ * composite frame that contains it going out. */
+struct conference_stats {
+    uint64_t video_ticks;           /* canvas frames composed */
+    uint64_t video_ticks_skipped;   /* canvas frames not made because the media thread
+                                       fell behind (frames dropped) */
+    uint64_t audio_ticks;
+    uint64_t input_frames_dropped;  /* input video frames not shown (loss, decode errors,
+                                       waiting for a keyframe) */
+    uint64_t latency_samples;
+    double latency_median_ms, latency_p99_ms;
+    double video_tick_ms;           /* mean time one video tick takes (decode+compose+encode) */
+    uint64_t packets_queued_dropped;    /* inbound queue full */
+};
+void conference_get_stats(struct conference *c, struct conference_stats *out);
 
 #endif

@@ -20,6 +20,7 @@
 #define CONFERENCE_LOSS_DOWN 26                  /* fraction lost > 10% (x/256): down */
 #define CONFERENCE_LOSS_UP 5                     /* fraction lost < 2%: may go up */
 #define CONFERENCE_MAX_QUEUED_PACKETS 4096       /* inbound queue bound */
+#define CONFERENCE_LATENCY_BUCKETS 2000          /* 1 ms each; the last one is ">=" */
 
 struct conference_profile {
     enum media_codec codec;
@@ -57,12 +58,10 @@ struct conference_member {
     uint64_t rtp_out;
     int64_t last_rtcp_us;
     int64_t profile_since_us;
-    uint8_t fir_seq;
 
     /* receiver feedback (control thread writes, media thread reads; under lock) */
     uint64_t remb_bps;
     uint8_t fraction_lost;
-    bool keyframe_asked;            /* PLI/FIR from this receiver */
     int rtt_ms;                     /* from its RRs (LSR/DLSR), -1 unknown */
 };
 
@@ -111,7 +110,12 @@ struct conference {
     struct conference_profile profiles[CONFERENCE_MAX_PROFILES];
     int active_speaker_slot;        /* written by the media thread */
     int reported_speaker_slot;      /* control thread: what was last reported */
-    struct conference_stats stats;  /* tick times (media thread writes) */
+
+    /* figures (media thread writes under the lock) */
+    uint64_t video_ticks, video_ticks_skipped, audio_ticks_done;
+    uint64_t latency_samples;
+    uint32_t latency_histogram[CONFERENCE_LATENCY_BUCKETS];
+    int64_t video_tick_total_us;
 
     /* media thread only */
     GThread *thread;

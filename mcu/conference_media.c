@@ -287,10 +287,6 @@ static void adapt_profile(struct conference *c, struct conference_member *m, int
 /* Under the lock: keyframe requests for profiles, at most one per 500 ms each. */
 static void request_keyframes(struct conference *c, int64_t now_us)
 {
-    for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
-        struct conference_member *m = c->members[i];
-        if (m && m->keyframe_asked) m->keyframe_asked = false;
-    }
     for (size_t p = 0; p < c->profile_count; p++) {
         struct conference_profile *profile = &c->profiles[p];
         if (!profile->keyframe_pending || profile->receivers == 0) continue;
@@ -316,21 +312,19 @@ static void housekeeping(struct conference *c, int64_t now_us)
     g_mutex_unlock(&c->lock);
 }
 
-/* --- the loop ---------------------------------------------------------------------- */
-
-static void account_tick(struct conference *c, bool video, int64_t took_us)
+/* Under the lock: the MCU-added delay of each input frame new in this composite. */
+static void record_latency(struct conference *c, const int64_t *arrivals, size_t count, int64_t sent_us)
 {
-    g_mutex_lock(&c->lock);
-    if (video) {
-        c->stats.video_ticks++;
-        c->stats.video_tick_us_total += (uint64_t)took_us;
-        if ((uint64_t)took_us > c->stats.video_tick_us_max) c->stats.video_tick_us_max = (uint64_t)took_us;
-    } else {
-        c->stats.audio_ticks++;
-        c->stats.audio_tick_us_total += (uint64_t)took_us;
+    for (size_t i = 0; i < count; i++) {
+        int64_t ms = (sent_us - arrivals[i]) / 1000;
+        if (ms < 0) ms = 0;
+        if (ms >= CONFERENCE_LATENCY_BUCKETS) ms = CONFERENCE_LATENCY_BUCKETS - 1;
+        c->latency_histogram[ms]++;
+        c->latency_samples++;
     }
-    g_mutex_unlock(&c->lock);
 }
+
+/* --- the loop ---------------------------------------------------------------------- */
 
 gpointer conference_media_thread(gpointer data)
 {
@@ -357,18 +351,30 @@ gpointer conference_media_thread(gpointer data)
         now = g_get_monotonic_time();
         if (now >= next_audio) {
             mix_engine_audio_tick(c->engine, now, &sink);
-            account_tick(c, false, g_get_monotonic_time() - now);
             fan_out(c, &col, now, true);
             next_audio += AUDIO_TICK_US;
             if (next_audio < now - 10 * AUDIO_TICK_US) next_audio = now;   /* fell far behind */
+            c->audio_ticks_done++;
         }
         if (now >= next_video) {
-            int64_t started = g_get_monotonic_time();
             mix_engine_video_tick(c->engine, now, &sink);
-            account_tick(c, true, g_get_monotonic_time() - started);
+            int64_t arrivals[MIX_ENGINE_MAX_INPUTS];
+            size_t arrival_count = col.packets->len > 0
+                ? mix_engine_composed_arrivals(c->engine, arrivals, MIX_ENGINE_MAX_INPUTS) : 0;
+            int64_t first_packet_out = g_get_monotonic_time();
             fan_out(c, &col, now, false);
+            g_mutex_lock(&c->lock);
+            record_latency(c, arrivals, arrival_count, first_packet_out);
+            c->video_ticks++;
+            c->video_tick_total_us += first_packet_out - now;
             next_video += video_interval;
-            if (next_video < now - 5 * video_interval) next_video = now;
+            if (next_video <= now - video_interval) {
+                /* Behind by more than a frame: those canvas frames are dropped. */
+                uint64_t missed = (uint64_t)((now - next_video) / video_interval);
+                c->video_ticks_skipped += missed;
+                next_video += (int64_t)missed * video_interval;
+            }
+            g_mutex_unlock(&c->lock);
         }
         housekeeping(c, now);
         g_mutex_lock(&c->lock);

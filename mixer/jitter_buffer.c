@@ -25,6 +25,7 @@ struct slot {
     size_t size;
     int64_t timestamp;           /* extended */
     bool marker;
+    int64_t arrival_us;
     bool frame_start;
     bool keyframe;
     uint8_t nacks;
@@ -151,6 +152,7 @@ static void hand_out(struct jitter_buffer *jb, struct slot *s)
     p->data = s->data;
     p->size = s->size;
     p->sequence = (uint16_t)s->sequence;
+    p->arrival_us = s->arrival_us;
     jb->out_owned[jb->out_count++] = s->data;
     s->data = NULL;
     s->present = false;
@@ -332,6 +334,7 @@ int jitter_buffer_push(struct jitter_buffer *jb, const uint8_t *packet, size_t l
     s->size = len;
     s->timestamp = timestamp;
     s->marker = h.marker;
+    s->arrival_us = arrival_us;
     struct depacketizer_packet_info info;
     if (depacketizer_inspect(jb->config.codec, h.payload, h.payload_length, &info) < 0)
         info = (struct depacketizer_packet_info){false, false};
@@ -439,7 +442,8 @@ static int pull_audio(struct jitter_buffer *jb, int64_t now_us, struct jitter_fr
     jb->released_any = true;
     jb->stats.lost++;
     jb->stats.loss_records++;
-    jb->out[0] = (struct jitter_packet){first->data, first->size, (uint16_t)first->sequence};
+    jb->out[0] = (struct jitter_packet){first->data, first->size, (uint16_t)first->sequence,
+                                        first->arrival_us};
     *f = (struct jitter_frame){
         .rtp_timestamp = (uint32_t)timestamp,
         .lost = true,

@@ -89,6 +89,7 @@ struct jitter_packet {
     const uint8_t *data;
     size_t size;
     uint16_t sequence;
+    int64_t arrival_us;          /* when it was pushed */
 };
 
 /* What pull hands out. `packets` stay valid until the next pull; `next` until the

@@ -137,6 +137,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     size_t n = cfg->max_inputs;
     e->inputs = calloc(n, sizeof *e->inputs);
     e->decode_list = calloc(n, sizeof *e->decode_list);
+    e->composed_arrivals = calloc(n, sizeof *e->composed_arrivals);
     e->levels = calloc(n, sizeof *e->levels);
     e->decode_audio = calloc(n, sizeof *e->decode_audio);
     e->pool = work_pool_new(cfg->threads);
@@ -159,7 +160,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     struct mix_audio_encoder_config ec = {cfg->audio_bitrate, cfg->audio_complexity};
     e->full_encoder = mix_audio_encoder_new(&ec);
     e->full_packetizer = new_packetizer(e, MEDIA_CODEC_OPUS, cfg->audio_payload_type, cfg->audio_ssrc);
-    if (!e->inputs || !e->decode_list || !e->levels || !e->decode_audio || !e->pool ||
+    if (!e->inputs || !e->decode_list || !e->composed_arrivals || !e->levels || !e->decode_audio || !e->pool ||
         !e->compositor || !e->audio_mixer || !e->full_encoder || !e->full_packetizer) {
         set_err(err, errlen, "cannot set up the engine (out of memory, or no libopus)");
         mix_engine_free(e);
@@ -191,6 +192,7 @@ void mix_engine_free(struct mix_engine *e)
     packetizer_free(e->full_packetizer);
     free(e->inputs);
     free(e->decode_list);
+    free(e->composed_arrivals);
     free(e->levels);
     free(e->decode_audio);
     free(e);
@@ -251,6 +253,13 @@ int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool mut
     if (!muted)
         in->reference_lost = true;
     return compositor_set_video_muted(e->compositor, slot, muted);
+}
+
+size_t mix_engine_composed_arrivals(const struct mix_engine *e, int64_t *arrivals, size_t max)
+{
+    size_t n = e->composed_count < max ? e->composed_count : max;
+    memcpy(arrivals, e->composed_arrivals, n * sizeof *arrivals);
+    return n;
 }
 
 int mix_engine_set_profile_active(struct mix_engine *e, size_t profile, bool active)

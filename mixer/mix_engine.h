@@ -201,6 +201,12 @@ size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16
 /* Round-trip time to input `slot` (from RTCP), for NACK pacing. */
 void mix_engine_set_rtt(struct mix_engine *e, size_t slot, int64_t rtt_us);
 
+/* When the input frames that are new in the canvas of the last video tick arrived
+ * (their last packet's arrival time, as passed to mix_engine_push_rtp). Writes up to
+ * `max` and returns how many: with the time the composite's first packet leaves, the
+ * caller measures the mixer's added latency. */
+size_t mix_engine_composed_arrivals(const struct mix_engine *e, int64_t *arrivals, size_t max);
+
 /* A receiver of profile `profile` asked for a keyframe (PLI/FIR). */
 int mix_engine_request_keyframe(struct mix_engine *e, size_t profile);
 /* New target bitrate for a profile (VP8: reopens the encoder, next frame is a key). */

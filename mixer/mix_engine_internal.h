@@ -37,6 +37,9 @@ struct mix_engine {
     struct mix_profile profiles[MIX_ENGINE_MAX_PROFILES];
     size_t *decode_list;               /* scratch: inputs to decode this tick */
     size_t decode_count;
+    int64_t *composed_arrivals;        /* arrival of the input frames new in the last
+                                          composed canvas (max_inputs of them) */
+    size_t composed_count;
 
     /* audio */
     struct audio_mixer *audio_mixer;

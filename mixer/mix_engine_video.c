@@ -71,12 +71,15 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
             e->decode_list[e->decode_count++] = i;
     work_pool_run(e->pool, e->decode_count, decode_job, &job);
 
+    e->composed_count = 0;
     for (size_t k = 0; k < e->decode_count; k++) {
         size_t slot = e->decode_list[k];
         struct mix_input *in = &e->inputs[slot];
         if (!in->new_picture)
             continue;
         in->new_picture = false;
+        if (in->picture_arrival_us > 0)
+            e->composed_arrivals[e->composed_count++] = in->picture_arrival_us;
         if (compositor_set_input(e->compositor, slot, in->picture) < 0)
             e->stats.errors++;
     }

@@ -71,6 +71,7 @@ static void decode_one(struct mix_input *in, const struct encoded_frame *frame)
     av_frame_unref(in->picture);
     if (av_frame_ref(in->picture, picture) == 0) {
         in->new_picture = true;
+        in->picture_arrival_us = in->frame_arrival_us;
         in->stats.video_pictures++;
     }
 }
@@ -92,6 +93,10 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us)
             in->stats.video_errors++;
             continue;
         }
+        in->frame_arrival_us = 0;
+        for (size_t i = 0; i < jf.packet_count; i++)
+            if (jf.packets[i].arrival_us > in->frame_arrival_us)
+                in->frame_arrival_us = jf.packets[i].arrival_us;
         for (size_t i = 0; i < jf.packet_count; i++) {
             depacketizer_push(in->video_depacketizer, jf.packets[i].data, jf.packets[i].size);
             while (depacketizer_pull(in->video_depacketizer, &frame) == 1)

@@ -37,6 +37,8 @@ struct mix_input {
     struct video_decoder *video_decoder;
     AVFrame *picture;              /* newest decoded picture (a reference) */
     bool new_picture;              /* since the last video tick took it */
+    int64_t frame_arrival_us;      /* last packet of the frame being decoded */
+    int64_t picture_arrival_us;    /* ... of the frame that gave `picture` */
     bool video_seen;               /* a video packet has arrived */
     bool video_muted;              /* its video is dropped; the tile shows the placeholder */
     bool reference_lost;           /* a whole frame was lost: frames are skipped until

@@ -8,7 +8,7 @@ import { PageView } from './ui.js';
 const view = new PageView();
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
 const session = new Session(`${wsScheme}://${location.host}/ws`, {
-  onChange: () => view.render(session.state, session.lastError),
+  onChange: () => view.render(session),
   onLocalStream: (stream) => view.showLocal(stream),
   onRemoteStream: (stream) => view.showRemote(stream),
 });
@@ -29,5 +29,5 @@ window.hoinghi = {
 
 const params = new URLSearchParams(location.search);
 view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin') });
-view.render(session.state, session.lastError);
+view.render(session);
 if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());

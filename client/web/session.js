@@ -1,6 +1,7 @@
 // session.js - one visit to a conference, from join to leave: camera and microphone,
-// the signalling connection, the media call, mute switches, the stats sampler and the
-// state the page shows (and tests read through window.hoinghi).
+// the signalling connection, the media call, mute switches, the conference roster
+// (server events), the stats sampler and the state the page shows (and tests read
+// through window.hoinghi).
 
 import { Signalling, ServerError } from './signalling.js';
 import { Call } from './call.js';
@@ -20,6 +21,9 @@ function initialState() {
     participant: '',
     audioMuted: false,
     videoMuted: false,
+    participants: [],      // mixing conferences: [{participant, name, audio_muted, video_muted}]
+    activeSpeaker: null,   // participant id
+    layout: '',
     stats: null,           // the latest StatsSampler figures
   };
 }
@@ -45,8 +49,12 @@ export class Session {
     return this.call ? this.call.pc : null;
   }
 
+  get inSession() {
+    return ['joining', 'negotiating', 'in-call'].includes(this.state.phase);
+  }
+
   async join({ conference, name, pin }) {
-    if (this.state.phase !== 'idle' && this.state.phase !== 'left' && this.state.phase !== 'failed') return;
+    if (this.inSession) return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
     this.onChange();
@@ -92,6 +100,7 @@ export class Session {
 
   // Says goodbye to the server (bounded wait for its reply) and releases everything.
   async leave() {
+    if (!this.inSession) return;
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       const bye = this.signalling.request('leave').catch(() => {});
       await Promise.race([bye, new Promise((resolve) => setTimeout(resolve, LEAVE_REPLY_WAIT_MS))]);
@@ -102,20 +111,31 @@ export class Session {
   toggleAudio() {
     this.state.audioMuted = !this.state.audioMuted;
     this.applyMute();
-    this.onChange();
+    this.announceMute({ audio: this.state.audioMuted });
   }
 
   toggleVideo() {
     this.state.videoMuted = !this.state.videoMuted;
     this.applyMute();
-    this.onChange();
+    this.announceMute({ video: this.state.videoMuted });
   }
 
   // Muting disables the local track: the call goes on with silence / black frames.
   applyMute() {
-    if (!this.localStream) return;
-    this.localStream.getAudioTracks().forEach((t) => { t.enabled = !this.state.audioMuted; });
-    this.localStream.getVideoTracks().forEach((t) => { t.enabled = !this.state.videoMuted; });
+    if (this.localStream) {
+      this.localStream.getAudioTracks().forEach((t) => { t.enabled = !this.state.audioMuted; });
+      this.localStream.getVideoTracks().forEach((t) => { t.enabled = !this.state.videoMuted; });
+    }
+    this.onChange();
+  }
+
+  // Tells a mixing conference (its mix leaves out muted audio, shows a name tile for
+  // muted video). Only mixing conferences send a roster and take `mute`; if the server
+  // refuses it anyway, the local mute still holds.
+  announceMute(change) {
+    if (!this.signalling || this.state.participants.length === 0) return;
+    this.signalling.request('mute', change)
+      .catch((error) => console.warn('mute not announced:', error.code, error.message));
   }
 
   handleEvent(message) {
@@ -134,6 +154,31 @@ export class Session {
         this.lastError = { code: 'bye', message: message.reason || 'the server ended the call' };
         this.teardown('left');
         break;
+      case 'participants':
+        this.update({
+          participants: (message.participants || []).map(rosterEntry),
+          layout: message.layout || '',
+          activeSpeaker: message.active_speaker || null,
+        });
+        break;
+      case 'participant_joined':
+        this.update({ participants: [...this.withoutParticipant(message.participant), rosterEntry(message)] });
+        break;
+      case 'participant_left':
+        this.update({ participants: this.withoutParticipant(message.participant) });
+        break;
+      case 'mute':
+        this.update({
+          participants: this.state.participants.map((p) => (p.participant === message.participant
+            ? { ...p, audio_muted: message.audio_muted, video_muted: message.video_muted } : p)),
+        });
+        break;
+      case 'active_speaker':
+        this.update({ activeSpeaker: message.participant || null });
+        break;
+      case 'layout':
+        this.update({ layout: message.layout || '' });
+        break;
       case 'error':
         // The server could not read one of our messages (id null): show it, stay in.
         this.lastError = { code: message.error?.code || 'unknown', message: message.error?.message || '' };
@@ -144,11 +189,15 @@ export class Session {
     }
   }
 
+  withoutParticipant(id) {
+    return this.state.participants.filter((p) => p.participant !== id);
+  }
+
   readPeerState() {
     const pc = this.pc;
     if (!pc) return;
     this.update({ ice: pc.iceConnectionState, connection: pc.connectionState });
-    if (pc.connectionState === 'failed' && this.state.phase !== 'failed') {
+    if (pc.connectionState === 'failed') {
       this.fail(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
     }
   }
@@ -192,4 +241,8 @@ export class Session {
     Object.assign(this.state, fields);
     this.onChange();
   }
+}
+
+function rosterEntry({ participant, name, audio_muted, video_muted }) {
+  return { participant, name, audio_muted: Boolean(audio_muted), video_muted: Boolean(video_muted) };
 }

@@ -1,5 +1,5 @@
 // ui.js - the page's DOM: reads the join form, shows the two videos, the connection
-// state badges, the stats line, the mute buttons and the error banner.
+// state badges, the stats line, the mute buttons, the roster and the error banner.
 
 const $ = (id) => document.getElementById(id);
 
@@ -31,16 +31,16 @@ export class PageView {
   }
 
   fillForm({ conference, name, pin }) {
-    if (conference) this.form.conference.value = conference;
-    if (name) this.form.name.value = name;
-    if (pin) this.form.pin.value = pin;
+    if (conference) $('conference').value = conference;
+    if (name) $('name').value = name;
+    if (pin) $('pin').value = pin;
   }
 
   readForm() {
     return {
-      conference: this.form.conference.value.trim(),
-      name: this.form.name.value.trim(),
-      pin: this.form.pin.value,
+      conference: $('conference').value.trim(),
+      name: $('name').value.trim(),
+      pin: $('pin').value,
     };
   }
 
@@ -66,8 +66,8 @@ export class PageView {
     );
   }
 
-  render(state, lastError) {
-    const inSession = ['joining', 'negotiating', 'in-call'].includes(state.phase);
+  // Shows a Session: its state, whether it is in a conference, its last error.
+  render({ state, inSession, lastError }) {
     $('join-view').hidden = inSession;
     $('call-view').hidden = !inSession;
     $('join').disabled = inSession;
@@ -83,6 +83,7 @@ export class PageView {
     setToggle('mute-audio', state.audioMuted, 'Unmute mic', 'Mute mic');
     setToggle('mute-video', state.videoMuted, 'Start camera', 'Stop camera');
     $('stats').textContent = formatStats(state.stats);
+    this.renderRoster(state);
 
     $('error').hidden = !lastError;
     if (lastError) {
@@ -90,6 +91,29 @@ export class PageView {
       $('error-message').textContent = lastError.message;
     }
   }
+
+  // The conference's participants (mixing conferences only; hidden when empty).
+  renderRoster({ participants, participant: me, activeSpeaker, layout }) {
+    $('roster').hidden = participants.length === 0;
+    $('roster-count').textContent = String(participants.length);
+    $('layout').textContent = layout ? `layout ${layout}` : '';
+    $('roster-list').replaceChildren(...participants.map((p) => {
+      const item = document.createElement('li');
+      item.classList.toggle('speaking', p.participant === activeSpeaker);
+      item.append(p.name);
+      if (p.participant === me) item.append(tag('you', 'me'));
+      if (p.audio_muted) item.append(tag('mic off', 'off'));
+      if (p.video_muted) item.append(tag('camera off', 'off'));
+      return item;
+    }));
+  }
+}
+
+function tag(text, kind) {
+  const span = document.createElement('span');
+  span.className = `tag ${kind}`;
+  span.textContent = text;
+  return span;
 }
 
 function setBadge(id, value) {

@@ -10,6 +10,7 @@
  * CPU allows, or, with --realtime, at wall-clock speed. */
 #include <libavutil/log.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +41,14 @@ static int64_t wall_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static double cpu_seconds(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + (double)u.ru_stime.tv_sec +
+           u.ru_stime.tv_usec / 1e6;
+}
+
 static void on_frame(void *opaque, const struct mix_output *out, const struct encoded_frame *frame,
                      int64_t now_us)
 {
@@ -59,7 +68,7 @@ static int open_inputs(struct run *r)
         return -1;
     int64_t longest = 0;
     for (size_t i = 0; i < r->opt.input_count; i++) {
-        r->sources[i] = mix_source_open(r->opt.inputs[i], i, err, sizeof err);
+        r->sources[i] = mix_source_open(r->opt.inputs[i], i, r->opt.audio_levels, err, sizeof err);
         if (!r->sources[i]) {
             fprintf(stderr, "mcu-mix: %s\n", err);
             return -1;
@@ -235,11 +244,14 @@ int main(int argc, char **argv)
         close_run(&r);
         return 2;
     }
+    double cpu_start = cpu_seconds();
     rc = mix_all(&r);
     if (mix_output_file_close(r.out) < 0 && rc == 0) {
         fprintf(stderr, "mcu-mix: cannot finish %s\n", r.opt.output);
         rc = -1;
     }
+    if (r.opt.stats)
+        fprintf(stderr, "mcu-mix: mixing took %.2f CPU s\n", cpu_seconds() - cpu_start);
     close_run(&r);
     return rc < 0 ? 1 : 0;
 }

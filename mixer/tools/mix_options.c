@@ -54,6 +54,11 @@ static const char usage[] =
 "  --audio-encode-every-input\n"
 "                        one Opus encode per input instead of the shared one\n"
 "                        (discarded: the benchmark's baseline)\n"
+"  --audio-levels        measure each input's audio levels up front (as a WebRTC\n"
+"                        sender does) and send them as RFC 6464 header extensions,\n"
+"                        so the mixer decodes only the loudest top-N inputs\n"
+"  --stats               print the CPU seconds of the mixing phase (after the\n"
+"                        inputs are opened and levels measured) on stderr\n"
 "  -h, --help            this text\n"
 "\n"
 "Progress goes to stderr about once a second for inputs longer than 10 s.\n"
@@ -62,7 +67,7 @@ static const char usage[] =
 enum {
     OPT_LAYOUT = 256, OPT_SWITCH, OPT_SIZE, OPT_FPS, OPT_VCODEC, OPT_VBITRATE, OPT_ABITRATE,
     OPT_THREADS, OPT_REALTIME, OPT_DURATION, OPT_QUIET, OPT_CPU_USED, OPT_PRESET,
-    OPT_COMPLEXITY, OPT_TOP_N, OPT_MINUS_SELF, OPT_EVERY_INPUT,
+    OPT_COMPLEXITY, OPT_TOP_N, OPT_MINUS_SELF, OPT_EVERY_INPUT, OPT_LEVELS, OPT_STATS,
 };
 
 static const struct option long_options[] = {
@@ -85,6 +90,8 @@ static const struct option long_options[] = {
     {"top-n", required_argument, NULL, OPT_TOP_N},
     {"minus-self", no_argument, NULL, OPT_MINUS_SELF},
     {"audio-encode-every-input", no_argument, NULL, OPT_EVERY_INPUT},
+    {"audio-levels", no_argument, NULL, OPT_LEVELS},
+    {"stats", no_argument, NULL, OPT_STATS},
     {NULL, 0, NULL, 0},
 };
 
@@ -229,6 +236,8 @@ static int parse_flag(struct mix_options *o, int c, const char *arg)
     }
     case OPT_MINUS_SELF: o->minus_self = true; return 0;
     case OPT_EVERY_INPUT: o->encode_every_input = true; return 0;
+    case OPT_LEVELS: o->audio_levels = true; return 0;
+    case OPT_STATS: o->stats = true; return 0;
     default: return bad("%s", "unknown flag");
     }
 }

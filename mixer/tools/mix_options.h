@@ -36,6 +36,8 @@ struct mix_options {
     size_t top_n;
     bool minus_self;            /* also encode the live minus-self mixes (discarded) */
     bool encode_every_input;    /* benchmark baseline: one audio encode per input */
+    bool audio_levels;          /* measure input levels up front, send them RFC 6464 */
+    bool stats;                 /* print the mixing phase's CPU seconds */
 };
 
 /* Parses argv. Returns 0 (run), 1 (--help printed: exit 0) or -1 (a message was

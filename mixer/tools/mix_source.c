@@ -5,11 +5,15 @@
 #include <libavcodec/avcodec.h>
 #include <libavcodec/bsf.h>
 #include <libavformat/avformat.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "mixer/mix_audio_codec.h"
 #include "mixer/packetizer.h"
+#include "mixer/rtp.h"
 #include "mixer/tools/mix_transcode.h"
 
 struct source_stream {
@@ -32,6 +36,8 @@ struct mix_source {
     bool pending;
     bool done;
     int64_t start_us;                /* the file's start: time 0 */
+    uint8_t *levels;                 /* --audio-levels: per audio packet, in order */
+    size_t level_count, level_next;
     struct mix_engine *engine;       /* during feed */
 };
 
@@ -111,7 +117,55 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
     return 0;
 }
 
-struct mix_source *mix_source_open(const char *path, size_t slot, char *err, size_t errlen)
+/* RFC 6464 level (0 loudest .. 127 silent) of n samples. */
+static uint8_t level_of(const int16_t *pcm, int n)
+{
+    double energy = 0;
+    for (int i = 0; i < n; i++)
+        energy += (double)pcm[i] * pcm[i];
+    if (n <= 0 || energy <= 0)
+        return 127;
+    double dbov = 10.0 * log10(energy / n / (32768.0 * 32768.0));
+    return dbov <= -127 ? 127 : dbov >= 0 ? 0 : (uint8_t)(-dbov + 0.5);
+}
+
+/* The sender's side of --audio-levels: decodes the audio track once and keeps the
+ * level of every packet. Returns 0 or -1. */
+static int measure_levels(struct mix_source *src, const char *path)
+{
+    AVFormatContext *fmt = NULL;
+    AVPacket *p = av_packet_alloc();
+    struct mix_audio_decoder *dec = mix_audio_decoder_new(src->audio.codec);
+    int16_t *pcm = malloc(MIX_AUDIO_MAX_DECODED * sizeof *pcm);
+    size_t capacity = 0;
+    int rc = -1;
+    if (!p || !dec || !pcm || avformat_open_input(&fmt, path, NULL, NULL) < 0)
+        goto out;
+    while (av_read_frame(fmt, p) >= 0) {
+        if (p->stream_index == src->audio.index) {
+            if (src->level_count == capacity) {
+                capacity = capacity ? capacity * 2 : 1024;
+                uint8_t *grown = realloc(src->levels, capacity);
+                if (!grown)
+                    goto out;
+                src->levels = grown;
+            }
+            int n = mix_audio_decoder_decode(dec, p->data, (size_t)p->size, pcm);
+            src->levels[src->level_count++] = level_of(pcm, n);
+        }
+        av_packet_unref(p);
+    }
+    rc = 0;
+out:
+    avformat_close_input(&fmt);
+    av_packet_free(&p);
+    mix_audio_decoder_free(dec);
+    free(pcm);
+    return rc;
+}
+
+struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels,
+                                   char *err, size_t errlen)
 {
     struct mix_source *src = calloc(1, sizeof *src);
     if (!src) {
@@ -143,6 +197,11 @@ struct mix_source *mix_source_open(const char *path, size_t slot, char *err, siz
         goto fail;
     }
     src->start_us = src->fmt->start_time != AV_NOPTS_VALUE ? src->fmt->start_time : 0;
+    if (audio_levels && src->audio.index >= 0 && !src->audio.transcode &&
+        measure_levels(src, path) < 0) {
+        set_err(err, errlen, "%s: cannot measure its audio levels", path);
+        goto fail;
+    }
     return src;
 fail:
     mix_source_close(src);
@@ -158,6 +217,7 @@ void mix_source_close(struct mix_source *src)
     av_packet_free(&src->packet);
     av_packet_free(&src->filtered);
     avformat_close_input(&src->fmt);
+    free(src->levels);
     free(src);
 }
 
@@ -165,7 +225,7 @@ void mix_source_input_config(const struct mix_source *src, struct mix_input_conf
 {
     cfg->audio_codec = src->audio.index >= 0 ? src->audio.codec : MEDIA_CODEC_NONE;
     cfg->video_codec = src->video.index >= 0 ? src->video.codec : MEDIA_CODEC_NONE;
-    cfg->audio_level_ext_id = 0;
+    cfg->audio_level_ext_id = src->levels ? MIX_SOURCE_LEVEL_EXT_ID : 0;
     cfg->name = src->fmt->url;
 }
 
@@ -202,6 +262,22 @@ static int64_t packet_time_us(const struct mix_source *src, const struct source_
     return av_rescale_q(ts, s->time_base, AV_TIME_BASE_Q) - src->start_us;
 }
 
+/* Pushes an audio packet with its RFC 6464 level in a one-byte header extension. */
+static void push_with_level(struct mix_source *src, const uint8_t *data, size_t size,
+                            uint8_t level, int64_t time_us)
+{
+    uint8_t packet[PACKETIZER_DEFAULT_MTU + 8];
+    if (size < RTP_HEADER_MIN || size + 8 > sizeof packet)
+        return;
+    memcpy(packet, data, RTP_HEADER_MIN);
+    packet[0] |= 0x10;                                       /* X: extension follows */
+    const uint8_t ext[8] = {0xBE, 0xDE, 0, 1, (uint8_t)(MIX_SOURCE_LEVEL_EXT_ID << 4),
+                            (uint8_t)(0x80 | level), 0, 0};  /* V=1, level; padding */
+    memcpy(packet + RTP_HEADER_MIN, ext, sizeof ext);
+    memcpy(packet + RTP_HEADER_MIN + sizeof ext, data + RTP_HEADER_MIN, size - RTP_HEADER_MIN);
+    mix_engine_push_rtp(src->engine, src->slot, MEDIA_AUDIO, packet, size + sizeof ext, time_us);
+}
+
 /* Packetizes one encoded frame and pushes its packets into the engine. */
 static void push_frame(struct mix_source *src, struct source_stream *s,
                        const struct encoded_frame *frame, int64_t time_us)
@@ -213,8 +289,15 @@ static void push_frame(struct mix_source *src, struct source_stream *s,
         return;
     const uint8_t *data;
     size_t size;
-    while (packetizer_pull(s->packetizer, &data, &size) == 1)
-        mix_engine_push_rtp(src->engine, src->slot, s->kind, data, size, time_us);
+    bool level = s->kind == MEDIA_AUDIO && src->levels && src->level_next < src->level_count;
+    while (packetizer_pull(s->packetizer, &data, &size) == 1) {
+        if (level)
+            push_with_level(src, data, size, src->levels[src->level_next], time_us);
+        else
+            mix_engine_push_rtp(src->engine, src->slot, s->kind, data, size, time_us);
+    }
+    if (level)
+        src->level_next++;
 }
 
 static uint32_t rtp_time(const struct source_stream *s, int64_t time_us)

@@ -17,8 +17,15 @@
 
 struct mix_source;
 
-/* Opens `path`. NULL on failure, with the reason in err. */
-struct mix_source *mix_source_open(const char *path, size_t slot, char *err, size_t errlen);
+/* RFC 6464 header extension id mcu-mix puts on audio packets with --audio-levels. */
+#define MIX_SOURCE_LEVEL_EXT_ID 1
+
+/* Opens `path`. With `audio_levels`, the audio track is decoded once up front to
+ * measure each packet's level, which then rides on its RTP packet as an RFC 6464
+ * header extension, the way a WebRTC sender measures its own audio: the engine can
+ * then leave quiet inputs undecoded. NULL on failure, with the reason in err. */
+struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels,
+                                   char *err, size_t errlen);
 void mix_source_close(struct mix_source *src);
 
 /* What the engine needs to add this input. */

@@ -3,51 +3,11 @@
 // mute buttons disable the sent tracks; it leaves cleanly; and joining an unknown
 // conference shows the server's error. Usage:
 //   node echo_chromium.mjs http://127.0.0.1:PORT SCREENSHOT.png   (exit 0 = pass)
-import { launchChromium, poll } from './chromium.mjs';
+import { launchChromium } from './chromium.mjs';
+import { CheckFailed, expectWithin, reportFailure } from './call_checks.mjs';
 
 const [baseUrl, screenshotPath] = process.argv.slice(2);
 const MIN_FRAMES_DECODED = 60;
-const WAIT_SECONDS = 10;
-
-class CheckFailed extends Error {
-  constructor(message, call) {
-    super(message);
-    this.call = call;
-  }
-}
-
-// Inbound RTP stats by kind, the page's state (window.hoinghi) and the mix element.
-function readCall(page) {
-  return page.evaluate(async () => {
-    const { pc, state, lastError } = window.hoinghi;
-    const inbound = {};
-    if (pc) {
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp') inbound[s.kind] = s;
-      });
-    }
-    const mix = document.getElementById('mix');
-    const sending = pc ? Object.fromEntries(pc.getSenders().filter((s) => s.track)
-      .map((s) => [s.track.kind, s.track.enabled])) : {};
-    return {
-      state, lastError, inbound, sending,
-      errorBanner: document.getElementById('error').hidden ? '' : document.getElementById('error').textContent,
-      mix: { muted: mix.muted, paused: mix.paused, tracks: mix.srcObject ? mix.srcObject.getTracks().length : 0 },
-    };
-  });
-}
-
-// Polls the call until `holds(call)`; throws CheckFailed with the last reading if it
-// does not hold in time or the page gives up on the call.
-async function expectWithin(description, page, holds) {
-  let reading = null;
-  const call = await poll(WAIT_SECONDS, async () => {
-    reading = await readCall(page);
-    return holds(reading) || reading.state.phase === 'failed' ? reading : null;
-  });
-  if (!call || !holds(call)) throw new CheckFailed(`not within ${WAIT_SECONDS} s: ${description}`, reading);
-  return call;
-}
 
 const browser = await launchChromium();
 try {
@@ -91,9 +51,7 @@ try {
       && call.errorBanner.includes('unknown_conference'));
   console.log('unknown conference: the page shows unknown_conference');
 } catch (error) {
-  console.error(`FAIL: ${error.message}`);
-  if (error.call) console.error(JSON.stringify(error.call, null, 2));
-  else console.error(error.stack);
+  reportFailure(error);
   process.exitCode = 1;
 } finally {
   await browser.close();

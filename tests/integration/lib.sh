@@ -4,8 +4,10 @@
 #   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
-#   check_mcud_log_clean   fail if mcud logged an ERROR line (or a sanitizer report)
+#   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
+#                          sanitizer report
 #   fail MESSAGE           print and exit 1
+#   track_background PID  kill this background helper when the test ends
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
 # MCUD_PID, MCUD_LOG. An EXIT trap kills whatever is still running, prints the mcud log
@@ -129,12 +131,22 @@ stop_mcud() {
 
 check_mcud_log_clean() {
     local errors
-    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |AddressSanitizer|LeakSanitizer|runtime error:' "$MCUD_LOG" || true)
+    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \
+                  "$MCUD_LOG" || true)
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 }
 
+# Background helpers a test starts (browsers, peers): killed by the EXIT trap.
+BACKGROUND_PIDS=()
+track_background() { BACKGROUND_PIDS+=("$@"); }
+
 cleanup() {
-    local rc=$?
+    local rc=$? pid
+    for pid in "${BACKGROUND_PIDS[@]}"; do
+        pkill -CONT -P "$pid" 2>/dev/null || true
+        kill -CONT "$pid" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true
+    done
     if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
         kill -TERM "$MCUD_PID" 2>/dev/null || true
         sleep 0.5

@@ -9,11 +9,13 @@ import WebSocket from 'ws';
 const baseUrl = process.argv[2];
 const wsUrl = baseUrl.replace(/^http/, 'ws') + '/ws';
 const REPLY_WAIT_MS = 5000;
+const openClients = new Set();
 
 // A signalling client that queues incoming messages and waits for them one by one.
 class Client {
   static async connect() {
     const client = new Client(new WebSocket(wsUrl));
+    openClients.add(client);
     await new Promise((resolve, reject) => {
       client.socket.once('open', resolve);
       client.socket.once('error', reject);
@@ -67,6 +69,7 @@ class Client {
 
   close() {
     this.socket.close();
+    openClients.delete(this);
   }
 }
 
@@ -126,6 +129,7 @@ async function checkSignalling() {
     ['not JSON', 'this is not JSON {', 'bad_json'],
     ['a JSON array', '[1, 2, 3]', 'bad_json'],
     ['a 200 KB message', JSON.stringify({ type: 'keepalive', id: 'big', padding: 'x'.repeat(200 * 1024) }), 'message_too_large'],
+    ['a request with no id', JSON.stringify({ type: 'keepalive' }), 'bad_request'],
   ];
   for (const [what, text, code] of unreadable) {
     client.sendRaw(text);
@@ -140,6 +144,9 @@ async function checkSignalling() {
   expectError(await client.answerTo('dance'), 'unknown_type', 'an unknown type');
   await expectStillAnswers(client, 'an unknown type');
 
+  expectError(await client.request('keepalive', { version: 2 }), 'unsupported_version', 'protocol version 2');
+  expectError(await client.request('join', { conference: 'echo' }), 'bad_request', 'a join with no name');
+  await expectStillAnswers(client, 'bad_request');
   expectError(await client.request('offer', { sdp: OFFER_WITHOUT_FINGERPRINT }), 'not_joined', 'an offer before join');
   await expectStillAnswers(client, 'not_joined');
 
@@ -210,6 +217,8 @@ try {
 } catch (error) {
   console.log(`FAIL ${error.stack}`);
   failures.push(error.message);
+} finally {
+  for (const client of openClients) client.socket.terminate();
 }
 if (failures.length > 0) {
   console.log(`${failures.length} check(s) failed: ${failures.join('; ')}`);

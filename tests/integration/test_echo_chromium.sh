@@ -9,7 +9,7 @@ require chromium node node_modules mcud
 
 start_mcud
 mkdir -p "$ROOT/tests/out"
-node "$ROOT/tests/integration/echo_chromium.mjs" "$MCUD_URL" "$ROOT/tests/out/echo_chromium.png" || fail "the browser echo call did not work (see above)"
+timeout -k 5 120 node "$ROOT/tests/integration/echo_chromium.mjs" "$MCUD_URL" "$ROOT/tests/out/echo_chromium.png" || fail "the browser echo call did not work (see above)"
 process_running "$MCUD_PID" || fail "mcud died during the call"
 stop_mcud
 check_mcud_log_clean
