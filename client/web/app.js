@@ -1,5 +1,6 @@
 // app.js - the web client's entry point: wires the page to a Session, prefills the
-// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click)
+// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
+// &token=T is an invited room's join token from its join link)
 // and exposes window.hoinghi = {state, pc, lastError} for tests.
 
 import { Session } from './session.js';
@@ -28,6 +29,7 @@ window.hoinghi = {
 };
 
 const params = new URLSearchParams(location.search);
-view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin') });
+view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin'),
+  token: params.get('token') });
 view.render(session);
 if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());
