@@ -7,8 +7,8 @@
  *         else the admin token of an mcud on this machine: STATE_DIR/admin.token with
  *         STATE_DIR from --state-dir, $MCU_STATE_DIR, the config file, ./var or
  *         /var/lib/hoinghi.
- * Config file: $MCUCTL_CONFIG, else ~/.config/hoinghi/mcuctl.conf (GLib key file,
- * group [mcuctl]). */
+ * Config file: $MCUCTL_CONFIG (empty: none), else ~/.config/hoinghi/mcuctl.conf (GLib
+ * key file, group [mcuctl]). */
 #include "client/ctl/ctl.h"
 
 #include <curl/curl.h>
@@ -186,6 +186,7 @@ static char *read_token_file(const char *path)
 static GKeyFile *load_config(void)
 {
     const char *path = g_getenv("MCUCTL_CONFIG");
+    if (path && !path[0]) return NULL;   /* MCUCTL_CONFIG= : no config file */
     char *fallback = g_build_filename(g_get_user_config_dir(), "hoinghi", "mcuctl.conf", NULL);
     GKeyFile *kf = g_key_file_new();
     if (!g_key_file_load_from_file(kf, path ? path : fallback, G_KEY_FILE_NONE, NULL)) {

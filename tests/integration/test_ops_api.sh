@@ -28,7 +28,7 @@ admin=$(cat "$token_file")
 
 # Wrong token: 401, exit 3, audited with the source address.
 rc=0
-MCU_URL=$MCUD_URL MCUCTL_CONFIG=/dev/null "$MCUCTL" --token wrong-token conference list >/dev/null 2>&1 || rc=$?
+MCU_URL=$MCUD_URL MCUCTL_CONFIG= "$MCUCTL" --token wrong-token conference list >/dev/null 2>&1 || rc=$?
 [ "$rc" = 3 ] || fail "mcuctl with a wrong token exited $rc, not 3"
 entry=$(ctl --json audit --failed --limit 1)
 [ "$(echo "$entry" | json 'o[0].status')" = 401 ] || fail "no 401 in the audit log: $entry"
