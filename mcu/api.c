@@ -287,8 +287,11 @@ void control_http_request(void *owner, const struct http_request *request,
     }
     /* Every call is audited but a successful metrics scrape (every few seconds). */
     if (!(metrics && call.status == 200)) audit(&call, action);
-    log_info("api: %s %s by %s from %s -> %d", request->method, request->path,
-             call.token_name ? call.token_name : "(no valid token)", request->peer, call.status);
+    if (metrics && call.status == 200)
+        log_debug("api: GET /metrics by %s from %s", call.token_name, request->peer);
+    else
+        log_info("api: %s %s by %s from %s -> %d", request->method, request->path,
+                 call.token_name ? call.token_name : "(no valid token)", request->peer, call.status);
     if (!(metrics && call.status == 200)) respond(&call, response);
 
     json_decref(call.body);
