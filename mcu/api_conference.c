@@ -8,12 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mcu/conference.h"
 #include "mcu/config.h"
 #include "mcu/log.h"
+#include "mcu/participant.h"
 #include "mcu/schedule.h"
 #include "mcu/secret.h"
 #include "mcu/server.h"
 #include "mixer/layout.h"
+#include "signaling/protocol.h"
 
 #define TITLE_MAX 200
 #define ROOM_NAME_MAX 64
@@ -539,6 +542,7 @@ void api_conference_update(struct api_call *call)
     GPtrArray *rooms = NULL;
     json_t *errors = json_object();
     bool schedule_changed = json_object_get(body, "schedule") != NULL;
+    bool layout_changed = json_object_get(body, "layout") != NULL;
     apply_fields(control, body, &c, false, &rooms, errors);
     json_decref(body);
     if (!json_object_size(errors) && schedule_changed) check_not_over(&c, errors);
@@ -581,8 +585,13 @@ void api_conference_update(struct api_call *call)
         api_error(call, 500, "internal_error", "the store failed; see the mcud log");
         goto out;
     }
-    /* Joinable conferences take the new settings (a live layout change is PUT layout). */
+    /* Joinable conferences take the new settings for later joins; a new layout also
+     * goes to a running mix at once. */
     scheduler_refresh(control->scheduler, c.id);
+    struct conference *running = g_hash_table_lookup(control->server->conferences, c.id);
+    char why[256];
+    if (running && layout_changed && conference_set_layout(running, c.layout, why, sizeof why) == 0)
+        participant_broadcast_event(running, protocol_build_layout_event(conference_layout(running)));
     control_reschedule(control);
     struct store_conference now;
     if (store_conference_get(control->store, c.id, &now) == STORE_OK) {

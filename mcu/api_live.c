@@ -179,7 +179,8 @@ void api_layout_set(struct api_call *call)
             g_free(c.layout);
             c.layout = g_strdup(copy);
             c.updated_at = control_now();
-            store_conference_update(call->control->store, &c);
+            if (store_conference_update(call->control->store, &c) != STORE_OK)
+                log_error("conference %s: the new layout was not stored", c.id);
             scheduler_refresh(call->control->scheduler, c.id);
             control_reschedule(call->control);
         }
