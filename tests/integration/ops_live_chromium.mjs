@@ -2,8 +2,9 @@
 // Chromium rooms are in it (joined through their invited-room links, no PIN typed):
 //   - `participant list` shows both with their codecs and received resolution;
 //   - `participant mute` of the second room silences it in the first room's mix (the
-//     first room's received audio energy stops growing) and both rosters show it;
-//     `unmute` brings the sound back;
+//     first room's received audio energy stops growing) and both rosters show it (the
+//     muted room's page mutes its own microphone); `unmute` lifts it (the rosters show
+//     it) and, once the room turns its microphone back on, it is heard again;
 //   - `layout set 1x1` changes the picture the rooms receive: in 2x2 with two rooms the
 //     bottom half of the picture is empty (black), in 1x1 it is the first room's camera;
 //     the rooms get the `layout` event;
@@ -105,10 +106,15 @@ try {
   const silent = await poll(10, async () => (await energyGrowth(first, 2000)) < unmutedGrowth / 100);
   if (!silent) throw new Error('the muted room is still heard in the first room\'s mix');
   console.log(`first room's audio energy growth over 2 s, muted: ${(await energyGrowth(first, 2000)).toExponential(2)}`);
+  // The operator lifts the mute; the web client never turns a microphone on by itself,
+  // so the room unmutes its own microphone to be heard again.
   mcuctl('participant', 'unmute', conference, secondId);
+  await expectWithin('the first room\'s roster shows the second unmuted', first, (c) =>
+    c.state.participants.some((p) => p.participant === secondId && !p.audio_muted));
+  if ((await readCall(second)).state.audioMuted) await second.click('#mute-audio');
   const back = await poll(10, async () => (await energyGrowth(first, 1000)) > 0.0005);
   if (!back) throw new Error('the unmuted room is not heard again');
-  console.log('unmuted: heard again');
+  console.log('unmuted (operator, then the room itself): heard again');
 
   // Layout: 2x2 with two rooms leaves the bottom half empty; 1x1 fills it.
   await expectLuma('2x2: the bottom half is empty', second, (luma) => luma >= 0 && luma < 25);

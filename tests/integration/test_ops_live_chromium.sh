@@ -2,7 +2,7 @@
 # test_ops_live_chromium.sh - mcuctl steers a live conference of two Chromium rooms
 # joined through their invited-room links (the conference has a PIN they never type):
 # participant list with stats, mute silences a room in the other's mix (and unmute
-# brings it back), layout set changes the picture the rooms receive, focus, kick; see
+# lifts it), layout set changes the picture the rooms receive, focus, kick; see
 # ops_live_chromium.mjs. mcud logs no error and exits 0 on SIGTERM.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
