@@ -27,6 +27,16 @@ struct fixture {
     char admin[128];
 };
 
+static void free_conference_config(gpointer data)
+{
+    struct mcu_conference_config *c = data;
+    g_free(c->id);
+    g_free(c->pin);
+    g_free(c->title);
+    g_free(c->layout);
+    g_free(c);
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -38,7 +48,8 @@ static int setup(void **state)
     f->server.config = &f->config;
     f->server.participants = g_hash_table_new(g_str_hash, g_str_equal);
     f->server.conferences = g_hash_table_new(g_str_hash, g_str_equal);
-    f->server.open_conferences = g_hash_table_new(g_str_hash, g_str_equal);   /* not freed by entries: */
+    /* As server.c makes it: the run-time conference settings are owned by the table. */
+    f->server.open_conferences = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_conference_config);
     char err[256];
     f->server.control = control_new(&f->server, err, sizeof err);
     if (!f->server.control) {
@@ -59,18 +70,6 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     control_free(f->server.control);
-    /* Run-time conference settings opened by the scheduler (copied by server.c). */
-    GHashTableIter it;
-    gpointer value;
-    g_hash_table_iter_init(&it, f->server.open_conferences);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        struct mcu_conference_config *c = value;
-        g_free(c->id);
-        g_free(c->pin);
-        g_free(c->title);
-        g_free(c->layout);
-        g_free(c);
-    }
     g_hash_table_destroy(f->server.open_conferences);
     g_hash_table_destroy(f->server.conferences);
     g_hash_table_destroy(f->server.participants);
