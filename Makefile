@@ -34,6 +34,7 @@ MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freet
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
+CTL_PKGS       = libcurl glib-2.0 jansson
 ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 glib-2.0 nice libwebsockets jansson
 TEST_PKGS      = cmocka
 
@@ -41,6 +42,7 @@ MIXER_CFLAGS     = $(BASE_CFLAGS) $(call pc_cflags,$(MIXER_PKGS))
 SIGNALING_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(SIGNALING_PKGS))
 MCU_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(MCU_PKGS) $(MIXER_PKGS)) -DMCUD_DEFAULT_WEB_ROOT=\"$(abspath client/web)\"
 ROOM_CFLAGS      = $(BASE_CFLAGS) $(call pc_cflags,$(ROOM_PKGS))
+CTL_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(CTL_PKGS))
 TEST_CFLAGS      = $(BASE_CFLAGS) -Wno-unused-parameter $(call pc_cflags,$(TEST_PKGS) $(MCU_PKGS) $(MIXER_PKGS))
 
 MCU_LIBS  = $(call pc_libs,$(MCU_PKGS)) $(MIXER_LIBS) -lpthread
@@ -106,7 +108,7 @@ $(BUILD)/obj/client/room/%.o: client/room/%.c
 $(BUILD)/obj/client/ctl/%.o: client/ctl/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
-	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CTL_CFLAGS) -c $< -o $@
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
@@ -140,9 +142,10 @@ $(BUILD)/obj/mixer/tools/%.o: mixer/tools/%.c
 $(BUILD)/mcu-room: $(call obj,$(ROOM_SRC))
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
-$(BUILD)/mcuctl: $(call obj,$(CTL_SRC)) $(LIBS_ALL)
+# mcuctl speaks only the REST API: it links libcurl, GLib and jansson, not libmcu.
+$(BUILD)/mcuctl: $(call obj,$(CTL_SRC))
 	@$(if $(V),:,echo "  LINK    $@")
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(CTL_PKGS))
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)

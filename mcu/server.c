@@ -6,6 +6,7 @@
 
 #include "mcu/log.h"
 #include "mcu/conference.h"
+#include "mcu/control.h"
 #include "mcu/participant.h"
 
 #define MAX_SIGNALLING_MESSAGE (64 * 1024)
@@ -116,6 +117,9 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     if (!server->identity) goto fail;
     log_info("DTLS certificate fingerprint sha-256 %s", dtls_identity_fingerprint(server->identity));
 
+    server->control = control_new(server, err, errlen);
+    if (!server->control) goto fail;
+
     struct http_server_config http_config = {
         .listen_host = config->listen_host,
         .listen_port = config->listen_port,
@@ -124,6 +128,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .loop = loop,
     };
     struct http_server_events events = {
+        .http_request = control_http_request,
         .opened = on_ws_opened,
         .message = on_ws_message,
         .oversized = on_ws_oversized,
@@ -134,6 +139,8 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     return 0;
 
 fail:
+    control_free(server->control);
+    server->control = NULL;
     dtls_identity_free(server->identity);
     server->identity = NULL;
     g_hash_table_destroy(server->participants);
@@ -149,6 +156,8 @@ void mcu_server_stop(struct mcu_server *server)
 {
     http_server_stop(server->http);     /* closes every participant */
     server->http = NULL;
+    control_free(server->control);
+    server->control = NULL;
     dtls_identity_free(server->identity);
     server->identity = NULL;
     if (server->participants) g_hash_table_destroy(server->participants);

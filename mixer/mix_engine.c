@@ -143,6 +143,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     e->levels = calloc(n, sizeof *e->levels);
     e->decode_audio = calloc(n, sizeof *e->decode_audio);
     e->pool = work_pool_new(cfg->threads);
+    e->focus_slot = -1;
 
     struct compositor_config cc;
     compositor_config_init(&cc);
@@ -232,6 +233,16 @@ void mix_engine_remove_input(struct mix_engine *e, size_t slot)
     compositor_set_video_muted(e->compositor, slot, false);
     compositor_set_label(e->compositor, slot, NULL);
     audio_mixer_remove(e->audio_mixer, slot);
+    if (e->focus_slot == (int)slot)
+        e->focus_slot = -1;
+}
+
+int mix_engine_set_focus(struct mix_engine *e, int slot)
+{
+    if (slot >= (int)e->cfg.max_inputs)
+        return -1;
+    e->focus_slot = slot < 0 ? -1 : slot;
+    return 0;
 }
 
 int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool muted)

@@ -180,6 +180,10 @@ void mix_engine_end_input(struct mix_engine *e, size_t slot, enum media_kind kin
  * layouts (and 1+5, 1+7) cell 0 follows the active speaker and the other cells show
  * the other inputs in slot order. Returns 0, or -1 (reason in err). */
 int mix_engine_set_layout(struct mix_engine *e, const char *layout, char *err, size_t errlen);
+/* Puts input `slot` in cell 0 of the layouts that follow the active speaker (an
+ * operator's focus), until it leaves; -1 gives cell 0 back to the speaker. Grid
+ * layouts are not affected. Returns 0, or -1 for a slot out of range. */
+int mix_engine_set_focus(struct mix_engine *e, int slot);
 /* The layout in effect (canvas pixels). */
 const struct layout *mix_engine_layout(const struct mix_engine *e);
 

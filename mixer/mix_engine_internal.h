@@ -33,6 +33,7 @@ struct mix_engine {
     struct compositor *compositor;
     struct layout layout;
     bool follow_speaker;               /* cell 0 shows the active speaker */
+    int focus_slot;                    /* ... or this input, when >= 0 and active */
     struct mix_profile profiles[MIX_ENGINE_MAX_PROFILES];
     size_t *decode_list;               /* scratch: inputs to decode this tick */
     size_t decode_count;
