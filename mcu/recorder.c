@@ -607,13 +607,18 @@ struct recorder *recorder_new(const struct recorder_config *cfg, char *err, size
     return r;
 }
 
+void recorder_wait(struct recorder *r)
+{
+    if (!r->thread) return;
+    recorder_stop(r);
+    g_thread_join(r->thread);
+    r->thread = NULL;
+}
+
 void recorder_free(struct recorder *r)
 {
     if (!r) return;
-    if (r->thread) {
-        recorder_stop(r);
-        g_thread_join(r->thread);
-    }
+    recorder_wait(r);
     free_frames(r->head);
     struct recorder_result *res;
     while ((res = g_queue_pop_head(&r->results)) != NULL) {

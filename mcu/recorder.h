@@ -151,8 +151,11 @@ void recorder_room_left(struct recorder *r, const char *id);
  * recorder_result_clear()) and returns true. */
 bool recorder_take_result(struct recorder *r, struct recorder_result *out);
 
-/* Stops if needed, waits for the writer (it finishes the file: trailer, sync,
- * checksum) and frees. Results not taken are logged and dropped. */
+/* Stops if needed and waits for the writer to end (it finishes the file: trailer,
+ * sync, checksum: this blocks on disk). The results stay to be taken. */
+void recorder_wait(struct recorder *r);
+
+/* recorder_wait(), then frees. Results not taken are logged and dropped. */
 void recorder_free(struct recorder *r);
 
 void recorder_result_clear(struct recorder_result *res);
