@@ -257,7 +257,7 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
         ? send_history_new(CONFERENCE_HISTORY_PACKETS, CONFERENCE_HISTORY_AGE_US) : NULL;
     m->profile = profile;
     m->waiting_keyframe = true;
-    m->profile_since_us = g_get_monotonic_time();
+    bandwidth_policy_init(&m->bandwidth, g_get_monotonic_time());
     if (profile >= 0) {
         c->profiles[profile].receivers++;
         c->profiles[profile].keyframe_pending = true;   /* the joiner gets a keyframe at once */

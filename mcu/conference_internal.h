@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "mcu/bandwidth_policy.h"
 #include "mcu/conference.h"
 #include "mcu/rtp_stats.h"
 #include "mcu/send_history.h"
@@ -14,11 +15,6 @@
 #define CONFERENCE_HISTORY_PACKETS 512
 #define CONFERENCE_HISTORY_AGE_US 2000000
 #define CONFERENCE_RTCP_INTERVAL_US 1000000
-#define CONFERENCE_PROFILE_HOLD_US 4000000       /* time on a profile before moving again */
-#define CONFERENCE_LOW_BITRATE_BPS 1000000       /* REMB below: the low profile */
-#define CONFERENCE_HIGH_BITRATE_BPS 1600000      /* REMB above (and little loss): high */
-#define CONFERENCE_LOSS_DOWN 26                  /* fraction lost > 10% (x/256): down */
-#define CONFERENCE_LOSS_UP 5                     /* fraction lost < 2%: may go up */
 #define CONFERENCE_MAX_QUEUED_PACKETS 4096       /* inbound queue bound */
 #define CONFERENCE_LATENCY_BUCKETS 2000          /* 1 ms each; the last one is ">=" */
 
@@ -57,11 +53,16 @@ struct conference_member {
     struct rtp_send_stats audio_send, video_send;
     uint64_t rtp_out;
     int64_t last_rtcp_us;
-    int64_t profile_since_us;
 
     /* receiver feedback (control thread writes, media thread reads; under lock) */
     uint64_t remb_bps;
     uint8_t fraction_lost;
+
+    /* bandwidth adaptation (media thread, under lock) */
+    uint64_t send_bps;              /* video bitrate sent to it over the last second */
+    uint32_t last_video_octets;
+    int64_t last_rate_us;
+    struct bandwidth_policy bandwidth;
 };
 
 enum conference_command_kind {

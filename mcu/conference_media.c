@@ -142,7 +142,7 @@ static void fan_out_video(struct conference *c, const struct collected_packet *p
             m->profile = profile;
             m->pending_profile = -1;
             m->waiting_keyframe = false;
-            m->profile_since_us = now_us;
+            bandwidth_policy_moved(&m->bandwidth, c->profiles[profile].low, now_us);
         }
         if (m->profile != profile) continue;
         if (m->waiting_keyframe) {
@@ -223,9 +223,9 @@ static void camera_feedback(struct conference *c, int64_t now_us)
 }
 
 /* Under the lock: SR for what we send, RR for what we receive, about once a second. */
-static void periodic_rtcp(struct conference_member *m, int64_t now_us)
+static bool periodic_rtcp(struct conference_member *m, int64_t now_us)
 {
-    if (now_us - m->last_rtcp_us < CONFERENCE_RTCP_INTERVAL_US) return;
+    if (now_us - m->last_rtcp_us < CONFERENCE_RTCP_INTERVAL_US) return false;
     m->last_rtcp_us = now_us;
     uint8_t buf[1200];
     struct rtcp_builder b;
@@ -258,29 +258,40 @@ static void periodic_rtcp(struct conference_member *m, int64_t now_us)
     rtcp_build_sdes_cname(&b, m->media.audio_out_ssrc ? m->media.audio_out_ssrc : m->media.video_out_ssrc,
                           m->cname);
     send_rtcp(m, &b);
+    return true;
 }
 
-/* Under the lock: the profile a member's bandwidth allows, and a switch when it
- * differs (done at the target's next keyframe). */
-static void adapt_profile(struct conference *c, struct conference_member *m, int64_t now_us)
+/* Under the lock, once a second: the video bitrate sent to the member. */
+static void measure_send_rate(struct conference_member *m, int64_t now_us)
 {
-    if (m->profile < 0 || m->pending_profile >= 0) return;
-    if (now_us - m->profile_since_us < CONFERENCE_PROFILE_HOLD_US) return;
-    bool low_now = c->profiles[m->profile].low;
-    bool congested = (m->remb_bps && m->remb_bps < CONFERENCE_LOW_BITRATE_BPS) ||
-                     m->fraction_lost > CONFERENCE_LOSS_DOWN;
-    bool clear = (!m->remb_bps || m->remb_bps > CONFERENCE_HIGH_BITRATE_BPS) &&
-                 m->fraction_lost < CONFERENCE_LOSS_UP;
-    bool want_low = low_now ? !clear : congested;
-    if (want_low == low_now) return;
-    int target = conference_profile_for(c, c->profiles[m->profile].codec, want_low);
+    if (m->last_rate_us && now_us > m->last_rate_us) {
+        uint32_t octets = m->video_send.octets - m->last_video_octets;
+        m->send_bps = (uint64_t)octets * 8 * 1000000 / (uint64_t)(now_us - m->last_rate_us);
+    }
+    m->last_video_octets = m->video_send.octets;
+    m->last_rate_us = now_us;
+}
+
+static void start_move(struct conference *c, struct conference_member *m, bool low)
+{
+    int target = conference_profile_for(c, c->profiles[m->profile].codec, low);
     if (target < 0) return;
     m->pending_profile = target;
     c->profiles[target].receivers++;
     c->profiles[target].keyframe_pending = true;
-    log_info("conference %s: %s moves to %s (REMB %llu bit/s, loss %u/256)", c->config.id,
-             m->participant_id, c->profiles[target].name, (unsigned long long)m->remb_bps,
-             m->fraction_lost);
+    log_info("conference %s: %s moves to %s (sent %llu bit/s, REMB %llu bit/s, loss %u/256)",
+             c->config.id, m->participant_id, c->profiles[target].name,
+             (unsigned long long)m->send_bps, (unsigned long long)m->remb_bps, m->fraction_lost);
+}
+
+/* Under the lock, once a second: the profile the member's bandwidth allows
+ * (bandwidth_policy.h); the switch itself waits for the target's next keyframe. */
+static void adapt_profile(struct conference *c, struct conference_member *m, int64_t now_us)
+{
+    if (m->profile < 0 || m->pending_profile >= 0) return;
+    enum bandwidth_move move = bandwidth_policy_step(&m->bandwidth, now_us, m->send_bps,
+                                                     m->remb_bps, m->fraction_lost);
+    if (move != BANDWIDTH_STAY) start_move(c, m, move == BANDWIDTH_DOWN);
 }
 
 /* Under the lock: keyframe requests for profiles, at most one per 500 ms each. */
@@ -303,8 +314,10 @@ static void housekeeping(struct conference *c, int64_t now_us)
     for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
         struct conference_member *m = c->members[i];
         if (!m || !m->has_media) continue;
-        periodic_rtcp(m, now_us);
-        adapt_profile(c, m, now_us);
+        if (periodic_rtcp(m, now_us)) {   /* once a second */
+            measure_send_rate(m, now_us);
+            adapt_profile(c, m, now_us);
+        }
     }
     request_keyframes(c, now_us);
     c->active_speaker_slot = mix_engine_active_speaker(c->engine);

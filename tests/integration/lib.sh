@@ -7,6 +7,7 @@
 #   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
 #                          sanitizer report
 #   fail MESSAGE           print and exit 1
+#   track_background PID  kill this background helper when the test ends
 #
 # Sets ROOT, BUILD_DIR, MCUD, WEB_ROOT, TEST_TMP (removed on exit), MCUD_PORT, MCUD_URL,
 # MCUD_PID, MCUD_LOG. An EXIT trap kills whatever is still running, prints the mcud log
@@ -135,8 +136,17 @@ check_mcud_log_clean() {
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 }
 
+# Background helpers a test starts (browsers, peers): killed by the EXIT trap.
+BACKGROUND_PIDS=()
+track_background() { BACKGROUND_PIDS+=("$@"); }
+
 cleanup() {
-    local rc=$?
+    local rc=$? pid
+    for pid in "${BACKGROUND_PIDS[@]}"; do
+        pkill -CONT -P "$pid" 2>/dev/null || true
+        kill -CONT "$pid" 2>/dev/null || true
+        kill -TERM "$pid" 2>/dev/null || true
+    done
     if [ -n "$MCUD_PID" ] && process_running "$MCUD_PID"; then
         kill -TERM "$MCUD_PID" 2>/dev/null || true
         sleep 0.5

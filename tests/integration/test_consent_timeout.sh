@@ -13,6 +13,7 @@ DROP_LIMIT_S=35   # 30 s consent expiry + check interval slack
 start_mcud
 node "$ROOT/tests/integration/consent_chromium.mjs" "$MCUD_URL" >"$TEST_TMP/browser.log" 2>&1 &
 BROWSER_PID=$!
+track_background "$BROWSER_PID"
 
 profile=""
 for i in $(seq 200); do
