@@ -16,7 +16,6 @@
 #define AUDIO_FRAME_US 20000
 #define AUDIO_SLACK_US 20000           /* audio laid end to end while within this of the clock */
 #define KEYFRAME_RETRY_US 1000000      /* ask again while still waiting */
-#define MIN_VIDEO_STEP_US 1000         /* the file's time base is 1 ms */
 
 struct queued_frame {
     struct queued_frame *next;
@@ -181,7 +180,8 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
             goto out;
         }
         /* Start, or carry on one frame after the last frame before the pause. */
-        r->origin_us = r->started ? now_us - (r->last_t_us + r->frame_us) : now_us;
+        int64_t last = has_video ? r->last_video_t_us : r->last_t_us;
+        r->origin_us = r->started ? now_us - (last + r->frame_us) : now_us;
         r->started = true;
         r->timeline = TIMELINE_RUNNING;
         r->state = RECORDER_RECORDING;
@@ -194,7 +194,15 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
             ask_keyframe(r, now_us);
             goto out;
         }
-        if (r->have_video_t && t < r->last_video_t_us + MIN_VIDEO_STEP_US) t = r->last_video_t_us + MIN_VIDEO_STEP_US;
+        /* On the frame grid, so that players see a constant frame rate. The media
+         * thread ticks on a fixed schedule and is late, never early; when it falls
+         * far behind it skips ticks. So each frame takes the next slot, unless the
+         * clock says ticks were skipped (it is 2 or more slots further on), and a
+         * late tick followed by a catch-up tick cannot push the grid ahead. */
+        int64_t natural = t < 0 ? 0 : t / r->frame_us;
+        int64_t slot = r->have_video_t ? r->last_video_t_us / r->frame_us + 1 : natural;
+        if (natural - 1 > slot) slot = natural - 1;
+        t = slot * r->frame_us;
     } else if (r->have_audio_t && llabs(t - r->next_audio_t_us) <= AUDIO_SLACK_US) {
         t = r->next_audio_t_us;
     }

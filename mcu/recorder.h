@@ -11,8 +11,10 @@
  * stop, status, results, rooms, free) is for the owner's thread.
  *
  * Timeline. Timestamps come from the mixer clock: each frame's `now_us` as the engine
- * passed it to its sink (audio is laid end to end in 20 ms steps while it stays
- * within 20 ms of that clock, so A/V stay in sync to a few ms). Recording starts at a
+ * passed it to its sink. Video sits on the frame grid of the canvas rate (frames take
+ * consecutive slots; a clock two or more slots ahead means ticks were skipped and
+ * leaves a gap), audio is laid end to end in 20 ms steps while it stays within 20 ms
+ * of that clock, so A/V stay in sync within about a frame. Recording starts at a
  * video keyframe (audio before it is not kept); the recorder asks for one through
  * recorder_take_keyframe_request(), which the media thread polls. Paused time is cut
  * out: after resume the recorder waits for a keyframe again and the file's clock
