@@ -3,6 +3,7 @@
  * See recorder.h. */
 #include "mcu/recorder.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,9 +374,15 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
     g_free(r->current_path);
     r->current_path = NULL;
     g_mutex_unlock(&r->lock);
-    if (recorder_sidecar_write(res) != 0)
+    if (recorder_sidecar_write(res) != 0) {
+        /* (a full disk) The one written at the start would say "recording": remove it
+         * rather than leave it lying; the owner still gets the result. */
         log_warn("recorder %s: cannot write the sidecar of %s: %s", r->conference_id, res->path,
                  g_strerror(errno));
+        char *json = g_strconcat(res->path, ".json", NULL);
+        unlink(json);
+        g_free(json);
+    }
     struct recorder_result *done = g_new(struct recorder_result, 1);
     *done = *res;                      /* ownership moves to the queue */
     memset(res, 0, sizeof *res);
