@@ -74,6 +74,7 @@ struct recorder {
     bool asked_split;
     bool failed;
     int64_t last_sync_us;
+    uint64_t bytes_before;             /* of the files already finished */
 };
 
 /* --- names -------------------------------------------------------------------------------- */
@@ -177,7 +178,7 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
     if (r->stop || r->state == RECORDER_FAILED || r->timeline == TIMELINE_PAUSED) goto out;
     if (r->timeline == TIMELINE_WAIT_KEY) {
         if (has_video && !(video && frame->keyframe)) {
-            if (has_video) ask_keyframe(r, now_us);
+            ask_keyframe(r, now_us);
             goto out;
         }
         /* Start, or carry on one frame after the last frame before the pause. */
@@ -349,6 +350,7 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
     struct recorder_result *res = &r->current;
     char err[RECORDER_REASON_MAX] = "";
     res->duration_ms = recorder_file_duration_us(r->file) / 1000;
+    r->bytes_before += recorder_file_bytes(r->file);
     if (recorder_file_close(r->file, status == RECORDER_FILE_COMPLETE, err, sizeof err) != 0 &&
         status == RECORDER_FILE_COMPLETE) {
         status = RECORDER_FILE_FAILED;
@@ -495,7 +497,7 @@ static void write_frame(struct recorder *r, const struct queued_frame *q)
     }
     g_mutex_lock(&r->lock);
     r->stats.frames_written++;
-    r->stats.bytes_written = recorder_file_bytes(r->file);
+    r->stats.bytes_written = r->bytes_before + recorder_file_bytes(r->file);
     g_mutex_unlock(&r->lock);
 }
 

@@ -111,7 +111,7 @@ struct recorder_result {
 struct recorder_stats {
     uint64_t frames_written;
     uint64_t frames_dropped;          /* queue full */
-    uint64_t bytes_written;
+    uint64_t bytes_written;           /* handed to the kernel, all files */
     int files;                        /* started so far */
 };
 

@@ -245,6 +245,13 @@ static void test_records_vp8_and_opus(void **state)
     struct recorder_result res[4];
     assert_int_equal(rig_stop(&rig, res, 4), 1);
     assert_int_equal(recorder_state(rig.recorder, NULL, 0), RECORDER_STOPPED);
+    struct recorder_stats st;
+    recorder_get_stats(rig.recorder, &st);
+    assert_int_equal(st.files, 1);
+    assert_int_equal(st.frames_dropped, 0);
+    assert_true(st.frames_written >= 3 * (FPS + 50) - 5);
+    assert_true(st.bytes_written > 0 && st.bytes_written <= res[0].size);
+    assert_null(recorder_current_path(rig.recorder));
     assert_int_equal(res[0].status, RECORDER_FILE_COMPLETE);
     assert_true(g_str_has_suffix(res[0].path, ".webm"));
     assert_non_null(strstr(res[0].path, "/hop-tuan-"));
