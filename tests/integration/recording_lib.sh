@@ -7,6 +7,8 @@
 #                                       stay (background, killed at exit); ROOM_PIDS
 #   wait_log PATTERN SECONDS            bounded wait for an mcud log line (grep -E)
 #   now_s                               seconds since the epoch, with decimals
+#   log_time first|last PATTERN         when mcud logged the first/last matching line
+#                                       (seconds since the epoch)
 #   probe_streams FILE                  "codec_type:codec_name" per stream, one a line
 #   probe_duration FILE                 the container's duration in seconds
 #   decode_errors FILE                  what `ffmpeg -v error -i FILE -f null -` prints
@@ -59,6 +61,14 @@ wait_log() {
 }
 
 now_s() { date +%s.%N; }
+
+log_time() {
+    local line
+    if [ "$1" = first ]; then line=$(grep -E "$2" "$MCUD_LOG" | head -n 1)
+    else line=$(grep -E "$2" "$MCUD_LOG" | tail -n 1); fi
+    [ -n "$line" ] || fail "no log line matching '$2'"
+    date -d "$(cut -d' ' -f1,2 <<<"$line")" +%s.%N
+}
 
 probe_streams() {
     ffprobe -v error -show_entries stream=codec_type,codec_name -of csv=p=0 "$1" \

@@ -2,7 +2,8 @@
 # test_recording.sh - a meeting of three rooms (webrtc_peer, VP8 + Opus) in a conference
 # with record=always is recorded for about 10 s; after mcud stops (SIGTERM) the archive
 # holds one finished file ARCHIVE/YYYY/MM/DD/hop-YYYYMMDDTHHMMSSZ.webm (no .part) with
-# one VP8 and one Opus stream, its duration within 1 s of the recorded meeting, which
+# one VP8 and one Opus stream, its duration within 1 s of the meeting (first room in
+# to last room out, by mcud's log), which
 # ffmpeg decodes without a word; its sidecar says complete, lists the three rooms and
 # holds the file's SHA-256; mcud logged no error and exited 0.
 source "$(dirname "$0")/lib.sh"
@@ -13,13 +14,14 @@ write_recording_config "$ARCHIVE"
 start_mcud "$TEST_TMP/mcud.conf"
 start_rooms 3
 wait_log "recorder hop: writing " 30
-t0=$(now_s)
 for i in 1 2 3; do wait_log "'Phòng $i' joined conference hop" 30; done
 say "recording; the meeting runs about 10 s"
 sleep 10
 for pid in "${ROOM_PIDS[@]}"; do process_running "$pid" || fail "a room left the meeting early"; done
-t1=$(now_s)
 stop_mcud
+# The meeting, by mcud's clock: from the first room in to the last room out.
+t0=$(log_time first "joined conference hop")
+t1=$(log_time last "left conference hop")
 meeting=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 
 mapfile -t files < <(find "$ARCHIVE" -type f -name '*.webm')
@@ -33,7 +35,7 @@ say "recording: $file"
 streams=$(probe_streams "$file" | sort | tr '\n' ' ')
 [ "$streams" = "audio:opus video:vp8 " ] || fail "streams: '$streams', expected one VP8 video and one Opus audio"
 duration=$(probe_duration "$file")
-say "file duration ${duration} s, meeting recorded for ${meeting} s"
+say "file duration ${duration} s, meeting lasted ${meeting} s"
 close_to "$duration" "$meeting" 1.0 || fail "file duration $duration s is not within 1 s of $meeting s"
 errors=$(decode_errors "$file")
 [ -z "$errors" ] || fail "ffmpeg reported errors decoding the recording: $errors"
