@@ -34,7 +34,7 @@ MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freet
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
-ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 glib-2.0 nice libwebsockets jansson
+ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 glib-2.0 nice libwebsockets jansson
 TEST_PKGS      = cmocka
 
 MIXER_CFLAGS     = $(BASE_CFLAGS) $(call pc_cflags,$(MIXER_PKGS))
@@ -178,6 +178,7 @@ asan: deps
 
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
+	@BUILD=$(BUILD) ./tests/bench/conference.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

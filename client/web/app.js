@@ -1,6 +1,8 @@
 // app.js - the web client's entry point: wires the page to a Session, prefills the
 // form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click)
-// and exposes window.hoinghi = {state, pc, lastError} for tests.
+// and exposes window.hoinghi for tests (docs/testing.md): state, pc, lastError, the
+// roster (participants, activeSpeaker, layout), the conference events received, and
+// leave() / setMuted().
 
 import { Session } from './session.js';
 import { PageView } from './ui.js';
@@ -24,7 +26,12 @@ window.hoinghi = {
   get state() { return session.state; },
   get pc() { return session.pc; },
   get lastError() { return session.lastError; },
+  get participants() { return session.state.participants; },
+  get activeSpeaker() { return session.state.activeSpeaker; },
+  get layout() { return session.state.layout; },
+  get events() { return session.events; },
   leave: () => session.leave(),
+  setMuted: (wanted) => session.setMuted(wanted),
 };
 
 const params = new URLSearchParams(location.search);

@@ -1,13 +1,15 @@
 // session.js - one visit to a conference, from join to leave: camera and microphone,
-// the signalling connection, the media call, mute switches, the conference roster
-// (server events), the stats sampler and the state the page shows (and tests read
-// through window.hoinghi).
+// the signalling connection, the media call, mute switches (local track + the server's
+// `mute` request), the conference roster, the stats sampler and the state the page
+// shows (and tests read through window.hoinghi).
 
 import { Signalling, ServerError } from './signalling.js';
 import { Call } from './call.js';
 import { StatsSampler } from './stats.js';
+import { Roster, CONFERENCE_EVENTS } from './roster.js';
 
 const LEAVE_REPLY_WAIT_MS = 2000;
+const EVENT_LOG_SIZE = 200;
 
 function initialState() {
   return {
@@ -19,11 +21,13 @@ function initialState() {
     mediaReason: '',
     conference: '',
     participant: '',
-    audioMuted: false,
+    audioMuted: false,     // the mute switches: the local tracks are disabled
     videoMuted: false,
+    confirmedAudioMuted: null,  // the server's word on our mute state (null: none yet)
+    confirmedVideoMuted: null,
     participants: [],      // mixing conferences: [{participant, name, audio_muted, video_muted}]
-    activeSpeaker: null,   // participant id
-    layout: '',
+    activeSpeaker: null,   // participant id or null
+    layout: '',            // the conference layout's name; '' outside mixing conferences
     stats: null,           // the latest StatsSampler figures
   };
 }
@@ -43,6 +47,10 @@ export class Session {
     this.localStream = null;
     this.statsTimer = null;
     this.visit = 0;          // bumped by teardown: a join still in flight sees it is over
+    this.roster = new Roster();
+    this.events = [];        // the last conference events received, oldest first (for tests)
+    this.muteSeq = 0;        // bumped per `mute` request: only the newest reply counts
+    this.mutePending = 0;    // `mute` requests without an answer yet
   }
 
   get pc() {
@@ -57,6 +65,8 @@ export class Session {
     if (this.inSession) return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
+    this.roster.clear();
+    this.events = [];
     this.onChange();
     const visit = this.visit;
     try {
@@ -109,36 +119,106 @@ export class Session {
   }
 
   toggleAudio() {
-    this.state.audioMuted = !this.state.audioMuted;
-    this.applyMute();
-    this.announceMute({ audio: this.state.audioMuted });
+    this.setMuted({ audio: !this.state.audioMuted });
   }
 
   toggleVideo() {
-    this.state.videoMuted = !this.state.videoMuted;
+    this.setMuted({ video: !this.state.videoMuted });
+  }
+
+  // setMuted({audio, video}): either may be left out. Disables / enables the local
+  // tracks at once and, in a mixing conference, asks the server to mute us too (so the
+  // mix drops our audio and shows our name tile); the server's reply is the confirmed
+  // state.
+  setMuted({ audio, video }) {
+    if (typeof audio === 'boolean') this.state.audioMuted = audio;
+    if (typeof video === 'boolean') this.state.videoMuted = video;
     this.applyMute();
-    this.announceMute({ video: this.state.videoMuted });
+    this.onChange();
+    this.sendMute();
   }
 
   // Muting disables the local track: the call goes on with silence / black frames.
   applyMute() {
-    if (this.localStream) {
-      this.localStream.getAudioTracks().forEach((t) => { t.enabled = !this.state.audioMuted; });
-      this.localStream.getVideoTracks().forEach((t) => { t.enabled = !this.state.videoMuted; });
+    if (!this.localStream) return;
+    this.localStream.getAudioTracks().forEach((t) => { t.enabled = !this.state.audioMuted; });
+    this.localStream.getVideoTracks().forEach((t) => { t.enabled = !this.state.videoMuted; });
+  }
+
+  // Sends the whole wished-for state; only the newest request's answer is applied.
+  // Only mixing conferences take `mute` (they are the ones that send a roster).
+  async sendMute() {
+    if (!this.signalling || !this.state.participant || this.state.signalling !== 'open') return;
+    if (this.roster.participants.length === 0) return;
+    const seq = ++this.muteSeq;
+    const signalling = this.signalling;
+    this.mutePending += 1;
+    try {
+      const data = await signalling.request('mute', { audio: this.state.audioMuted, video: this.state.videoMuted });
+      if (seq === this.muteSeq && signalling === this.signalling) this.confirmMute(data.audio, data.video);
+    } catch (error) {
+      // The local tracks stay disabled either way: a refusal leaves the state unconfirmed.
+      if (seq === this.muteSeq && signalling === this.signalling) {
+        console.warn('mute request refused:', error.code, error.message);
+      }
+    } finally {
+      this.mutePending -= 1;
     }
+  }
+
+  // The server's word on our own mute state (a `mute` reply, or a `mute` event about
+  // us, e.g. from an operator). A server-side mute also mutes the local track; a
+  // server-side unmute never turns the microphone or camera on by itself.
+  confirmMute(audio, video) {
+    const fields = {};
+    if (typeof audio === 'boolean') fields.confirmedAudioMuted = audio;
+    if (typeof video === 'boolean') fields.confirmedVideoMuted = video;
+    this.roster.setMute(this.state.participant, audio, video);
+    Object.assign(fields, this.rosterFields());
+    if (audio === true && !this.state.audioMuted) fields.audioMuted = true;
+    if (video === true && !this.state.videoMuted) fields.videoMuted = true;
+    Object.assign(this.state, fields);
+    this.applyMute();
     this.onChange();
   }
 
-  // Tells a mixing conference (its mix leaves out muted audio, shows a name tile for
-  // muted video). Only mixing conferences send a roster and take `mute`; if the server
-  // refuses it anyway, the local mute still holds.
-  announceMute(change) {
-    if (!this.signalling || this.state.participants.length === 0) return;
-    this.signalling.request('mute', change)
-      .catch((error) => console.warn('mute not announced:', error.code, error.message));
+  // Copies of the roster for the page state (tests read them through window.hoinghi).
+  rosterFields() {
+    return {
+      participants: this.roster.participants.map((p) => ({ ...p })),
+      activeSpeaker: this.roster.activeSpeaker,
+      layout: this.roster.layout,
+    };
+  }
+
+  handleConferenceEvent(message) {
+    this.events.push(message);
+    if (this.events.length > EVENT_LOG_SIZE) this.events.shift();
+    this.roster.apply(message);
+    const self = this.state.participant;
+    if (message.type === 'mute' && message.participant === self && this.mutePending === 0) {
+      this.confirmMute(message.audio_muted, message.video_muted);
+      return;
+    }
+    const me = message.type === 'participants' && self ? this.roster.find(self) : null;
+    if (me && this.mutePending === 0) {
+      if ((this.state.audioMuted && !me.audio_muted) || (this.state.videoMuted && !me.video_muted)) {
+        // Muted while joining, before the server took `mute`: tell it now.
+        this.update(this.rosterFields());
+        this.sendMute();
+      } else {
+        this.confirmMute(me.audio_muted, me.video_muted);
+      }
+      return;
+    }
+    this.update(this.rosterFields());
   }
 
   handleEvent(message) {
+    if (CONFERENCE_EVENTS.has(message.type)) {
+      this.handleConferenceEvent(message);
+      return;
+    }
     switch (message.type) {
       case 'candidate':
       case 'end_of_candidates':
@@ -154,31 +234,6 @@ export class Session {
         this.lastError = { code: 'bye', message: message.reason || 'the server ended the call' };
         this.teardown('left');
         break;
-      case 'participants':
-        this.update({
-          participants: (message.participants || []).map(rosterEntry),
-          layout: message.layout || '',
-          activeSpeaker: message.active_speaker || null,
-        });
-        break;
-      case 'participant_joined':
-        this.update({ participants: [...this.withoutParticipant(message.participant), rosterEntry(message)] });
-        break;
-      case 'participant_left':
-        this.update({ participants: this.withoutParticipant(message.participant) });
-        break;
-      case 'mute':
-        this.update({
-          participants: this.state.participants.map((p) => (p.participant === message.participant
-            ? { ...p, audio_muted: message.audio_muted, video_muted: message.video_muted } : p)),
-        });
-        break;
-      case 'active_speaker':
-        this.update({ activeSpeaker: message.participant || null });
-        break;
-      case 'layout':
-        this.update({ layout: message.layout || '' });
-        break;
       case 'error':
         // The server could not read one of our messages (id null): show it, stay in.
         this.lastError = { code: message.error?.code || 'unknown', message: message.error?.message || '' };
@@ -187,10 +242,6 @@ export class Session {
       default:
         break;
     }
-  }
-
-  withoutParticipant(id) {
-    return this.state.participants.filter((p) => p.participant !== id);
   }
 
   readPeerState() {
@@ -234,15 +285,15 @@ export class Session {
     this.localStream = null;
     this.onLocalStream(null);
     this.onRemoteStream(null);
-    this.update({ phase, signalling: 'closed', media: this.state.media === 'none' ? 'none' : 'closed' });
+    this.roster.clear();
+    this.update({
+      phase, signalling: 'closed', media: this.state.media === 'none' ? 'none' : 'closed',
+      confirmedAudioMuted: null, confirmedVideoMuted: null, ...this.rosterFields(),
+    });
   }
 
   update(fields) {
     Object.assign(this.state, fields);
     this.onChange();
   }
-}
-
-function rosterEntry({ participant, name, audio_muted, video_muted }) {
-  return { participant, name, audio_muted: Boolean(audio_muted), video_muted: Boolean(video_muted) };
 }

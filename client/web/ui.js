@@ -1,5 +1,6 @@
 // ui.js - the page's DOM: reads the join form, shows the two videos, the connection
-// state badges, the stats line, the mute buttons, the roster and the error banner.
+// state badges, the stats line, the mute buttons, the participant list (mute icons,
+// speaking indicator, layout name) and the error banner.
 
 const $ = (id) => document.getElementById(id);
 
@@ -77,13 +78,14 @@ export class PageView {
     setBadge('state-connection', state.connection);
     setBadge('state-media', state.media === 'none' ? '—' : state.media);
     $('call-title').textContent = state.participant
-      ? `${state.conference} · ${state.phase === 'in-call' ? 'in call' : state.phase}`
+      ? [state.conference, state.layout, state.phase === 'in-call' ? 'in call' : state.phase]
+        .filter(Boolean).join(' · ')
       : state.conference;
 
-    setToggle('mute-audio', state.audioMuted, 'Unmute mic', 'Mute mic');
-    setToggle('mute-video', state.videoMuted, 'Start camera', 'Stop camera');
-    $('stats').textContent = formatStats(state.stats);
+    setToggle('mute-audio', state.audioMuted, state.confirmedAudioMuted, 'Unmute mic', 'Mute mic');
+    setToggle('mute-video', state.videoMuted, state.confirmedVideoMuted, 'Start camera', 'Stop camera');
     this.renderRoster(state);
+    $('stats').textContent = formatStats(state.stats);
 
     $('error').hidden = !lastError;
     if (lastError) {
@@ -92,28 +94,90 @@ export class PageView {
     }
   }
 
-  // The conference's participants (mixing conferences only; hidden when empty).
-  renderRoster({ participants, participant: me, activeSpeaker, layout }) {
-    $('roster').hidden = participants.length === 0;
-    $('roster-count').textContent = String(participants.length);
-    $('layout').textContent = layout ? `layout ${layout}` : '';
-    $('roster-list').replaceChildren(...participants.map((p) => {
-      const item = document.createElement('li');
-      item.classList.toggle('speaking', p.participant === activeSpeaker);
-      item.append(p.name);
-      if (p.participant === me) item.append(tag('you', 'me'));
-      if (p.audio_muted) item.append(tag('mic off', 'off'));
-      if (p.video_muted) item.append(tag('camera off', 'off'));
-      return item;
-    }));
+  // The participant list shows in mixing conferences (the server sent a roster).
+  renderRoster(state) {
+    const shown = state.participants.length > 0;
+    $('roster').hidden = !shown;
+    $('call-view').classList.toggle('with-roster', shown);
+    if (!shown) return;
+    $('roster-count').textContent = String(state.participants.length);
+    $('layout-name').textContent = state.layout || '—';
+    const key = JSON.stringify([state.participants, state.activeSpeaker, state.participant]);
+    if (key === this.rosterKey) return;
+    this.rosterKey = key;
+    $('participant-list').replaceChildren(...state.participants.map((p) => participantItem(p, {
+      self: p.participant === state.participant,
+      speaking: p.participant === state.activeSpeaker,
+    })));
   }
 }
 
-function tag(text, kind) {
-  const span = document.createElement('span');
-  span.className = `tag ${kind}`;
-  span.textContent = text;
-  return span;
+// One row: avatar (with the speaking indicator), name, microphone and camera icons.
+function participantItem(p, { self, speaking }) {
+  const item = el('li', 'participant');
+  item.dataset.participant = p.participant;
+  item.classList.toggle('self', self);
+  item.classList.toggle('speaking', speaking);
+  item.classList.toggle('audio-muted', p.audio_muted);
+  item.classList.toggle('video-muted', p.video_muted);
+
+  const avatar = el('span', 'avatar', initials(p.name));
+  avatar.setAttribute('aria-hidden', 'true');
+  const bars = el('span', 'speaking-bars');
+  bars.append(el('i'), el('i'), el('i'));
+  avatar.append(bars);
+
+  const who = el('span', 'who');
+  who.append(el('span', 'name', p.name));
+  if (self) who.append(el('span', 'tag', 'you'));
+
+  const media = el('span', 'media-state');
+  media.append(
+    icon('mic', p.audio_muted, p.audio_muted ? 'mic off' : 'mic on'),
+    icon('cam', p.video_muted, p.video_muted ? 'camera off' : 'camera on'),
+  );
+  item.append(avatar, who, media);
+  item.title = `${p.name}${self ? ' (you)' : ''}${speaking ? ', speaking' : ''}`
+    + `${p.audio_muted ? ', mic off' : ''}${p.video_muted ? ', camera off' : ''}`;
+  return item;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const ICON_PATHS = {
+  // a microphone: capsule, stand and foot
+  mic: ['M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3z', 'M6 11a6 6 0 0 0 12 0', 'M12 17v4', 'M9 21h6'],
+  // a video camera: body and lens cone
+  cam: ['M4 7h10a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1z', 'M15 11l5-3v8l-5-3'],
+};
+
+// The icon, with its meaning as (visually hidden) text for screen readers and tests.
+function icon(kind, off, label) {
+  const wrap = el('span', `media-icon ${kind}${off ? ' off' : ''}`);
+  wrap.title = label;
+  const svg = document.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const paths = off ? [...ICON_PATHS[kind], 'M3 3l18 18'] : ICON_PATHS[kind];
+  for (const d of paths) {
+    const path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  wrap.append(svg, el('span', 'sr-only', label));
+  return wrap;
+}
+
+function initials(name) {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return letters.map((w) => Array.from(w)[0].toUpperCase()).join('') || '?';
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
 }
 
 function setBadge(id, value) {
@@ -122,10 +186,15 @@ function setBadge(id, value) {
   badge.dataset.tone = TONES[value] || 'idle';
 }
 
-function setToggle(id, pressed, pressedLabel, releasedLabel) {
+// pressed: the local switch; confirmed: the server's word (null: none). The button
+// says "pending" while the server has not confirmed the switch's state yet.
+function setToggle(id, pressed, confirmed, pressedLabel, releasedLabel) {
   const button = $(id);
   button.setAttribute('aria-pressed', String(pressed));
   button.textContent = pressed ? pressedLabel : releasedLabel;
+  const pending = confirmed !== null && confirmed !== pressed;
+  button.classList.toggle('pending', pending);
+  button.title = confirmed === null ? '' : `the server has you ${confirmed ? 'muted' : 'unmuted'}`;
 }
 
 function formatStats(stats) {

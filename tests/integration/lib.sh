@@ -1,11 +1,19 @@
 # lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
 #
-#   require chromium node node_modules mcud   fail (never skip) when something is missing
+#   require chromium node node_modules ffmpeg mcud   fail (never skip) when something is missing
 #   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
 #   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
 #                          sanitizer report
+#   make_room_media NAME COLOUR HZ   a fake camera and microphone for one Chromium room:
+#                          $TEST_TMP/NAME.y4m (solid COLOUR, 320x240, 10 fps, 3 s) and
+#                          $TEST_TMP/NAME.wav (HZ sine, 48 kHz mono, 3 s); both loop in
+#                          Chromium (--use-file-for-fake-video/audio-capture)
+#   mean_colour FILE X Y W H [SEEK]   "R G B" (0..255) averaged over that region of one
+#                          decoded frame of a media file (SEEK seconds before its end,
+#                          default 1)
+#   colour_is "R G B" red|green|blue   true when that mean is clearly that colour
 #   fail MESSAGE           print and exit 1
 #   track_background PID  kill this background helper when the test ends
 #
@@ -47,6 +55,8 @@ require() {
                 [ -x /usr/bin/chromium ] || fail "chromium is missing (/usr/bin/chromium); run: make deps" ;;
             node)
                 command -v node >/dev/null 2>&1 || fail "node is missing; run: make deps" ;;
+            ffmpeg)
+                command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg is missing; run: make deps" ;;
             node_modules)
                 [ -d "$ROOT/node_modules/playwright-core" ] && [ -d "$ROOT/node_modules/ws" ] \
                     || fail "npm test drivers are missing ($ROOT/node_modules); run: make deps" ;;
@@ -129,6 +139,16 @@ stop_mcud() {
     say "mcud stopped cleanly"
 }
 
+# make_room_media NAME COLOUR HZ: COLOUR as ffmpeg reads it (0xRRGGBB or a name); HZ a
+# whole number of cycles in 3 s keeps the loop seamless (any integer HZ does).
+make_room_media() {
+    local name=$1 colour=$2 hz=$3
+    ffmpeg -v error -y -f lavfi -i "color=c=$colour:s=320x240:r=10:d=3" -pix_fmt yuv420p \
+        "$TEST_TMP/$name.y4m" || fail "ffmpeg could not make $TEST_TMP/$name.y4m"
+    ffmpeg -v error -y -f lavfi -i "sine=frequency=$hz:sample_rate=48000:duration=3" -ac 1 \
+        -c:a pcm_s16le "$TEST_TMP/$name.wav" || fail "ffmpeg could not make $TEST_TMP/$name.wav"
+}
+
 check_mcud_log_clean() {
     local errors
     errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \
@@ -139,6 +159,24 @@ check_mcud_log_clean() {
 # Background helpers a test starts (browsers, peers): killed by the EXIT trap.
 BACKGROUND_PIDS=()
 track_background() { BACKGROUND_PIDS+=("$@"); }
+
+mean_colour() {
+    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
+    ffmpeg -v error -sseof "-$seek" -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area" \
+        -frames:v 1 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs
+}
+
+colour_is() {
+    local r g b
+    read -r r g b <<<"$1"
+    [ -n "$b" ] || return 1
+    case $2 in
+        red) [ "$r" -gt 150 ] && [ "$g" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        green) [ "$g" -gt 150 ] && [ "$r" -lt 90 ] && [ "$b" -lt 90 ] ;;
+        blue) [ "$b" -gt 150 ] && [ "$r" -lt 90 ] && [ "$g" -lt 90 ] ;;
+        *) return 1 ;;
+    esac
+}
 
 cleanup() {
     local rc=$? pid

@@ -24,6 +24,8 @@
 #include <jansson.h>
 #include <libwebsockets.h>
 
+#include <glib-unix.h>
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -59,6 +61,7 @@ struct options {
     bool print_offer;           /* print the SDP offer and exit, no server */
     bool offer_as_is;           /* send webrtcbin's H.264 fmtp unchanged */
     bool show_sdp;              /* log the offer and the answer on stderr */
+    bool stay;                  /* goal reached: stay until --duration or SIGTERM */
 };
 
 static void usage(FILE *out)
@@ -67,7 +70,7 @@ static void usage(FILE *out)
         "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
         "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
         "                   [--min-frames N] [--ice-address ADDR]...\n"
-        "                   [--offer-as-is] [--show-sdp]\n"
+        "                   [--offer-as-is] [--show-sdp] [--stay]\n"
         "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
         "\n"
         "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
@@ -77,6 +80,8 @@ static void usage(FILE *out)
         "on its own: in a loopback-only namespace pass --ice-address 127.0.0.1).\n"
         "The offer's H.264 fmtp is rewritten to packetization-mode=1;profile-level-id=\n"
         "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets).\n"
+        "--stay keeps the call up after that, until --duration runs out or SIGTERM /\n"
+        "SIGINT (exit 0 if the goal was met by then); it logs 'goal reached' when met.\n"
         "Exit codes: 0 ok, 1 not enough media, 2 usage, 3 join refused,\n"
         "4 signalling failure, 5 GStreamer set-up failure.\n");
 }
@@ -106,6 +111,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"print-offer", no_argument, NULL, 'o'},
         {"offer-as-is", no_argument, NULL, 'a'},
         {"show-sdp", no_argument, NULL, 'S'},
+        {"stay", no_argument, NULL, 'y'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -125,6 +131,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 'o': opt->print_offer = true; break;
         case 'a': opt->offer_as_is = true; break;
         case 'S': opt->show_sdp = true; break;
+        case 'y': opt->stay = true; break;
         case 'd':
             if (!parse_count(optarg, 1, &opt->duration_s)) {
                 fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n", optarg);
@@ -1232,6 +1239,11 @@ static char *media_shortfall(struct peer *p)
 static gboolean on_goal_check(gpointer data)
 {
     struct peer *p = data;
+    if (p->opt.stay) {
+        logf_("goal reached: decoded %d video frames and %d audio buffers; staying until SIGTERM or --duration",
+              g_atomic_int_get(&p->video_frames), g_atomic_int_get(&p->audio_buffers));
+        return G_SOURCE_REMOVE;
+    }
     logf_("decoded %d video frames and %d audio buffers: done", g_atomic_int_get(&p->video_frames),
           g_atomic_int_get(&p->audio_buffers));
     peer_finish(p, PEER_OK, NULL);
@@ -1259,6 +1271,13 @@ static gboolean on_deadline(gpointer data)
     else
         peer_finish(p, PEER_NO_MEDIA, NULL);   /* described after the states are read */
     return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM / SIGINT: end now, judged as if --duration had run out. */
+static gboolean on_stop_signal(gpointer data)
+{
+    logf_("stop signal: leaving");
+    return on_deadline(data);
 }
 
 static void print_summary(struct peer *p)
@@ -1339,6 +1358,8 @@ int main(int argc, char **argv)
         return PEER_SIGNALLING;
     }
     g_timeout_add_seconds((guint)p->opt.duration_s, on_deadline, p);
+    g_unix_signal_add(SIGTERM, on_stop_signal, p);
+    g_unix_signal_add(SIGINT, on_stop_signal, p);
     if (!p->finished)
         g_main_loop_run(p->loop);
 

@@ -1,0 +1,638 @@
+/* participant.c - one room in a conference; see participant.h.
+ *
+ * The call, step by step (all on the main loop):
+ *   connect -> hello -> join -> (webrtcbin wants negotiation) create offer ->
+ *   set it locally -> send `offer` + trickle candidates -> apply the answer ->
+ *   ICE + DTLS connected -> in the call, until leave or failure.
+ * Leaving: send `leave`, close the recording, wait (bounded) until the file is
+ * complete, stop the pipeline, close the socket, report finished. */
+#include "client/room/participant.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "client/room/receiver.h"
+#include "client/room/recorder.h"
+#include "client/room/sources.h"
+#include "client/room/stats.h"
+#include "client/room/webrtc_call.h"
+
+#define LEAVE_WAIT_S 5      /* at most this long for the recording to close */
+
+struct participant {
+    const struct room_options *opt;
+    char *name;
+    char *record_path;
+    participant_finished_fn on_finished;
+    void *finished_user;
+
+    GstElement *pipeline;
+    GstElement *webrtc;             /* owned by pipeline */
+    guint bus_watch;
+    struct room_sources *sources;
+    struct recorder *recorder;
+    struct receiver *receiver;
+    struct webrtc_call *call;
+    struct room_stats stats;
+
+    struct signalling *sig;
+    json_int_t join_id, offer_id;
+    char *participant_id;
+    gboolean joined, negotiation_needed, offer_started, offer_sent, gathering_done;
+    GQueue early_candidates;        /* json_t * candidate requests made before the offer went out */
+    int candidates_sent;
+    GHashTable *roster;             /* participant id -> name (others in the conference) */
+
+    gboolean media_connected;
+    gint64 connected_at_us, left_at_us;
+    guint connect_timer;
+    guint duration_timer;           /* --duration, from the moment media connected */
+
+    /* outcome */
+    gboolean leaving, finished;
+    guint leave_timer, finish_idle;
+    int exit_code;
+    char *failure;
+};
+
+static void plog(struct participant *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void plog(struct participant *p, const char *fmt, ...)
+{
+    va_list ap;
+    char *text;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "mcu-room[%s]: %s\n", p->name, text);
+    g_free(text);
+}
+
+#define VLOG(p, ...) do { if ((p)->opt->verbose) plog((p), __VA_ARGS__); } while (0)
+
+static void begin_leaving(struct participant *p);
+
+/* Records the first failure (takes reason) and leaves. */
+static void fail(struct participant *p, int code, char *reason)
+{
+    if (p->exit_code == ROOM_EXIT_OK && !p->leaving) {
+        p->exit_code = code;
+        p->failure = reason;
+        plog(p, "FAILED: %s", reason);
+    } else {
+        g_free(reason);
+    }
+    begin_leaving(p);
+}
+
+/* ---------------------------------------------------------------- finishing */
+
+static gboolean report_finished(gpointer data)
+{
+    struct participant *p = data;
+    p->finish_idle = 0;
+    p->on_finished(p, p->finished_user);
+    return G_SOURCE_REMOVE;
+}
+
+static void stop_everything(struct participant *p)
+{
+    if (p->finished)
+        return;
+    p->finished = TRUE;
+    if (p->leave_timer) {
+        g_source_remove(p->leave_timer);
+        p->leave_timer = 0;
+    }
+    if (p->pipeline && p->media_connected)
+        stats_sample(&p->stats, p->webrtc);
+    p->left_at_us = g_get_monotonic_time();
+    if (p->pipeline)
+        gst_element_set_state(p->pipeline, GST_STATE_NULL);
+    if (p->sig) {
+        signalling_close(p->sig);   /* the queued `leave` still goes out */
+        p->sig = NULL;
+    }
+    p->finish_idle = g_idle_add(report_finished, p);
+}
+
+static void on_recording_closed(void *user)
+{
+    struct participant *p = user;
+    if (p->recorder)
+        plog(p, "recording closed: %s (%.1f s of video)", p->record_path, recorder_seconds(p->recorder));
+    stop_everything(p);
+}
+
+static gboolean on_leave_timeout(gpointer data)
+{
+    struct participant *p = data;
+    p->leave_timer = 0;
+    plog(p, "the recording did not close within %d s; stopping anyway", LEAVE_WAIT_S);
+    stop_everything(p);
+    return G_SOURCE_REMOVE;
+}
+
+static void begin_leaving(struct participant *p)
+{
+    if (p->leaving)
+        return;
+    p->leaving = TRUE;
+    if (p->connect_timer) {
+        g_source_remove(p->connect_timer);
+        p->connect_timer = 0;
+    }
+    if (p->duration_timer) {
+        g_source_remove(p->duration_timer);
+        p->duration_timer = 0;
+    }
+    if (p->sig && p->joined)
+        signalling_request(p->sig, "leave", NULL);
+    if (p->recorder) {
+        p->leave_timer = g_timeout_add_seconds(LEAVE_WAIT_S, on_leave_timeout, p);
+        recorder_finish(p->recorder, on_recording_closed, p);
+    } else {
+        stop_everything(p);
+    }
+}
+
+void participant_leave(struct participant *p, const char *why)
+{
+    if (p->leaving)
+        return;
+    plog(p, "leaving: %s", why);
+    begin_leaving(p);
+}
+
+static gboolean on_duration(gpointer data)
+{
+    struct participant *p = data;
+    p->duration_timer = 0;
+    participant_leave(p, "duration reached");
+    return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------- webrtcbin events */
+
+static void maybe_make_offer(struct participant *p)
+{
+    if (!p->joined || !p->negotiation_needed || p->offer_started || p->leaving)
+        return;
+    p->offer_started = TRUE;
+    webrtc_call_make_offer(p->call);
+}
+
+static void on_negotiation_needed(void *user)
+{
+    struct participant *p = user;
+    p->negotiation_needed = TRUE;
+    maybe_make_offer(p);
+}
+
+static void send_candidate_request(struct participant *p, json_t *req)
+{
+    signalling_request(p->sig, "candidate", req);
+    p->candidates_sent++;
+}
+
+static void on_offer(void *user, const char *sdp, const char *error)
+{
+    struct participant *p = user;
+    json_t *req;
+
+    if (!sdp) {
+        fail(p, ROOM_EXIT_LOCAL, g_strdup_printf("webrtcbin could not make an offer: %s", error));
+        return;
+    }
+    if (!p->sig)
+        return;
+    VLOG(p, "offer:\n%s", sdp);
+    p->offer_id = signalling_request(p->sig, "offer", json_pack("{s:s}", "sdp", sdp));
+    p->offer_sent = TRUE;
+    while ((req = g_queue_pop_head(&p->early_candidates)) != NULL)
+        send_candidate_request(p, req);
+    if (p->gathering_done)
+        signalling_request(p->sig, "end_of_candidates", NULL);
+}
+
+static void on_candidate(void *user, unsigned mline, const char *mid, const char *candidate)
+{
+    struct participant *p = user;
+    json_t *req = json_pack("{s:s, s:s, s:i}", "candidate", candidate, "sdpMid", mid, "sdpMLineIndex", (int)mline);
+
+    VLOG(p, "local candidate: %s", candidate);
+    if (!p->sig) {
+        json_decref(req);
+    } else if (!p->offer_sent) {
+        g_queue_push_tail(&p->early_candidates, req);
+    } else {
+        send_candidate_request(p, req);
+    }
+}
+
+static void on_gathering_done(void *user)
+{
+    struct participant *p = user;
+    if (p->gathering_done)
+        return;
+    p->gathering_done = TRUE;
+    VLOG(p, "ICE gathering complete (%d candidates)", p->candidates_sent + (int)p->early_candidates.length);
+    if (p->offer_sent && p->sig)
+        signalling_request(p->sig, "end_of_candidates", NULL);
+}
+
+static void on_answer_applied(void *user, const char *error)
+{
+    struct participant *p = user;
+    if (error)
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("webrtcbin refused the server's answer: %s", error));
+    else
+        VLOG(p, "answer applied");
+}
+
+static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerConnectionState conn)
+{
+    struct participant *p = user;
+    const char *ice_name = webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice);
+
+    VLOG(p, "ICE %s, connection %s", ice_name,
+         webrtc_call_state_name(GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, (int)conn));
+    if (p->leaving)
+        return;
+    if (conn == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !p->media_connected) {
+        p->media_connected = TRUE;
+        p->connected_at_us = g_get_monotonic_time();
+        if (p->connect_timer) {
+            g_source_remove(p->connect_timer);
+            p->connect_timer = 0;
+        }
+        plog(p, "media connected (ICE %s, DTLS %s)", ice_name, webrtc_call_dtls_state(p->call));
+        if (p->opt->duration_s)
+            p->duration_timer = g_timeout_add_seconds((guint)p->opt->duration_s, on_duration, p);
+    } else if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("ICE failed (%d local candidates sent%s)", p->candidates_sent,
+                                                 p->opt->ice_address_count ? ""
+                                                 : "; on one machine pass --ice-address 127.0.0.1"));
+    } else if (conn == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED) {
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the connection failed (ICE %s, DTLS %s)", ice_name,
+                                                 webrtc_call_dtls_state(p->call)));
+    }
+}
+
+static const struct webrtc_call_callbacks call_callbacks = {
+    on_negotiation_needed, on_offer, on_candidate, on_gathering_done, on_answer_applied, on_state,
+};
+
+static gboolean on_connect_timeout(gpointer data)
+{
+    struct participant *p = data;
+    GstWebRTCICEConnectionState ice;
+
+    p->connect_timer = 0;
+    if (!p->joined) {
+        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("not joined within %d s (%s)", p->opt->connect_timeout_s,
+                                                p->join_id ? "no reply to join" : "no hello from the server"));
+        return G_SOURCE_REMOVE;
+    }
+    g_object_get(p->webrtc, "ice-connection-state", &ice, NULL);
+    fail(p, ROOM_EXIT_MEDIA,
+         g_strdup_printf("media not connected within %d s: %s, %d local candidates sent, ICE %s, DTLS %s%s",
+                         p->opt->connect_timeout_s, p->offer_id ? "offer sent" : "no offer made",
+                         p->candidates_sent, webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice),
+                         webrtc_call_dtls_state(p->call),
+                         p->candidates_sent == 0 ? " (libnice gathers no loopback address by itself: pass "
+                                                   "--ice-address 127.0.0.1)" : ""));
+    return G_SOURCE_REMOVE;
+}
+
+/* ---------------------------------------------------------------- signalling events */
+
+static void on_ready(void *user, const char *server, int version)
+{
+    struct participant *p = user;
+    json_t *req = json_pack("{s:s, s:s}", "conference", p->opt->conference, "name", p->name);
+
+    VLOG(p, "connected to %s (protocol %d)", server ? server : "?", version);
+    if (p->opt->pin)
+        json_object_set_new(req, "pin", json_string(p->opt->pin));
+    if (p->opt->token)
+        json_object_set_new(req, "token", json_string(p->opt->token));
+    p->join_id = signalling_request(p->sig, "join", req);
+}
+
+static void on_reply(void *user, json_int_t id, json_t *data)
+{
+    struct participant *p = user;
+
+    if (id == p->join_id && !p->joined) {
+        const char *who = json_string_value(json_object_get(data, "participant"));
+        p->participant_id = g_strdup(who ? who : "?");
+        p->joined = TRUE;
+        plog(p, "joined conference %s as %s", p->opt->conference, p->participant_id);
+        maybe_make_offer(p);
+    } else if (id == p->offer_id) {
+        const char *sdp = json_string_value(json_object_get(data, "sdp"));
+        char *error = NULL;
+        if (!sdp) {
+            fail(p, ROOM_EXIT_MEDIA, g_strdup("the reply to the offer has no SDP"));
+            return;
+        }
+        VLOG(p, "answer:\n%s", sdp);
+        if (!webrtc_call_apply_answer(p->call, sdp, &error))
+            fail(p, ROOM_EXIT_MEDIA, error);
+    }
+}
+
+static void on_error(void *user, json_int_t id, const char *code, const char *message)
+{
+    struct participant *p = user;
+
+    if (id != 0 && id == p->join_id)
+        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("the server refused to join: %s (%s)", code, message));
+    else if (id != 0 && id == p->offer_id)
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server refused the offer: %s (%s)", code, message));
+    else
+        plog(p, "server error: %s (%s)", code, message);
+}
+
+static const char *name_of(struct participant *p, const char *id)
+{
+    const char *name = id ? g_hash_table_lookup(p->roster, id) : NULL;
+    return name ? name : id ? id : "?";
+}
+
+static void note_member(struct participant *p, json_t *who, gboolean announce)
+{
+    const char *id = json_string_value(json_object_get(who, "participant"));
+    const char *name = json_string_value(json_object_get(who, "name"));
+
+    if (!id || !name)
+        return;
+    g_hash_table_replace(p->roster, g_strdup(id), g_strdup(name));
+    if (announce)
+        plog(p, "%s joined", name);
+}
+
+static void on_conference_event(struct participant *p, const char *type, json_t *msg)
+{
+    if (strcmp(type, "participants") == 0) {
+        json_t *list = json_object_get(msg, "participants"), *who;
+        GString *names = g_string_new(NULL);
+        size_t i;
+        json_array_foreach(list, i, who) {
+            note_member(p, who, FALSE);
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
+                                   json_string_value(json_object_get(who, "name")));
+        }
+        plog(p, "in the conference: %s (layout %s)", names->str,
+             json_string_value(json_object_get(msg, "layout")) ? json_string_value(json_object_get(msg, "layout")) : "-");
+        g_string_free(names, TRUE);
+    } else if (strcmp(type, "participant_joined") == 0) {
+        note_member(p, msg, TRUE);
+    } else if (strcmp(type, "participant_left") == 0) {
+        const char *id = json_string_value(json_object_get(msg, "participant"));
+        const char *reason = json_string_value(json_object_get(msg, "reason"));
+        plog(p, "%s left%s%s%s", name_of(p, id), reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
+        if (id)
+            g_hash_table_remove(p->roster, id);
+    } else if (strcmp(type, "active_speaker") == 0) {
+        json_t *id = json_object_get(msg, "participant");
+        VLOG(p, "active speaker: %s", json_is_string(id) ? name_of(p, json_string_value(id)) : "nobody");
+    } else if (strcmp(type, "layout") == 0) {
+        VLOG(p, "layout: %s", json_string_value(json_object_get(msg, "layout")));
+    } else if (strcmp(type, "mute") == 0) {
+        VLOG(p, "%s: audio %s, video %s", name_of(p, json_string_value(json_object_get(msg, "participant"))),
+             json_is_true(json_object_get(msg, "audio_muted")) ? "muted" : "on",
+             json_is_true(json_object_get(msg, "video_muted")) ? "muted" : "on");
+    } else {
+        VLOG(p, "ignoring server event %s", type);
+    }
+}
+
+static void on_event(void *user, const char *type, json_t *msg)
+{
+    struct participant *p = user;
+
+    if (strcmp(type, "candidate") == 0) {
+        const char *cand = json_string_value(json_object_get(msg, "candidate"));
+        json_t *index = json_object_get(msg, "sdpMLineIndex");
+        if (cand)
+            webrtc_call_add_candidate(p->call, json_is_integer(index) ? (unsigned)json_integer_value(index) : 0, cand);
+    } else if (strcmp(type, "end_of_candidates") == 0) {
+        VLOG(p, "server: end of candidates");
+    } else if (strcmp(type, "media") == 0) {
+        const char *state = json_string_value(json_object_get(msg, "state"));
+        const char *reason = json_string_value(json_object_get(msg, "reason"));
+        VLOG(p, "server media state: %s%s%s", state ? state : "?", reason ? ", " : "", reason ? reason : "");
+        if (state && strcmp(state, "failed") == 0)
+            fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server reports media failed: %s", reason ? reason : "no reason"));
+    } else if (strcmp(type, "bye") == 0) {
+        const char *reason = json_string_value(json_object_get(msg, "reason"));
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server ended the call: %s", reason ? reason : "no reason"));
+    } else {
+        on_conference_event(p, type, msg);
+    }
+}
+
+static void on_signalling_closed(void *user, const char *reason)
+{
+    struct participant *p = user;
+    char *why = p->joined ? g_strdup_printf("the signalling connection closed: %s", reason)
+                          : g_strdup_printf("cannot join through %s: %s", p->opt->server, reason);
+
+    signalling_close(p->sig);     /* frees reason */
+    p->sig = NULL;
+    if (p->leaving)
+        g_free(why);
+    else
+        fail(p, p->joined ? ROOM_EXIT_MEDIA : ROOM_EXIT_JOIN, why);
+}
+
+static const struct signalling_callbacks signalling_callbacks = {
+    on_ready, on_reply, on_error, on_event, on_signalling_closed,
+};
+
+/* ---------------------------------------------------------------- pipeline */
+
+static gboolean on_bus_message(GstBus *bus, GstMessage *msg, gpointer data)
+{
+    struct participant *p = data;
+    GError *err = NULL;
+    char *debug = NULL;
+    (void)bus;
+
+    if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+        gst_message_parse_error(msg, &err, &debug);
+        VLOG(p, "GStreamer error details: %s", debug ? debug : "-");
+        fail(p, ROOM_EXIT_LOCAL, g_strdup_printf("GStreamer error from %s: %s", GST_OBJECT_NAME(msg->src),
+                                                 err ? err->message : "?"));
+    } else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+        gst_message_parse_warning(msg, &err, &debug);
+        VLOG(p, "GStreamer warning from %s: %s", GST_OBJECT_NAME(msg->src), err ? err->message : "?");
+    }
+    g_clear_error(&err);
+    g_free(debug);
+    return G_SOURCE_CONTINUE;
+}
+
+static char *suffixed_path(const char *path, int index)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+
+    if (index == 0)
+        return g_strdup(path);
+    if (!dot || (slash && dot < slash))
+        return g_strdup_printf("%s-%d", path, index);
+    return g_strdup_printf("%.*s-%d%s", (int)(dot - path), path, index, dot);
+}
+
+static gboolean build_pipeline(struct participant *p, char **error)
+{
+    const struct room_options *opt = p->opt;
+    GstBus *bus;
+    enum receiver_output output = opt->show ? RECEIVER_SHOW : opt->no_decode ? RECEIVER_COUNT_ONLY : RECEIVER_DISCARD;
+
+    p->pipeline = gst_pipeline_new(NULL);
+    p->webrtc = gst_element_factory_make("webrtcbin", NULL);
+    if (!p->webrtc) {
+        *error = g_strdup("GStreamer's webrtcbin is missing (Debian package gstreamer1.0-plugins-bad)");
+        return FALSE;
+    }
+    g_object_set(p->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
+    gst_bin_add(GST_BIN(p->pipeline), p->webrtc);
+
+    p->call = webrtc_call_new(p->webrtc, opt->ice_addresses, opt->ice_address_count, &call_callbacks, p, error);
+    if (!p->call)
+        return FALSE;
+    if (p->record_path) {
+        p->recorder = recorder_new(p->pipeline, p->record_path, error);
+        if (!p->recorder)
+            return FALSE;
+    }
+    p->receiver = receiver_new(p->pipeline, p->webrtc, output, p->recorder, &p->stats);
+    p->sources = sources_new(opt, p->pipeline, p->webrtc, error);
+    if (!p->sources)
+        return FALSE;
+    bus = gst_pipeline_get_bus(GST_PIPELINE(p->pipeline));
+    p->bus_watch = gst_bus_add_watch(bus, on_bus_message, p);
+    gst_object_unref(bus);
+    if (gst_element_set_state(p->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+        *error = g_strdup("the GStreamer pipeline does not start");
+        return FALSE;
+    }
+    sources_start(p->sources, p->pipeline);
+    return TRUE;
+}
+
+struct participant *participant_new(const struct room_options *opt, int index, struct signalling_hub *hub,
+                                    participant_finished_fn on_finished, void *user)
+{
+    struct participant *p = g_new0(struct participant, 1);
+    char *error = NULL;
+
+    p->opt = opt;
+    p->name = index ? g_strdup_printf("%s %d", opt->name, index) : g_strdup(opt->name);
+    p->record_path = opt->record ? suffixed_path(opt->record, index) : NULL;
+    p->on_finished = on_finished;
+    p->finished_user = user;
+    g_queue_init(&p->early_candidates);
+    p->roster = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    stats_init(&p->stats);
+
+    if (!build_pipeline(p, &error)) {
+        fail(p, ROOM_EXIT_LOCAL, error);
+        return p;
+    }
+    plog(p, "sending %s", sources_describe(p->sources));
+    p->sig = signalling_connect(hub, opt->server, &signalling_callbacks, p, &error);
+    if (!p->sig) {
+        fail(p, ROOM_EXIT_JOIN, error);
+        return p;
+    }
+    p->connect_timer = g_timeout_add_seconds((guint)opt->connect_timeout_s, on_connect_timeout, p);
+    return p;
+}
+
+void participant_update_stats(struct participant *p, gboolean print)
+{
+    char *line;
+
+    if (p->finished || !p->media_connected)
+        return;
+    stats_sample(&p->stats, p->webrtc);
+    if (!print)
+        return;
+    line = stats_line(&p->stats);
+    printf("mcu-room[%s]: %s\n", p->name, line);
+    fflush(stdout);
+    g_free(line);
+}
+
+int participant_exit_code(const struct participant *p)
+{
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected)
+        return ROOM_EXIT_MEDIA;
+    return p->exit_code;
+}
+
+const char *participant_failure(const struct participant *p)
+{
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected)
+        return "left before media connected";
+    return p->failure;
+}
+
+void participant_print_summary(struct participant *p)
+{
+    double seconds = p->media_connected ? (double)((p->left_at_us ? p->left_at_us : g_get_monotonic_time())
+                                                   - p->connected_at_us) / 1e6 : 0;
+    char *fields = stats_summary_fields(&p->stats, seconds);
+    const char *failure = participant_failure(p);
+
+    printf("mcu-room: summary name=\"%s\" result=%s participant=%s seconds=%.1f %s", p->name,
+           participant_exit_code(p) == ROOM_EXIT_OK ? "ok" : "fail", p->participant_id ? p->participant_id : "none",
+           seconds, fields);
+    if (p->recorder)
+        printf(" recording=\"%s\" recorded_seconds=%.1f", p->record_path, recorder_seconds(p->recorder));
+    if (failure)
+        printf(" exit=%d reason=\"%s\"", participant_exit_code(p), failure);
+    printf("\n");
+    fflush(stdout);
+    g_free(fields);
+}
+
+void participant_free(struct participant *p)
+{
+    json_t *req;
+
+    if (!p)
+        return;
+    if (p->connect_timer)
+        g_source_remove(p->connect_timer);
+    if (p->leave_timer)
+        g_source_remove(p->leave_timer);
+    if (p->duration_timer)
+        g_source_remove(p->duration_timer);
+    if (p->finish_idle)
+        g_source_remove(p->finish_idle);
+    if (p->bus_watch)
+        g_source_remove(p->bus_watch);
+    signalling_close(p->sig);
+    if (p->pipeline) {
+        gst_element_set_state(p->pipeline, GST_STATE_NULL);
+        webrtc_call_free(p->call);
+        receiver_free(p->receiver);
+        gst_object_unref(p->pipeline);
+    }
+    sources_free(p->sources);
+    recorder_free(p->recorder);
+    while ((req = g_queue_pop_head(&p->early_candidates)) != NULL)
+        json_decref(req);
+    g_hash_table_destroy(p->roster);
+    g_free(p->participant_id);
+    g_free(p->name);
+    g_free(p->record_path);
+    g_free(p->failure);
+    g_free(p);
+}
