@@ -30,10 +30,11 @@ pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs   = $(shell pkg-config --libs $(1))
 
 # Each module sees only the libraries it is allowed to use.
-MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson
+MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson opus
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
+CTL_PKGS       = libcurl glib-2.0 jansson
 ROOM_PKGS      = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 glib-2.0 nice libwebsockets jansson
 TEST_PKGS      = cmocka
 
@@ -41,6 +42,7 @@ MIXER_CFLAGS     = $(BASE_CFLAGS) $(call pc_cflags,$(MIXER_PKGS))
 SIGNALING_CFLAGS = $(BASE_CFLAGS) $(call pc_cflags,$(SIGNALING_PKGS))
 MCU_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(MCU_PKGS) $(MIXER_PKGS)) -DMCUD_DEFAULT_WEB_ROOT=\"$(abspath client/web)\"
 ROOM_CFLAGS      = $(BASE_CFLAGS) $(call pc_cflags,$(ROOM_PKGS))
+CTL_CFLAGS       = $(BASE_CFLAGS) $(call pc_cflags,$(CTL_PKGS))
 TEST_CFLAGS      = $(BASE_CFLAGS) -Wno-unused-parameter $(call pc_cflags,$(TEST_PKGS) $(MCU_PKGS) $(MIXER_PKGS))
 
 MCU_LIBS  = $(call pc_libs,$(MCU_PKGS)) $(MIXER_LIBS) -lpthread
@@ -74,12 +76,14 @@ ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
 # Test tools built from tests/tools/*.c on one library (sdp-answer: libsignaling).
 SDP_ANSWER = $(BUILD)/sdp-answer
+# The audio benchmark (tests/bench/audio_bench.c on libmixer).
+AUDIO_BENCH = $(BUILD)/audio-bench
 
 .PHONY: all deps check unit integration asan bench demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS) $(SDP_ANSWER) $(UNIT_BINS) $(ITEST_BINS)
+all: $(PROGRAMS) $(SDP_ANSWER) $(AUDIO_BENCH) $(UNIT_BINS) $(ITEST_BINS)
 
 deps:
 	@./scripts/deps.sh
@@ -104,7 +108,7 @@ $(BUILD)/obj/client/room/%.o: client/room/%.c
 $(BUILD)/obj/client/ctl/%.o: client/ctl/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
-	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CTL_CFLAGS) -c $< -o $@
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
@@ -138,9 +142,10 @@ $(BUILD)/obj/mixer/tools/%.o: mixer/tools/%.c
 $(BUILD)/mcu-room: $(call obj,$(ROOM_SRC))
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
-$(BUILD)/mcuctl: $(call obj,$(CTL_SRC)) $(LIBS_ALL)
+# mcuctl speaks only the REST API: it links libcurl, GLib and jansson, not libmcu.
+$(BUILD)/mcuctl: $(call obj,$(CTL_SRC))
 	@$(if $(V),:,echo "  LINK    $@")
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MCU_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(CTL_PKGS))
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
@@ -160,6 +165,14 @@ $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 $(SDP_ANSWER): $(call obj,tests/tools/sdp_answer.c) $(LIBSIGNALING)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(SIGNALING_PKGS))
+
+$(BUILD)/obj/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MIXER_CFLAGS) -c $< -o $@
+$(AUDIO_BENCH): $(call obj,tests/bench/audio_bench.c) $(LIBMIXER)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 
 # --- tests ---
 check: deps

@@ -194,6 +194,7 @@ struct conference_member *conference_add_member(struct conference *c, const char
         m->name = g_strdup(name);
         m->profile = -1;
         m->pending_profile = -1;
+        m->rtt_ms = -1;
         c->members[i] = m;
         c->member_count++;
         conference_recording_room_locked(c, m, true);
@@ -384,9 +385,16 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
                     m->fraction_lost = item->u.sr.blocks[k].fraction_lost;
             break;
         case RTCP_ITEM_RR:
-            for (size_t k = 0; k < item->u.rr.block_count; k++)
-                if (item->u.rr.blocks[k].ssrc == m->media.video_out_ssrc)
-                    m->fraction_lost = item->u.rr.blocks[k].fraction_lost;
+            for (size_t k = 0; k < item->u.rr.block_count; k++) {
+                const struct rtcp_report_block *b = &item->u.rr.blocks[k];
+                if (b->ssrc != m->media.video_out_ssrc) continue;
+                m->fraction_lost = b->fraction_lost;
+                if (b->lsr) {   /* RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s */
+                    uint32_t now_ntp = rtcp_ntp_middle32(rtcp_ntp_from_unix_us(g_get_real_time()));
+                    uint32_t rtt = now_ntp - b->lsr - b->dlsr;
+                    if (rtt < 65536u * 10) m->rtt_ms = (int)((uint64_t)rtt * 1000 / 65536);
+                }
+            }
             break;
         default:
             break;
@@ -466,7 +474,27 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->video_lost = (uint32_t)rtp_recv_stats_cumulative_lost(&m->video_recv);
     out->remb_bps = m->remb_bps;
     out->fraction_lost = m->fraction_lost;
+    out->audio_codec = m->has_media ? m->media.audio_codec : MEDIA_CODEC_NONE;
+    out->video_codec = m->has_media ? m->media.video_codec : MEDIA_CODEC_NONE;
+    out->width = m->profile >= 0 ? c->profiles[m->profile].width : 0;
+    out->height = m->profile >= 0 ? c->profiles[m->profile].height : 0;
+    out->bytes_in = m->audio_recv.octets + m->video_recv.octets;
+    out->bytes_out = (uint64_t)m->audio_send.octets + m->video_send.octets;
+    out->audio_jitter_ms = rtp_recv_stats_jitter(&m->audio_recv) / 48.0;
+    out->video_jitter_ms = rtp_recv_stats_jitter(&m->video_recv) / 90.0;
+    out->rtt_ms = m->rtt_ms;
     g_mutex_unlock(&c->lock);
+}
+
+void conference_set_focus(struct conference *c, struct conference_member *m)
+{
+    g_mutex_lock(&c->lock);
+    struct conference_command command = {.kind = COMMAND_FOCUS, .slot = m ? m->slot : 0, .flag = m != NULL};
+    push_command(c, &command);
+    struct conference_command keyframe = {.kind = COMMAND_KEYFRAME};
+    push_command(c, &keyframe);
+    g_mutex_unlock(&c->lock);
+    log_info("conference %s focus %s", c->config.id, m ? m->participant_id : "on the active speaker");
 }
 
 static double histogram_percentile(const uint32_t *histogram, uint64_t samples, double fraction)

@@ -101,6 +101,11 @@ const char *conference_member_name(const struct conference_member *m);
 int conference_set_layout(struct conference *c, const char *layout, char *err, size_t errlen);
 const char *conference_layout(const struct conference *c);
 
+/* Shows member m in the big cell of layouts that have one (1+5, 1+7, speaker,
+ * speaker+N) instead of the active speaker; NULL gives the cell back to the active
+ * speaker. */
+void conference_set_focus(struct conference *c, struct conference_member *m);
+
 size_t conference_member_count(const struct conference *c);
 /* Calls fn for each member in slot order (control thread). */
 void conference_foreach_member(struct conference *c,
@@ -113,6 +118,12 @@ struct conference_member_stats {
     uint32_t audio_lost, video_lost;
     uint64_t remb_bps;              /* last REMB from the member, 0 if none */
     uint8_t fraction_lost;          /* last RR from the member about our video */
+    enum media_codec audio_codec, video_codec;   /* what the member sends and gets */
+    int width, height;              /* of the profile it receives, 0 if none */
+    uint64_t bytes_in;              /* RTP payload bytes received from it */
+    uint64_t bytes_out;             /* RTP payload bytes sent to it (wraps at 4 GiB per stream) */
+    double audio_jitter_ms, video_jitter_ms;   /* interarrival jitter of its streams */
+    int rtt_ms;                     /* from its RRs about our video, -1 unknown */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);

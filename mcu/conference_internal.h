@@ -57,6 +57,7 @@ struct conference_member {
     /* receiver feedback (control thread writes, media thread reads; under lock) */
     uint64_t remb_bps;
     uint8_t fraction_lost;
+    int rtt_ms;                     /* from its RRs (LSR/DLSR), -1 unknown */
 
     /* bandwidth adaptation (media thread, under lock) */
     uint64_t send_bps;              /* video bitrate sent to it over the last second */
@@ -71,6 +72,7 @@ enum conference_command_kind {
     COMMAND_SET_LAYOUT,
     COMMAND_VIDEO_MUTE,
     COMMAND_KEYFRAME,               /* all profiles (layout change, join) */
+    COMMAND_FOCUS,                  /* slot into the big cell; flag false: none */
 };
 
 struct conference_command {

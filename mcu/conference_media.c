@@ -74,6 +74,9 @@ static void apply_command(struct conference *c, const struct conference_command 
     case COMMAND_VIDEO_MUTE:
         mix_engine_set_input_video_muted(c->engine, command->slot, command->flag);
         break;
+    case COMMAND_FOCUS:
+        mix_engine_set_focus(c->engine, command->flag ? (int)command->slot : -1);
+        break;
     case COMMAND_KEYFRAME:
         break;   /* handled under the lock, see take_work() */
     }

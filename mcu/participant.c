@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mcu/conference.h"
+#include "mcu/control.h"
 #include "mcu/echo.h"
 #include "mcu/log.h"
 #include "mcu/media_session.h"
@@ -235,6 +236,11 @@ static void send_roster(struct participant *p)
     g_array_free(entries, TRUE);
 }
 
+void participant_broadcast_event(struct conference *conference, char *text)
+{
+    broadcast(conference, text, NULL);
+}
+
 void participant_announce_active_speaker(void *server, struct conference *conference,
                                          struct conference_member *speaker)
 {
@@ -318,7 +324,18 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
         send_error(p, r->id, r->type_name, "unknown_conference", message);
         return;
     }
-    if (conf->pin) {
+    /* Stored conferences: a lock, or an invited room's token instead of the PIN. */
+    enum control_admission admission = control_admit_join(p->server->control, conf->id, r->token, NULL);
+    if (admission == CONTROL_ADMIT_LOCKED || admission == CONTROL_ADMIT_BAD_TOKEN) {
+        char message[160];
+        bool locked = admission == CONTROL_ADMIT_LOCKED;
+        snprintf(message, sizeof message, locked ? "conference %s is locked"
+                 : "the token is not valid for conference %s", conf->id);
+        log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), message);
+        send_error(p, r->id, r->type_name, locked ? "conference_locked" : "invalid_token", message);
+        return;
+    }
+    if (conf->pin && admission != CONTROL_ADMIT_TOKEN) {
         const char *pin = r->pin ? r->pin : "";
         bool match = strlen(pin) == strlen(conf->pin) &&
                      CRYPTO_memcmp(pin, conf->pin, strlen(conf->pin)) == 0;

@@ -29,6 +29,10 @@ struct conference_member;
 void participant_announce_active_speaker(void *server, struct conference *conference,
                                          struct conference_member *speaker);
 
+/* Sends `text` (an event; freed here, NULL is ignored) to every member of the
+ * conference: for operator actions (mute, layout, warnings). */
+void participant_broadcast_event(struct conference *conference, char *text);
+
 struct mcu_conference_config;
 
 /* Ends this participant's part in its conference: `bye` with the reason, media

@@ -6,6 +6,7 @@
 
 #include "mcu/log.h"
 #include "mcu/conference.h"
+#include "mcu/control.h"
 #include "mcu/recorder.h"
 #include "mcu/participant.h"
 
@@ -132,6 +133,9 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     if (recorder_recover(config->archive_dir, NULL, NULL) < 0)
         log_warn("recordings: cannot read the archive %s", config->archive_dir);
 
+    server->control = control_new(server, err, errlen);
+    if (!server->control) goto fail;
+
     struct http_server_config http_config = {
         .listen_host = config->listen_host,
         .listen_port = config->listen_port,
@@ -140,6 +144,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .loop = loop,
     };
     struct http_server_events events = {
+        .http_request = control_http_request,
         .opened = on_ws_opened,
         .message = on_ws_message,
         .oversized = on_ws_oversized,
@@ -150,6 +155,8 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     return 0;
 
 fail:
+    control_free(server->control);
+    server->control = NULL;
     dtls_identity_free(server->identity);
     server->identity = NULL;
     g_hash_table_destroy(server->participants);
@@ -165,6 +172,8 @@ void mcu_server_stop(struct mcu_server *server)
 {
     http_server_stop(server->http);     /* closes every participant */
     server->http = NULL;
+    control_free(server->control);
+    server->control = NULL;
     dtls_identity_free(server->identity);
     server->identity = NULL;
     if (server->participants) g_hash_table_destroy(server->participants);

@@ -11,6 +11,8 @@
 #include "mcu/dtls_identity.h"
 #include "mcu/http_server.h"
 
+struct control;
+
 struct mcu_server {
     const struct mcu_config *config;
     struct dtls_identity *identity;
@@ -24,6 +26,7 @@ struct mcu_server {
                                       (by the control API or the scheduler), besides
                                       the config file's */
     const char *const *ice_addresses;   /* config->ice_addresses, or NULL for all */
+    struct control *control;       /* operator plane: store, scheduler, REST API (owned) */
 };
 
 /* Loads the identity and starts the HTTP/WebSocket server. Returns 0, or -1 with a

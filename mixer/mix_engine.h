@@ -71,7 +71,10 @@ struct mix_engine_config {
     /* audio */
     size_t top_n;               /* inputs mixed per tick; default 4 */
     int audio_bitrate;          /* Opus, per mix; default 32000 */
-    int audio_complexity;       /* libopus 0..10; default 5 */
+    int audio_complexity;       /* libopus 0..10 of the shared full mix; default 5 */
+    int audio_own_complexity;   /* libopus 0..10 of each minus-self mix (heard by one
+                                   room, the talker's); default 1: see
+                                   docs/mixer-engine.md, "Audio cost" */
     uint8_t audio_payload_type; /* default 111 */
     uint32_t audio_ssrc;        /* full mix; minus-self mixes follow (see above) */
     bool minus_self;            /* encode minus-self mixes (live); false: only the
@@ -177,6 +180,10 @@ void mix_engine_end_input(struct mix_engine *e, size_t slot, enum media_kind kin
  * layouts (and 1+5, 1+7) cell 0 follows the active speaker and the other cells show
  * the other inputs in slot order. Returns 0, or -1 (reason in err). */
 int mix_engine_set_layout(struct mix_engine *e, const char *layout, char *err, size_t errlen);
+/* Puts input `slot` in cell 0 of the layouts that follow the active speaker (an
+ * operator's focus), until it leaves; -1 gives cell 0 back to the speaker. Grid
+ * layouts are not affected. Returns 0, or -1 for a slot out of range. */
+int mix_engine_set_focus(struct mix_engine *e, int slot);
 /* The layout in effect (canvas pixels). */
 const struct layout *mix_engine_layout(const struct mix_engine *e);
 

@@ -37,6 +37,8 @@ static void encode_job(void *arg, size_t index)
 static void assign_speaker_cells(struct mix_engine *e)
 {
     int speaker = audio_mixer_active_speaker(e->audio_mixer);
+    if (e->focus_slot >= 0 && e->inputs[e->focus_slot].active)
+        speaker = e->focus_slot;
     if (speaker < 0 || !e->inputs[speaker].active) {
         speaker = -1;
         for (size_t i = 0; i < e->cfg.max_inputs && speaker < 0; i++)

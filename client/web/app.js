@@ -1,7 +1,8 @@
 // app.js - the web client's entry point: wires the page to a Session, prefills the
-// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click)
-// and exposes window.hoinghi for tests (docs/testing.md): state, pc, lastError, the
-// roster (participants, activeSpeaker, layout), the conference events received, and
+// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
+// &token=T is an invited room's join token from its join link) and exposes
+// window.hoinghi for tests (docs/testing.md): state, pc, lastError, the roster
+// (participants, activeSpeaker, layout), the conference events received, and
 // leave() / setMuted().
 
 import { Session } from './session.js';
@@ -35,6 +36,7 @@ window.hoinghi = {
 };
 
 const params = new URLSearchParams(location.search);
-view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin') });
+view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin'),
+  token: params.get('token') });
 view.render(session);
 if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());

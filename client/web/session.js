@@ -61,7 +61,7 @@ export class Session {
     return ['joining', 'negotiating', 'in-call'].includes(this.state.phase);
   }
 
-  async join({ conference, name, pin }) {
+  async join({ conference, name, pin, token }) {
     if (this.inSession) return;
     this.state = { ...initialState(), phase: 'joining', conference };
     this.lastError = null;
@@ -90,7 +90,7 @@ export class Session {
       await this.signalling.connect();
       this.update({ signalling: 'open' });
 
-      const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}) });
+      const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}), ...(token ? { token } : {}) });
       this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference });
 
       this.call = new Call(this.signalling, {

@@ -31,10 +31,11 @@ export class PageView {
     $('play').addEventListener('click', () => this.playMix());
   }
 
-  fillForm({ conference, name, pin }) {
+  fillForm({ conference, name, pin, token }) {
     if (conference) $('conference').value = conference;
     if (name) $('name').value = name;
     if (pin) $('pin').value = pin;
+    this.token = token || null;   // an invited room's join token (from its join link)
   }
 
   readForm() {
@@ -42,6 +43,7 @@ export class PageView {
       conference: $('conference').value.trim(),
       name: $('name').value.trim(),
       pin: $('pin').value,
+      ...(this.token ? { token: this.token } : {}),
     };
   }
 

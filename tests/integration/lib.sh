@@ -1,9 +1,12 @@
 # lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
 #
 #   require chromium node node_modules ffmpeg mcud   fail (never skip) when something is missing
-#   start_mcud [CONFIG]    mcud on a free 127.0.0.1 port, temp state dir, log in $MCUD_LOG;
-#                          returns once the port answers HTTP (bounded wait)
+#   start_mcud [CONFIG [STATE_DIR]]  mcud on a free 127.0.0.1 port, a temp state dir (or
+#                          STATE_DIR, to restart on the same state), log in $MCUD_LOG;
+#                          returns once the port answers HTTP (bounded wait); sets
+#                          MCUD_STATE_DIR
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
+#   kill_mcud              SIGKILL (a crash), waits until it is gone
 #   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
 #                          sanitizer report
 #   make_room_media NAME COLOUR HZ   a fake camera and microphone for one Chromium room:
@@ -37,6 +40,7 @@ MCUD_LOG=$TEST_TMP/mcud.log
 MCUD_PID=""
 MCUD_PORT=""
 MCUD_URL=""
+MCUD_STATE_DIR=""
 MCUD_START_WAIT_TENTHS=100   # 10 s for mcud to answer HTTP
 MCUD_STOP_WAIT_TENTHS=100    # 10 s for mcud to exit after SIGTERM
 
@@ -96,10 +100,11 @@ http_answers() {
 }
 
 start_mcud() {
-    local config=${1:-} state_dir tries rc=0
+    local config=${1:-} state_dir=${2:-} tries rc=0
     MCUD_PORT=$(free_port) || exit 1
     MCUD_URL=http://127.0.0.1:$MCUD_PORT
-    state_dir=$(mktemp -d "$TEST_TMP/state.XXXXXX")
+    [ -n "$state_dir" ] || state_dir=$(mktemp -d "$TEST_TMP/state.XXXXXX")
+    MCUD_STATE_DIR=$state_dir
     local args=(--listen "127.0.0.1:$MCUD_PORT" --state-dir "$state_dir" --ice-address 127.0.0.1
                 --web-root "$WEB_ROOT" --log-level debug)
     if [ -n "$config" ]; then args+=(--config "$config"); fi
@@ -139,6 +144,14 @@ stop_mcud() {
     say "mcud stopped cleanly"
 }
 
+kill_mcud() {
+    [ -n "$MCUD_PID" ] || fail "kill_mcud: mcud is not running"
+    kill -KILL "$MCUD_PID"
+    wait "$MCUD_PID" 2>/dev/null || true
+    MCUD_PID=""
+    say "mcud killed (SIGKILL)"
+}
+
 # make_room_media NAME COLOUR HZ: COLOUR as ffmpeg reads it (0xRRGGBB or a name); HZ a
 # whole number of cycles in 3 s keeps the loop seamless (any integer HZ does).
 make_room_media() {
@@ -161,9 +174,20 @@ BACKGROUND_PIDS=()
 track_background() { BACKGROUND_PIDS+=("$@"); }
 
 mean_colour() {
-    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
-    ffmpeg -v error -sseof "-$seek" -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area" \
-        -frames:v 1 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs
+    # Decodes the whole file at 10 frames a second, each frame reduced to the region's
+    # mean colour (1x1 pixel), and picks the frame SEEK seconds before the end. This
+    # needs no index or duration in the file (a recording cut short has neither).
+    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1} raw frames pick
+    raw=$(mktemp)
+    ffmpeg -v error -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area,fps=10" \
+        -f rawvideo -pix_fmt rgb24 - >"$raw" 2>/dev/null || true
+    frames=$(( $(stat -c %s "$raw") / 3 ))
+    if [ "$frames" -gt 0 ]; then
+        pick=$(( frames - 1 - seek * 10 ))
+        [ "$pick" -ge 0 ] || pick=$(( frames / 2 ))
+        od -An -tu1 -j $(( pick * 3 )) -N 3 "$raw" | xargs
+    fi
+    rm -f "$raw"
 }
 
 colour_is() {

@@ -1,0 +1,147 @@
+/* ctl_http.c - mcuctl's HTTP client: one libcurl request per call, the bearer token,
+ * JSON in and out, and the API's error shape turned into a message and an exit code. */
+#include "client/ctl/ctl.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ANSWER (64 * 1024 * 1024)
+
+static size_t collect(char *data, size_t size, size_t n, void *user)
+{
+    GString *s = user;
+    if (s->len + size * n > MAX_ANSWER) return 0;
+    g_string_append_len(s, data, (gssize)(size * n));
+    return size * n;
+}
+
+char *ctl_escape(const char *segment)
+{
+    return g_uri_escape_string(segment, NULL, FALSE);
+}
+
+static int exit_for(long status)
+{
+    if (status >= 200 && status < 300) return CTL_OK;
+    switch (status) {
+    case 400: return CTL_INVALID;
+    case 401: case 403: return CTL_DENIED;
+    case 404: return CTL_NOT_FOUND;
+    case 409: return CTL_CONFLICT;
+    default: return CTL_ERROR;
+    }
+}
+
+/* Sends the request; *answer gets the body. Returns the HTTP status, or -1. */
+static long perform(struct ctl *ctl, const char *method, const char *path, const char *body,
+                    GString *answer)
+{
+    CURL *curl = curl_easy_init();
+    if (!curl) {
+        fprintf(stderr, "mcuctl: cannot start libcurl\n");
+        return -1;
+    }
+    char *url = g_strconcat(ctl->server, path, NULL);
+    struct curl_slist *headers = NULL;
+    char *auth = ctl->token ? g_strdup_printf("Authorization: Bearer %s", ctl->token) : NULL;
+    if (auth) headers = curl_slist_append(headers, auth);
+    headers = curl_slist_append(headers, "Accept: application/json");
+    if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* POST/PUT/PATCH always carry a body (Content-Length: 0 when empty). */
+    if (!body && strcmp(method, "GET") != 0 && strcmp(method, "DELETE") != 0) body = "";
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    }
+    long status = -1;
+    CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    else fprintf(stderr, "mcuctl: cannot reach %s: %s\n", ctl->server, curl_easy_strerror(rc));
+    curl_slist_free_all(headers);
+    if (auth) {
+        memset(auth, 0, strlen(auth));
+        g_free(auth);
+    }
+    g_free(url);
+    curl_easy_cleanup(curl);
+    return status;
+}
+
+static void print_error(struct ctl *ctl, long status, json_t *answer)
+{
+    json_t *error = json_object_get(answer, "error");
+    const char *code = json_string_value(json_object_get(error, "code"));
+    const char *message = json_string_value(json_object_get(error, "message"));
+    if (ctl->json && answer) {
+        ctl_print_json(answer);
+    }
+    fprintf(stderr, "mcuctl: %s (HTTP %ld%s%s)\n", message ? message : "the server refused the request",
+            status, code ? ", " : "", code ? code : "");
+    const char *field;
+    json_t *why;
+    json_object_foreach(json_object_get(error, "fields"), field, why)
+        fprintf(stderr, "  %s: %s\n", field, json_string_value(why));
+    if (status == 401 && ctl->token_source)
+        fprintf(stderr, "  (token from %s)\n", ctl->token_source);
+    if (status == 401 && !ctl->token)
+        fprintf(stderr, "  no token: use --token, MCU_TOKEN, a config file, or run on the mcud "
+                        "machine (STATE_DIR/admin.token)\n");
+}
+
+int ctl_call(struct ctl *ctl, const char *method, const char *path, json_t *body, json_t **out)
+{
+    *out = NULL;
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    GString *answer = g_string_new(NULL);
+    long status = perform(ctl, method, path, text, answer);
+    free(text);
+    if (status < 0) {
+        g_string_free(answer, TRUE);
+        return CTL_UNREACHABLE;
+    }
+    json_t *json = answer->len ? json_loadb(answer->str, answer->len, 0, NULL) : NULL;
+    g_string_free(answer, TRUE);
+    int code = exit_for(status);
+    if (code != CTL_OK) {
+        print_error(ctl, status, json);
+        json_decref(json);
+        return code;
+    }
+    if (!json) {
+        fprintf(stderr, "mcuctl: the server's answer is not JSON (HTTP %ld)\n", status);
+        return CTL_ERROR;
+    }
+    *out = json;
+    return CTL_OK;
+}
+
+int ctl_call_text(struct ctl *ctl, const char *path, char **out)
+{
+    *out = NULL;
+    GString *answer = g_string_new(NULL);
+    long status = perform(ctl, "GET", path, NULL, answer);
+    if (status < 0) {
+        g_string_free(answer, TRUE);
+        return CTL_UNREACHABLE;
+    }
+    int code = exit_for(status);
+    if (code != CTL_OK) {
+        json_t *json = json_loadb(answer->str, answer->len, 0, NULL);
+        print_error(ctl, status, json);
+        json_decref(json);
+        g_string_free(answer, TRUE);
+        return code;
+    }
+    *out = g_string_free(answer, FALSE);
+    return CTL_OK;
+}

@@ -1,0 +1,109 @@
+/* ctl_output.c - mcuctl's output and time arguments: aligned tables for people,
+ * JSON for scripts, API times shown in local time, command-line times turned into
+ * ISO 8601 for the API. */
+#include "client/ctl/ctl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void ctl_print_json(json_t *value)
+{
+    char *text = json_dumps(value, JSON_INDENT(2) | JSON_ENCODE_ANY);
+    if (text) printf("%s\n", text);
+    free(text);
+}
+
+char *ctl_json_text(json_t *v)
+{
+    if (!v || json_is_null(v)) return g_strdup("-");
+    if (json_is_string(v)) return g_strdup(json_string_value(v));
+    if (json_is_integer(v)) return g_strdup_printf("%lld", (long long)json_integer_value(v));
+    if (json_is_real(v)) return g_strdup_printf("%.1f", json_real_value(v));
+    if (json_is_boolean(v)) return g_strdup(json_is_true(v) ? "yes" : "no");
+    char *text = json_dumps(v, JSON_COMPACT);
+    char *copy = g_strdup(text);
+    free(text);
+    return copy;
+}
+
+static size_t width_of(const char *s) { return g_utf8_validate(s, -1, NULL) ? (size_t)g_utf8_strlen(s, -1) : strlen(s); }
+
+void ctl_print_table(const char *const *columns, GPtrArray *rows)
+{
+    size_t n = 0;
+    while (columns[n]) n++;
+    size_t *widths = g_new0(size_t, n);
+    for (size_t c = 0; c < n; c++) widths[c] = width_of(columns[c]);
+    for (guint r = 0; r < rows->len; r++) {
+        char **row = rows->pdata[r];
+        for (size_t c = 0; c < n && row[c]; c++)
+            if (width_of(row[c]) > widths[c]) widths[c] = width_of(row[c]);
+    }
+    for (size_t c = 0; c < n; c++)
+        printf("%s%*s", columns[c], c + 1 < n ? (int)(widths[c] - width_of(columns[c]) + 2) : 0, "");
+    printf("\n");
+    for (guint r = 0; r < rows->len; r++) {
+        char **row = rows->pdata[r];
+        for (size_t c = 0; c < n && row[c]; c++)
+            printf("%s%*s", row[c], c + 1 < n ? (int)(widths[c] - width_of(row[c]) + 2) : 0, "");
+        printf("\n");
+    }
+    g_free(widths);
+}
+
+/* "90s", "2m", "1h30m", "1d" -> seconds; -1 if not a duration. */
+static gint64 parse_duration(const char *text)
+{
+    gint64 total = 0;
+    const char *p = text;
+    if (!*p) return -1;
+    while (*p) {
+        if (!g_ascii_isdigit(*p)) return -1;
+        char *end;
+        gint64 n = g_ascii_strtoll(p, &end, 10);
+        gint64 unit = *end == 'd' ? 86400 : *end == 'h' ? 3600 : *end == 'm' ? 60 : *end == 's' ? 1 : -1;
+        if (unit < 0 || n > 10000000) return -1;
+        total += n * unit;
+        p = end + 1;
+    }
+    return total;
+}
+
+char *ctl_time_arg(const char *text)
+{
+    if (!text) return NULL;
+    if (strcmp(text, "now") == 0) return g_strdup("now");
+    GDateTime *dt = NULL;
+    if (text[0] == '+') {
+        gint64 d = parse_duration(text + 1);
+        if (d < 0) return NULL;
+        GDateTime *now = g_date_time_new_now_local();
+        dt = g_date_time_add_seconds(now, (gdouble)d);
+        g_date_time_unref(now);
+    } else {
+        char buf[80];
+        g_strlcpy(buf, text, sizeof buf);
+        if (strlen(buf) > 10 && buf[10] == ' ') buf[10] = 'T';
+        if (strlen(buf) == 16) g_strlcat(buf, ":00", sizeof buf);
+        GTimeZone *local = g_time_zone_new_local();
+        dt = g_date_time_new_from_iso8601(buf, local);   /* no offset: local time */
+        g_time_zone_unref(local);
+    }
+    if (!dt) return NULL;
+    char *iso = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+    g_date_time_unref(dt);
+    return iso;
+}
+
+char *ctl_local_time(json_t *iso)
+{
+    const char *text = json_string_value(iso);
+    if (!text) return g_strdup("-");
+    GDateTime *dt = g_date_time_new_from_iso8601(text, NULL);
+    if (!dt) return g_strdup(text);
+    GDateTime *local = g_date_time_to_local(dt);
+    char *out = g_date_time_format(local, "%Y-%m-%d %H:%M:%S");
+    g_date_time_unref(local);
+    g_date_time_unref(dt);
+    return out;
+}

@@ -1,0 +1,330 @@
+/* test_api.c - the REST control API (mcu/api*.c, mcu/control.c) called in memory, with
+ * no socket: a server context with a temp state dir, requests handed straight to
+ * control_http_request(). Shows the first admin token file, authentication (missing,
+ * malformed, unknown, revoked tokens: 401; roles: 403), one error shape for every
+ * failure, field errors, conflicts, and that hostile input (broken and odd JSON, bad
+ * UTF-8, odd paths and queries) gets a clear 4xx and never a crash or a leak (run it
+ * under AddressSanitizer). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "mcu/control.h"
+#include "mcu/server.h"
+
+struct fixture {
+    char dir[64];
+    struct mcu_config config;
+    struct mcu_server server;
+    char admin[128];
+};
+
+static void free_conference_config(gpointer data)
+{
+    struct mcu_conference_config *c = data;
+    g_free(c->id);
+    g_free(c->pin);
+    g_free(c->title);
+    g_free(c->layout);
+    g_free(c);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    strcpy(f->dir, "/tmp/test_api.XXXXXX");
+    if (!mkdtemp(f->dir)) return -1;
+    f->config.listen_host = strdup("127.0.0.1");
+    f->config.listen_port = 8088;
+    f->config.state_dir = strdup(f->dir);
+    f->server.config = &f->config;
+    f->server.participants = g_hash_table_new(g_str_hash, g_str_equal);
+    f->server.conferences = g_hash_table_new(g_str_hash, g_str_equal);
+    /* As server.c makes it: the run-time conference settings are owned by the table. */
+    f->server.open_conferences = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_conference_config);
+    char err[256];
+    f->server.control = control_new(&f->server, err, sizeof err);
+    if (!f->server.control) {
+        fprintf(stderr, "control_new: %s\n", err);
+        return -1;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/admin.token", f->dir);
+    FILE *in = fopen(path, "r");
+    if (!in || !fgets(f->admin, sizeof f->admin, in)) return -1;
+    fclose(in);
+    f->admin[strcspn(f->admin, "\n")] = '\0';
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    control_free(f->server.control);
+    g_hash_table_destroy(f->server.open_conferences);
+    g_hash_table_destroy(f->server.conferences);
+    g_hash_table_destroy(f->server.participants);
+    free(f->config.listen_host);
+    free(f->config.state_dir);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0) return -1;
+    free(f);
+    return 0;
+}
+
+/* One request; returns the status, *json the parsed body (NULL unless JSON). */
+static int call(struct fixture *f, const char *method, const char *path, const char *query,
+                const char *token, const char *body, size_t body_length, json_t **json)
+{
+    char auth[256] = "";
+    if (token) snprintf(auth, sizeof auth, "Bearer %s", token);
+    struct http_request request = {
+        .method = method, .path = path, .query = query ? query : "", .authorization = auth,
+        .body = body ? body : "", .body_length = body ? body_length : 0, .peer = "192.0.2.1",
+    };
+    struct http_response response = {0};
+    control_http_request(&f->server, &request, &response);
+    if (json) *json = response.body ? json_loads(response.body, 0, NULL) : NULL;
+    free(response.body);
+    return response.status;
+}
+
+static int call_json(struct fixture *f, const char *method, const char *path, const char *token,
+                     const char *body, json_t **json)
+{
+    return call(f, method, path, NULL, token, body, body ? strlen(body) : 0, json);
+}
+
+/* The error shape: {"error": {"code": CODE, "message": non-empty}}. */
+static void assert_error(json_t *json, const char *code)
+{
+    json_t *error = json_object_get(json, "error");
+    assert_non_null(error);
+    assert_string_equal(json_string_value(json_object_get(error, "code")), code);
+    const char *message = json_string_value(json_object_get(error, "message"));
+    assert_non_null(message);
+    assert_true(strlen(message) > 0);
+}
+
+static void admin_token_file_is_private(void **state)
+{
+    struct fixture *f = *state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/admin.token", f->dir);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_true(strncmp(f->admin, "hn_", 3) == 0);
+}
+
+static void authentication_and_roles(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", NULL, NULL, &j), 401);
+    assert_error(j, "unauthorized");
+    json_decref(j);
+    struct http_request basic = {.method = "GET", .path = "/api/v1/conferences", .query = "",
+                                 .authorization = "Basic YWRtaW46eA==", .body = "", .peer = "x"};
+    struct http_response r = {0};
+    control_http_request(&f->server, &basic, &r);
+    assert_int_equal(r.status, 401);
+    free(r.body);
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", "", NULL, NULL), 401);
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", "hn_wrong", NULL, NULL), 401);
+    char longtoken[200];
+    memset(longtoken, 'x', sizeof longtoken - 1);
+    longtoken[sizeof longtoken - 1] = '\0';
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", longtoken, NULL, NULL), 401);
+    assert_int_equal(call_json(f, "GET", "/metrics", "nope", NULL, NULL), 401);
+
+    assert_int_equal(call_json(f, "POST", "/api/v1/tokens", f->admin, "{\"name\":\"v\",\"role\":\"viewer\"}", &j), 201);
+    char *viewer = strdup(json_string_value(json_object_get(j, "token")));
+    json_decref(j);
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", viewer, NULL, NULL), 200);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", viewer, "{\"title\":\"x\"}", &j), 403);
+    assert_error(j, "forbidden");
+    json_decref(j);
+    assert_int_equal(call_json(f, "GET", "/api/v1/tokens", viewer, NULL, NULL), 403);
+    assert_int_equal(call_json(f, "DELETE", "/api/v1/tokens/v", f->admin, NULL, NULL), 200);
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences", viewer, NULL, &j), 401);
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "error"), "message")), "revoked"));
+    json_decref(j);
+    assert_int_equal(call_json(f, "DELETE", "/api/v1/tokens/v", f->admin, NULL, NULL), 404);
+    assert_int_equal(call_json(f, "POST", "/api/v1/tokens", f->admin, "{\"name\":\"v\"}", NULL), 409);
+    free(viewer);
+
+    /* Every failed call is audited, with no token name and the source. */
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "result=failed&limit=3", f->admin, NULL, 0, &j), 200);
+    assert_true(json_array_size(j) == 3);
+    json_t *last = json_array_get(j, 0);
+    assert_int_equal(json_integer_value(json_object_get(last, "status")), 409);
+    json_decref(j);
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "token=&action=conference.list&result=failed", f->admin, NULL, 0, &j), 200);
+    assert_true(json_array_size(j) >= 4);
+    assert_true(json_is_null(json_object_get(json_array_get(j, 0), "token")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(j, 0), "source")), "192.0.2.1");
+    json_decref(j);
+}
+
+static void create_validate_and_conflict(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"id\":\"weekly\",\"title\":\"Giao ban\",\"pin\":\"4321\",\"layout\":\"1+5\","
+                               "\"schedule\":{\"start\":\"now\",\"duration\":\"90m\","
+                               "\"recurrence\":{\"freq\":\"weekly\",\"count\":4}},\"rooms\":[\"Huế\",{\"name\":\"Hà Nội\"}]}",
+                               &j), 201);
+    assert_string_equal(json_string_value(json_object_get(j, "state")), "open");
+    assert_int_equal(json_array_size(json_object_get(j, "rooms")), 2);
+    assert_non_null(json_string_value(json_object_get(json_array_get(json_object_get(j, "rooms"), 0), "token")));
+    json_decref(j);
+
+    /* A room token admits without the PIN; others do not. */
+    assert_int_equal(control_admit_join(f->server.control, "weekly", NULL, NULL), CONTROL_ADMIT_CHECK_PIN);
+    assert_int_equal(control_admit_join(f->server.control, "weekly", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
+    assert_int_equal(control_admit_join(f->server.control, "other", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/rooms/Hu%E1%BA%BF/token", f->admin, NULL, &j), 200);
+    char *room = NULL;
+    assert_int_equal(control_admit_join(f->server.control, "weekly", json_string_value(json_object_get(j, "token")), &room),
+                     CONTROL_ADMIT_TOKEN);
+    assert_string_equal(room, "Huế");
+    g_free(room);
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/lock", f->admin, NULL, NULL), 200);
+    assert_int_equal(control_admit_join(f->server.control, "weekly", NULL, NULL), CONTROL_ADMIT_LOCKED);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/lock", f->admin, NULL, &j), 409);
+    assert_error(j, "conflict");
+    json_decref(j);
+
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, "{\"id\":\"weekly\",\"title\":\"x\"}", &j), 409);
+    assert_error(j, "conflict");
+    json_decref(j);
+
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"title\":\"\",\"pin\":\"12a4\",\"layout\":\"9x9\",\"canvas\":{\"width\":7,\"fps\":\"x\"},"
+                               "\"codecs\":[\"av1\"],\"max_participants\":0,\"record\":\"sometimes\","
+                               "\"schedule\":{\"start\":\"2025-02-30T09:00\",\"end\":\"x\",\"duration\":5,"
+                               "\"timezone\":\"Mars/Base\",\"recurrence\":{\"freq\":\"hourly\"}},"
+                               "\"rooms\":[\"a\",\"a\"],\"bogus\":true}", &j), 400);
+    assert_error(j, "validation_failed");
+    json_t *fields = json_object_get(json_object_get(j, "error"), "fields");
+    const char *expected[] = {"title", "pin", "layout", "canvas.width", "canvas.fps", "codecs", "max_participants",
+                              "record", "schedule.end", "schedule.timezone", "schedule.recurrence.freq", "rooms", "bogus"};
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+        if (!json_object_get(fields, expected[i])) fail_msg("field %s not named", expected[i]);
+    }
+    json_decref(j);
+
+    assert_int_equal(call_json(f, "PATCH", "/api/v1/conferences/weekly", f->admin, "{\"id\":\"x\"}", &j), 400);
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/end", f->admin, NULL, &j), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "state")), "scheduled");   /* next week */
+    assert_int_equal(json_integer_value(json_object_get(j, "occurrence")), 1);
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/recording/start", f->admin, NULL, &j), 409);
+    assert_error(j, "recording_unavailable");
+    json_decref(j);
+    assert_int_equal(call_json(f, "PUT", "/api/v1/conferences/weekly/focus", f->admin, "{\"participant\":null}", &j), 409);
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/participants/p1/mute", f->admin, "{}", &j), 404);
+    json_decref(j);
+    assert_int_equal(call_json(f, "DELETE", "/api/v1/conferences/weekly", f->admin, NULL, NULL), 200);
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences/weekly", f->admin, NULL, &j), 404);
+    assert_error(j, "not_found");
+    json_decref(j);
+}
+
+static void hostile_input_gets_clear_errors(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const bodies[] = {
+        "", "   ", "{", "}", "[]", "null", "42", "\"text\"", "{\"title\":}", "{\"title\":\"a\",\"title\":\"b\"}",
+        "{\"title\":\"\xff\xfe\"}", "{\"title\":\"a\\u0000b\"}", "{\"title\":1e999}",
+        "{\"title\":\"x\",\"canvas\":[1,2]}", "{\"title\":\"x\",\"schedule\":7}",
+        "{\"title\":\"x\",\"rooms\":{\"name\":\"y\"}}", "{\"title\":\"x\",\"max_participants\":99999999999999999999}",
+        "{\"title\":\"x\",\"schedule\":{\"recurrence\":{\"freq\":\"daily\",\"count\":-1}}}",
+        "{\"title\":\"x\",\"schedule\":{\"start\":\"2000-01-01T00:00:00Z\",\"duration\":60}}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        json_t *j = NULL;
+        int status = call_json(f, "POST", "/api/v1/conferences", f->admin, bodies[i], &j);
+        if (status != 400) fail_msg("body %zu (%s): status %d, not 400", i, bodies[i], status);
+        assert_non_null(json_object_get(j, "error"));
+        json_decref(j);
+    }
+    /* Deep nesting. */
+    char deep[4096];
+    size_t n = 0;
+    for (; n < 1500; n++) deep[n] = '[';
+    deep[n] = '\0';
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, deep, NULL), 400);
+    /* A body with a NUL inside (length says more than strlen). */
+    assert_int_equal(call(f, "POST", "/api/v1/conferences", NULL, f->admin, "{\"title\":\"a\"}\0junk", 18, NULL), 400);
+
+    static const char *const paths[] = {
+        "/api/v1/", "/api/v1", "/api/v1//", "/api/v1/conferences/%00", "/api/v1/conferences/%ff",
+        "/api/v1/conferences/a/b/c/d/e/f/g/h/i/j", "/api/v1/conferences/../tokens", "/api/v2/conferences",
+        "/api/v1/conferences/x/participants/%", "/api/v1/conferences//participants",
+    };
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        json_t *j = NULL;
+        int status = call_json(f, "GET", paths[i], f->admin, NULL, &j);
+        if (status != 404 && status != 400) fail_msg("path %s: status %d", paths[i], status);
+        assert_non_null(json_object_get(j, "error"));
+        json_decref(j);
+    }
+    assert_int_equal(call_json(f, "DELETE", "/api/v1/conferences", f->admin, NULL, NULL), 405);
+    assert_int_equal(call_json(f, "POST", "/metrics", f->admin, NULL, NULL), 405);
+    static const char *const queries[] = {"state=nope", "from=yesterday", "to=%zz", "state", "&&&", "from=%00"};
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+        int status = call(f, "GET", "/api/v1/conferences", queries[i], f->admin, NULL, 0, NULL);
+        if (status != 400 && status != 200) fail_msg("query %s: status %d", queries[i], status);
+    }
+    assert_int_equal(call(f, "GET", "/api/v1/conferences", "state=nope", f->admin, NULL, 0, NULL), 400);
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "limit=0", f->admin, NULL, 0, NULL), 400);
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "since=soon", f->admin, NULL, 0, NULL), 400);
+}
+
+static void stats_and_metrics(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, "{\"title\":\"now\"}", NULL), 201);
+    assert_int_equal(call_json(f, "GET", "/api/v1/stats", f->admin, NULL, &j), 200);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "conferences"), "open")), 1);
+    json_decref(j);
+    struct http_request request = {.method = "GET", .path = "/metrics", .query = "", .body = "", .peer = "x"};
+    char auth[256];
+    snprintf(auth, sizeof auth, "Bearer %s", f->admin);
+    request.authorization = auth;
+    struct http_response response = {0};
+    control_http_request(&f->server, &request, &response);
+    assert_int_equal(response.status, 200);
+    assert_non_null(strstr(response.content_type, "text/plain"));
+    assert_non_null(strstr(response.body, "hoinghi_conferences{state=\"open\"} 1\n"));
+    free(response.body);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(admin_token_file_is_private, setup, teardown),
+        cmocka_unit_test_setup_teardown(authentication_and_roles, setup, teardown),
+        cmocka_unit_test_setup_teardown(create_validate_and_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(hostile_input_gets_clear_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(stats_and_metrics, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
