@@ -30,7 +30,7 @@ pc_cflags = $(shell pkg-config --cflags $(1))
 pc_libs   = $(shell pkg-config --libs $(1))
 
 # Each module sees only the libraries it is allowed to use.
-MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson
+MIXER_PKGS     = libavcodec libavformat libavutil libswresample libswscale freetype2 jansson opus
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lyuv -lm
 SIGNALING_PKGS = jansson
 MCU_PKGS       = glib-2.0 gio-2.0 nice openssl libsrtp2 jansson libwebsockets sqlite3
@@ -76,12 +76,14 @@ ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
 # Test tools built from tests/tools/*.c on one library (sdp-answer: libsignaling).
 SDP_ANSWER = $(BUILD)/sdp-answer
+# The audio benchmark (tests/bench/audio_bench.c on libmixer).
+AUDIO_BENCH = $(BUILD)/audio-bench
 
 .PHONY: all deps check unit integration asan bench demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: $(PROGRAMS) $(SDP_ANSWER) $(UNIT_BINS) $(ITEST_BINS)
+all: $(PROGRAMS) $(SDP_ANSWER) $(AUDIO_BENCH) $(UNIT_BINS) $(ITEST_BINS)
 
 deps:
 	@./scripts/deps.sh
@@ -163,6 +165,14 @@ $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 $(SDP_ANSWER): $(call obj,tests/tools/sdp_answer.c) $(LIBSIGNALING)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(SIGNALING_PKGS))
+
+$(BUILD)/obj/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MIXER_CFLAGS) -c $< -o $@
+$(AUDIO_BENCH): $(call obj,tests/bench/audio_bench.c) $(LIBMIXER)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 
 # --- tests ---
 check: deps

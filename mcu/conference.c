@@ -56,6 +56,7 @@ static gboolean on_event_timer(gpointer data)
     }
     g_mutex_unlock(&c->lock);
     if (changed && c->events.active_speaker) c->events.active_speaker(c->owner, c, speaker);
+    conference_recording_poll(c);
     return G_SOURCE_CONTINUE;
 }
 
@@ -79,6 +80,8 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     c->members = g_new0(struct conference_member *, (size_t)config->max_participants);
     c->active_speaker_slot = -1;
     c->reported_speaker_slot = -1;
+    c->recorder_profile = -1;
+    c->reported_recording_state = RECORDER_STOPPED;
 
     if (config->allow_vp8) {
         add_profile(c, MEDIA_CODEC_VP8, false);
@@ -142,6 +145,7 @@ void conference_free(struct conference *c)
         g_mutex_unlock(&c->lock);
         g_thread_join(c->thread);
     }
+    conference_recording_end(c);     /* finishes the files: trailer, sync, checksum */
     if (c->event_timer) {
         g_source_destroy(c->event_timer);
         g_source_unref(c->event_timer);
@@ -193,6 +197,7 @@ struct conference_member *conference_add_member(struct conference *c, const char
         m->rtt_ms = -1;
         c->members[i] = m;
         c->member_count++;
+        conference_recording_room_locked(c, m, true);
         break;
     }
     g_mutex_unlock(&c->lock);
@@ -222,6 +227,7 @@ void conference_remove_member(struct conference *c, struct conference_member *m)
 {
     g_mutex_lock(&c->lock);
     detach_media_locked(c, m);
+    conference_recording_room_locked(c, m, false);
     c->members[m->slot] = NULL;
     c->member_count--;
     g_mutex_unlock(&c->lock);

@@ -25,6 +25,7 @@
 
 #include "mcu/config.h"
 #include "mcu/media_session.h"
+#include "mcu/recorder.h"
 #include "mixer/media.h"
 
 #define CONFERENCE_KEYFRAME_INTERVAL_US 500000   /* at most one per profile per 500 ms */
@@ -36,6 +37,12 @@ struct conference_events {
     /* The active speaker changed (NULL: nobody speaks). */
     void (*active_speaker)(void *owner, struct conference *conference,
                            struct conference_member *speaker);
+    /* The recording's state changed (started, paused, failed with a reason, stopped). */
+    void (*recording_state)(void *owner, struct conference *conference, enum recorder_state state,
+                            const char *reason);
+    /* A recording file is finished (complete or failed): what the index stores. */
+    void (*recording_file)(void *owner, struct conference *conference,
+                           const struct recorder_result *file);
 };
 
 /* What a member's SDP negotiation agreed. Payload types are the member's own. */
@@ -137,5 +144,26 @@ struct conference_stats {
     uint64_t packets_queued_dropped;    /* inbound queue full */
 };
 void conference_get_stats(struct conference *c, struct conference_stats *out);
+
+/* Recording (conference_recording.c): the composite of one output profile (VP8 high
+ * when the conference allows VP8, else H.264 high; kept encoded while recording) and
+ * the full audio mix, handed by the media thread to a recorder (mcu/recorder.h) that
+ * writes on its own thread. Control thread. Start fails (-1, reason in err) when a
+ * recording is under way or the recorder cannot start; stop, pause and resume return
+ * -1 when there is nothing to stop, pause or resume. A recorder that fails (disk full)
+ * is reported through events.recording_state and logged; the meeting goes on. */
+struct conference_recording_options {
+    const char *archive_dir;
+    int64_t segment_us;             /* 0: one file */
+};
+int conference_start_recording(struct conference *c, const struct conference_recording_options *opts,
+                               char *err, size_t errlen);
+int conference_stop_recording(struct conference *c);
+int conference_pause_recording(struct conference *c);
+int conference_resume_recording(struct conference *c);
+/* The recording's state; false when there is none (reason: why the last one failed,
+ * if it did). */
+bool conference_recording_state(struct conference *c, enum recorder_state *state, char *reason,
+                                size_t reasonlen);
 
 #endif

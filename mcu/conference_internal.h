@@ -118,6 +118,10 @@ struct conference {
     uint32_t latency_histogram[CONFERENCE_LATENCY_BUCKETS];
     int64_t video_tick_total_us;
 
+    /* recording (under the lock): the recorder the media thread feeds, its profile */
+    struct recorder *recorder;
+    int recorder_profile;           /* -1: no video */
+
     /* media thread only */
     GThread *thread;
     struct mix_engine *engine;
@@ -127,6 +131,9 @@ struct conference {
 
     /* control thread only */
     GSource *event_timer;
+    GPtrArray *finishing_recorders; /* stopped; their writers finish the files */
+    enum recorder_state reported_recording_state;
+    char last_recording_failure[RECORDER_REASON_MAX];
 };
 
 /* conference_media.c */
@@ -137,5 +144,19 @@ void conference_release_profile(struct conference *c, int profile);
 
 /* The index of the profile a member with this codec starts on (high), or -1. */
 int conference_profile_for(const struct conference *c, enum media_codec codec, bool low);
+
+/* conference_recording.c */
+/* Media thread, inside a tick: one encoded frame of an output (recorded or not). */
+void conference_record_frame(struct conference *c, const struct mix_output *out,
+                             const struct encoded_frame *frame, int64_t now_us);
+/* Media thread, under the lock: the recorder's keyframe requests to its profile. */
+void conference_recording_keyframes_locked(struct conference *c);
+/* Under the lock: a room joined or left (for the recording's room list). */
+void conference_recording_room_locked(struct conference *c, const struct conference_member *m,
+                                      bool joined);
+/* Control thread: state changes and finished files to the owner (event timer). */
+void conference_recording_poll(struct conference *c);
+/* Control thread, the media thread stopped: finishes every file (blocks on disk). */
+void conference_recording_end(struct conference *c);
 
 #endif

@@ -25,6 +25,7 @@ struct collected_packet {
 };
 
 struct collector {
+    struct conference *conference;
     GArray *packets;            /* of struct collected_packet */
     bool frame_is_keyframe;     /* of the frame whose packets come next */
 };
@@ -32,9 +33,9 @@ struct collector {
 static void on_frame(void *opaque, const struct mix_output *out, const struct encoded_frame *frame,
                      int64_t now_us)
 {
-    (void)out; (void)now_us;
     struct collector *col = opaque;
     col->frame_is_keyframe = frame->keyframe;
+    conference_record_frame(col->conference, out, frame, now_us);
 }
 
 static void on_packet(void *opaque, const struct mix_output *out, const uint8_t *packet, size_t len)
@@ -91,6 +92,7 @@ static void take_work(struct conference *c, GQueue *commands, GQueue *packets)
         g_queue_push_tail(commands, command);
     }
     while (!g_queue_is_empty(&c->packets)) g_queue_push_tail(packets, g_queue_pop_head(&c->packets));
+    conference_recording_keyframes_locked(c);
     c->queued_packets = 0;
     /* Which profiles are encoded: those somebody receives. */
     for (size_t p = 0; p < c->profile_count; p++)
@@ -342,7 +344,7 @@ static void record_latency(struct conference *c, const int64_t *arrivals, size_t
 gpointer conference_media_thread(gpointer data)
 {
     struct conference *c = data;
-    struct collector col = {.packets = g_array_new(FALSE, FALSE, sizeof(struct collected_packet))};
+    struct collector col = {.conference = c, .packets = g_array_new(FALSE, FALSE, sizeof(struct collected_packet))};
     struct mix_engine_sink sink = {.opaque = &col, .frame = on_frame, .packet = on_packet};
     int64_t video_interval = 1000000 / c->config.fps;
     int64_t next_audio = g_get_monotonic_time();

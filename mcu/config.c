@@ -30,7 +30,7 @@
 
 /* Flag values as given, pointing into argv. */
 struct flag_values {
-    const char *listen, *state_dir, *public_address, *web_root, *log_level, *config;
+    const char *listen, *state_dir, *public_address, *web_root, *log_level, *config, *archive_dir;
     const char *ice[MCU_CONFIG_MAX_ICE_ADDRESSES];
     size_t ice_count;
     bool help, version;
@@ -58,7 +58,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "SYNOPSIS\n"
         "    %s [--config FILE] [--listen ADDR:PORT] [--state-dir DIR]\n"
         "         [--ice-address ADDR]... [--public-address ADDR] [--web-root DIR]\n"
-        "         [--log-level debug|info|warn|error]\n"
+        "         [--log-level debug|info|warn|error] [--archive-dir DIR]\n"
         "    %s --help | --version\n"
         "\n"
         "DESCRIPTION\n"
@@ -86,6 +86,9 @@ void mcu_config_usage(FILE *f, const char *program)
         "        Directory of the web client files. Default %s.\n"
         "    --log-level LEVEL\n"
         "        One of debug, info, warn, error. Default info.\n"
+        "    --archive-dir DIR\n"
+        "        Directory of the recordings archive (DIR/YYYY/MM/DD/...). Default\n"
+        "        STATE_DIR/recordings.\n"
         "    --config FILE\n"
         "        Read settings and conferences from FILE (format below).\n"
         "    -h, --help\n"
@@ -104,6 +107,8 @@ void mcu_config_usage(FILE *f, const char *program)
         "        public-address=203.0.113.7\n"
         "        web-root=/usr/share/hoinghi/web\n"
         "        log-level=info\n"
+        "        archive-dir=/var/lib/hoinghi/recordings\n"
+        "        segment-minutes=60     (a recording's files are at most this long; 0: one)\n"
         "\n"
         "    Each group [conference ID] adds a conference. ID is 1..64 characters of a-z,\n"
         "    0-9 and '-', and must not be 'echo'. Keys:\n"
@@ -116,6 +121,8 @@ void mcu_config_usage(FILE *f, const char *program)
         "      fps               mix: canvas frame rate, 5..60 (default 30)\n"
         "      max-participants  mix: 1..64 (default 16)\n"
         "      codecs            mix: video codecs offered, vp8;h264 (default both)\n"
+        "      record            mix: off, manual (an operator starts it; default) or\n"
+        "                        always (recorded from the moment it starts; also yes)\n"
         "\n"
         "        [conference so-y-te]\n"
         "        type=mix\n"
@@ -270,6 +277,7 @@ static struct mcu_conference_config *add_conference(struct mcu_config *cfg, cons
     c->fps = MCU_CONFIG_DEFAULT_FPS;
     c->max_participants = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
     c->allow_vp8 = c->allow_h264 = true;
+    c->record = MCU_RECORD_MANUAL;
     return c;
 }
 
@@ -300,7 +308,7 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     char **keys = g_key_file_get_keys(kf, group, &nkeys, NULL);
     int rc = 0;
     char *type = NULL, *pin = NULL, *title = NULL, *layout = NULL, *size = NULL, *fps = NULL,
-         *max_participants = NULL, *codecs = NULL;
+         *max_participants = NULL, *codecs = NULL, *record = NULL;
     char where[300];
     snprintf(where, sizeof where, "%s: [%s]", file, group);
     for (gsize i = 0; rc == 0 && keys && i < nkeys; i++) {
@@ -311,10 +319,11 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
                     : strcmp(keys[i], "size") == 0 ? &size
                     : strcmp(keys[i], "fps") == 0 ? &fps
                     : strcmp(keys[i], "max-participants") == 0 ? &max_participants
-                    : strcmp(keys[i], "codecs") == 0 ? &codecs : NULL;
+                    : strcmp(keys[i], "codecs") == 0 ? &codecs
+                    : strcmp(keys[i], "record") == 0 ? &record : NULL;
         if (!slot) {
             rc = fail(err, errlen, "%s: unknown key '%s' (known: type, pin, title, layout, size, "
-                      "fps, max-participants, codecs)", where, keys[i]);
+                      "fps, max-participants, codecs, record)", where, keys[i]);
             break;
         }
         g_free(*slot);
@@ -327,8 +336,15 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
         kind = MCU_CONFERENCE_MIX;
     else if (rc == 0 && strcmp(type, "echo") != 0)
         rc = fail(err, errlen, "%s: type '%s' is not known (types: mix, echo)", where, type);
-    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs))
-        rc = fail(err, errlen, "%s: layout, size, fps, max-participants and codecs are for type=mix", where);
+    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs || record))
+        rc = fail(err, errlen, "%s: layout, size, fps, max-participants, codecs and record are for type=mix", where);
+    enum mcu_record_policy policy = MCU_RECORD_MANUAL;
+    if (rc == 0 && record) {
+        if (strcmp(record, "off") == 0 || strcmp(record, "no") == 0) policy = MCU_RECORD_OFF;
+        else if (strcmp(record, "manual") == 0) policy = MCU_RECORD_MANUAL;
+        else if (strcmp(record, "always") == 0 || strcmp(record, "yes") == 0) policy = MCU_RECORD_ALWAYS;
+        else rc = fail(err, errlen, "%s: record '%s' is not off, manual or always", where, record);
+    }
     if (rc == 0 && pin && !valid_pin(pin))
         rc = fail(err, errlen, "%s: pin must be %d to %d digits", where, PIN_MIN, PIN_MAX);
     if (rc == 0 && title && (!*title || g_utf8_strlen(title, -1) > TITLE_MAX))
@@ -381,6 +397,7 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
         c->max_participants = max;
         c->allow_vp8 = vp8;
         c->allow_h264 = h264;
+        c->record = policy;
         pin = title = NULL;
     }
     g_free(type);
@@ -391,6 +408,7 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     g_free(fps);
     g_free(max_participants);
     g_free(codecs);
+    g_free(record);
     g_strfreev(keys);
     return rc;
 }
@@ -436,9 +454,15 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
         else if (strcmp(k, "public-address") == 0) rc = set_address(&cfg->public_address, v, origin, err, errlen);
         else if (strcmp(k, "web-root") == 0) rc = set_string(&cfg->web_root, v, origin, err, errlen);
         else if (strcmp(k, "log-level") == 0) rc = set_log_level(cfg, v, origin, err, errlen);
-        else
+        else if (strcmp(k, "archive-dir") == 0) rc = set_string(&cfg->archive_dir, v, origin, err, errlen);
+        else if (strcmp(k, "segment-minutes") == 0) {
+            if (parse_int(v, &cfg->segment_minutes) != 0 || cfg->segment_minutes < 0 ||
+                cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
+                rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin, v,
+                          MCU_CONFIG_MAX_SEGMENT_MINUTES);
+        } else
             rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level)", file, MAIN_GROUP, k);
+                      "public-address, web-root, log-level, archive-dir, segment-minutes)", file, MAIN_GROUP, k);
         g_free(v);
     }
     g_strfreev(keys);
@@ -476,7 +500,8 @@ static int load_file(struct mcu_config *cfg, const char *file, char *err, size_t
 
 /* --- flags --- */
 
-enum flag_id { F_LISTEN, F_STATE_DIR, F_ICE, F_PUBLIC, F_WEB_ROOT, F_LOG_LEVEL, F_CONFIG, F_HELP, F_VERSION };
+enum flag_id { F_LISTEN, F_STATE_DIR, F_ICE, F_PUBLIC, F_WEB_ROOT, F_LOG_LEVEL, F_CONFIG, F_HELP, F_VERSION,
+               F_ARCHIVE_DIR };
 
 static const struct {
     const char *name;
@@ -488,6 +513,7 @@ static const struct {
     {"--web-root", F_WEB_ROOT, true},     {"--log-level", F_LOG_LEVEL, true},
     {"--config", F_CONFIG, true},         {"--help", F_HELP, false},
     {"-h", F_HELP, false},                {"--version", F_VERSION, false},
+    {"--archive-dir", F_ARCHIVE_DIR, true},
 };
 
 static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, size_t errlen)
@@ -520,6 +546,7 @@ static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, 
         case F_WEB_ROOT: fv->web_root = value; break;
         case F_LOG_LEVEL: fv->log_level = value; break;
         case F_CONFIG: fv->config = value; break;
+        case F_ARCHIVE_DIR: fv->archive_dir = value; break;
         case F_HELP: fv->help = true; break;
         case F_VERSION: fv->version = true; break;
         case F_ICE:
@@ -544,6 +571,9 @@ static int apply_flags(struct mcu_config *cfg, const struct flag_values *fv, cha
         return -1;
     if (fv->web_root && set_string(&cfg->web_root, fv->web_root, "--web-root", err, errlen) < 0) return -1;
     if (fv->log_level && set_log_level(cfg, fv->log_level, "--log-level", err, errlen) < 0) return -1;
+    if (fv->archive_dir && set_string(&cfg->archive_dir, fv->archive_dir, "--archive-dir", err, errlen) < 0)
+        return -1;
+    if (!cfg->archive_dir) cfg->archive_dir = g_build_filename(cfg->state_dir, "recordings", NULL);
     return 0;
 }
 
@@ -555,6 +585,7 @@ static void set_defaults(struct mcu_config *cfg)
     cfg->state_dir = g_strdup(MCU_CONFIG_DEFAULT_STATE_DIR);
     cfg->web_root = g_strdup(DEFAULT_WEB_ROOT);
     cfg->log_level = LOG_INFO;
+    cfg->segment_minutes = MCU_CONFIG_DEFAULT_SEGMENT_MINUTES;
     struct mcu_conference_config *echo = add_conference(cfg, MCU_CONFIG_ECHO_ID);
     echo->title = g_strdup(ECHO_TITLE);
 }
@@ -595,6 +626,7 @@ void mcu_config_clear(struct mcu_config *cfg)
     g_free(cfg->public_address);
     g_free(cfg->web_root);
     g_free(cfg->config_file);
+    g_free(cfg->archive_dir);
     for (size_t i = 0; i < cfg->conference_count; i++) {
         g_free(cfg->conferences[i].id);
         g_free(cfg->conferences[i].pin);

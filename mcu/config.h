@@ -8,6 +8,12 @@
  *   public-address=203.0.113.7
  *   web-root=/usr/share/hoinghi/web
  *   log-level=info
+ *   archive-dir=/var/lib/hoinghi/recordings
+ *   segment-minutes=60
+ *
+ *   [conference so-y-te]
+ *   type=mix
+ *   record=always
  *
  *   [conference secure-echo]
  *   type=echo
@@ -48,6 +54,15 @@ enum mcu_conference_type {
 #define MCU_CONFIG_DEFAULT_FPS 30
 #define MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS 16
 #define MCU_CONFIG_MAX_PARTICIPANTS 64
+#define MCU_CONFIG_DEFAULT_SEGMENT_MINUTES 60
+#define MCU_CONFIG_MAX_SEGMENT_MINUTES (24 * 60)
+
+/* When a mix conference is recorded. */
+enum mcu_record_policy {
+    MCU_RECORD_OFF,                    /* never */
+    MCU_RECORD_MANUAL,                 /* when an operator says so (the default) */
+    MCU_RECORD_ALWAYS,                 /* from the moment it starts */
+};
 
 struct mcu_conference_config {
     char *id;                          /* [a-z0-9-]{1,64} */
@@ -60,6 +75,7 @@ struct mcu_conference_config {
     int fps;                           /* 5 .. 60 */
     int max_participants;              /* 1 .. MCU_CONFIG_MAX_PARTICIPANTS */
     bool allow_vp8, allow_h264;        /* video codecs offered to rooms */
+    enum mcu_record_policy record;     /* key `record`: off, manual, always (yes = always) */
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */
@@ -74,6 +90,9 @@ struct mcu_config {
     char *web_root;
     enum log_level log_level;
     char *config_file;                 /* the file read, or NULL */
+    char *archive_dir;                 /* recordings; default STATE_DIR/recordings */
+    int segment_minutes;               /* a recording's files are at most this long;
+                                          0: one file; default 60 */
     struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
     size_t conference_count;
 };

@@ -32,6 +32,8 @@ static void on_open(void *owner, const struct store_conference *c)
         .layout = c->layout, .width = c->width, .height = c->height, .fps = c->fps,
         .max_participants = c->max_participants, .allow_vp8 = c->allow_vp8,
         .allow_h264 = c->allow_h264,
+        .record = c->record == STORE_RECORD_ALWAYS ? MCU_RECORD_ALWAYS
+                : c->record == STORE_RECORD_OFF ? MCU_RECORD_OFF : MCU_RECORD_MANUAL,
     };
     if (mcu_server_open_runtime_conference(control->server, &config) != 0)
         log_warn("conference %s: a config file conference has this id; not opened", c->id);

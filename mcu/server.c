@@ -7,6 +7,7 @@
 #include "mcu/log.h"
 #include "mcu/conference.h"
 #include "mcu/control.h"
+#include "mcu/recorder.h"
 #include "mcu/participant.h"
 
 #define MAX_SIGNALLING_MESSAGE (64 * 1024)
@@ -39,7 +40,19 @@ struct conference *mcu_server_open_conference(struct mcu_server *server,
     if (c) return c;
     struct conference_events events = {.active_speaker = participant_announce_active_speaker};
     c = conference_new(config, &events, server, err, errlen);
-    if (c) g_hash_table_insert(server->conferences, conference_config(c)->id, c);
+    if (!c) return NULL;
+    g_hash_table_insert(server->conferences, conference_config(c)->id, c);
+    if (config->record == MCU_RECORD_ALWAYS) {
+        /* Its record policy: recorded from the start. A recording that cannot start
+         * does not keep the meeting from starting. */
+        struct conference_recording_options opts = {
+            .archive_dir = server->config->archive_dir,
+            .segment_us = (int64_t)server->config->segment_minutes * 60 * 1000000,
+        };
+        char why[256] = "";
+        if (conference_start_recording(c, &opts, why, sizeof why) != 0)
+            log_error("conference %s: cannot start its recording: %s", config->id, why);
+    }
     return c;
 }
 
@@ -116,6 +129,9 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
     log_info("DTLS certificate fingerprint sha-256 %s", dtls_identity_fingerprint(server->identity));
+    /* Recordings a crash left unfinished are finalised before anything else runs. */
+    if (recorder_recover(config->archive_dir, NULL, NULL) < 0)
+        log_warn("recordings: cannot read the archive %s", config->archive_dir);
 
     server->control = control_new(server, err, errlen);
     if (!server->control) goto fail;

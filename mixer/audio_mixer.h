@@ -21,8 +21,9 @@
  * the full mix). The hold keeps a room from hopping between two encoders on every
  * tick of a talk spurt; with own_hold_ticks = 0 the rule is exactly "contributed this
  * tick". When an input moves from shared to own, its limiter starts as a copy of the
- * full mix's limiter, so the samples are continuous; the caller should give it a
- * fresh encoder (or reset one) at that moment.
+ * full mix's limiter, so the samples are continuous; the caller should likewise
+ * start its encoder from a copy of the full mix encoder's state (as the mix engine
+ * does), or at least reset one, at that moment.
  *
  * Threads: not thread-safe; one conference's tick calls it from one thread at a time.
  * Pointers returned stay valid until the next audio_mixer_mix() or _free(). */

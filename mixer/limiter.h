@@ -23,7 +23,9 @@
 #define LIMITER_LOOKAHEAD 48 /* samples at 48 kHz: 1 ms */
 
 struct limiter {
-    float gain;                          /* currently applied gain, 0 < gain <= 1 */
+    double gain;                         /* currently applied gain, 0 < gain <= 1
+                                            (double: in float the slow release
+                                            stalls about 1e-4 short of 1) */
     float attack;                        /* one-pole coefficients */
     float release;
     float threshold;                     /* in int16 units */

@@ -1,14 +1,20 @@
-/* mix_audio_codec.h - the mix engine's audio decoder and Opus encoder (libavcodec):
- * RTP audio payloads (Opus, PCMU, PCMA) in, the mixer's internal format out
- * (audio_format.h: 48 kHz mono int16), and 20 ms of that format back to Opus.
+/* mix_audio_codec.h - the mix engine's audio decoder and Opus encoder: RTP audio
+ * payloads (Opus, PCMU, PCMA) in, the mixer's internal format out (audio_format.h:
+ * 48 kHz mono int16), and 20 ms of that format back to Opus.
  *
- * Opus is decoded by FFmpeg's own decoder (float, converted to int16 here; a stereo
- * stream or G.711 at 8 kHz goes through libswresample). Not libopus: libopus 1.3, as
- * libavcodec calls it, executes CPUID on every packet, which traps to the hypervisor
- * on virtual machines and cost 30 % of a 50-room mix. The encoder is libopus in
- * realtime speech settings (application voip, 20 ms frames, no look-ahead beyond
- * libopus' own 6.5 ms); complexity is configurable because it dominates the cost of
- * a large audio conference.
+ * Opus goes through libopus directly (opus_decode / opus_encode, int16 at 48 kHz
+ * mono; a stereo stream is downmixed by libopus). Not through libavcodec: its libopus
+ * wrappers call the multistream API, which in libopus 1.3 executes CPUID on every
+ * packet; CPUID traps to the hypervisor on virtual machines and cost over 10 % of a
+ * 50-room audio mix. G.711 is decoded by libavcodec and resampled to 48 kHz by
+ * libswresample.
+ *
+ * The encoder is in realtime speech settings (application voip, 20 ms frames,
+ * unconstrained VBR, no look-ahead beyond libopus' own 6.5 ms); complexity is
+ * configurable because it dominates the cost of a large audio conference. An
+ * encoder's state can be copied from another one (mix_audio_encoder_copy_state):
+ * a minus-self stream that splits off the shared full mix continues from the full
+ * mix encoder's state, so the receiver's decoder sees one continuous stream.
  *
  * Threads: one thread at a time per instance. */
 #ifndef HOINGHI_MIXER_MIX_AUDIO_CODEC_H
@@ -44,7 +50,7 @@ void mix_audio_encoder_config_init(struct mix_audio_encoder_config *cfg);
 
 struct mix_audio_encoder;
 
-/* NULL on a bad config, a missing libopus encoder or out of memory. */
+/* NULL on a bad config or out of memory. */
 struct mix_audio_encoder *mix_audio_encoder_new(const struct mix_audio_encoder_config *cfg);
 void mix_audio_encoder_free(struct mix_audio_encoder *enc);
 
@@ -53,6 +59,18 @@ void mix_audio_encoder_free(struct mix_audio_encoder *enc);
  * encoder produced nothing, -1 on error. */
 int mix_audio_encoder_encode(struct mix_audio_encoder *enc, const int16_t *pcm, int64_t pts,
                              struct encoded_frame *out);
+
+/* Makes `dst` a copy of `src` (same settings, same state: the next frame `dst`
+ * encodes continues the stream `src` encoded so far). Both must have been created
+ * with the same config. */
+void mix_audio_encoder_copy_state(struct mix_audio_encoder *dst,
+                                  const struct mix_audio_encoder *src);
+
+/* Changes the complexity (0..10) from the next frame on. Returns 0 or -1. */
+int mix_audio_encoder_set_complexity(struct mix_audio_encoder *enc, int complexity);
+
+/* Forgets the stream so far: the next frame starts a fresh stream. */
+void mix_audio_encoder_reset(struct mix_audio_encoder *enc);
 
 /* The Opus identification header (OpusHead) a container needs; *size set. */
 const uint8_t *mix_audio_encoder_extradata(const struct mix_audio_encoder *enc, size_t *size);

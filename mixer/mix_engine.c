@@ -36,6 +36,7 @@ void mix_engine_config_init(struct mix_engine_config *cfg)
     cfg->top_n = 4;
     cfg->audio_bitrate = 32000;
     cfg->audio_complexity = 5;
+    cfg->audio_own_complexity = 1;
     cfg->audio_payload_type = 111;
     cfg->audio_ssrc = 0x20000001;
     cfg->minus_self = true;
@@ -78,7 +79,8 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
         }
     }
     if (c->top_n < 1 || c->audio_payload_type > 127 || c->audio_bitrate < 6000 ||
-        c->audio_bitrate > 510000 || c->audio_complexity < 0 || c->audio_complexity > 10) {
+        c->audio_bitrate > 510000 || c->audio_complexity < 0 || c->audio_complexity > 10 ||
+        c->audio_own_complexity < 0 || c->audio_own_complexity > 10) {
         set_err(err, errlen, "audio: bad top_n, payload type, bitrate or complexity");
         return -1;
     }
@@ -423,12 +425,19 @@ const struct mix_engine_config *mix_engine_config(const struct mix_engine *e)
     return &e->cfg;
 }
 
+int mix_engine_own_complexity(const struct mix_engine *e)
+{
+    /* The per-room baseline stands for "no sharing": every room at full quality. */
+    return e->cfg.encode_every_input ? e->cfg.audio_complexity : e->cfg.audio_own_complexity;
+}
+
 int mix_engine_open_own_output(struct mix_engine *e, size_t slot)
 {
     struct mix_input *in = &e->inputs[slot];
-    mix_audio_encoder_free(in->own_encoder);
-    struct mix_audio_encoder_config ec = {e->cfg.audio_bitrate, e->cfg.audio_complexity};
-    in->own_encoder = mix_audio_encoder_new(&ec);
+    if (!in->own_encoder) {
+        struct mix_audio_encoder_config ec = {e->cfg.audio_bitrate, mix_engine_own_complexity(e)};
+        in->own_encoder = mix_audio_encoder_new(&ec);
+    }
     if (!in->own_packetizer)
         in->own_packetizer = new_packetizer(e, MEDIA_CODEC_OPUS, e->cfg.audio_payload_type,
                                             e->cfg.audio_ssrc + 1 + (uint32_t)slot);

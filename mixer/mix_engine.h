@@ -71,7 +71,10 @@ struct mix_engine_config {
     /* audio */
     size_t top_n;               /* inputs mixed per tick; default 4 */
     int audio_bitrate;          /* Opus, per mix; default 32000 */
-    int audio_complexity;       /* libopus 0..10; default 5 */
+    int audio_complexity;       /* libopus 0..10 of the shared full mix; default 5 */
+    int audio_own_complexity;   /* libopus 0..10 of each minus-self mix (heard by one
+                                   room, the talker's); default 1: see
+                                   docs/mixer-engine.md, "Audio cost" */
     uint8_t audio_payload_type; /* default 111 */
     uint32_t audio_ssrc;        /* full mix; minus-self mixes follow (see above) */
     bool minus_self;            /* encode minus-self mixes (live); false: only the

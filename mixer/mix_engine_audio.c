@@ -61,29 +61,43 @@ static void encode_and_emit(struct mix_engine *e, const struct mix_engine_sink *
     mix_engine_emit(e, sink, out, packetizer, &frame, now_us);
 }
 
-/* The minus-self (or, in the benchmark baseline, per-input) encodes. */
-static void encode_own_mixes(struct mix_engine *e, const struct mix_engine_sink *sink,
-                             int64_t now_us)
+/* Which inputs get their own (minus-self, or in the benchmark baseline per-input)
+ * encode this tick. An input that moves from the shared mix to its own continues
+ * from the full mix encoder's state before this tick's frame (as its limiter does),
+ * so the stream its receiver decodes goes on without a restart (then at its own,
+ * lower complexity). Encoders are made once per input and kept. Call before the
+ * full mix is encoded. */
+static void prepare_own_outputs(struct mix_engine *e)
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
         struct mix_input *in = &e->inputs[i];
         if (!in->active)
             continue;
-        const int16_t *pcm = NULL;
-        enum audio_mix_kind kind = audio_mixer_output(e->audio_mixer, i, &pcm);
+        enum audio_mix_kind kind = audio_mixer_output(e->audio_mixer, i, NULL);
         bool own = e->cfg.encode_every_input ||
                    (e->cfg.minus_self && kind == AUDIO_MIX_OWN && in->audio_jb);
-        if (!own) {
-            in->own_active = false;
-            continue;
+        if (own && !in->own_active) {
+            if (mix_engine_open_own_output(e, i) < 0) {
+                e->stats.errors++;
+                own = false;
+            } else {
+                mix_audio_encoder_copy_state(in->own_encoder, e->full_encoder);
+                mix_audio_encoder_set_complexity(in->own_encoder, mix_engine_own_complexity(e));
+            }
         }
-        /* A fresh encoder whenever an input moves from the shared mix to its own. */
-        if ((!in->own_active || !in->own_encoder) && mix_engine_open_own_output(e, i) < 0) {
-            e->stats.errors++;
-            in->own_active = false;
+        in->own_active = own;
+    }
+}
+
+static void encode_own_mixes(struct mix_engine *e, const struct mix_engine_sink *sink,
+                             int64_t now_us)
+{
+    for (size_t i = 0; i < e->cfg.max_inputs; i++) {
+        struct mix_input *in = &e->inputs[i];
+        if (!in->active || !in->own_active)
             continue;
-        }
-        in->own_active = true;
+        const int16_t *pcm = NULL;
+        audio_mixer_output(e->audio_mixer, i, &pcm);
         struct mix_output out = {MIX_OUTPUT_AUDIO_OWN, i, e->cfg.audio_ssrc + 1 + (uint32_t)i};
         e->stats.own_encodes++;
         encode_and_emit(e, sink, in->own_encoder, in->own_packetizer, &out, pcm, now_us);
@@ -101,6 +115,7 @@ int mix_engine_audio_tick(struct mix_engine *e, int64_t now_us, const struct mix
             mix_input_decode_audio(&e->inputs[i], e->decode_audio[i]);
     put_inputs(e);
     audio_mixer_mix(e->audio_mixer);
+    prepare_own_outputs(e);
 
     struct mix_output full = {MIX_OUTPUT_AUDIO_FULL, 0, e->cfg.audio_ssrc};
     encode_and_emit(e, sink, e->full_encoder, e->full_packetizer, &full,

@@ -52,8 +52,11 @@ struct mix_engine {
     struct mix_engine_stats stats;
 };
 
-/* Creates the minus-self encoder + packetizer of input `slot` (fresh state). */
+/* Creates the minus-self encoder + packetizer of input `slot` if it has none yet
+ * (they are kept until the input leaves). */
 int mix_engine_open_own_output(struct mix_engine *e, size_t slot);
+/* Encoder complexity of the minus-self (or per-input) outputs. */
+int mix_engine_own_complexity(const struct mix_engine *e);
 
 /* Hands one encoded frame to the sink: frame callback, then (if there is a packet
  * callback) its RTP packets. */

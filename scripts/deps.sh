@@ -11,7 +11,7 @@ build-essential pkg-config clang
 libglib2.0-dev libnice-dev libssl-dev libsrtp2-dev libjansson-dev
 libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libfreetype-dev fonts-dejavu-core
 libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev
-libyuv-dev
+libyuv-dev libopus-dev
 libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools

@@ -60,20 +60,27 @@ static gboolean close_missing(gpointer data)
 }
 
 /* webrtcbin's jitter buffers move a stream's timestamps when RTCP lip-sync kicks in,
- * sometimes backwards; Matroska wants them increasing. A step back becomes a shift of
- * everything that follows, so the stream stays continuous. */
+ * sometimes backwards; Matroska wants them increasing at its millisecond resolution.
+ * A step back (or two buffers in the same millisecond) becomes a shift of everything
+ * that follows, so the stream stays continuous. */
 static GstBuffer *keep_increasing(struct track *t, GstBuffer *buf)
 {
-    GstClockTime pts = GST_BUFFER_PTS(buf), out, step;
+    GstClockTime pts = GST_BUFFER_PTS(buf);
 
     if (!GST_CLOCK_TIME_IS_VALID(pts))
         return buf;
-    out = (GstClockTime)((gint64)pts + t->offset);
-    if (GST_CLOCK_TIME_IS_VALID(t->last_out) && out <= t->last_out) {
-        step = GST_BUFFER_DURATION_IS_VALID(buf) ? GST_BUFFER_DURATION(buf) : GST_MSECOND;
-        t->offset += (gint64)(t->last_out + step) - (gint64)out;
-        out = t->last_out + step;
+    /* Whole milliseconds (Matroska's resolution), so no rounding can make two equal. */
+    gint64 out_ms = ((gint64)pts + t->offset) / (gint64)GST_MSECOND;
+    if (GST_CLOCK_TIME_IS_VALID(t->last_out)) {
+        gint64 last_ms = (gint64)(t->last_out / GST_MSECOND);
+        if (out_ms <= last_ms) {
+            gint64 step_ms = GST_BUFFER_DURATION_IS_VALID(buf) ? (gint64)(GST_BUFFER_DURATION(buf) / GST_MSECOND) : 1;
+            if (step_ms < 1) step_ms = 1;
+            t->offset += (last_ms + step_ms - out_ms) * (gint64)GST_MSECOND;
+            out_ms = last_ms + step_ms;
+        }
     }
+    GstClockTime out = (GstClockTime)out_ms * GST_MSECOND;
     t->last_out = out;
     if (out != pts) {
         buf = gst_buffer_make_writable(buf);

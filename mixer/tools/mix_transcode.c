@@ -141,7 +141,7 @@ static int audio_frame(struct mix_transcode *t, int64_t time_us, mix_transcode_o
     AVFrame *in = t->decoded;
     if (!t->swr) {
         AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-        AVChannelLayout in_layout;
+        AVChannelLayout in_layout = {0}; /* _copy() uninits its destination first */
         if (av_channel_layout_copy(&in_layout, &in->ch_layout) < 0)
             return -1;
         if (in_layout.nb_channels == 0 || in_layout.order == AV_CHANNEL_ORDER_UNSPEC) {

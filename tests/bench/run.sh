@@ -2,8 +2,12 @@
 # hoinghi benchmark (make bench; not a test): the CPU cost of mixing a 9-room
 # conference with mcu-mix against the limit (decoding the nine inputs plus encoding
 # one output, nothing else) and against ffmpeg's and GStreamer's compositing
-# pipelines doing the same job, for VP8 and for H.264; and the cost per room of a
-# 50-room audio mix with the shared encode against one encode per room.
+# pipelines doing the same job, for VP8 and for H.264; and the MCU's own audio work
+# per room in a 50-room conference (build/audio-bench, tests/bench/audio_bench.c)
+# with the shared encode against one encode per room.
+#
+#   tests/bench/run.sh          everything; writes docs/benchmarks.md
+#   tests/bench/run.sh audio    the audio part only, its section on stdout
 #
 # Every job runs once, as one process tree, on one thread where the tool lets us say
 # so, and is measured with /usr/bin/time (user + sys CPU seconds of the process and
@@ -27,11 +31,13 @@ cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
 MIX="$ROOT/$BUILD/mcu-mix"
+AUDIO_BENCH="$ROOT/$BUILD/audio-bench"
+WHAT=${1:-all}
 DIR=${BENCH_DIR:-$ROOT/tests/out/bench}
 OUT_MD="$ROOT/docs/benchmarks.md"
 SECONDS_OF_MEDIA=10
 mkdir -p "$DIR"
-[ -x "$MIX" ] || { echo "bench: $MIX not built (make)" >&2; exit 1; }
+[ -x "$MIX" ] && [ -x "$AUDIO_BENCH" ] || { echo "bench: $MIX or $AUDIO_BENCH not built (make)" >&2; exit 1; }
 log() { echo "bench: $*" >&2; }
 
 # --- inputs ---
@@ -51,7 +57,7 @@ VP8_OPTS=(-c:v libvpx -deadline realtime -cpu-used -6 -b:v 2M -minrate 2M -maxra
 H264_OPTS=(-c:v libx264 -preset veryfast -tune zerolatency -profile:v baseline -b:v 2M
            -maxrate 2M -bufsize 2M -g 3000 -x264-params scenecut=0 -threads 1)
 for i in 0 1 2 3 4 5 6 7 8; do
-    if [ ! -s "$DIR/clip$i.webm" ]; then
+    if [ "$WHAT" != audio ] && [ ! -s "$DIR/clip$i.webm" ]; then
         log "generating clip $i (${sources[$i]%%=*})"
         ffmpeg -v error -y -f lavfi -i "${sources[$i]}" -t $SECONDS_OF_MEDIA -pix_fmt yuv420p \
             -c:v libvpx -deadline realtime -cpu-used 8 -b:v 2M -threads 2 "$DIR/clip$i.webm"
@@ -64,6 +70,24 @@ for i in 0 1 2 3 4 5 6 7 8; do
             -c:a libopus -b:a 32k -application voip "$DIR/voice$i.webm"
     fi
 done
+
+# Audio history
+# Before/after the audio work of branch mixperf, the same audio-bench (shared, 50
+# rooms) on this 2-core VM while other jobs loaded it (load 8 to 20: figures move by
+# a quarter from run to run, so each pair was run back to back):
+#
+# | engine | shared encode | one encode per room | no levels, all decoded |
+# |--------|--------------:|--------------------:|-----------------------:|
+# | before: Opus through libavcodec's libopus wrappers (CPUID on every packet), a new minus-self encoder at each switch, all mixes at complexity 5 | 586 / 661 / 799 | 76 | 252 |
+# | after: libopus directly, minus-self encoders kept (state copied from the full mix), minus-self mixes at complexity 1, idle limiter blocks copied | 1007 / 1190 / 1137 | 98 | 326 |
+#
+# rooms per core; the three shared figures are three pairs. The old figure in this
+# file, 143 rooms per core, was mcu-mix from 50 files, which also counts the
+# senders' work (demuxing, measuring levels, packetizing); the same measurement is
+# now the mcu-mix row above. Of the gain, about a third is libopus called directly,
+# the kept encoders and the limiter, two thirds the minus-self complexity: at
+# complexity 5 everywhere the conference costs about 40 % more (the second row).
+# End of audio history
 
 # --- measuring ---
 # cpu NAME CMD...: runs CMD, records user+sys seconds in CPU[NAME].
@@ -134,6 +158,7 @@ run_codec() { # name ext vcodec(mcu-mix) ffmpeg-encoder-opts-var gst-encoder gst
     CPU[$name-limit]=$(sum "${CPU[$name-decode]}" "${CPU[$name-encode]}")
 }
 
+if [ "$WHAT" != audio ]; then
 run_codec vp8 webm vp8 VP8_OPTS \
     "vp8enc deadline=1 cpu-used=-6 target-bitrate=2000000 end-usage=cbr buffer-size=1000 buffer-initial-size=500 lag-in-frames=0 error-resilient=default keyframe-max-dist=3000 min-quantizer=2 max-quantizer=56 threads=1" \
     "matroskademux ! avdec_vp8 max-threads=1" webmmux webm
@@ -141,24 +166,81 @@ run_codec h264 mkv h264 H264_OPTS \
     "x264enc speed-preset=veryfast tune=zerolatency bitrate=2000 vbv-buf-capacity=1000 key-int-max=3000 threads=1 ! video/x-h264,profile=constrained-baseline ! h264parse" \
     "matroskademux ! h264parse ! avdec_h264 max-threads=1" matroskamux mkv
 
-# --- audio: 50 rooms, shared encode vs one encode per room ---
+fi
+
+# --- audio: the MCU's own work per room ---
+# audio-bench pushes pre-packetized rooms (4 talkers of synthetic speech, the rest
+# near-silent, RFC 6464 levels on every packet) through mix engines and ticks them,
+# plus a per-receiver copy + SSRC/seq/ts rewrite; CPU (getrusage) of that loop only.
+# Each figure is the least of 3 runs (other load on the machine only ever adds).
+# mix_engine defaults: full mix libopus complexity 5, minus-self mixes complexity 1.
+declare -A AB
+audio_bench() { # name args...
+    local name=$1 line
+    shift
+    log "running audio $name"
+    line=$("$AUDIO_BENCH" --repeat 3 "$@" | tail -1) || { echo "bench: audio $name failed" >&2; exit 1; }
+    AB[$name]=$line
+    log "$line"
+}
+field() { # name key
+    awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }' <<<"${AB[$1]}"
+}
+audio_bench shared --rooms 50 --mode shared
+audio_bench shared-c5 --rooms 50 --mode shared --own-complexity 5
+audio_bench per-room --rooms 50 --mode per-room
+audio_bench decode-all --rooms 50 --mode decode-all
+audio_bench shared-500 --rooms 500 --mode shared
+# The same conference end to end through mcu-mix from 50 files (the nine voice
+# tracks repeated): also demuxes and packetizes the files and measures their levels
+# (the senders' work). CPU of the mixing phase (mcu-mix --stats).
 voices=()
 for r in $(seq 0 49); do voices+=("$DIR/voice$((r % 9)).webm"); done
-# The rooms' levels ride on their packets (RFC 6464, as WebRTC senders send them):
-# mcu-mix measures them before mixing (the senders' work, not the mixer's), and the
-# figure is the mixing phase's own CPU time (mcu-mix --stats, getrusage).
 mix_cpu() { sed -n 's/.*mixing took \([0-9.]*\) CPU s.*/\1/p' "$DIR/$1.log"; }
-cpu audio-shared "$MIX" --quiet --stats --vcodec none --audio-levels --minus-self --top-n 4 \
+cpu audio-mcu-mix "$MIX" --quiet --stats --vcodec none --audio-levels --minus-self --top-n 4 \
     -o "$DIR/audio-shared.webm" "${voices[@]}"
-cpu audio-per-room "$MIX" --quiet --stats --vcodec none --audio-levels --audio-encode-every-input \
-    --top-n 4 -o "$DIR/audio-per-room.webm" "${voices[@]}"
-cpu audio-decode-all "$MIX" --quiet --stats --vcodec none --minus-self --top-n 4 \
-    -o "$DIR/audio-decode-all.webm" "${voices[@]}"
-for j in audio-shared audio-per-room audio-decode-all; do CPU[$j]=$(mix_cpu $j); done
-rooms() { awk -v c="$1" -v s=$SECONDS_OF_MEDIA 'BEGIN { printf "%d", 50 * s / c }'; }
-rooms_shared=$(rooms "${CPU[audio-shared]}")
-rooms_per_room=$(rooms "${CPU[audio-per-room]}")
-rooms_decode_all=$(rooms "${CPU[audio-decode-all]}")
+CPU[audio-mcu-mix]=$(mix_cpu audio-mcu-mix)
+rooms_mcu_mix=$(awk -v c="${CPU[audio-mcu-mix]}" -v s=$SECONDS_OF_MEDIA 'BEGIN { printf "%d", 50 * s / c }')
+
+audio_row() { # name label
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$(field "$1" rooms)" "$(field "$1" cpu)" \
+        "$(field "$1" encodes)" "$(field "$1" decoded)" "$(field "$1" rooms-per-core)"
+}
+audio_section() {
+    echo "## Audio: 50-room conferences, 10 s"
+    echo
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') (\`tests/bench/run.sh audio\` measures this part alone)."
+    echo
+    echo "build/audio-bench (tests/bench/audio_bench.c): the MCU's own audio work. Rooms are"
+    echo "pre-packetized in memory (untimed): per 50-room conference 4 talkers (synthetic"
+    echo "speech, coded by Opus in its hybrid speech mode) and 46 near-silent rooms, 20 ms"
+    echo "Opus packets at 32 kbit/s with RFC 6464 levels. Timed, on one thread: every 20 ms"
+    echo "each room's packet pushed (mix_engine_push_rtp: jitter buffer, level), the audio"
+    echo "tick (mix_engine_audio_tick: depacketize, decode the loudest 4, mix, limit, encode,"
+    echo "packetize), and per room a copy of the packet it hears with SSRC, sequence number"
+    echo "and timestamp rewritten (a stand-in for the daemon's per-receiver work; SRTP and"
+    echo "the send are not included). CPU seconds (getrusage) of that loop, least of 3 runs."
+    echo "Rooms per core = rooms x 10 s / CPU s. Complexity: libopus complexity of the"
+    echo "shared full mix / of each minus-self mix."
+    echo
+    echo "| job | rooms | CPU s / 10 s | encodes | decodes | rooms per core |"
+    echo "|-----|------:|-------------:|--------:|--------:|---------------:|"
+    audio_row shared "shared encode (complexity $(field shared complexity)): one full mix for the 46 listeners + a minus-self mix per talker"
+    audio_row shared-c5 "shared encode, all at complexity $(field shared-c5 complexity)"
+    audio_row per-room "one encode per room (complexity $(field per-room complexity))"
+    audio_row decode-all "shared encode, no levels: all 50 decoded"
+    audio_row shared-500 "shared encode, 10 conferences of 50"
+    printf '| %s | %s | %s | | | %s |\n' "mcu-mix from 50 files (also demuxes and packetizes them: the senders' work)" \
+        50 "${CPU[audio-mcu-mix]}" "$rooms_mcu_mix"
+    echo
+    echo "Target: at least 1,000 rooms per core with the shared encode."
+    echo
+    sed -n '/^# Audio history/,/^# End of audio history/p' "$0" | sed '1d;$d' | sed 's/^# \{0,1\}//'
+}
+if [ "$WHAT" = audio ]; then
+    audio_section
+    exit 0
+fi
 
 # --- report ---
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -198,20 +280,7 @@ row() { # codec
     echo "Targets: mcu-mix at most 1.10 x the limit and at most 0.75 x ffmpeg's xstack"
     echo "pipeline on the same job."
     echo
-    echo "## Audio: one 50-room conference, 10 s"
-    echo
-    echo "mcu-mix --vcodec none with 50 Opus inputs (the nine voice tracks repeated), the"
-    echo "loudest 4 mixed. The inputs carry RFC 6464 audio levels (--audio-levels), so only"
-    echo "the loudest 4 are decoded. CPU seconds of the mixing phase (--stats): demuxing and"
-    echo "packetizing the 50 files, jitter buffers, depacketizing, decoding, mixing, encoding."
-    echo
-    echo "| job | CPU s / 10 s | rooms per core |"
-    echo "|-----|-------------:|---------------:|"
-    echo "| shared encode: one full mix for the listeners + a minus-self mix for each talker | ${CPU[audio-shared]} | $rooms_shared |"
-    echo "| one encode per room (50 encodes) | ${CPU[audio-per-room]} | $rooms_per_room |"
-    echo "| shared encode, no levels: all 50 decoded | ${CPU[audio-decode-all]} | $rooms_decode_all |"
-    echo
-    echo "Target: at least 1,000 rooms per core with the shared encode."
+    audio_section
     echo
     echo "## Settings"
     echo

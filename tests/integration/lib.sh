@@ -174,9 +174,20 @@ BACKGROUND_PIDS=()
 track_background() { BACKGROUND_PIDS+=("$@"); }
 
 mean_colour() {
-    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1}
-    ffmpeg -v error -sseof "-$seek" -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area" \
-        -frames:v 1 -f rawvideo -pix_fmt rgb24 - | od -An -tu1 | xargs
+    # Decodes the whole file at 10 frames a second, each frame reduced to the region's
+    # mean colour (1x1 pixel), and picks the frame SEEK seconds before the end. This
+    # needs no index or duration in the file (a recording cut short has neither).
+    local file=$1 x=$2 y=$3 w=$4 h=$5 seek=${6:-1} raw frames pick
+    raw=$(mktemp)
+    ffmpeg -v error -i "$file" -vf "crop=$w:$h:$x:$y,scale=1:1:flags=area,fps=10" \
+        -f rawvideo -pix_fmt rgb24 - >"$raw" 2>/dev/null || true
+    frames=$(( $(stat -c %s "$raw") / 3 ))
+    if [ "$frames" -gt 0 ]; then
+        pick=$(( frames - 1 - seek * 10 ))
+        [ "$pick" -ge 0 ] || pick=$(( frames / 2 ))
+        od -An -tu1 -j $(( pick * 3 )) -N 3 "$raw" | xargs
+    fi
+    rm -f "$raw"
 }
 
 colour_is() {

@@ -172,6 +172,35 @@ static void test_quiet_input_is_transparent(void **state)
         assert_int_equal(out[i], in[i - LIMITER_LOOKAHEAD]);
 }
 
+/* The output does not depend on how the input is cut into blocks: a quiet passage,
+ * a burst far over full scale, the release back to unity gain (2 s) and quiet, fed
+ * in whole ticks and one sample at a time, come out sample for sample the same. */
+static void test_limiter_same_output_for_any_block_size(void **state)
+{
+    (void)state;
+    enum { TICKS = 100 };
+    static int32_t in[TICKS * TICK];
+    static int16_t by_tick[TICKS * TICK], by_sample[TICKS * TICK];
+    for (size_t i = 0; i < TICKS * TICK; i++) {
+        double amp = i >= 5 * TICK && i < 8 * TICK ? 90000 : 12000;
+        in[i] = (int32_t)(amp * sin(2 * M_PI * 330 * (double)i / FS));
+    }
+    struct limiter a, b;
+    limiter_init(&a);
+    limiter_init(&b);
+    for (size_t t = 0; t < TICKS; t++)
+        limiter_process(&a, in + t * TICK, by_tick + t * TICK, TICK);
+    for (size_t i = 0; i < TICKS * TICK; i++)
+        limiter_process(&b, in + i, by_sample + i, 1);
+    for (size_t i = 0; i < TICKS * TICK; i++)
+        if (by_tick[i] != by_sample[i])
+            fail_msg("sample %zu: %d by tick, %d by sample", i, by_tick[i], by_sample[i]);
+    /* The burst was limited, and the quiet end passes unchanged (gain back to 1). */
+    assert_true(by_tick[6 * TICK + 100] < 32767);
+    size_t last = TICKS * TICK - 1;
+    assert_int_equal(by_tick[last], in[last - LIMITER_LOOKAHEAD]);
+}
+
 static void run_levels(struct audio_mixer *m, const int *levels, size_t n, int ticks)
 {
     for (int t = 0; t < ticks; t++) {
@@ -307,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_stereo_input_downmixed),
         cmocka_unit_test(test_loud_inputs_never_wrap_or_clip),
         cmocka_unit_test(test_quiet_input_is_transparent),
+        cmocka_unit_test(test_limiter_same_output_for_any_block_size),
         cmocka_unit_test(test_active_speaker_hysteresis),
         cmocka_unit_test(test_pick_loudest),
         cmocka_unit_test(test_top_n_mixes_the_loudest),

@@ -304,6 +304,29 @@ static void test_file_errors(void **state)
     assert_error(f, load(f, "--config", f->path, "--listen", "x", NULL), "--listen: 'x'");
 }
 
+static void test_recording_settings(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(load(f, "--state-dir", "/srv/h", NULL), 0);
+    assert_string_equal(f->cfg.archive_dir, "/srv/h/recordings");
+    assert_int_equal(f->cfg.segment_minutes, MCU_CONFIG_DEFAULT_SEGMENT_MINUTES);
+    write_file(f, "[mcud]\narchive-dir=/a\nsegment-minutes=0\n"
+                  "[conference r1]\ntype=mix\nrecord=always\n[conference r2]\ntype=mix\nrecord=yes\n"
+                  "[conference r3]\ntype=mix\nrecord=off\n[conference r4]\ntype=mix\n");
+    assert_int_equal(load(f, "--config", f->path, NULL), 0);
+    assert_string_equal(f->cfg.archive_dir, "/a");
+    assert_int_equal(f->cfg.segment_minutes, 0);
+    assert_int_equal(mcu_config_find_conference(&f->cfg, "r1")->record, MCU_RECORD_ALWAYS);
+    assert_int_equal(mcu_config_find_conference(&f->cfg, "r2")->record, MCU_RECORD_ALWAYS);
+    assert_int_equal(mcu_config_find_conference(&f->cfg, "r3")->record, MCU_RECORD_OFF);
+    assert_int_equal(mcu_config_find_conference(&f->cfg, "r4")->record, MCU_RECORD_MANUAL);
+    assert_int_equal(load(f, "--config", f->path, "--archive-dir", "/b", NULL), 0);
+    assert_string_equal(f->cfg.archive_dir, "/b");
+    file_error(f, "[conference r1]\ntype=mix\nrecord=sometimes\n", "record 'sometimes'");
+    file_error(f, "[conference r1]\ntype=echo\nrecord=always\n", "are for type=mix");
+    file_error(f, "[mcud]\nsegment-minutes=-1\n", "segment-minutes: '-1'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +335,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mix_conference, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flags_override_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recording_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flag_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
