@@ -86,5 +86,12 @@ void api_audit_list(struct api_call *call);
 int api_load_conference(struct api_call *call, const char *id, struct store_conference *out);
 /* A stored conference as the API shows it (rooms without tokens). */
 json_t *api_conference_json(struct control *control, const struct store_conference *c);
+/* api_conference_fields.c: a new conference's defaults; the fields present in `body`
+ * applied to c (room names, when given, into *rooms; NULL otherwise), each bad field
+ * named in `errors`; a schedule with nothing left to run named in `errors`. */
+void api_conference_defaults(struct store_conference *c);
+void api_conference_apply(struct control *control, json_t *body, struct store_conference *c, bool create,
+                          GPtrArray **rooms, json_t *errors);
+void api_conference_check_not_over(const struct store_conference *c, json_t *errors);
 
 #endif
