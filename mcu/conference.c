@@ -421,6 +421,14 @@ void conference_member_set_mute(struct conference *c, struct conference_member *
 }
 
 bool conference_member_audio_muted(const struct conference_member *m) { return m->audio_muted; }
+
+void conference_member_set_video_quality(struct conference *c, struct conference_member *m,
+                                         enum conference_video_quality quality)
+{
+    g_mutex_lock(&c->lock);
+    m->quality = quality;
+    g_mutex_unlock(&c->lock);
+}
 bool conference_member_video_muted(const struct conference_member *m) { return m->video_muted; }
 void *conference_member_user(const struct conference_member *m) { return m->user; }
 const char *conference_member_id(const struct conference_member *m) { return m->participant_id; }

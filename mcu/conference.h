@@ -91,6 +91,12 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
 void conference_member_set_mute(struct conference *c, struct conference_member *m,
                                 bool audio_muted, bool video_muted);
 bool conference_member_audio_muted(const struct conference_member *m);
+
+/* Which output profile a member receives: chosen by its bandwidth (AUTO, the default),
+ * or pinned by the room itself to the high or low one (a room on a weak link). */
+enum conference_video_quality { CONFERENCE_QUALITY_AUTO, CONFERENCE_QUALITY_HIGH, CONFERENCE_QUALITY_LOW };
+void conference_member_set_video_quality(struct conference *c, struct conference_member *m,
+                                         enum conference_video_quality quality);
 bool conference_member_video_muted(const struct conference_member *m);
 
 void *conference_member_user(const struct conference_member *m);

@@ -64,6 +64,7 @@ struct conference_member {
     uint32_t last_video_octets;
     int64_t last_rate_us;
     struct bandwidth_policy bandwidth;
+    enum conference_video_quality quality;   /* the room's own choice */
 };
 
 enum conference_command_kind {

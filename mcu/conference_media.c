@@ -292,6 +292,12 @@ static void start_move(struct conference *c, struct conference_member *m, bool l
 static void adapt_profile(struct conference *c, struct conference_member *m, int64_t now_us)
 {
     if (m->profile < 0 || m->pending_profile >= 0) return;
+    if (m->quality != CONFERENCE_QUALITY_AUTO) {
+        /* The room chose: no bandwidth decisions while its choice holds. */
+        bool want_low = m->quality == CONFERENCE_QUALITY_LOW;
+        if (c->profiles[m->profile].low != want_low) start_move(c, m, want_low);
+        return;
+    }
     enum bandwidth_move move = bandwidth_policy_step(&m->bandwidth, now_us, m->send_bps,
                                                      m->remb_bps, m->fraction_lost);
     if (move != BANDWIDTH_STAY) start_move(c, m, move == BANDWIDTH_DOWN);

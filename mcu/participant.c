@@ -541,6 +541,17 @@ static void handle_request(struct participant *p, const struct protocol_request 
     case PROTOCOL_MUTE:
         handle_mute(p, r);
         break;
+    case PROTOCOL_VIDEO_QUALITY:
+        if (!p->member) {
+            send_error(p, r->id, r->type_name, "bad_request", "video_quality is for mixing conferences");
+            break;
+        }
+        conference_member_set_video_quality(p->mix, p->member,
+            strcmp(r->video_quality, "low") == 0 ? CONFERENCE_QUALITY_LOW
+            : strcmp(r->video_quality, "high") == 0 ? CONFERENCE_QUALITY_HIGH : CONFERENCE_QUALITY_AUTO);
+        log_info("participant %s: video quality %s", p->id, r->video_quality);
+        send_reply(p, r->id, r->type_name, json_pack("{s:s}", "quality", r->video_quality));
+        break;
     case PROTOCOL_LEAVE:
         end_media(p);
         leave_mix(p, "left");

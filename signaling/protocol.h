@@ -29,6 +29,7 @@ enum protocol_request_type {
     PROTOCOL_LEAVE,
     PROTOCOL_KEEPALIVE,
     PROTOCOL_MUTE,
+    PROTOCOL_VIDEO_QUALITY,
 };
 
 /* One request. Strings point into `message` (kept alive by the request) and are NULL
@@ -48,6 +49,7 @@ struct protocol_request {
                                     sdp_mid or sdp_mline_index or both */
     int mute_audio;              /* mute: 1 mute, 0 unmute, -1 not given */
     int mute_video;
+    const char *video_quality;   /* video_quality: "auto", "high" or "low" */
     json_t *message;             /* the parsed message (owned) */
 };
 

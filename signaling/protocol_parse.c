@@ -30,6 +30,7 @@ static const struct {
     {"leave", PROTOCOL_LEAVE},
     {"keepalive", PROTOCOL_KEEPALIVE},
     {"mute", PROTOCOL_MUTE},
+    {"video_quality", PROTOCOL_VIDEO_QUALITY},
 };
 
 /* A string field, required or optional (absent or null leaves *out NULL), of
@@ -104,6 +105,13 @@ static int parse_fields(struct protocol_request *r, struct protocol_error *error
         return string_field(r->message, "sdp", true, 1, SDP_MAX_TEXT, &r->sdp, error);
     case PROTOCOL_CANDIDATE:
         return parse_candidate(r, error);
+    case PROTOCOL_VIDEO_QUALITY:
+        if (string_field(r->message, "quality", true, 1, 16, &r->video_quality, error))
+            return -1;
+        if (strcmp(r->video_quality, "auto") != 0 && strcmp(r->video_quality, "high") != 0 &&
+            strcmp(r->video_quality, "low") != 0)
+            return fail(error, "bad_request", "field \"quality\" must be \"auto\", \"high\" or \"low\"");
+        break;
     case PROTOCOL_MUTE:
         if (bool_field(r->message, "audio", &r->mute_audio, error) ||
             bool_field(r->message, "video", &r->mute_video, error))

@@ -33,6 +33,7 @@ window.hoinghi = {
   get events() { return session.events; },
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
+  setVideoQuality: (quality) => session.setVideoQuality(quality),
 };
 
 const params = new URLSearchParams(location.search);

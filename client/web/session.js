@@ -126,6 +126,13 @@ export class Session {
     this.setMuted({ video: !this.state.videoMuted });
   }
 
+  // Asks the server for the high or low picture, or 'auto' (its bandwidth decides);
+  // mixing conferences only. Resolves with the server's reply data.
+  setVideoQuality(quality) {
+    if (!this.signalling) return Promise.reject(new Error('not connected'));
+    return this.signalling.request('video_quality', { quality });
+  }
+
   // setMuted({audio, video}): either may be left out. Disables / enables the local
   // tracks at once and, in a mixing conference, asks the server to mute us too (so the
   // mix drops our audio and shows our name tile); the server's reply is the confirmed
