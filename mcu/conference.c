@@ -31,6 +31,7 @@ static void add_profile(struct conference *c, enum media_codec codec, bool low)
     p->width = low ? (c->config.width / 2) & ~1 : c->config.width;
     p->height = low ? (c->config.height / 2) & ~1 : c->config.height;
     p->bitrate = low ? LOW_BITRATE : HIGH_BITRATE;
+    keyframe_limiter_init(&p->keyframes, CONFERENCE_KEYFRAME_INTERVAL_US);
     snprintf(p->name, sizeof p->name, "%s-%dx%d", codec == MEDIA_CODEC_VP8 ? "vp8" : "h264",
              p->width, p->height);
 }
@@ -261,7 +262,7 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
     bandwidth_policy_init(&m->bandwidth, g_get_monotonic_time());
     if (profile >= 0) {
         c->profiles[profile].receivers++;
-        c->profiles[profile].keyframe_pending = true;   /* the joiner gets a keyframe at once */
+        keyframe_limiter_ask(&c->profiles[profile].keyframes);   /* the joiner gets a keyframe at once */
     }
     m->has_media = true;
     struct conference_command command = {.kind = COMMAND_ADD_INPUT, .slot = m->slot};
@@ -337,7 +338,7 @@ out:
 static void ask_keyframe_locked(struct conference *c, struct conference_member *m)
 {
     int p = m->pending_profile >= 0 ? m->pending_profile : m->profile;
-    if (p >= 0) c->profiles[p].keyframe_pending = true;
+    if (p >= 0) keyframe_limiter_ask(&c->profiles[p].keyframes);
 }
 
 static void resend_locked(struct conference_member *m, const struct rtcp_nack *nack, int64_t now_us)

@@ -7,6 +7,7 @@
 
 #include "mcu/bandwidth_policy.h"
 #include "mcu/conference.h"
+#include "mcu/keyframe_limiter.h"
 #include "mcu/rtp_stats.h"
 #include "mcu/send_history.h"
 #include "mixer/mix_engine.h"
@@ -24,8 +25,7 @@ struct conference_profile {
     int width, height, bitrate;
     char name[32];
     size_t receivers;               /* members on it or switching to it */
-    int64_t last_keyframe_us;       /* last keyframe request passed to the engine */
-    bool keyframe_pending;          /* a request waits for the 500 ms window */
+    struct keyframe_limiter keyframes;   /* requests coalesced, one per 500 ms */
 };
 
 struct conference_member {

@@ -88,7 +88,7 @@ static void take_work(struct conference *c, GQueue *commands, GQueue *packets)
     while (!g_queue_is_empty(&c->commands)) {
         struct conference_command *command = g_queue_pop_head(&c->commands);
         if (command->kind == COMMAND_KEYFRAME)
-            for (size_t p = 0; p < c->profile_count; p++) c->profiles[p].keyframe_pending = true;
+            for (size_t p = 0; p < c->profile_count; p++) keyframe_limiter_ask(&c->profiles[p].keyframes);
         g_queue_push_tail(commands, command);
     }
     while (!g_queue_is_empty(&c->packets)) g_queue_push_tail(packets, g_queue_pop_head(&c->packets));
@@ -246,11 +246,9 @@ static bool periodic_rtcp(struct conference_member *m, int64_t now_us)
     for (int k = 0; k < 2; k++) {
         struct rtp_send_stats *s = streams[k];
         if (!s->have_last) continue;
-        /* The RTP time now, extrapolated from the last packet sent on this stream. */
-        int64_t since = now_us - s->last_wallclock_us;
         struct rtcp_sender_info sender = {
             .ssrc = s->ssrc, .ntp = ntp,
-            .rtp_timestamp = s->last_rtp_timestamp + (uint32_t)(since * rates[k] / 1000000),
+            .rtp_timestamp = rtp_send_stats_timestamp_at(s, rates[k], now_us),
             .packet_count = s->packets, .octet_count = s->octets,
         };
         rtcp_build_sr(&b, &sender, first ? blocks : NULL, first ? block_count : 0);
@@ -281,7 +279,7 @@ static void start_move(struct conference *c, struct conference_member *m, bool l
     if (target < 0) return;
     m->pending_profile = target;
     c->profiles[target].receivers++;
-    c->profiles[target].keyframe_pending = true;
+    keyframe_limiter_ask(&c->profiles[target].keyframes);
     log_info("conference %s: %s moves to %s (sent %llu bit/s, REMB %llu bit/s, loss %u/256)",
              c->config.id, m->participant_id, c->profiles[target].name,
              (unsigned long long)m->send_bps, (unsigned long long)m->remb_bps, m->fraction_lost);
@@ -308,11 +306,8 @@ static void request_keyframes(struct conference *c, int64_t now_us)
 {
     for (size_t p = 0; p < c->profile_count; p++) {
         struct conference_profile *profile = &c->profiles[p];
-        if (!profile->keyframe_pending || profile->receivers == 0) continue;
-        if (now_us - profile->last_keyframe_us < CONFERENCE_KEYFRAME_INTERVAL_US) continue;
-        profile->keyframe_pending = false;
-        profile->last_keyframe_us = now_us;
-        mix_engine_request_keyframe(c->engine, p);
+        if (profile->receivers == 0) continue;
+        if (keyframe_limiter_due(&profile->keyframes, now_us)) mix_engine_request_keyframe(c->engine, p);
     }
 }
 

@@ -52,7 +52,7 @@ int conference_start_recording(struct conference *c, const struct conference_rec
     c->recorder_profile = profile;
     if (profile >= 0) {
         c->profiles[profile].receivers++;          /* encoded while recording */
-        c->profiles[profile].keyframe_pending = true;
+        keyframe_limiter_ask(&c->profiles[profile].keyframes);
     }
     g_cond_signal(&c->wake);
     g_mutex_unlock(&c->lock);
@@ -137,7 +137,7 @@ void conference_record_frame(struct conference *c, const struct mix_output *out,
 void conference_recording_keyframes_locked(struct conference *c)
 {
     if (c->recorder && recorder_take_keyframe_request(c->recorder) && c->recorder_profile >= 0)
-        c->profiles[c->recorder_profile].keyframe_pending = true;
+        keyframe_limiter_ask(&c->profiles[c->recorder_profile].keyframes);
 }
 
 void conference_recording_room_locked(struct conference *c, const struct conference_member *m,

@@ -167,3 +167,12 @@ void rtp_send_stats_update(struct rtp_send_stats *s, uint32_t payload_octets,
     s->last_rtp_timestamp = rtp_timestamp;
     s->last_wallclock_us = now_us;
 }
+
+uint32_t rtp_send_stats_timestamp_at(const struct rtp_send_stats *s, uint32_t clock_rate,
+                                     int64_t now_us)
+{
+    int64_t since_us = now_us - s->last_wallclock_us;
+    int64_t ticks = since_us >= 0 ? since_us * (int64_t)clock_rate / 1000000
+                                  : -((-since_us) * (int64_t)clock_rate / 1000000);
+    return s->last_rtp_timestamp + (uint32_t)ticks;
+}

@@ -90,4 +90,10 @@ void rtp_send_stats_init(struct rtp_send_stats *s, uint32_t ssrc);
 void rtp_send_stats_update(struct rtp_send_stats *s, uint32_t payload_octets,
                            uint32_t rtp_timestamp, int64_t now_us);
 
+/* The stream's RTP time at `now_us` (same clock as the updates), extrapolated from the
+ * last packet sent: what an SR pairs with the NTP time of now, so that a receiver can
+ * line the stream up with the others (lip sync). Wraps like RTP timestamps. */
+uint32_t rtp_send_stats_timestamp_at(const struct rtp_send_stats *s, uint32_t clock_rate,
+                                     int64_t now_us);
+
 #endif

@@ -189,6 +189,23 @@ static void test_arrival_units_and_send_stats(void **state)
     assert_true(ss.last_wallclock_us == 2);
 }
 
+/* The SR's RTP time: the last packet's timestamp advanced by the wallclock since, in
+ * the stream's clock; wraps like RTP timestamps. */
+static void test_send_timestamp_for_sr(void **state)
+{
+    (void)state;
+    struct rtp_send_stats s;
+    rtp_send_stats_init(&s, 7);
+    rtp_send_stats_update(&s, 100, 90000, 5000000);
+    assert_int_equal(rtp_send_stats_timestamp_at(&s, 90000, 5000000), 90000);
+    assert_int_equal(rtp_send_stats_timestamp_at(&s, 90000, 5500000), 90000 + 45000);
+    assert_int_equal(rtp_send_stats_timestamp_at(&s, 48000, 5020000), 90000 + 960);
+    /* asked a little before the last packet (clocks read in another order) */
+    assert_int_equal(rtp_send_stats_timestamp_at(&s, 90000, 4990000), 90000 - 900);
+    rtp_send_stats_update(&s, 100, 0xFFFFFF00u, 6000000);
+    assert_int_equal(rtp_send_stats_timestamp_at(&s, 90000, 6010000), 0xFFFFFF00u + 900u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_jitter_known_pattern),
         cmocka_unit_test(test_lsr_dlsr),
         cmocka_unit_test(test_arrival_units_and_send_stats),
+        cmocka_unit_test(test_send_timestamp_for_sr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
