@@ -1,5 +1,5 @@
 /* api_live.c - operator actions on a running conference: participants with their
- * stats, mute/unmute, kick, layout, focus, recording (not available yet). Rooms get
+ * stats, mute/unmute, kick, layout, focus, recording start/stop/pause/resume. Rooms get
  * the same signalling events as when they act themselves (docs/protocol.md). */
 #include "mcu/control_internal.h"
 
@@ -229,12 +229,69 @@ void api_focus_set(struct api_call *call)
     g_free(pid);
 }
 
-static void recording_unavailable(struct api_call *call)
+/* Recording: the running conference's recorder, into the configured archive. 409
+ * when nobody is in the conference or its recording is not in the state the action
+ * needs. */
+enum recording_action { RECORDING_START, RECORDING_STOP, RECORDING_PAUSE, RECORDING_RESUME };
+
+static void recording_reply(struct api_call *call, struct conference *running)
+{
+    enum recorder_state state;
+    char reason[RECORDER_REASON_MAX] = "";
+    bool have = conference_recording_state(running, &state, reason, sizeof reason);
+    api_reply(call, 200, json_pack("{s:s, s:s}", "id", call->segments[1], "recording",
+                                   have ? recorder_state_name(state) : "stopped"));
+}
+
+static void recording_action(struct api_call *call, enum recording_action action)
 {
     struct conference *running;
     if (find_conference(call, &running) != 0) return;
-    api_error(call, 409, "recording_unavailable", "recording is not available yet");
+    const char *id = call->segments[1];
+    if (!running) {
+        api_error(call, 409, "not_running", "nobody is in conference %s; it records only while it runs", id);
+        return;
+    }
+    enum recorder_state state;
+    char reason[RECORDER_REASON_MAX] = "";
+    bool recording = conference_recording_state(running, &state, reason, sizeof reason);
+    int rc = 0;
+    switch (action) {
+    case RECORDING_START: {
+        if (recording) {
+            api_error(call, 409, "already_recording", "conference %s is being recorded already (%s)", id,
+                      recorder_state_name(state));
+            return;
+        }
+        const struct mcu_config *config = call->control->server->config;
+        struct conference_recording_options opts = {
+            .archive_dir = config->archive_dir,
+            .segment_us = (int64_t)config->segment_minutes * 60 * 1000000,
+        };
+        char why[256] = "";
+        if (conference_start_recording(running, &opts, why, sizeof why) != 0) {
+            api_error(call, 500, "recording_failed", "the recording of %s cannot start: %s", id, why);
+            return;
+        }
+        break;
+    }
+    case RECORDING_STOP: rc = conference_stop_recording(running); break;
+    case RECORDING_PAUSE: rc = conference_pause_recording(running); break;
+    case RECORDING_RESUME: rc = conference_resume_recording(running); break;
+    }
+    if (rc != 0) {
+        static const char *const what[] = {"", "stop", "pause", "resume"};
+        const char *now = recording ? recorder_state_name(state) : "not recording";
+        api_error(call, 409, "not_recording", "conference %s has no recording to %s (%s)", id, what[action], now);
+        return;
+    }
+    log_info("conference %s: recording %s by operator %s", id,
+             action == RECORDING_START ? "started" : action == RECORDING_STOP ? "stopped"
+             : action == RECORDING_PAUSE ? "paused" : "resumed", call->token_name);
+    recording_reply(call, running);
 }
 
-void api_recording_start(struct api_call *call) { recording_unavailable(call); }
-void api_recording_stop(struct api_call *call) { recording_unavailable(call); }
+void api_recording_start(struct api_call *call) { recording_action(call, RECORDING_START); }
+void api_recording_stop(struct api_call *call) { recording_action(call, RECORDING_STOP); }
+void api_recording_pause(struct api_call *call) { recording_action(call, RECORDING_PAUSE); }
+void api_recording_resume(struct api_call *call) { recording_action(call, RECORDING_RESUME); }

@@ -27,6 +27,11 @@ void control_free(struct control *control);
 void control_http_request(void *server, const struct http_request *request,
                           struct http_response *response);
 
+/* A finished recording file (live or recovered at start-up) becomes a row of the
+ * recordings index (recording_index.c); a file reported again replaces its row. */
+struct recorder_result;
+void control_index_recording(struct control *control, const struct recorder_result *res);
+
 enum control_admission {
     CONTROL_ADMIT_CHECK_PIN,   /* no token given: the PIN (if any) decides */
     CONTROL_ADMIT_TOKEN,       /* a valid invited room's token: no PIN needed */

@@ -56,7 +56,7 @@ int64_t control_now(void);
 /* Runs the scheduler now and re-arms its timer (after any change). */
 void control_reschedule(struct control *control);
 
-/* Handlers (api_conference.c, api_live.c, api_admin.c, api_stats.c). */
+/* Handlers (api_conference.c, api_live.c, api_recordings.c, api_admin.c, api_stats.c). */
 void api_conference_list(struct api_call *call);
 void api_conference_create(struct api_call *call);
 void api_conference_show(struct api_call *call);
@@ -74,6 +74,11 @@ void api_layout_set(struct api_call *call);
 void api_focus_set(struct api_call *call);
 void api_recording_start(struct api_call *call);
 void api_recording_stop(struct api_call *call);
+void api_recording_pause(struct api_call *call);
+void api_recording_resume(struct api_call *call);
+void api_recording_list(struct api_call *call);
+void api_recording_show(struct api_call *call);
+void api_recording_delete(struct api_call *call);
 void api_stats(struct api_call *call);
 void api_metrics(struct api_call *call, struct http_response *response);
 void api_token_list(struct api_call *call);

@@ -32,13 +32,31 @@ static void on_ws_closed(void *state)
     participant_free(state);
 }
 
+/* A finished recording file: into the index. */
+static void on_recording_file(void *owner, struct conference *conference, const struct recorder_result *file)
+{
+    (void)conference;
+    struct mcu_server *server = owner;
+    control_index_recording(server->control, file);
+}
+
+/* A file recorder_recover() finalised at start-up: into the index too. */
+static void on_recovered_file(void *owner, const struct recorder_result *file)
+{
+    struct mcu_server *server = owner;
+    control_index_recording(server->control, file);
+}
+
 struct conference *mcu_server_open_conference(struct mcu_server *server,
                                               const struct mcu_conference_config *config,
                                               char *err, size_t errlen)
 {
     struct conference *c = g_hash_table_lookup(server->conferences, config->id);
     if (c) return c;
-    struct conference_events events = {.active_speaker = participant_announce_active_speaker};
+    struct conference_events events = {
+        .active_speaker = participant_announce_active_speaker,
+        .recording_file = on_recording_file,
+    };
     c = conference_new(config, &events, server, err, errlen);
     if (!c) return NULL;
     g_hash_table_insert(server->conferences, conference_config(c)->id, c);
@@ -129,12 +147,12 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
     log_info("DTLS certificate fingerprint sha-256 %s", dtls_identity_fingerprint(server->identity));
-    /* Recordings a crash left unfinished are finalised before anything else runs. */
-    if (recorder_recover(config->archive_dir, NULL, NULL) < 0)
-        log_warn("recordings: cannot read the archive %s", config->archive_dir);
-
     server->control = control_new(server, err, errlen);
     if (!server->control) goto fail;
+    /* Recordings a crash left unfinished are finalised (and indexed) before the
+     * server takes calls. */
+    if (recorder_recover(config->archive_dir, on_recovered_file, server) < 0)
+        log_warn("recordings: cannot read the archive %s", config->archive_dir);
 
     struct http_server_config http_config = {
         .listen_host = config->listen_host,

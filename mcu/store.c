@@ -1,6 +1,6 @@
 /* store.c - opening the database, pragmas, versioned migrations, transactions and the
  * enum names; see store.h. The tables' own calls are in store_conference.c,
- * store_token.c and store_audit.c. */
+ * store_token.c, store_audit.c and store_recording.c. */
 #include "mcu/store_internal.h"
 
 #include <stdio.h>
@@ -43,6 +43,19 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  started_at INTEGER NOT NULL, ended_at INTEGER, bytes INTEGER, sha256 TEXT,"
     "  state TEXT NOT NULL);"
     "CREATE INDEX recordings_conference ON recordings(conference_id);",
+    /* 2 -> 3: what the recorder reports of each finished file (store_recording.c).
+     * started_at/ended_at are Unix milliseconds; state is the file's status
+     * (complete, interrupted, failed); rooms is a JSON array. One row per file. */
+    "ALTER TABLE recordings ADD COLUMN title TEXT;"
+    "ALTER TABLE recordings ADD COLUMN segment INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE recordings ADD COLUMN duration_ms INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE recordings ADD COLUMN video_codec TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE recordings ADD COLUMN audio_codec TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE recordings ADD COLUMN width INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE recordings ADD COLUMN height INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE recordings ADD COLUMN reason TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE recordings ADD COLUMN rooms TEXT NOT NULL DEFAULT '[]';"
+    "CREATE UNIQUE INDEX recordings_path ON recordings(path);",
 };
 
 sqlite3_stmt *store_prepare(struct store *s, const char *sql)

@@ -6,7 +6,8 @@
  *
  * Tables: conferences (settings, schedule, state), rooms (invited rooms of a
  * conference with the SHA-256 of their join token), operator_tokens (SHA-256 only),
- * audit (every operator call) and recordings (the recording index).
+ * audit (every operator call) and recordings (the recording index: one row per
+ * finished file).
  *
  * Every write is a transaction: each store_* write runs inside a SAVEPOINT, and
  * store_begin()/store_commit() group several writes into one (savepoints nest).
@@ -21,7 +22,7 @@
 #include <stdint.h>
 
 #define STORE_FILE_NAME "hoinghi.db"
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Return codes of the store calls. */
 #define STORE_OK 0
@@ -95,6 +96,26 @@ struct store_audit_filter {
     int limit;                      /* newest first; <= 0: 100 */
 };
 
+/* One recording file in the index (the recorder's struct recorder_result). */
+struct store_recording {
+    int64_t id;                     /* set by the store */
+    char *conference_id;
+    int occurrence;                 /* of the conference when it was recorded; 0 unknown */
+    char *path;                     /* the file; unique */
+    char *title;                    /* NULL: none */
+    int segment;                    /* 1, 2, ... within one recording */
+    int64_t started_ms, ended_ms;   /* Unix milliseconds */
+    int64_t duration_ms;            /* media time in the file */
+    int64_t size;                   /* bytes */
+    char *video_codec;              /* "VP8", "H264" or "" */
+    char *audio_codec;              /* "opus" or "" */
+    int width, height;
+    char *sha256;                   /* lower-case hex; "" when it could not be read */
+    char *status;                   /* "complete", "interrupted" or "failed" */
+    char *reason;                   /* why, for interrupted/failed; "" otherwise */
+    char *rooms_json;               /* JSON array of {id, name, joined_ms, left_ms} */
+};
+
 struct store;
 
 /* Opens (creating it if needed) and migrates the database at `path`. NULL with a
@@ -150,5 +171,15 @@ int store_role_from_name(const char *name);
 int store_audit_add(struct store *s, const struct store_audit_entry *e);
 GPtrArray *store_audit_list(struct store *s, const struct store_audit_filter *f);
 void store_audit_free(gpointer e);
+
+/* Recordings. put: inserts, or replaces the row with the same path (a file reported
+ * again keeps its id); *id_out (may be NULL) gets the row's id. list: of struct
+ * store_recording*, newest first; conference_id NULL: all. */
+int store_recording_put(struct store *s, const struct store_recording *r, int64_t *id_out);
+int store_recording_get(struct store *s, int64_t id, struct store_recording *out);
+GPtrArray *store_recording_list(struct store *s, const char *conference_id);
+int store_recording_delete(struct store *s, int64_t id);
+void store_recording_clear(struct store_recording *r);
+void store_recording_free(gpointer r);
 
 #endif

@@ -1,5 +1,5 @@
 /* cmd_live.c - mcuctl participant list|mute|unmute|kick|focus, layout set,
- * record start|stop: actions on a running conference. */
+ * record start|stop|pause|resume: actions on a running conference. */
 #include "client/ctl/ctl.h"
 
 #include <stdio.h>
@@ -138,21 +138,25 @@ static int cmd_layout(struct ctl *ctl, const struct ctl_args *a)
     return CTL_OK;
 }
 
-static int record(struct ctl *ctl, const struct ctl_args *a, bool start)
+/* POST .../recording/ACTION; prints the recording's state afterwards. */
+static int record(struct ctl *ctl, const struct ctl_args *a, const char *action)
 {
+    char *suffix = g_strdup_printf("/recording/%s", action);
     json_t *out = NULL;
-    int rc = conference_call(ctl, "POST", a->positional[0], start ? "/recording/start" : "/recording/stop",
-                             NULL, &out);
+    int rc = conference_call(ctl, "POST", a->positional[0], suffix, NULL, &out);
+    g_free(suffix);
     if (rc == CTL_OK) {
         if (ctl->json) ctl_print_json(out);
-        else printf("recording %s\n", start ? "started" : "stopped");
+        else printf("%s: recording %s\n", a->positional[0], json_string_value(json_object_get(out, "recording")));
     }
     json_decref(out);
     return rc;
 }
 
-static int cmd_record_start(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, true); }
-static int cmd_record_stop(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, false); }
+static int cmd_record_start(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "start"); }
+static int cmd_record_stop(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "stop"); }
+static int cmd_record_pause(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "pause"); }
+static int cmd_record_resume(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "resume"); }
 
 const struct ctl_command ctl_live_commands[] = {
     {"participant", "list", "CONFERENCE", 1, 1, no_opts, cmd_participants,
@@ -167,7 +171,10 @@ const struct ctl_command ctl_live_commands[] = {
      "put a room in the big tile (layouts 1+5, 1+7, speaker), or --none"},
     {"layout", "set", "CONFERENCE LAYOUT", 2, 2, no_opts, cmd_layout,
      "change the picture: 1x1 2x2 3x3 4x4 1+5 1+7 speaker speaker+N or custom JSON"},
-    {"record", "start", "CONFERENCE", 1, 1, no_opts, cmd_record_start, "start recording (not available yet)"},
-    {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop, "stop recording (not available yet)"},
+    {"record", "start", "CONFERENCE", 1, 1, no_opts, cmd_record_start,
+     "start recording a running conference into the archive"},
+    {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop, "stop recording; the file is finished"},
+    {"record", "pause", "CONFERENCE", 1, 1, no_opts, cmd_record_pause, "pause recording (cut out of the file)"},
+    {"record", "resume", "CONFERENCE", 1, 1, no_opts, cmd_record_resume, "resume a paused recording"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -81,5 +81,6 @@ struct ctl_command {
 extern const struct ctl_command ctl_conference_commands[];
 extern const struct ctl_command ctl_live_commands[];
 extern const struct ctl_command ctl_admin_commands[];
+extern const struct ctl_command ctl_recording_commands[];
 
 #endif

@@ -19,7 +19,7 @@ _mcuctl() {
     local settings="--title --id --layout --pin --no-pin --start --end --duration --timezone
         --early-join --repeat --count --until --record --record-policy --room
         --max-participants --size --fps --codecs"
-    local groups="conference participant layout record token stats metrics audit"
+    local groups="conference participant layout record recordings token stats metrics audit"
 
     # The command words typed so far (options and their values skipped).
     local i group="" sub="" npos=0
@@ -63,7 +63,8 @@ _mcuctl() {
                 focus) opts="$common --none" ;;
             esac ;;
         layout) subs="set" ;;
-        record) subs="start stop" ;;
+        record) subs="start stop pause resume" ;;
+        recordings) subs="list show verify export delete"; opts="$common --conference" ;;
         token) subs="create list revoke"; [ "$sub" = create ] && opts="$common --role" ;;
         audit) opts="$common --by --action --target --since --until --failed --limit"; sub=- ;;
         stats|metrics) sub=- ;;

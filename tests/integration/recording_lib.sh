@@ -1,8 +1,8 @@
 # recording_lib.sh - helpers for the recording tests; source it after lib.sh.
 #
-#   write_recording_config ARCHIVE      $TEST_TMP/mcud.conf: conference `hop` (mix,
-#                                       record=always, 640x360 at 25 fps, VP8) archived
-#                                       in ARCHIVE
+#   write_recording_config ARCHIVE [POLICY]   $TEST_TMP/mcud.conf: conference `hop`
+#                                       (mix, record=POLICY (default always), 640x360 at
+#                                       25 fps, VP8) archived in ARCHIVE
 #   start_rooms N                       N webrtc_peer rooms (VP8 + Opus) join `hop` and
 #                                       stay (background, killed at exit); ROOM_PIDS
 #   wait_log PATTERN SECONDS            bounded wait for an mcud log line (grep -E)
@@ -30,7 +30,7 @@ archive-dir=$1
 [conference hop]
 type=mix
 title=Họp giao ban
-record=always
+record=${2:-always}
 size=640x360
 fps=25
 codecs=vp8

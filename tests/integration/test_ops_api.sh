@@ -98,7 +98,7 @@ say "rooms join by token; wrong token refused; lock and unlock"
 rc=0
 ctl record start giao-ban >/dev/null 2>"$TEST_TMP/record" || rc=$?
 [ "$rc" = 5 ] || fail "record start exited $rc, not 5 (409)"
-grep -q "not available yet" "$TEST_TMP/record" || fail "record start does not say why: $(cat "$TEST_TMP/record")"
+grep -q "nobody is in conference" "$TEST_TMP/record" || fail "record start does not say why: $(cat "$TEST_TMP/record")"
 
 metrics=$(ctl metrics)
 echo "$metrics" | grep -q '^hoinghi_conferences{state="open"} 1$' || fail "metrics: $metrics"

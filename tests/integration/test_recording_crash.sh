@@ -3,9 +3,12 @@
 # the NAME.webm.part it leaves decodes with ffmpeg without an error up to within 2 s
 # of the kill; at the next start mcud finalises it: NAME.webm (the .part gone), a
 # sidecar with status "interrupted", the file's SHA-256 and a duration close to what
-# was on disk; a flipped byte changes the checksum (what `verify` compares).
+# was on disk, indexed as a recording with status interrupted and that SHA-256; a
+# flipped byte changes the checksum (what `verify` compares).
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ops_lib.sh"
 source "$(dirname "$0")/recording_lib.sh"
+require node node_modules mcuctl
 
 ARCHIVE=$TEST_TMP/archive
 write_recording_config "$ARCHIVE"
@@ -47,6 +50,11 @@ sidecar=$file.json
 [ "$(json_field "$sidecar" conference)" = hop ] || fail "sidecar conference"
 sha=$(sha256sum "$file" | cut -d' ' -f1)
 [ "$(json_field "$sidecar" sha256)" = "$sha" ] || fail "sidecar sha256 differs from the file's"
+list=$(ctl --json recordings list)
+[ "$(echo "$list" | json 'o.length')" = 1 ] || fail "the recovered file is not indexed once: $list"
+[ "$(echo "$list" | json 'o[0].path')" = "$file" ] || fail "indexed path: $list"
+[ "$(echo "$list" | json 'o[0].status')" = interrupted ] || fail "indexed status: $list"
+[ "$(echo "$list" | json 'o[0].sha256')" = "$sha" ] || fail "indexed sha256: $list"
 duration_ms=$(json_field "$sidecar" duration_ms)
 close_to "$duration_ms" "$(awk -v p="$played" 'BEGIN { print p * 1000 }')" 500 \
     || fail "finalised duration $duration_ms ms, the cut file played $played s"

@@ -234,7 +234,12 @@ static void create_validate_and_conflict(void **state)
     assert_int_equal(json_integer_value(json_object_get(j, "occurrence")), 1);
     json_decref(j);
     assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/recording/start", f->admin, NULL, &j), 409);
-    assert_error(j, "recording_unavailable");
+    assert_error(j, "not_running");   /* nobody is in it */
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/recording/pause", f->admin, NULL, &j), 409);
+    assert_error(j, "not_running");
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/nope/recording/stop", f->admin, NULL, &j), 404);
     json_decref(j);
     assert_int_equal(call_json(f, "PUT", "/api/v1/conferences/weekly/focus", f->admin, "{\"participant\":null}", &j), 409);
     json_decref(j);

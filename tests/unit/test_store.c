@@ -2,7 +2,8 @@
  * schema in WAL mode, an old one is migrated forward with its rows kept, a newer one
  * is refused; conferences, rooms, operator tokens and the audit log round-trip;
  * constraints give STORE_EXISTS / STORE_NOT_FOUND; a rolled-back group leaves
- * nothing; token digests compare in constant time. */
+ * nothing; token digests compare in constant time; recordings rows survive the
+ * version 3 migration and round-trip (upsert by path, filter, delete). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,6 +104,107 @@ static void old_database_is_migrated_with_rows_kept(void **state)
     assert_int_equal(store_conference_get(s, "weekly", &c), STORE_OK);
     assert_string_equal(c.title, "Giao ban tuần");
     store_conference_clear(&c);
+    store_close(s);
+}
+
+/* A version-2 recordings row survives the migration to 3 and gets the defaults. */
+static void recordings_migration_keeps_old_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = store_open_raw(f->path, f->err, sizeof f->err);
+    assert_non_null(s);
+    assert_int_equal(store_migrate(s, 2, f->err, sizeof f->err), 0);
+    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO recordings (conference_id, occurrence, path, started_at, "
+                                         "bytes, sha256, state) VALUES ('hop', 2, '/a/hop.webm', 1700000000000, "
+                                         "10, 'ab', 'complete')", NULL, NULL, NULL), SQLITE_OK);
+    store_close(s);
+    s = store_open(f->path, f->err, sizeof f->err);
+    assert_non_null(s);
+    assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+    GPtrArray *rows = store_recording_list(s, NULL);
+    assert_int_equal(rows->len, 1);
+    const struct store_recording *r = rows->pdata[0];
+    assert_string_equal(r->path, "/a/hop.webm");
+    assert_int_equal(r->occurrence, 2);
+    assert_int_equal(r->size, 10);
+    assert_string_equal(r->status, "complete");
+    assert_int_equal(r->segment, 1);
+    assert_string_equal(r->rooms_json, "[]");
+    assert_null(r->title);
+    g_ptr_array_free(rows, TRUE);
+    store_close(s);
+}
+
+static void sample_recording(struct store_recording *r, const char *conference, const char *path, int64_t start)
+{
+    memset(r, 0, sizeof *r);
+    r->conference_id = (char *)conference;
+    r->occurrence = 1;
+    r->path = (char *)path;
+    r->title = (char *)"Họp giao ban";
+    r->segment = 1;
+    r->started_ms = start;
+    r->ended_ms = start + 5000;
+    r->duration_ms = 4980;
+    r->size = 123456;
+    r->video_codec = (char *)"VP8";
+    r->audio_codec = (char *)"opus";
+    r->width = 640;
+    r->height = 360;
+    r->sha256 = (char *)"00ff";
+    r->status = (char *)"complete";
+    r->rooms_json = (char *)"[{\"id\":\"p1\",\"name\":\"Phòng 1\",\"joined_ms\":1,\"left_ms\":0}]";
+}
+
+static void recordings_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = store_open(f->path, f->err, sizeof f->err);
+    assert_non_null(s);
+    struct store_recording in, got;
+    int64_t id1 = 0, id2 = 0, again = 0;
+    sample_recording(&in, "hop", "/a/hop-1.webm", 1700000000000);
+    assert_int_equal(store_recording_put(s, &in, &id1), STORE_OK);
+    sample_recording(&in, "other", "/a/other-1.webm", 1700000100000);
+    assert_int_equal(store_recording_put(s, &in, &id2), STORE_OK);
+    assert_true(id1 > 0 && id2 > id1);
+
+    assert_int_equal(store_recording_get(s, id1, &got), STORE_OK);
+    assert_string_equal(got.conference_id, "hop");
+    assert_string_equal(got.title, "Họp giao ban");
+    assert_int_equal(got.duration_ms, 4980);
+    assert_int_equal(got.size, 123456);
+    assert_string_equal(got.video_codec, "VP8");
+    assert_string_equal(got.audio_codec, "opus");
+    assert_int_equal(got.width, 640);
+    assert_string_equal(got.sha256, "00ff");
+    assert_string_equal(got.status, "complete");
+    assert_string_equal(got.reason, "");
+    assert_non_null(strstr(got.rooms_json, "Phòng 1"));
+    store_recording_clear(&got);
+
+    /* The same file reported again (recovered as interrupted) replaces its row. */
+    sample_recording(&in, "hop", "/a/hop-1.webm", 1700000000000);
+    in.status = (char *)"interrupted";
+    in.reason = (char *)"mcud stopped while writing";
+    assert_int_equal(store_recording_put(s, &in, &again), STORE_OK);
+    assert_int_equal(again, id1);
+    assert_int_equal(store_recording_get(s, id1, &got), STORE_OK);
+    assert_string_equal(got.status, "interrupted");
+    assert_string_equal(got.reason, "mcud stopped while writing");
+    store_recording_clear(&got);
+
+    GPtrArray *all = store_recording_list(s, NULL), *hop = store_recording_list(s, "hop");
+    assert_int_equal(all->len, 2);
+    assert_int_equal(((struct store_recording *)all->pdata[0])->id, id2);   /* newest first */
+    assert_int_equal(hop->len, 1);
+    assert_int_equal(((struct store_recording *)hop->pdata[0])->id, id1);
+    g_ptr_array_free(all, TRUE);
+    g_ptr_array_free(hop, TRUE);
+
+    assert_int_equal(store_recording_delete(s, id1), STORE_OK);
+    assert_int_equal(store_recording_delete(s, id1), STORE_NOT_FOUND);
+    assert_int_equal(store_recording_get(s, id1, &got), STORE_NOT_FOUND);
     store_close(s);
 }
 
@@ -270,6 +372,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(fresh_database_has_latest_schema_in_wal, setup, teardown),
         cmocka_unit_test_setup_teardown(old_database_is_migrated_with_rows_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(recordings_migration_keeps_old_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(recordings_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(conference_round_trip_and_conflicts, setup, teardown),
         cmocka_unit_test_setup_teardown(rolled_back_group_leaves_nothing, setup, teardown),

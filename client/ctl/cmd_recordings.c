@@ -1,0 +1,253 @@
+/* cmd_recordings.c - mcuctl recordings list|show|verify|export|delete: the recording
+ * index (/api/v1/recordings). verify and export read the files at the paths the API
+ * returns, so they run on mcud's machine (or where the archive is mounted at the same
+ * path); list, show and delete work from anywhere. */
+#include "client/ctl/ctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define COPY_CHUNK (256 * 1024)
+
+static const struct ctl_opt no_opts[] = {{NULL, NULL, NULL}};
+static const struct ctl_opt list_opts[] = {
+    {"conference", "ID", "only this conference's recordings"},
+    {NULL, NULL, NULL},
+};
+
+static const char *field(json_t *r, const char *key) { return json_string_value(json_object_get(r, key)); }
+
+/* GET /api/v1/recordings[?conference=ID] into *out. */
+static int get_list(struct ctl *ctl, const char *conference, json_t **out)
+{
+    char *id = conference ? g_uri_escape_string(conference, NULL, FALSE) : NULL;
+    char *path = g_strdup_printf("/api/v1/recordings%s%s", id ? "?conference=" : "", id ? id : "");
+    int rc = ctl_call(ctl, "GET", path, NULL, out);
+    g_free(path);
+    g_free(id);
+    return rc;
+}
+
+/* A call on /api/v1/recordings/ID. */
+static int recording_call(struct ctl *ctl, const char *method, const char *id, json_t **out)
+{
+    char *escaped = ctl_escape(id);
+    char *path = g_strdup_printf("/api/v1/recordings/%s", escaped);
+    int rc = ctl_call(ctl, method, path, NULL, out);
+    g_free(path);
+    g_free(escaped);
+    return rc;
+}
+
+static int cmd_list(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *out = NULL;
+    int rc = get_list(ctl, ctl_opt_value(a, "conference"), &out);
+    if (rc != CTL_OK) return rc;
+    if (ctl->json) {
+        ctl_print_json(out);
+        json_decref(out);
+        return CTL_OK;
+    }
+    static const char *const columns[] = {"ID", "CONFERENCE", "STARTED", "DURATION", "SIZE MB", "CODECS",
+                                          "STATUS", "PATH", NULL};
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    size_t i;
+    json_t *r;
+    json_array_foreach(out, i, r) {
+        char **row = g_new0(char *, 9);
+        row[0] = ctl_json_text(json_object_get(r, "id"));
+        row[1] = ctl_json_text(json_object_get(r, "conference"));
+        row[2] = ctl_local_time(json_object_get(r, "started_at"));
+        row[3] = g_strdup_printf("%.1f s", json_number_value(json_object_get(r, "duration")));
+        row[4] = g_strdup_printf("%.1f", json_number_value(json_object_get(r, "size")) / 1e6);
+        row[5] = ctl_json_text(json_object_get(r, "codecs"));
+        row[6] = ctl_json_text(json_object_get(r, "status"));
+        row[7] = ctl_json_text(json_object_get(r, "path"));
+        g_ptr_array_add(rows, row);
+    }
+    ctl_print_table(columns, rows);
+    g_ptr_array_free(rows, TRUE);
+    json_decref(out);
+    return CTL_OK;
+}
+
+static int cmd_show(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *out = NULL;
+    int rc = recording_call(ctl, "GET", a->positional[0], &out);
+    if (rc != CTL_OK) return rc;
+    ctl_print_json(out);   /* the whole record, rooms included */
+    json_decref(out);
+    return CTL_OK;
+}
+
+/* SHA-256 of the file at `path` (lower-case hex, g_free) or NULL with errno set. */
+static char *sha256_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guchar *buf = g_malloc(COPY_CHUNK);
+    size_t n;
+    while ((n = fread(buf, 1, COPY_CHUNK, f)) > 0) g_checksum_update(sum, buf, n);
+    bool ok = !ferror(f);
+    int saved = errno;
+    fclose(f);
+    g_free(buf);
+    char *hex = ok ? g_strdup(g_checksum_get_string(sum)) : NULL;
+    g_checksum_free(sum);
+    if (!ok) errno = saved ? saved : EIO;
+    return hex;
+}
+
+/* One recording checked: "ok", "changed", "missing" or "unreadable". */
+static const char *verify_one(json_t *r, char **actual)
+{
+    *actual = NULL;
+    const char *path = field(r, "path"), *expected = field(r, "sha256");
+    struct stat st;
+    if (!path || stat(path, &st) != 0) return "missing";
+    *actual = sha256_file(path);
+    if (!*actual) return "unreadable";
+    return expected && strcmp(expected, *actual) == 0 ? "ok" : "changed";
+}
+
+static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *list = NULL;
+    int rc = CTL_OK;
+    if (a->count > 0) {   /* the recordings named */
+        list = json_array();
+        for (int i = 0; i < a->count && rc == CTL_OK; i++) {
+            json_t *one = NULL;
+            rc = recording_call(ctl, "GET", a->positional[i], &one);
+            if (rc == CTL_OK) json_array_append_new(list, one);
+        }
+    } else {
+        rc = get_list(ctl, ctl_opt_value(a, "conference"), &list);
+    }
+    if (rc != CTL_OK) {
+        json_decref(list);
+        return rc;
+    }
+    int bad = 0;
+    json_t *results = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(list, i, r) {
+        char *actual = NULL;
+        const char *result = verify_one(r, &actual);
+        bool ok = strcmp(result, "ok") == 0;
+        if (!ok) bad++;
+        json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?}", "id", json_object_get(r, "id"),
+                                                 "path", field(r, "path"), "result", result,
+                                                 "sha256", field(r, "sha256"), "actual_sha256", actual));
+        if (!ctl->json) {
+            char *id = ctl_json_text(json_object_get(r, "id"));
+            if (ok) printf("ok       %s %s\n", id, field(r, "path"));
+            else if (actual) printf("%-8s %s %s (sha256 now %s, indexed %s)\n", result, id, field(r, "path"), actual,
+                                    field(r, "sha256") ? field(r, "sha256") : "-");
+            else printf("%-8s %s %s\n", result, id, field(r, "path") ? field(r, "path") : "-");
+            g_free(id);
+        }
+        g_free(actual);
+    }
+    if (ctl->json) ctl_print_json(results);
+    else printf("%zu checked, %d changed or missing\n", json_array_size(list), bad);
+    json_decref(results);
+    json_decref(list);
+    return bad ? CTL_ERROR : CTL_OK;
+}
+
+/* Copies src to dst (which must not exist) through dst.part; 0, or -1 with a message. */
+static int copy_file(const char *src, const char *dst)
+{
+    char *part = g_strdup_printf("%s.part", dst);
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    int out = in < 0 ? -1 : open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    char *buf = g_malloc(COPY_CHUNK);
+    bool ok = in >= 0 && out >= 0;
+    const char *failed = in < 0 ? src : part;
+    ssize_t n = 0;
+    while (ok && (n = read(in, buf, COPY_CHUNK)) > 0) {
+        for (ssize_t done = 0; ok && done < n;) {
+            ssize_t w = write(out, buf + done, (size_t)(n - done));
+            ok = w > 0;
+            done += w > 0 ? w : 0;
+        }
+    }
+    ok = ok && n == 0 && fsync(out) == 0;
+    if (ok && access(dst, F_OK) == 0) {
+        errno = EEXIST;
+        failed = dst;
+        ok = false;
+    }
+    if (out >= 0) ok = close(out) == 0 && ok;
+    if (ok && rename(part, dst) != 0) ok = false;
+    if (!ok) fprintf(stderr, "mcuctl: cannot copy %s to %s: %s (%s)\n", src, dst, strerror(errno), failed);
+    if (!ok && out >= 0) unlink(part);
+    if (in >= 0) close(in);
+    g_free(buf);
+    g_free(part);
+    return ok ? 0 : -1;
+}
+
+static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *r = NULL;
+    int rc = recording_call(ctl, "GET", a->positional[0], &r);
+    if (rc != CTL_OK) return rc;
+    const char *dir = a->positional[1], *src = field(r, "path");
+    char *base = g_path_get_basename(src ? src : "recording");
+    char *dst = g_build_filename(dir, base, NULL);
+    char *sidecar = g_strdup_printf("%s.json", dst);
+    rc = CTL_ERROR;
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        fprintf(stderr, "mcuctl: cannot create %s: %s\n", dir, strerror(errno));
+    } else if (copy_file(src, dst) == 0) {
+        if (json_dump_file(r, sidecar, JSON_INDENT(2)) != 0) {
+            fprintf(stderr, "mcuctl: cannot write %s\n", sidecar);
+        } else {
+            rc = CTL_OK;
+            if (ctl->json) {
+                json_t *done = json_pack("{s:s, s:s}", "file", dst, "metadata", sidecar);
+                ctl_print_json(done);
+                json_decref(done);
+            } else {
+                printf("%s\n%s\n", dst, sidecar);
+            }
+        }
+    }
+    g_free(sidecar);
+    g_free(dst);
+    g_free(base);
+    json_decref(r);
+    return rc;
+}
+
+static int cmd_delete(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *out = NULL;
+    int rc = recording_call(ctl, "DELETE", a->positional[0], &out);
+    if (rc != CTL_OK) return rc;
+    if (ctl->json) ctl_print_json(out);
+    else printf("recording %s deleted (%s)\n", a->positional[0], field(out, "path"));
+    json_decref(out);
+    return CTL_OK;
+}
+
+const struct ctl_command ctl_recording_commands[] = {
+    {"recordings", "list", "", 0, 0, list_opts, cmd_list, "the recording index (newest first)"},
+    {"recordings", "show", "ID", 1, 1, no_opts, cmd_show, "one recording with its rooms, as JSON"},
+    {"recordings", "verify", "[ID...]", 0, 64, list_opts, cmd_verify,
+     "recompute each file's SHA-256 (on mcud's machine); exit 1 if any changed or is missing"},
+    {"recordings", "export", "ID DIR", 2, 2, no_opts, cmd_export,
+     "copy a recording into DIR with a JSON sidecar of its metadata (on mcud's machine)"},
+    {"recordings", "delete", "ID", 1, 1, no_opts, cmd_delete, "remove a recording's file, sidecar and index row"},
+    {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
+};
