@@ -67,7 +67,9 @@ cat "$TEST_TMP/red-room.err" "$TEST_TMP/red-room.out" "$TEST_TMP/blue-room.err" 
 [ "$rc_chromium" -eq 0 ] || fail "Chromium failed in the meeting (exit $rc_chromium)"
 grep -q 'blue-room' "$TEST_TMP/red-room.err" || fail "the red room never heard of the blue room (participants events)"
 
-# check_tiles FILE COLOUR...: the last frame's 2x2 quadrants include every COLOUR.
+# check_tiles FILE COLOUR...: the 2x2 quadrants of the frame 4 s before the recording's
+# end include every COLOUR (the rooms stay 10 s each but do not leave at the same
+# instant: near the end one may already be gone from the other's picture).
 check_tiles() {
     local file=$1 w h qx qy found="" colour want
     shift
@@ -79,7 +81,7 @@ check_tiles() {
     for qy in 0 $((h / 2)); do
         for qx in 0 $((w / 2)); do
             # the middle of the tile, clear of the name label at its bottom left
-            colour=$(mean_colour "$file" $((qx + w / 8)) $((qy + h / 12)) $((w / 4)) $((h / 6)))
+            colour=$(mean_colour "$file" $((qx + w / 8)) $((qy + h / 12)) $((w / 4)) $((h / 6)) 4)
             for want in red green blue; do
                 colour_is "$colour" "$want" && found="$found $want"
             done
