@@ -70,7 +70,7 @@ void api_stats(struct api_call *call)
     for (guint i = 0; i < running->len; i++) {
         const struct conference_totals *t = &g_array_index(running, struct conference_totals, i);
         participants += t->participants;
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:I, s:I}",
+        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I}",
             "id", t->id, "participants", (json_int_t)t->participants,
             "packets_in", (json_int_t)t->packets_in, "packets_out", (json_int_t)t->packets_out,
             "bytes_in", (json_int_t)t->bytes_in, "bytes_out", (json_int_t)t->bytes_out,
@@ -78,6 +78,7 @@ void api_stats(struct api_call *call)
             "video_frames_skipped", (json_int_t)t->media.video_ticks_skipped,
             "audio_ticks", (json_int_t)t->media.audio_ticks,
             "mixer_frame_ms", t->media.video_tick_ms,
+            "video_decode_ms", t->media.video_decode_ms, "video_encode_ms", t->media.video_encode_ms,
             "latency_median_ms", t->media.latency_median_ms, "latency_p99_ms", t->media.latency_p99_ms,
             "input_frames_dropped", (json_int_t)t->media.input_frames_dropped,
             "queue_drops", (json_int_t)t->media.packets_queued_dropped));
@@ -129,6 +130,8 @@ void api_metrics(struct api_call *call, struct http_response *response)
         {"hoinghi_latency_p99_seconds", "gauge", "MCU-added video delay, 99th percentile."},
         {"hoinghi_input_frames_dropped_total", "counter", "Input video frames not shown (loss, decode errors, keyframe waits)."},
         {"hoinghi_inbound_queue_drops_total", "counter", "Inbound packets dropped on a full media queue."},
+        {"hoinghi_video_decode_seconds", "gauge", "Mean time per video tick spent decoding the rooms' video."},
+        {"hoinghi_video_encode_seconds", "gauge", "Mean time per video tick spent encoding the output profiles."},
     };
     for (size_t k = 0; k < G_N_ELEMENTS(per); k++) {
         metric(s, per[k].name, per[k].type, per[k].help);
@@ -150,6 +153,8 @@ void api_metrics(struct api_call *call, struct http_response *response)
             case 11: v = t->media.latency_p99_ms / 1e3; break;
             case 12: v = (double)t->media.input_frames_dropped; break;
             case 13: v = (double)t->media.packets_queued_dropped; break;
+            case 14: v = t->media.video_decode_ms / 1e3; break;
+            case 15: v = t->media.video_encode_ms / 1e3; break;
             }
             g_string_append_printf(s, "%s{conference=\"%s\"} %.9g\n", per[k].name, t->id, v);
         }

@@ -528,6 +528,8 @@ void conference_get_stats(struct conference *c, struct conference_stats *out)
     out->latency_median_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.5);
     out->latency_p99_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.99);
     out->video_tick_ms = c->video_ticks ? (double)c->video_tick_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->video_decode_ms = c->video_ticks ? (double)c->video_decode_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->video_encode_ms = c->video_ticks ? (double)c->video_encode_total_us / (double)c->video_ticks / 1000.0 : 0;
     out->packets_queued_dropped = c->queue_drops;
     g_mutex_unlock(&c->lock);
     /* Engine input stats are the media thread's; only read them once it has stopped. */

@@ -147,6 +147,8 @@ struct conference_stats {
     uint64_t latency_samples;
     double latency_median_ms, latency_p99_ms;
     double video_tick_ms;           /* mean time one video tick takes (decode+compose+encode) */
+    double video_decode_ms;         /* ... of which decoding the inputs */
+    double video_encode_ms;         /* ... of which encoding the output profiles */
     uint64_t packets_queued_dropped;    /* inbound queue full */
 };
 void conference_get_stats(struct conference *c, struct conference_stats *out);

@@ -118,6 +118,7 @@ struct conference {
     uint64_t latency_samples;
     uint32_t latency_histogram[CONFERENCE_LATENCY_BUCKETS];
     int64_t video_tick_total_us;
+    uint64_t video_decode_total_us, video_encode_total_us;   /* copied from the engine */
 
     /* recording (under the lock): the recorder the media thread feeds, its profile */
     struct recorder *recorder;

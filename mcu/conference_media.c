@@ -383,6 +383,8 @@ gpointer conference_media_thread(gpointer data)
             record_latency(c, arrivals, arrival_count, first_packet_out);
             c->video_ticks++;
             c->video_tick_total_us += first_packet_out - now;
+            c->video_decode_total_us = mix_engine_stats(c->engine)->video_decode_us;
+            c->video_encode_total_us = mix_engine_stats(c->engine)->video_encode_us;
             next_video += video_interval;
             if (next_video <= now - video_interval) {
                 /* Behind by more than a frame: those canvas frames are dropped. */

@@ -139,6 +139,11 @@ struct mix_engine_stats {
     uint64_t audio_frames_out;    /* summed over mixes */
     uint64_t own_encodes;         /* minus-self (or per-input) encodes */
     uint64_t errors;              /* encode failures and the like */
+    /* Wall time spent in the video tick's phases (the only clock the engine reads,
+     * for these figures): decoding the inputs (over the pool), encoding the
+     * profiles (over the pool). */
+    uint64_t video_decode_us;
+    uint64_t video_encode_us;
 };
 
 struct mix_engine;

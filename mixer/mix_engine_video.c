@@ -3,10 +3,19 @@
  * canvas once, encode it once per output profile (each encoder scales it to its own
  * size), packetize and hand out. See mix_engine.h. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "mixer/mix_engine_internal.h"
 
 #define RTP_VIDEO_CLOCK 90000
+
+/* Monotonic microseconds, for the phase timings in the stats only. */
+static uint64_t phase_clock_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 struct video_job {
     struct mix_engine *e;
@@ -69,7 +78,9 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     for (size_t i = 0; i < e->cfg.max_inputs; i++)
         if (e->inputs[i].active && e->inputs[i].video_jb)
             e->decode_list[e->decode_count++] = i;
+    uint64_t decode_start = phase_clock_us();
     work_pool_run(e->pool, e->decode_count, decode_job, &job);
+    e->stats.video_decode_us += phase_clock_us() - decode_start;
 
     e->composed_count = 0;
     for (size_t k = 0; k < e->decode_count; k++) {
@@ -98,7 +109,9 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
         e->stats.errors++;
         return -1;
     }
+    uint64_t encode_start = phase_clock_us();
     work_pool_run(e->pool, e->cfg.profile_count, encode_job, &job);
+    e->stats.video_encode_us += phase_clock_us() - encode_start;
 
     int rc = 0;
     for (size_t i = 0; i < e->cfg.profile_count; i++) {

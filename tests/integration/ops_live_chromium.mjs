@@ -92,6 +92,12 @@ try {
     throw new Error(`participant list is not both rooms with their stats: ${JSON.stringify(list)}`);
   }
   mcuctl('participant', 'list', conference);
+  // /metrics: per conference, the mixer's decode and encode time per video tick.
+  const metrics = mcuctl('metrics');
+  for (const name of ['hoinghi_video_decode_seconds', 'hoinghi_video_encode_seconds']) {
+    const line = metrics.split('\n').find((l) => l.startsWith(`${name}{conference="${conference}"}`));
+    if (!line || !(Number(line.split(' ').pop()) > 0)) throw new Error(`no positive ${name} for ${conference} in /metrics`);
+  }
 
   // Mute: the second room leaves the first room's mix.
   const heard = await poll(10, async () => (await energyGrowth(first, 1000)) > 0.0005);
