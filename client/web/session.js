@@ -111,6 +111,7 @@ export class Session {
   // Says goodbye to the server (bounded wait for its reply) and releases everything.
   async leave() {
     if (!this.inSession) return;
+    if (this.lastError?.code === 'ending') this.lastError = null;   // a notice, not an error
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       const bye = this.signalling.request('leave').catch(() => {});
       await Promise.race([bye, new Promise((resolve) => setTimeout(resolve, LEAVE_REPLY_WAIT_MS))]);
@@ -241,6 +242,14 @@ export class Session {
         this.lastError = { code: 'bye', message: message.reason || 'the server ended the call' };
         this.teardown('left');
         break;
+      case 'conference_ending': {
+        // A scheduled meeting ends soon: say so in the banner, stay in.
+        const minutes = Math.max(1, Math.round((message.seconds || 0) / 60));
+        const at = message.ends_at ? new Date(message.ends_at).toLocaleTimeString() : '';
+        this.lastError = { code: 'ending', message: `the meeting ends in about ${minutes} min${at ? ` (${at})` : ''}` };
+        this.onChange();
+        break;
+      }
       case 'error':
         // The server could not read one of our messages (id null): show it, stay in.
         this.lastError = { code: message.error?.code || 'unknown', message: message.error?.message || '' };

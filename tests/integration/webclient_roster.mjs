@@ -203,6 +203,9 @@ try {
   await page.screenshot({ path: screenshotPath });
 
   if ((await readPage(page)).lastError) throw new CheckFailed('the page shows an error', await readPage(page));
+  send({ type: 'conference_ending', ends_at: new Date(Date.now() + 300000).toISOString(), seconds: 300 });
+  await expectWithin('`conference_ending` shows the five-minute warning and the call goes on', page, (r) =>
+    r.lastError?.code === 'ending' && /5 min/.test(r.lastError.message) && !['left', 'failed'].includes(r.phase));
   await page.click('#leave');
   await expectWithin('leaving clears the roster and hides the list', page, (r) =>
     r.phase === 'left' && r.participants.length === 0 && r.layout === '' && !r.rosterShown && !r.lastError);
