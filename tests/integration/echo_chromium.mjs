@@ -11,7 +11,7 @@ import { CheckFailed, WAIT_SECONDS, expectWithin, reportFailure } from './call_c
 import { colourName, readCells, toneLevels } from './media_probe.mjs';
 
 const [baseUrl, screenshotPath, videoFile, audioFile] = process.argv.slice(2);
-const MIN_FRAMES_DECODED = 30;   // 3 s of the 10 fps fake camera
+const MIN_FRAMES_DECODED = 60;   // within WAIT_SECONDS (10 s): 2 s of the 30 fps fake camera
 
 const browser = await launchChromium({ videoFile, audioFile });
 try {

@@ -154,9 +154,9 @@ kill_mcud() {
 
 # make_room_media NAME COLOUR HZ: COLOUR as ffmpeg reads it (0xRRGGBB or a name); HZ a
 # whole number of cycles in 3 s keeps the loop seamless (any integer HZ does).
-make_room_media() {
-    local name=$1 colour=$2 hz=$3
-    ffmpeg -v error -y -f lavfi -i "color=c=$colour:s=320x240:r=10:d=3" -pix_fmt yuv420p \
+make_room_media() {   # NAME COLOUR HZ [FPS, default 10]
+    local name=$1 colour=$2 hz=$3 fps=${4:-10}
+    ffmpeg -v error -y -f lavfi -i "color=c=$colour:s=320x240:r=$fps:d=3" -pix_fmt yuv420p \
         "$TEST_TMP/$name.y4m" || fail "ffmpeg could not make $TEST_TMP/$name.y4m"
     ffmpeg -v error -y -f lavfi -i "sine=frequency=$hz:sample_rate=48000:duration=3" -ac 1 \
         -c:a pcm_s16le "$TEST_TMP/$name.wav" || fail "ffmpeg could not make $TEST_TMP/$name.wav"

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 require chromium node node_modules ffmpeg mcud
 
-make_room_media red 0xFF0000 450
+make_room_media red 0xFF0000 450 30
 start_mcud
 mkdir -p "$ROOT/tests/out"
 timeout -k 5 120 node "$ROOT/tests/integration/echo_chromium.mjs" "$MCUD_URL" "$ROOT/tests/out/echo_chromium.png" \
