@@ -20,6 +20,9 @@
 struct collected_packet {
     struct mix_output out;
     bool keyframe;              /* video: part of a keyframe */
+    bool marker;                /* last packet of its frame */
+    uint32_t timestamp;         /* read once here, not once per receiver */
+    uint32_t payload_length;
     size_t length;
     uint8_t data[MEDIA_SESSION_MAX_PACKET];
 };
@@ -41,11 +44,15 @@ static void on_frame(void *opaque, const struct mix_output *out, const struct en
 static void on_packet(void *opaque, const struct mix_output *out, const uint8_t *packet, size_t len)
 {
     struct collector *col = opaque;
-    if (len > MEDIA_SESSION_MAX_PACKET) return;
+    struct rtp_header h;
+    if (len > MEDIA_SESSION_MAX_PACKET || rtp_parse(packet, len, &h) != 0) return;
     g_array_set_size(col->packets, col->packets->len + 1);
     struct collected_packet *p = &g_array_index(col->packets, struct collected_packet, col->packets->len - 1);
     p->out = *out;
     p->keyframe = col->frame_is_keyframe;
+    p->marker = h.marker;
+    p->timestamp = h.timestamp;
+    p->payload_length = (uint32_t)h.payload_length;
     p->length = len;
     memcpy(p->data, packet, len);
 }
@@ -124,11 +131,9 @@ static void send_rewritten(struct conference_member *m, const struct collected_p
     rtp_set_ssrc(packet, ssrc);
     rtp_set_sequence(packet, seq);
     rtp_set_payload_type(packet, payload_type);
-    struct rtp_header h;
-    if (rtp_parse(packet, p->length, &h) != 0) return;
     if (video && m->video_history) send_history_put(m->video_history, packet, p->length, now_us);
-    rtp_send_stats_update(video ? &m->video_send : &m->audio_send, (uint32_t)h.payload_length,
-                          h.timestamp, now_us);
+    rtp_send_stats_update(video ? &m->video_send : &m->audio_send, p->payload_length,
+                          p->timestamp, now_us);
     if (media_session_send_rtp(m->media.media, packet, p->length) == 0) m->rtp_out++;
 }
 
@@ -190,7 +195,7 @@ static void fan_out(struct conference *c, struct collector *col, int64_t now_us,
         for (size_t k = 0; k < count; k++) {
             /* A frame starts at the first packet, or after a packet with the marker. */
             bool frame_start = k == 0 || packets[k - 1].out.index != packets[k].out.index ||
-                               (packets[k - 1].data[1] & 0x80);
+                               packets[k - 1].marker;
             fan_out_video(c, &packets[k], now_us, frame_start);
         }
     }
