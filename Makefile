@@ -2,9 +2,13 @@
 #
 #   make deps    install Debian packages and pinned npm test drivers (idempotent)
 #   make         build all programs into build/
-#   make check   deps + build + unit and integration tests
-#   make asan    the same tests built with AddressSanitizer + UBSan (build-asan/)
+#   make check   deps + build (build/ and build-asan/) + every test on the ASan + UBSan
+#                build (what CI runs)
+#   make asan    the tests on the ASan + UBSan build only (build-asan/)
+#   make unit, make integration   the tests on the normal build (build/)
+#   make valgrind  the join/mix/record/leave leak check with mcud under valgrind
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
+#   make soak    30 minutes of three conferences, rooms joining and leaving (not in CI)
 #   make demo    deps + build + run a meeting on the embedded defaults
 #   make clean   remove build output
 #
@@ -17,6 +21,8 @@ V        ?=
 Q         = $(if $(V),,@)
 SANITIZE ?=
 CC       ?= cc
+JOBS     ?= $(shell nproc)
+ASAN_TEST_OPTIONS = detect_leaks=1:abort_on_error=1
 
 WARN     = -Wall -Wextra -Werror
 CSTD     = -std=c11 -D_GNU_SOURCE
@@ -79,7 +85,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 # The audio benchmark (tests/bench/audio_bench.c on libmixer).
 AUDIO_BENCH = $(BUILD)/audio-bench
 
-.PHONY: all deps check unit integration asan bench demo clean
+.PHONY: all deps check unit integration asan valgrind bench soak demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -175,9 +181,12 @@ $(AUDIO_BENCH): $(call obj,tests/bench/audio_bench.c) $(LIBMIXER)
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 
 # --- tests ---
+# check builds the normal tree (its warnings count too) and runs every test on the
+# AddressSanitizer + UBSan build, with LeakSanitizer on: CI runs this.
 check: deps
-	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) ./tests/run.sh
+	@$(MAKE) --no-print-directory -j$(JOBS) all
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
+	@BUILD=build-asan ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
 
 unit: all
 	@BUILD=$(BUILD) ./tests/run.sh unit
@@ -186,12 +195,21 @@ integration: all
 	@BUILD=$(BUILD) ./tests/run.sh integration
 
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./tests/run.sh
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
+	@BUILD=build-asan ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
+
+# A leak check of one join, mix, record, leave cycle with mcud under valgrind (the
+# normal build; make asan runs the same test with LeakSanitizer).
+valgrind: deps all
+	@BUILD=$(BUILD) ./tests/run.sh integration test_leak_cycle
 
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 	@BUILD=$(BUILD) ./tests/bench/conference.sh
+
+# Not in check: SOAK_MINUTES (30) of three conferences with rooms joining and leaving.
+soak: deps all
+	@BUILD=$(BUILD) ./tests/soak/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all

@@ -4,7 +4,8 @@
 #   start_mcud [CONFIG [STATE_DIR]]  mcud on a free 127.0.0.1 port, a temp state dir (or
 #                          STATE_DIR, to restart on the same state), log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait); sets
-#                          MCUD_STATE_DIR
+#                          MCUD_STATE_DIR; runs under the command in the array
+#                          MCUD_WRAPPER when a test sets one (valgrind)
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
 #   kill_mcud              SIGKILL (a crash), waits until it is gone
 #   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
@@ -43,6 +44,7 @@ MCUD_URL=""
 MCUD_STATE_DIR=""
 MCUD_START_WAIT_TENTHS=100   # 10 s for mcud to answer HTTP
 MCUD_STOP_WAIT_TENTHS=100    # 10 s for mcud to exit after SIGTERM
+MCUD_WRAPPER=()              # a command mcud runs under (e.g. valgrind), if any
 
 say() { echo "[$TEST_NAME] $*"; }
 
@@ -109,7 +111,7 @@ start_mcud() {
                 --web-root "$WEB_ROOT" --log-level debug)
     if [ -n "$config" ]; then args+=(--config "$config"); fi
     say "starting: $MCUD ${args[*]}"
-    "$MCUD" "${args[@]}" >>"$MCUD_LOG" 2>&1 &
+    "${MCUD_WRAPPER[@]}" "$MCUD" "${args[@]}" >>"$MCUD_LOG" 2>&1 &
     MCUD_PID=$!
     for tries in $(seq "$MCUD_START_WAIT_TENTHS"); do
         if ! process_running "$MCUD_PID"; then
