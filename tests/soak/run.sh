@@ -132,7 +132,10 @@ read -r mid_rss mid_fds last_rss last_fds max_rss samples < <(awk -F, 'NR > 1 {
     END { third = int(n / 3); if (third < 1) third = 1
         printf "%d %d %d %d %d %d\n", median(rss, third, 2 * third), median(fds, third, 2 * third),
             median(rss, 2 * third, n), median(fds, 2 * third, n), max, n }' "$CSV")
-failures=$(cat "$DIR"/rooms/*.failures 2>/dev/null | wc -l)
+failures=0
+for f in "$DIR"/rooms/*.failures; do
+    [ -e "$f" ] && failures=$((failures + $(wc -l <"$f")))
+done
 joins=$(grep -h -c 'joined conference' "$DIR/mcud.log" || true)
 kill -TERM "$MCUD_PID"
 rc=0
