@@ -16,8 +16,8 @@
 #define MCU_LIMITS_DEFAULT_MAX_SDP_BYTES (32 * 1024)
 #define MCU_LIMITS_MIN_MAX_SDP_BYTES 1024
 #define MCU_LIMITS_MAX_MAX_SDP_BYTES (64 * 1024)    /* the SDP parser's own limit */
-#define MCU_LIMITS_DEFAULT_JOIN_RATE 30             /* attempts per minute per address */
-#define MCU_LIMITS_DEFAULT_JOIN_BURST 10
+#define MCU_LIMITS_DEFAULT_JOIN_RATE 60             /* attempts per minute per address */
+#define MCU_LIMITS_DEFAULT_JOIN_BURST 20
 #define MCU_LIMITS_JOIN_TABLE_SIZE 4096             /* addresses remembered */
 #define MCU_LIMITS_DEFAULT_MESSAGE_RATE 50          /* messages per second per connection */
 #define MCU_LIMITS_DEFAULT_MESSAGE_BURST 200
