@@ -437,7 +437,7 @@ void ws_connection_close(struct ws_connection *c)
 
 uint64_t http_server_slow_clients_dropped(const struct http_server *server)
 {
-    return server->slow_clients_dropped;
+    return server ? server->slow_clients_dropped : 0;
 }
 
 const char *ws_connection_peer(const struct ws_connection *c) { return c->peer; }

@@ -82,7 +82,8 @@ int ws_connection_send(struct ws_connection *connection, const char *text);
 /* Closes the connection after its queued messages are written (at most 5 s later). */
 void ws_connection_close(struct ws_connection *connection);
 
-/* Connections dropped because their send queue went over max_queued_bytes. */
+/* Connections dropped because their send queue went over max_queued_bytes (0 for a
+ * NULL server). */
 uint64_t http_server_slow_clients_dropped(const struct http_server *server);
 
 /* The peer's address as text, for logs. */

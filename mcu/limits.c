@@ -126,7 +126,7 @@ void limits_count(struct limits *l, enum limits_counter counter)
 
 uint64_t limits_counter(const struct limits *l, enum limits_counter counter)
 {
-    return counter < LIMITS_COUNTER_COUNT ? l->counters[counter] : 0;
+    return l && counter < LIMITS_COUNTER_COUNT ? l->counters[counter] : 0;
 }
 
 const char *limits_counter_name(enum limits_counter counter)
@@ -145,5 +145,5 @@ const char *limits_counter_name(enum limits_counter counter)
 
 size_t limits_join_table_size(const struct limits *l)
 {
-    return l->joins ? rate_limiter_size(l->joins) : 0;
+    return l && l->joins ? rate_limiter_size(l->joins) : 0;
 }

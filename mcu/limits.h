@@ -80,6 +80,8 @@ bool limits_allow_message(struct limits *l, struct token_bucket *bucket, int64_t
 /* False (counted) when `joined` participants already fill max-participants. */
 bool limits_allow_participant(struct limits *l, size_t joined);
 
+/* limits_count, limits_counter and limits_join_table_size take a NULL `l` (nothing,
+ * 0): a server context without limits (unit tests) still answers /metrics. */
 void limits_count(struct limits *l, enum limits_counter counter);
 uint64_t limits_counter(const struct limits *l, enum limits_counter counter);
 /* The counter's metric name without prefix, e.g. "join_rate_limited". */
