@@ -648,13 +648,16 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
 {
     struct protocol_request request;
     struct protocol_error error;
+    /* Every message counts against message-rate, unreadable ones too; those still get
+     * the error that says what is wrong with them. */
+    int64_t retry_ms = 0;
+    bool allowed = limits_allow_message(p->server->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
     if (protocol_parse_request(text, length, &request, &error) != 0) {
         send_error(p, error.id, error.request, error.code, error.message);
         protocol_error_clear(&error);
         return;
     }
-    int64_t retry_ms = 0;
-    if (!limits_allow_message(p->server->limits, &p->messages, g_get_monotonic_time(), &retry_ms)) {
+    if (!allowed) {
         send_text(p, protocol_build_retry_error(request.id, request.type_name, "rate_limited",
                                                 "too many messages on this connection", retry_ms));
         protocol_request_clear(&request);
