@@ -1,7 +1,8 @@
 /* test_limits.c - mcud's limits (mcu/limits.c): the [mcud] keys with their defaults
  * and range errors (through mcu_config_load, as mcud reads them), and the run-time
  * checks on a clock the test drives: join attempts per address, the server-wide
- * participant limit, messages per connection, and the counters of each refusal. */
+ * participant limit, messages per connection, and the counters of each refusal; and
+ * the shape of the `rate_limited` error. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "mcu/config.h"
 #include "mcu/limits.h"
 #include "mcu/rate_limiter.h"
+#include "signaling/protocol.h"
 
 #define SECOND 1000000LL
 
@@ -159,6 +161,30 @@ static void test_messages_per_connection(void **state)
     limits_free(l);
 }
 
+/* rate_limited errors carry retry_after_ms inside the error object. */
+static void test_retry_error_shape(void **state)
+{
+    (void)state;
+    json_t *id = json_string("j1");
+    char *text = protocol_build_retry_error(id, "join", "rate_limited", "too many", 9347);
+    json_t *m = json_loads(text, 0, NULL);
+    assert_non_null(m);
+    assert_string_equal(json_string_value(json_object_get(m, "type")), "error");
+    assert_string_equal(json_string_value(json_object_get(m, "id")), "j1");
+    json_t *error = json_object_get(m, "error");
+    assert_string_equal(json_string_value(json_object_get(error, "code")), "rate_limited");
+    assert_int_equal(json_integer_value(json_object_get(error, "retry_after_ms")), 9347);
+    json_decref(m);
+    free(text);
+    /* plain errors have none */
+    text = protocol_build_error(id, "join", "server_full", "full");
+    m = json_loads(text, 0, NULL);
+    assert_null(json_object_get(json_object_get(m, "error"), "retry_after_ms"));
+    json_decref(m);
+    free(text);
+    json_decref(id);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_join_attempts_per_address),
         cmocka_unit_test(test_server_participant_limit),
         cmocka_unit_test(test_messages_per_connection),
+        cmocka_unit_test(test_retry_error_shape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
