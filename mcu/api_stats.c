@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcu/conference.h"
+#include "mcu/limits.h"
 #include "mcu/server.h"
 
 struct conference_totals {
@@ -96,6 +97,20 @@ static void metric(GString *s, const char *name, const char *type, const char *h
     g_string_append_printf(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* What the limits refused (docs/operator-guide.md, "Limits"). */
+static void append_limit_metrics(GString *s, const struct mcu_server *server)
+{
+    metric(s, "hoinghi_limit_refusals_total", "counter",
+           "Requests refused, messages dropped and connections closed by a limit.");
+    for (int k = 0; k < LIMITS_COUNTER_COUNT; k++)
+        g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"%s\"} %llu\n", limits_counter_name(k),
+                               (unsigned long long)limits_counter(server->limits, k));
+    g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"slow_client_dropped\"} %llu\n",
+                           (unsigned long long)http_server_slow_clients_dropped(server->http));
+    metric(s, "hoinghi_join_rate_addresses", "gauge", "Source addresses the join rate limiter remembers.");
+    g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n", limits_join_table_size(server->limits));
+}
+
 void api_metrics(struct api_call *call, struct http_response *response)
 {
     int counts[3];
@@ -112,6 +127,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
         participants += g_array_index(running, struct conference_totals, i).participants;
     metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
+    append_limit_metrics(s, call->control->server);
 
     static const struct {
         const char *name, *type, *help;

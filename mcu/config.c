@@ -110,6 +110,17 @@ void mcu_config_usage(FILE *f, const char *program)
         "        archive-dir=/var/lib/hoinghi/recordings\n"
         "        segment-minutes=60     (a recording's files are at most this long; 0: one)\n"
         "\n"
+        "    Limits (see the operator guide, \"Limits\"), also in [mcud]:\n"
+        "      max-participants  joined participants in all conferences (default 256); a\n"
+        "                        join over it gets the error server_full\n"
+        "      max-sdp-bytes     largest SDP offer, 1024..65536 (default 32768)\n"
+        "      join-rate         join attempts per minute per source address (default 60;\n"
+        "                        0: no limit), with join-burst at once (default 20)\n"
+        "      message-rate      signalling messages per second per connection (default\n"
+        "                        50; 0: no limit), with message-burst at once (default 200)\n"
+        "      send-queue-bytes  messages waiting for a client that does not read; over\n"
+        "                        it the connection is closed (default 1048576)\n"
+        "\n"
         "    Each group [conference ID] adds a conference. ID is 1..64 characters of a-z,\n"
         "    0-9 and '-', and must not be 'echo'. Keys:\n"
         "      type              mix (a meeting: composite picture, everyone hears\n"
@@ -460,9 +471,12 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
                 cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
                 rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin, v,
                           MCU_CONFIG_MAX_SEGMENT_MINUTES);
-        } else
+        } else if ((rc = mcu_limits_config_set(&cfg->limits, k, v, origin, err, errlen)) != 0)
+            rc = rc < 0 ? -1 : 0;
+        else
             rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level, archive-dir, segment-minutes)", file, MAIN_GROUP, k);
+                      "public-address, web-root, log-level, archive-dir, segment-minutes, %s)", file,
+                      MAIN_GROUP, k, MCU_LIMITS_KEYS);
         g_free(v);
     }
     g_strfreev(keys);
@@ -586,6 +600,7 @@ static void set_defaults(struct mcu_config *cfg)
     cfg->web_root = g_strdup(DEFAULT_WEB_ROOT);
     cfg->log_level = LOG_INFO;
     cfg->segment_minutes = MCU_CONFIG_DEFAULT_SEGMENT_MINUTES;
+    mcu_limits_config_defaults(&cfg->limits);
     struct mcu_conference_config *echo = add_conference(cfg, MCU_CONFIG_ECHO_ID);
     echo->title = g_strdup(ECHO_TITLE);
 }

@@ -10,6 +10,7 @@
  *   log-level=info
  *   archive-dir=/var/lib/hoinghi/recordings
  *   segment-minutes=60
+ *   max-participants=256        (and the other limits: limits.h)
  *
  *   [conference so-y-te]
  *   type=mix
@@ -31,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mcu/limits.h"
 #include "mcu/log.h"
 
 #ifndef MCUD_VERSION
@@ -93,6 +95,7 @@ struct mcu_config {
     char *archive_dir;                 /* recordings; default STATE_DIR/recordings */
     int segment_minutes;               /* a recording's files are at most this long;
                                           0: one file; default 60 */
+    struct mcu_limits_config limits;   /* max-participants, join-rate, ... (limits.h) */
     struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
     size_t conference_count;
 };

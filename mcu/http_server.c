@@ -12,7 +12,7 @@
 
 #define SIGNALLING_PROTOCOL "hoinghi-signalling"
 #define API_PROTOCOL "hoinghi-api"
-#define MAX_QUEUED_BYTES (4u * 1024 * 1024)   /* per connection, then it is closed */
+#define CLOSE_BACKSTOP_SECONDS 5     /* a closing connection whose peer does not read */
 
 struct ws_connection {
     struct http_server *server;
@@ -36,6 +36,8 @@ struct http_server {
     struct http_server_events events;
     void *owner;
     size_t max_message_size;
+    size_t max_queued_bytes;
+    uint64_t slow_clients_dropped;
     GList *connections;         /* of struct ws_connection* */
     char *web_root;
     char *listen_host;
@@ -318,6 +320,7 @@ struct http_server *http_server_start(const struct http_server_config *config,
     server->events = *events;
     server->owner = owner;
     server->max_message_size = config->max_message_size;
+    server->max_queued_bytes = config->max_queued_bytes;
     server->web_root = g_strdup(config->web_root);
     server->listen_host = g_strdup(config->listen_host);
 
@@ -403,9 +406,17 @@ int ws_connection_send(struct ws_connection *c, const char *text)
 {
     if (c->closing) return -1;
     size_t n = strlen(text);
-    if (c->queued_bytes + n > MAX_QUEUED_BYTES) {
-        log_warn("signalling: %s is not reading its messages; closing it", c->peer);
-        ws_connection_close(c);
+    if (c->queued_bytes + n > c->server->max_queued_bytes) {
+        /* A client that does not read: its queue goes now, and so does the connection,
+         * without waiting to write anything more to it. */
+        log_warn("signalling: %s has %zu bytes of messages it does not read (limit %zu); dropping it",
+                 c->peer, c->queued_bytes + n, c->server->max_queued_bytes);
+        c->server->slow_clients_dropped++;
+        GString *s;
+        while ((s = g_queue_pop_head(&c->outgoing)) != NULL) g_string_free(s, TRUE);
+        c->queued_bytes = 0;
+        c->closing = true;
+        lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
         return -1;
     }
     GString *s = g_string_sized_new(LWS_PRE + n + 1);
@@ -420,7 +431,13 @@ int ws_connection_send(struct ws_connection *c, const char *text)
 void ws_connection_close(struct ws_connection *c)
 {
     c->closing = true;
+    lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, CLOSE_BACKSTOP_SECONDS);
     lws_callback_on_writable(c->wsi);
+}
+
+uint64_t http_server_slow_clients_dropped(const struct http_server *server)
+{
+    return server ? server->slow_clients_dropped : 0;
 }
 
 const char *ws_connection_peer(const struct ws_connection *c) { return c->peer; }

@@ -59,6 +59,8 @@ struct http_server_config {
     uint16_t listen_port;
     const char *web_root;         /* folder served at "/" */
     size_t max_message_size;      /* bytes; larger WebSocket messages are dropped */
+    size_t max_queued_bytes;      /* per connection: messages the client has not read
+                                     yet; over it the connection is dropped */
     GMainLoop *loop;              /* the GLib loop libwebsockets joins */
 };
 
@@ -72,12 +74,17 @@ struct http_server *http_server_start(const struct http_server_config *config,
 void http_server_stop(struct http_server *server);
 
 /* Queues one text message; it is written when the socket can take it. Returns -1 when
- * the connection's send queue is over its limit (a stuck client), in which case the
- * connection is closed. */
+ * the connection's send queue would go over max_queued_bytes (a client that does not
+ * read): then its queue is freed at once, the connection is killed without waiting
+ * for the client (logged and counted) and its `closed` event follows from the loop. */
 int ws_connection_send(struct ws_connection *connection, const char *text);
 
-/* Closes the connection after its queued messages are written. */
+/* Closes the connection after its queued messages are written (at most 5 s later). */
 void ws_connection_close(struct ws_connection *connection);
+
+/* Connections dropped because their send queue went over max_queued_bytes (0 for a
+ * NULL server). */
+uint64_t http_server_slow_clients_dropped(const struct http_server *server);
 
 /* The peer's address as text, for logs. */
 const char *ws_connection_peer(const struct ws_connection *connection);

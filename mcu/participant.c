@@ -20,8 +20,10 @@
 #include "mcu/conference.h"
 #include "mcu/control.h"
 #include "mcu/echo.h"
+#include "mcu/limits.h"
 #include "mcu/log.h"
 #include "mcu/media_session.h"
+#include "mcu/rate_limiter.h"
 #include "mcu/server.h"
 #include "signaling/protocol.h"
 #include "signaling/sdp.h"
@@ -44,6 +46,8 @@ struct participant {
     struct conference_member *member;
     GSource *tick;
     GSource *end_media;            /* deferred teardown after a media failure */
+    struct token_bucket messages;  /* message-rate (limits.h) */
+    size_t remote_candidates;      /* given to this media session, offer + trickled */
 };
 
 static void leave_mix(struct participant *p, const char *reason);
@@ -309,11 +313,44 @@ static void handle_mute(struct participant *p, const struct protocol_request *r)
 
 /* --- requests ------------------------------------------------------------------- */
 
+/* Participants joined to any conference. */
+static size_t count_joined(struct mcu_server *server)
+{
+    size_t count = 0;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, server->participants);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+        if (((const struct participant *)value)->state == PARTICIPANT_JOINED) count++;
+    return count;
+}
+
+/* One more remote candidate for the media session: false (counted) past the limit. */
+static bool take_candidate_slot(struct participant *p)
+{
+    if (p->remote_candidates >= MCU_LIMITS_MAX_REMOTE_CANDIDATES) {
+        limits_count(p->server->limits, LIMITS_CANDIDATES_REFUSED);
+        return false;
+    }
+    p->remote_candidates++;
+    return true;
+}
+
 static void handle_join(struct participant *p, const struct protocol_request *r)
 {
     if (p->state == PARTICIPANT_JOINED) {
         send_error(p, r->id, r->type_name, "already_joined",
                    "this connection has already joined; send leave first");
+        return;
+    }
+    int64_t retry_ms = 0;
+    if (!limits_allow_join_attempt(p->server->limits, ws_connection_peer(p->connection),
+                                   g_get_monotonic_time(), &retry_ms)) {
+        char message[160];
+        snprintf(message, sizeof message, "too many join attempts from this address; try again in %lld ms",
+                 (long long)retry_ms);
+        log_debug("join refused for '%s' from %s: rate limited", r->name, ws_connection_peer(p->connection));
+        send_text(p, protocol_build_retry_error(r->id, r->type_name, "rate_limited", message, retry_ms));
         return;
     }
     const struct mcu_conference_config *conf =
@@ -348,6 +385,14 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
             return;
         }
     }
+    if (!limits_allow_participant(p->server->limits, count_joined(p->server))) {
+        char message[160];
+        snprintf(message, sizeof message, "the server has its maximum of %d participants",
+                 limits_config(p->server->limits)->max_participants);
+        log_warn("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), message);
+        send_error(p, r->id, r->type_name, "server_full", message);
+        return;
+    }
     if (conf->type == MCU_CONFERENCE_MIX && join_mix(p, r, conf) != 0) return;
     p->state = PARTICIPANT_JOINED;
     p->conference = conf;
@@ -368,6 +413,14 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
     if (p->media) {
         send_error(p, r->id, r->type_name, "offer_in_progress",
                    "this participant already has a media session; leave first");
+        return;
+    }
+    size_t sdp_bytes = strlen(r->sdp);
+    int max_sdp = limits_config(p->server->limits)->max_sdp_bytes;
+    if (sdp_bytes > (size_t)max_sdp) {
+        limits_count(p->server->limits, LIMITS_SDP_TOO_LARGE);
+        snprintf(err, sizeof err, "the SDP offer has %zu bytes; the limit is %d", sdp_bytes, max_sdp);
+        send_error(p, r->id, r->type_name, "sdp_too_large", err);
         return;
     }
     struct sdp_session *offer = NULL, *answer = NULL;
@@ -428,10 +481,11 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         return;
     }
     /* Candidates that came inside the offer. */
+    p->remote_candidates = 0;
     for (size_t m = 0; m < offer->media_count; m++) {
         const struct sdp_media *media = &offer->media[m];
         for (size_t c = 0; c < media->candidate_count; c++)
-            media_session_add_remote_candidate(p->media, media->candidates[c]);
+            if (take_candidate_slot(p)) media_session_add_remote_candidate(p->media, media->candidates[c]);
         if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
     }
 
@@ -528,6 +582,13 @@ static void handle_request(struct participant *p, const struct protocol_request 
             send_error(p, r->id, r->type_name, "bad_request", "candidate before offer");
             return;
         }
+        if (!take_candidate_slot(p)) {
+            char message[96];
+            snprintf(message, sizeof message, "at most %d candidates per media session",
+                     MCU_LIMITS_MAX_REMOTE_CANDIDATES);
+            send_error(p, r->id, r->type_name, "too_many_candidates", message);
+            return;
+        }
         if (media_session_add_remote_candidate(p->media, r->candidate) != 0) {
             send_error(p, r->id, r->type_name, "bad_request", "the candidate cannot be parsed");
             return;
@@ -587,9 +648,19 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
 {
     struct protocol_request request;
     struct protocol_error error;
+    /* Every message counts against message-rate, unreadable ones too; those still get
+     * the error that says what is wrong with them. */
+    int64_t retry_ms = 0;
+    bool allowed = limits_allow_message(p->server->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
     if (protocol_parse_request(text, length, &request, &error) != 0) {
         send_error(p, error.id, error.request, error.code, error.message);
         protocol_error_clear(&error);
+        return;
+    }
+    if (!allowed) {
+        send_text(p, protocol_build_retry_error(request.id, request.type_name, "rate_limited",
+                                                "too many messages on this connection", retry_ms));
+        protocol_request_clear(&request);
         return;
     }
     handle_request(p, &request);
@@ -641,6 +712,7 @@ const char *participant_id(const struct participant *p) { return p->id; }
 void participant_handle_oversized(struct participant *p, size_t length)
 {
     char message[128];
+    limits_count(p->server->limits, LIMITS_MESSAGE_TOO_LARGE);
     snprintf(message, sizeof message, "the message has %zu bytes; the limit is %d", length,
              PROTOCOL_MAX_MESSAGE);
     send_error(p, NULL, NULL, "message_too_large", message);

@@ -7,6 +7,7 @@
 #include "mcu/log.h"
 #include "mcu/conference.h"
 #include "mcu/control.h"
+#include "mcu/limits.h"
 #include "mcu/recorder.h"
 #include "mcu/participant.h"
 
@@ -144,6 +145,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->open_conferences = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                                      free_conference_config);
 
+    server->limits = limits_new(&config->limits);
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
     log_info("DTLS certificate fingerprint sha-256 %s", dtls_identity_fingerprint(server->identity));
@@ -159,6 +161,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .listen_port = config->listen_port,
         .web_root = config->web_root,
         .max_message_size = MAX_SIGNALLING_MESSAGE,
+        .max_queued_bytes = (size_t)config->limits.send_queue_bytes,
         .loop = loop,
     };
     struct http_server_events events = {
@@ -183,6 +186,8 @@ fail:
     server->conferences = NULL;
     g_hash_table_destroy(server->open_conferences);
     server->open_conferences = NULL;
+    limits_free(server->limits);
+    server->limits = NULL;
     return -1;
 }
 
@@ -200,4 +205,6 @@ void mcu_server_stop(struct mcu_server *server)
     server->conferences = NULL;
     if (server->open_conferences) g_hash_table_destroy(server->open_conferences);
     server->open_conferences = NULL;
+    limits_free(server->limits);
+    server->limits = NULL;
 }

@@ -27,6 +27,8 @@ struct mcu_server {
                                       the config file's */
     const char *const *ice_addresses;   /* config->ice_addresses, or NULL for all */
     struct control *control;       /* operator plane: store, scheduler, REST API (owned) */
+    struct limits *limits;         /* join rate, server-wide participant limit, refusal
+                                      counters (owned; limits.h) */
 };
 
 /* Loads the identity and starts the HTTP/WebSocket server. Returns 0, or -1 with a

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PROTOCOL_VERSION 1
 #define PROTOCOL_SERVER "hoinghi/0.1"
@@ -86,6 +87,10 @@ char *protocol_build_reply(const json_t *id, const char *request, json_t *data);
  * id or request NULL (or an id that is not a string or number) gives null. */
 char *protocol_build_error(const json_t *id, const char *request, const char *code,
                            const char *message);
+/* The same with "retry_after_ms": N in the error object: when to try again (for
+ * `rate_limited`). */
+char *protocol_build_retry_error(const json_t *id, const char *request, const char *code,
+                                 const char *message, int64_t retry_after_ms);
 /* {"type":"candidate","candidate":..[,"sdpMid":..][,"sdpMLineIndex":..]}: sdp_mid NULL
  * and mline_index < 0 are left out. */
 char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index);

@@ -62,8 +62,9 @@ char *protocol_build_reply(const json_t *id, const char *request, json_t *data)
     return dump(msg);
 }
 
-char *protocol_build_error(const json_t *id, const char *request, const char *code,
-                           const char *message_text)
+/* An error; with "retry_after_ms" in it when retry_after_ms >= 0. */
+static char *build_error(const json_t *id, const char *request, const char *code,
+                         const char *message_text, json_int_t retry_after_ms)
 {
     if (code == NULL)
         return NULL;
@@ -72,6 +73,7 @@ char *protocol_build_error(const json_t *id, const char *request, const char *co
     bool ok = msg != NULL && error != NULL &&
               set_new(error, "code", json_string(code)) &&
               set_new(error, "message", json_string(message_text ? message_text : code)) &&
+              (retry_after_ms < 0 || set_new(error, "retry_after_ms", json_integer(retry_after_ms))) &&
               set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
               set_new(msg, "request", request ? json_string(request) : json_null());
     if (ok) {
@@ -84,6 +86,18 @@ char *protocol_build_error(const json_t *id, const char *request, const char *co
         return NULL;
     }
     return dump(msg);
+}
+
+char *protocol_build_error(const json_t *id, const char *request, const char *code,
+                           const char *message_text)
+{
+    return build_error(id, request, code, message_text, -1);
+}
+
+char *protocol_build_retry_error(const json_t *id, const char *request, const char *code,
+                                 const char *message_text, int64_t retry_after_ms)
+{
+    return build_error(id, request, code, message_text, retry_after_ms < 0 ? 0 : (json_int_t)retry_after_ms);
 }
 
 char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index)
