@@ -60,6 +60,8 @@ struct http_server_config {
     const char *web_root;         /* folder served at "/" */
     size_t max_message_size;      /* bytes; larger WebSocket messages are dropped */
     GMainLoop *loop;              /* the GLib loop libwebsockets joins */
+    const char *tls_cert;         /* PEM files: HTTPS and WSS only (no plain HTTP on */
+    const char *tls_key;          /* the port); NULL: plain HTTP and WS */
 };
 
 /* Starts listening. Returns NULL with a message in err when it cannot (port taken,

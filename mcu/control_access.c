@@ -1,0 +1,34 @@
+/* control_access.c - keeps the store free of plain-text PINs: a database written by an
+ * mcud from before PIN hashing holds PINs as digits; at start each one is replaced by
+ * its hash (mcu/secret.h). See control_internal.h. */
+#include "mcu/control_internal.h"
+
+#include <string.h>
+#include <openssl/crypto.h>
+
+#include "mcu/log.h"
+#include "mcu/secret.h"
+
+int control_hash_stored_pins(struct control *control)
+{
+    GPtrArray *list = store_conference_list(control->store, -1);
+    int hashed = 0, rc = STORE_OK;
+    for (guint i = 0; rc == STORE_OK && i < list->len; i++) {
+        struct store_conference *c = list->pdata[i];
+        if (!c->pin_hash || secret_is_pin_hash(c->pin_hash)) continue;
+        char hash[SECRET_PIN_HASH_MAX];
+        if (secret_pin_hash(c->pin_hash, hash) != 0) {
+            rc = STORE_ERROR;
+            break;
+        }
+        OPENSSL_cleanse(c->pin_hash, strlen(c->pin_hash));
+        g_free(c->pin_hash);
+        c->pin_hash = g_strdup(hash);
+        rc = store_conference_update(control->store, c);
+        if (rc == STORE_OK) hashed++;
+    }
+    g_ptr_array_free(list, TRUE);
+    if (rc != STORE_OK) return -1;
+    if (hashed) log_info("store: %d conference PIN%s stored in plain text now hashed", hashed, hashed == 1 ? "" : "s");
+    return hashed;
+}
