@@ -112,6 +112,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
         participants += g_array_index(running, struct conference_totals, i).participants;
     metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
+    control_access_metrics(call->control, s);
 
     static const struct {
         const char *name, *type, *help;

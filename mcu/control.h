@@ -48,4 +48,8 @@ enum control_admission {
 enum control_admission control_admit_join(struct control *control, const char *id,
                                           const char *token, char **room);
 
+/* A join was refused for `code` (wrong_pin, invalid_token, conference_locked): counted
+ * for /metrics (hoinghi_joins_refused_total). control may be NULL. */
+void control_count_refused_join(struct control *control, const char *code);
+
 #endif

@@ -1,6 +1,7 @@
-/* control_access.c - keeps the store free of plain-text PINs: a database written by an
+/* control_access.c - keeps the store free of plain-text PINs (a database written by an
  * mcud from before PIN hashing holds PINs as digits; at start each one is replaced by
- * its hash (mcu/secret.h). See control_internal.h. */
+ * its hash, mcu/secret.h), and counts refused joins for /metrics. See
+ * control_internal.h. */
 #include "mcu/control_internal.h"
 
 #include <string.h>
@@ -31,4 +32,22 @@ int control_hash_stored_pins(struct control *control)
     if (rc != STORE_OK) return -1;
     if (hashed) log_info("store: %d conference PIN%s stored in plain text now hashed", hashed, hashed == 1 ? "" : "s");
     return hashed;
+}
+
+static const char *const refusal_codes[] = {"wrong_pin", "invalid_token", "conference_locked"};
+
+void control_count_refused_join(struct control *control, const char *code)
+{
+    if (!control || !code) return;
+    for (size_t i = 0; i < G_N_ELEMENTS(refusal_codes); i++)
+        if (strcmp(code, refusal_codes[i]) == 0) control->joins_refused[i]++;
+}
+
+void control_access_metrics(struct control *control, GString *out)
+{
+    g_string_append(out, "# HELP hoinghi_joins_refused_total Joins refused: wrong PIN, token not valid, "
+                         "conference locked.\n# TYPE hoinghi_joins_refused_total counter\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(refusal_codes); i++)
+        g_string_append_printf(out, "hoinghi_joins_refused_total{reason=\"%s\"} %llu\n", refusal_codes[i],
+                               (unsigned long long)control->joins_refused[i]);
 }

@@ -19,6 +19,7 @@ struct control {
     GSource *timer;                 /* the scheduler's next step */
     int64_t started_at;             /* unix seconds */
     char *base_url;                 /* for join links, e.g. "http://127.0.0.1:8088" */
+    uint64_t joins_refused[3];      /* wrong_pin, invalid_token, conference_locked */
 };
 
 /* One API request being answered. */
@@ -98,6 +99,8 @@ struct api_route_info api_route(size_t i);
 /* Hashes plain PINs left in the store by an mcud from before PIN hashing
  * (control_access.c). Returns how many were hashed, -1 on a store error. */
 int control_hash_stored_pins(struct control *control);
+/* The refused-join counters as Prometheus text (control_access.c). */
+void control_access_metrics(struct control *control, GString *out);
 
 /* The stored conference `id` into *out; answers 404 (and returns -1) when there is
  * none, 500 on a store error. */

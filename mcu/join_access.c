@@ -12,8 +12,10 @@
 #include "mcu/secret.h"
 #include "mcu/server.h"
 
-static int refuse(struct join_access *out, const char *code, const char *fmt, const char *id)
+static int refuse(struct mcu_server *server, struct join_access *out, const char *code, const char *fmt,
+                  const char *id)
 {
+    control_count_refused_join(server->control, code);
     out->code = code;
     snprintf(out->message, sizeof out->message, fmt, id);
     return -1;
@@ -28,14 +30,14 @@ int join_access_check(struct mcu_server *server, const struct mcu_conference_con
     bool host = has_token && conf->host_token_hash && secret_verify(token, conf->host_token_hash);
     enum control_admission admission = control_admit_join(server->control, conf->id, host ? NULL : token, NULL);
     if (admission == CONTROL_ADMIT_LOCKED)
-        return refuse(out, "conference_locked", "conference %s is locked", conf->id);
+        return refuse(server, out, "conference_locked", "conference %s is locked", conf->id);
     if (admission == CONTROL_ADMIT_BAD_TOKEN)
-        return refuse(out, "invalid_token", "the token is not valid for conference %s", conf->id);
+        return refuse(server, out, "invalid_token", "the token is not valid for conference %s", conf->id);
     if (admission == CONTROL_ADMIT_HOST) host = true;
     out->host = host;
     if (host || admission == CONTROL_ADMIT_TOKEN || !conf->pin_hash) return 0;
     if (!secret_pin_verify(pin ? pin : "", conf->pin_hash))
-        return refuse(out, "wrong_pin", "the PIN is not right for conference %s", conf->id);
+        return refuse(server, out, "wrong_pin", "the PIN is not right for conference %s", conf->id);
     return 0;
 }
 

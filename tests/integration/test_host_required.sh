@@ -3,7 +3,7 @@
 # webrtcbin), on a config file conference whose PIN and host token are given only as
 # hashes made by `mcud --hash-pin` (host-required=true, host-grace=0):
 #   - a wrong host token is refused (exit 3, invalid_token), a missing PIN too
-#     (wrong_pin);
+#     (wrong_pin); both are counted in /metrics;
 #   - a room alone (with the PIN) is admitted, its media connects, it is told
 #     waiting_for_host and receives no video frame in 6 s;
 #   - a second room waits, then the host room joins with the host token (no PIN):
@@ -14,6 +14,7 @@
 # mcud logs no error and exits 0 on SIGTERM.
 source "$(dirname "$0")/lib.sh"
 require mcud mcu-room mcuctl
+command -v curl >/dev/null || fail "curl is missing; run: make deps"
 
 ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 room() { ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --ice-address 127.0.0.1 --size 320x180 --fps 15 "$@"; }
@@ -49,6 +50,9 @@ room --server "$SERVER" --conference hop --name X --token "${HOST_TOKEN}0" >"$TE
 rc=0
 room --server "$SERVER" --conference hop --name X >"$TEST_TMP/nopin.out" 2>"$TEST_TMP/nopin.err" || rc=$?
 [ "$rc" -eq 3 ] && grep -q wrong_pin "$TEST_TMP/nopin.err" || fail "no PIN: exit $rc, $(cat "$TEST_TMP/nopin.err")"
+metrics=$(curl -s -H "Authorization: Bearer $(cat "$MCUD_STATE_DIR/admin.token")" "$MCUD_URL/metrics")
+grep -q 'hoinghi_joins_refused_total{reason="wrong_pin"} 1$' <<<"$metrics" || fail "wrong PINs are not counted"
+grep -q 'hoinghi_joins_refused_total{reason="invalid_token"} 1$' <<<"$metrics" || fail "bad tokens are not counted"
 
 say "a room alone waits: media connected, no video for 6 s"
 rc=0

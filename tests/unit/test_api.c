@@ -322,6 +322,7 @@ static void stats_and_metrics(void **state)
     assert_int_equal(response.status, 200);
     assert_non_null(strstr(response.content_type, "text/plain"));
     assert_non_null(strstr(response.body, "hoinghi_conferences{state=\"open\"} 1\n"));
+    assert_non_null(strstr(response.body, "hoinghi_joins_refused_total{reason=\"wrong_pin\"} 0\n"));
     free(response.body);
 }
 
