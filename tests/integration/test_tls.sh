@@ -10,10 +10,13 @@
 #     fails (exit 7) without the CA;
 #   - the web client is served over HTTPS;
 #   - an mcu-room joins the echo conference over WSS (--cacert) and receives video;
-#     without --cacert it cannot join (exit 3).
+#     without --cacert it cannot join (exit 3);
+#   - Chromium loads the web client over HTTPS (--ignore-certificate-errors), joins a
+#     host-required conference over WSS, shows "Waiting for the host" and decodes no
+#     video; a host mcu-room joins over WSS: the banner goes and video is decoded.
 # mcud logs no error and exits 0 on SIGTERM.
 source "$(dirname "$0")/lib.sh"
-require mcud mcu-room mcuctl
+require mcud mcu-room mcuctl chromium node node_modules
 command -v openssl >/dev/null || fail "openssl is missing; run: make deps"
 command -v curl >/dev/null || fail "curl is missing; run: make deps"
 
@@ -44,11 +47,22 @@ start_fails "a key that is no key" "not a PEM private key" --tls-cert "$CERT" --
 start_fails "a certificate without its key" "TLS needs both" --tls-cert "$CERT"
 
 say "mcud with TLS"
+HOST_TOKEN=ht_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cat >"$TEST_TMP/mcud.conf" <<CONF
+[conference hop]
+type=mix
+size=320x180
+fps=15
+pin-hash=$(echo 2468 | "$MCUD" --hash-pin)
+host-required=true
+host-token-hash=$(echo "$HOST_TOKEN" | "$MCUD" --hash-pin)
+CONF
 MCUD_PORT=$(free_port)
 MCUD_STATE_DIR=$TEST_TMP/state
 HTTPS=https://127.0.0.1:$MCUD_PORT
 "$MCUD" --listen "127.0.0.1:$MCUD_PORT" --state-dir "$MCUD_STATE_DIR" --ice-address 127.0.0.1 \
-    --web-root "$WEB_ROOT" --log-level debug --tls-cert "$CERT" --tls-key "$KEY" >>"$MCUD_LOG" 2>&1 &
+    --web-root "$WEB_ROOT" --log-level debug --tls-cert "$CERT" --tls-key "$KEY" --config "$TEST_TMP/mcud.conf" \
+    >>"$MCUD_LOG" 2>&1 &
 MCUD_PID=$!
 for _ in $(seq 100); do      # bounded: 10 s
     process_running "$MCUD_PID" || fail "mcud with TLS exited at start: $(tail -5 "$MCUD_LOG")"
@@ -102,6 +116,27 @@ rc=0
 room --server "ws://127.0.0.1:$MCUD_PORT/ws" --conference echo --name "Plain" --connect-timeout 5 \
     >"$TEST_TMP/plain.out" 2>"$TEST_TMP/plain.err" || rc=$?
 [ "$rc" -eq 3 ] || fail "mcu-room over plain ws:// to the TLS port exited $rc, not 3"
+
+say "the web client over HTTPS/WSS waits for the host"
+SIGNAL=$TEST_TMP/web
+node "$ROOT/tests/integration/host_wait_chromium.mjs" "$HTTPS" hop 2468 "$SIGNAL" >"$TEST_TMP/web.log" 2>&1 &
+WEB_PID=$!
+track_background "$WEB_PID"
+for _ in $(seq 900); do     # bounded: 90 s (Chromium under load)
+    [ -e "$SIGNAL.waiting" ] && break
+    process_running "$WEB_PID" || break
+    sleep 0.1
+done
+[ -e "$SIGNAL.waiting" ] || { cat "$TEST_TMP/web.log"; fail "the web client did not get to 'Waiting for the host'"; }
+rc=0
+room --server "wss://127.0.0.1:$MCUD_PORT/ws" --cacert "$CERT" --conference hop --name Host --token "$HOST_TOKEN" \
+    --duration 12 >"$TEST_TMP/host.out" 2>"$TEST_TMP/host.err" || rc=$?
+sed 's/^/    [host] /' "$TEST_TMP/host.err"
+rc_web=0
+wait "$WEB_PID" || rc_web=$?
+sed 's/^/    [web] /' "$TEST_TMP/web.log"
+[ "$rc" -eq 0 ] || fail "the host room over WSS exited $rc"
+[ "$rc_web" -eq 0 ] || fail "the web client over HTTPS failed (exit $rc_web)"
 
 stop_mcud
 check_mcud_log_clean
