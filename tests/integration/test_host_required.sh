@@ -64,7 +64,9 @@ grep -q 'waiting for the host' "$TEST_TMP/alone.err" || fail "the lone room was 
 [ "$(frames "$TEST_TMP/alone.out")" = 0 ] || fail "the lone room received video without a host: $(cat "$TEST_TMP/alone.out")"
 
 say "a room waits, the host joins: both receive video; the host leaves: waiting again"
-room --server "$SERVER" --conference hop --name "Guest" --pin 2468 --duration 16 \
+# Not through room(): the PID must be mcu-room's own (SIGTERM makes it leave cleanly).
+ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --ice-address 127.0.0.1 --size 320x180 --fps 15 \
+    --server "$SERVER" --conference hop --name "Guest" --pin 2468 --duration 120 \
     >"$TEST_TMP/guest.out" 2>"$TEST_TMP/guest.err" &
 GUEST_PID=$!
 track_background "$GUEST_PID"
@@ -82,6 +84,13 @@ room --server "$SERVER" --conference hop --name "Host" --token "$HOST_TOKEN" --d
 sed 's/^/    [host] /' "$TEST_TMP/host.err" "$TEST_TMP/host.out"
 [ "$rc" -eq 0 ] || fail "the host room exited $rc"
 grep -q '(the host)' "$TEST_TMP/host.err" || fail "the host token did not join as the host"
+# The host is gone (grace 0): the guest must be told to wait again.
+for _ in $(seq 200); do     # bounded: 20 s
+    [ "$(grep -c 'waiting for the host' "$TEST_TMP/guest.err")" -ge 2 ] && break
+    process_running "$GUEST_PID" || break
+    sleep 0.1
+done
+process_running "$GUEST_PID" && kill -TERM "$GUEST_PID"
 rc=0
 wait "$GUEST_PID" || rc=$?
 sed 's/^/    [guest] /' "$TEST_TMP/guest.err" "$TEST_TMP/guest.out"
