@@ -378,6 +378,9 @@ struct http_server *http_server_start(const struct http_server_config *config,
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.ssl_cert_filepath = config->tls_cert;
         info.ssl_private_key_filepath = config->tls_key;
+        /* HTTP/1.1 only: browsers would pick HTTP/2 (and WebSocket over it), which
+         * the control API and the signalling queues are not written for. */
+        info.alpn = "http/1.1";
     }
 
     server->context = lws_create_context(&info);
