@@ -3,6 +3,7 @@
 # certificate for 127.0.0.1 made here with `openssl req`;
 #   - start-up refuses a missing certificate, a key of another certificate and
 #     tls-cert without tls-key, each with a message naming the problem;
+#   - HTTPS is HTTP/1.1 only (ALPN), even when the client offers HTTP/2;
 #   - curl --cacert reaches /api over HTTPS with the admin token (200) and without a
 #     token gets 401; curl without the CA refuses the server; plain HTTP on the port
 #     gets no HTTP answer;
@@ -76,6 +77,8 @@ TOKEN=$(cat "$MCUD_STATE_DIR/admin.token")
 status=$(curl -s -o "$TEST_TMP/list.json" -w '%{http_code}' --cacert "$CERT" -H "Authorization: Bearer $TOKEN" \
     "$HTTPS/api/v1/conferences")
 [ "$status" = 200 ] || fail "GET /api/v1/conferences over HTTPS with the token: $status"
+version=$(curl -s -o /dev/null -w '%{http_version}' --http2 --cacert "$CERT" "$HTTPS/")
+[ "$version" = 1.1 ] || fail "HTTPS offers HTTP/$version; mcud speaks HTTP/1.1 only (ALPN)"
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CERT" "$HTTPS/api/v1/conferences")
 [ "$status" = 401 ] || fail "GET /api/v1/conferences over HTTPS without a token: $status, not 401"
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CERT" "$HTTPS/metrics")
