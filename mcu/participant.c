@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include "mcu/conference.h"
-#include "mcu/control.h"
 #include "mcu/echo.h"
 #include "mcu/join_access.h"
 #include "mcu/log.h"
