@@ -17,6 +17,8 @@ int control_hash_stored_pins(struct control *control)
     for (guint i = 0; rc == STORE_OK && i < list->len; i++) {
         struct store_conference *c = list->pdata[i];
         if (!c->pin_hash || secret_is_pin_hash(c->pin_hash)) continue;
+        /* The old text must not stay behind in a free page or the WAL. */
+        if (hashed == 0 && (rc = store_scrub(control->store)) != STORE_OK) break;
         char hash[SECRET_PIN_HASH_MAX];
         if (secret_pin_hash(c->pin_hash, hash) != 0) {
             rc = STORE_ERROR;
@@ -29,6 +31,7 @@ int control_hash_stored_pins(struct control *control)
         if (rc == STORE_OK) hashed++;
     }
     g_ptr_array_free(list, TRUE);
+    if (rc == STORE_OK && hashed) rc = store_scrub(control->store);
     if (rc != STORE_OK) return -1;
     if (hashed) log_info("store: %d conference PIN%s stored in plain text now hashed", hashed, hashed == 1 ? "" : "s");
     return hashed;

@@ -128,6 +128,11 @@ struct store;
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 
+/* Turns on secure_delete for this connection (deleted and overwritten content is
+ * zeroed) and checkpoints the WAL into the main file (store_scrub.c): after replacing
+ * a secret stored in plain text. */
+int store_scrub(struct store *s);
+
 /* The schema version of the open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(struct store *s);
 

@@ -367,6 +367,21 @@ static void every_route_needs_a_token(void **state)
     }
 }
 
+/* True when the state dir's file `name` holds `text` anywhere (binary-safe). */
+static bool file_contains(struct fixture *f, const char *name, const char *text)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    gchar *data = NULL;
+    gsize length = 0;
+    if (!g_file_get_contents(path, &data, &length, NULL)) return false;
+    size_t n = strlen(text);
+    bool found = false;
+    for (gsize i = 0; !found && i + n <= length; i++) found = memcmp(data + i, text, n) == 0;
+    g_free(data);
+    return found;
+}
+
 /* PINs: only a salted hash is stored; the API shows has_pin and never the PIN; plain
  * PINs of an older database are hashed at start. */
 static void pins_are_stored_hashed(void **state)
@@ -385,14 +400,18 @@ static void pins_are_stored_hashed(void **state)
     assert_false(secret_pin_verify("864214", c.pin_hash));
     /* An older mcud's row: the plain PIN, hashed by the start-up pass. */
     g_free(c.pin_hash);
-    c.pin_hash = g_strdup("2468");
+    c.pin_hash = g_strdup("97531086");
     assert_int_equal(store_conference_update(f->server.control->store, &c), STORE_OK);
     store_conference_clear(&c);
+    assert_true(file_contains(f, "hoinghi.db", "97531086") || file_contains(f, "hoinghi.db-wal", "97531086"));
     assert_int_equal(control_hash_stored_pins(f->server.control), 1);
     assert_int_equal(control_hash_stored_pins(f->server.control), 0);
     assert_int_equal(store_conference_get(f->server.control->store, "hop", &c), STORE_OK);
-    assert_true(secret_pin_verify("2468", c.pin_hash));
+    assert_true(secret_pin_verify("97531086", c.pin_hash));
     store_conference_clear(&c);
+    /* Nothing of the old text is left in the file or its WAL. */
+    assert_false(file_contains(f, "hoinghi.db", "97531086"));
+    assert_false(file_contains(f, "hoinghi.db-wal", "97531086"));
     /* PATCH: a new PIN, then none. */
     assert_int_equal(call_json(f, "PATCH", "/api/v1/conferences/hop", f->admin, "{\"pin\":null}", &j), 200);
     assert_true(json_is_false(json_object_get(j, "has_pin")));
