@@ -132,6 +132,7 @@ static const struct route routes[] = {
     {"POST", "conferences/*/recording/pause", "record.pause", STORE_ROLE_OPERATOR, api_recording_pause, 1},
     {"POST", "conferences/*/recording/resume", "record.resume", STORE_ROLE_OPERATOR, api_recording_resume, 1},
     {"POST", "conferences/*/rooms/*/token", "room.token", STORE_ROLE_OPERATOR, api_room_token, 1},
+    {"POST", "conferences/*/host-token", "host.token", STORE_ROLE_OPERATOR, api_host_token, 1},
     {"GET", "conferences/*/participants", "participant.list", STORE_ROLE_VIEWER, api_participant_list, 1},
     {"POST", "conferences/*/participants/*/mute", "participant.mute", STORE_ROLE_OPERATOR, api_participant_mute, 3},
     {"POST", "conferences/*/participants/*/unmute", "participant.unmute", STORE_ROLE_OPERATOR, api_participant_unmute, 3},
@@ -145,6 +146,14 @@ static const struct route routes[] = {
     {"DELETE", "tokens/*", "token.revoke", STORE_ROLE_ADMIN, api_token_revoke, 1},
     {"GET", "audit", "audit.list", STORE_ROLE_VIEWER, api_audit_list, -1},
 };
+
+size_t api_route_count(void) { return G_N_ELEMENTS(routes); }
+
+struct api_route_info api_route(size_t i)
+{
+    struct api_route_info info = {routes[i].method, routes[i].pattern};
+    return info;
+}
 
 static bool pattern_matches(const char *pattern, char **segments, size_t count)
 {

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
 #include "mcu/conference.h"
 #include "mcu/config.h"
@@ -39,6 +40,22 @@ static int issue_room_token(struct control *control, const char *id, const char 
     }
     memset(token, 0, sizeof token);
     return rc;
+}
+
+/* A new host token for c: its SHA-256 into c->host_token_hash (the caller stores c),
+ * the token itself (shown once) and a join link in *out. */
+static int issue_host_token(struct control *control, struct store_conference *c, json_t **out)
+{
+    char token[SECRET_TOKEN_MAX], hash[SECRET_HASH_HEX];
+    if (secret_new_token("ht_", token) != 0) return STORE_ERROR;
+    secret_hash(token, hash);
+    g_free(c->host_token_hash);
+    c->host_token_hash = g_strdup(hash);
+    char *url = join_url(control, c->id, "Host", token);
+    *out = json_pack("{s:s, s:s}", "token", token, "join_url", url);
+    g_free(url);
+    OPENSSL_cleanse(token, sizeof token);
+    return STORE_OK;
 }
 
 int api_load_conference(struct api_call *call, const char *id, struct store_conference *out)
@@ -115,8 +132,9 @@ void api_conference_create(struct api_call *call)
     }
     api_set_target(call, c.id);
     c.created_at = c.updated_at = control_now();
-    json_t *issued = json_array();
-    int rc = store_begin(control->store);
+    json_t *issued = json_array(), *host = NULL;
+    int rc = c.host_required ? issue_host_token(control, &c, &host) : STORE_OK;
+    if (rc == STORE_OK) rc = store_begin(control->store);
     if (rc == STORE_OK) rc = store_conference_insert(control->store, &c);
     for (guint i = 0; rooms && rc == STORE_OK && i < rooms->len; i++)
         rc = issue_room_token(control, c.id, rooms->pdata[i], issued);
@@ -125,11 +143,13 @@ void api_conference_create(struct api_call *call)
     if (rc == STORE_EXISTS) {
         api_error(call, 409, "conflict", "a conference '%s' exists already", c.id);
         json_decref(issued);
+        json_decref(host);
         goto out;
     }
     if (rc != STORE_OK) {
         api_error(call, 500, "internal_error", "the store failed; see the mcud log");
         json_decref(issued);
+        json_decref(host);
         goto out;
     }
     log_info("conference %s '%s' created by %s", c.id, c.title, call->token_name);
@@ -138,10 +158,12 @@ void api_conference_create(struct api_call *call)
     if (store_conference_get(control->store, c.id, &now) == STORE_OK) {
         json_t *out = api_conference_json(control, &now);
         json_object_set_new(out, "rooms", issued);
+        if (host) json_object_set_new(out, "host", host);
         api_reply(call, 201, out);
         store_conference_clear(&now);
     } else {
         json_decref(issued);
+        json_decref(host);
         api_error(call, 500, "internal_error", "the new conference cannot be read back");
     }
 out:
@@ -192,8 +214,9 @@ void api_conference_update(struct api_call *call)
         c.warned = false;
     }
     c.updated_at = control_now();
-    json_t *issued = json_array();
-    int rc = store_begin(control->store);
+    json_t *issued = json_array(), *host = NULL;
+    int rc = c.host_required && !c.host_token_hash ? issue_host_token(control, &c, &host) : STORE_OK;
+    if (rc == STORE_OK) rc = store_begin(control->store);
     if (rc == STORE_OK) rc = store_conference_update(control->store, &c);
     if (rooms && rc == STORE_OK) {
         /* New rooms get a token; rooms no longer listed are removed. */
@@ -216,6 +239,7 @@ void api_conference_update(struct api_call *call)
     else store_rollback(control->store);
     if (rc != STORE_OK) {
         json_decref(issued);
+        json_decref(host);
         api_error(call, 500, "internal_error", "the store failed; see the mcud log");
         goto out;
     }
@@ -231,10 +255,12 @@ void api_conference_update(struct api_call *call)
     if (store_conference_get(control->store, c.id, &now) == STORE_OK) {
         json_t *out = api_conference_json(control, &now);
         if (json_array_size(issued)) json_object_set(out, "new_rooms", issued);
+        if (host) json_object_set(out, "host", host);
         api_reply(call, 200, out);
         store_conference_clear(&now);
     }
     json_decref(issued);
+    json_decref(host);
 out:
     if (rooms) g_ptr_array_free(rooms, TRUE);
     store_conference_clear(&c);
@@ -320,5 +346,28 @@ void api_room_token(struct api_call *call)
         api_reply(call, 200, json_incref(json_array_get(issued, 0)));
     }
     json_decref(issued);
+    store_conference_clear(&c);
+}
+
+/* POST /conferences/{id}/host-token: a new host token; the old one stops working. */
+void api_host_token(struct api_call *call)
+{
+    struct store_conference c;
+    if (api_load_conference(call, call->segments[1], &c) != 0) return;
+    json_t *host = NULL;
+    if (c.state == STORE_ENDED) {
+        api_error(call, 409, "conflict", "conference %s has ended", c.id);
+    } else if (issue_host_token(call->control, &c, &host) != STORE_OK) {
+        api_error(call, 500, "internal_error", "no random numbers for the token");
+    } else {
+        c.updated_at = control_now();
+        if (store_conference_update(call->control->store, &c) != STORE_OK) {
+            api_error(call, 500, "internal_error", "the store failed; see the mcud log");
+        } else {
+            log_info("conference %s: new host token by %s", c.id, call->token_name);
+            api_reply(call, 200, json_incref(host));
+        }
+    }
+    json_decref(host);
     store_conference_clear(&c);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mcu/config.h"
+#include "mcu/secret.h"
 #include "mcu/schedule.h"
 #include "mcu/server.h"
 #include "mixer/layout.h"
@@ -177,7 +178,8 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
     const char *key;
     json_t *v;
     static const char *const known[] = {"id", "title", "pin", "layout", "canvas", "codecs",
-                                        "max_participants", "record", "schedule", "rooms", NULL};
+                                        "max_participants", "record", "schedule", "rooms",
+                                        "host_required", NULL};
     json_object_foreach(body, key, v) {
         bool ok = false;
         for (size_t i = 0; known[i] && !ok; i++) ok = strcmp(known[i], key) == 0;
@@ -204,16 +206,24 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
     } else if (create) {
         bad(errors, "title", "is required");
     }
+    /* Only the PIN's hash is stored (mcu/secret.h). */
+    char hashed[SECRET_PIN_HASH_MAX];
     if ((v = json_object_get(body, "pin"))) {
         if (json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0])) {
-            g_free(c->pin);
-            c->pin = NULL;
+            g_free(c->pin_hash);
+            c->pin_hash = NULL;
         } else if (!json_is_string(v) || !pin_valid(json_string_value(v))) {
             bad(errors, "pin", "must be 4..12 digits, or null for none");
+        } else if (secret_pin_hash(json_string_value(v), hashed) != 0) {
+            bad(errors, "pin", "cannot be hashed (no random numbers); try again");
         } else {
-            g_free(c->pin);
-            c->pin = g_strdup(json_string_value(v));
+            g_free(c->pin_hash);
+            c->pin_hash = g_strdup(hashed);
         }
+    }
+    if ((v = json_object_get(body, "host_required"))) {
+        if (!json_is_boolean(v)) bad(errors, "host_required", "must be true or false");
+        else c->host_required = json_is_true(v);
     }
     if ((v = json_object_get(body, "canvas"))) {
         if (!json_is_object(v)) bad(errors, "canvas", "must be an object {width, height, fps}");
@@ -326,13 +336,15 @@ json_t *api_conference_json(struct control *control, const struct store_conferen
     }
     json_t *out = json_pack("{s:s, s:s, s:o, s:s, s:{s:i, s:i, s:i}, s:o, s:i, s:s, s:o, s:s, s:b, s:i}",
                             "id", c->id, "title", c->title,
-                            "pin", c->pin ? json_string(c->pin) : json_null(),
+                            "has_pin", json_boolean(c->pin_hash != NULL),
                             "layout", c->layout,
                             "canvas", "width", c->width, "height", c->height, "fps", c->fps,
                             "codecs", codecs, "max_participants", c->max_participants,
                             "record", store_record_name(c->record), "schedule", schedule,
                             "state", store_state_name(c->state), "locked", c->locked,
                             "occurrence", c->occurrence);
+    json_object_set_new(out, "host_required", json_boolean(c->host_required));
+    json_object_set_new(out, "has_host_token", json_boolean(c->host_token_hash != NULL));
     /* The current (open) or next (scheduled) occurrence. */
     struct schedule_window w;
     if (c->state != STORE_ENDED && schedule_occurrence(c, c->occurrence, &w)) {

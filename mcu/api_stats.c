@@ -128,6 +128,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
     metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
     append_limit_metrics(s, call->control->server);
+    control_access_metrics(call->control, s);
 
     static const struct {
         const char *name, *type, *help;

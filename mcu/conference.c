@@ -43,6 +43,11 @@ static void push_command(struct conference *c, const struct conference_command *
     g_cond_signal(&c->wake);
 }
 
+void conference_push_command_locked(struct conference *c, const struct conference_command *command)
+{
+    push_command(c, command);
+}
+
 /* Delivers what the media thread noticed (active speaker) on the control thread. */
 static gboolean on_event_timer(gpointer data)
 {
@@ -69,7 +74,9 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     c->config = *config;
     c->config.id = g_strdup(config->id);
     c->config.title = g_strdup(config->title);
-    c->config.pin = g_strdup(config->pin);
+    c->config.pin_hash = g_strdup(config->pin_hash);
+    c->config.host_token_hash = g_strdup(config->host_token_hash);
+    c->media_held = config->type == MCU_CONFERENCE_MIX && config->host_required;
     c->config.layout = g_strdup(config->layout);
     c->layout_name = g_strdup(config->layout);
     if (events) c->events = *events;
@@ -170,7 +177,12 @@ void conference_free(struct conference *c)
     if (c->config.id) log_info("conference %s ended", c->config.id);
     g_free(c->config.id);
     g_free(c->config.title);
-    g_free(c->config.pin);
+    g_free(c->config.pin_hash);
+    g_free(c->config.host_token_hash);
+    if (c->host_grace_timer) {
+        g_source_destroy(c->host_grace_timer);
+        g_source_unref(c->host_grace_timer);
+    }
     g_free(c->config.layout);
     g_free(c->layout_name);
     g_mutex_clear(&c->lock);
@@ -232,9 +244,11 @@ void conference_remove_member(struct conference *c, struct conference_member *m)
     c->members[m->slot] = NULL;
     c->member_count--;
     g_mutex_unlock(&c->lock);
+    bool host = m->host;
     g_free(m->participant_id);
     g_free(m->name);
     g_free(m);
+    if (host) conference_host_left(c);
 }
 
 int conference_attach_media(struct conference *c, struct conference_member *m,

@@ -43,6 +43,8 @@ struct conference_events {
     /* A recording file is finished (complete or failed): what the index stores. */
     void (*recording_file)(void *owner, struct conference *conference,
                            const struct recorder_result *file);
+    /* Host-required conferences: media was held (waiting: no host) or released. */
+    void (*host_state)(void *owner, struct conference *conference, bool waiting);
 };
 
 /* What a member's SDP negotiation agreed. Payload types are the member's own. */
@@ -111,6 +113,16 @@ const char *conference_layout(const struct conference *c);
  * speaker+N) instead of the active speaker; NULL gives the cell back to the active
  * speaker. */
 void conference_set_focus(struct conference *c, struct conference_member *m);
+
+/* "Host must be present" (conference_host.c; config.host_required): the conference
+ * starts with its media held: members are in and their media flows into the mix, but
+ * nothing is sent to them. A member marked as host releases it (receivers get a
+ * keyframe); when the last host leaves, media goes on for config.host_grace_seconds
+ * (0: stops at once) and is held again until a host is back. Each change goes to
+ * events.host_state. Without host_required these do nothing but count hosts. */
+void conference_member_set_host(struct conference *c, struct conference_member *m);
+bool conference_member_is_host(const struct conference_member *m);
+bool conference_waiting_for_host(const struct conference *c);
 
 size_t conference_member_count(const struct conference *c);
 /* Calls fn for each member in slot order (control thread). */

@@ -35,6 +35,7 @@ struct conference_member {
     char *participant_id;
     char *name;
     bool audio_muted, video_muted;
+    bool host;                      /* joined with the host token (control thread) */
 
     /* media, set by attach (control thread, under lock) */
     bool has_media;
@@ -110,6 +111,7 @@ struct conference {
     uint64_t queue_drops;
     size_t profile_count;
     struct conference_profile profiles[CONFERENCE_MAX_PROFILES];
+    bool media_held;                /* host-required and no host: nothing is sent */
     int active_speaker_slot;        /* written by the media thread */
     int reported_speaker_slot;      /* control thread: what was last reported */
 
@@ -135,8 +137,16 @@ struct conference {
     GSource *event_timer;
     GPtrArray *finishing_recorders; /* stopped; their writers finish the files */
     enum recorder_state reported_recording_state;
+    size_t hosts_present;           /* members marked as host */
+    GSource *host_grace_timer;      /* the last host left; media held when it fires */
     char last_recording_failure[RECORDER_REASON_MAX];
 };
+
+/* conference.c: queues a command for the media thread. Under the lock. */
+void conference_push_command_locked(struct conference *c, const struct conference_command *command);
+
+/* conference_host.c: a host member left (after it was removed). Control thread. */
+void conference_host_left(struct conference *c);
 
 /* conference_media.c */
 gpointer conference_media_thread(gpointer data);

@@ -189,7 +189,9 @@ static void fan_out(struct conference *c, struct collector *col, int64_t now_us,
     struct collected_packet *packets = (struct collected_packet *)col->packets->data;
     size_t count = col->packets->len;
     g_mutex_lock(&c->lock);
-    if (audio) {
+    if (c->media_held) {
+        /* Waiting for the host (conference_host.c): nobody gets the mix yet. */
+    } else if (audio) {
         fan_out_audio(c, packets, count, now_us);
     } else {
         for (size_t k = 0; k < count; k++) {

@@ -11,7 +11,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/crypto.h>
 
+#include "mcu/secret.h"
 #include "mixer/layout.h"
 
 #ifdef MCUD_DEFAULT_WEB_ROOT
@@ -31,6 +33,7 @@
 /* Flag values as given, pointing into argv. */
 struct flag_values {
     const char *listen, *state_dir, *public_address, *web_root, *log_level, *config, *archive_dir;
+    const char *tls_cert, *tls_key;
     const char *ice[MCU_CONFIG_MAX_ICE_ADDRESSES];
     size_t ice_count;
     bool help, version;
@@ -59,6 +62,8 @@ void mcu_config_usage(FILE *f, const char *program)
         "    %s [--config FILE] [--listen ADDR:PORT] [--state-dir DIR]\n"
         "         [--ice-address ADDR]... [--public-address ADDR] [--web-root DIR]\n"
         "         [--log-level debug|info|warn|error] [--archive-dir DIR]\n"
+        "         [--tls-cert FILE --tls-key FILE]\n"
+        "    %s --hash-pin < PIN\n"
         "    %s --help | --version\n"
         "\n"
         "DESCRIPTION\n"
@@ -89,6 +94,12 @@ void mcu_config_usage(FILE *f, const char *program)
         "    --archive-dir DIR\n"
         "        Directory of the recordings archive (DIR/YYYY/MM/DD/...). Default\n"
         "        STATE_DIR/recordings.\n"
+        "    --tls-cert FILE, --tls-key FILE\n"
+        "        PEM certificate (chain) and private key: the port serves HTTPS and WSS\n"
+        "        instead of HTTP and WS. Both or neither. Default none.\n"
+        "    --hash-pin\n"
+        "        Read a PIN (or any secret) from the first line of standard input, print\n"
+        "        its hash for pin-hash= or host-token-hash= and exit.\n"
         "    --config FILE\n"
         "        Read settings and conferences from FILE (format below).\n"
         "    -h, --help\n"
@@ -109,6 +120,8 @@ void mcu_config_usage(FILE *f, const char *program)
         "        log-level=info\n"
         "        archive-dir=/var/lib/hoinghi/recordings\n"
         "        segment-minutes=60     (a recording's files are at most this long; 0: one)\n"
+        "        tls-cert=/etc/hoinghi/cert.pem\n"
+        "        tls-key=/etc/hoinghi/key.pem\n"
         "\n"
         "    Limits (see the operator guide, \"Limits\"), also in [mcud]:\n"
         "      max-participants  joined participants in all conferences (default 256); a\n"
@@ -125,7 +138,14 @@ void mcu_config_usage(FILE *f, const char *program)
         "    0-9 and '-', and must not be 'echo'. Keys:\n"
         "      type              mix (a meeting: composite picture, everyone hears\n"
         "                        everyone but themselves) or echo (own media back)\n"
-        "      pin               optional, 4..12 digits\n"
+        "      pin-hash          optional: the PIN rooms must give, as printed by\n"
+        "                        mcud --hash-pin (the PIN itself is stored nowhere)\n"
+        "      pin               optional, 4..12 digits; hashed at start (prefer pin-hash)\n"
+        "      host-required     mix: true: media flows only while a room that joined\n"
+        "                        with the host token is in (default false)\n"
+        "      host-token-hash   mix: the host token's hash (mcud --hash-pin)\n"
+        "      host-grace        mix: seconds media goes on after the last host left\n"
+        "                        (0..3600, default 30)\n"
         "      title             optional, up to 200 characters\n"
         "      layout            mix: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker (default 2x2)\n"
         "      size              mix: canvas WIDTHxHEIGHT (default 1280x720)\n"
@@ -138,7 +158,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "        [conference so-y-te]\n"
         "        type=mix\n"
         "        title=Giao ban Sở Y tế\n"
-        "        pin=4321\n"
+        "        pin-hash=pbkdf2-sha256$20000$9f1c...$4be0...\n"
         "        layout=3x3\n"
         "\n"
         "        [conference secure-echo]\n"
@@ -154,7 +174,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "EXAMPLES\n"
         "    %s --listen 0.0.0.0:8088 --ice-address 192.0.2.10 --log-level debug\n"
         "    %s --config /etc/hoinghi/mcud.conf --listen [::]:8443\n",
-        p, p, p, MCU_CONFIG_DEFAULT_LISTEN, MCU_CONFIG_DEFAULT_STATE_DIR, DEFAULT_WEB_ROOT, p, p);
+        p, p, p, p, MCU_CONFIG_DEFAULT_LISTEN, MCU_CONFIG_DEFAULT_STATE_DIR, DEFAULT_WEB_ROOT, p, p);
 }
 
 /* --- validating setters; `origin` names the flag or file key for messages --- */
@@ -319,7 +339,8 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     char **keys = g_key_file_get_keys(kf, group, &nkeys, NULL);
     int rc = 0;
     char *type = NULL, *pin = NULL, *title = NULL, *layout = NULL, *size = NULL, *fps = NULL,
-         *max_participants = NULL, *codecs = NULL, *record = NULL;
+         *max_participants = NULL, *codecs = NULL, *record = NULL, *pin_hash = NULL,
+         *host_required = NULL, *host_token_hash = NULL, *host_grace = NULL;
     char where[300];
     snprintf(where, sizeof where, "%s: [%s]", file, group);
     for (gsize i = 0; rc == 0 && keys && i < nkeys; i++) {
@@ -331,10 +352,15 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
                     : strcmp(keys[i], "fps") == 0 ? &fps
                     : strcmp(keys[i], "max-participants") == 0 ? &max_participants
                     : strcmp(keys[i], "codecs") == 0 ? &codecs
-                    : strcmp(keys[i], "record") == 0 ? &record : NULL;
+                    : strcmp(keys[i], "record") == 0 ? &record
+                    : strcmp(keys[i], "pin-hash") == 0 ? &pin_hash
+                    : strcmp(keys[i], "host-required") == 0 ? &host_required
+                    : strcmp(keys[i], "host-token-hash") == 0 ? &host_token_hash
+                    : strcmp(keys[i], "host-grace") == 0 ? &host_grace : NULL;
         if (!slot) {
-            rc = fail(err, errlen, "%s: unknown key '%s' (known: type, pin, title, layout, size, "
-                      "fps, max-participants, codecs, record)", where, keys[i]);
+            rc = fail(err, errlen, "%s: unknown key '%s' (known: type, pin, pin-hash, title, layout, "
+                      "size, fps, max-participants, codecs, record, host-required, host-token-hash, "
+                      "host-grace)", where, keys[i]);
             break;
         }
         g_free(*slot);
@@ -347,8 +373,10 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
         kind = MCU_CONFERENCE_MIX;
     else if (rc == 0 && strcmp(type, "echo") != 0)
         rc = fail(err, errlen, "%s: type '%s' is not known (types: mix, echo)", where, type);
-    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs || record))
-        rc = fail(err, errlen, "%s: layout, size, fps, max-participants, codecs and record are for type=mix", where);
+    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs || record ||
+                                                   host_required || host_token_hash || host_grace))
+        rc = fail(err, errlen, "%s: layout, size, fps, max-participants, codecs, record and host-* are for "
+                  "type=mix", where);
     enum mcu_record_policy policy = MCU_RECORD_MANUAL;
     if (rc == 0 && record) {
         if (strcmp(record, "off") == 0 || strcmp(record, "no") == 0) policy = MCU_RECORD_OFF;
@@ -358,6 +386,36 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     }
     if (rc == 0 && pin && !valid_pin(pin))
         rc = fail(err, errlen, "%s: pin must be %d to %d digits", where, PIN_MIN, PIN_MAX);
+    if (rc == 0 && pin && pin_hash)
+        rc = fail(err, errlen, "%s: give pin or pin-hash, not both", where);
+    if (rc == 0 && pin_hash && !secret_is_pin_hash(pin_hash))
+        rc = fail(err, errlen, "%s: pin-hash is not a hash made by mcud --hash-pin "
+                  "(pbkdf2-sha256$ITERATIONS$SALT$HASH)", where);
+    if (rc == 0 && pin) {
+        /* Only the hash is kept; the plain PIN is wiped from memory. */
+        char hashed[SECRET_PIN_HASH_MAX];
+        if (secret_pin_hash(pin, hashed) != 0) rc = fail(err, errlen, "%s: cannot hash the PIN", where);
+        else pin_hash = g_strdup(hashed);
+        OPENSSL_cleanse(pin, strlen(pin));
+        log_warn("%s: pin= keeps the PIN in the file in plain text; put pin-hash=%s there instead "
+                 "(the same PIN; or make one with mcud --hash-pin)", where, rc == 0 ? pin_hash : "...");
+    }
+    bool host_on = false;
+    if (rc == 0 && host_required) {
+        if (strcmp(host_required, "true") == 0 || strcmp(host_required, "yes") == 0) host_on = true;
+        else if (strcmp(host_required, "false") != 0 && strcmp(host_required, "no") != 0)
+            rc = fail(err, errlen, "%s: host-required '%s' is not true or false", where, host_required);
+    }
+    if (rc == 0 && host_token_hash && !secret_is_pin_hash(host_token_hash))
+        rc = fail(err, errlen, "%s: host-token-hash is not a hash made by mcud --hash-pin", where);
+    if (rc == 0 && host_on && !host_token_hash)
+        rc = fail(err, errlen, "%s: host-required=true needs host-token-hash (no room could be the host)",
+                  where);
+    int grace = MCU_CONFIG_DEFAULT_HOST_GRACE;
+    if (rc == 0 && host_grace &&
+        (parse_int(host_grace, &grace) != 0 || grace < 0 || grace > MCU_CONFIG_MAX_HOST_GRACE))
+        rc = fail(err, errlen, "%s: host-grace '%s' is not a number of seconds from 0 to %d", where,
+                  host_grace, MCU_CONFIG_MAX_HOST_GRACE);
     if (rc == 0 && title && (!*title || g_utf8_strlen(title, -1) > TITLE_MAX))
         rc = fail(err, errlen, "%s: title must be 1..%d characters", where, TITLE_MAX);
     int width = MCU_CONFIG_DEFAULT_WIDTH, height = MCU_CONFIG_DEFAULT_HEIGHT;
@@ -395,7 +453,11 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     if (rc == 0) {
         struct mcu_conference_config *c = add_conference(cfg, id);
         c->type = kind;
-        c->pin = pin;
+        c->pin_hash = pin_hash;
+        c->host_required = host_on;
+        c->host_token_hash = host_token_hash;
+        c->host_grace_seconds = grace;
+        pin_hash = host_token_hash = NULL;
         c->title = title ? title : g_strdup(kind == MCU_CONFERENCE_MIX ? id : ECHO_TITLE);
         if (layout) {
             g_free(c->layout);
@@ -409,10 +471,14 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
         c->allow_vp8 = vp8;
         c->allow_h264 = h264;
         c->record = policy;
-        pin = title = NULL;
+        title = NULL;
     }
     g_free(type);
     g_free(pin);
+    g_free(pin_hash);
+    g_free(host_required);
+    g_free(host_token_hash);
+    g_free(host_grace);
     g_free(title);
     g_free(layout);
     g_free(size);
@@ -466,6 +532,8 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
         else if (strcmp(k, "web-root") == 0) rc = set_string(&cfg->web_root, v, origin, err, errlen);
         else if (strcmp(k, "log-level") == 0) rc = set_log_level(cfg, v, origin, err, errlen);
         else if (strcmp(k, "archive-dir") == 0) rc = set_string(&cfg->archive_dir, v, origin, err, errlen);
+        else if (strcmp(k, "tls-cert") == 0) rc = set_string(&cfg->tls_cert, v, origin, err, errlen);
+        else if (strcmp(k, "tls-key") == 0) rc = set_string(&cfg->tls_key, v, origin, err, errlen);
         else if (strcmp(k, "segment-minutes") == 0) {
             if (parse_int(v, &cfg->segment_minutes) != 0 || cfg->segment_minutes < 0 ||
                 cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
@@ -475,8 +543,8 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
             rc = rc < 0 ? -1 : 0;
         else
             rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level, archive-dir, segment-minutes, %s)", file,
-                      MAIN_GROUP, k, MCU_LIMITS_KEYS);
+                      "public-address, web-root, log-level, archive-dir, segment-minutes, tls-cert, "
+                      "tls-key, %s)", file, MAIN_GROUP, k, MCU_LIMITS_KEYS);
         g_free(v);
     }
     g_strfreev(keys);
@@ -515,7 +583,7 @@ static int load_file(struct mcu_config *cfg, const char *file, char *err, size_t
 /* --- flags --- */
 
 enum flag_id { F_LISTEN, F_STATE_DIR, F_ICE, F_PUBLIC, F_WEB_ROOT, F_LOG_LEVEL, F_CONFIG, F_HELP, F_VERSION,
-               F_ARCHIVE_DIR };
+               F_ARCHIVE_DIR, F_TLS_CERT, F_TLS_KEY };
 
 static const struct {
     const char *name;
@@ -528,6 +596,7 @@ static const struct {
     {"--config", F_CONFIG, true},         {"--help", F_HELP, false},
     {"-h", F_HELP, false},                {"--version", F_VERSION, false},
     {"--archive-dir", F_ARCHIVE_DIR, true},
+    {"--tls-cert", F_TLS_CERT, true},     {"--tls-key", F_TLS_KEY, true},
 };
 
 static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, size_t errlen)
@@ -561,6 +630,8 @@ static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, 
         case F_LOG_LEVEL: fv->log_level = value; break;
         case F_CONFIG: fv->config = value; break;
         case F_ARCHIVE_DIR: fv->archive_dir = value; break;
+        case F_TLS_CERT: fv->tls_cert = value; break;
+        case F_TLS_KEY: fv->tls_key = value; break;
         case F_HELP: fv->help = true; break;
         case F_VERSION: fv->version = true; break;
         case F_ICE:
@@ -588,6 +659,11 @@ static int apply_flags(struct mcu_config *cfg, const struct flag_values *fv, cha
     if (fv->archive_dir && set_string(&cfg->archive_dir, fv->archive_dir, "--archive-dir", err, errlen) < 0)
         return -1;
     if (!cfg->archive_dir) cfg->archive_dir = g_build_filename(cfg->state_dir, "recordings", NULL);
+    if (fv->tls_cert && set_string(&cfg->tls_cert, fv->tls_cert, "--tls-cert", err, errlen) < 0) return -1;
+    if (fv->tls_key && set_string(&cfg->tls_key, fv->tls_key, "--tls-key", err, errlen) < 0) return -1;
+    if (!cfg->tls_cert != !cfg->tls_key)
+        return fail(err, errlen, "%s is set but %s is not: TLS needs both a certificate and its key",
+                    cfg->tls_cert ? "tls-cert" : "tls-key", cfg->tls_cert ? "tls-key" : "tls-cert");
     return 0;
 }
 
@@ -642,9 +718,12 @@ void mcu_config_clear(struct mcu_config *cfg)
     g_free(cfg->web_root);
     g_free(cfg->config_file);
     g_free(cfg->archive_dir);
+    g_free(cfg->tls_cert);
+    g_free(cfg->tls_key);
     for (size_t i = 0; i < cfg->conference_count; i++) {
         g_free(cfg->conferences[i].id);
-        g_free(cfg->conferences[i].pin);
+        g_free(cfg->conferences[i].pin_hash);
+        g_free(cfg->conferences[i].host_token_hash);
         g_free(cfg->conferences[i].title);
         g_free(cfg->conferences[i].layout);
     }

@@ -18,7 +18,7 @@
  *
  *   [conference secure-echo]
  *   type=echo
- *   pin=4321
+ *   pin-hash=pbkdf2-sha256$20000$...   (mcud --hash-pin; pin=4321 works too)
  *   title=Camera test with PIN
  *
  * The built-in conference `echo` (type echo, no PIN) always exists and is first in the
@@ -58,6 +58,8 @@ enum mcu_conference_type {
 #define MCU_CONFIG_MAX_PARTICIPANTS 64
 #define MCU_CONFIG_DEFAULT_SEGMENT_MINUTES 60
 #define MCU_CONFIG_MAX_SEGMENT_MINUTES (24 * 60)
+#define MCU_CONFIG_DEFAULT_HOST_GRACE 30
+#define MCU_CONFIG_MAX_HOST_GRACE 3600
 
 /* When a mix conference is recorded. */
 enum mcu_record_policy {
@@ -69,7 +71,8 @@ enum mcu_record_policy {
 struct mcu_conference_config {
     char *id;                          /* [a-z0-9-]{1,64} */
     enum mcu_conference_type type;
-    char *pin;                         /* 4..12 digits, or NULL for none */
+    char *pin_hash;                    /* the PIN's hash (mcu/secret.h), NULL: no PIN.
+                                        * The key pin= is hashed at load. */
     char *title;                       /* never NULL (defaults to a description) */
     /* mix conferences only (defaults for echo) */
     char *layout;                      /* a layout name (mixer/layout.h), never NULL */
@@ -78,6 +81,12 @@ struct mcu_conference_config {
     int max_participants;              /* 1 .. MCU_CONFIG_MAX_PARTICIPANTS */
     bool allow_vp8, allow_h264;        /* video codecs offered to rooms */
     enum mcu_record_policy record;     /* key `record`: off, manual, always (yes = always) */
+    /* "host must be present" (mix): media flows only while a room that joined with
+     * the host token is in, and for host_grace_seconds after the last one left. */
+    bool host_required;
+    char *host_token_hash;             /* the host token's hash: SHA-256 hex or a PIN
+                                        * hash (mcu/secret.h); NULL: no host token */
+    int host_grace_seconds;            /* 0..3600, default MCU_CONFIG_DEFAULT_HOST_GRACE */
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */
@@ -96,6 +105,8 @@ struct mcu_config {
     int segment_minutes;               /* a recording's files are at most this long;
                                           0: one file; default 60 */
     struct mcu_limits_config limits;   /* max-participants, join-rate, ... (limits.h) */
+    char *tls_cert, *tls_key;          /* PEM files: HTTPS and WSS on the listen port;
+                                          both or neither; NULL: plain HTTP */
     struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
     size_t conference_count;
 };

@@ -28,12 +28,14 @@ static void on_open(void *owner, const struct store_conference *c)
 {
     struct control *control = owner;
     struct mcu_conference_config config = {
-        .id = c->id, .type = MCU_CONFERENCE_MIX, .pin = c->pin, .title = c->title,
+        .id = c->id, .type = MCU_CONFERENCE_MIX, .pin_hash = c->pin_hash, .title = c->title,
         .layout = c->layout, .width = c->width, .height = c->height, .fps = c->fps,
         .max_participants = c->max_participants, .allow_vp8 = c->allow_vp8,
         .allow_h264 = c->allow_h264,
         .record = c->record == STORE_RECORD_ALWAYS ? MCU_RECORD_ALWAYS
                 : c->record == STORE_RECORD_OFF ? MCU_RECORD_OFF : MCU_RECORD_MANUAL,
+        /* The host token is checked against the store at each join (it may change). */
+        .host_required = c->host_required, .host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE,
     };
     if (mcu_server_open_runtime_conference(control->server, &config) != 0)
         log_warn("conference %s: a config file conference has this id; not opened", c->id);
@@ -168,7 +170,7 @@ static char *make_base_url(const struct mcu_config *config)
     if (strcmp(host, "0.0.0.0") == 0) host = "127.0.0.1";
     if (strcmp(host, "::") == 0) host = "::1";
     bool v6 = strchr(host, ':') != NULL;
-    return g_strdup_printf("http://%s%s%s:%u", v6 ? "[" : "", host, v6 ? "]" : "",
+    return g_strdup_printf("%s://%s%s%s:%u", config->tls_cert ? "https" : "http", v6 ? "[" : "", host, v6 ? "]" : "",
                            (unsigned)config->listen_port);
 }
 
@@ -189,6 +191,10 @@ struct control *control_new(struct mcu_server *server, char *err, size_t errlen)
     g_free(path);
     if (!control->store) goto fail;
     if (ensure_admin_token(control, config->state_dir, err, errlen) != 0) goto fail;
+    if (control_hash_stored_pins(control) < 0) {
+        snprintf(err, errlen, "cannot hash the PINs stored in plain text");
+        goto fail;
+    }
     struct scheduler_hooks hooks = {on_open, on_close, on_warn, on_transition};
     control->scheduler = scheduler_new(control->store, &hooks, control);
     control_reschedule(control);
@@ -224,11 +230,12 @@ enum control_admission control_admit_join(struct control *control, const char *i
     if (store_conference_get(control->store, id, &c) != STORE_OK)
         return has_token ? CONTROL_ADMIT_BAD_TOKEN : CONTROL_ADMIT_CHECK_PIN;
     bool locked = c.locked;
+    char hash[SECRET_HASH_HEX];
+    if (has_token) secret_hash(token, hash);
+    bool host = has_token && c.host_token_hash && secret_hash_equal(hash, c.host_token_hash);
     store_conference_clear(&c);
     if (locked) return CONTROL_ADMIT_LOCKED;
     if (!has_token) return CONTROL_ADMIT_CHECK_PIN;
-    char hash[SECRET_HASH_HEX];
-    secret_hash(token, hash);
     GPtrArray *rooms = store_room_list(control->store, id);
     const struct store_room *match = NULL;
     for (guint i = 0; i < rooms->len; i++) {   /* every one compared: no early exit */
@@ -237,5 +244,6 @@ enum control_admission control_admit_join(struct control *control, const char *i
     }
     if (match && room) *room = g_strdup(match->name);
     g_ptr_array_free(rooms, TRUE);
+    if (host) return CONTROL_ADMIT_HOST;
     return match ? CONTROL_ADMIT_TOKEN : CONTROL_ADMIT_BAD_TOKEN;
 }

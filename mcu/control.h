@@ -35,6 +35,8 @@ void control_index_recording(struct control *control, const struct recorder_resu
 enum control_admission {
     CONTROL_ADMIT_CHECK_PIN,   /* no token given: the PIN (if any) decides */
     CONTROL_ADMIT_TOKEN,       /* a valid invited room's token: no PIN needed */
+    CONTROL_ADMIT_HOST,        /* the conference's host token: no PIN needed, the room
+                                  is the host */
     CONTROL_ADMIT_BAD_TOKEN,   /* a token was given and is not one of the conference's */
     CONTROL_ADMIT_LOCKED,      /* an operator locked the conference */
 };
@@ -45,5 +47,9 @@ enum control_admission {
  * a token. */
 enum control_admission control_admit_join(struct control *control, const char *id,
                                           const char *token, char **room);
+
+/* A join was refused for `code` (wrong_pin, invalid_token, conference_locked): counted
+ * for /metrics (hoinghi_joins_refused_total). control may be NULL. */
+void control_count_refused_join(struct control *control, const char *code);
 
 #endif

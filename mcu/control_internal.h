@@ -19,6 +19,7 @@ struct control {
     GSource *timer;                 /* the scheduler's next step */
     int64_t started_at;             /* unix seconds */
     char *base_url;                 /* for join links, e.g. "http://127.0.0.1:8088" */
+    uint64_t joins_refused[3];      /* wrong_pin, invalid_token, conference_locked */
 };
 
 /* One API request being answered. */
@@ -66,6 +67,7 @@ void api_conference_end(struct api_call *call);
 void api_conference_lock(struct api_call *call);
 void api_conference_unlock(struct api_call *call);
 void api_room_token(struct api_call *call);
+void api_host_token(struct api_call *call);
 void api_participant_list(struct api_call *call);
 void api_participant_mute(struct api_call *call);
 void api_participant_unmute(struct api_call *call);
@@ -85,6 +87,20 @@ void api_token_list(struct api_call *call);
 void api_token_create(struct api_call *call);
 void api_token_revoke(struct api_call *call);
 void api_audit_list(struct api_call *call);
+
+/* The route table (api.c), for tests that walk every route. */
+struct api_route_info {
+    const char *method;
+    const char *pattern;       /* segments; "*" matches any one */
+};
+size_t api_route_count(void);
+struct api_route_info api_route(size_t i);
+
+/* Hashes plain PINs left in the store by an mcud from before PIN hashing
+ * (control_access.c). Returns how many were hashed, -1 on a store error. */
+int control_hash_stored_pins(struct control *control);
+/* The refused-join counters as Prometheus text (control_access.c). */
+void control_access_metrics(struct control *control, GString *out);
 
 /* The stored conference `id` into *out; answers 404 (and returns -1) when there is
  * none, 500 on a store error. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "mcu/log.h"
+#include "mcu/tls_files.h"
 
 #define SIGNALLING_PROTOCOL "hoinghi-signalling"
 #define API_PROTOCOL "hoinghi-api"
@@ -369,11 +370,27 @@ struct http_server *http_server_start(const struct http_server_config *config,
     info.foreign_loops = foreign_loops;
     info.options = LWS_SERVER_OPTION_GLIB;
     if (!strchr(config->listen_host, ':')) info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (config->tls_cert) {
+        /* Checked here first so that a bad file is named (tls_files.c). */
+        if (tls_files_check(config->tls_cert, config->tls_key, err, errlen) != 0) {
+            g_free(server->web_root);
+            g_free(server->listen_host);
+            g_free(server);
+            return NULL;
+        }
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = config->tls_cert;
+        info.ssl_private_key_filepath = config->tls_key;
+        /* HTTP/1.1 only: browsers would pick HTTP/2 (and WebSocket over it), which
+         * the control API and the signalling queues are not written for. */
+        info.alpn = "http/1.1";
+    }
 
     server->context = lws_create_context(&info);
     if (!server->context) {
         snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of "
-                 "this machine)", config->listen_host, (unsigned)config->listen_port);
+                 "this machine%s)", config->listen_host, (unsigned)config->listen_port,
+                 config->tls_cert ? ", or TLS could not start with the certificate and key" : "");
         g_free(server->web_root);
         g_free(server->listen_host);
         g_free(server);

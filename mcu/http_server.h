@@ -62,6 +62,8 @@ struct http_server_config {
     size_t max_queued_bytes;      /* per connection: messages the client has not read
                                      yet; over it the connection is dropped */
     GMainLoop *loop;              /* the GLib loop libwebsockets joins */
+    const char *tls_cert;         /* PEM files: HTTPS and WSS only (no plain HTTP on */
+    const char *tls_key;          /* the port); NULL: plain HTTP and WS */
 };
 
 /* Starts listening. Returns NULL with a message in err when it cannot (port taken,

@@ -1,8 +1,10 @@
 /* main.c - mcud, the hoinghi MCU daemon: reads its settings, starts the server on the
- * GLib main loop, and shuts down cleanly on SIGINT or SIGTERM. */
+ * GLib main loop, and shuts down cleanly on SIGINT or SIGTERM. `mcud --hash-pin`
+ * prints a PIN hash for the config file instead. */
 #include <glib-unix.h>
 #include <libavutil/log.h>
 #include <glib.h>
+#include <openssl/crypto.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 
 #include "mcu/config.h"
 #include "mcu/log.h"
+#include "mcu/secret.h"
 #include "mcu/server.h"
 
 /* FFmpeg's messages become our log lines: warnings and errors only, as WARN (a
@@ -33,8 +36,33 @@ static gboolean on_stop_signal(gpointer user)
     return G_SOURCE_CONTINUE;   /* removed in main() after the loop returns */
 }
 
+/* --hash-pin: the first line of stdin (4..128 characters) hashed for pin-hash= or
+ * host-token-hash=; the secret never appears on the command line. */
+static int hash_pin(void)
+{
+    char line[256], hash[SECRET_PIN_HASH_MAX];
+    int rc = 2;
+    if (!fgets(line, sizeof line, stdin)) {
+        fprintf(stderr, "mcud --hash-pin: give the PIN on standard input (echo 4321 | mcud --hash-pin)\n");
+        return 2;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    size_t n = strlen(line);
+    if (n < 4 || n > 128)
+        fprintf(stderr, "mcud --hash-pin: the PIN must be 4 to 128 characters (a conference PIN: 4..12 digits)\n");
+    else if (secret_pin_hash(line, hash) != 0)
+        fprintf(stderr, "mcud --hash-pin: cannot hash (no random numbers?)\n");
+    else {
+        printf("%s\n", hash);
+        rc = 0;
+    }
+    OPENSSL_cleanse(line, sizeof line);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--hash-pin") == 0) return hash_pin();
     struct mcu_config config;
     memset(&config, 0, sizeof config);
     char err[512];
@@ -62,8 +90,8 @@ int main(int argc, char **argv)
 
     const char *host = config.listen_host;
     int bracket = strchr(host, ':') != NULL;
-    log_info("mcud %s listening on http://%s%s%s:%u/ (signalling at /ws, state in %s, ICE on %s)",
-             MCUD_VERSION, bracket ? "[" : "", host, bracket ? "]" : "",
+    log_info("mcud %s listening on %s://%s%s%s:%u/ (signalling at /ws, state in %s, ICE on %s)",
+             MCUD_VERSION, config.tls_cert ? "https" : "http", bracket ? "[" : "", host, bracket ? "]" : "",
              (unsigned)config.listen_port, config.state_dir,
              config.ice_address_count ? "the configured addresses" : "all interfaces");
 

@@ -12,14 +12,13 @@
 #include "mcu/participant.h"
 
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mcu/conference.h"
-#include "mcu/control.h"
 #include "mcu/echo.h"
+#include "mcu/join_access.h"
 #include "mcu/limits.h"
 #include "mcu/log.h"
 #include "mcu/media_session.h"
@@ -361,29 +360,12 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
         send_error(p, r->id, r->type_name, "unknown_conference", message);
         return;
     }
-    /* Stored conferences: a lock, or an invited room's token instead of the PIN. */
-    enum control_admission admission = control_admit_join(p->server->control, conf->id, r->token, NULL);
-    if (admission == CONTROL_ADMIT_LOCKED || admission == CONTROL_ADMIT_BAD_TOKEN) {
-        char message[160];
-        bool locked = admission == CONTROL_ADMIT_LOCKED;
-        snprintf(message, sizeof message, locked ? "conference %s is locked"
-                 : "the token is not valid for conference %s", conf->id);
-        log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), message);
-        send_error(p, r->id, r->type_name, locked ? "conference_locked" : "invalid_token", message);
+    /* The lock, tokens and the PIN (join_access.c). */
+    struct join_access access;
+    if (join_access_check(p->server, conf, r->token, r->pin, &access) != 0) {
+        log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), access.message);
+        send_error(p, r->id, r->type_name, access.code, access.message);
         return;
-    }
-    if (conf->pin && admission != CONTROL_ADMIT_TOKEN) {
-        const char *pin = r->pin ? r->pin : "";
-        bool match = strlen(pin) == strlen(conf->pin) &&
-                     CRYPTO_memcmp(pin, conf->pin, strlen(conf->pin)) == 0;
-        if (!match) {
-            char message[160];
-            snprintf(message, sizeof message, "the PIN is not right for conference %s", conf->id);
-            log_info("join refused for '%s' from %s: wrong PIN for %s", r->name,
-                     ws_connection_peer(p->connection), conf->id);
-            send_error(p, r->id, r->type_name, "wrong_pin", message);
-            return;
-        }
     }
     if (!limits_allow_participant(p->server->limits, count_joined(p->server))) {
         char message[160];
@@ -400,10 +382,13 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     p->name = g_strdup(r->name);
     log_info("participant %s '%s' joined conference %s from %s", p->id, p->name, conf->id,
              ws_connection_peer(p->connection));
+    bool waiting = p->member && conference_waiting_for_host(p->mix) && !access.host;
     send_reply(p, r->id, r->type_name,
-               json_pack("{s:s, s:s, s:s}", "participant", p->id, "conference", conf->id,
-                         "title", conf->title));
+               json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", p->id, "conference", conf->id,
+                         "title", conf->title, "host", access.host, "waiting_for_host", waiting));
     if (p->member) announce_join(p);
+    if (p->member && access.host) conference_member_set_host(p->mix, p->member);
+    else if (waiting) send_text(p, join_access_host_event(true));
 }
 
 /* Builds the answer for an offer, creating the media session on the way. */

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "mcu/join_access.h"
 #include "mcu/log.h"
 #include "mcu/conference.h"
 #include "mcu/control.h"
@@ -57,6 +58,7 @@ struct conference *mcu_server_open_conference(struct mcu_server *server,
     struct conference_events events = {
         .active_speaker = participant_announce_active_speaker,
         .recording_file = on_recording_file,
+        .host_state = join_access_announce_host_state,
     };
     c = conference_new(config, &events, server, err, errlen);
     if (!c) return NULL;
@@ -87,7 +89,8 @@ static struct mcu_conference_config *copy_conference_config(const struct mcu_con
     struct mcu_conference_config *c = g_new(struct mcu_conference_config, 1);
     *c = *in;
     c->id = g_strdup(in->id);
-    c->pin = g_strdup(in->pin);
+    c->pin_hash = g_strdup(in->pin_hash);
+    c->host_token_hash = g_strdup(in->host_token_hash);
     c->title = g_strdup(in->title);
     c->layout = g_strdup(in->layout);
     return c;
@@ -97,7 +100,8 @@ static void free_conference_config(gpointer data)
 {
     struct mcu_conference_config *c = data;
     g_free(c->id);
-    g_free(c->pin);
+    g_free(c->pin_hash);
+    g_free(c->host_token_hash);
     g_free(c->title);
     g_free(c->layout);
     g_free(c);
@@ -163,6 +167,8 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .max_message_size = MAX_SIGNALLING_MESSAGE,
         .max_queued_bytes = (size_t)config->limits.send_queue_bytes,
         .loop = loop,
+        .tls_cert = config->tls_cert,
+        .tls_key = config->tls_key,
     };
     struct http_server_events events = {
         .http_request = control_http_request,

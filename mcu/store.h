@@ -4,7 +4,8 @@
  * migrated forward at open, one transaction per migration; a database newer than this
  * mcud is refused.
  *
- * Tables: conferences (settings, schedule, state), rooms (invited rooms of a
+ * Tables: conferences (settings, schedule, state, hashes of the PIN and the host
+ * token), rooms (invited rooms of a
  * conference with the SHA-256 of their join token), operator_tokens (SHA-256 only),
  * audit (every operator call) and recordings (the recording index: one row per
  * finished file).
@@ -22,7 +23,7 @@
 #include <stdint.h>
 
 #define STORE_FILE_NAME "hoinghi.db"
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Return codes of the store calls. */
 #define STORE_OK 0
@@ -37,7 +38,9 @@ enum store_recurrence { STORE_RECUR_NONE, STORE_RECUR_DAILY, STORE_RECUR_WEEKLY 
 struct store_conference {
     char *id;                       /* [a-z0-9-]{1,64} */
     char *title;
-    char *pin;                      /* NULL: none */
+    char *pin_hash;                 /* the PIN's hash (mcu/secret.h); NULL: none. Rows
+                                       from before hashing hold the plain PIN until
+                                       control_new() hashes them at start. */
     char *layout;
     int width, height, fps;
     bool allow_vp8, allow_h264;
@@ -56,6 +59,8 @@ struct store_conference {
     int occurrence;                 /* the current (open) or next (scheduled) one */
     bool warned;                    /* the 5-minute warning went out for it */
     bool locked;
+    bool host_required;             /* media only while a host room is in */
+    char *host_token_hash;          /* SHA-256 hex of the host token; NULL: none */
     int64_t created_at, updated_at; /* unix seconds */
 };
 
@@ -122,6 +127,11 @@ struct store;
  * reason in err. */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
+
+/* Turns on secure_delete for this connection (deleted and overwritten content is
+ * zeroed) and checkpoints the WAL into the main file (store_scrub.c): after replacing
+ * a secret stored in plain text. */
+int store_scrub(struct store *s);
 
 /* The schema version of the open database (STORE_SCHEMA_VERSION after open). */
 int store_schema_version(struct store *s);

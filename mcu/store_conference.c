@@ -6,15 +6,16 @@
 #define CONFERENCE_COLUMNS \
     "id, title, pin, layout, width, height, fps, allow_vp8, allow_h264, max_participants," \
     " record, start_at, duration_s, timezone, early_join_min, recurrence, recur_count," \
-    " recur_until, state, occurrence, warned, locked, created_at, updated_at"
+     " recur_until, state, occurrence, warned, locked, created_at, updated_at, host_required," \
+    " host_token_hash"
 
-/* Binds the 24 columns in CONFERENCE_COLUMNS order, starting at parameter 1. */
+/* Binds the 26 columns in CONFERENCE_COLUMNS order, starting at parameter 1. */
 static void bind_conference(sqlite3_stmt *st, const struct store_conference *c)
 {
     int i = 1;
     store_bind_text(st, i++, c->id);
     store_bind_text(st, i++, c->title);
-    store_bind_text(st, i++, c->pin);
+    store_bind_text(st, i++, c->pin_hash);
     store_bind_text(st, i++, c->layout);
     sqlite3_bind_int(st, i++, c->width);
     sqlite3_bind_int(st, i++, c->height);
@@ -36,6 +37,8 @@ static void bind_conference(sqlite3_stmt *st, const struct store_conference *c)
     sqlite3_bind_int(st, i++, c->locked);
     sqlite3_bind_int64(st, i++, c->created_at);
     sqlite3_bind_int64(st, i++, c->updated_at);
+    sqlite3_bind_int(st, i++, c->host_required);
+    store_bind_text(st, i++, c->host_token_hash);
 }
 
 static int enum_or_zero(int value) { return value < 0 ? 0 : value; }
@@ -46,7 +49,7 @@ static void read_conference(sqlite3_stmt *st, struct store_conference *c)
     memset(c, 0, sizeof *c);
     c->id = store_column_dup(st, i++);
     c->title = store_column_dup(st, i++);
-    c->pin = store_column_dup(st, i++);
+    c->pin_hash = store_column_dup(st, i++);
     c->layout = store_column_dup(st, i++);
     c->width = sqlite3_column_int(st, i++);
     c->height = sqlite3_column_int(st, i++);
@@ -68,12 +71,14 @@ static void read_conference(sqlite3_stmt *st, struct store_conference *c)
     c->locked = sqlite3_column_int(st, i++) != 0;
     c->created_at = sqlite3_column_int64(st, i++);
     c->updated_at = sqlite3_column_int64(st, i++);
+    c->host_required = sqlite3_column_int(st, i++) != 0;
+    c->host_token_hash = store_column_dup(st, i++);
 }
 
 int store_conference_insert(struct store *s, const struct store_conference *c)
 {
     sqlite3_stmt *st = store_prepare(s, "INSERT INTO conferences (" CONFERENCE_COLUMNS ") VALUES "
-                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st) bind_conference(st, c);
     return store_write(s, st);
 }
@@ -81,11 +86,11 @@ int store_conference_insert(struct store *s, const struct store_conference *c)
 int store_conference_update(struct store *s, const struct store_conference *c)
 {
     sqlite3_stmt *st = store_prepare(s, "UPDATE conferences SET (" CONFERENCE_COLUMNS ") = "
-                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                                        "WHERE id = ?25");
+                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                        "WHERE id = ?27");
     if (!st) return STORE_ERROR;
     bind_conference(st, c);
-    store_bind_text(st, 25, c->id);
+    store_bind_text(st, 27, c->id);
     int rc = store_write(s, st);
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOT_FOUND;
     return rc;
@@ -133,7 +138,8 @@ void store_conference_clear(struct store_conference *c)
     if (!c) return;
     g_free(c->id);
     g_free(c->title);
-    g_free(c->pin);
+    g_free(c->pin_hash);
+    g_free(c->host_token_hash);
     g_free(c->layout);
     g_free(c->timezone);
     memset(c, 0, sizeof *c);
@@ -150,7 +156,8 @@ void store_conference_copy(struct store_conference *dst, const struct store_conf
     *dst = *src;
     dst->id = g_strdup(src->id);
     dst->title = g_strdup(src->title);
-    dst->pin = g_strdup(src->pin);
+    dst->pin_hash = g_strdup(src->pin_hash);
+    dst->host_token_hash = g_strdup(src->host_token_hash);
     dst->layout = g_strdup(src->layout);
     dst->timezone = g_strdup(src->timezone);
 }

@@ -1,5 +1,5 @@
 /* cmd_conference.c - mcuctl conference create|list|show|update|delete|end|lock|
- * unlock|room-token: /api/v1/conferences. */
+ * unlock|room-token|host-token: /api/v1/conferences. */
 #include "client/ctl/ctl.h"
 
 #include <stdio.h>
@@ -12,6 +12,8 @@ static const struct ctl_opt settings_opts[] = {
     {"layout", "LAYOUT", "2x2, 3x3, 4x4, 1x1, 1+5, 1+7, speaker, speaker+N or custom JSON"},
     {"pin", "PIN", "4..12 digits rooms must give to join"},
     {"no-pin", NULL, "remove the PIN (update)"},
+    {"host-required", NULL, "media flows only while the host room is in (gives a host link)"},
+    {"no-host-required", NULL, "media flows without the host (update)"},
     {"start", "TIME", "now, +10m, 2025-03-01 09:00 (local time) or ISO 8601"},
     {"end", "TIME", "when it ends (or --duration)"},
     {"duration", "DURATION", "how long: 90m, 1h30m, 45s"},
@@ -65,6 +67,8 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if ((v = ctl_opt_value(a, "layout"))) json_object_set_new(body, "layout", json_string(v));
     if ((v = ctl_opt_value(a, "pin"))) json_object_set_new(body, "pin", json_string(v));
     if (ctl_opt_flag(a, "no-pin")) json_object_set_new(body, "pin", json_null());
+    if (ctl_opt_flag(a, "host-required")) json_object_set_new(body, "host_required", json_true());
+    if (ctl_opt_flag(a, "no-host-required")) json_object_set_new(body, "host_required", json_false());
     if (ctl_opt_flag(a, "record")) json_object_set_new(body, "record", json_string("always"));
     if ((v = ctl_opt_value(a, "record-policy"))) json_object_set_new(body, "record", json_string(v));
     if ((v = ctl_opt_value(a, "max-participants"))) {
@@ -169,17 +173,16 @@ static void print_conference(json_t *c)
     ctl_print_table(conference_columns, rows);
     g_ptr_array_free(rows, TRUE);
     json_t *sched = json_object_get(c, "schedule");
-    char *pin = ctl_json_text(json_object_get(c, "pin"));
+    const char *pin = json_is_true(json_object_get(c, "has_pin")) ? "yes" : "no";
     char *tz = ctl_json_text(json_object_get(sched, "timezone"));
     char *record = ctl_json_text(json_object_get(c, "record"));
     json_t *canvas = json_object_get(c, "canvas");
-    printf("\npin %s, record %s, canvas %lldx%lld at %lld fps, up to %lld rooms, time zone %s, "
-           "joinable now: %s\n", pin, record, (long long)json_integer_value(json_object_get(canvas, "width")),
+    printf("\npin %s, host required %s, record %s, canvas %lldx%lld at %lld fps, up to %lld rooms, time zone %s, "
+           "joinable now: %s\n", pin, json_is_true(json_object_get(c, "host_required")) ? "yes" : "no", record, (long long)json_integer_value(json_object_get(canvas, "width")),
            (long long)json_integer_value(json_object_get(canvas, "height")),
            (long long)json_integer_value(json_object_get(canvas, "fps")),
            (long long)json_integer_value(json_object_get(c, "max_participants")), tz,
            json_is_true(json_object_get(c, "joinable")) ? "yes" : "no");
-    g_free(pin);
     g_free(tz);
     g_free(record);
     size_t i;
@@ -204,6 +207,15 @@ static void print_links(json_t *rooms, FILE *f)
     }
 }
 
+/* The host's join link, when the answer has one (shown once). */
+static void print_host_link(json_t *out)
+{
+    json_t *host = json_object_get(out, "host");
+    if (host)
+        fprintf(stderr, "host (shown once; `mcuctl conference host-token` makes a new one): %s\n",
+                json_string_value(json_object_get(host, "join_url")));
+}
+
 static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
 {
     if (!ctl_opt_value(a, "title")) return bad_usage("%s", "conference create needs --title");
@@ -223,6 +235,7 @@ static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
             fprintf(stderr, "join links (shown once; `mcuctl conference room-token` makes new ones):\n");
             print_links(json_object_get(out, "rooms"), stderr);
         }
+        print_host_link(out);
     }
     json_decref(out);
     return CTL_OK;
@@ -314,6 +327,7 @@ static int cmd_update(struct ctl *ctl, const struct ctl_args *a)
             fprintf(stderr, "join links of the new rooms (shown once):\n");
             print_links(json_object_get(out, "new_rooms"), stderr);
         }
+        print_host_link(out);
     }
     json_decref(out);
     return CTL_OK;
@@ -355,6 +369,21 @@ static int cmd_room_token(struct ctl *ctl, const struct ctl_args *a)
     return CTL_OK;
 }
 
+static int cmd_host_token(struct ctl *ctl, const struct ctl_args *a)
+{
+    char *id = ctl_escape(a->positional[0]);
+    char *path = g_strdup_printf("/api/v1/conferences/%s/host-token", id);
+    json_t *out = NULL;
+    int rc = ctl_call(ctl, "POST", path, NULL, &out);
+    g_free(path);
+    g_free(id);
+    if (rc != CTL_OK) return rc;
+    if (ctl->json) ctl_print_json(out);
+    else printf("%s\n", json_string_value(json_object_get(out, "join_url")));
+    json_decref(out);
+    return CTL_OK;
+}
+
 static const struct ctl_opt no_opts[] = {{NULL, NULL, NULL}};
 
 const struct ctl_command ctl_conference_commands[] = {
@@ -371,5 +400,7 @@ const struct ctl_command ctl_conference_commands[] = {
     {"conference", "unlock", "ID", 1, 1, no_opts, cmd_unlock, "accept joins again"},
     {"conference", "room-token", "ID ROOM", 2, 2, no_opts, cmd_room_token,
      "give an invited room a new join token; prints its join link"},
+    {"conference", "host-token", "ID", 1, 1, no_opts, cmd_host_token,
+     "make a new host token (the old one stops working); prints the host's join link"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -24,6 +24,7 @@ struct ctl {
     char *server;           /* e.g. "http://127.0.0.1:8088" (no trailing slash) */
     char *token;            /* may be NULL: the server will say 401 */
     char *token_source;     /* where the token came from, for messages */
+    char *cacert;           /* CA file for https, or NULL: the system's */
     bool json;              /* --json: machine output */
 };
 

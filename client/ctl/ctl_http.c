@@ -57,6 +57,7 @@ static long perform(struct ctl *ctl, const char *method, const char *path, const
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (ctl->cacert) curl_easy_setopt(curl, CURLOPT_CAINFO, ctl->cacert);
     /* POST/PUT/PATCH always carry a body (Content-Length: 0 when empty). */
     if (!body && strcmp(method, "GET") != 0 && strcmp(method, "DELETE") != 0) body = "";
     if (body) {

@@ -15,8 +15,8 @@ _mcuctl() {
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     }
-    local common="--json --server --token --token-file --state-dir --help"
-    local settings="--title --id --layout --pin --no-pin --start --end --duration --timezone
+    local common="--json --server --token --token-file --state-dir --cacert --help"
+    local settings="--title --id --layout --pin --no-pin --host-required --no-host-required --start --end --duration --timezone
         --early-join --repeat --count --until --record --record-policy --room
         --max-participants --size --fps --codecs"
     local groups="conference participant layout record recordings token stats metrics audit"
@@ -25,7 +25,7 @@ _mcuctl() {
     local i group="" sub="" npos=0
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --server|--token|--token-file|--state-dir) ((i++)) ;;
+            --server|--token|--token-file|--state-dir|--cacert) ((i++)) ;;
             -*) ;;
             *) if [ -z "$group" ]; then group=${words[i]}
                elif [ -z "$sub" ]; then sub=${words[i]}
@@ -40,7 +40,7 @@ _mcuctl() {
         --state) COMPREPLY=($(compgen -W "scheduled open ended" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "viewer operator admin" -- "$cur")); return ;;
         --codecs) COMPREPLY=($(compgen -W "vp8 h264 vp8,h264" -- "$cur")); return ;;
-        --token-file|--state-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --token-file|--state-dir|--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --server|--token|--title|--id|--pin|--start|--end|--duration|--timezone|--early-join|\
         --count|--until|--room|--max-participants|--size|--fps|--from|--to|--by|--action|\
         --target|--since|--limit) return ;;
@@ -52,7 +52,7 @@ _mcuctl() {
     fi
     local subs="" opts="$common"
     case $group in
-        conference) subs="create list show update delete end lock unlock room-token"
+        conference) subs="create list show update delete end lock unlock room-token host-token"
             case $sub in
                 create|update) opts="$common $settings" ;;
                 list) opts="$common --state --from --to" ;;

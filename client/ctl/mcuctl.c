@@ -7,6 +7,8 @@
  *         else the admin token of an mcud on this machine: STATE_DIR/admin.token with
  *         STATE_DIR from --state-dir, $MCU_STATE_DIR, the config file, ./var or
  *         /var/lib/hoinghi.
+ * TLS:    an https:// server is checked against the system's CAs, or the CA file
+ *         from --cacert, $MCU_CACERT or the config file's `cacert`.
  * Config file: $MCUCTL_CONFIG (empty: none), else ~/.config/hoinghi/mcuctl.conf (GLib
  * key file, group [mcuctl]). */
 #include "client/ctl/ctl.h"
@@ -44,6 +46,7 @@ static const struct ctl_opt common_opts[] = {
     {"token", "TOKEN", "operator token (default $MCU_TOKEN, the config file or admin.token)"},
     {"token-file", "FILE", "read the token from FILE"},
     {"state-dir", "DIR", "mcud's state directory on this machine (for admin.token)"},
+    {"cacert", "FILE", "CA certificate(s) for an https server (default $MCU_CACERT)"},
     {"help", NULL, "show this help"},
     {NULL, NULL, NULL},
 };
@@ -210,6 +213,9 @@ static void resolve(struct ctl *ctl, const struct ctl_args *a)
     if ((v = ctl_opt_value(a, "server"))) ctl->server = g_strdup(v);
     else if ((v = g_getenv("MCU_URL")) && v[0]) ctl->server = g_strdup(v);
     else if (!(ctl->server = config_get(kf, "server"))) ctl->server = g_strdup(DEFAULT_SERVER);
+    if ((v = ctl_opt_value(a, "cacert"))) ctl->cacert = g_strdup(v);
+    else if ((v = g_getenv("MCU_CACERT")) && v[0]) ctl->cacert = g_strdup(v);
+    else ctl->cacert = config_get(kf, "cacert");
     size_t n = strlen(ctl->server);
     while (n > 0 && ctl->server[n - 1] == '/') ctl->server[--n] = '\0';
 
@@ -364,5 +370,6 @@ int main(int argc, char **argv)
     g_free(ctl.server);
     g_free(ctl.token);
     g_free(ctl.token_source);
+    g_free(ctl.cacert);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_WIDTH 640
 #define DEFAULT_HEIGHT 360
@@ -31,8 +32,8 @@ void options_usage(FILE *out)
         "    mcu-room - hoinghi's native meeting-room client (GStreamer webrtcbin)\n"
         "\n"
         "SYNOPSIS\n"
-        "    mcu-room --server ws://HOST:PORT/ws --conference ID --name NAME\n"
-        "             [--pin PIN | --token TOKEN] [SOURCE OPTIONS] [SINK OPTIONS]\n"
+        "    mcu-room --server ws[s]://HOST:PORT/ws --conference ID --name NAME\n"
+        "             [--pin PIN | --token TOKEN] [--cacert FILE] [SOURCE OPTIONS] [SINK OPTIONS]\n"
         "             [--duration SECONDS] [--stats] [--count N] [--ice-address ADDR]...\n"
         "    mcu-room --help\n"
         "\n"
@@ -40,11 +41,14 @@ void options_usage(FILE *out)
         "    and receives the conference's picture and sound.\n"
         "\n"
         "JOINING\n"
-        "    --server URL        signalling WebSocket, e.g. ws://127.0.0.1:8088/ws\n"
+        "    --server URL        signalling WebSocket, e.g. ws://127.0.0.1:8088/ws, or\n"
+        "                        wss://HOST:PORT/ws for an mcud with TLS\n"
+        "    --cacert FILE       CA certificate(s) that signed a wss:// server's certificate\n"
+        "                        (default: the system's CAs)\n"
         "    --conference ID     conference id\n"
         "    --name NAME         display name (UTF-8, 1..60 characters)\n"
         "    --pin PIN           the conference PIN, if it has one\n"
-        "    --token TOKEN       an invitation token instead of a PIN\n"
+        "    --token TOKEN       an invitation token or the host token instead of a PIN\n"
         "    --ice-address ADDR  a local address for ICE (repeatable); libnice gathers no\n"
         "                        loopback address by itself, so on one machine pass\n"
         "                        --ice-address 127.0.0.1\n"
@@ -221,7 +225,7 @@ static int parse_size(const char *text, struct room_options *opt)
 }
 
 enum long_only {
-    OPT_SERVER = 256, OPT_CONFERENCE, OPT_NAME, OPT_PIN, OPT_TOKEN, OPT_VIDEO, OPT_AUDIO,
+    OPT_SERVER = 256, OPT_CONFERENCE, OPT_NAME, OPT_PIN, OPT_TOKEN, OPT_CACERT, OPT_VIDEO, OPT_AUDIO,
     OPT_REPLAY, OPT_CODEC, OPT_SIZE, OPT_FPS, OPT_BITRATE, OPT_SHOW, OPT_RECORD, OPT_NO_DECODE,
     OPT_DURATION, OPT_STATS, OPT_STATS_INTERVAL, OPT_CONNECT_TIMEOUT, OPT_COUNT, OPT_ICE_ADDRESS,
     OPT_VERBOSE, OPT_HELP,
@@ -233,6 +237,7 @@ static const struct option long_options[] = {
     {"name", required_argument, NULL, OPT_NAME},
     {"pin", required_argument, NULL, OPT_PIN},
     {"token", required_argument, NULL, OPT_TOKEN},
+    {"cacert", required_argument, NULL, OPT_CACERT},
     {"video", required_argument, NULL, OPT_VIDEO},
     {"audio", required_argument, NULL, OPT_AUDIO},
     {"replay", required_argument, NULL, OPT_REPLAY},
@@ -263,6 +268,7 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
     case OPT_NAME: opt->name = arg; return -1;
     case OPT_PIN: opt->pin = arg; return -1;
     case OPT_TOKEN: opt->token = arg; return -1;
+    case OPT_CACERT: opt->cacert = arg; return -1;
     case OPT_VIDEO: *media_given = true; return parse_video(arg, opt);
     case OPT_AUDIO: *media_given = true; return parse_audio(arg, opt);
     case OPT_REPLAY: opt->replay = arg; return -1;
@@ -312,8 +318,12 @@ static int check_required(const struct room_options *opt, bool media_given)
         fprintf(stderr, "mcu-room: --server, --conference and --name are required (see mcu-room --help)\n");
         return ROOM_EXIT_USAGE;
     }
-    if (!g_str_has_prefix(opt->server, "ws://"))
-        return bad("--server wants ws://HOST:PORT/PATH, not '%s'", opt->server);
+    if (!g_str_has_prefix(opt->server, "ws://") && !g_str_has_prefix(opt->server, "wss://"))
+        return bad("--server wants ws://HOST:PORT/PATH or wss://HOST:PORT/PATH, not '%s'", opt->server);
+    if (opt->cacert && !g_str_has_prefix(opt->server, "wss://"))
+        return bad("--cacert is for a wss:// server (%s)", opt->server);
+    if (opt->cacert && access(opt->cacert, R_OK) != 0)
+        return bad("--cacert: cannot read '%s'", opt->cacert);
     if (!g_utf8_validate(opt->name, -1, NULL) || g_utf8_strlen(opt->name, -1) < 1 ||
         g_utf8_strlen(opt->name, -1) > 60)
         return bad("--name wants 1..60 characters of UTF-8, not '%s'", opt->name);

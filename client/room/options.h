@@ -26,7 +26,8 @@ enum room_codec { ROOM_CODEC_VP8, ROOM_CODEC_H264 };
 
 /* Strings point into argv (never freed). */
 struct room_options {
-    const char *server;             /* ws://HOST:PORT/PATH */
+    const char *server;             /* ws://HOST:PORT/PATH or wss://... */
+    const char *cacert;             /* CA file for wss://, or NULL: the system's */
     const char *conference;
     const char *name;               /* display name; suffixed " 1".." N" with --count */
     const char *pin;                /* NULL: none */

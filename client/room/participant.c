@@ -328,7 +328,8 @@ static void on_reply(void *user, json_int_t id, json_t *data)
         const char *who = json_string_value(json_object_get(data, "participant"));
         p->participant_id = g_strdup(who ? who : "?");
         p->joined = TRUE;
-        plog(p, "joined conference %s as %s", p->opt->conference, p->participant_id);
+        plog(p, "joined conference %s as %s%s", p->opt->conference, p->participant_id,
+             json_is_true(json_object_get(data, "host")) ? " (the host)" : "");
         maybe_make_offer(p);
     } else if (id == p->offer_id) {
         const char *sdp = json_string_value(json_object_get(data, "sdp"));
@@ -400,6 +401,10 @@ static void on_conference_event(struct participant *p, const char *type, json_t 
         VLOG(p, "active speaker: %s", json_is_string(id) ? name_of(p, json_string_value(id)) : "nobody");
     } else if (strcmp(type, "layout") == 0) {
         VLOG(p, "layout: %s", json_string_value(json_object_get(msg, "layout")));
+    } else if (strcmp(type, "waiting_for_host") == 0) {
+        plog(p, "waiting for the host: no picture or sound until the host joins");
+    } else if (strcmp(type, "host_present") == 0) {
+        plog(p, "the host is present: media flows");
     } else if (strcmp(type, "mute") == 0) {
         VLOG(p, "%s: audio %s, video %s", name_of(p, json_string_value(json_object_get(msg, "participant"))),
              json_is_true(json_object_get(msg, "audio_muted")) ? "muted" : "on",

@@ -229,7 +229,7 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-struct signalling_hub *signalling_hub_new(GMainLoop *loop)
+struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert)
 {
     struct lws_context_creation_info info;
     struct signalling_hub *hub = g_new0(struct signalling_hub, 1);
@@ -239,7 +239,8 @@ struct signalling_hub *signalling_hub_new(GMainLoop *loop)
     memset(&info, 0, sizeof(info));
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = protocols;
-    info.options = LWS_SERVER_OPTION_GLIB;
+    info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.client_ssl_ca_filepath = cacert;
     info.foreign_loops = foreign_loops;
     info.uid = (uid_t)-1;
     info.gid = (gid_t)-1;
@@ -275,8 +276,9 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
     s->inbox = g_string_new(NULL);
     g_queue_init(&s->outbox);
     s->url_buffer = g_strdup(url);
-    if (lws_parse_uri(s->url_buffer, &scheme, &host, &port, &path) != 0 || strcmp(scheme, "ws") != 0) {
-        *error = g_strdup_printf("--server wants ws://HOST:PORT/PATH, not '%s'", url);
+    if (lws_parse_uri(s->url_buffer, &scheme, &host, &port, &path) != 0 ||
+        (strcmp(scheme, "ws") != 0 && strcmp(scheme, "wss") != 0)) {
+        *error = g_strdup_printf("--server wants ws://HOST:PORT/PATH or wss://..., not '%s'", url);
         connection_free(s);
         return NULL;
     }
@@ -292,6 +294,7 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
     ci.local_protocol_name = protocols[0].name;
     ci.opaque_user_data = s;
     ci.pwsi = &s->wsi;
+    if (strcmp(scheme, "wss") == 0) ci.ssl_connection = LCCSCF_USE_SSL;   /* the name is checked */
     if (!lws_client_connect_via_info(&ci)) {
         /* the connection-error callback may have run already and queued a report */
         if (s->closed_idle) {

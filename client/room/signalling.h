@@ -32,10 +32,11 @@ struct signalling_callbacks {
 
 /* The shared libwebsockets context on `loop`; NULL (and a message on stderr) if it
  * cannot be made. Free it after every connection is closed. */
-struct signalling_hub *signalling_hub_new(GMainLoop *loop);
+/* cacert: a CA file for wss:// servers, or NULL for the system's CAs. */
+struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert);
 void signalling_hub_free(struct signalling_hub *hub);
 
-/* Starts connecting to url (ws://HOST:PORT/PATH). Returns NULL with *error set
+/* Starts connecting to url (ws://HOST:PORT/PATH, or wss:// for TLS). Returns NULL with *error set
  * (g_free it) when the URL is bad or the connection cannot even start. */
 struct signalling *signalling_connect(struct signalling_hub *hub, const char *url,
                                       const struct signalling_callbacks *callbacks, void *user,

@@ -29,6 +29,8 @@ function initialState() {
     activeSpeaker: null,   // participant id or null
     layout: '',            // the conference layout's name; '' outside mixing conferences
     stats: null,           // the latest StatsSampler figures
+    waitingForHost: false, // a host-required conference without its host: no media yet
+    host: false,           // we joined with the host token
   };
 }
 
@@ -91,7 +93,9 @@ export class Session {
       this.update({ signalling: 'open' });
 
       const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}), ...(token ? { token } : {}) });
-      this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference });
+      // waitingForHost follows the events only (one may arrive before this line runs).
+      this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference,
+        host: joined.host === true });
 
       this.call = new Call(this.signalling, {
         onRemoteStream: (stream) => this.onRemoteStream(stream),
@@ -241,6 +245,12 @@ export class Session {
       case 'bye':
         this.lastError = { code: 'bye', message: message.reason || 'the server ended the call' };
         this.teardown('left');
+        break;
+      case 'waiting_for_host':
+        this.update({ waitingForHost: true });
+        break;
+      case 'host_present':
+        this.update({ waitingForHost: false });
         break;
       case 'conference_ending': {
         // A scheduled meeting ends soon: say so in the banner, stay in.

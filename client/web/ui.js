@@ -84,6 +84,7 @@ export class PageView {
         .filter(Boolean).join(' · ')
       : state.conference;
 
+    $('waiting-host').hidden = !state.waitingForHost;
     setToggle('mute-audio', state.audioMuted, state.confirmedAudioMuted, 'Unmute mic', 'Mute mic');
     setToggle('mute-video', state.videoMuted, state.confirmedVideoMuted, 'Start camera', 'Stop camera');
     this.renderRoster(state);

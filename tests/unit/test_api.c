@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "mcu/control.h"
+#include "mcu/control_internal.h"
+#include "mcu/secret.h"
 #include "mcu/server.h"
 
 struct fixture {
@@ -31,7 +33,8 @@ static void free_conference_config(gpointer data)
 {
     struct mcu_conference_config *c = data;
     g_free(c->id);
-    g_free(c->pin);
+    g_free(c->pin_hash);
+    g_free(c->host_token_hash);
     g_free(c->title);
     g_free(c->layout);
     g_free(c);
@@ -319,7 +322,142 @@ static void stats_and_metrics(void **state)
     assert_int_equal(response.status, 200);
     assert_non_null(strstr(response.content_type, "text/plain"));
     assert_non_null(strstr(response.body, "hoinghi_conferences{state=\"open\"} 1\n"));
+    assert_non_null(strstr(response.body, "hoinghi_joins_refused_total{reason=\"wrong_pin\"} 0\n"));
     free(response.body);
+}
+
+/* Every route of the table (a new one cannot slip through), /metrics, /stats and paths
+ * that are no route at all: 401 without a token, with an unknown one and with a
+ * revoked one, before anything else is looked at. */
+static void every_route_needs_a_token(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "POST", "/api/v1/tokens", f->admin, "{\"name\":\"gone\",\"role\":\"admin\"}", &j), 201);
+    char revoked[128];
+    snprintf(revoked, sizeof revoked, "%s", json_string_value(json_object_get(j, "token")));
+    json_decref(j);
+    assert_int_equal(call_json(f, "DELETE", "/api/v1/tokens/gone", f->admin, NULL, NULL), 200);
+    const char *const bad_tokens[] = {NULL, "", "hn_0000000000000000000000000000000000000000000000000", revoked};
+    size_t n = api_route_count();
+    assert_true(n >= 28);
+    for (size_t i = 0; i < n + 4; i++) {
+        char path[256] = "/api/v1/";
+        const char *method = "GET";
+        if (i < n) {
+            struct api_route_info r = api_route(i);
+            method = r.method;
+            char **parts = g_strsplit(r.pattern, "/", -1);
+            for (char **s = parts; *s; s++) {
+                if (s != parts) g_strlcat(path, "/", sizeof path);
+                g_strlcat(path, strcmp(*s, "*") == 0 ? "x1" : *s, sizeof path);
+            }
+            g_strfreev(parts);
+        } else {
+            const char *const extra[] = {"/metrics", "/api/v1/stats", "/api/v1/nothing-here", "/api/v2/x"};
+            snprintf(path, sizeof path, "%s", extra[i - n]);
+        }
+        for (size_t t = 0; t < sizeof bad_tokens / sizeof *bad_tokens; t++) {
+            j = NULL;
+            int status = call_json(f, method, path, bad_tokens[t], "{\"title\":\"x\"}", &j);
+            if (status != 401) fail_msg("%s %s with token %zu: %d, not 401", method, path, t, status);
+            assert_error(j, "unauthorized");
+            json_decref(j);
+        }
+    }
+}
+
+/* True when the state dir's file `name` holds `text` anywhere (binary-safe). */
+static bool file_contains(struct fixture *f, const char *name, const char *text)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    gchar *data = NULL;
+    gsize length = 0;
+    if (!g_file_get_contents(path, &data, &length, NULL)) return false;
+    size_t n = strlen(text);
+    bool found = false;
+    for (gsize i = 0; !found && i + n <= length; i++) found = memcmp(data + i, text, n) == 0;
+    g_free(data);
+    return found;
+}
+
+/* PINs: only a salted hash is stored; the API shows has_pin and never the PIN; plain
+ * PINs of an older database are hashed at start. */
+static void pins_are_stored_hashed(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"id\":\"hop\",\"title\":\"Hop\",\"pin\":\"864213\"}", &j), 201);
+    assert_true(json_is_true(json_object_get(j, "has_pin")));
+    assert_null(json_object_get(j, "pin"));
+    json_decref(j);
+    struct store_conference c;
+    assert_int_equal(store_conference_get(f->server.control->store, "hop", &c), STORE_OK);
+    assert_true(secret_is_pin_hash(c.pin_hash));
+    assert_true(secret_pin_verify("864213", c.pin_hash));
+    assert_false(secret_pin_verify("864214", c.pin_hash));
+    /* An older mcud's row: the plain PIN, hashed by the start-up pass. */
+    g_free(c.pin_hash);
+    c.pin_hash = g_strdup("97531086");
+    assert_int_equal(store_conference_update(f->server.control->store, &c), STORE_OK);
+    store_conference_clear(&c);
+    assert_true(file_contains(f, "hoinghi.db", "97531086") || file_contains(f, "hoinghi.db-wal", "97531086"));
+    assert_int_equal(control_hash_stored_pins(f->server.control), 1);
+    assert_int_equal(control_hash_stored_pins(f->server.control), 0);
+    assert_int_equal(store_conference_get(f->server.control->store, "hop", &c), STORE_OK);
+    assert_true(secret_pin_verify("97531086", c.pin_hash));
+    store_conference_clear(&c);
+    /* Nothing of the old text is left in the file or its WAL. */
+    assert_false(file_contains(f, "hoinghi.db", "97531086"));
+    assert_false(file_contains(f, "hoinghi.db-wal", "97531086"));
+    /* PATCH: a new PIN, then none. */
+    assert_int_equal(call_json(f, "PATCH", "/api/v1/conferences/hop", f->admin, "{\"pin\":null}", &j), 200);
+    assert_true(json_is_false(json_object_get(j, "has_pin")));
+    json_decref(j);
+}
+
+/* Host tokens: issued at create for host_required, stored as SHA-256, admitted as the
+ * host; a new one replaces the old one. */
+static void host_tokens(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"id\":\"hop\",\"title\":\"Hop\",\"pin\":\"1357\",\"host_required\":true,"
+                               "\"rooms\":[\"Hue\"]}", &j), 201);
+    assert_true(json_is_true(json_object_get(j, "host_required")));
+    assert_true(json_is_true(json_object_get(j, "has_host_token")));
+    const char *t = json_string_value(json_object_get(json_object_get(j, "host"), "token"));
+    assert_non_null(t);
+    assert_true(strncmp(t, "ht_", 3) == 0);
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "host"), "join_url")), t));
+    char host[128], room[128];
+    snprintf(host, sizeof host, "%s", t);
+    snprintf(room, sizeof room, "%s",
+             json_string_value(json_object_get(json_array_get(json_object_get(j, "rooms"), 0), "token")));
+    json_decref(j);
+    struct control *control = f->server.control;
+    assert_int_equal(control_admit_join(control, "hop", host, NULL), CONTROL_ADMIT_HOST);
+    assert_int_equal(control_admit_join(control, "hop", room, NULL), CONTROL_ADMIT_TOKEN);
+    assert_int_equal(control_admit_join(control, "hop", "ht_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
+    assert_int_equal(control_admit_join(control, "hop", NULL, NULL), CONTROL_ADMIT_CHECK_PIN);
+    struct store_conference c;
+    assert_int_equal(store_conference_get(control->store, "hop", &c), STORE_OK);
+    assert_int_equal(strlen(c.host_token_hash), SECRET_HASH_HEX - 1);
+    assert_null(strstr(c.host_token_hash, host + 3));
+    store_conference_clear(&c);
+    /* A new one: the old one stops working. */
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/hop/host-token", f->admin, NULL, &j), 200);
+    const char *fresh = json_string_value(json_object_get(j, "token"));
+    assert_non_null(fresh);
+    assert_int_equal(control_admit_join(control, "hop", fresh, NULL), CONTROL_ADMIT_HOST);
+    assert_int_equal(control_admit_join(control, "hop", host, NULL), CONTROL_ADMIT_BAD_TOKEN);
+    json_decref(j);
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences/nope/host-token", f->admin, NULL, NULL), 404);
+    assert_int_equal(call_json(f, "PATCH", "/api/v1/conferences/hop", f->admin, "{\"host_required\":1}", &j), 400);
+    json_decref(j);
 }
 
 int main(void)
@@ -330,6 +468,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(create_validate_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(hostile_input_gets_clear_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_and_metrics, setup, teardown),
+        cmocka_unit_test_setup_teardown(every_route_needs_a_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(pins_are_stored_hashed, setup, teardown),
+        cmocka_unit_test_setup_teardown(host_tokens, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "mcu/config.h"
+#include "mcu/secret.h"
 
 struct fixture {
     char dir[64];
@@ -94,7 +95,7 @@ static void test_defaults(void **state)
     const struct mcu_conference_config *echo = mcu_config_find_conference(&f->cfg, "echo");
     assert_non_null(echo);
     assert_int_equal(echo->type, MCU_CONFERENCE_ECHO);
-    assert_null(echo->pin);
+    assert_null(echo->pin_hash);
     assert_non_null(echo->title);
     assert_null(mcu_config_find_conference(&f->cfg, "nope"));
 }
@@ -158,11 +159,14 @@ static void test_file(void **state)
     const struct mcu_conference_config *c = mcu_config_find_conference(&f->cfg, "secure-echo");
     assert_non_null(c);
     assert_int_equal(c->type, MCU_CONFERENCE_ECHO);
-    assert_string_equal(c->pin, "4321");
+    /* pin= is kept only as its hash */
+    assert_true(secret_is_pin_hash(c->pin_hash));
+    assert_true(secret_pin_verify("4321", c->pin_hash));
+    assert_false(secret_pin_verify("4322", c->pin_hash));
     assert_string_equal(c->title, "Camera test with PIN");
     c = mcu_config_find_conference(&f->cfg, "open-2");
     assert_non_null(c);
-    assert_null(c->pin);
+    assert_null(c->pin_hash);
     assert_non_null(c->title);
 }
 
@@ -177,7 +181,8 @@ static void test_mix_conference(void **state)
     assert_non_null(c);
     assert_int_equal(c->type, MCU_CONFERENCE_MIX);
     assert_string_equal(c->title, "Giao ban Sở Y tế");
-    assert_string_equal(c->pin, "2468");
+    assert_true(secret_pin_verify("2468", c->pin_hash));
+    assert_false(c->host_required);
     assert_string_equal(c->layout, "3x3");
     assert_int_equal(c->width, 640);
     assert_int_equal(c->height, 360);
@@ -267,11 +272,43 @@ static void file_error(struct fixture *f, const char *text, const char *fragment
     assert_error(f, load(f, "--config", f->path, NULL), fragment);
 }
 
+/* pin-hash=, host-required with its token hash and grace, TLS files */
+static void test_access_keys(void **state)
+{
+    struct fixture *f = *state;
+    char pin_hash[SECRET_PIN_HASH_MAX], host_hash[SECRET_PIN_HASH_MAX], text[1024];
+    assert_int_equal(secret_pin_hash("97531", pin_hash), 0);
+    assert_int_equal(secret_pin_hash("ht_secret-of-the-host", host_hash), 0);
+    snprintf(text, sizeof text, "[mcud]\ntls-cert=/etc/c.pem\ntls-key=/etc/k.pem\n"
+             "[conference hop]\ntype=mix\npin-hash=%s\nhost-required=true\nhost-token-hash=%s\n"
+             "host-grace=5\n", pin_hash, host_hash);
+    write_file(f, text);
+    assert_int_equal(load(f, "--config", f->path, NULL), 0);
+    assert_string_equal(f->cfg.tls_cert, "/etc/c.pem");
+    assert_string_equal(f->cfg.tls_key, "/etc/k.pem");
+    const struct mcu_conference_config *c = mcu_config_find_conference(&f->cfg, "hop");
+    assert_non_null(c);
+    assert_string_equal(c->pin_hash, pin_hash);
+    assert_true(c->host_required);
+    assert_true(secret_verify("ht_secret-of-the-host", c->host_token_hash));
+    assert_false(secret_verify("ht_secret-of-the-hosT", c->host_token_hash));
+    assert_int_equal(c->host_grace_seconds, 5);
+    mcu_config_clear(&f->cfg);
+    assert_int_equal(load(f, "--tls-cert", "/a.pem", "--tls-key", "/b.pem", NULL), 0);
+    assert_string_equal(f->cfg.tls_cert, "/a.pem");
+}
+
 static void test_file_errors(void **state)
 {
     struct fixture *f = *state;
     file_error(f, "[mcud]\nlisten=1.2.3\n", "[mcud] listen: '1.2.3' is not ADDR:PORT");
     file_error(f, "[mcud]\nport=80\n", "unknown key 'port'");
+    file_error(f, "[mcud]\ntls-cert=/c.pem\n", "TLS needs both a certificate and its key");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=4321\n", "pin-hash is not a hash made by mcud --hash-pin");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=pbkdf2-sha256$20000$zz$00\n", "pin-hash is not a hash");
+    file_error(f, "[conference a]\ntype=mix\nhost-required=true\n", "needs host-token-hash");
+    file_error(f, "[conference a]\ntype=mix\nhost-required=maybe\n", "is not true or false");
+    file_error(f, "[conference a]\ntype=echo\nhost-required=true\n", "are for type=mix");
     file_error(f, "[mcud]\nice-address=1.2.3.4;bogus\n", "'bogus' is not an IPv4 or IPv6");
     file_error(f, "[mcud]\nlog-level=chatty\n", "'chatty' is not one of");
     file_error(f, "[server]\nlisten=1.2.3.4:5\n", "unknown group [server]");
@@ -338,6 +375,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_recording_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flag_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

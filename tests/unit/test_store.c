@@ -49,7 +49,7 @@ static void sample(struct store_conference *c, const char *id)
     memset(c, 0, sizeof *c);
     c->id = g_strdup(id);
     c->title = g_strdup("Giao ban tuần");
-    c->pin = g_strdup("4321");
+    c->pin_hash = g_strdup("4321");
     c->layout = g_strdup("1+5");
     c->width = 1280; c->height = 720; c->fps = 30;
     c->allow_vp8 = true;
@@ -92,17 +92,22 @@ static void old_database_is_migrated_with_rows_kept(void **state)
     assert_non_null(s);
     assert_int_equal(store_migrate(s, 1, f->err, sizeof f->err), 0);
     assert_int_equal(store_schema_version(s), 1);
-    struct store_conference c;
-    sample(&c, "weekly");
-    assert_int_equal(store_conference_insert(s, &c), STORE_OK);
-    store_conference_clear(&c);
+    /* A version-1 row, written as that schema had it (a plain PIN). */
+    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO conferences VALUES ('weekly', 'Giao ban tuần', '4321', "
+                                         "'2x2', 1280, 720, 30, 1, 1, 16, 'manual', 1700000000, 3600, "
+                                         "'Asia/Ho_Chi_Minh', 10, 'none', 0, 0, 'scheduled', 0, 0, 0, "
+                                         "1700000000, 1700000000)", NULL, NULL, NULL), SQLITE_OK);
     store_close(s);
+    struct store_conference c;
 
     s = store_open(f->path, f->err, sizeof f->err);
     assert_non_null(s);
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     assert_int_equal(store_conference_get(s, "weekly", &c), STORE_OK);
     assert_string_equal(c.title, "Giao ban tuần");
+    assert_string_equal(c.pin_hash, "4321");   /* hashed by control_new(), see test_api */
+    assert_false(c.host_required);
+    assert_null(c.host_token_hash);
     store_conference_clear(&c);
     store_close(s);
 }
@@ -230,7 +235,7 @@ static void conference_round_trip_and_conflicts(void **state)
     assert_int_equal(store_conference_insert(s, &c), STORE_OK);
     assert_int_equal(store_conference_insert(s, &c), STORE_EXISTS);
     assert_int_equal(store_conference_get(s, "weekly", &got), STORE_OK);
-    assert_string_equal(got.pin, "4321");
+    assert_string_equal(got.pin_hash, "4321");
     assert_string_equal(got.layout, "1+5");
     assert_int_equal(got.record, STORE_RECORD_MANUAL);
     assert_int_equal(got.recurrence, STORE_RECUR_WEEKLY);
@@ -241,12 +246,12 @@ static void conference_round_trip_and_conflicts(void **state)
     store_conference_clear(&got);
 
     c.state = STORE_OPEN;
-    g_free(c.pin);
-    c.pin = NULL;
+    g_free(c.pin_hash);
+    c.pin_hash = NULL;
     assert_int_equal(store_conference_update(s, &c), STORE_OK);
     assert_int_equal(store_conference_get(s, "weekly", &got), STORE_OK);
     assert_int_equal(got.state, STORE_OPEN);
-    assert_null(got.pin);
+    assert_null(got.pin_hash);
     store_conference_clear(&got);
 
     GPtrArray *open = store_conference_list(s, STORE_OPEN);
