@@ -109,6 +109,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "        log-level=info\n"
         "        archive-dir=/var/lib/hoinghi/recordings\n"
         "        segment-minutes=60     (a recording's files are at most this long; 0: one)\n"
+        "        retention-days=0       (finished recordings older than this are removed; 0: kept)\n"
         "\n"
         "    Each group [conference ID] adds a conference. ID is 1..64 characters of a-z,\n"
         "    0-9 and '-', and must not be 'echo'. Keys:\n"
@@ -460,9 +461,14 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
                 cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
                 rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin, v,
                           MCU_CONFIG_MAX_SEGMENT_MINUTES);
+        } else if (strcmp(k, "retention-days") == 0) {
+            if (parse_int(v, &cfg->retention_days) != 0 || cfg->retention_days < 0 ||
+                cfg->retention_days > MCU_CONFIG_MAX_RETENTION_DAYS)
+                rc = fail(err, errlen, "%s: '%s' is not a number of days from 0 to %d", origin, v,
+                          MCU_CONFIG_MAX_RETENTION_DAYS);
         } else
             rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level, archive-dir, segment-minutes)", file, MAIN_GROUP, k);
+                      "public-address, web-root, log-level, archive-dir, segment-minutes, retention-days)", file, MAIN_GROUP, k);
         g_free(v);
     }
     g_strfreev(keys);

@@ -10,6 +10,7 @@
  *   log-level=info
  *   archive-dir=/var/lib/hoinghi/recordings
  *   segment-minutes=60
+ *   retention-days=0
  *
  *   [conference so-y-te]
  *   type=mix
@@ -56,6 +57,7 @@ enum mcu_conference_type {
 #define MCU_CONFIG_MAX_PARTICIPANTS 64
 #define MCU_CONFIG_DEFAULT_SEGMENT_MINUTES 60
 #define MCU_CONFIG_MAX_SEGMENT_MINUTES (24 * 60)
+#define MCU_CONFIG_MAX_RETENTION_DAYS 36500
 
 /* When a mix conference is recorded. */
 enum mcu_record_policy {
@@ -93,6 +95,8 @@ struct mcu_config {
     char *archive_dir;                 /* recordings; default STATE_DIR/recordings */
     int segment_minutes;               /* a recording's files are at most this long;
                                           0: one file; default 60 */
+    int retention_days;                /* finished recordings older than this are
+                                          removed (recording_retention.h); 0: kept */
     struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
     size_t conference_count;
 };
