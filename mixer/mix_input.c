@@ -125,6 +125,12 @@ void mix_input_pull_audio(struct mix_input *in, int64_t now_us)
     in->pending_count = 0;
     if (!in->audio_jb)
         return;
+    if (in->video_jb && in->video_seen) {
+        /* Lip sync: both streams play out with the larger of their delays. */
+        int64_t audio = jitter_buffer_own_delay(in->audio_jb), video = jitter_buffer_own_delay(in->video_jb);
+        jitter_buffer_set_delay_floor(in->audio_jb, video);
+        jitter_buffer_set_delay_floor(in->video_jb, audio);
+    }
     struct jitter_frame jf;
     struct encoded_frame frame;
     while (jitter_buffer_pull(in->audio_jb, now_us, &jf) == 1) {

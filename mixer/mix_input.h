@@ -89,7 +89,9 @@ void mix_input_close(struct mix_input *in);
  * to run for different inputs in parallel. */
 void mix_input_decode_video(struct mix_input *in, int64_t now_us);
 
-/* Pulls every audio frame due at now_us into `pending` and notes its level. */
+/* Pulls every audio frame due at now_us into `pending` and notes its level. First,
+ * with video too, sets each jitter buffer's delay floor to the other's own delay
+ * (lip sync: both play out with the larger). */
 void mix_input_pull_audio(struct mix_input *in, int64_t now_us);
 /* Decodes the pending payloads into the queue (or, if !decode, drops them). */
 void mix_input_decode_audio(struct mix_input *in, bool decode);
