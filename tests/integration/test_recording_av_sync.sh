@@ -10,11 +10,11 @@
 # flash is paired with the nearest beep and offset = beep - flash. The test needs at
 # least 10 flashes and 10 beeps, all flashes paired, and asserts that the median
 # |offset| is below 40 ms and that at least 3 flashes in 4 are within 40 ms; it
-# prints every offset and the largest. (The largest is not asserted: the mixer has no
-# lip sync per input yet, each stream's jitter buffer adapts on its own, so the first
-# second of a room and jitter spikes on a loaded machine can put one flash 100-200 ms
-# off; see docs/recording.md.) The same analysis of the source clip must find
-# offsets below 5 ms (so it measures what it claims).
+# prints every offset and the largest. (The largest is not asserted: a room's first
+# second, until the mixer trims the audio queue's start-up backlog, and a jitter spike
+# on a loaded machine can put one flash 50-170 ms off; see docs/recording.md, A/V
+# sync.) Before the mixer's fixes every flash was about 200 ms off. The same analysis
+# of the source clip must find offsets below 5 ms (so it measures what it claims).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/recording_lib.sh"
 require mcud mcu-room ffmpeg
