@@ -84,8 +84,9 @@ static void progress_bytes(struct progress *p, size_t n)
 
 static void progress_file_done(struct progress *p, uint64_t expected, uint64_t counted)
 {
-    /* A file that changed size while read: the total follows what was read. */
-    p->bytes_total += counted > expected ? counted - expected : 0;
+    /* A file that changed size or could not be read to its end: the total follows
+     * what was read, so the last line says 100% when every file was done. */
+    p->bytes_total = p->bytes_total - expected + counted;
     p->files_done++;
     progress_show(p, true, false);
 }
