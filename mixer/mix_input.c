@@ -195,6 +195,8 @@ static void new_window(struct mix_input *in)
 /* Drops the samples that stood in the queue through a whole window (mix_input.h). */
 static void trim_standing_level(struct mix_input *in)
 {
+    if (in->trim_pending == 0 && in->queued > MIX_INPUT_TRIM_HIGH)
+        in->trim_pending = in->queued - MIX_INPUT_TRIM_HIGH;   /* a burst: no need to wait */
     if (in->trim_pending > 0) {
         size_t drop = in->trim_pending < MIX_INPUT_TRIM_STEP ? in->trim_pending : MIX_INPUT_TRIM_STEP;
         if (drop > in->queued)

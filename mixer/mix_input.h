@@ -29,10 +29,13 @@
  * bursts, e.g. when the jitter buffer's delay shrinks after the first packets, and a
  * steady take of one tick per tick would keep it for ever. So the excess is dropped,
  * MIX_INPUT_TRIM_STEP samples after each take (short cuts, not one long gap), and
- * counted in stats.audio_trimmed. */
+ * counted in stats.audio_trimmed. A level above MIX_INPUT_TRIM_HIGH (more than the
+ * longest Opus packet, 60 ms, can leave behind) is excess at once: trimming down to
+ * it starts without waiting for the window. */
 #define MIX_INPUT_TRIM_TICKS 10                          /* 200 ms */
 #define MIX_INPUT_TRIM_FLOOR (AUDIO_FRAME_SAMPLES / 4)   /* 5 ms */
 #define MIX_INPUT_TRIM_STEP (AUDIO_FRAME_SAMPLES / 2)    /* 10 ms a tick */
+#define MIX_INPUT_TRIM_HIGH (AUDIO_FRAME_SAMPLES * 3)    /* 60 ms */
 /* Audio payloads pulled in one tick and not yet decoded. */
 #define MIX_INPUT_MAX_PENDING 16
 

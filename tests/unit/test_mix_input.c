@@ -1,7 +1,7 @@
 /* test_mix_input.c - the audio queue of one mix input (mixer/mix_input.c): samples
  * that stand in the queue through a whole window (latency the input does not need,
  * audio late against its video) are dropped in short steps down to the floor and
- * counted; a queue that runs low within the window is left alone; samples keep
+ * counted, a burst above the high mark at once; a queue that runs low within the window is left alone; samples keep
  * their order. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,6 +50,17 @@ static void standing_level_is_trimmed(void **state)
     assert_true(in->queued <= MIX_INPUT_TRIM_FLOOR);
     assert_int_equal(in->stats.audio_trimmed, 5 * AUDIO_FRAME_SAMPLES - MIX_INPUT_TRIM_FLOOR);
     assert_int_equal(in->stats.audio_underruns, 0);
+
+    /* A burst above the high mark is trimmed from the next take on. */
+    for (int i = 0; i < 8; i++) put_tick(in);   /* 160 ms at once */
+    put_tick(in);
+    assert_true(mix_input_take_tick(in));
+    for (int t = 1; t < MIX_INPUT_TRIM_TICKS; t++) {
+        put_tick(in);
+        assert_true(mix_input_take_tick(in));
+    }
+    /* Within one window the level is back at the high mark. */
+    assert_true(in->queued <= MIX_INPUT_TRIM_HIGH + MIX_INPUT_TRIM_FLOOR);
     mix_input_close(in);
 }
 
