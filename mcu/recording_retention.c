@@ -73,8 +73,12 @@ int recording_retention_run(struct store *store, int days, int64_t now_ms)
             audit(store, r, days, why);
             continue;
         }
-        log_info("retention: recording %lld (%s, %s, ended %lld) removed: older than %d days", (long long)r->id,
-                 r->path, r->conference_id, (long long)(r->ended_ms / 1000), days);
+        GDateTime *t = g_date_time_new_from_unix_utc((r->ended_ms > 0 ? r->ended_ms : r->started_ms) / 1000);
+        char *when = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+        log_info("retention: recording %lld (%s, %s, ended %s) removed: older than %d days", (long long)r->id,
+                 r->path, r->conference_id, when ? when : "?", days);
+        g_free(when);
+        if (t) g_date_time_unref(t);
         audit(store, r, days, NULL);
         removed++;
     }
