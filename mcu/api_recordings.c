@@ -1,15 +1,13 @@
 /* api_recordings.c - the recording index over the API: GET /api/v1/recordings (all,
  * or ?conference=ID), GET /api/v1/recordings/{id} and DELETE /api/v1/recordings/{id}
- * (the file, its sidecar and the row). Rows come from recording_index.c. See
+ * (the file, its sidecar and the row: recording_remove()). Rows come from recording_index.c. See
  * docs/api.md. */
 #include "mcu/control_internal.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "mcu/log.h"
+#include "mcu/recording_retention.h"
 #include "mcu/schedule.h"
 
 static json_t *time_or_null(int64_t ms)
@@ -77,30 +75,17 @@ void api_recording_show(struct api_call *call)
     store_recording_clear(&r);
 }
 
-/* Removes `path`; a file already gone is fine. */
-static bool remove_file(const char *path, char *why, size_t whylen)
-{
-    if (unlink(path) == 0 || errno == ENOENT) return true;
-    snprintf(why, whylen, "cannot remove %s: %s", path, strerror(errno));
-    return false;
-}
-
 void api_recording_delete(struct api_call *call)
 {
     struct store_recording r;
     if (load_recording(call, &r) != 0) return;
     char why[512] = "";
-    char *sidecar = g_strdup_printf("%s.json", r.path);
-    bool gone = remove_file(r.path, why, sizeof why) && remove_file(sidecar, why, sizeof why);
-    if (!gone) {
+    if (recording_remove(call->control->store, &r, why, sizeof why) != 0) {
         api_error(call, 500, "internal_error", "%s", why);
-    } else if (store_recording_delete(call->control->store, r.id) != STORE_OK) {
-        api_error(call, 500, "internal_error", "the recording's row cannot be removed");
     } else {
         log_info("recording %lld (%s) deleted by operator %s", (long long)r.id, r.path, call->token_name);
         api_reply(call, 200, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)r.id, "path", r.path,
                                        "deleted", 1));
     }
-    g_free(sidecar);
     store_recording_clear(&r);
 }

@@ -120,6 +120,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "        log-level=info\n"
         "        archive-dir=/var/lib/hoinghi/recordings\n"
         "        segment-minutes=60     (a recording's files are at most this long; 0: one)\n"
+        "        retention-days=0       (finished recordings older than this are removed; 0: kept)\n"
         "        tls-cert=/etc/hoinghi/cert.pem\n"
         "        tls-key=/etc/hoinghi/key.pem\n"
         "\n"
@@ -539,12 +540,17 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
                 cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
                 rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin, v,
                           MCU_CONFIG_MAX_SEGMENT_MINUTES);
+        } else if (strcmp(k, "retention-days") == 0) {
+            if (parse_int(v, &cfg->retention_days) != 0 || cfg->retention_days < 0 ||
+                cfg->retention_days > MCU_CONFIG_MAX_RETENTION_DAYS)
+                rc = fail(err, errlen, "%s: '%s' is not a number of days from 0 to %d", origin, v,
+                          MCU_CONFIG_MAX_RETENTION_DAYS);
         } else if ((rc = mcu_limits_config_set(&cfg->limits, k, v, origin, err, errlen)) != 0)
             rc = rc < 0 ? -1 : 0;
         else
             rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level, archive-dir, segment-minutes, tls-cert, "
-                      "tls-key, %s)", file, MAIN_GROUP, k, MCU_LIMITS_KEYS);
+                      "public-address, web-root, log-level, archive-dir, segment-minutes, retention-days, "
+                      "tls-cert, tls-key, %s)", file, MAIN_GROUP, k, MCU_LIMITS_KEYS);
         g_free(v);
     }
     g_strfreev(keys);

@@ -11,6 +11,7 @@
  *   archive-dir=/var/lib/hoinghi/recordings
  *   segment-minutes=60
  *   max-participants=256        (and the other limits: limits.h)
+ *   retention-days=0
  *
  *   [conference so-y-te]
  *   type=mix
@@ -60,6 +61,7 @@ enum mcu_conference_type {
 #define MCU_CONFIG_MAX_SEGMENT_MINUTES (24 * 60)
 #define MCU_CONFIG_DEFAULT_HOST_GRACE 30
 #define MCU_CONFIG_MAX_HOST_GRACE 3600
+#define MCU_CONFIG_MAX_RETENTION_DAYS 36500
 
 /* When a mix conference is recorded. */
 enum mcu_record_policy {
@@ -107,6 +109,8 @@ struct mcu_config {
     struct mcu_limits_config limits;   /* max-participants, join-rate, ... (limits.h) */
     char *tls_cert, *tls_key;          /* PEM files: HTTPS and WSS on the listen port;
                                           both or neither; NULL: plain HTTP */
+    int retention_days;                /* finished recordings older than this are
+                                          removed (recording_retention.h); 0: kept */
     struct mcu_conference_config *conferences;  /* [0] is the built-in echo */
     size_t conference_count;
 };

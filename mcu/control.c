@@ -198,6 +198,7 @@ struct control *control_new(struct mcu_server *server, char *err, size_t errlen)
     struct scheduler_hooks hooks = {on_open, on_close, on_warn, on_transition};
     control->scheduler = scheduler_new(control->store, &hooks, control);
     control_reschedule(control);
+    control_start_retention(control);
     return control;
 
 fail:
@@ -212,6 +213,7 @@ void control_free(struct control *control)
         g_source_destroy(control->timer);
         g_source_unref(control->timer);
     }
+    control_stop_retention(control);
     scheduler_free(control->scheduler);
     store_close(control->store);
     g_free(control->base_url);

@@ -17,6 +17,7 @@ struct control {
     struct store *store;
     struct scheduler *scheduler;
     GSource *timer;                 /* the scheduler's next step */
+    GSource *retention_timer;       /* the retention policy, hourly (recording_index.c) */
     int64_t started_at;             /* unix seconds */
     char *base_url;                 /* for join links, e.g. "http://127.0.0.1:8088" */
     uint64_t joins_refused[3];      /* wrong_pin, invalid_token, conference_locked */
@@ -56,6 +57,12 @@ GHashTable *api_query_params(struct api_call *call);   /* NULL after answering 4
 int64_t control_now(void);
 /* Runs the scheduler now and re-arms its timer (after any change). */
 void control_reschedule(struct control *control);
+
+/* recording_index.c: the retention policy ([mcud] retention-days) runs now and then
+ * every CONTROL_RETENTION_INTERVAL_S; stop removes the timer. */
+#define CONTROL_RETENTION_INTERVAL_S 3600
+void control_start_retention(struct control *control);
+void control_stop_retention(struct control *control);
 
 /* Handlers (api_conference.c, api_live.c, api_recordings.c, api_admin.c, api_stats.c). */
 void api_conference_list(struct api_call *call);

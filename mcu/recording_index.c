@@ -1,11 +1,14 @@
 /* recording_index.c - the recorder's finished files into the store's recordings
  * table: each file a conference reports (events.recording_file) and each file
- * recorder_recover() finalises at start-up becomes (or replaces) one row; see
- * control.h. */
+ * recorder_recover() finalises at start-up becomes (or replaces) one row (see
+ * control.h); and the timer that applies the retention policy to the table
+ * (recording_retention.h). */
 #include "mcu/control_internal.h"
 
 #include "mcu/log.h"
 #include "mcu/recorder.h"
+#include "mcu/recording_retention.h"
+#include "mcu/server.h"
 
 static char *rooms_json(const struct recorder_result *res)
 {
@@ -57,4 +60,31 @@ void control_index_recording(struct control *control, const struct recorder_resu
     else
         log_error("recordings: %s could not be indexed", res->path);
     g_free(row.rooms_json);
+}
+
+static gboolean on_retention_timer(gpointer data)
+{
+    struct control *control = data;
+    recording_retention_run(control->store, control->server->config->retention_days,
+                            g_get_real_time() / 1000);
+    return G_SOURCE_CONTINUE;
+}
+
+void control_start_retention(struct control *control)
+{
+    int days = control->server->config->retention_days;
+    if (days <= 0) return;   /* recordings are kept */
+    log_info("retention: finished recordings older than %d days are removed (checked hourly)", days);
+    on_retention_timer(control);
+    control->retention_timer = g_timeout_source_new_seconds(CONTROL_RETENTION_INTERVAL_S);
+    g_source_set_callback(control->retention_timer, on_retention_timer, control, NULL);
+    g_source_attach(control->retention_timer, NULL);
+}
+
+void control_stop_retention(struct control *control)
+{
+    if (!control->retention_timer) return;
+    g_source_destroy(control->retention_timer);
+    g_source_unref(control->retention_timer);
+    control->retention_timer = NULL;
 }

@@ -54,6 +54,7 @@ struct jitter_buffer {
 
     struct playout_clock clock;
     int64_t rtt_us;
+    int64_t delay_floor_us;        /* jitter_buffer_set_delay_floor */
 
     struct jitter_packet *out;   /* the frame handed out last */
     uint8_t **out_owned;
@@ -161,11 +162,19 @@ static void hand_out(struct jitter_buffer *jb, struct slot *s)
     jb->stats.buffered_bytes -= s->size;
 }
 
-static int64_t playout_delay(const struct jitter_buffer *jb)
+int64_t jitter_buffer_own_delay(const struct jitter_buffer *jb)
 {
     int64_t delay = 4 * playout_clock_jitter_us(&jb->clock);
     if (jb->config.max_nacks > 0) delay += jb->rtt_us;
     if (delay < jb->config.min_delay_us) delay = jb->config.min_delay_us;
+    if (delay > jb->config.max_delay_us) delay = jb->config.max_delay_us;
+    return delay;
+}
+
+static int64_t playout_delay(const struct jitter_buffer *jb)
+{
+    int64_t delay = jitter_buffer_own_delay(jb);
+    if (delay < jb->delay_floor_us) delay = jb->delay_floor_us;
     if (delay > jb->config.max_delay_us) delay = jb->config.max_delay_us;
     return delay;
 }
@@ -505,6 +514,12 @@ bool jitter_buffer_keyframe_request(struct jitter_buffer *jb, int64_t now_us)
 void jitter_buffer_set_rtt(struct jitter_buffer *jb, int64_t rtt_us)
 {
     jb->rtt_us = rtt_us > 0 ? rtt_us : 0;
+    jb->stats.delay_us = playout_delay(jb);
+}
+
+void jitter_buffer_set_delay_floor(struct jitter_buffer *jb, int64_t floor_us)
+{
+    jb->delay_floor_us = floor_us > 0 ? floor_us : 0;
     jb->stats.delay_us = playout_delay(jb);
 }
 

@@ -10,7 +10,8 @@
  * Playout. Each frame's playout time is its RTP timestamp mapped to the caller's
  * clock (through the smallest transit time seen recently) plus a delay. The delay is
  * four times the measured interarrival jitter (RFC 3550), plus the round-trip time
- * when NACK is on, clamped to [min_delay_us, max_delay_us]. A frame is handed out
+ * when NACK is on, clamped to [min_delay_us, max_delay_us], and raised to the floor
+ * the caller sets for lip sync (jitter_buffer_set_delay_floor). A frame is handed out
  * once it is complete and its playout time has come; its playout time is also its
  * deadline.
  *
@@ -132,6 +133,15 @@ bool jitter_buffer_keyframe_request(struct jitter_buffer *jb, int64_t now_us);
  * with NACK on, added to the playout delay. Until it is set, NACKs are 100 ms apart
  * and nothing is added to the delay. */
 void jitter_buffer_set_rtt(struct jitter_buffer *jb, int64_t rtt_us);
+
+/* Lip sync of one sender's streams: the playout delay is at least `floor_us` (still at
+ * most max_delay_us); 0 = none. The mixer sets each stream's floor to the delay the
+ * other stream of the same input needs (jitter_buffer_own_delay), so both play out
+ * with the larger delay and what was captured together comes out together. */
+void jitter_buffer_set_delay_floor(struct jitter_buffer *jb, int64_t floor_us);
+/* The delay this stream needs by itself (jitter, round trip, config), without the
+ * floor. */
+int64_t jitter_buffer_own_delay(const struct jitter_buffer *jb);
 
 /* End of input: from now on pull ignores time, hands out every complete frame and
  * gives up every incomplete one (audio: reports the losses). */

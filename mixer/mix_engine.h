@@ -129,6 +129,8 @@ struct mix_input_stats {
     uint64_t audio_frames;        /* audio payloads decoded */
     uint64_t audio_skipped;       /* audio payloads not decoded (beyond top-N) */
     uint64_t audio_underruns;     /* ticks with no samples for a stream that has audio */
+    uint64_t audio_trimmed;       /* samples dropped because they stood in the queue
+                                     (latency the input did not need; mix_input.h) */
     uint64_t keyframe_requests;   /* times mix_engine_keyframe_request() said yes */
 };
 

@@ -3,6 +3,7 @@
 #include "mixer/mix_input.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ int mix_input_open(struct mix_input *in, const struct mix_input_config *cfg)
     in->cfg.name = NULL;
     snprintf(in->name, sizeof in->name, "%s", cfg->name ? cfg->name : "");
     in->level = -1;
+    in->window_min = SIZE_MAX;
     in->last_keyframe_request_us = INT64_MIN;
     byte_buffer_init(&in->pending, MIX_INPUT_MAX_PENDING * 1500u);
     struct jitter_buffer_config jbc;
@@ -123,6 +125,12 @@ void mix_input_pull_audio(struct mix_input *in, int64_t now_us)
     in->pending_count = 0;
     if (!in->audio_jb)
         return;
+    if (in->video_jb && in->video_seen) {
+        /* Lip sync: both streams play out with the larger of their delays. */
+        int64_t audio = jitter_buffer_own_delay(in->audio_jb), video = jitter_buffer_own_delay(in->video_jb);
+        jitter_buffer_set_delay_floor(in->audio_jb, video);
+        jitter_buffer_set_delay_floor(in->video_jb, audio);
+    }
     struct jitter_frame jf;
     struct encoded_frame frame;
     while (jitter_buffer_pull(in->audio_jb, now_us, &jf) == 1) {
@@ -178,15 +186,49 @@ void mix_input_decode_audio(struct mix_input *in, bool decode)
     in->pending_count = 0;
 }
 
+static void new_window(struct mix_input *in)
+{
+    in->window_ticks = 0;
+    in->window_min = SIZE_MAX;
+}
+
+/* Drops the samples that stood in the queue through a whole window (mix_input.h). */
+static void trim_standing_level(struct mix_input *in)
+{
+    if (in->trim_pending == 0 && in->queued > MIX_INPUT_TRIM_HIGH)
+        in->trim_pending = in->queued - MIX_INPUT_TRIM_HIGH;   /* a burst: no need to wait */
+    if (in->trim_pending > 0) {
+        size_t drop = in->trim_pending < MIX_INPUT_TRIM_STEP ? in->trim_pending : MIX_INPUT_TRIM_STEP;
+        if (drop > in->queued)
+            drop = in->queued;
+        in->queued -= drop;
+        memmove(in->queue, in->queue + drop, in->queued * sizeof *in->queue);
+        in->stats.audio_trimmed += drop;
+        in->trim_pending = in->queued > 0 ? in->trim_pending - drop : 0;
+        if (in->trim_pending == 0)
+            new_window(in);   /* measure again from here */
+        return;
+    }
+    if (in->queued < in->window_min)
+        in->window_min = in->queued;
+    if (++in->window_ticks < MIX_INPUT_TRIM_TICKS)
+        return;
+    if (in->window_min > MIX_INPUT_TRIM_FLOOR)
+        in->trim_pending = in->window_min - MIX_INPUT_TRIM_FLOOR;
+    new_window(in);
+}
+
 bool mix_input_take_tick(struct mix_input *in)
 {
     if (in->queued < AUDIO_FRAME_SAMPLES) {
         if (in->audio_jb)
             in->stats.audio_underruns++;
+        in->window_min = 0;   /* it ran dry: nothing stood in it */
         return false;
     }
     memcpy(in->tick_pcm, in->queue, sizeof in->tick_pcm);
     in->queued -= AUDIO_FRAME_SAMPLES;
     memmove(in->queue, in->queue + AUDIO_FRAME_SAMPLES, in->queued * sizeof *in->queue);
+    trim_standing_level(in);
     return true;
 }

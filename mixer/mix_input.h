@@ -22,6 +22,20 @@
 
 /* Decoded audio kept per input: beyond this the oldest samples go (200 ms). */
 #define MIX_INPUT_AUDIO_QUEUE (AUDIO_FRAME_SAMPLES * 10)
+/* The queue's standing level: when the lowest level after a take stayed above
+ * MIX_INPUT_TRIM_FLOOR samples through a whole window of MIX_INPUT_TRIM_TICKS ticks,
+ * those samples were never needed to ride out jitter (the jitter buffer does that)
+ * and are only latency: audio that late against the input's video. It comes from
+ * bursts, e.g. when the jitter buffer's delay shrinks after the first packets, and a
+ * steady take of one tick per tick would keep it for ever. So the excess is dropped,
+ * MIX_INPUT_TRIM_STEP samples after each take (short cuts, not one long gap), and
+ * counted in stats.audio_trimmed. A level above MIX_INPUT_TRIM_HIGH (more than the
+ * longest Opus packet, 60 ms, can leave behind) is excess at once: trimming down to
+ * it starts without waiting for the window. */
+#define MIX_INPUT_TRIM_TICKS 10                          /* 200 ms */
+#define MIX_INPUT_TRIM_FLOOR (AUDIO_FRAME_SAMPLES / 4)   /* 5 ms */
+#define MIX_INPUT_TRIM_STEP (AUDIO_FRAME_SAMPLES / 2)    /* 10 ms a tick */
+#define MIX_INPUT_TRIM_HIGH (AUDIO_FRAME_SAMPLES * 3)    /* 60 ms */
 /* Audio payloads pulled in one tick and not yet decoded. */
 #define MIX_INPUT_MAX_PENDING 16
 
@@ -53,6 +67,9 @@ struct mix_input {
     struct mix_audio_decoder *audio_decoder;
     int16_t queue[MIX_INPUT_AUDIO_QUEUE];
     size_t queued;                 /* samples in queue */
+    size_t window_min;             /* lowest `queued` after a take in this window */
+    unsigned window_ticks;         /* takes in this window */
+    size_t trim_pending;           /* samples still to drop */
     int16_t tick_pcm[AUDIO_FRAME_SAMPLES];
     struct byte_buffer pending;    /* this tick's payloads, back to back */
     size_t pending_size[MIX_INPUT_MAX_PENDING];
@@ -75,11 +92,14 @@ void mix_input_close(struct mix_input *in);
  * to run for different inputs in parallel. */
 void mix_input_decode_video(struct mix_input *in, int64_t now_us);
 
-/* Pulls every audio frame due at now_us into `pending` and notes its level. */
+/* Pulls every audio frame due at now_us into `pending` and notes its level. First,
+ * with video too, sets each jitter buffer's delay floor to the other's own delay
+ * (lip sync: both play out with the larger). */
 void mix_input_pull_audio(struct mix_input *in, int64_t now_us);
 /* Decodes the pending payloads into the queue (or, if !decode, drops them). */
 void mix_input_decode_audio(struct mix_input *in, bool decode);
-/* Takes one tick of samples from the queue into tick_pcm; false if too few. */
+/* Takes one tick of samples from the queue into tick_pcm; false if too few. Trims
+ * the queue's standing level (MIX_INPUT_TRIM_TICKS). */
 bool mix_input_take_tick(struct mix_input *in);
 
 #endif

@@ -1,9 +1,10 @@
 #!/bin/bash
 # make demo: a real meeting on this machine. Starts mcud with a mixing conference
-# `demo`, lets three mcu-room rooms (each its own test pattern and tone) meet in it for
-# about 20 seconds, records the mix that one room receives, and prints who joined, the
-# figures of each room, what the recording holds, and the address for a browser to join
-# the same meeting. Afterwards mcud keeps serving the browser page until Ctrl-C (when
+# `demo` that mcud records (record=always, archive in STATE/demo/archive), lets three
+# mcu-room rooms (each its own test pattern and tone) meet in it for about 20 seconds,
+# and prints who joined, the figures of each room, the recording's archive entry
+# (mcuctl recordings show: path, duration, SHA-256, status, rooms; ffprobe's streams),
+# and the address for a browser to join the same meeting. Afterwards mcud keeps serving the browser page until Ctrl-C (when
 # run from a terminal; DEMO_KEEP=0 ends right away).
 #
 #   DEMO_PORT (8088)  DEMO_STATE_DIR (./var)  DEMO_SECONDS (20)  DEMO_KEEP (1)
@@ -18,12 +19,18 @@ RUN=$STATE/demo
 URL="http://127.0.0.1:$PORT/?conference=demo&name=Browser&autojoin=1"
 
 mkdir -p "$RUN"
-rm -f "$RUN"/room-*.out "$RUN"/room-*.err "$RUN/mix.mkv"
-cat >"$RUN/mcud.conf" <<'EOF'
+RUN=$(cd "$RUN" && pwd)
+ARCHIVE=$RUN/archive
+rm -f "$RUN"/room-*.out "$RUN"/room-*.err
+cat >"$RUN/mcud.conf" <<EOF
+[mcud]
+archive-dir=$ARCHIVE
+
 [conference demo]
 type=mix
 title=Demo meeting
 layout=2x2
+record=always
 EOF
 
 pids=()
@@ -52,7 +59,8 @@ cat <<MSG
   hoinghi demo: a meeting of three rooms
   --------------------------------------
   mcud runs on http://127.0.0.1:$PORT/ (state in $STATE, log in $RUN/mcud.log).
-  Three mcu-room rooms join the mixing conference 'demo' for $SECONDS_IN_CALL seconds.
+  Three mcu-room rooms join the mixing conference 'demo' for $SECONDS_IN_CALL seconds;
+  mcud records the meeting into $ARCHIVE.
   Join the same meeting from a browser on this machine:
 
       $URL
@@ -71,7 +79,7 @@ room() {
     room_pids+=("$!")
 }
 room_pids=()
-room "Sở Tư pháp" smpte 440 --record "$RUN/mix.mkv"
+room "Sở Tư pháp" smpte 440
 room "Sở Y tế" ball 554
 room "UBND tỉnh" pinwheel 659
 
@@ -87,11 +95,31 @@ echo
 echo "  Figures (each room, on leaving)"
 grep -h '^mcu-room: summary' "$RUN"/room-*.out | sed -E 's/^mcu-room: summary /  /; s/ (bytes_in|bytes_out)=[0-9]+//g'
 echo
-if [ -s "$RUN/mix.mkv" ]; then
-    echo "  The mix received by 'Sở Tư pháp' is recorded in $RUN/mix.mkv:"
-    ffprobe -v error -show_entries stream=codec_name,width,height -show_entries format=duration \
-        -of compact=p=0 "$RUN/mix.mkv" 2>/dev/null | sed 's/^/      /' || true
-    echo "  Play it with: ffplay $RUN/mix.mkv"
+# The last room out ends the conference, and with it the recording: mcud finishes
+# the file (trailer, fsync, SHA-256) and indexes it.
+indexed=""
+for _ in $(seq 300); do
+    indexed=$(sed -n 's/.*recordings: .* indexed as recording \([0-9]*\) .*/\1/p' "$RUN/mcud.log" | tail -n 1)
+    [ -n "$indexed" ] && break
+    sleep 0.1
+done
+ctl() { "$BUILD/mcuctl" --server "http://127.0.0.1:$PORT" --state-dir "$STATE" "$@"; }
+if [ -n "$indexed" ]; then
+    echo "  The recording: mcud's archive entry (mcuctl recordings show $indexed)"
+    echo "  -------------------------------------------------------------------"
+    ctl recordings show "$indexed" | sed 's/^/  /'
+    file=$(ctl --json recordings show "$indexed" | sed -n 's/^  "path": "\(.*\)",$/\1/p')
+    if [ -n "$file" ] && [ -f "$file" ]; then
+        echo "  ffprobe of the file:"
+        ffprobe -v error -show_entries stream=index,codec_type,codec_name,width,height,sample_rate,channels \
+            -show_entries format=duration,size -of compact=p=0 "$file" 2>/dev/null | sed 's/^/      /' || true
+        echo "  Play it with: ffplay $file"
+    fi
+    echo "  All recordings: $BUILD/mcuctl --server http://127.0.0.1:$PORT --state-dir $STATE recordings list"
+else
+    echo "  The recording is still being written (is someone still in the meeting?); see:"
+    echo "  $BUILD/mcuctl --server http://127.0.0.1:$PORT --state-dir $STATE recordings list"
+    grep -E 'ERROR .*record' "$RUN/mcud.log" | sed 's/^/  /' || true
 fi
 echo
 if [ "$failed" -gt 0 ]; then

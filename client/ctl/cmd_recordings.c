@@ -1,23 +1,101 @@
 /* cmd_recordings.c - mcuctl recordings list|show|verify|export|delete: the recording
  * index (/api/v1/recordings). verify and export read the files at the paths the API
  * returns, so they run on mcud's machine (or where the archive is mounted at the same
- * path); list, show and delete work from anywhere. */
+ * path); list, show and delete work from anywhere. verify and export show their
+ * progress on stderr (files and bytes done) when stderr is a terminal (not with
+ * --json) or with --progress. */
 #include "client/ctl/ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define COPY_CHUNK (256 * 1024)
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2)   /* between lines when not a terminal */
 
 static const struct ctl_opt no_opts[] = {{NULL, NULL, NULL}};
 static const struct ctl_opt list_opts[] = {
     {"conference", "ID", "only this conference's recordings"},
     {NULL, NULL, NULL},
 };
+static const struct ctl_opt verify_opts[] = {
+    {"conference", "ID", "only this conference's recordings"},
+    {"progress", NULL, "show progress on stderr (default: when stderr is a terminal, without --json)"},
+    {NULL, NULL, NULL},
+};
+static const struct ctl_opt export_opts[] = {
+    {"progress", NULL, "show progress on stderr (default: when stderr is a terminal, without --json)"},
+    {NULL, NULL, NULL},
+};
+
+/* Progress of a long operation over files, on stderr: on a terminal one line
+ * rewritten in place; otherwise (--progress into a pipe or file) a line every half
+ * second, after each file and at the end. */
+struct progress {
+    bool on, tty;
+    const char *what;             /* "verify", "export" */
+    int files_done, files_total;
+    uint64_t bytes_done, bytes_total;
+    gint64 last_us;
+};
+
+static void progress_init(struct progress *p, struct ctl *ctl, const struct ctl_args *a, const char *what)
+{
+    memset(p, 0, sizeof *p);
+    p->tty = isatty(STDERR_FILENO) == 1;
+    p->on = ctl_opt_flag(a, "progress") || (p->tty && !ctl->json);
+    p->what = what;
+}
+
+static void format_bytes(uint64_t n, char *out, size_t len)
+{
+    if (n >= (1ull << 30)) snprintf(out, len, "%.1f GiB", (double)n / (1ull << 30));
+    else if (n >= (1ull << 20)) snprintf(out, len, "%.1f MiB", (double)n / (1ull << 20));
+    else if (n >= (1ull << 10)) snprintf(out, len, "%.1f KiB", (double)n / (1ull << 10));
+    else snprintf(out, len, "%llu B", (unsigned long long)n);
+}
+
+/* force: a file finished or the end (always shown); otherwise rate-limited. */
+static void progress_show(struct progress *p, bool force, bool end)
+{
+    if (!p->on) return;
+    gint64 now = g_get_monotonic_time();
+    if (!force && now - p->last_us < (p->tty ? G_USEC_PER_SEC / 10 : PROGRESS_INTERVAL_US)) return;
+    p->last_us = now;
+    char done[32], total[32];
+    format_bytes(p->bytes_done, done, sizeof done);
+    format_bytes(p->bytes_total, total, sizeof total);
+    int percent = p->bytes_total ? (int)(p->bytes_done * 100 / p->bytes_total) : end ? 100 : 0;
+    fprintf(stderr, "%s%s: %d/%d files, %s/%s (%d%%)%s", p->tty ? "\r" : "", p->what, p->files_done,
+            p->files_total, done, total, percent, p->tty ? (end ? "\033[K\n" : "\033[K") : "\n");
+    fflush(stderr);
+}
+
+static void progress_bytes(struct progress *p, size_t n)
+{
+    if (!p) return;
+    p->bytes_done += n;
+    progress_show(p, false, false);
+}
+
+static void progress_file_done(struct progress *p, uint64_t expected, uint64_t counted)
+{
+    /* A file that changed size or could not be read to its end: the total follows
+     * what was read, so the last line says 100% when every file was done. */
+    p->bytes_total = p->bytes_total - expected + counted;
+    p->files_done++;
+    progress_show(p, true, false);
+}
+
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+}
 
 static const char *field(json_t *r, const char *key) { return json_string_value(json_object_get(r, key)); }
 
@@ -87,14 +165,17 @@ static int cmd_show(struct ctl *ctl, const struct ctl_args *a)
 }
 
 /* SHA-256 of the file at `path` (lower-case hex, g_free) or NULL with errno set. */
-static char *sha256_file(const char *path)
+static char *sha256_file(const char *path, struct progress *progress)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     guchar *buf = g_malloc(COPY_CHUNK);
     size_t n;
-    while ((n = fread(buf, 1, COPY_CHUNK, f)) > 0) g_checksum_update(sum, buf, n);
+    while ((n = fread(buf, 1, COPY_CHUNK, f)) > 0) {
+        g_checksum_update(sum, buf, n);
+        progress_bytes(progress, n);
+    }
     bool ok = !ferror(f);
     int saved = errno;
     fclose(f);
@@ -106,13 +187,13 @@ static char *sha256_file(const char *path)
 }
 
 /* One recording checked: "ok", "changed", "missing" or "unreadable". */
-static const char *verify_one(json_t *r, char **actual)
+static const char *verify_one(json_t *r, char **actual, struct progress *progress)
 {
     *actual = NULL;
     const char *path = field(r, "path"), *expected = field(r, "sha256");
     struct stat st;
     if (!path || stat(path, &st) != 0) return "missing";
-    *actual = sha256_file(path);
+    *actual = sha256_file(path, progress);
     if (!*actual) return "unreadable";
     return expected && strcmp(expected, *actual) == 0 ? "ok" : "changed";
 }
@@ -139,15 +220,23 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
     json_t *results = json_array();
     size_t i;
     json_t *r;
+    struct progress progress;
+    progress_init(&progress, ctl, a, "verify");
+    progress.files_total = (int)json_array_size(list);
+    json_array_foreach(list, i, r) progress.bytes_total += file_size(field(r, "path"));
+    progress_show(&progress, true, false);
     json_array_foreach(list, i, r) {
         char *actual = NULL;
-        const char *result = verify_one(r, &actual);
+        uint64_t before = progress.bytes_done, expected = file_size(field(r, "path"));
+        const char *result = verify_one(r, &actual, &progress);
+        progress_file_done(&progress, expected, progress.bytes_done - before);
         bool ok = strcmp(result, "ok") == 0;
         if (!ok) bad++;
         json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?}", "id", json_object_get(r, "id"),
                                                  "path", field(r, "path"), "result", result,
                                                  "sha256", field(r, "sha256"), "actual_sha256", actual));
         if (!ctl->json) {
+            if (progress.on && progress.tty) fputs("\r\033[K", stderr);
             char *id = ctl_json_text(json_object_get(r, "id"));
             if (ok) printf("ok       %s %s\n", id, field(r, "path"));
             else if (actual) printf("%-8s %s %s (sha256 now %s, indexed %s)\n", result, id, field(r, "path"), actual,
@@ -157,6 +246,7 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
         }
         g_free(actual);
     }
+    progress_show(&progress, true, true);
     if (ctl->json) ctl_print_json(results);
     else printf("%zu checked, %d changed or missing\n", json_array_size(list), bad);
     json_decref(results);
@@ -165,7 +255,7 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
 }
 
 /* Copies src to dst (which must not exist) through dst.part; 0, or -1 with a message. */
-static int copy_file(const char *src, const char *dst)
+static int copy_file(const char *src, const char *dst, struct progress *progress)
 {
     char *part = g_strdup_printf("%s.part", dst);
     int in = open(src, O_RDONLY | O_CLOEXEC);
@@ -180,6 +270,7 @@ static int copy_file(const char *src, const char *dst)
             ok = w > 0;
             done += w > 0 ? w : 0;
         }
+        if (ok) progress_bytes(progress, (size_t)n);
     }
     ok = ok && n == 0 && fsync(out) == 0;
     if (ok && access(dst, F_OK) == 0) {
@@ -206,10 +297,16 @@ static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
     char *base = g_path_get_basename(src ? src : "recording");
     char *dst = g_build_filename(dir, base, NULL);
     char *sidecar = g_strdup_printf("%s.json", dst);
+    struct progress progress;
+    progress_init(&progress, ctl, a, "export");
+    progress.files_total = 1;
+    progress.bytes_total = file_size(src);
     rc = CTL_ERROR;
     if (g_mkdir_with_parents(dir, 0755) != 0) {
         fprintf(stderr, "mcuctl: cannot create %s: %s\n", dir, strerror(errno));
-    } else if (copy_file(src, dst) == 0) {
+    } else if (progress_show(&progress, true, false), copy_file(src, dst, &progress) == 0) {
+        progress.files_done = 1;
+        progress_show(&progress, true, true);
         if (json_dump_file(r, sidecar, JSON_INDENT(2)) != 0) {
             fprintf(stderr, "mcuctl: cannot write %s\n", sidecar);
         } else {
@@ -244,9 +341,9 @@ static int cmd_delete(struct ctl *ctl, const struct ctl_args *a)
 const struct ctl_command ctl_recording_commands[] = {
     {"recordings", "list", "", 0, 0, list_opts, cmd_list, "the recording index (newest first)"},
     {"recordings", "show", "ID", 1, 1, no_opts, cmd_show, "one recording with its rooms, as JSON"},
-    {"recordings", "verify", "[ID...]", 0, 64, list_opts, cmd_verify,
+    {"recordings", "verify", "[ID...]", 0, 64, verify_opts, cmd_verify,
      "recompute each file's SHA-256 (on mcud's machine); exit 1 if any changed or is missing"},
-    {"recordings", "export", "ID DIR", 2, 2, no_opts, cmd_export,
+    {"recordings", "export", "ID DIR", 2, 2, export_opts, cmd_export,
      "copy a recording into DIR with a JSON sidecar of its metadata (on mcud's machine)"},
     {"recordings", "delete", "ID", 1, 1, no_opts, cmd_delete, "remove a recording's file, sidecar and index row"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},

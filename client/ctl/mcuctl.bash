@@ -64,7 +64,7 @@ _mcuctl() {
             esac ;;
         layout) subs="set" ;;
         record) subs="start stop pause resume" ;;
-        recordings) subs="list show verify export delete"; opts="$common --conference" ;;
+        recordings) subs="list show verify export delete"; opts="$common --conference --progress" ;;
         token) subs="create list revoke"; [ "$sub" = create ] && opts="$common --role" ;;
         audit) opts="$common --by --action --target --since --until --failed --limit"; sub=- ;;
         stats|metrics) sub=- ;;

@@ -6,8 +6,9 @@
 # `mcuctl --json recordings list` shows it with status complete, its path, duration
 # and the SHA-256 of the file on disk; `recordings show` lists the two rooms; the
 # calls are audited; `mcuctl recordings verify` passes; after one byte of the file is
-# flipped it reports the file as changed and exits 1; `recordings export` copies the
-# file with a JSON sidecar; `recordings delete` removes file, sidecar and row.
+# flipped it reports the file as changed and exits 1; with --progress verify and export
+# report files and bytes done on stderr, from 0/1 to 1/1 (100%), and --json adds nothing
+# on stderr; `recordings export` copies the file with a JSON sidecar; `recordings delete` removes file, sidecar and row.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 source "$(dirname "$0")/recording_lib.sh"
@@ -60,8 +61,20 @@ echo "$audit" | json 'o.map((e) => e.action + ":" + e.status).join(" ")' | grep 
     || fail "record start is not audited: $audit"
 say "recording $id indexed: $file, complete, sha256 $sha"
 
-ctl recordings verify >"$TEST_TMP/verify1" || fail "verify fails on an intact file: $(cat "$TEST_TMP/verify1")"
+ctl recordings verify --progress >"$TEST_TMP/verify1" 2>"$TEST_TMP/verify1.progress" \
+    || fail "verify fails on an intact file: $(cat "$TEST_TMP/verify1" "$TEST_TMP/verify1.progress")"
 grep -q "^ok .* $file" "$TEST_TMP/verify1" || fail "verify does not report the file ok: $(cat "$TEST_TMP/verify1")"
+# --progress: lines on stderr, the first with nothing done, the last with all of it.
+size=$(stat -c %s "$file")
+head -n 1 "$TEST_TMP/verify1.progress" | grep -qE '^verify: 0/1 files, 0 B/[0-9.]+ [KMG]iB \(0%\)$' \
+    || fail "verify --progress did not start at 0/1: $(cat "$TEST_TMP/verify1.progress")"
+tail -n 1 "$TEST_TMP/verify1.progress" | grep -qE '^verify: 1/1 files, ([0-9.]+ [KMG]iB)/\1 \(100%\)$' \
+    || fail "verify --progress did not end at 1/1, 100%: $(cat "$TEST_TMP/verify1.progress")"
+! grep -qv '^verify: ' "$TEST_TMP/verify1.progress" || fail "verify --progress wrote other lines on stderr"
+ctl --json recordings verify >"$TEST_TMP/verify1.json" 2>"$TEST_TMP/verify1.json.err" || fail "verify --json failed"
+[ ! -s "$TEST_TMP/verify1.json.err" ] || fail "verify --json wrote on stderr: $(cat "$TEST_TMP/verify1.json.err")"
+[ "$(json 'o[0].result' <"$TEST_TMP/verify1.json")" = ok ] || fail "verify --json: $(cat "$TEST_TMP/verify1.json")"
+say "verify --progress: $(tail -n 1 "$TEST_TMP/verify1.progress") (file $size bytes)"
 
 # Flip one byte in the middle of the file.
 offset=$(( $(stat -c %s "$file") / 2 ))
@@ -74,7 +87,10 @@ ctl recordings verify >"$TEST_TMP/verify2" || rc=$?
 grep -q "^changed .* $file" "$TEST_TMP/verify2" || fail "verify does not name the changed file: $(cat "$TEST_TMP/verify2")"
 say "verify: intact passes, a flipped byte is reported (exit 1)"
 
-ctl recordings export "$id" "$TEST_TMP/export" >/dev/null || fail "export failed"
+ctl recordings export --progress "$id" "$TEST_TMP/export" >/dev/null 2>"$TEST_TMP/export.progress" \
+    || fail "export failed: $(cat "$TEST_TMP/export.progress")"
+tail -n 1 "$TEST_TMP/export.progress" | grep -qE '^export: 1/1 files, ([0-9.]+ [KMG]iB)/\1 \(100%\)$' \
+    || fail "export --progress did not end at 1/1, 100%: $(cat "$TEST_TMP/export.progress")"
 copy=$TEST_TMP/export/$(basename "$file")
 cmp -s "$copy" "$file" || fail "the exported copy differs from the file"
 [ "$(json 'o.sha256' <"$copy.json")" = "$sha" ] || fail "the export sidecar lacks the indexed sha256"

@@ -347,12 +347,14 @@ static void test_recording_settings(void **state)
     assert_int_equal(load(f, "--state-dir", "/srv/h", NULL), 0);
     assert_string_equal(f->cfg.archive_dir, "/srv/h/recordings");
     assert_int_equal(f->cfg.segment_minutes, MCU_CONFIG_DEFAULT_SEGMENT_MINUTES);
-    write_file(f, "[mcud]\narchive-dir=/a\nsegment-minutes=0\n"
+    assert_int_equal(f->cfg.retention_days, 0);   /* kept for ever */
+    write_file(f, "[mcud]\narchive-dir=/a\nsegment-minutes=0\nretention-days=90\n"
                   "[conference r1]\ntype=mix\nrecord=always\n[conference r2]\ntype=mix\nrecord=yes\n"
                   "[conference r3]\ntype=mix\nrecord=off\n[conference r4]\ntype=mix\n");
     assert_int_equal(load(f, "--config", f->path, NULL), 0);
     assert_string_equal(f->cfg.archive_dir, "/a");
     assert_int_equal(f->cfg.segment_minutes, 0);
+    assert_int_equal(f->cfg.retention_days, 90);
     assert_int_equal(mcu_config_find_conference(&f->cfg, "r1")->record, MCU_RECORD_ALWAYS);
     assert_int_equal(mcu_config_find_conference(&f->cfg, "r2")->record, MCU_RECORD_ALWAYS);
     assert_int_equal(mcu_config_find_conference(&f->cfg, "r3")->record, MCU_RECORD_OFF);
@@ -362,6 +364,9 @@ static void test_recording_settings(void **state)
     file_error(f, "[conference r1]\ntype=mix\nrecord=sometimes\n", "record 'sometimes'");
     file_error(f, "[conference r1]\ntype=echo\nrecord=always\n", "are for type=mix");
     file_error(f, "[mcud]\nsegment-minutes=-1\n", "segment-minutes: '-1'");
+    file_error(f, "[mcud]\nretention-days=-1\n", "retention-days: '-1' is not a number of days");
+    file_error(f, "[mcud]\nretention-days=36501\n", "retention-days: '36501'");
+    file_error(f, "[mcud]\nretention-days=a week\n", "retention-days: 'a week'");
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 /* test_jitter_buffer.c - reordering, duplicates, loss, wrap-around, deadlines, NACK,
- * keyframe requests and bounded memory (mixer/jitter_buffer.c). Time is driven by the
+ * keyframe requests, the lip-sync delay floor and bounded memory (mixer/jitter_buffer.c). Time is driven by the
  * test: every call gets its `now`. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -338,6 +338,32 @@ static void test_jitter_raises_delay_within_bounds(void **state)
     jitter_buffer_free(jb);
 }
 
+/* Lip sync: a floor raises the delay (and the playout time) without changing the
+ * delay the stream needs by itself; it never passes max_delay_us; 0 removes it. */
+static void test_delay_floor(void **state)
+{
+    struct jitter_buffer *jb = audio_buffer();
+    uint8_t buf[32];
+    for (int k = 0; k < 3; k++) {
+        size_t n = opus_packet(buf, (uint16_t)k, (uint32_t)(960 * k));
+        assert_int_equal(jitter_buffer_push(jb, buf, n, k * 20 * MS), 0);
+    }
+    assert_int_equal(jitter_buffer_own_delay(jb), 20 * MS);   /* the audio minimum */
+    assert_int_equal(jitter_buffer_stats(jb)->delay_us, 20 * MS);
+    jitter_buffer_set_delay_floor(jb, 70 * MS);
+    assert_int_equal(jitter_buffer_stats(jb)->delay_us, 70 * MS);
+    assert_int_equal(jitter_buffer_own_delay(jb), 20 * MS);
+    struct jitter_frame f;
+    assert_int_equal(jitter_buffer_pull(jb, 69 * MS, &f), 0);   /* packet 0 waits for the floor */
+    assert_int_equal(jitter_buffer_pull(jb, 70 * MS, &f), 1);
+    assert_int_equal(f.packets[0].sequence, 0);
+    jitter_buffer_set_delay_floor(jb, 900 * MS);                 /* clamped to max */
+    assert_int_equal(jitter_buffer_stats(jb)->delay_us, 200 * MS);
+    jitter_buffer_set_delay_floor(jb, 0);
+    assert_int_equal(jitter_buffer_stats(jb)->delay_us, 20 * MS);
+    jitter_buffer_free(jb);
+}
+
 static void test_bounded_memory_under_flood(void **state)
 {
     struct jitter_buffer_config c;
@@ -537,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_audio_loss_reported),
         cmocka_unit_test(test_audio_reordered),
         cmocka_unit_test(test_jitter_raises_delay_within_bounds),
+        cmocka_unit_test(test_delay_floor),
         cmocka_unit_test(test_bounded_memory_under_flood),
         cmocka_unit_test(test_flood_without_pulling),
         cmocka_unit_test(test_release_when_complete_and_drain),
