@@ -155,6 +155,19 @@ int ice_transport_set_remote_credentials(struct ice_transport *t, const char *uf
     return nice_agent_set_remote_credentials(t->agent, t->stream_id, ufrag, pwd) ? 0 : -1;
 }
 
+int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag,
+                          const char *remote_pwd)
+{
+    if (!nice_agent_restart_stream(t->agent, t->stream_id)) return -1;
+    g_free(t->local_ufrag);
+    g_free(t->local_pwd);
+    t->local_ufrag = t->local_pwd = NULL;
+    if (!nice_agent_get_local_credentials(t->agent, t->stream_id, &t->local_ufrag, &t->local_pwd))
+        return -1;
+    log_info("ICE restart: local ufrag now %s", t->local_ufrag);
+    return ice_transport_set_remote_credentials(t, remote_ufrag, remote_pwd);
+}
+
 int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate)
 {
     char *line = g_str_has_prefix(candidate, "a=") ? g_strdup(candidate)

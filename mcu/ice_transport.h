@@ -48,6 +48,13 @@ char **ice_transport_local_candidates(const struct ice_transport *t);
 int ice_transport_set_remote_credentials(struct ice_transport *t, const char *ufrag,
                                          const char *pwd);
 
+/* ICE restart (RFC 8445 section 9) on the peer's new credentials: new local
+ * credentials (read them again with ice_transport_local_ufrag/pwd), the remote
+ * candidates and checks start over; until a new pair is selected, datagrams keep
+ * going out on the old one. Add the peer's candidates afresh afterwards. */
+int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag,
+                          const char *remote_pwd);
+
 /* One remote candidate ("candidate:..." or "a=candidate:..."). TCP candidates are
  * ignored (returns 0); an unparseable one returns -1. */
 int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate);

@@ -253,6 +253,20 @@ const char *media_session_local_ufrag(const struct media_session *s) { return ic
 const char *media_session_local_pwd(const struct media_session *s) { return ice_transport_local_pwd(s->ice); }
 char **media_session_local_candidates(const struct media_session *s) { return ice_transport_local_candidates(s->ice); }
 
+int media_session_restart_ice(struct media_session *s, const char *remote_ufrag,
+                              const char *remote_pwd, char *err, size_t errlen)
+{
+    if (s->state != MEDIA_STATE_CONNECTED && s->state != MEDIA_STATE_CONNECTING) {
+        snprintf(err, errlen, "the media session is %s", media_state_name(s->state));
+        return -1;
+    }
+    if (ice_transport_restart(s->ice, remote_ufrag, remote_pwd) != 0) {
+        snprintf(err, errlen, "libnice could not restart ICE");
+        return -1;
+    }
+    return 0;
+}
+
 int media_session_add_remote_candidate(struct media_session *s, const char *candidate)
 {
     return ice_transport_add_remote_candidate(s->ice, candidate);

@@ -76,6 +76,13 @@ const char *media_session_local_pwd(const struct media_session *session);
 /* NULL-terminated "candidate:..." strings; free with g_strfreev(). */
 char **media_session_local_candidates(const struct media_session *session);
 
+/* ICE restart on the peer's new ICE credentials (a re-offer with a new ufrag/pwd):
+ * the session gets new local credentials (media_session_local_ufrag/pwd) and checks
+ * again; DTLS and SRTP carry on over the new pair (same association, no handshake).
+ * 0, or -1 with the reason in err. */
+int media_session_restart_ice(struct media_session *session, const char *remote_ufrag,
+                              const char *remote_pwd, char *err, size_t errlen);
+
 int media_session_add_remote_candidate(struct media_session *session, const char *candidate);
 void media_session_remote_candidates_done(struct media_session *session);
 

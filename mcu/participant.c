@@ -22,6 +22,7 @@
 #include "mcu/echo.h"
 #include "mcu/log.h"
 #include "mcu/media_session.h"
+#include "mcu/reoffer.h"
 #include "mcu/server.h"
 #include "signaling/protocol.h"
 #include "signaling/sdp.h"
@@ -38,6 +39,7 @@ struct participant {
     char *name;
     const struct mcu_conference_config *conference;
     struct media_session *media;
+    struct media_agreement *agreed;    /* what the offer/answer agreed, for re-offers */
     struct echo *echo;
     struct echo_output *echo_output;
     struct conference *mix;            /* a mixing conference, when joined to one */
@@ -150,6 +152,8 @@ static void end_media(struct participant *p)
         media_session_free(p->media);
         p->media = NULL;
     }
+    g_free(p->agreed);
+    p->agreed = NULL;
     echo_free(p->echo);
     p->echo = NULL;
 }
@@ -361,13 +365,32 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     if (p->member) announce_join(p);
 }
 
+/* A new offer on the media session: answered on it, restarting ICE when the
+ * room's ICE credentials changed (reoffer.h). */
+static void handle_reoffer(struct participant *p, const struct protocol_request *r)
+{
+    char err[256] = "", *answer = NULL;
+    const char *code = NULL;
+    /* p->agreed is set whenever p->media is: both come with the first answer. */
+    enum reoffer_result result = reoffer_answer(p->agreed, p->media, r->sdp, &answer, &code,
+                                                err, sizeof err);
+    if (result == REOFFER_REFUSED) {
+        log_info("participant %s: new offer refused: %s", p->id, err);
+        send_error(p, r->id, r->type_name, code, err);
+        return;
+    }
+    log_info("participant %s: new offer answered%s", p->id,
+             result == REOFFER_ICE_RESTARTED ? " with an ICE restart" : " (nothing changed)");
+    send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer));
+    free(answer);
+}
+
 /* Builds the answer for an offer, creating the media session on the way. */
 static void handle_offer(struct participant *p, const struct protocol_request *r)
 {
     char err[256] = "";
     if (p->media) {
-        send_error(p, r->id, r->type_name, "offer_in_progress",
-                   "this participant already has a media session; leave first");
+        handle_reoffer(p, r);
         return;
     }
     struct sdp_session *offer = NULL, *answer = NULL;
@@ -499,6 +522,8 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         g_source_attach(p->tick, NULL);
     }
 
+    p->agreed = g_new0(struct media_agreement, 1);
+    media_agreement_init(p->agreed, &params, &negotiated);
     log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
              negotiated.has_audio ? "opus" : "none", negotiated.audio_pt,
              negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8"
