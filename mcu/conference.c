@@ -492,6 +492,7 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->audio_jitter_ms = rtp_recv_stats_jitter(&m->audio_recv) / 48.0;
     out->video_jitter_ms = rtp_recv_stats_jitter(&m->video_recv) / 90.0;
     out->rtt_ms = m->rtt_ms;
+    out->keyframe_requests = m->keyframe_requests;
     g_mutex_unlock(&c->lock);
 }
 

@@ -43,6 +43,7 @@ struct conference_member {
     uint32_t audio_in_ssrc, video_in_ssrc;     /* learned from the first packets */
     struct rtp_recv_stats audio_recv, video_recv;
     uint64_t rtp_in;
+    uint64_t keyframe_requests;     /* PLIs sent to its camera (media thread) */
 
     /* outbound, media thread (under lock) */
     int profile;                    /* -1: none yet */

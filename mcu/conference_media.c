@@ -225,7 +225,8 @@ static void camera_feedback(struct conference *c, int64_t now_us)
         if (!n && !pli) continue;
         rtcp_build_rr(&b, m->media.video_out_ssrc, NULL, 0);
         if (n) rtcp_build_nack(&b, m->media.video_out_ssrc, m->video_in_ssrc, seqs, n);
-        if (pli) rtcp_build_pli(&b, m->media.video_out_ssrc, m->video_in_ssrc);
+        if (pli && rtcp_build_pli(&b, m->media.video_out_ssrc, m->video_in_ssrc) == 0)
+            m->keyframe_requests++;
         send_rtcp(m, &b);
     }
 }
