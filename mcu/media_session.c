@@ -22,6 +22,7 @@ struct media_session {
     GSource *dtls_timer;
     GSource *watchdog;
     int64_t last_receive_us;
+    int64_t ice_lost_us;           /* when consent was lost on a connected session; 0: not */
     struct media_session_stats stats;
     uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];   /* receive path */
     /* The send path may run on a media worker thread while the control thread
@@ -167,21 +168,32 @@ static void on_datagram(void *owner, const uint8_t *data, size_t length)
 static void on_ice_state(void *owner, enum ice_state state)
 {
     struct media_session *s = owner;
+    if (state == ICE_STATE_CONNECTED && s->ice_lost_us) {
+        s->ice_lost_us = 0;
+        log_info("media: ICE connected again after an ICE restart");
+    }
     if (state == ICE_STATE_CONNECTED && dtls_transport_state(s->dtls) == DTLS_STATE_NEW) {
         dtls_transport_start(s->dtls);
         flush_dtls(s);
         check_dtls_state(s);
+    } else if (state == ICE_STATE_FAILED && s->state == MEDIA_STATE_CONNECTED) {
+        /* The peer may come back with an ICE restart (a new offer); the watchdog
+         * ends the session if it does not within MEDIA_SESSION_RESTART_GRACE_US. */
+        if (!s->ice_lost_us) s->ice_lost_us = g_get_monotonic_time();
+        log_info("media: ICE consent lost; waiting up to %d s for an ICE restart",
+                 (int)(MEDIA_SESSION_RESTART_GRACE_US / G_USEC_PER_SEC));
     } else if (state == ICE_STATE_FAILED) {
-        set_state(s, MEDIA_STATE_FAILED,
-                  s->state == MEDIA_STATE_CONNECTED ? "ICE consent lost: the peer stopped answering"
-                                                    : "ICE failed: no candidate pair worked");
+        set_state(s, MEDIA_STATE_FAILED, "ICE failed: no candidate pair worked");
     }
 }
 
 static gboolean on_watchdog(gpointer user)
 {
     struct media_session *s = user;
-    if (g_get_monotonic_time() - s->last_receive_us > MEDIA_SESSION_INACTIVITY_US)
+    int64_t now = g_get_monotonic_time();
+    if (s->ice_lost_us && now - s->ice_lost_us > MEDIA_SESSION_RESTART_GRACE_US)
+        set_state(s, MEDIA_STATE_FAILED, "ICE consent lost: the peer stopped answering");
+    else if (now - s->last_receive_us > MEDIA_SESSION_INACTIVITY_US)
         set_state(s, MEDIA_STATE_FAILED, "no packets from the peer for 30 seconds");
     return G_SOURCE_CONTINUE;
 }

@@ -4,7 +4,7 @@
 // server breaks (ICE `disconnected` for ICE_RESTART_AFTER_MS, or `failed`) it restarts
 // ICE once (restartIce() + a new offer; the server keeps the call, DTLS carries on).
 
-const ICE_RESTART_AFTER_MS = 4000;
+const ICE_RESTART_AFTER_MS = 3000;
 
 export class Call {
   // onRemoteStream(stream) gets the stream of the server's tracks (one audio, one video);
@@ -83,6 +83,8 @@ export class Call {
       const { sdp } = await this.signalling.request('offer', { sdp: offer.sdp });
       await pc.setRemoteDescription({ type: 'answer', sdp });
       this.iceRestarts += 1;
+      // The old pair may have carried on all along (no state change to see).
+      if (this.connected) this.restartedSinceConnected = false;
     } finally {
       this.restarting = false;
       this.onStateChange();
@@ -94,9 +96,13 @@ export class Call {
     return this.pc.connectionState === 'failed' && this.restartedSinceConnected && !this.restarting;
   }
 
+  get connected() {
+    return ['connected', 'completed'].includes(this.pc.iceConnectionState);
+  }
+
   watchIce() {
     const state = this.pc.iceConnectionState;
-    if (state === 'connected' || state === 'completed') {
+    if (this.connected) {
       clearTimeout(this.disconnectedTimer);
       this.disconnectedTimer = null;
       this.restartedSinceConnected = false;
