@@ -6,9 +6,11 @@
  *
  * A peer that stops answering is dropped: libnice's consent freshness (RFC 7675) fails
  * the pair when the peer no longer answers consent checks (libnice gives up a few
- * seconds after the last answer); the session then waits MEDIA_SESSION_RESTART_GRACE_US
- * for the peer to restart ICE (media_session_restart_ice) before it fails, so that a
- * room whose network blinked stays in. As a backstop the session fails when no packet
+ * seconds after the last answer, and a burst of loss can do that); the session then
+ * checks the peer again with the same credentials (ice_transport_recheck) and waits
+ * MEDIA_SESSION_RESTART_GRACE_US for those checks or a peer's ICE restart
+ * (media_session_restart_ice) to connect before it fails, so that a room whose
+ * network blinked stays in. As a backstop the session fails when no packet
  * at all arrived for MEDIA_SESSION_INACTIVITY_US.
  *
  * Runs on the GLib main context given at creation. Events are delivered from that
@@ -25,7 +27,7 @@
 #include "mcu/dtls_transport.h"
 
 #define MEDIA_SESSION_INACTIVITY_US (30 * G_USEC_PER_SEC)
-#define MEDIA_SESSION_RESTART_GRACE_US (20 * G_USEC_PER_SEC)
+#define MEDIA_SESSION_RESTART_GRACE_US (15 * G_USEC_PER_SEC)
 #define MEDIA_SESSION_MAX_PACKET 1500
 
 enum media_state {

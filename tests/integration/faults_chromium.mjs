@@ -35,10 +35,11 @@ const SAMPLER = () => {
   setInterval(async () => {
     const pc = window.hoinghi.pc;
     if (!pc) return;
-    const r = { t: Date.now() };
+    const r = {};
     (await pc.getStats()).forEach((s) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video') {
-        Object.assign(r, { frames: s.framesDecoded || 0, videoPackets: s.packetsReceived || 0, videoJitter: s.jitter || 0, videoLost: s.packetsLost || 0,
+        // The report's own time: getStats may take a while on a loaded machine.
+        Object.assign(r, { t: Math.round(s.timestamp), frames: s.framesDecoded || 0, videoPackets: s.packetsReceived || 0, videoJitter: s.jitter || 0, videoLost: s.packetsLost || 0,
           nackSent: s.nackCount || 0, pliSent: s.pliCount || 0 });
       } else if (s.type === 'inbound-rtp' && s.kind === 'audio') {
         Object.assign(r, { audioPackets: s.packetsReceived || 0, audioEnergy: s.totalAudioEnergy || 0,
@@ -47,12 +48,12 @@ const SAMPLER = () => {
         Object.assign(r, { keyframeAsked: (s.pliCount || 0) + (s.firCount || 0), nackReceived: s.nackCount || 0 });
       }
     });
-    window.faultSamples.push(r);
+    if (r.t) window.faultSamples.push(r);
   }, 100);
 };
 
 const rooms = [];          // { name, page, samples: [], id }
-const mcudSamples = [];    // { t, byId: { id: stats } }
+const mcudSamples = [];    // { before, t (after), byId: { id: stats } }: read between the two
 let sampling = true;
 
 async function pullSamples() {
@@ -61,11 +62,12 @@ async function pullSamples() {
 
 async function sampleMcud() {
   while (sampling) {
+    const before = Date.now();
     try {
       const response = await fetch(`${baseUrl}/api/v1/conferences/${conference}/participants`,
         { headers: { Authorization: `Bearer ${token}` } });
       const list = await response.json();
-      mcudSamples.push({ t: Date.now(), byId: Object.fromEntries(list.map((p) => [p.id, p.stats])) });
+      mcudSamples.push({ before, t: Date.now(), byId: Object.fromEntries(list.map((p) => [p.id, p.stats])) });
     } catch (error) {
       console.log(`mcud stats: ${error.message}`);
     }
@@ -80,11 +82,14 @@ function at(samples, t) {
   return found;
 }
 
-// Most increments of `value` over any window of at most 1 s in `samples`.
+// Most increments of `value` over any window of at most 1 s in `samples`. A sample
+// read over a span (`before` .. `t`, mcud's over HTTP) counts only when the window
+// surely is no longer than 1 s: from the start of the first read to the end of the last.
 function maxPerSecond(samples, value) {
   let max = 0;
   for (let i = 0; i < samples.length; i++) {
-    for (let j = i + 1; j < samples.length && samples[j].t - samples[i].t <= 1000; j++) {
+    const from = samples[i].before ?? samples[i].t;
+    for (let j = i + 1; j < samples.length && samples[j].t - from <= 1000; j++) {
       const a = value(samples[i]), b = value(samples[j]);
       if (a !== undefined && b !== undefined) max = Math.max(max, b - a);
     }
@@ -174,7 +179,9 @@ try {
       if (!pc || window.hoinghi.state.phase !== 'in-call') return false;
       let frames = 0;
       (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded; });
-      return frames > 30;
+      let audio = 0;
+      (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'audio') audio = s.packetsReceived; });
+      return frames > 30 && audio > 150;
     }));
     if (!ok) throw new Error(`${room.name} never decoded the conference`);
     room.id = await room.page.evaluate(() => window.hoinghi.state.participant);
