@@ -92,7 +92,7 @@ wait_in Frozen
 kill -STOP "$FROZEN_PID"
 wait_gone Frozen "mcu-room, SIGSTOP: socket open, ICE silent"
 kill -KILL "$FROZEN_PID"
-grep -m1 "ICE consent lost; waiting" "$MCUD_LOG" || fail "mcud did not log the lost ICE consent"
+grep -m1 "ICE consent lost; checking the peer again" "$MCUD_LOG" || fail "mcud did not log the lost ICE consent"
 
 process_running "$MCUD_PID" || fail "mcud died"
 stop_mcud
