@@ -50,6 +50,7 @@ struct conference_member {
     int pending_profile;            /* -1: no switch under way */
     bool waiting_keyframe;          /* nothing sent on `profile` until a keyframe */
     uint16_t audio_seq, video_seq;
+    uint16_t vp8_picture_id;        /* VP8: its own picture IDs, continuous across profiles */
     struct send_history *video_history;
     struct rtp_send_stats audio_send, video_send;
     uint64_t rtp_out;
