@@ -20,7 +20,9 @@ start_mcud "$TEST_TMP/mcud.conf"
 timeout -k 5 200 node "$ROOT/tests/integration/ice_restart_chromium.mjs" "$MCUD_URL" meeting \
     || fail "the rooms did not come through the ICE restarts (see above)"
 restarts=$(grep -c "new offer answered with an ICE restart" "$MCUD_LOG" || true)
-[ "$restarts" -ge 3 ] || fail "mcud logged $restarts ICE restarts (want 1 asked + at least 2 automatic)"
+# A's asked restart and A's automatic one (B may or may not restart before the link
+# comes back: the test clears the blackout once A's restart is answered).
+[ "$restarts" -ge 2 ] || fail "mcud logged $restarts ICE restarts (want A's asked one and its automatic one)"
 handshakes=$(grep -c "media: DTLS connected" "$MCUD_LOG" || true)
 [ "$handshakes" -eq 2 ] || fail "DTLS connected $handshakes times for 2 rooms: the restart redid DTLS"
 ! grep -q "media failed" "$MCUD_LOG" || fail "a media session failed: $(grep -m1 'media failed' "$MCUD_LOG")"
