@@ -67,12 +67,17 @@ export function jitter() {
 `);
 }
 
-export function clear() {
+// Removes the nftables rules only (one quick command: the fault ends when it returns).
+export function clearRules() {
   try {
     execFileSync('nft', ['delete', 'table', 'inet', TABLE], { stdio: 'ignore' });
   } catch {
     // not there
   }
+}
+
+export function clear() {
+  clearRules();
   try {
     execFileSync('tc', ['qdisc', 'del', 'dev', 'lo', 'root'], { stdio: 'ignore' });
   } catch {
