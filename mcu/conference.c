@@ -355,14 +355,21 @@ static void ask_keyframe_locked(struct conference *c, struct conference_member *
     if (p >= 0) keyframe_limiter_ask(&c->profiles[p].keyframes);
 }
 
-static void resend_locked(struct conference_member *m, const struct rtcp_nack *nack, int64_t now_us)
+/* Under the lock: resends what a receiver NACKed. A packet no longer in the history
+ * (older than it keeps: the receiver was cut off for a while) cannot be repaired, so
+ * the receiver gets a keyframe at once instead of waiting for its own PLI. */
+static void resend_locked(struct conference *c, struct conference_member *m,
+                          const struct rtcp_nack *nack, int64_t now_us)
 {
     if (!m->video_history) return;
+    bool gone = false;
     for (size_t i = 0; i < nack->seq_count; i++) {
         size_t len = 0;
         const uint8_t *pkt = send_history_get(m->video_history, nack->seqs[i], now_us, &len);
         if (pkt) media_session_send_rtp(m->media.media, pkt, len);
+        else gone = true;
     }
+    if (gone) ask_keyframe_locked(c, m);
 }
 
 void conference_member_rtcp(struct conference *c, struct conference_member *m,
@@ -386,7 +393,7 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
                 if (item->u.fir.entries[k].ssrc == m->media.video_out_ssrc) ask_keyframe_locked(c, m);
             break;
         case RTCP_ITEM_NACK:
-            if (item->u.nack.media_ssrc == m->media.video_out_ssrc) resend_locked(m, &item->u.nack, now_us);
+            if (item->u.nack.media_ssrc == m->media.video_out_ssrc) resend_locked(c, m, &item->u.nack, now_us);
             break;
         case RTCP_ITEM_REMB:
             m->remb_bps = item->u.remb.bitrate_bps;
@@ -506,6 +513,7 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->audio_jitter_ms = rtp_recv_stats_jitter(&m->audio_recv) / 48.0;
     out->video_jitter_ms = rtp_recv_stats_jitter(&m->video_recv) / 90.0;
     out->rtt_ms = m->rtt_ms;
+    out->keyframe_requests = m->keyframe_requests;
     g_mutex_unlock(&c->lock);
 }
 

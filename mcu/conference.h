@@ -142,6 +142,7 @@ struct conference_member_stats {
     uint64_t bytes_out;             /* RTP payload bytes sent to it (wraps at 4 GiB per stream) */
     double audio_jitter_ms, video_jitter_ms;   /* interarrival jitter of its streams */
     int rtt_ms;                     /* from its RRs about our video, -1 unknown */
+    uint64_t keyframe_requests;     /* PLIs sent to its camera */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);

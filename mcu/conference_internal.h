@@ -44,12 +44,14 @@ struct conference_member {
     uint32_t audio_in_ssrc, video_in_ssrc;     /* learned from the first packets */
     struct rtp_recv_stats audio_recv, video_recv;
     uint64_t rtp_in;
+    uint64_t keyframe_requests;     /* PLIs sent to its camera (media thread) */
 
     /* outbound, media thread (under lock) */
     int profile;                    /* -1: none yet */
     int pending_profile;            /* -1: no switch under way */
     bool waiting_keyframe;          /* nothing sent on `profile` until a keyframe */
     uint16_t audio_seq, video_seq;
+    uint16_t vp8_picture_id;        /* VP8: its own picture IDs, continuous across profiles */
     struct send_history *video_history;
     struct rtp_send_stats audio_send, video_send;
     uint64_t rtp_out;

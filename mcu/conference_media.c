@@ -131,6 +131,16 @@ static void send_rewritten(struct conference_member *m, const struct collected_p
     rtp_set_ssrc(packet, ssrc);
     rtp_set_sequence(packet, seq);
     rtp_set_payload_type(packet, payload_type);
+    /* VP8 (our packetizer: X, I, M set, a 15-bit picture ID in bytes 2-3): each
+     * profile's encoder counts its own picture IDs, so a receiver moved to another
+     * profile would see them jump, often backwards, and drop the new stream's frames
+     * as old. The receiver gets its own continuous count instead. */
+    size_t offset = p->length - p->payload_length;
+    if (video && m->media.video_codec == MEDIA_CODEC_VP8 && p->payload_length >= 4 &&
+        (packet[offset] & 0x80) && (packet[offset + 1] & 0x80) && (packet[offset + 2] & 0x80)) {
+        packet[offset + 2] = (uint8_t)(0x80 | (m->vp8_picture_id >> 8));
+        packet[offset + 3] = (uint8_t)m->vp8_picture_id;
+    }
     if (video && m->video_history) send_history_put(m->video_history, packet, p->length, now_us);
     rtp_send_stats_update(video ? &m->video_send : &m->audio_send, p->payload_length,
                           p->timestamp, now_us);
@@ -157,6 +167,7 @@ static void fan_out_video(struct conference *c, const struct collected_packet *p
             if (!(p->keyframe && frame_start)) continue;
             m->waiting_keyframe = false;
         }
+        if (frame_start) m->vp8_picture_id = (uint16_t)((m->vp8_picture_id + 1) & 0x7fff);
         send_rewritten(m, p, m->media.video_out_ssrc, m->video_seq++, m->media.video_pt, now_us, true);
     }
 }
@@ -227,7 +238,8 @@ static void camera_feedback(struct conference *c, int64_t now_us)
         if (!n && !pli) continue;
         rtcp_build_rr(&b, m->media.video_out_ssrc, NULL, 0);
         if (n) rtcp_build_nack(&b, m->media.video_out_ssrc, m->video_in_ssrc, seqs, n);
-        if (pli) rtcp_build_pli(&b, m->media.video_out_ssrc, m->video_in_ssrc);
+        if (pli && rtcp_build_pli(&b, m->media.video_out_ssrc, m->video_in_ssrc) == 0)
+            m->keyframe_requests++;
         send_rtcp(m, &b);
     }
 }

@@ -17,6 +17,11 @@ struct ice_transport {
     char *local_pwd;
     char *public_address;
     gulong state_handler;
+    /* The peer's side as last given, to check again after losing consent. */
+    char *remote_ufrag;
+    char *remote_pwd;
+    GPtrArray *remote_candidates;   /* "a=candidate:..." strings */
+    bool remote_done;
 };
 
 static void on_receive(NiceAgent *agent, guint stream_id, guint component_id, guint len,
@@ -62,6 +67,7 @@ struct ice_transport *ice_transport_new(const struct ice_transport_config *confi
     t->events = *events;
     t->owner = owner;
     t->public_address = g_strdup(config->public_address);
+    t->remote_candidates = g_ptr_array_new_with_free_func(g_free);
 
     t->agent = nice_agent_new_full(config->context, NICE_COMPATIBILITY_RFC5245,
                                    NICE_AGENT_OPTION_ICE_TRICKLE |
@@ -118,6 +124,9 @@ void ice_transport_free(struct ice_transport *t)
     g_free(t->local_ufrag);
     g_free(t->local_pwd);
     g_free(t->public_address);
+    g_free(t->remote_ufrag);
+    g_free(t->remote_pwd);
+    if (t->remote_candidates) g_ptr_array_free(t->remote_candidates, TRUE);
     g_free(t);
 }
 
@@ -152,22 +161,21 @@ char **ice_transport_local_candidates(const struct ice_transport *t)
 int ice_transport_set_remote_credentials(struct ice_transport *t, const char *ufrag,
                                          const char *pwd)
 {
+    g_free(t->remote_ufrag);
+    g_free(t->remote_pwd);
+    t->remote_ufrag = g_strdup(ufrag);
+    t->remote_pwd = g_strdup(pwd);
     return nice_agent_set_remote_credentials(t->agent, t->stream_id, ufrag, pwd) ? 0 : -1;
 }
 
-int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate)
+/* Hands libnice one remote candidate line ("a=candidate:..."); 0 added or ignored. */
+static int add_remote_line(struct ice_transport *t, const char *line)
 {
-    char *line = g_str_has_prefix(candidate, "a=") ? g_strdup(candidate)
-                                                   : g_strconcat("a=", candidate, NULL);
     NiceCandidate *c = nice_agent_parse_remote_candidate_sdp(t->agent, t->stream_id, line);
-    g_free(line);
-    if (!c) {
-        /* libnice cannot parse TCP candidates with tcptype in all forms; ignore TCP. */
-        return strstr(candidate, " tcp ") || strstr(candidate, " TCP ") ? 0 : -1;
-    }
+    if (!c) return -1;
     if (c->transport != NICE_CANDIDATE_TRANSPORT_UDP || c->component_id != 1) {
         nice_candidate_free(c);
-        return 0;
+        return 1;
     }
     GSList *list = g_slist_append(NULL, c);
     int added = nice_agent_set_remote_candidates(t->agent, t->stream_id, 1, list);
@@ -175,8 +183,56 @@ int ice_transport_add_remote_candidate(struct ice_transport *t, const char *cand
     return added >= 0 ? 0 : -1;
 }
 
+int ice_transport_recheck(struct ice_transport *t)
+{
+    char *ufrag = g_strdup(t->local_ufrag), *pwd = g_strdup(t->local_pwd);
+    int rc = nice_agent_restart_stream(t->agent, t->stream_id) &&
+             nice_agent_set_local_credentials(t->agent, t->stream_id, ufrag, pwd) &&
+             nice_agent_set_remote_credentials(t->agent, t->stream_id, t->remote_ufrag, t->remote_pwd)
+             ? 0 : -1;
+    g_free(ufrag);
+    g_free(pwd);
+    for (guint i = 0; rc == 0 && i < t->remote_candidates->len; i++)
+        add_remote_line(t, t->remote_candidates->pdata[i]);
+    if (rc == 0 && t->remote_done) nice_agent_peer_candidate_gathering_done(t->agent, t->stream_id);
+    return rc;
+}
+
+int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag,
+                          const char *remote_pwd)
+{
+    if (!nice_agent_restart_stream(t->agent, t->stream_id)) return -1;
+    g_free(t->local_ufrag);
+    g_free(t->local_pwd);
+    t->local_ufrag = t->local_pwd = NULL;
+    if (!nice_agent_get_local_credentials(t->agent, t->stream_id, &t->local_ufrag, &t->local_pwd))
+        return -1;
+    log_info("ICE restart: local ufrag now %s", t->local_ufrag);
+    g_ptr_array_set_size(t->remote_candidates, 0);
+    t->remote_done = false;
+    return ice_transport_set_remote_credentials(t, remote_ufrag, remote_pwd);
+}
+
+int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate)
+{
+    char *line = g_str_has_prefix(candidate, "a=") ? g_strdup(candidate)
+                                                   : g_strconcat("a=", candidate, NULL);
+    int rc = add_remote_line(t, line);
+    if (rc < 0) {
+        g_free(line);
+        /* libnice cannot parse TCP candidates with tcptype in all forms; ignore TCP. */
+        return strstr(candidate, " tcp ") || strstr(candidate, " TCP ") ? 0 : -1;
+    }
+    if (rc == 0 && t->remote_candidates->len < ICE_TRANSPORT_MAX_REMOTE_CANDIDATES)
+        g_ptr_array_add(t->remote_candidates, line);
+    else
+        g_free(line);
+    return 0;
+}
+
 void ice_transport_remote_candidates_done(struct ice_transport *t)
 {
+    t->remote_done = true;
     nice_agent_peer_candidate_gathering_done(t->agent, t->stream_id);
 }
 

@@ -48,6 +48,21 @@ char **ice_transport_local_candidates(const struct ice_transport *t);
 int ice_transport_set_remote_credentials(struct ice_transport *t, const char *ufrag,
                                          const char *pwd);
 
+/* ICE restart (RFC 8445 section 9) on the peer's new credentials: new local
+ * credentials (read them again with ice_transport_local_ufrag/pwd), the remote
+ * candidates and checks start over; until a new pair is selected, datagrams keep
+ * going out on the old one. Add the peer's candidates afresh afterwards. */
+int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag,
+                          const char *remote_pwd);
+
+/* Checks the peer again after libnice lost its consent (RFC 7675) while the peer may
+ * well be there (a burst of loss ate the answers): the stream restarts with the same
+ * local and remote credentials and candidates, so the peer sees nothing change, and
+ * libnice sends on the pair again once checks succeed. 0, or -1 if libnice refused. */
+int ice_transport_recheck(struct ice_transport *t);
+
+#define ICE_TRANSPORT_MAX_REMOTE_CANDIDATES 64
+
 /* One remote candidate ("candidate:..." or "a=candidate:..."). TCP candidates are
  * ignored (returns 0); an unparseable one returns -1. */
 int ice_transport_add_remote_candidate(struct ice_transport *t, const char *candidate);

@@ -21,7 +21,9 @@ struct media_session {
     struct srtp_session *srtp;
     GSource *dtls_timer;
     GSource *watchdog;
+    GSource *recheck;              /* pending ice_transport_recheck() after lost consent */
     int64_t last_receive_us;
+    int64_t ice_lost_us;           /* when consent was lost on a connected session; 0: not */
     struct media_session_stats stats;
     uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];   /* receive path */
     /* The send path may run on a media worker thread while the control thread
@@ -164,24 +166,51 @@ static void on_datagram(void *owner, const uint8_t *data, size_t length)
     }
 }
 
+static gboolean on_recheck(gpointer user)
+{
+    struct media_session *s = user;
+    g_source_unref(s->recheck);
+    s->recheck = NULL;
+    if (ice_transport_recheck(s->ice) != 0) log_warn("media: libnice could not check the peer again");
+    return G_SOURCE_REMOVE;
+}
+
 static void on_ice_state(void *owner, enum ice_state state)
 {
     struct media_session *s = owner;
+    if (state == ICE_STATE_CONNECTED && s->ice_lost_us) {
+        s->ice_lost_us = 0;
+        log_info("media: ICE connected again");
+    }
     if (state == ICE_STATE_CONNECTED && dtls_transport_state(s->dtls) == DTLS_STATE_NEW) {
         dtls_transport_start(s->dtls);
         flush_dtls(s);
         check_dtls_state(s);
+    } else if (state == ICE_STATE_FAILED && s->state == MEDIA_STATE_CONNECTED) {
+        /* The peer may come back with an ICE restart (a new offer); the watchdog
+         * ends the session if it does not within MEDIA_SESSION_RESTART_GRACE_US. */
+        if (!s->ice_lost_us) s->ice_lost_us = g_get_monotonic_time();
+        log_info("media: ICE consent lost; checking the peer again and waiting up to %d s "
+                 "for it or an ICE restart", (int)(MEDIA_SESSION_RESTART_GRACE_US / G_USEC_PER_SEC));
+        /* libnice sends no more on a pair whose consent it lost, even when the peer's
+         * checks come through again: check anew (outside libnice's signal). */
+        if (!s->recheck) {
+            s->recheck = g_timeout_source_new(0);
+            g_source_set_callback(s->recheck, on_recheck, s, NULL);
+            g_source_attach(s->recheck, s->context);
+        }
     } else if (state == ICE_STATE_FAILED) {
-        set_state(s, MEDIA_STATE_FAILED,
-                  s->state == MEDIA_STATE_CONNECTED ? "ICE consent lost: the peer stopped answering"
-                                                    : "ICE failed: no candidate pair worked");
+        set_state(s, MEDIA_STATE_FAILED, "ICE failed: no candidate pair worked");
     }
 }
 
 static gboolean on_watchdog(gpointer user)
 {
     struct media_session *s = user;
-    if (g_get_monotonic_time() - s->last_receive_us > MEDIA_SESSION_INACTIVITY_US)
+    int64_t now = g_get_monotonic_time();
+    if (s->ice_lost_us && now - s->ice_lost_us > MEDIA_SESSION_RESTART_GRACE_US)
+        set_state(s, MEDIA_STATE_FAILED, "ICE consent lost: the peer stopped answering");
+    else if (now - s->last_receive_us > MEDIA_SESSION_INACTIVITY_US)
         set_state(s, MEDIA_STATE_FAILED, "no packets from the peer for 30 seconds");
     return G_SOURCE_CONTINUE;
 }
@@ -235,6 +264,7 @@ void media_session_free(struct media_session *s)
     if (!s) return;
     stop_source(&s->dtls_timer);
     stop_source(&s->watchdog);
+    stop_source(&s->recheck);
     if (s->dtls && s->ice && dtls_transport_state(s->dtls) == DTLS_STATE_CONNECTED) {
         dtls_transport_close(s->dtls);
         uint8_t datagram[DTLS_TRANSPORT_MTU + 64];
@@ -252,6 +282,20 @@ void media_session_free(struct media_session *s)
 const char *media_session_local_ufrag(const struct media_session *s) { return ice_transport_local_ufrag(s->ice); }
 const char *media_session_local_pwd(const struct media_session *s) { return ice_transport_local_pwd(s->ice); }
 char **media_session_local_candidates(const struct media_session *s) { return ice_transport_local_candidates(s->ice); }
+
+int media_session_restart_ice(struct media_session *s, const char *remote_ufrag,
+                              const char *remote_pwd, char *err, size_t errlen)
+{
+    if (s->state != MEDIA_STATE_CONNECTED && s->state != MEDIA_STATE_CONNECTING) {
+        snprintf(err, errlen, "the media session is %s", media_state_name(s->state));
+        return -1;
+    }
+    if (ice_transport_restart(s->ice, remote_ufrag, remote_pwd) != 0) {
+        snprintf(err, errlen, "libnice could not restart ICE");
+        return -1;
+    }
+    return 0;
+}
 
 int media_session_add_remote_candidate(struct media_session *s, const char *candidate)
 {

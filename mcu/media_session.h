@@ -5,8 +5,13 @@
  * outgoing plain packets are protected and sent.
  *
  * A peer that stops answering is dropped: libnice's consent freshness (RFC 7675) fails
- * the pair when the peer no longer answers consent checks, and as a backstop the session
- * fails when no packet at all arrived for MEDIA_SESSION_INACTIVITY_US.
+ * the pair when the peer no longer answers consent checks (libnice gives up a few
+ * seconds after the last answer, and a burst of loss can do that); the session then
+ * checks the peer again with the same credentials (ice_transport_recheck) and waits
+ * MEDIA_SESSION_RESTART_GRACE_US for those checks or a peer's ICE restart
+ * (media_session_restart_ice) to connect before it fails, so that a room whose
+ * network blinked stays in. As a backstop the session fails when no packet
+ * at all arrived for MEDIA_SESSION_INACTIVITY_US.
  *
  * Runs on the GLib main context given at creation. Events are delivered from that
  * context; the owner must not free the session from inside an event handler (schedule
@@ -22,6 +27,7 @@
 #include "mcu/dtls_transport.h"
 
 #define MEDIA_SESSION_INACTIVITY_US (30 * G_USEC_PER_SEC)
+#define MEDIA_SESSION_RESTART_GRACE_US (15 * G_USEC_PER_SEC)
 #define MEDIA_SESSION_MAX_PACKET 1500
 
 enum media_state {
@@ -75,6 +81,13 @@ const char *media_session_local_ufrag(const struct media_session *session);
 const char *media_session_local_pwd(const struct media_session *session);
 /* NULL-terminated "candidate:..." strings; free with g_strfreev(). */
 char **media_session_local_candidates(const struct media_session *session);
+
+/* ICE restart on the peer's new ICE credentials (a re-offer with a new ufrag/pwd):
+ * the session gets new local credentials (media_session_local_ufrag/pwd) and checks
+ * again; DTLS and SRTP carry on over the new pair (same association, no handshake).
+ * 0, or -1 with the reason in err. */
+int media_session_restart_ice(struct media_session *session, const char *remote_ufrag,
+                              const char *remote_pwd, char *err, size_t errlen);
 
 int media_session_add_remote_candidate(struct media_session *session, const char *candidate);
 void media_session_remote_candidates_done(struct media_session *session);

@@ -23,6 +23,7 @@
 #include "mcu/log.h"
 #include "mcu/media_session.h"
 #include "mcu/rate_limiter.h"
+#include "mcu/reoffer.h"
 #include "mcu/server.h"
 #include "signaling/protocol.h"
 #include "signaling/sdp.h"
@@ -39,6 +40,7 @@ struct participant {
     char *name;
     const struct mcu_conference_config *conference;
     struct media_session *media;
+    struct media_agreement *agreed;    /* what the offer/answer agreed, for re-offers */
     struct echo *echo;
     struct echo_output *echo_output;
     struct conference *mix;            /* a mixing conference, when joined to one */
@@ -153,6 +155,8 @@ static void end_media(struct participant *p)
         media_session_free(p->media);
         p->media = NULL;
     }
+    g_free(p->agreed);
+    p->agreed = NULL;
     echo_free(p->echo);
     p->echo = NULL;
 }
@@ -391,21 +395,43 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     else if (waiting) send_text(p, join_access_host_event(true));
 }
 
+/* A new offer on the media session: answered on it, restarting ICE when the
+ * room's ICE credentials changed (reoffer.h). */
+static void handle_reoffer(struct participant *p, const struct protocol_request *r)
+{
+    char err[256] = "", *answer = NULL;
+    const char *code = NULL;
+    /* p->agreed is set whenever p->media is: both come with the first answer. */
+    enum reoffer_result result = reoffer_answer(p->agreed, p->media, r->sdp, &answer, &code,
+                                                err, sizeof err);
+    if (result == REOFFER_REFUSED) {
+        log_info("participant %s: new offer refused: %s", p->id, err);
+        send_error(p, r->id, r->type_name, code, err);
+        return;
+    }
+    /* A restart starts the remote candidate list afresh: the limit counts this ICE
+     * session's candidates. */
+    if (result == REOFFER_ICE_RESTARTED) p->remote_candidates = 0;
+    log_info("participant %s: new offer answered%s", p->id,
+             result == REOFFER_ICE_RESTARTED ? " with an ICE restart" : " (nothing changed)");
+    send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer));
+    free(answer);
+}
+
 /* Builds the answer for an offer, creating the media session on the way. */
 static void handle_offer(struct participant *p, const struct protocol_request *r)
 {
     char err[256] = "";
-    if (p->media) {
-        send_error(p, r->id, r->type_name, "offer_in_progress",
-                   "this participant already has a media session; leave first");
-        return;
-    }
     size_t sdp_bytes = strlen(r->sdp);
     int max_sdp = limits_config(p->server->limits)->max_sdp_bytes;
     if (sdp_bytes > (size_t)max_sdp) {
         limits_count(p->server->limits, LIMITS_SDP_TOO_LARGE);
         snprintf(err, sizeof err, "the SDP offer has %zu bytes; the limit is %d", sdp_bytes, max_sdp);
         send_error(p, r->id, r->type_name, "sdp_too_large", err);
+        return;
+    }
+    if (p->media) {
+        handle_reoffer(p, r);
         return;
     }
     struct sdp_session *offer = NULL, *answer = NULL;
@@ -538,6 +564,8 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         g_source_attach(p->tick, NULL);
     }
 
+    p->agreed = g_new0(struct media_agreement, 1);
+    media_agreement_init(p->agreed, &params, &negotiated);
     log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
              negotiated.has_audio ? "opus" : "none", negotiated.audio_pt,
              negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8"

@@ -339,12 +339,14 @@ bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_
     struct mix_input *in = input_at(e, slot);
     if (!in || !in->video_jb)
         return false;
-    bool ask = jitter_buffer_keyframe_request(in->video_jb, now_us);
+    /* One request per input per interval, whichever part wants it: the jitter buffer
+     * (a frame lost for good) and the decoder (a broken reference) must not each
+     * ask in turn. The jitter buffer keeps its wish until it is asked. */
+    if (in->last_keyframe_request_us != INT64_MIN &&
+        now_us - in->last_keyframe_request_us < MIX_ENGINE_KEYFRAME_INTERVAL_US)
+        return false;
     bool stalled = in->reference_lost || video_decoder_needs_keyframe(in->video_decoder);
-    if (!ask && in->video_seen && stalled &&
-        (in->last_keyframe_request_us == INT64_MIN ||
-         now_us - in->last_keyframe_request_us >= MIX_ENGINE_KEYFRAME_INTERVAL_US))
-        ask = true;
+    bool ask = jitter_buffer_keyframe_request(in->video_jb, now_us) || (in->video_seen && stalled);
     if (ask) {
         in->last_keyframe_request_us = now_us;
         in->stats.keyframe_requests++;

@@ -203,7 +203,8 @@ enum mix_route mix_engine_audio_route(const struct mix_engine *e, size_t slot);
 int mix_engine_active_speaker(const struct mix_engine *e);
 
 /* True when a keyframe should be requested from input `slot`'s video sender now
- * (stream start, loss, decode error); at most once per 500 ms while it lasts. */
+ * (stream start, loss, decode error); at most once per 700 ms while it lasts, so a
+ * sender gets at most 2 requests in any second even when the network bunches them. */
 bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_us);
 /* Up to `max` video sequence numbers of input `slot` to NACK now; returns how many. */
 size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16_t *seqs,

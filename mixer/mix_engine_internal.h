@@ -14,7 +14,7 @@
 #include "mixer/video_encoder.h"
 #include "mixer/work_pool.h"
 
-#define MIX_ENGINE_KEYFRAME_INTERVAL_US 500000
+#define MIX_ENGINE_KEYFRAME_INTERVAL_US 700000   /* > 500 ms: network jitter must not bunch 3 into 1 s */
 
 struct mix_profile {
     struct mix_profile_config cfg;

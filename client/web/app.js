@@ -3,7 +3,7 @@
 // &token=T is an invited room's join token from its join link) and exposes
 // window.hoinghi for tests (docs/testing.md): state, pc, lastError, the roster
 // (participants, activeSpeaker, layout), the conference events received, and
-// leave() / setMuted().
+// leave() / setMuted() / setVideoQuality() / restartIce().
 
 import { Session } from './session.js';
 import { PageView } from './ui.js';
@@ -34,6 +34,7 @@ window.hoinghi = {
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
   setVideoQuality: (quality) => session.setVideoQuality(quality),
+  restartIce: () => session.restartIce(),
 };
 
 const params = new URLSearchParams(location.search);

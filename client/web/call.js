@@ -1,6 +1,10 @@
 // call.js - one media session with the MCU: an RTCPeerConnection that sends the local
 // camera and microphone, makes the offer, applies the server's answer and trickles
-// ICE candidates both ways through the signalling connection.
+// ICE candidates both ways through the signalling connection. When the path to the
+// server breaks (ICE `disconnected` for ICE_RESTART_AFTER_MS, or `failed`) it restarts
+// ICE once (restartIce() + a new offer; the server keeps the call, DTLS carries on).
+
+const ICE_RESTART_AFTER_MS = 3000;
 
 export class Call {
   // onRemoteStream(stream) gets the stream of the server's tracks (one audio, one video);
@@ -12,6 +16,10 @@ export class Call {
     this.offerSent = false;
     this.localCandidates = [];
     this.remoteCandidates = [];
+    this.iceRestarts = 0;          // restarts answered by the server
+    this.restarting = false;       // a restart's offer/answer is under way
+    this.restartedSinceConnected = false;
+    this.disconnectedTimer = null;
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     pc.onicecandidate = (event) => this.sendLocalCandidate(event.candidate);
@@ -21,7 +29,10 @@ export class Call {
       this.remoteStream.addTrack(event.track);
       this.onRemoteStream(this.remoteStream);
     };
-    pc.oniceconnectionstatechange = () => this.onStateChange();
+    pc.oniceconnectionstatechange = () => {
+      this.watchIce();
+      this.onStateChange();
+    };
     pc.onconnectionstatechange = () => this.onStateChange();
     pc.onicegatheringstatechange = () => this.onStateChange();
   }
@@ -57,7 +68,61 @@ export class Call {
     }
   }
 
+  // ICE restart (RFC 8445 section 9): new ICE credentials in a new offer; the server
+  // answers on the same session with its own new credentials. Resolves when the
+  // answer is applied; the ICE state then goes checking -> connected.
+  async restartIce() {
+    if (this.restarting) return;
+    this.restarting = true;
+    this.restartedSinceConnected = true;
+    try {
+      const pc = this.pc;
+      pc.restartIce();
+      const offer = await pc.createOffer();
+      await pc.setLocalDescription(offer);
+      const { sdp } = await this.signalling.request('offer', { sdp: offer.sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+      this.iceRestarts += 1;
+      // The old pair may have carried on all along (no state change to see).
+      if (this.connected) this.restartedSinceConnected = false;
+    } finally {
+      this.restarting = false;
+      this.onStateChange();
+    }
+  }
+
+  // True when the connection failed and the one restart since it last worked is over.
+  get gaveUp() {
+    return this.pc.connectionState === 'failed' && this.restartedSinceConnected && !this.restarting;
+  }
+
+  get connected() {
+    return ['connected', 'completed'].includes(this.pc.iceConnectionState);
+  }
+
+  watchIce() {
+    const state = this.pc.iceConnectionState;
+    if (this.connected) {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+      this.restartedSinceConnected = false;
+    } else if (state === 'disconnected' && !this.disconnectedTimer) {
+      this.disconnectedTimer = setTimeout(() => {
+        this.disconnectedTimer = null;
+        if (this.pc.iceConnectionState === 'disconnected' && !this.restartedSinceConnected) this.autoRestart();
+      }, ICE_RESTART_AFTER_MS);
+    } else if (state === 'failed' && !this.restartedSinceConnected) {
+      this.autoRestart();
+    }
+  }
+
+  autoRestart() {
+    console.warn(`ICE ${this.pc.iceConnectionState}: restarting ICE`);
+    this.restartIce().catch((error) => console.warn('ICE restart failed:', error.code || '', error.message));
+  }
+
   close() {
+    clearTimeout(this.disconnectedTimer);
     this.pc.close();
     this.onStateChange();
   }

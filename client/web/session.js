@@ -16,6 +16,7 @@ function initialState() {
     phase: 'idle',         // idle | joining | negotiating | in-call | left | failed
     signalling: 'closed',  // closed | connecting | open
     ice: 'new',            // RTCPeerConnection.iceConnectionState
+    iceRestarts: 0,        // ICE restarts the server answered
     connection: 'new',     // RTCPeerConnection.connectionState (ICE + DTLS)
     media: 'none',         // the server's last `media` event state
     mediaReason: '',
@@ -273,10 +274,17 @@ export class Session {
   readPeerState() {
     const pc = this.pc;
     if (!pc) return;
-    this.update({ ice: pc.iceConnectionState, connection: pc.connectionState });
-    if (pc.connectionState === 'failed') {
+    this.update({ ice: pc.iceConnectionState, connection: pc.connectionState, iceRestarts: this.call.iceRestarts });
+    // A failed connection gets one ICE restart (call.js) before the call is given up.
+    if (this.call.gaveUp) {
       this.fail(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
     }
+  }
+
+  // Restarts ICE on the call (also done by itself when the path breaks; call.js).
+  restartIce() {
+    if (!this.call || this.state.phase !== 'in-call') return Promise.reject(new Error('not in a call'));
+    return this.call.restartIce();
   }
 
   startStats() {

@@ -170,6 +170,44 @@ async function checkSignalling() {
   fresh.close();
 }
 
+// A complete offer (a fingerprint added) with the given ICE credentials and fingerprint.
+function offerWith({ ufrag = 'Fp2x', pwd = 'b7Jq1bN1c3zYVf1x1nAHcE2Q', fingerprint = 'AA', video = true } = {}) {
+  const fp = `a=fingerprint:sha-256 ${Array(32).fill(fingerprint).join(':')}`;
+  let sdp = OFFER_WITHOUT_FINGERPRINT.replaceAll('a=setup:actpass', `${fp}\r\na=setup:actpass`)
+    .replaceAll('a=ice-ufrag:Fp2x', `a=ice-ufrag:${ufrag}`)
+    .replaceAll('a=ice-pwd:b7Jq1bN1c3zYVf1x1nAHcE2Q', `a=ice-pwd:${pwd}`);
+  if (!video) sdp = sdp.replace('a=group:BUNDLE 0 1', 'a=group:BUNDLE 0').replace(/m=video[\s\S]*$/, '');
+  return sdp;
+}
+
+const answerUfrag = (message) => message.data?.sdp?.match(/a=ice-ufrag:(\S+)/)?.[1];
+
+// Re-offers on an established media session (docs/protocol.md, "Re-offers and ICE
+// restart"): the same offer changes nothing, new ICE credentials restart ICE (new
+// server credentials), a new fingerprint or other media is refused.
+async function checkReoffers() {
+  const client = await Client.connect();
+  await client.receive();   // hello
+  await client.request('join', { conference: 'echo', name: 'Reoffer' });
+  const first = await client.request('offer', { sdp: offerWith() });
+  check(first.type === 'reply' && answerUfrag(first), 'a complete offer is answered', first);
+  const same = await client.request('offer', { sdp: offerWith() });
+  check(same.type === 'reply' && answerUfrag(same) === answerUfrag(first),
+    'the same offer again is answered with the same server credentials', same);
+  const restart = await client.request('offer', { sdp: offerWith({ ufrag: 'Zq9w', pwd: 'c8Kr2cO2d4aZWg2y2oBIdF3R' }) });
+  check(restart.type === 'reply' && answerUfrag(restart) && answerUfrag(restart) !== answerUfrag(first),
+    'new ICE credentials restart ICE: new server credentials in the answer', restart);
+  const otherFingerprint = await client.request('offer', { sdp: offerWith({ ufrag: 'Zq9w', pwd: 'c8Kr2cO2d4aZWg2y2oBIdF3R', fingerprint: 'BB' }) });
+  expectError(otherFingerprint, 'offer_in_progress', 'a re-offer with another fingerprint');
+  check(/fingerprint/.test(otherFingerprint.error?.message || ''), 'the refusal names the fingerprint', otherFingerprint);
+  const noVideo = await client.request('offer', { sdp: offerWith({ ufrag: 'Zq9w', pwd: 'c8Kr2cO2d4aZWg2y2oBIdF3R', video: false }) });
+  expectError(noVideo, 'offer_in_progress', 'a re-offer without the video');
+  await expectStillAnswers(client, 'refused re-offers');
+  const left = await client.request('leave');
+  check(left.type === 'reply', 'the re-offering client leaves', left);
+  client.close();
+}
+
 // One raw HTTP/1.0 GET (no path normalisation on our side); resolves { status, headers, body }.
 function httpGet(path) {
   const { hostname, port } = new URL(baseUrl);
@@ -213,6 +251,7 @@ async function checkHttp() {
 
 try {
   await checkSignalling();
+  await checkReoffers();
   await checkHttp();
 } catch (error) {
   console.log(`FAIL ${error.stack}`);

@@ -80,6 +80,41 @@ static void test_remote_candidates(void **state)
     ice_transport_free(t);
 }
 
+static void test_restart_gives_new_credentials(void **state)
+{
+    (void)state;
+    struct ice_transport *t = make(NULL);
+    assert_int_equal(ice_transport_set_remote_credentials(t, "abcd", "0123456789012345678901"), 0);
+    assert_int_equal(ice_transport_add_remote_candidate(t,
+        "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"), 0);
+    char *ufrag = g_strdup(ice_transport_local_ufrag(t)), *pwd = g_strdup(ice_transport_local_pwd(t));
+    char **before = ice_transport_local_candidates(t);
+
+    /* The peer's restart: new credentials here, the same candidates (sockets). */
+    assert_int_equal(ice_transport_restart(t, "efgh", "9876543210987654321098"), 0);
+    assert_string_not_equal(ice_transport_local_ufrag(t), ufrag);
+    assert_string_not_equal(ice_transport_local_pwd(t), pwd);
+    char **after = ice_transport_local_candidates(t);
+    assert_non_null(after[0]);
+    assert_string_equal(before[0], after[0]);
+    assert_int_equal(ice_transport_add_remote_candidate(t,
+        "candidate:2 1 udp 2122260223 127.0.0.1 50002 typ host"), 0);
+
+    /* A re-check after lost consent keeps what the peer knows. */
+    g_free(ufrag);
+    g_free(pwd);
+    ufrag = g_strdup(ice_transport_local_ufrag(t));
+    pwd = g_strdup(ice_transport_local_pwd(t));
+    assert_int_equal(ice_transport_recheck(t), 0);
+    assert_string_equal(ice_transport_local_ufrag(t), ufrag);
+    assert_string_equal(ice_transport_local_pwd(t), pwd);
+    g_free(ufrag);
+    g_free(pwd);
+    g_strfreev(before);
+    g_strfreev(after);
+    ice_transport_free(t);
+}
+
 static void test_bad_address_is_refused(void **state)
 {
     static const char *const bad[] = {"not-an-ip", NULL};
@@ -95,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_gathers_only_on_configured_address),
         cmocka_unit_test(test_public_address_replaces_local_one),
         cmocka_unit_test(test_remote_candidates),
+        cmocka_unit_test(test_restart_gives_new_credentials),
         cmocka_unit_test(test_bad_address_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -383,8 +383,8 @@ static void test_keyframe_request_from_stalled_input(void **state)
     assert_false(mix_engine_keyframe_request(e, 0, now));
     assert_int_equal(mix_engine_input_stats(e, 0)->video_pictures, 0);
 
-    /* Still stalled 500 ms later: asked again (rate-limited, not silenced). */
-    now += 500000;
+    /* Still stalled 700 ms later: asked again (rate-limited, not silenced). */
+    now += 700000;
     assert_true(mix_engine_keyframe_request(e, 0, now));
 
     /* A keyframe arrives: pictures flow, no more requests. */
@@ -394,7 +394,7 @@ static void test_keyframe_request_from_stalled_input(void **state)
         send_video(e, 0, &s, k, false);
         mix_engine_video_tick(e, k * VIDEO_TICK_US, &sink);
     }
-    now = k * VIDEO_TICK_US + 600000;
+    now = k * VIDEO_TICK_US + 800000;
     assert_false(mix_engine_keyframe_request(e, 0, now));
     assert_true(mix_engine_input_stats(e, 0)->video_pictures >= 5);
 
