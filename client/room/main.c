@@ -85,7 +85,7 @@ int main(int argc, char **argv)
         return rc;
     gst_init(NULL, NULL);
     app.loop = g_main_loop_new(NULL, FALSE);
-    app.hub = signalling_hub_new(app.loop, app.opt.cacert);
+    app.hub = signalling_hub_new(app.loop, app.opt.cacert, app.opt.connect_timeout_s);
     if (!app.hub) {
         g_main_loop_unref(app.loop);
         return ROOM_EXIT_LOCAL;

@@ -229,7 +229,7 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert)
+struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert, int timeout_s)
 {
     struct lws_context_creation_info info;
     struct signalling_hub *hub = g_new0(struct signalling_hub, 1);
@@ -241,6 +241,9 @@ struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert)
     info.protocols = protocols;
     info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.client_ssl_ca_filepath = cacert;
+    /* libwebsockets' own wait for the server's handshake answer (5 s by default): a
+     * busy server gets as long as the whole join may take. */
+    info.timeout_secs = timeout_s > 0 ? (unsigned int)timeout_s : 0;
     info.foreign_loops = foreign_loops;
     info.uid = (uid_t)-1;
     info.gid = (gid_t)-1;

@@ -31,9 +31,10 @@ struct signalling_callbacks {
 };
 
 /* The shared libwebsockets context on `loop`; NULL (and a message on stderr) if it
- * cannot be made. Free it after every connection is closed. */
-/* cacert: a CA file for wss:// servers, or NULL for the system's CAs. */
-struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert);
+ * cannot be made. Free it after every connection is closed. cacert: a CA file for
+ * wss:// servers, or NULL for the system's CAs; timeout_s: how long a connection may
+ * wait for the server's WebSocket handshake (0: libwebsockets' default, 5 s). */
+struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert, int timeout_s);
 void signalling_hub_free(struct signalling_hub *hub);
 
 /* Starts connecting to url (ws://HOST:PORT/PATH, or wss:// for TLS). Returns NULL with *error set
