@@ -4,6 +4,7 @@
 #   make         build all programs into build/
 #   make check   deps + build + unit and integration tests
 #   make asan    the same tests built with AddressSanitizer + UBSan (build-asan/)
+#   make fuzz    libFuzzer targets (clang, build-fuzz/), each run FUZZ_SECONDS (docs/fuzzing.md)
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
 #   make demo    deps + build + run a meeting on the embedded defaults
 #   make clean   remove build output
@@ -22,7 +23,8 @@ WARN     = -Wall -Wextra -Werror
 CSTD     = -std=c11 -D_GNU_SOURCE
 OPT      ?= -O2 -g
 SANITIZER_FLAGS = -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-SAN_FLAGS = $(if $(SANITIZE),$(SANITIZER_FLAGS))
+# FUZZ=1 (with CC=clang): every object also gets libFuzzer's coverage hooks.
+SAN_FLAGS = $(if $(SANITIZE),$(SANITIZER_FLAGS)) $(if $(FUZZ),$(SANITIZER_FLAGS) -fsanitize=fuzzer-no-link)
 BASE_CFLAGS = $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -MMD -MP -I.
 BASE_LDFLAGS = $(SAN_FLAGS)
 
@@ -58,6 +60,7 @@ CTL_SRC       = $(wildcard client/ctl/*.c)
 UNIT_SRC      = $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT  = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 ITEST_SRC     = $(wildcard tests/integration/*.c)
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -72,6 +75,7 @@ MCU_ROOM  = $(if $(ROOM_SRC),$(BUILD)/mcu-room)
 MCUCTL    = $(if $(CTL_SRC),$(BUILD)/mcuctl)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
+FUZZ_BINS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
 # Test tools built from tests/tools/*.c on one library (sdp-answer: libsignaling).
@@ -79,7 +83,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 # The audio benchmark (tests/bench/audio_bench.c on libmixer).
 AUDIO_BENCH = $(BUILD)/audio-bench
 
-.PHONY: all deps check unit integration asan bench demo clean
+.PHONY: all deps check unit integration asan fuzz fuzz-build fuzz-targets bench demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -117,6 +121,10 @@ $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
 	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+$(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
 
 # --- libraries and programs ---
 $(LIBMIXER): $(call obj,$(MIXER_SRC))
@@ -174,10 +182,26 @@ $(AUDIO_BENCH): $(call obj,tests/bench/audio_bench.c) $(LIBMIXER)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c): one program each, on the project's libraries
+# built with clang and the sanitizers in their own directory (FUZZ_BUILD).
+$(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(MCU_LIBS)
+
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 120
+
+fuzz-targets: $(FUZZ_BINS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang FUZZ=1 OPT="-O1 -g" fuzz-targets
+
 # --- tests ---
 check: deps
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) ./tests/run.sh
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD=$(BUILD) FUZZ_BUILD=$(FUZZ_BUILD) ./tests/run.sh
 
 unit: all
 	@BUILD=$(BUILD) ./tests/run.sh unit
@@ -189,6 +213,9 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
 	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./tests/run.sh
 
+fuzz: deps fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
+
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 	@BUILD=$(BUILD) ./tests/bench/conference.sh
@@ -198,6 +225,6 @@ demo: deps
 	@BUILD=$(BUILD) ./scripts/demo.sh
 
 clean:
-	rm -rf build build-asan tests/out
+	rm -rf build build-asan build-fuzz tests/out
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -64,7 +64,11 @@ static void bad(json_t *errors, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    if (!json_object_get(errors, field)) json_object_set_new(errors, field, json_string(message));
+    /* A message that quotes the client's text may have been cut inside a UTF-8
+     * sequence: made valid, or json_string() would fail and the error be lost. */
+    char *text = g_utf8_make_valid(message, -1);
+    if (!json_object_get(errors, field)) json_object_set_new(errors, field, json_string(text));
+    g_free(text);
 }
 
 /* Integer field in [lo, hi] into *out; absent leaves *out. */

@@ -322,6 +322,30 @@ static void stats_and_metrics(void **state)
     free(response.body);
 }
 
+/* Found by fuzzing (tests/fuzz/regressions/fuzz_rest_body/): error messages that quote
+ * the client's bytes must stay JSON. A JSON error near bytes that are not UTF-8 lost
+ * its error body (an empty {} 400), and a long non-ASCII layout name, cut inside a
+ * character in its field message, lost the field error: the conference was created
+ * with the default layout. */
+static void non_utf8_in_error_messages(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    static const char bad[] = "{\"tinhanh v\xe1\xbb\x81 \\\xe1\xbb\x8b" "ch\": \"4x2\"}";
+    assert_int_equal(call(f, "POST", "/api/v1/conferences", NULL, f->admin, bad, sizeof bad - 1, &j), 400);
+    assert_error(j, "bad_json");
+    json_decref(j);
+
+    GString *body = g_string_new("{\"title\": \"x\", \"layout\": \"");
+    for (int i = 0; i < 100; i++) g_string_append(body, "\xe1\xbb\x9f");
+    g_string_append(body, "\"}");
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, body->str, &j), 400);
+    assert_error(j, "validation_failed");
+    assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "layout"));
+    json_decref(j);
+    g_string_free(body, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +353,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(authentication_and_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validate_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(hostile_input_gets_clear_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_utf8_in_error_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_and_metrics, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
