@@ -211,7 +211,8 @@ integration: all
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
-	@BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./tests/run.sh
+	@$(MAKE) --no-print-directory fuzz-build
+	@BUILD=build-asan FUZZ_BUILD=$(FUZZ_BUILD) ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 ./tests/run.sh
 
 fuzz: deps fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh

@@ -16,7 +16,7 @@
 # whose peer or privilege is missing fails and says so.
 # Fuzz smoke: every libFuzzer target (tests/fuzz/fuzz_*.c, built into
 # $FUZZ_BUILD/fuzz by `make fuzz-build`) runs its seed corpus and its regression inputs,
-# then fuzzes for FUZZ_SMOKE_SECONDS (default 10); each target is one test. A target
+# then fuzzes for FUZZ_SMOKE_SECONDS (default 8); each target is one test. A target
 # that is not built fails. `make fuzz` is the long run (docs/fuzzing.md).
 set -u
 cd "$(dirname "$0")/.."
@@ -96,7 +96,7 @@ run_fuzz() {
             echo "$FUZZ_BUILD/fuzz/$name is not built (make fuzz-build)" >"$OUT/fuzz-smoke/$name.log"
             FUZZ_RESULT=FAILED
         else
-            fuzz_run "$name" "${FUZZ_SMOKE_SECONDS:-10}" "$OUT/fuzz-smoke"
+            fuzz_run "$name" "${FUZZ_SMOKE_SECONDS:-8}" "$OUT/fuzz-smoke"
         fi
         if [ "$FUZZ_RESULT" = ok ]; then
             passed=$((passed + 1))
