@@ -4,7 +4,8 @@
  * 16-bit big-endian number (RFC 4571 framing, the format of tests/fixtures/rtp). Each
  * packet goes to depacketizer_inspect() (what the jitter buffer asks) and
  * depacketizer_push(), and every frame is pulled; a frame's size must be within the
- * limit. The stream ends with depacketizer_reset(). */
+ * limit, an H.264 frame start with a start code, a VP8 keyframe with the P bit clear.
+ * The stream ends with depacketizer_reset(). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             /* Read every byte (ASan checks memchr's range): a frame must lie in its buffer. */
             if (frame.size && memchr(frame.data, 0x100 - 1, frame.size) == frame.data + frame.size) abort();
+            /* H.264 frames are Annex B; a VP8 keyframe starts with the P bit clear. */
+            if (codec == MEDIA_CODEC_H264 &&
+                (frame.size < 5 || memcmp(frame.data, "\0\0\0\1", 4) != 0))
+                abort();
+            if (codec == MEDIA_CODEC_VP8 && frame.keyframe && (frame.size == 0 || (frame.data[0] & 1)))
+                abort();
             frames++;
         }
     }

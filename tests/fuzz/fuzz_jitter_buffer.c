@@ -6,8 +6,9 @@
  * Then records: a control byte (bits 0-5: milliseconds the clock moves before this
  * packet arrives, bit 6: pull every due frame after the push, bit 7: ask for NACKs
  * and a keyframe request), a 16-bit big-endian length, the packet. At the end the
- * buffer is drained. The frames handed out are checked (packets in sequence order,
- * sizes as pushed) and fed to a depacketizer. */
+ * buffer is drained. The frames handed out are checked (audio: one packet; video:
+ * consecutive sequence numbers, all of the frame's RTP timestamp) and fed to a
+ * depacketizer. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -20,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const enum media_codec CODECS[] = {MEDIA_CODEC_OPUS, MEDIA_CODEC_PCMU, MEDIA_CODEC_PCMA,
                                           MEDIA_CODEC_VP8, MEDIA_CODEC_H264};
 
-static void pull_all(struct jitter_buffer *jb, struct depacketizer *d, int64_t now)
+static void pull_all(struct jitter_buffer *jb, struct depacketizer *d, bool audio, int64_t now)
 {
     struct jitter_frame frame;
     int guard = 0;
@@ -32,10 +33,13 @@ static void pull_all(struct jitter_buffer *jb, struct depacketizer *d, int64_t n
             continue;
         }
         if (frame.packet_count == 0 || !frame.packets) abort();
+        if (audio && frame.packet_count != 1) abort();   /* audio: every packet is a frame */
         for (size_t i = 0; i < frame.packet_count; i++) {
             const struct jitter_packet *p = &frame.packets[i];
             struct rtp_header h;
-            if (rtp_parse(p->data, p->size, &h) != 0 || h.sequence != p->sequence) abort();
+            if (rtp_parse(p->data, p->size, &h) != 0 || h.sequence != p->sequence ||
+                h.timestamp != frame.rtp_timestamp)
+                abort();
             if (i > 0 && (uint16_t)(frame.packets[i - 1].sequence + 1) != p->sequence) abort();
             (void)depacketizer_push(d, p->data, p->size);
             struct encoded_frame out;
@@ -55,6 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         config.max_packets = 64;
         config.max_bytes = 16 * 1024;
     }
+    bool audio = media_codec_kind(codec) == MEDIA_AUDIO;
     struct jitter_buffer *jb = jitter_buffer_new(&config);
     struct depacketizer *d = depacketizer_new(codec);
     if (!jb || !d) abort();
@@ -69,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         now += (int64_t)(control & 0x3f) * 1000;
         (void)jitter_buffer_push(jb, data + i, n, now);
         i += n;
-        if (control & 0x40) pull_all(jb, d, now);
+        if (control & 0x40) pull_all(jb, d, audio, now);
         if (control & 0x80) {
             uint16_t seqs[64];
             size_t k = jitter_buffer_nack(jb, now, seqs, 64);
@@ -79,9 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
         if (s->buffered_packets > config.max_packets || s->buffered_bytes > config.max_bytes) abort();
     }
-    pull_all(jb, d, now + 10000000);
+    pull_all(jb, d, audio, now + 10000000);
     jitter_buffer_drain(jb);
-    pull_all(jb, d, now + 10000000);
+    pull_all(jb, d, audio, now + 10000000);
     if (jitter_buffer_stats(jb)->buffered_packets != 0) abort();
     depacketizer_free(d);
     jitter_buffer_free(jb);

@@ -2,10 +2,12 @@
  * message, into signaling/sdp_parse.c sdp_parse(). A parsed offer is written back with
  * sdp_write() (that text must parse again) and answered with sdp_answer_create() as
  * participant.c does (VP8 or H.264 preferred, by the last input byte); an answer must
- * be writable and parse too. */
+ * have one m= section per offered one, pick codecs the offer lists under the
+ * negotiated payload types, and be writable and parse too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "signaling/sdp.h"
 
@@ -18,6 +20,20 @@ static void must_parse(const char *text)
     if (!text) abort();
     if (sdp_parse(text, &s, err, sizeof err) != SDP_OK) abort();
     sdp_session_free(s);
+}
+
+/* The offer lists payload type `pt` as `name` in a section of `type`. */
+static bool offers_codec(const struct sdp_session *offer, enum sdp_media_type type, uint8_t pt,
+                         const char *name)
+{
+    for (size_t m = 0; m < offer->media_count; m++) {
+        if (offer->media[m].type != type) continue;
+        for (size_t c = 0; c < offer->media[m].codec_count; c++)
+            if (offer->media[m].codecs[c].payload_type == pt &&
+                strcasecmp(offer->media[m].codecs[c].name, name) == 0)
+                return true;
+    }
+    return false;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -63,6 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sdp_negotiated negotiated;
     if (sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err) == SDP_OK) {
         if (!answer || answer->media_count != offer->media_count) abort();
+        if (negotiated.has_audio && !offers_codec(offer, SDP_MEDIA_AUDIO, negotiated.audio_pt, "opus")) abort();
+        if (negotiated.has_video &&
+            !offers_codec(offer, SDP_MEDIA_VIDEO, negotiated.video_pt,
+                          negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8" : "H264"))
+            abort();
         char *answer_text = sdp_write(answer);
         must_parse(answer_text);
         free(answer_text);
