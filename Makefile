@@ -2,7 +2,7 @@
 #
 #   make deps    install Debian packages and pinned npm test drivers (idempotent)
 #   make         build all programs into build/
-#   make check   deps + build + unit and integration tests
+#   make check   deps + build + unit tests, fuzz smoke (build-fuzz/) and integration tests
 #   make asan    the same tests built with AddressSanitizer + UBSan (build-asan/)
 #   make fuzz    libFuzzer targets (clang, build-fuzz/), each run FUZZ_SECONDS (docs/fuzzing.md)
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
@@ -11,7 +11,8 @@
 #
 # Sources are picked up by folder: mixer/*.c -> libmixer.a, signaling/*.c ->
 # libsignaling.a, mcu/*.c (but main.c) -> libmcu.a + mcud, tests/unit/test_*.c -> one
-# cmocka binary each, tests/integration/*.c -> one helper program each.
+# cmocka binary each, tests/integration/*.c -> one helper program each,
+# tests/fuzz/fuzz_*.c -> one libFuzzer program each (clang, only in build-fuzz/).
 
 BUILD    ?= build
 V        ?=
