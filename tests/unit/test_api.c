@@ -335,6 +335,10 @@ static void non_utf8_in_error_messages(void **state)
     assert_int_equal(call(f, "POST", "/api/v1/conferences", NULL, f->admin, bad, sizeof bad - 1, &j), 400);
     assert_error(j, "bad_json");
     json_decref(j);
+    /* a raw path that is not UTF-8, quoted by the 404 */
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences/\xff\xfe/x/y", f->admin, NULL, &j), 404);
+    assert_error(j, "not_found");
+    json_decref(j);
 
     GString *body = g_string_new("{\"title\": \"x\", \"layout\": \"");
     for (int i = 0; i < 100; i++) g_string_append(body, "\xe1\xbb\x9f");
