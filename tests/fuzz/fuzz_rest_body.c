@@ -4,7 +4,8 @@
  * api_conference_check_not_over()), without a store. The first byte picks the request:
  * 0 POST /conferences (create: defaults, every field checked), 1 PATCH
  * /conferences/{id} (update of a stored conference), 2 PUT .../layout (the layout
- * text as api_layout_set() checks it). The rest is the body.
+ * text through api_layout_valid(), as api_layout_set() checks it). The rest is the
+ * body.
  * Checks the answers' contract: a refused body gets the one error shape
  * {"error": {"code", "message"}}; a field that is given but not applied must be
  * named in the field errors (no error may be lost); the field errors are what
@@ -19,7 +20,6 @@
 #include "mcu/control_internal.h"
 #include "mcu/http_server.h"
 #include "mcu/server.h"
-#include "mixer/layout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,10 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_error_shape(call.body);
     } else if (data[0] % 3 == 2) {
         const char *layout = json_string_value(json_object_get(body, "layout"));
-        struct layout l;
         char why[256] = "";
-        if (layout && layout[0] == '{') (void)layout_from_json(layout, 1280, 720, &l, why, sizeof why);
-        else if (layout) (void)layout_from_name(layout, 1280, 720, &l);
+        if (layout && !api_layout_valid(layout, 1280, 720, why, sizeof why)) {
+            api_field_errors(&call, json_pack("{s:s}", "layout", why));
+            if (!json_object_get(json_object_get(json_object_get(call.body, "error"), "fields"), "layout"))
+                abort();
+        }
     } else {
         bool create = data[0] % 3 == 0;
         struct store_conference c;
@@ -87,9 +89,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (rooms) g_ptr_array_free(rooms, TRUE);
         store_conference_clear(&c);
-        json_decref(body);
     }
-    if (body && data[0] % 3 == 2) json_decref(body);
+    json_decref(body);
     json_decref(call.body);
     g_free(call.error_message);
     g_free(call.target);

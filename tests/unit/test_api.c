@@ -326,7 +326,7 @@ static void stats_and_metrics(void **state)
  * the client's bytes must stay JSON. A JSON error near bytes that are not UTF-8 lost
  * its error body (an empty {} 400), and a long non-ASCII layout name, cut inside a
  * character in its field message, lost the field error: the conference was created
- * with the default layout. */
+ * with the default layout, and PUT .../layout answered 400 without saying which field. */
 static void non_utf8_in_error_messages(void **state)
 {
     struct fixture *f = *state;
@@ -344,6 +344,16 @@ static void non_utf8_in_error_messages(void **state)
     for (int i = 0; i < 100; i++) g_string_append(body, "\xe1\xbb\x9f");
     g_string_append(body, "\"}");
     assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, body->str, &j), 400);
+    assert_error(j, "validation_failed");
+    assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "layout"));
+    json_decref(j);
+    /* the same layout through PUT .../layout (its field message was lost too) */
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"id\": \"utf\", \"title\": \"x\"}", &j), 201);
+    json_decref(j);
+    g_string_erase(body, 0, strlen("{\"title\": \"x\", "));
+    g_string_prepend(body, "{");
+    assert_int_equal(call_json(f, "PUT", "/api/v1/conferences/utf/layout", f->admin, body->str, &j), 400);
     assert_error(j, "validation_failed");
     assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "layout"));
     json_decref(j);
