@@ -324,7 +324,7 @@ static void stats_and_metrics(void **state)
 
 /* Found by fuzzing (tests/fuzz/regressions/fuzz_rest_body/): error messages that quote
  * the client's bytes must stay JSON. A JSON error near bytes that are not UTF-8 lost
- * its error body (an empty {} 400), and a long non-ASCII layout name, cut inside a
+ * its error body (an empty {} 400) and its audit entry could not be listed, and a long non-ASCII layout name, cut inside a
  * character in its field message, lost the field error: the conference was created
  * with the default layout, and PUT .../layout answered 400 without saying which field. */
 static void non_utf8_in_error_messages(void **state)
@@ -334,6 +334,11 @@ static void non_utf8_in_error_messages(void **state)
     static const char bad[] = "{\"tinhanh v\xe1\xbb\x81 \\\xe1\xbb\x8b" "ch\": \"4x2\"}";
     assert_int_equal(call(f, "POST", "/api/v1/conferences", NULL, f->admin, bad, sizeof bad - 1, &j), 400);
     assert_error(j, "bad_json");
+    json_decref(j);
+    /* ...and its audit entry, whose result quotes the same bytes, is listed */
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "action=conference.create&limit=1", f->admin, NULL, 0, &j), 200);
+    assert_int_equal(json_array_size(j), 1);
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(j, 0), "result")), "invalid escape"));
     json_decref(j);
     /* a raw path that is not UTF-8, quoted by the 404 */
     assert_int_equal(call_json(f, "GET", "/api/v1/conferences/\xff\xfe/x/y", f->admin, NULL, &j), 404);
