@@ -4,12 +4,12 @@ repository already holds: the SDP offers of tests/fixtures/sdp (Chromium and web
 captures), the GStreamer RTP captures of tests/fixtures/rtp, the signalling examples
 of docs/protocol.md, the REST bodies of docs/api.md and the config examples of
 mcu/config.c (mcud --help) and docs/recording.md. RTCP seeds are the packets of
-tests/fixtures/rtcp/*.rtcp (see make-rtcp-capture.sh there) plus the layouts of the
-Chromium-style SR+SDES of tests/unit/test_rtcp.c and one of each feedback type.
+tests/fixtures/rtcp/*.rtcp (real rtpbin SR, RR, SDES and BYE; see
+make-rtcp-capture.sh there) plus one hand-built compound of each feedback type.
 
 The corpora are committed; rerun this only when a source changes. libFuzzer never
 writes into them: `make fuzz` and tests/run.sh fuzz on a copy. Seeds are kept small
-(the whole corpus is well under 200 KB). Each file's name says where it came from."""
+(the whole corpus is about 130 KB). Each file's name says where it came from."""
 import glob
 import json
 import os
