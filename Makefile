@@ -2,11 +2,12 @@
 #
 #   make deps    install Debian packages and pinned npm test drivers (idempotent)
 #   make         build all programs into build/
-#   make check   deps + build (build/ and build-asan/) + every test on the ASan + UBSan
-#                build (what CI runs)
-#   make asan    the tests on the ASan + UBSan build only (build-asan/)
+#   make check   deps + build (build/, build-asan/, build-fuzz/) + every test on the
+#                ASan + UBSan build, and the fuzz smoke (what CI runs)
+#   make asan    the same tests on the ASan + UBSan build only (build-asan/)
 #   make unit, make integration   the tests on the normal build (build/)
 #   make valgrind  the join/mix/record/leave leak check with mcud under valgrind
+#   make fuzz    libFuzzer targets (clang, build-fuzz/), each run FUZZ_SECONDS (docs/fuzzing.md)
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
 #   make soak    30 minutes of three conferences, rooms joining and leaving (not in CI)
 #   make demo    deps + build + run a meeting on the embedded defaults
@@ -14,7 +15,8 @@
 #
 # Sources are picked up by folder: mixer/*.c -> libmixer.a, signaling/*.c ->
 # libsignaling.a, mcu/*.c (but main.c) -> libmcu.a + mcud, tests/unit/test_*.c -> one
-# cmocka binary each, tests/integration/*.c -> one helper program each.
+# cmocka binary each, tests/integration/*.c -> one helper program each,
+# tests/fuzz/fuzz_*.c -> one libFuzzer program each (clang, only in build-fuzz/).
 
 BUILD    ?= build
 V        ?=
@@ -28,7 +30,8 @@ WARN     = -Wall -Wextra -Werror
 CSTD     = -std=c11 -D_GNU_SOURCE
 OPT      ?= -O2 -g
 SANITIZER_FLAGS = -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-SAN_FLAGS = $(if $(SANITIZE),$(SANITIZER_FLAGS))
+# FUZZ=1 (with CC=clang): every object also gets libFuzzer's coverage hooks.
+SAN_FLAGS = $(if $(SANITIZE),$(SANITIZER_FLAGS)) $(if $(FUZZ),$(SANITIZER_FLAGS) -fsanitize=fuzzer-no-link)
 BASE_CFLAGS = $(CSTD) $(WARN) $(OPT) $(SAN_FLAGS) -MMD -MP -I.
 BASE_LDFLAGS = $(SAN_FLAGS)
 
@@ -64,6 +67,7 @@ CTL_SRC       = $(wildcard client/ctl/*.c)
 UNIT_SRC      = $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT  = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 ITEST_SRC     = $(wildcard tests/integration/*.c)
+FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -78,6 +82,7 @@ MCU_ROOM  = $(if $(ROOM_SRC),$(BUILD)/mcu-room)
 MCUCTL    = $(if $(CTL_SRC),$(BUILD)/mcuctl)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
+FUZZ_BINS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
 # Test tools built from tests/tools/*.c on one library (sdp-answer: libsignaling).
@@ -85,7 +90,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 # The audio benchmark (tests/bench/audio_bench.c on libmixer).
 AUDIO_BENCH = $(BUILD)/audio-bench
 
-.PHONY: all deps check unit integration asan valgrind bench soak demo clean
+.PHONY: all deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -123,6 +128,10 @@ $(BUILD)/obj/tests/integration/%.o: tests/integration/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
 	$(Q)$(CC) $(ROOM_CFLAGS) -c $< -o $@
+$(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  CC      $<")
+	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
 
 # --- libraries and programs ---
 $(LIBMIXER): $(call obj,$(MIXER_SRC))
@@ -180,13 +189,29 @@ $(AUDIO_BENCH): $(call obj,tests/bench/audio_bench.c) $(LIBMIXER)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(MIXER_LIBS)
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c): one program each, on the project's libraries
+# built with clang and the sanitizers in their own directory (FUZZ_BUILD).
+$(FUZZ_BINS): $(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(MCU_LIBS)
+
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 120
+
+fuzz-targets: $(FUZZ_BINS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang FUZZ=1 OPT="-O1 -g" fuzz-targets
+
 # --- tests ---
 # check builds the normal tree (its warnings count too) and runs every test on the
 # AddressSanitizer + UBSan build, with LeakSanitizer on: CI runs this.
 check: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
-	@BUILD=build-asan ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
+	@BUILD=build-asan FUZZ_BUILD=$(FUZZ_BUILD) ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
 
 unit: all
 	@BUILD=$(BUILD) ./tests/run.sh unit
@@ -196,12 +221,16 @@ integration: all
 
 asan: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
-	@BUILD=build-asan ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
+	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build
+	@BUILD=build-asan FUZZ_BUILD=$(FUZZ_BUILD) ASAN_OPTIONS=$(ASAN_TEST_OPTIONS) ./tests/run.sh
 
 # A leak check of one join, mix, record, leave cycle with mcud under valgrind (the
 # normal build; make asan runs the same test with LeakSanitizer).
 valgrind: deps all
 	@BUILD=$(BUILD) ./tests/run.sh integration test_leak_cycle
+
+fuzz: deps fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
 
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
@@ -216,6 +245,6 @@ demo: deps
 	@BUILD=$(BUILD) ./scripts/demo.sh
 
 clean:
-	rm -rf build build-asan tests/out
+	rm -rf build build-asan build-fuzz tests/out
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

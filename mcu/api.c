@@ -35,9 +35,12 @@ void api_error(struct api_call *call, int status, const char *code, const char *
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    api_reply(call, status, error_body(code, message));
+    /* The message may quote the request (a JSON parser's complaint, a path): bytes that
+     * are not UTF-8 become U+FFFD, or there would be no JSON error body at all. */
+    char *text = g_utf8_make_valid(message, -1);
+    api_reply(call, status, error_body(code, text));
     g_free(call->error_message);
-    call->error_message = g_strdup(message);
+    call->error_message = text;
 }
 
 void api_field_errors(struct api_call *call, json_t *fields)

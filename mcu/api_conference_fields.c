@@ -47,13 +47,18 @@ static bool text_valid(const char *text, size_t max)
     return true;
 }
 
-static bool layout_valid(const char *layout, int width, int height, char *why, size_t whylen)
+bool api_layout_valid(const char *layout, int width, int height, char *why, size_t whylen)
 {
     struct layout l;
-    if (layout[0] == '{') return layout_from_json(layout, width, height, &l, why, whylen) == 0;
-    if (layout_from_name(layout, width, height, &l) == 0) return true;
-    snprintf(why, whylen, "'%s' is not a layout (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, "
-             "speaker+N, or custom JSON)", layout);
+    if (layout[0] == '{' ? layout_from_json(layout, width, height, &l, why, whylen) == 0
+                         : layout_from_name(layout, width, height, &l) == 0)
+        return true;
+    if (layout[0] != '{' || !why[0])
+        snprintf(why, whylen, "'%s' is not a layout (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, "
+                 "speaker+N, or custom JSON)", layout);
+    /* The text quotes the layout and may have been cut inside a UTF-8 character. */
+    const char *end;
+    if (!g_utf8_validate(why, -1, &end)) why[end - why] = '\0';
     return false;
 }
 
@@ -65,7 +70,11 @@ static void bad(json_t *errors, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    if (!json_object_get(errors, field)) json_object_set_new(errors, field, json_string(message));
+    /* A message that quotes the client's text may have been cut inside a UTF-8
+     * sequence: made valid, or json_string() would fail and the error be lost. */
+    char *text = g_utf8_make_valid(message, -1);
+    if (!json_object_get(errors, field)) json_object_set_new(errors, field, json_string(text));
+    g_free(text);
 }
 
 /* Integer field in [lo, hi] into *out; absent leaves *out. */
@@ -237,7 +246,7 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
     if ((v = json_object_get(body, "layout"))) {
         char why[256] = "";
         if (!json_is_string(v)) bad(errors, "layout", "must be a layout name or custom JSON text");
-        else if (!layout_valid(json_string_value(v), c->width, c->height, why, sizeof why))
+        else if (!api_layout_valid(json_string_value(v), c->width, c->height, why, sizeof why))
             bad(errors, "layout", "%s", why);
         else {
             g_free(c->layout);

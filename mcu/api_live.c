@@ -9,7 +9,6 @@
 #include "mcu/log.h"
 #include "mcu/participant.h"
 #include "mcu/server.h"
-#include "mixer/layout.h"
 #include "signaling/protocol.h"
 
 /* The conference must exist (stored or from the config file). Its running mix, or
@@ -168,12 +167,7 @@ void api_layout_set(struct api_call *call)
     int width = stored ? c.width : cfg ? cfg->width : MCU_CONFIG_DEFAULT_WIDTH;
     int height = stored ? c.height : cfg ? cfg->height : MCU_CONFIG_DEFAULT_HEIGHT;
     char why[256] = "";
-    struct layout check;
-    bool ok = copy[0] == '{' ? layout_from_json(copy, width, height, &check, why, sizeof why) == 0
-                             : layout_from_name(copy, width, height, &check) == 0;
-    if (!ok) {
-        if (!why[0]) snprintf(why, sizeof why, "'%s' is not a layout (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, "
-                              "speaker, speaker+N, or custom JSON)", copy);
+    if (!api_layout_valid(copy, width, height, why, sizeof why)) {
         api_field_errors(call, json_pack("{s:s}", "layout", why));
     } else {
         if (stored) {   /* kept for the conference's next start too */

@@ -121,5 +121,8 @@ void api_conference_defaults(struct store_conference *c);
 void api_conference_apply(struct control *control, json_t *body, struct store_conference *c, bool create,
                           GPtrArray **rooms, json_t *errors);
 void api_conference_check_not_over(const struct store_conference *c, json_t *errors);
+/* True when `layout` (a name or custom JSON text) fits a width x height canvas; else
+ * false with the reason in why (valid UTF-8, for a field error). */
+bool api_layout_valid(const char *layout, int width, int height, char *why, size_t whylen);
 
 #endif

@@ -1,9 +1,11 @@
 /* protocol.c - the display-name rule of the signalling protocol: UTF-8 validation
- * (RFC 3629) and character counting. Parsing is in protocol_parse.c, message
- * building in protocol_build.c. */
+ * (RFC 3629) and character counting, and the repair of text that must become a JSON
+ * string. Parsing is in protocol_parse.c, message building in protocol_build.c. */
 #include "signaling/protocol.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Decodes one UTF-8 sequence (no overlongs, no surrogates, <= U+10FFFF). Returns its
  * length and the code point, or 0 if invalid. */
@@ -50,4 +52,24 @@ bool protocol_valid_name(const char *s, size_t max_chars)
             return false;
     }
     return chars > 0;
+}
+
+char *protocol_utf8_sanitize(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, s, n + 1);
+    unsigned char *p = (unsigned char *)out;
+    while (*p != '\0') {
+        uint32_t cp;
+        size_t len = utf8_decode(p, &cp);
+        if (len == 0) {
+            *p = '?';
+            len = 1;
+        }
+        p += len;
+    }
+    return out;
 }

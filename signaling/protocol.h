@@ -78,6 +78,11 @@ void protocol_error_clear(struct protocol_error *error);
  * control characters (C0, DEL, C1): the rule for a display name. */
 bool protocol_valid_name(const char *s, size_t max_chars);
 
+/* A malloc'd copy of `s` in which every byte that does not start a valid UTF-8
+ * sequence is replaced by '?', so that it can be a JSON string (error messages quote
+ * the client's bytes). NULL only when out of memory. */
+char *protocol_utf8_sanitize(const char *s);
+
 /* {"type":"hello","version":1,"server":"hoinghi/0.1"} */
 char *protocol_build_hello(void);
 /* {"type":"reply","id":ID,"request":REQ,"data":DATA}; id is a string or a number;

@@ -68,11 +68,14 @@ static char *build_error(const json_t *id, const char *request, const char *code
 {
     if (code == NULL)
         return NULL;
+    /* The message may quote what the client sent (a JSON parser's complaint, an SDP
+     * line): bytes that are not UTF-8 become '?', or the reply could not be built. */
+    char *text = protocol_utf8_sanitize(message_text ? message_text : code);
     json_t *msg = message("error");
     json_t *error = json_object();
-    bool ok = msg != NULL && error != NULL &&
+    bool ok = text != NULL && msg != NULL && error != NULL &&
               set_new(error, "code", json_string(code)) &&
-              set_new(error, "message", json_string(message_text ? message_text : code)) &&
+              set_new(error, "message", json_string(text)) &&
               (retry_after_ms < 0 || set_new(error, "retry_after_ms", json_integer(retry_after_ms))) &&
               set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
               set_new(msg, "request", request ? json_string(request) : json_null());
@@ -81,6 +84,7 @@ static char *build_error(const json_t *id, const char *request, const char *code
         error = NULL;
     }
     json_decref(error);
+    free(text);
     if (!ok) {
         json_decref(msg);
         return NULL;

@@ -6,6 +6,7 @@
 #   tests/run.sh unit         unit tests only
 #   tests/run.sh integration  integration tests only
 #   tests/run.sh integration NAME   one integration test (tests/integration/NAME.sh)
+#   tests/run.sh fuzz         fuzz smoke only
 #
 # Unit tests: every build/tests/test_* binary, run with cmocka's TAP output; each
 # "ok"/"not ok" line counts once, and a binary that crashes counts as one failure.
@@ -13,11 +14,16 @@
 # a fresh loopback-only network namespace (unshare -n, lo up), with a time limit; its
 # exit status decides (0 passed, anything else failed). There is no skipping: a test
 # whose peer or privilege is missing fails and says so.
+# Fuzz smoke: every libFuzzer target (tests/fuzz/fuzz_*.c, built into
+# $FUZZ_BUILD/fuzz by `make fuzz-build`) runs its seed corpus and its regression inputs,
+# then fuzzes for FUZZ_SMOKE_SECONDS (default 8); each target is one test. A target
+# that is not built fails. `make fuzz` is the long run (docs/fuzzing.md).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 BUILD=${BUILD:-build}
-export BUILD ROOT
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+export BUILD ROOT FUZZ_BUILD
 OUT="$ROOT/tests/out"
 mkdir -p "$OUT"
 what=${1:-all}
@@ -78,11 +84,39 @@ run_integration() {
     done
 }
 
+run_fuzz() {
+    local src name start
+    . "$ROOT/tests/fuzz/lib.sh"
+    mkdir -p "$OUT/fuzz-smoke"
+    for src in tests/fuzz/fuzz_*.c; do
+        name=$(basename "$src" .c)
+        if [ -n "$only" ] && [ "$only" != "$name" ]; then continue; fi
+        start=$(date +%s)
+        if [ ! -x "$FUZZ_BUILD/fuzz/$name" ]; then
+            echo "$FUZZ_BUILD/fuzz/$name is not built (make fuzz-build)" >"$OUT/fuzz-smoke/$name.log"
+            FUZZ_RESULT=FAILED
+        else
+            fuzz_run "$name" "${FUZZ_SMOKE_SECONDS:-8}" "$OUT/fuzz-smoke"
+        fi
+        if [ "$FUZZ_RESULT" = ok ]; then
+            passed=$((passed + 1))
+            echo "ok   fuzz/$name ($FUZZ_SEEDS inputs, $FUZZ_RUNS runs, $(( $(date +%s) - start ))s)"
+        else
+            failed=$((failed + 1))
+            failures+=("fuzz/$name")
+            echo "FAIL fuzz/$name ($(( $(date +%s) - start ))s; inputs in tests/out/fuzz-smoke/$name/):"
+            grep -E -A 30 '^==[0-9]+==(ERROR|WARNING)|runtime error|^SUMMARY|not built' \
+                "$OUT/fuzz-smoke/$name.log" | head -40 | sed 's/^/    /'
+        fi
+    done
+}
+
 case "$what" in
     unit) run_unit ;;
     integration) run_integration ;;
-    all) run_unit; run_integration ;;
-    *) echo "usage: tests/run.sh [unit|integration [NAME]]" >&2; exit 2 ;;
+    fuzz) run_fuzz ;;
+    all) run_unit; run_fuzz; run_integration ;;
+    *) echo "usage: tests/run.sh [unit|integration [NAME]|fuzz [NAME]]" >&2; exit 2 ;;
 esac
 
 if [ ${#failures[@]} -gt 0 ]; then

@@ -460,6 +460,49 @@ static void host_tokens(void **state)
     json_decref(j);
 }
 
+/* Found by fuzzing (tests/fuzz/regressions/fuzz_rest_body/): error messages that quote
+ * the client's bytes must stay JSON. A JSON error near bytes that are not UTF-8 lost
+ * its error body (an empty {} 400) and its audit entry could not be listed, and a long non-ASCII layout name, cut inside a
+ * character in its field message, lost the field error: the conference was created
+ * with the default layout, and PUT .../layout answered 400 without saying which field. */
+static void non_utf8_in_error_messages(void **state)
+{
+    struct fixture *f = *state;
+    json_t *j = NULL;
+    static const char bad[] = "{\"tinhanh v\xe1\xbb\x81 \\\xe1\xbb\x8b" "ch\": \"4x2\"}";
+    assert_int_equal(call(f, "POST", "/api/v1/conferences", NULL, f->admin, bad, sizeof bad - 1, &j), 400);
+    assert_error(j, "bad_json");
+    json_decref(j);
+    /* ...and its audit entry, whose result quotes the same bytes, is listed */
+    assert_int_equal(call(f, "GET", "/api/v1/audit", "action=conference.create&limit=1", f->admin, NULL, 0, &j), 200);
+    assert_int_equal(json_array_size(j), 1);
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(j, 0), "result")), "invalid escape"));
+    json_decref(j);
+    /* a raw path that is not UTF-8, quoted by the 404 */
+    assert_int_equal(call_json(f, "GET", "/api/v1/conferences/\xff\xfe/x/y", f->admin, NULL, &j), 404);
+    assert_error(j, "not_found");
+    json_decref(j);
+
+    GString *body = g_string_new("{\"title\": \"x\", \"layout\": \"");
+    for (int i = 0; i < 100; i++) g_string_append(body, "\xe1\xbb\x9f");
+    g_string_append(body, "\"}");
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin, body->str, &j), 400);
+    assert_error(j, "validation_failed");
+    assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "layout"));
+    json_decref(j);
+    /* the same layout through PUT .../layout (its field message was lost too) */
+    assert_int_equal(call_json(f, "POST", "/api/v1/conferences", f->admin,
+                               "{\"id\": \"utf\", \"title\": \"x\"}", &j), 201);
+    json_decref(j);
+    g_string_erase(body, 0, strlen("{\"title\": \"x\", "));
+    g_string_prepend(body, "{");
+    assert_int_equal(call_json(f, "PUT", "/api/v1/conferences/utf/layout", f->admin, body->str, &j), 400);
+    assert_error(j, "validation_failed");
+    assert_non_null(json_object_get(json_object_get(json_object_get(j, "error"), "fields"), "layout"));
+    json_decref(j);
+    g_string_free(body, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -467,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(authentication_and_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(create_validate_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(hostile_input_gets_clear_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(non_utf8_in_error_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(stats_and_metrics, setup, teardown),
         cmocka_unit_test_setup_teardown(every_route_needs_a_token, setup, teardown),
         cmocka_unit_test_setup_teardown(pins_are_stored_hashed, setup, teardown),

@@ -417,6 +417,37 @@ static void test_error_texts(void **state)
     free(e);
 }
 
+/* Found by fuzzing (tests/fuzz/regressions/fuzz_protocol/): a message whose JSON
+ * error quotes bytes that are not UTF-8 (jansson says "invalid escape near '"\xe1'")
+ * must still get its bad_json reply; the bytes become '?'. */
+static void test_error_reply_for_non_utf8_input(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"type\": \"join\", \"id\": 1, \"name\": \"\\\xe1\xbb\x9f Y\"}";
+    struct protocol_request req;
+    struct protocol_error error;
+    assert_int_equal(protocol_parse_request(text, sizeof text - 1, &req, &error), -1);
+    assert_string_equal(error.code, "bad_json");
+    char *reply = protocol_build_error(error.id, error.request, error.code, error.message);
+    assert_non_null(reply);
+    json_t *msg = load(reply);
+    const char *message = json_string_value(json_object_get(json_object_get(msg, "error"), "message"));
+    assert_non_null(message);
+    assert_non_null(strstr(message, "invalid escape"));
+    assert_true(protocol_valid_name(message, 1000));
+    json_decref(msg);
+    protocol_error_clear(&error);
+
+    /* a message cut in the middle of a UTF-8 sequence, valid text kept as it is */
+    reply = protocol_build_error(NULL, NULL, "bad_request", "ab\xc3");
+    assert_non_null(reply);
+    assert_non_null(strstr(reply, "\"ab?\""));
+    free(reply);
+    char *fixed = protocol_utf8_sanitize("S\xe1\xbb\x9f \xff\xfe y t\xe1\xba\xbf\xed\xa0\x80");
+    assert_string_equal(fixed, "S\xe1\xbb\x9f ?? y t\xe1\xba\xbf???");
+    free(fixed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_name_rules),
         cmocka_unit_test(test_builders),
         cmocka_unit_test(test_error_texts),
+        cmocka_unit_test(test_error_reply_for_non_utf8_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
