@@ -58,8 +58,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "CREATE UNIQUE INDEX recordings_path ON recordings(path);",
     /* 3 -> 4: "host must be present" and the host token's SHA-256. The pin column
      * holds PIN hashes from now on; control_new() hashes plain ones at start. */
-    "ALTER TABLE conferences ADD COLUMN host_required INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE conferences ADD COLUMN host_token_hash TEXT;",
+    ("ALTER TABLE conferences ADD COLUMN host_required INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE conferences ADD COLUMN host_token_hash TEXT;"),
 };
 
 sqlite3_stmt *store_prepare(struct store *s, const char *sql)

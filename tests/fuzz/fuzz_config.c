@@ -2,7 +2,7 @@
  * mcu/config.h) through mcu/config.c mcu_config_load() exactly as `mcud --config FILE`
  * reads it. The text goes to a memfd that is passed as /proc/self/fd/N, so the loader
  * reads it with g_key_file_load_from_file() like any file. A loaded config is checked
- * against its contract (listen port, built-in echo first, conference ids, PINs, canvas
+ * against its contract (listen port, built-in echo first, conference ids, PIN hashes, canvas
  * limits) and cleared; a refused one must say why. */
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mcu/config.h"
+#include "mcu/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,8 +32,7 @@ static void check(const struct mcu_config *cfg)
         const struct mcu_conference_config *c = &cfg->conferences[i];
         size_t n = strlen(c->id);
         if (n < 1 || n > 64 || strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789-") != n) abort();
-        if (c->pin && (strlen(c->pin) < 4 || strlen(c->pin) > 12 || strspn(c->pin, "0123456789") != strlen(c->pin)))
-            abort();
+        if (c->pin_hash && !secret_is_pin_hash(c->pin_hash)) abort();   /* only hashes are kept */
         if (!c->title || !c->layout) abort();
         if (mcu_config_find_conference(cfg, c->id) != c) abort();   /* ids are unique */
         if (c->type == MCU_CONFERENCE_MIX &&
