@@ -2,9 +2,10 @@
  * stored conferences by state, and for each running conference its participants,
  * packets and bytes in and out, loss, the media thread's video tick time (decode +
  * compose + encode of one canvas frame; the engine does not time the phases apart)
- * and the MCU-added latency. See docs/api.md. */
+ * and the MCU-added latency; the allocator's heap in use and held. See docs/api.md. */
 #include "mcu/control_internal.h"
 
+#include <malloc.h>
 #include <string.h>
 
 #include "mcu/conference.h"
@@ -111,6 +112,19 @@ static void append_limit_metrics(GString *s, const struct mcu_server *server)
     g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n", limits_join_table_size(server->limits));
 }
 
+/* The process's memory as the C library's allocator sees it (glibc mallinfo2): what
+ * is allocated and not freed, and what the allocator holds from the system. Next to
+ * the resident set size this tells a leak (in use grows) from memory the allocator
+ * keeps for reuse (only what it holds grows). */
+static void append_heap_metrics(GString *s)
+{
+    struct mallinfo2 m = mallinfo2();
+    metric(s, "hoinghi_heap_in_use_bytes", "gauge", "Bytes allocated with malloc and not freed (all arenas and mmapped blocks).");
+    g_string_append_printf(s, "hoinghi_heap_in_use_bytes %zu\n", m.uordblks + m.hblkhd);
+    metric(s, "hoinghi_heap_held_bytes", "gauge", "Bytes the allocator holds from the system (in use or free for reuse).");
+    g_string_append_printf(s, "hoinghi_heap_held_bytes %zu\n", m.arena + m.hblkhd);
+}
+
 void api_metrics(struct api_call *call, struct http_response *response)
 {
     int counts[3];
@@ -129,6 +143,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
     append_limit_metrics(s, call->control->server);
     control_access_metrics(call->control, s);
+    append_heap_metrics(s);
 
     static const struct {
         const char *name, *type, *help;

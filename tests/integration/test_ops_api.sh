@@ -103,6 +103,9 @@ grep -q "nobody is in conference" "$TEST_TMP/record" || fail "record start does 
 metrics=$(ctl metrics)
 echo "$metrics" | grep -q '^hoinghi_conferences{state="open"} 1$' || fail "metrics: $metrics"
 echo "$metrics" | grep -q '^# TYPE hoinghi_packets_received_total counter$' || fail "metrics types: $metrics"
+heap=$(sed -n 's/^hoinghi_heap_in_use_bytes \([0-9]*\)$/\1/p' <<<"$metrics")
+# (a number; its size is the allocator's: under AddressSanitizer glibc's arenas are idle)
+[ -n "$heap" ] || fail "metrics: no hoinghi_heap_in_use_bytes: $metrics"
 http GET /metrics wrong | expect_status 401 "metrics without a token" >/dev/null
 [ "$(ctl --json stats | json 'o.conferences.open')" = 1 ] || fail "stats do not count the open conference"
 ctl conference end giao-ban >/dev/null
