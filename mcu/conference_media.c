@@ -10,6 +10,7 @@
 
 #include "mcu/log.h"
 #include "mcu/rtcp.h"
+#include "mixer/packetizer.h"
 #include "mixer/rtp.h"
 
 #define AUDIO_TICK_US 20000
@@ -131,16 +132,12 @@ static void send_rewritten(struct conference_member *m, const struct collected_p
     rtp_set_ssrc(packet, ssrc);
     rtp_set_sequence(packet, seq);
     rtp_set_payload_type(packet, payload_type);
-    /* VP8 (our packetizer: X, I, M set, a 15-bit picture ID in bytes 2-3): each
-     * profile's encoder counts its own picture IDs, so a receiver moved to another
-     * profile would see them jump, often backwards, and drop the new stream's frames
-     * as old. The receiver gets its own continuous count instead. */
-    size_t offset = p->length - p->payload_length;
-    if (video && m->media.video_codec == MEDIA_CODEC_VP8 && p->payload_length >= 4 &&
-        (packet[offset] & 0x80) && (packet[offset + 1] & 0x80) && (packet[offset + 2] & 0x80)) {
-        packet[offset + 2] = (uint8_t)(0x80 | (m->vp8_picture_id >> 8));
-        packet[offset + 3] = (uint8_t)m->vp8_picture_id;
-    }
+    /* VP8: each profile's encoder counts its own picture IDs, so a receiver moved to
+     * another profile would see them jump, often backwards, and drop the new stream's
+     * frames as old. The receiver gets its own continuous count instead. */
+    if (video && m->media.video_codec == MEDIA_CODEC_VP8)
+        packetizer_vp8_set_picture_id(packet + (p->length - p->payload_length), p->payload_length,
+                                      m->vp8_picture_id);
     if (video && m->video_history) send_history_put(m->video_history, packet, p->length, now_us);
     rtp_send_stats_update(video ? &m->video_send : &m->audio_send, p->payload_length,
                           p->timestamp, now_us);

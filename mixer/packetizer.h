@@ -60,6 +60,12 @@ int packetizer_push(struct packetizer *p, const struct encoded_frame *frame);
  * the next push), or 0 when all have been pulled. */
 int packetizer_pull(struct packetizer *p, const uint8_t **data, size_t *size);
 
+/* VP8: rewrites the 15-bit picture ID in the descriptor this packetizer writes (X, I
+ * and M set) at the start of an RTP payload; false, and nothing changed, for a payload
+ * shorter than the descriptor or one without that form. The fan-out gives each
+ * receiver its own continuous picture IDs with it. */
+bool packetizer_vp8_set_picture_id(uint8_t *payload, size_t length, uint16_t picture_id);
+
 /* Sequence number the next packet will carry. */
 uint16_t packetizer_next_sequence(const struct packetizer *p);
 

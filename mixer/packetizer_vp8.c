@@ -29,6 +29,15 @@ static int vp8_packetize(const struct packetizer_config *config, uint16_t frame_
     return 0;
 }
 
+bool packetizer_vp8_set_picture_id(uint8_t *payload, size_t length, uint16_t picture_id)
+{
+    if (length < VP8_DESCRIPTOR_SIZE || !(payload[0] & 0x80) || !(payload[1] & 0x80) || !(payload[2] & 0x80))
+        return false;
+    payload[2] = (uint8_t)(0x80 | ((picture_id >> 8) & 0x7f));
+    payload[3] = (uint8_t)picture_id;
+    return true;
+}
+
 const struct packetizer_codec packetizer_vp8 = {
     .codec = MEDIA_CODEC_VP8,
     .packetize = vp8_packetize,

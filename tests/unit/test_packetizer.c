@@ -262,6 +262,22 @@ static void test_bad_input_refused(void **state)
     packetizer_free(p);
 }
 
+/* The fan-out's picture ID rewrite: only the packetizer's own descriptor form. */
+static void test_vp8_set_picture_id(void **state)
+{
+    (void)state;
+    uint8_t payload[6] = {0x90, 0x80, 0x80 | 0x12, 0x34, 0xaa, 0xbb};
+    assert_true(packetizer_vp8_set_picture_id(payload, sizeof payload, 0x7abc));
+    assert_int_equal(payload[0], 0x90);
+    assert_int_equal(payload[2], 0x80 | 0x7a);
+    assert_int_equal(payload[3], 0xbc);
+    assert_int_equal(payload[4], 0xaa);
+    uint8_t no_i[4] = {0x80, 0x00, 0x81, 0x02};   /* X but no picture ID */
+    assert_false(packetizer_vp8_set_picture_id(no_i, sizeof no_i, 5));
+    assert_int_equal(no_i[3], 0x02);
+    assert_false(packetizer_vp8_set_picture_id(payload, 3, 5));   /* too short */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_large_frame_split_evenly),
         cmocka_unit_test(test_audio_roundtrip_and_limits),
         cmocka_unit_test(test_bad_input_refused),
+        cmocka_unit_test(test_vp8_set_picture_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
