@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mcu/config.h"
-#include "mcu/log.h"
-#include "mcu/secret.h"
+#include "mcu/core/config.h"
+#include "mcu/core/log.h"
+#include "mcu/core/secret.h"
 #include "mcu/server.h"
 
 /* FFmpeg's messages become our log lines: warnings and errors only, as WARN (a

@@ -4,13 +4,13 @@
 
 #include <stdio.h>
 
-#include "mcu/join_access.h"
-#include "mcu/log.h"
-#include "mcu/conference.h"
-#include "mcu/control.h"
-#include "mcu/limits.h"
-#include "mcu/recorder.h"
-#include "mcu/participant.h"
+#include "mcu/session/join_access.h"
+#include "mcu/core/log.h"
+#include "mcu/conference/conference.h"
+#include "mcu/control/control.h"
+#include "mcu/core/limits.h"
+#include "mcu/recording/recorder.h"
+#include "mcu/session/participant.h"
 
 #define MAX_SIGNALLING_MESSAGE (64 * 1024)
 

@@ -7,9 +7,9 @@
 #include <glib.h>
 #include <stddef.h>
 
-#include "mcu/config.h"
-#include "mcu/dtls_identity.h"
-#include "mcu/http_server.h"
+#include "mcu/core/config.h"
+#include "mcu/transport/dtls_identity.h"
+#include "mcu/http/http_server.h"
 
 struct control;
 

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mixer/mix_engine.h"
+#include "mixer/engine/mix_engine.h"
 #include "mixer/tools/mix_options.h"
 #include "mixer/tools/mix_output_file.h"
 #include "mixer/tools/mix_source.h"

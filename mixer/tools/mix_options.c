@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mixer/layout.h"
+#include "mixer/video/layout.h"
 
 static const char usage[] =
 "usage: mcu-mix [options] -o OUT IN1 [IN2 ...]\n"

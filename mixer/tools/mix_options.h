@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mixer/media.h"
+#include "mixer/media/media.h"
 
 #define MIX_OPTIONS_MAX_SWITCHES 16
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "mixer/audio_format.h"
+#include "mixer/media/audio_format.h"
 
 struct mix_output_file {
     AVFormatContext *fmt;

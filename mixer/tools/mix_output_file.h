@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mixer/media.h"
+#include "mixer/media/media.h"
 
 struct mix_output_file_config {
     const char *path;

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mixer/mix_audio_codec.h"
-#include "mixer/packetizer.h"
-#include "mixer/rtp.h"
+#include "mixer/codec/mix_audio_codec.h"
+#include "mixer/rtp/packetizer.h"
+#include "mixer/rtp/rtp.h"
 #include "mixer/tools/mix_transcode.h"
 
 struct source_stream {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mixer/mix_engine.h"
+#include "mixer/engine/mix_engine.h"
 
 struct mix_source;
 

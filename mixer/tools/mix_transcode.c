@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mixer/audio_format.h"
-#include "mixer/mix_audio_codec.h"
-#include "mixer/video_encoder.h"
+#include "mixer/media/audio_format.h"
+#include "mixer/codec/mix_audio_codec.h"
+#include "mixer/codec/video_encoder.h"
 
 #define TRANSCODE_VIDEO_BITRATE 1500000
 #define AUDIO_QUEUE_MAX (AUDIO_SAMPLE_RATE * 2)

@@ -11,7 +11,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 
-#include "mixer/media.h"
+#include "mixer/media/media.h"
 
 struct mix_transcode;
 

@@ -34,10 +34,10 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "mixer/audio_format.h"
-#include "mixer/mix_audio_codec.h"
-#include "mixer/mix_engine.h"
-#include "mixer/rtp.h"
+#include "mixer/media/audio_format.h"
+#include "mixer/codec/mix_audio_codec.h"
+#include "mixer/engine/mix_engine.h"
+#include "mixer/rtp/rtp.h"
 
 #define ROOMS_PER_CONFERENCE 50
 #define TALKERS 4

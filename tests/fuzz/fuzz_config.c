@@ -1,5 +1,5 @@
 /* fuzz_config.c - libFuzzer target: the text of an mcud config file (GLib key file,
- * mcu/config.h) through mcu/config.c mcu_config_load() exactly as `mcud --config FILE`
+ * mcu/core/config.h) through mcu/core/config.c mcu_config_load() exactly as `mcud --config FILE`
  * reads it. The text goes to a memfd that is passed as /proc/self/fd/N, so the loader
  * reads it with g_key_file_load_from_file() like any file. A loaded config is checked
  * against its contract (listen port, built-in echo first, conference ids, PIN hashes, canvas
@@ -11,8 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mcu/config.h"
-#include "mcu/secret.h"
+#include "mcu/core/config.h"
+#include "mcu/core/secret.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/rtp.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/rtp/rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

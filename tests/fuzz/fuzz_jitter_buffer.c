@@ -1,6 +1,6 @@
 /* fuzz_jitter_buffer.c - libFuzzer target: an inbound RTP stream with fuzzed
  * sequence numbers, timestamps and arrival times through the jitter buffer
- * (mixer/jitter_buffer.c) into a depacketizer, as a mix input runs them. The first
+ * (mixer/rtp/jitter_buffer.c) into a depacketizer, as a mix input runs them. The first
  * byte picks the codec (0 Opus, 1 PCMU, 2 PCMA, 3 VP8, 4 H.264; bit 3: small limits, 64
  * packets and 16 KB, so that overflow is reached; bit 4: NACK round-trip time set).
  * Then records: a control byte (bits 0-5: milliseconds the clock moves before this
@@ -12,9 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/jitter_buffer.h"
-#include "mixer/rtp.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/rtp/jitter_buffer.h"
+#include "mixer/rtp/rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

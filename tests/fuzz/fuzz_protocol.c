@@ -1,5 +1,5 @@
 /* fuzz_protocol.c - libFuzzer target: one WebSocket text message as a client sends it,
- * into signaling/protocol_parse.c protocol_parse_request() (size, JSON, type and field
+ * into signaling/protocol/protocol_parse.c protocol_parse_request() (size, JSON, type and field
  * checks). A parsed request's strings must be what the contract says (bounded, join
  * names valid); a refused one gets an error reply built with protocol_build_error(),
  * as participant.c answers it, and that reply must be JSON. */
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signaling/protocol.h"
-#include "signaling/sdp.h"
+#include "signaling/protocol/protocol.h"
+#include "signaling/sdp/sdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

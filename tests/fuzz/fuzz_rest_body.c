@@ -1,6 +1,6 @@
 /* fuzz_rest_body.c - libFuzzer target: the body of a REST API request into the same
- * parsing the handlers do (mcu/api.c api_read_body(), then
- * mcu/api_conference_fields.c api_conference_apply() and
+ * parsing the handlers do (mcu/control/api/api.c api_read_body(), then
+ * mcu/control/api/api_conference_fields.c api_conference_apply() and
  * api_conference_check_not_over()), without a store. The first byte picks the request:
  * 0 POST /conferences (create: defaults, every field checked), 1 PATCH
  * /conferences/{id} (update of a stored conference), 2 PUT .../layout (the layout
@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcu/config.h"
-#include "mcu/control_internal.h"
-#include "mcu/http_server.h"
+#include "mcu/core/config.h"
+#include "mcu/control/control_internal.h"
+#include "mcu/http/http_server.h"
 #include "mcu/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,5 +1,5 @@
 /* fuzz_rtcp.c - libFuzzer target: one (SRTCP-decrypted) compound RTCP packet into
- * mcu/rtcp.c rtcp_parse(), then every parsed item is walked and checked against the
+ * mcu/rtp/rtcp.c rtcp_parse(), then every parsed item is walked and checked against the
  * struct rtcp_compound pools it points into (counts within the pools, CNAME
  * NUL-terminated). Parsed feedback is built again with the rtcp_build_* functions, as
  * the MCU answers and relays it, and the result must parse. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mcu/rtcp.h"
+#include "mcu/rtp/rtcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* fuzz_rtp.c - libFuzzer target: one datagram as it comes off the wire into
- * mixer/rtp.c: rtp_is_rtcp() (the RFC 5761 demultiplexing test), rtp_parse(), and on
+ * mixer/rtp/rtp.c: rtp_is_rtcp() (the RFC 5761 demultiplexing test), rtp_parse(), and on
  * a parsed header the extension lookups (rtp_find_extension, rtp_audio_level) and the
  * in-place rewrites a forwarder does (SSRC, sequence, timestamp, payload type).
  * Checks that a parsed header's payload lies inside the input. */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mixer/rtp.h"
+#include "mixer/rtp/rtp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

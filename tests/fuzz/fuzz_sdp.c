@@ -1,5 +1,5 @@
 /* fuzz_sdp.c - libFuzzer target: an SDP offer as a client sends it in an `offer`
- * message, into signaling/sdp_parse.c sdp_parse(). A parsed offer is written back with
+ * message, into signaling/sdp/sdp_parse.c sdp_parse(). A parsed offer is written back with
  * sdp_write() (that text must parse again) and answered with sdp_answer_create() as
  * participant.c does (VP8 or H.264 preferred, by the last input byte); an answer must
  * have one m= section per offered one, pick codecs the offer lists under the
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "signaling/sdp.h"
+#include "signaling/sdp/sdp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

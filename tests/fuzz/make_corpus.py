@@ -3,7 +3,7 @@
 repository already holds: the SDP offers of tests/fixtures/sdp (Chromium and webrtcbin
 captures), the GStreamer RTP captures of tests/fixtures/rtp, the signalling examples
 of docs/protocol.md, the REST bodies of docs/api.md and the config examples of
-mcu/config.c (mcud --help) and docs/recording.md. RTCP seeds are the packets of
+mcu/core/config.c (mcud --help) and docs/recording.md. RTCP seeds are the packets of
 tests/fixtures/rtcp/*.rtcp (real rtpbin SR, RR, SDES and BYE; see
 make-rtcp-capture.sh there) plus one hand-built compound of each feedback type.
 

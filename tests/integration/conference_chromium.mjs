@@ -147,8 +147,8 @@ try {
   await expectAll('participant_left for B arrives and B is off the roster', [a, c], readState,
     (s) => s.events.some((e) => e.type === 'participant_left' && e.participant === b.id)
       && names(s.participants).join() === 'Room A,Room C');
-  // An empty cell: mcu/conference.h and mixer/mix_engine.h say a departed room's cell
-  // shows the placeholder, mixer/compositor.h and docs/mixer-engine.md say a cell
+  // An empty cell: mcu/conference/conference.h and mixer/engine/mix_engine.h say a departed room's cell
+  // shows the placeholder, mixer/video/compositor.h and docs/mixer-engine.md say a cell
   // with no input is black (what mcud does now). Either look means B is gone.
   await expectAll('B\'s picture leaves its cell (empty: black or placeholder); A and C stay', [a, c], readPicture,
     (p) => p.cells[0] === 'red' && ['placeholder', 'black'].includes(p.cells[1]) && p.cells[2] === 'blue');

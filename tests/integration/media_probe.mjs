@@ -6,7 +6,7 @@
 // cell" and "whose voice is in the mix" become numbers.
 
 // Fake-room colours as they come out of a video codec, and the compositor's own tiles
-// (mixer/compositor.h: placeholder Y=48, black Y=16, BT.601 limited range).
+// (mixer/video/compositor.h: placeholder Y=48, black Y=16, BT.601 limited range).
 export const PALETTE = {
   red: [255, 0, 0],
   green: [0, 255, 0],

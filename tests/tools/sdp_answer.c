@@ -1,5 +1,5 @@
 /* sdp_answer.c - test tool: reads an SDP offer on stdin, prints the MCU's answer
- * (signaling/sdp.h) on stdout and what was negotiated as one JSON object on stderr.
+ * (signaling/sdp/sdp.h) on stdout and what was negotiated as one JSON object on stderr.
  * Exit status 0, or 1 with "error CODE: message" on stderr when the offer is refused.
  *
  *   sdp-answer [--prefer vp8|h264] [--candidate "candidate:..."]... < offer.sdp
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signaling/sdp.h"
+#include "signaling/sdp/sdp.h"
 
 #define MAX_CANDIDATES 8
 

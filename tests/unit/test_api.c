@@ -1,4 +1,4 @@
-/* test_api.c - the REST control API (mcu/api*.c, mcu/control.c) called in memory, with
+/* test_api.c - the REST control API (mcu/api*.c, mcu/control/control.c) called in memory, with
  * no socket: a server context with a temp state dir, requests handed straight to
  * control_http_request(). Shows the first admin token file, authentication (missing,
  * malformed, unknown, revoked tokens: 401; roles: 403), one error shape for every
@@ -17,9 +17,9 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "mcu/control.h"
-#include "mcu/control_internal.h"
-#include "mcu/secret.h"
+#include "mcu/control/control.h"
+#include "mcu/control/control_internal.h"
+#include "mcu/core/secret.h"
 #include "mcu/server.h"
 
 struct fixture {

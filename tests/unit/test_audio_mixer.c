@@ -1,5 +1,5 @@
 /* test_audio_mixer.c - audio mix, minus-self, soft limiting, active speaker and top-N
- * (mixer/audio_mixer.c, mixer/limiter.c, mixer/speaker_detector.c). */
+ * (mixer/audio/audio_mixer.c, mixer/audio/limiter.c, mixer/audio/speaker_detector.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +9,8 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "mixer/audio_mixer.h"
-#include "mixer/limiter.h"
+#include "mixer/audio/audio_mixer.h"
+#include "mixer/audio/limiter.h"
 #include "tests/unit/media_synth.h"
 
 #define FS AUDIO_SAMPLE_RATE

@@ -1,11 +1,11 @@
-/* test_bandwidth_policy.c - high/low profile choice from loss and REMB (mcu/bandwidth_policy.c). */
+/* test_bandwidth_policy.c - high/low profile choice from loss and REMB (mcu/conference/bandwidth_policy.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mcu/bandwidth_policy.h"
+#include "mcu/conference/bandwidth_policy.h"
 
 #define S 1000000LL
 

@@ -1,5 +1,5 @@
-/* test_compositor.c - layouts and the I420 compositor (mixer/layout.c,
- * mixer/compositor.c): each input's colour lands in its cell, placeholder, letterbox,
+/* test_compositor.c - layouts and the I420 compositor (mixer/video/layout.c,
+ * mixer/video/compositor.c): each input's colour lands in its cell, placeholder, letterbox,
  * crop, layout switch timing, custom JSON layouts, no needless re-scaling; name
  * labels (where they go, placeholder names, muted video, labels off, missing font,
  * no re-rendering per frame). Saves tests/out/labels.png, a 2x2 canvas with
@@ -15,8 +15,8 @@
 #include <libavcodec/avcodec.h>
 #include <libyuv.h>
 
-#include "mixer/compositor.h"
-#include "mixer/layout.h"
+#include "mixer/video/compositor.h"
+#include "mixer/video/layout.h"
 #include "tests/unit/media_synth.h"
 
 #define W 1280

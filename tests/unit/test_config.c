@@ -1,4 +1,4 @@
-/* test_config.c - mcud settings from flags and config file (mcu/config.c): defaults,
+/* test_config.c - mcud settings from flags and config file (mcu/core/config.c): defaults,
  * flags, file, flags over file, and each kind of error. Config files are written to a
  * fresh temporary directory per test. */
 #include <setjmp.h>
@@ -11,8 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "mcu/config.h"
-#include "mcu/secret.h"
+#include "mcu/core/config.h"
+#include "mcu/core/secret.h"
 
 struct fixture {
     char dir[64];

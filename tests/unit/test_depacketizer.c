@@ -12,8 +12,8 @@
 
 #include <libavcodec/avcodec.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/rtp.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/rtp/rtp.h"
 #include "tests/unit/rtp_fixture.h"
 
 #define FIXTURE_WIDTH 176

@@ -1,5 +1,5 @@
-/* test_dtls.c - DTLS identity (mcu/dtls_identity.c) and DTLS-SRTP transport
- * (mcu/dtls_transport.c): a client and a server endpoint in memory, shuttling
+/* test_dtls.c - DTLS identity (mcu/transport/dtls_identity.c) and DTLS-SRTP transport
+ * (mcu/transport/dtls_transport.c): a client and a server endpoint in memory, shuttling
  * datagrams between them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +17,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "mcu/dtls_identity.h"
-#include "mcu/dtls_transport.h"
+#include "mcu/transport/dtls_identity.h"
+#include "mcu/transport/dtls_transport.h"
 
 /* --- helpers --- */
 

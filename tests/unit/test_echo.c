@@ -1,4 +1,4 @@
-/* test_echo.c - the echo conference (mcu/echo.c): SSRC rewrite, payload type and SSRC
+/* test_echo.c - the echo conference (mcu/conference/echo.c): SSRC rewrite, payload type and SSRC
  * filtering, PLI/FIR translation, NACKs answered from history, SR mirroring, periodic RR,
  * malformed input and full outputs. */
 #include <setjmp.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/echo.h"
-#include "mcu/rtcp.h"
-#include "mixer/rtp.h"
+#include "mcu/conference/echo.h"
+#include "mcu/rtp/rtcp.h"
+#include "mixer/rtp/rtp.h"
 
 #define APT 111
 #define VPT 96

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 #include <glib.h>
 
-#include "mcu/ice_transport.h"
+#include "mcu/transport/ice_transport.h"
 
 static void ignore_datagram(void *owner, const uint8_t *data, size_t length)
 {

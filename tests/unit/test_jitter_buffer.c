@@ -1,5 +1,5 @@
 /* test_jitter_buffer.c - reordering, duplicates, loss, wrap-around, deadlines, NACK,
- * keyframe requests, the lip-sync delay floor and bounded memory (mixer/jitter_buffer.c). Time is driven by the
+ * keyframe requests, the lip-sync delay floor and bounded memory (mixer/rtp/jitter_buffer.c). Time is driven by the
  * test: every call gets its `now`. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/jitter_buffer.h"
-#include "mixer/rtp.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/rtp/jitter_buffer.h"
+#include "mixer/rtp/rtp.h"
 #include "tests/unit/rtp_fixture.h"
 
 #define FRAME_TICKS 3000          /* 30 fps at 90 kHz */

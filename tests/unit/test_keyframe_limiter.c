@@ -1,11 +1,11 @@
-/* test_keyframe_limiter.c - keyframe requests coalesced per profile (mcu/keyframe_limiter.c). */
+/* test_keyframe_limiter.c - keyframe requests coalesced per profile (mcu/rtp/keyframe_limiter.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mcu/keyframe_limiter.h"
+#include "mcu/rtp/keyframe_limiter.h"
 
 #define MS 1000
 

@@ -1,4 +1,4 @@
-/* test_limits.c - mcud's limits (mcu/limits.c): the [mcud] keys with their defaults
+/* test_limits.c - mcud's limits (mcu/core/limits.c): the [mcud] keys with their defaults
  * and range errors (through mcu_config_load, as mcud reads them), and the run-time
  * checks on a clock the test drives: join attempts per address, the server-wide
  * participant limit, messages per connection, and the counters of each refusal; and
@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "mcu/config.h"
-#include "mcu/limits.h"
-#include "mcu/rate_limiter.h"
-#include "signaling/protocol.h"
+#include "mcu/core/config.h"
+#include "mcu/core/limits.h"
+#include "mcu/core/rate_limiter.h"
+#include "signaling/protocol/protocol.h"
 
 #define SECOND 1000000LL
 

@@ -1,4 +1,4 @@
-/* test_mix_audio_codec.c - the mix engine's audio codec (mixer/mix_audio_codec.c):
+/* test_mix_audio_codec.c - the mix engine's audio codec (mixer/codec/mix_audio_codec.c):
  * Opus round trip through libopus, the OpusHead header, an encoder continuing
  * another's stream from a copy of its state, complexity changes, G.711 to 48 kHz. */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "mixer/mix_audio_codec.h"
+#include "mixer/codec/mix_audio_codec.h"
 #include "tests/unit/media_synth.h"
 
 #define TICK AUDIO_FRAME_SAMPLES

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/mix_audio_codec.h"
-#include "mixer/mix_engine.h"
-#include "mixer/packetizer.h"
-#include "mixer/rtp.h"
-#include "mixer/video_decoder.h"
-#include "mixer/video_encoder.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/codec/mix_audio_codec.h"
+#include "mixer/engine/mix_engine.h"
+#include "mixer/rtp/packetizer.h"
+#include "mixer/rtp/rtp.h"
+#include "mixer/codec/video_decoder.h"
+#include "mixer/codec/video_encoder.h"
 #include "tests/unit/media_synth.h"
 
 #define TICK AUDIO_FRAME_SAMPLES

@@ -1,4 +1,4 @@
-/* test_mix_input.c - the audio queue of one mix input (mixer/mix_input.c): samples
+/* test_mix_input.c - the audio queue of one mix input (mixer/engine/mix_input.c): samples
  * that stand in the queue through a whole window (latency the input does not need,
  * audio late against its video) are dropped in short steps down to the floor and
  * counted, a burst above the high mark at once; a queue that runs low within the window is left alone; samples keep
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/mix_input.h"
+#include "mixer/engine/mix_input.h"
 
 static struct mix_input *open_input(void)
 {

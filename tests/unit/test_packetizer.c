@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/depacketizer.h"
-#include "mixer/packetizer.h"
-#include "mixer/rtp.h"
+#include "mixer/rtp/depacketizer.h"
+#include "mixer/rtp/packetizer.h"
+#include "mixer/rtp/rtp.h"
 #include "tests/unit/rtp_fixture.h"
 
 #define MAX_FRAMES 64

@@ -1,4 +1,4 @@
-/* test_protocol.c - the signalling protocol (signaling/protocol.h, docs/protocol.md):
+/* test_protocol.c - the signalling protocol (signaling/protocol/protocol.h, docs/protocol.md):
  * every request type, every parse error, id echo, limits, and the server messages
  * (checked by parsing the built JSON back with jansson). */
 #include <setjmp.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "signaling/protocol.h"
-#include "signaling/sdp.h"
+#include "signaling/protocol/protocol.h"
+#include "signaling/sdp/sdp.h"
 
 static const char *const TYPE_NAMES[] = {"join", "offer", "candidate", "end_of_candidates",
                                          "leave", "keepalive"};

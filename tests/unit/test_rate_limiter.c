@@ -1,4 +1,4 @@
-/* test_rate_limiter.c - token buckets and the bounded table of them (mcu/rate_limiter.c),
+/* test_rate_limiter.c - token buckets and the bounded table of them (mcu/core/rate_limiter.c),
  * on a clock the test drives: the burst is allowed at once, the next event waits
  * exactly the refill time, addresses do not share buckets, and the table never holds
  * more than its bound (refilled buckets go first, then the least recently used). */
@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "mcu/rate_limiter.h"
+#include "mcu/core/rate_limiter.h"
 
 #define SECOND 1000000LL
 

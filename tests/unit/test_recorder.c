@@ -21,9 +21,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "mcu/recorder.h"
-#include "mcu/recorder_archive.h"
-#include "mixer/mix_engine.h"
+#include "mcu/recording/recorder.h"
+#include "mcu/recording/recorder_archive.h"
+#include "mixer/engine/mix_engine.h"
 
 #define AUDIO_TICK_US 20000
 #define FPS 25

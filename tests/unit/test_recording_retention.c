@@ -1,4 +1,4 @@
-/* test_recording_retention.c - the retention policy (mcu/recording_retention.c) with
+/* test_recording_retention.c - the retention policy (mcu/recording/recording_retention.c) with
  * an injected clock: which recordings are due (finished ones only, by their end, the
  * boundary exactly N days, days 0 = never), and a run over a real store and archive
  * folder: the old files, their sidecars and rows go, each with an audit entry
@@ -18,8 +18,8 @@
 
 #include <glib.h>
 
-#include "mcu/recording_retention.h"
-#include "mcu/store.h"
+#include "mcu/recording/recording_retention.h"
+#include "mcu/store/store.h"
 
 #define DAY_MS ((int64_t)24 * 3600 * 1000)
 #define NOW_MS ((int64_t)1800000000000)   /* 2027-01-15, injected */

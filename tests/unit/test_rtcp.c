@@ -1,4 +1,4 @@
-/* test_rtcp.c - compound RTCP parsing and building (mcu/rtcp.c): every type round trip,
+/* test_rtcp.c - compound RTCP parsing and building (mcu/rtp/rtcp.c): every type round trip,
  * a hand-assembled Chromium-style SR+SDES, NACK and REMB encodings, and malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/rtcp.h"
+#include "mcu/rtp/rtcp.h"
 
 /* struct rtcp_compound is ~14 KiB: one per test, on the heap. */
 static int setup(void **state)

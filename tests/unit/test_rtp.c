@@ -1,4 +1,4 @@
-/* test_rtp.c - RTP header parsing and building (mixer/rtp.c). */
+/* test_rtp.c - RTP header parsing and building (mixer/rtp/rtp.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/rtp.h"
+#include "mixer/rtp/rtp.h"
 
 static void test_roundtrip_fixed_header(void **state)
 {

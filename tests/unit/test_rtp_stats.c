@@ -1,4 +1,4 @@
-/* test_rtp_stats.c - receive/send statistics (mcu/rtp_stats.c): probation, sequence wrap,
+/* test_rtp_stats.c - receive/send statistics (mcu/rtp/rtp_stats.c): probation, sequence wrap,
  * loss and fraction lost, reordering, duplicates, big jumps, jitter, LSR/DLSR. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/rtp_stats.h"
+#include "mcu/rtp/rtp_stats.h"
 
 #define SSRC 0x1234u
 #define TS_STEP 960u                   /* 20 ms at 48 kHz */

@@ -1,5 +1,5 @@
-/* test_scheduler.c - schedule time math (mcu/schedule.c) and the scheduler
- * (mcu/scheduler.c) on a real store with a fake clock: ISO times with and without
+/* test_scheduler.c - schedule time math (mcu/control/schedule.c) and the scheduler
+ * (mcu/control/scheduler.c) on a real store with a fake clock: ISO times with and without
  * offsets, durations, daily/weekly occurrences at the same wall-clock time across a
  * DST change, count and until; a conference opens at its start (joinable from the
  * early-join time), is warned five minutes before its end and ends; a recurring one
@@ -15,9 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "mcu/schedule.h"
-#include "mcu/scheduler.h"
-#include "mcu/store.h"
+#include "mcu/control/schedule.h"
+#include "mcu/control/scheduler.h"
+#include "mcu/store/store.h"
 
 struct fixture {
     char dir[64];

@@ -1,4 +1,4 @@
-/* test_sdp.c - SDP parse, write and answer (signaling/sdp.h) on offers captured from
+/* test_sdp.c - SDP parse, write and answer (signaling/sdp/sdp.h) on offers captured from
  * real peers (tests/fixtures/sdp/: headless Chromium, GStreamer webrtcbin) and on
  * broken ones. Fixtures are read relative to the repo root (the runner's cwd). */
 #include <setjmp.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "signaling/sdp.h"
+#include "signaling/sdp/sdp.h"
 
 #define FIXTURES "tests/fixtures/sdp/"
 

@@ -1,4 +1,4 @@
-/* test_secret.c - mcu/secret.c: PIN hashes (PBKDF2, salted, encoded with their
+/* test_secret.c - mcu/core/secret.c: PIN hashes (PBKDF2, salted, encoded with their
  * parameters) verify the right PIN only, two hashes of one PIN differ (salt), malformed
  * encodings are refused and never match, and secret_verify() takes both a PIN hash
  * and a token's SHA-256. */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/secret.h"
+#include "mcu/core/secret.h"
 
 static void pin_hash_round_trip(void **state)
 {

@@ -1,4 +1,4 @@
-/* test_send_history.c - the ring of sent RTP packets (mcu/send_history.c): lookup,
+/* test_send_history.c - the ring of sent RTP packets (mcu/rtp/send_history.c): lookup,
  * eviction by newer sequence numbers and by age, bad input. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/send_history.h"
-#include "mixer/rtp.h"
+#include "mcu/rtp/send_history.h"
+#include "mixer/rtp/rtp.h"
 
 static size_t make_packet(uint8_t *buf, uint16_t seq, size_t payload)
 {

@@ -1,5 +1,5 @@
-/* test_srtp_session.c - SRTP/SRTCP on libsrtp2 (mcu/srtp_session.c), keyed by a real
- * in-memory DTLS-SRTP handshake (mcu/dtls_transport.c) for both profiles. */
+/* test_srtp_session.c - SRTP/SRTCP on libsrtp2 (mcu/transport/srtp_session.c), keyed by a real
+ * in-memory DTLS-SRTP handshake (mcu/transport/dtls_transport.c) for both profiles. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,10 +7,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mcu/dtls_identity.h"
-#include "mcu/dtls_transport.h"
-#include "mcu/srtp_session.h"
-#include "mixer/rtp.h"
+#include "mcu/transport/dtls_identity.h"
+#include "mcu/transport/dtls_transport.h"
+#include "mcu/transport/srtp_session.h"
+#include "mixer/rtp/rtp.h"
 
 #define PACKET_CAP (1200 + SRTP_SESSION_MAX_TRAILER)
 

@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "mcu/secret.h"
-#include "mcu/store.h"
-#include "mcu/store_internal.h"
+#include "mcu/core/secret.h"
+#include "mcu/store/store.h"
+#include "mcu/store/store_internal.h"
 
 struct fixture {
     char dir[64];

@@ -1,5 +1,5 @@
-/* test_text_renderer.c - name labels' text path (mixer/utf8.c, mixer/unicode_nfc.c,
- * mixer/text_renderer.c, mixer/text_draw.c) with Debian's DejaVu Sans: strict UTF-8,
+/* test_text_renderer.c - name labels' text path (mixer/text/utf8.c, mixer/text/unicode_nfc.c,
+ * mixer/text/text_renderer.c, mixer/text/text_draw.c) with Debian's DejaVu Sans: strict UTF-8,
  * composition of decomposed Vietnamese, every Vietnamese letter has a real glyph that
  * differs from its base letter, names render where expected, kerning, ellipsis
  * truncation, the cache, a missing font, and blending onto I420. */
@@ -11,10 +11,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mixer/text_draw.h"
-#include "mixer/text_renderer.h"
-#include "mixer/unicode_nfc.h"
-#include "mixer/utf8.h"
+#include "mixer/text/text_draw.h"
+#include "mixer/text/text_renderer.h"
+#include "mixer/text/unicode_nfc.h"
+#include "mixer/text/utf8.h"
 #include "tests/unit/media_synth.h"
 
 static struct text_renderer *new_renderer(void)

@@ -1,5 +1,5 @@
-/* test_video_codec.c - VP8 and H.264 encode/decode round trips (mixer/video_encoder.c,
- * mixer/video_decoder.c): colours survive, keyframes on demand, SPS/PPS on every
+/* test_video_codec.c - VP8 and H.264 encode/decode round trips (mixer/codec/video_encoder.c,
+ * mixer/codec/video_decoder.c): colours survive, keyframes on demand, SPS/PPS on every
  * H.264 keyframe, bitrate changes, garbage counted and recovered from. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +11,8 @@
 
 #include <libavutil/log.h>
 
-#include "mixer/video_decoder.h"
-#include "mixer/video_encoder.h"
+#include "mixer/codec/video_decoder.h"
+#include "mixer/codec/video_encoder.h"
 #include "tests/unit/media_synth.h"
 
 #define PW 320

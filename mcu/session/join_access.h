@@ -1,0 +1,36 @@
+/* join_access.h - who may join a conference: the operator lock, invited rooms' tokens,
+ * the host token and the PIN, all checked against hashes (mcu/core/secret.h) in constant
+ * time; and the signalling events of "host must be present" (docs/protocol.md).
+ * Control thread. */
+#ifndef HOINGHI_MCU_JOIN_ACCESS_H
+#define HOINGHI_MCU_JOIN_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mcu_server;
+struct mcu_conference_config;
+struct conference;
+
+struct join_access {
+    bool host;                  /* joined with the host token */
+    const char *code;           /* refused: the protocol's error code */
+    char message[192];          /* refused: why, for the room and the log */
+};
+
+/* May a room join `conf` with this token and PIN (either may be NULL)? The host token
+ * (the conference's, or a stored conference's in the store) and an invited room's
+ * token admit without the PIN; a lock refuses everyone. Returns 0 (admitted; out->host
+ * says whether as the host) or -1 (out->code and out->message say why). A wrong PIN
+ * costs the KDF's time (about 15 ms) and is logged by the caller. */
+int join_access_check(struct mcu_server *server, const struct mcu_conference_config *conf,
+                      const char *token, const char *pin, struct join_access *out);
+
+/* The event for a host-required conference's state: {"type":"waiting_for_host"} or
+ * {"type":"host_present"}; malloc'd JSON text. */
+char *join_access_host_event(bool waiting);
+
+/* conference_events.host_state: tells every member of the conference. */
+void join_access_announce_host_state(void *server, struct conference *conference, bool waiting);
+
+#endif
