@@ -11,12 +11,11 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 
-#include "mcu/conference/conference.h"
+#include "mcu/conference/registry.h"
+#include "mcu/core/config.h"
 #include "mcu/core/log.h"
-#include "mcu/session/participant.h"
 #include "mcu/control/schedule.h"
 #include "mcu/core/secret.h"
-#include "mcu/server.h"
 
 #define TIMER_MAX_MS 60000
 
@@ -37,27 +36,26 @@ static void on_open(void *owner, const struct store_conference *c)
         /* The host token is checked against the store at each join (it may change). */
         .host_required = c->host_required, .host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE,
     };
-    if (mcu_server_open_runtime_conference(control->server, &config) != 0)
+    if (registry_open_settings(control->registry, &config) != 0)
         log_warn("conference %s: a config file conference has this id; not opened", c->id);
 }
 
 static void on_close(void *owner, const char *id, const char *reason)
 {
     struct control *control = owner;
-    mcu_server_close_runtime_conference(control->server, id, reason);
+    registry_close_settings(control->registry, id, reason);
 }
 
 static void on_warn(void *owner, const struct store_conference *c, int64_t end)
 {
     struct control *control = owner;
-    struct conference *running = g_hash_table_lookup(control->server->conferences, c->id);
     log_info("conference %s ends in %lld s: rooms warned", c->id, (long long)(end - control_now()));
-    if (!running) return;
+    if (!registry_running(control->registry, c->id)) return;
     char *ends_at = schedule_format_time(end, c->timezone);
     json_t *event = json_pack("{s:s, s:s, s:I}", "type", "conference_ending", "ends_at", ends_at,
                               "seconds", (json_int_t)(end - control_now()));
     g_free(ends_at);
-    participant_broadcast_event(running, event ? json_dumps(event, JSON_COMPACT) : NULL);
+    registry_broadcast(control->registry, c->id, event ? json_dumps(event, JSON_COMPACT) : NULL, NULL);
     json_decref(event);
 }
 
@@ -174,11 +172,13 @@ static char *make_base_url(const struct mcu_config *config)
                            (unsigned)config->listen_port);
 }
 
-struct control *control_new(struct mcu_server *server, char *err, size_t errlen)
+struct control *control_new(const struct control_context *context, char *err, size_t errlen)
 {
-    const struct mcu_config *config = server->config;
+    const struct mcu_config *config = context->config;
     struct control *control = g_new0(struct control, 1);
-    control->server = server;
+    control->config = config;
+    control->registry = context->registry;
+    control->limits = context->limits;
     control->started_at = control_now();
     control->base_url = make_base_url(config);
     if (g_mkdir_with_parents(config->state_dir, 0700) != 0) {
@@ -218,6 +218,11 @@ void control_free(struct control *control)
     store_close(control->store);
     g_free(control->base_url);
     g_free(control);
+}
+
+void control_set_http_server(struct control *control, struct http_server *http)
+{
+    if (control) control->http = http;
 }
 
 /* --- joins ------------------------------------------------------------------------------ */

@@ -14,17 +14,31 @@
 
 #define CONTROL_ADMIN_TOKEN_FILE "admin.token"
 
-struct mcu_server;
 struct control;
+struct limits;
+struct mcu_config;
+struct registry;
+
+/* What the operator plane works on (borrowed; outlives it). */
+struct control_context {
+    const struct mcu_config *config;   /* state, archive and retention settings; the
+                                          config file's conferences */
+    struct registry *registry;         /* joinable and running conferences, members */
+    struct limits *limits;             /* refusal counters for /metrics; may be NULL */
+};
 
 /* Opens the store, makes the first admin token if needed and runs the scheduler once
  * (conferences that were open before a restart are joinable again). NULL with a
  * reason in err. */
-struct control *control_new(struct mcu_server *server, char *err, size_t errlen);
+struct control *control_new(const struct control_context *context, char *err, size_t errlen);
 void control_free(struct control *control);
 
-/* The http_server_events.http_request handler (owner: the struct mcu_server). */
-void control_http_request(void *server, const struct http_request *request,
+/* The HTTP server whose slow-client drops /metrics reports (NULL: none). control may
+ * be NULL. */
+void control_set_http_server(struct control *control, struct http_server *http);
+
+/* An HTTP request for the operator plane: the REST API and /metrics. */
+void control_http_request(struct control *control, const struct http_request *request,
                           struct http_response *response);
 
 /* A finished recording file (live or recovered at start-up) becomes a row of the

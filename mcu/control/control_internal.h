@@ -13,7 +13,10 @@
 #include "mcu/store/store.h"
 
 struct control {
-    struct mcu_server *server;
+    const struct mcu_config *config;
+    struct registry *registry;      /* who is where (borrowed) */
+    struct limits *limits;          /* may be NULL (borrowed) */
+    struct http_server *http;       /* may be NULL (borrowed) */
     struct store *store;
     struct scheduler *scheduler;
     GSource *timer;                 /* the scheduler's next step */
@@ -121,6 +124,9 @@ void api_conference_defaults(struct store_conference *c);
 void api_conference_apply(struct control *control, json_t *body, struct store_conference *c, bool create,
                           GPtrArray **rooms, json_t *errors);
 void api_conference_check_not_over(const struct store_conference *c, json_t *errors);
+/* api_live.c: a new layout to conference `id`'s running mix at once, and its members
+ * told (nothing when nobody is in it, or the mix refuses it). */
+void api_push_layout(struct control *control, const char *id, const char *layout);
 /* True when `layout` (a name or custom JSON text) fits a width x height canvas; else
  * false with the reason in why (valid UTF-8, for a field error). */
 bool api_layout_valid(const char *layout, int width, int height, char *why, size_t whylen);

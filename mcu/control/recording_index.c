@@ -8,7 +8,7 @@
 #include "mcu/core/log.h"
 #include "mcu/recording/recorder.h"
 #include "mcu/recording/recording_retention.h"
-#include "mcu/server.h"
+#include "mcu/core/config.h"
 
 static char *rooms_json(const struct recorder_result *res)
 {
@@ -65,14 +65,14 @@ void control_index_recording(struct control *control, const struct recorder_resu
 static gboolean on_retention_timer(gpointer data)
 {
     struct control *control = data;
-    recording_retention_run(control->store, control->server->config->retention_days,
+    recording_retention_run(control->store, control->config->retention_days,
                             g_get_real_time() / 1000);
     return G_SOURCE_CONTINUE;
 }
 
 void control_start_retention(struct control *control)
 {
-    int days = control->server->config->retention_days;
+    int days = control->config->retention_days;
     if (days <= 0) return;   /* recordings are kept */
     log_info("retention: finished recordings older than %d days are removed (checked hourly)", days);
     on_retention_timer(control);

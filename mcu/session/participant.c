@@ -18,27 +18,29 @@
 
 #include "mcu/conference/conference.h"
 #include "mcu/conference/echo.h"
-#include "mcu/session/join_access.h"
+#include "mcu/conference/registry.h"
+#include "mcu/core/config.h"
 #include "mcu/core/limits.h"
 #include "mcu/core/log.h"
+#include "mcu/transport/dtls_identity.h"
 #include "mcu/transport/media_session.h"
 #include "mcu/core/rate_limiter.h"
 #include "mcu/session/reoffer.h"
-#include "mcu/server.h"
 #include "signaling/protocol/protocol.h"
 #include "signaling/sdp/sdp.h"
 
 #define ECHO_TICK_MS 200
 
-enum participant_state { PARTICIPANT_CONNECTED, PARTICIPANT_JOINED };
+/* Joined (to the conference whose settings these are) or only connected: the
+ * registry's record says, so there is one answer to "who is where". */
+#define CONFERENCE(p) registry_member_settings((p)->entry)
 
 struct participant {
-    struct mcu_server *server;
+    const struct session_context *session;
     struct ws_connection *connection;
-    enum participant_state state;
-    char id[16];
+    struct registry_member *entry;      /* its entry in the registry (owned) */
+    char id[16];                       /* its id in the registry */
     char *name;
-    const struct mcu_conference_config *conference;
     struct media_session *media;
     struct media_agreement *agreed;    /* what the offer/answer agreed, for re-offers */
     struct echo *echo;
@@ -51,7 +53,7 @@ struct participant {
     size_t remote_candidates;      /* given to this media session, offer + trickled */
 };
 
-static void leave_mix(struct participant *p, const char *reason);
+static void leave_conference(struct participant *p, const char *reason);
 
 /* --- sending ------------------------------------------------------------------ */
 
@@ -167,12 +169,10 @@ static gboolean on_end_media(gpointer user)
     g_source_unref(p->end_media);
     p->end_media = NULL;
     end_media(p);
-    if (p->state == PARTICIPANT_JOINED) {
+    if (CONFERENCE(p)) {
         /* Dropped: out of the conference (the client was sent `bye`). */
-        log_info("participant %s '%s' dropped from conference %s", p->id, p->name, p->conference->id);
-        leave_mix(p, "dropped");
-        p->state = PARTICIPANT_CONNECTED;
-        p->conference = NULL;
+        log_info("participant %s '%s' dropped from conference %s", p->id, p->name, CONFERENCE(p)->id);
+        leave_conference(p, "dropped");
     }
     return G_SOURCE_REMOVE;
 }
@@ -197,25 +197,12 @@ static void on_media_state(void *owner, enum media_state state, const char *reas
 
 /* --- mixing conferences --------------------------------------------------------- */
 
-struct broadcast {
-    const char *text;
-    const struct participant *except;
-};
-
-static void send_to_member(struct conference_member *m, void *data)
+/* Sends `text` (freed here) to every member of the conference but `except` (NULL:
+ * everyone): the registry's broadcast. */
+static void broadcast(const struct participant *p, const struct mcu_conference_config *conference,
+                      char *text, const struct participant *except)
 {
-    const struct broadcast *b = data;
-    struct participant *other = conference_member_user(m);
-    if (other != b->except) ws_connection_send(other->connection, b->text);
-}
-
-/* Sends `text` (freed here) to every member of p's conference but `except`. */
-static void broadcast(struct conference *c, char *text, const struct participant *except)
-{
-    if (!text) return;
-    struct broadcast b = {text, except};
-    conference_foreach_member(c, send_to_member, &b);
-    free(text);
+    registry_broadcast(p->session->registry, conference->id, text, except ? except->entry : NULL);
 }
 
 static struct protocol_roster_entry roster_entry(const struct conference_member *m)
@@ -243,29 +230,29 @@ static void send_roster(struct participant *p)
     g_array_free(entries, TRUE);
 }
 
-void participant_broadcast_event(struct conference *conference, char *text)
-{
-    broadcast(conference, text, NULL);
-}
-
-void participant_announce_active_speaker(void *server, struct conference *conference,
+void participant_announce_active_speaker(struct registry *registry, struct conference *conference,
                                          struct conference_member *speaker)
 {
-    (void)server;
-    broadcast(conference, protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL),
-              NULL);
+    registry_broadcast(registry, conference_config(conference)->id,
+                       protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL),
+                       NULL);
 }
 
-/* Leaves the mixing conference (if in one): the others are told. */
-static void leave_mix(struct participant *p, const char *reason)
+/* Out of its conference (if in one): media ended, out of the registry's table and
+ * of the mix, whose other members are told. */
+static void leave_conference(struct participant *p, const char *reason)
 {
+    end_media(p);
+    const struct mcu_conference_config *conference = CONFERENCE(p);
+    if (!conference) return;
+    registry_member_leave(p->entry);
     if (!p->member) return;
     struct conference *c = p->mix;
     conference_remove_member(c, p->member);
     p->member = NULL;
     p->mix = NULL;
-    broadcast(c, protocol_build_participant_left_event(p->id, reason), NULL);
-    mcu_server_release_conference(p->server, c);
+    broadcast(p, conference, protocol_build_participant_left_event(p->id, reason), NULL);
+    registry_release_conference(p->session->registry, c);
 }
 
 /* Joins a mixing conference; 0, or -1 after sending the error. */
@@ -273,7 +260,7 @@ static int join_mix(struct participant *p, const struct protocol_request *r,
                     const struct mcu_conference_config *conf)
 {
     char err[256] = "";
-    struct conference *c = mcu_server_open_conference(p->server, conf, err, sizeof err);
+    struct conference *c = registry_start_conference(p->session->registry, conf, err, sizeof err);
     if (!c) {
         log_error("conference %s cannot start: %s", conf->id, err);
         send_error(p, r->id, r->type_name, "internal_error", err);
@@ -285,7 +272,7 @@ static int join_mix(struct participant *p, const struct protocol_request *r,
         snprintf(message, sizeof message, "conference %s has its maximum of %d participants",
                  conf->id, conf->max_participants);
         send_error(p, r->id, r->type_name, "conference_full", message);
-        mcu_server_release_conference(p->server, c);
+        registry_release_conference(p->session->registry, c);
         return -1;
     }
     p->mix = c;
@@ -297,7 +284,7 @@ static void announce_join(struct participant *p)
 {
     send_roster(p);
     struct protocol_roster_entry me = roster_entry(p->member);
-    broadcast(p->mix, protocol_build_participant_joined_event(&me), p);
+    broadcast(p, CONFERENCE(p), protocol_build_participant_joined_event(&me), p);
 }
 
 static void handle_mute(struct participant *p, const struct protocol_request *r)
@@ -311,28 +298,16 @@ static void handle_mute(struct participant *p, const struct protocol_request *r)
     conference_member_set_mute(p->mix, p->member, audio, video);
     log_info("participant %s: audio %s, video %s", p->id, audio ? "muted" : "on", video ? "muted" : "on");
     send_reply(p, r->id, r->type_name, json_pack("{s:b, s:b}", "audio", audio, "video", video));
-    broadcast(p->mix, protocol_build_mute_event(p->id, audio, video), NULL);
+    broadcast(p, CONFERENCE(p), protocol_build_mute_event(p->id, audio, video), NULL);
 }
 
 /* --- requests ------------------------------------------------------------------- */
-
-/* Participants joined to any conference. */
-static size_t count_joined(struct mcu_server *server)
-{
-    size_t count = 0;
-    GHashTableIter it;
-    gpointer value;
-    g_hash_table_iter_init(&it, server->participants);
-    while (g_hash_table_iter_next(&it, NULL, &value))
-        if (((const struct participant *)value)->state == PARTICIPANT_JOINED) count++;
-    return count;
-}
 
 /* One more remote candidate for the media session: false (counted) past the limit. */
 static bool take_candidate_slot(struct participant *p)
 {
     if (p->remote_candidates >= MCU_LIMITS_MAX_REMOTE_CANDIDATES) {
-        limits_count(p->server->limits, LIMITS_CANDIDATES_REFUSED);
+        limits_count(p->session->limits, LIMITS_CANDIDATES_REFUSED);
         return false;
     }
     p->remote_candidates++;
@@ -341,13 +316,13 @@ static bool take_candidate_slot(struct participant *p)
 
 static void handle_join(struct participant *p, const struct protocol_request *r)
 {
-    if (p->state == PARTICIPANT_JOINED) {
+    if (CONFERENCE(p)) {
         send_error(p, r->id, r->type_name, "already_joined",
                    "this connection has already joined; send leave first");
         return;
     }
     int64_t retry_ms = 0;
-    if (!limits_allow_join_attempt(p->server->limits, ws_connection_peer(p->connection),
+    if (!limits_allow_join_attempt(p->session->limits, ws_connection_peer(p->connection),
                                    g_get_monotonic_time(), &retry_ms)) {
         char message[160];
         snprintf(message, sizeof message, "too many join attempts from this address; try again in %lld ms",
@@ -356,8 +331,7 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
         send_text(p, protocol_build_retry_error(r->id, r->type_name, "rate_limited", message, retry_ms));
         return;
     }
-    const struct mcu_conference_config *conf =
-        mcu_server_find_conference(p->server, r->conference);
+    const struct mcu_conference_config *conf = registry_find_settings(p->session->registry, r->conference);
     if (!conf) {
         char message[160];
         snprintf(message, sizeof message, "there is no conference '%s'", r->conference);
@@ -366,22 +340,21 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     }
     /* The lock, tokens and the PIN (join_access.c). */
     struct join_access access;
-    if (join_access_check(p->server, conf, r->token, r->pin, &access) != 0) {
+    if (join_access_check(&p->session->access, conf, r->token, r->pin, &access) != 0) {
         log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), access.message);
         send_error(p, r->id, r->type_name, access.code, access.message);
         return;
     }
-    if (!limits_allow_participant(p->server->limits, count_joined(p->server))) {
+    if (!limits_allow_participant(p->session->limits, registry_joined_count(p->session->registry))) {
         char message[160];
         snprintf(message, sizeof message, "the server has its maximum of %d participants",
-                 limits_config(p->server->limits)->max_participants);
+                 limits_config(p->session->limits)->max_participants);
         log_warn("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), message);
         send_error(p, r->id, r->type_name, "server_full", message);
         return;
     }
     if (conf->type == MCU_CONFERENCE_MIX && join_mix(p, r, conf) != 0) return;
-    p->state = PARTICIPANT_JOINED;
-    p->conference = conf;
+    registry_member_join(p->entry, conf);
     g_free(p->name);
     p->name = g_strdup(r->name);
     log_info("participant %s '%s' joined conference %s from %s", p->id, p->name, conf->id,
@@ -418,14 +391,197 @@ static void handle_reoffer(struct participant *p, const struct protocol_request 
     free(answer);
 }
 
-/* Builds the answer for an offer, creating the media session on the way. */
+/* --- the first offer: from the offer to a media session and its answer ---------------- */
+
+/* sdp_answer_create() both negotiates and writes the answer, and wants our ICE
+ * credentials for the second; they exist only once the media session does, which
+ * needs what the negotiation agrees (DTLS role, the peer's credentials). So the offer
+ * is negotiated first with these stand-ins (that answer is thrown away), and answered
+ * for real once the media session is open. */
+#define NEGOTIATION_ICE_UFRAG "placeholder"
+#define NEGOTIATION_ICE_PWD "placeholderplaceholderpl"
+
+/* One first offer on its way to an answer. */
+struct first_offer {
+    struct sdp_session *offer;
+    struct sdp_answer_params params;   /* our side of the answer */
+    struct sdp_negotiated negotiated;  /* what offer and answer agree */
+    char cname[32];
+    const char *code;                  /* failed: the protocol's error code */
+};
+
+/* Our side: fresh SSRCs, the DTLS fingerprint and the conference's codecs, VP8 first. */
+static void set_our_side(struct participant *p, struct first_offer *o)
+{
+    snprintf(o->cname, sizeof o->cname, "hoinghi-%s", p->id);
+    struct sdp_answer_params params = {
+        .ice_ufrag = NEGOTIATION_ICE_UFRAG,
+        .ice_pwd = NEGOTIATION_ICE_PWD,
+        .fingerprint_hash = DTLS_IDENTITY_FINGERPRINT_HASH,
+        .fingerprint = dtls_identity_fingerprint(p->session->identity),
+        .setup = SDP_SETUP_NONE,
+        .audio_ssrc = g_random_int() | 1u,
+        .video_ssrc = g_random_int() | 1u,
+        .cname = o->cname,
+        .stream_id = "hoinghi",
+    };
+    size_t n_codecs = 0;
+    if (CONFERENCE(p)->allow_vp8) params.video_preference[n_codecs++] = SDP_VIDEO_VP8;
+    if (CONFERENCE(p)->allow_h264) params.video_preference[n_codecs++] = SDP_VIDEO_H264;
+    o->params = params;
+}
+
+/* Parses and negotiates the offer (refusing a bad one) before any socket is opened. */
+static int negotiate(struct participant *p, const char *sdp, struct first_offer *o, char *err, size_t errlen)
+{
+    enum sdp_error e = sdp_parse(sdp, &o->offer, err, errlen);
+    struct sdp_session *answer = NULL;
+    if (e == SDP_OK) {
+        set_our_side(p, o);
+        e = sdp_answer_create(o->offer, &o->params, &answer, &o->negotiated, err, errlen);
+        sdp_session_free(answer);
+    }
+    if (e == SDP_OK) return 0;
+    o->code = sdp_error_code(e);
+    return -1;
+}
+
+/* The media session the negotiation agreed, with the offer's own candidates. */
+static int open_media(struct participant *p, struct first_offer *o, char *err, size_t errlen)
+{
+    const struct sdp_negotiated *n = &o->negotiated;
+    struct media_session_config config = {
+        .context = NULL,
+        .identity = p->session->identity,
+        .ice_addresses = p->session->ice_addresses,
+        .public_address = p->session->config->public_address,
+        .dtls_role = n->local_setup == SDP_SETUP_ACTIVE ? DTLS_ROLE_CLIENT : DTLS_ROLE_SERVER,
+        .remote_ice_ufrag = n->remote_ice_ufrag,
+        .remote_ice_pwd = n->remote_ice_pwd,
+        .remote_fingerprint_hash = n->remote_fingerprint_hash,
+        .remote_fingerprint = n->remote_fingerprint,
+    };
+    struct media_session_events events = {
+        .state_changed = on_media_state, .rtp = on_media_rtp, .rtcp = on_media_rtcp,
+    };
+    p->media = media_session_new(&config, &events, p, err, errlen);
+    if (!p->media) {
+        log_warn("participant %s: media session failed: %s", p->id, err);
+        o->code = "media_failed";
+        return -1;
+    }
+    p->remote_candidates = 0;
+    for (size_t m = 0; m < o->offer->media_count; m++) {
+        const struct sdp_media *media = &o->offer->media[m];
+        for (size_t c = 0; c < media->candidate_count; c++)
+            if (take_candidate_slot(p)) media_session_add_remote_candidate(p->media, media->candidates[c]);
+        if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
+    }
+    return 0;
+}
+
+/* The real answer: the media session's ICE credentials and candidates. NULL when it
+ * cannot be built. */
+static char *write_answer(struct participant *p, struct first_offer *o, char *err, size_t errlen)
+{
+    char **candidates = media_session_local_candidates(p->media);
+    o->params.ice_ufrag = media_session_local_ufrag(p->media);
+    o->params.ice_pwd = media_session_local_pwd(p->media);
+    o->params.setup = o->negotiated.local_setup;
+    o->params.candidates = (const char *const *)candidates;
+    o->params.candidate_count = g_strv_length(candidates);
+    o->params.end_of_candidates = true;
+    struct sdp_session *answer = NULL;
+    enum sdp_error e = sdp_answer_create(o->offer, &o->params, &answer, &o->negotiated, err, errlen);
+    o->params.candidates = NULL;
+    o->params.candidate_count = 0;
+    g_strfreev(candidates);
+    char *text = e == SDP_OK ? sdp_write(answer) : NULL;
+    sdp_session_free(answer);
+    if (!text) {
+        o->code = "internal_error";
+        snprintf(err, errlen, "could not build the SDP answer");
+    }
+    return text;
+}
+
+/* Where the packets go: into the mixing conference, or back through an echo. */
+static int connect_media(struct participant *p, struct first_offer *o, char *err, size_t errlen)
+{
+    const struct sdp_negotiated *n = &o->negotiated;
+    o->code = "sdp_no_common_codec";
+    if (p->member) {
+        struct conference_media_config media = {
+            .media = p->media,
+            .audio_codec = n->has_audio ? MEDIA_CODEC_OPUS : MEDIA_CODEC_NONE,
+            .audio_pt = n->audio_pt,
+            .audio_level_ext_id = (uint8_t)n->audio_level_ext_id,
+            .video_codec = !n->has_video ? MEDIA_CODEC_NONE
+                           : n->video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264 : MEDIA_CODEC_VP8,
+            .video_pt = n->video_pt,
+            .audio_out_ssrc = o->params.audio_ssrc,
+            .video_out_ssrc = o->params.video_ssrc,
+            .audio_in_ssrc = n->audio_remote_ssrc,
+            .video_in_ssrc = n->video_remote_ssrc,
+            .video_nack = n->video_nack,
+            .cname = o->cname,
+        };
+        if (conference_attach_media(p->mix, p->member, &media) == 0) return 0;
+        snprintf(err, errlen, "the conference does not send the video codec this offer chose");
+        return -1;
+    }
+    struct echo_config echo_config = {
+        .audio_pt = n->has_audio ? n->audio_pt : 0,
+        .video_pt = n->has_video ? n->video_pt : 0,
+        .audio_out_ssrc = o->params.audio_ssrc,
+        .video_out_ssrc = o->params.video_ssrc,
+        .audio_in_ssrc_hint = n->audio_remote_ssrc,
+        .video_in_ssrc_hint = n->video_remote_ssrc,
+        .video_nack = n->video_nack,
+    };
+    snprintf(echo_config.cname, sizeof echo_config.cname, "%s", o->cname);
+    p->echo = echo_new(&echo_config);
+    if (!p->echo) {
+        snprintf(err, errlen, "nothing to echo in this offer");
+        return -1;
+    }
+    p->tick = g_timeout_source_new(ECHO_TICK_MS);
+    g_source_set_callback(p->tick, on_tick, p, NULL);
+    g_source_attach(p->tick, NULL);
+    return 0;
+}
+
+/* The first offer: negotiated, then the media session opened, answered and connected
+ * to the conference, in that order; each step fails with its own code and message.
+ * Returns the answer's text, or NULL (no media left) with o->code and err. */
+static char *answer_first_offer(struct participant *p, const char *sdp, struct first_offer *o,
+                                char *err, size_t errlen)
+{
+    char *answer = NULL;
+    if (negotiate(p, sdp, o, err, errlen) == 0 && open_media(p, o, err, errlen) == 0 &&
+        (answer = write_answer(p, o, err, errlen)) != NULL && connect_media(p, o, err, errlen) != 0) {
+        free(answer);
+        answer = NULL;
+    }
+    sdp_session_free(o->offer);
+    o->offer = NULL;
+    if (!answer) {
+        end_media(p);
+        return NULL;
+    }
+    p->agreed = g_new0(struct media_agreement, 1);
+    media_agreement_init(p->agreed, &o->params, &o->negotiated);
+    return answer;
+}
+
+/* An offer: the first one opens the media session, later ones renegotiate it. */
 static void handle_offer(struct participant *p, const struct protocol_request *r)
 {
     char err[256] = "";
     size_t sdp_bytes = strlen(r->sdp);
-    int max_sdp = limits_config(p->server->limits)->max_sdp_bytes;
+    int max_sdp = limits_config(p->session->limits)->max_sdp_bytes;
     if (sdp_bytes > (size_t)max_sdp) {
-        limits_count(p->server->limits, LIMITS_SDP_TOO_LARGE);
+        limits_count(p->session->limits, LIMITS_SDP_TOO_LARGE);
         snprintf(err, sizeof err, "the SDP offer has %zu bytes; the limit is %d", sdp_bytes, max_sdp);
         send_error(p, r->id, r->type_name, "sdp_too_large", err);
         return;
@@ -434,152 +590,26 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         handle_reoffer(p, r);
         return;
     }
-    struct sdp_session *offer = NULL, *answer = NULL;
-    enum sdp_error e = sdp_parse(r->sdp, &offer, err, sizeof err);
-    if (e != SDP_OK) {
-        send_error(p, r->id, r->type_name, sdp_error_code(e), err);
+    struct first_offer o = {0};
+    char *answer = answer_first_offer(p, r->sdp, &o, err, sizeof err);
+    if (!answer) {
+        send_error(p, r->id, r->type_name, o.code, err);
         return;
     }
-
-    uint32_t audio_ssrc = g_random_int() | 1u, video_ssrc = g_random_int() | 1u;
-    char cname[32];
-    snprintf(cname, sizeof cname, "hoinghi-%s", p->id);
-    struct sdp_answer_params params = {
-        .ice_ufrag = "placeholder",
-        .ice_pwd = "placeholderplaceholderpl",
-        .fingerprint_hash = DTLS_IDENTITY_FINGERPRINT_HASH,
-        .fingerprint = dtls_identity_fingerprint(p->server->identity),
-        .setup = SDP_SETUP_NONE,
-        .audio_ssrc = audio_ssrc,
-        .video_ssrc = video_ssrc,
-        .cname = cname,
-        .stream_id = "hoinghi",
-    };
-    /* The conference's codecs, VP8 first. */
-    size_t n_codecs = 0;
-    if (p->conference->allow_vp8) params.video_preference[n_codecs++] = SDP_VIDEO_VP8;
-    if (p->conference->allow_h264) params.video_preference[n_codecs++] = SDP_VIDEO_H264;
-    /* First pass: negotiate (and refuse bad offers) before any socket is opened. */
-    struct sdp_negotiated negotiated;
-    e = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
-    sdp_session_free(answer);
-    answer = NULL;
-    if (e != SDP_OK) {
-        sdp_session_free(offer);
-        send_error(p, r->id, r->type_name, sdp_error_code(e), err);
-        return;
-    }
-
-    struct media_session_config config = {
-        .context = NULL,
-        .identity = p->server->identity,
-        .ice_addresses = p->server->ice_addresses,
-        .public_address = p->server->config->public_address,
-        .dtls_role = negotiated.local_setup == SDP_SETUP_ACTIVE ? DTLS_ROLE_CLIENT : DTLS_ROLE_SERVER,
-        .remote_ice_ufrag = negotiated.remote_ice_ufrag,
-        .remote_ice_pwd = negotiated.remote_ice_pwd,
-        .remote_fingerprint_hash = negotiated.remote_fingerprint_hash,
-        .remote_fingerprint = negotiated.remote_fingerprint,
-    };
-    struct media_session_events events = {
-        .state_changed = on_media_state, .rtp = on_media_rtp, .rtcp = on_media_rtcp,
-    };
-    p->media = media_session_new(&config, &events, p, err, sizeof err);
-    if (!p->media) {
-        sdp_session_free(offer);
-        log_warn("participant %s: media session failed: %s", p->id, err);
-        send_error(p, r->id, r->type_name, "media_failed", err);
-        return;
-    }
-    /* Candidates that came inside the offer. */
-    p->remote_candidates = 0;
-    for (size_t m = 0; m < offer->media_count; m++) {
-        const struct sdp_media *media = &offer->media[m];
-        for (size_t c = 0; c < media->candidate_count; c++)
-            if (take_candidate_slot(p)) media_session_add_remote_candidate(p->media, media->candidates[c]);
-        if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
-    }
-
-    char **candidates = media_session_local_candidates(p->media);
-    params.ice_ufrag = media_session_local_ufrag(p->media);
-    params.ice_pwd = media_session_local_pwd(p->media);
-    params.setup = negotiated.local_setup;
-    params.candidates = (const char *const *)candidates;
-    params.candidate_count = g_strv_length(candidates);
-    params.end_of_candidates = true;
-    e = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
-    g_strfreev(candidates);
-    sdp_session_free(offer);
-    char *answer_text = e == SDP_OK ? sdp_write(answer) : NULL;
-    sdp_session_free(answer);
-    if (!answer_text) {
-        end_media(p);
-        send_error(p, r->id, r->type_name, "internal_error", "could not build the SDP answer");
-        return;
-    }
-
-    if (p->member) {
-        struct conference_media_config media = {
-            .media = p->media,
-            .audio_codec = negotiated.has_audio ? MEDIA_CODEC_OPUS : MEDIA_CODEC_NONE,
-            .audio_pt = negotiated.audio_pt,
-            .audio_level_ext_id = (uint8_t)negotiated.audio_level_ext_id,
-            .video_codec = !negotiated.has_video ? MEDIA_CODEC_NONE
-                           : negotiated.video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264 : MEDIA_CODEC_VP8,
-            .video_pt = negotiated.video_pt,
-            .audio_out_ssrc = audio_ssrc,
-            .video_out_ssrc = video_ssrc,
-            .audio_in_ssrc = negotiated.audio_remote_ssrc,
-            .video_in_ssrc = negotiated.video_remote_ssrc,
-            .video_nack = negotiated.video_nack,
-            .cname = cname,
-        };
-        if (conference_attach_media(p->mix, p->member, &media) != 0) {
-            free(answer_text);
-            end_media(p);
-            send_error(p, r->id, r->type_name, "sdp_no_common_codec",
-                       "the conference does not send the video codec this offer chose");
-            return;
-        }
-    } else {
-        struct echo_config echo_config = {
-            .audio_pt = negotiated.has_audio ? negotiated.audio_pt : 0,
-            .video_pt = negotiated.has_video ? negotiated.video_pt : 0,
-            .audio_out_ssrc = audio_ssrc,
-            .video_out_ssrc = video_ssrc,
-            .audio_in_ssrc_hint = negotiated.audio_remote_ssrc,
-            .video_in_ssrc_hint = negotiated.video_remote_ssrc,
-            .video_nack = negotiated.video_nack,
-        };
-        snprintf(echo_config.cname, sizeof echo_config.cname, "%s", cname);
-        p->echo = echo_new(&echo_config);
-        if (!p->echo) {
-            free(answer_text);
-            end_media(p);
-            send_error(p, r->id, r->type_name, "sdp_no_common_codec", "nothing to echo in this offer");
-            return;
-        }
-        p->tick = g_timeout_source_new(ECHO_TICK_MS);
-        g_source_set_callback(p->tick, on_tick, p, NULL);
-        g_source_attach(p->tick, NULL);
-    }
-
-    p->agreed = g_new0(struct media_agreement, 1);
-    media_agreement_init(p->agreed, &params, &negotiated);
+    const struct sdp_negotiated *n = &o.negotiated;
     log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
-             negotiated.has_audio ? "opus" : "none", negotiated.audio_pt,
-             negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8"
-             : negotiated.video_codec == SDP_VIDEO_H264 ? "H264" : "none",
-             negotiated.video_pt);
-    send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer_text));
-    free(answer_text);
+             n->has_audio ? "opus" : "none", n->audio_pt,
+             n->video_codec == SDP_VIDEO_VP8 ? "VP8" : n->video_codec == SDP_VIDEO_H264 ? "H264" : "none",
+             n->video_pt);
+    send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer));
+    free(answer);
     send_text(p, protocol_build_media_event("connecting", NULL));
 }
 
 static void handle_request(struct participant *p, const struct protocol_request *r)
 {
     if (r->type != PROTOCOL_JOIN && r->type != PROTOCOL_KEEPALIVE &&
-        p->state != PARTICIPANT_JOINED) {
+        !CONFERENCE(p)) {
         send_error(p, r->id, r->type_name, "not_joined", "join a conference first");
         return;
     }
@@ -627,11 +657,8 @@ static void handle_request(struct participant *p, const struct protocol_request 
         send_reply(p, r->id, r->type_name, json_pack("{s:s}", "quality", r->video_quality));
         break;
     case PROTOCOL_LEAVE:
-        end_media(p);
-        leave_mix(p, "left");
-        log_info("participant %s '%s' left conference %s", p->id, p->name, p->conference->id);
-        p->state = PARTICIPANT_CONNECTED;
-        p->conference = NULL;
+        log_info("participant %s '%s' left conference %s", p->id, p->name, CONFERENCE(p)->id);
+        leave_conference(p, "left");
         send_reply(p, r->id, r->type_name, json_object());
         break;
     case PROTOCOL_KEEPALIVE:
@@ -642,16 +669,36 @@ static void handle_request(struct participant *p, const struct protocol_request 
 
 /* --- lifetime --------------------------------------------------------------------- */
 
-struct participant *participant_new(struct mcu_server *server, struct ws_connection *connection)
+/* Ends this participant's part in its conference: `bye` with the reason, media
+ * closed, out of the conference (the WebSocket stays open). */
+static void kick(struct participant *p, const char *reason)
+{
+    if (!CONFERENCE(p)) return;
+    send_text(p, protocol_build_bye(reason));
+    log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name, CONFERENCE(p)->id,
+             reason);
+    leave_conference(p, reason);
+}
+
+/* What the registry may do to a participant. */
+static void member_send(void *ctx, const char *text)
+{
+    struct participant *p = ctx;
+    ws_connection_send(p->connection, text);
+}
+
+static void member_kick(void *ctx, const char *reason) { kick(ctx, reason); }
+
+static const struct registry_member_ops member_ops = {.send = member_send, .kick = member_kick};
+
+struct participant *participant_new(const struct session_context *session, struct ws_connection *connection)
 {
     struct participant *p = g_new0(struct participant, 1);
-    p->server = server;
+    p->session = session;
     p->connection = connection;
     p->echo_output = g_new0(struct echo_output, 1);
-    do {
-        snprintf(p->id, sizeof p->id, "p%08x", g_random_int());
-    } while (g_hash_table_contains(server->participants, p->id));
-    g_hash_table_insert(server->participants, p->id, p);
+    p->entry = registry_member_new(session->registry, &member_ops, p);
+    snprintf(p->id, sizeof p->id, "%s", registry_member_id(p->entry));
     log_debug("signalling connection %s from %s", p->id, ws_connection_peer(connection));
     send_text(p, protocol_build_hello());
     return p;
@@ -664,7 +711,7 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
     /* Every message counts against message-rate, unreadable ones too; those still get
      * the error that says what is wrong with them. */
     int64_t retry_ms = 0;
-    bool allowed = limits_allow_message(p->server->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
+    bool allowed = limits_allow_message(p->session->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
     if (protocol_parse_request(text, length, &request, &error) != 0) {
         send_error(p, error.id, error.request, error.code, error.message);
         protocol_error_clear(&error);
@@ -680,52 +727,10 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
     protocol_request_clear(&request);
 }
 
-void participant_kick(struct participant *p, const char *reason)
-{
-    if (p->state != PARTICIPANT_JOINED) return;
-    send_text(p, protocol_build_bye(reason));
-    end_media(p);
-    leave_mix(p, reason);
-    log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name,
-             p->conference->id, reason);
-    p->state = PARTICIPANT_CONNECTED;
-    p->conference = NULL;
-}
-
-size_t participant_count_in(struct mcu_server *server, const struct mcu_conference_config *conference)
-{
-    size_t count = 0;
-    GHashTableIter it;
-    gpointer value;
-    g_hash_table_iter_init(&it, server->participants);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        const struct participant *p = value;
-        if (p->state == PARTICIPANT_JOINED && p->conference == conference) count++;
-    }
-    return count;
-}
-
-void participant_kick_all_in(struct mcu_server *server, const struct mcu_conference_config *conference,
-                             const char *reason)
-{
-    GPtrArray *list = g_ptr_array_new();
-    GHashTableIter it;
-    gpointer value;
-    g_hash_table_iter_init(&it, server->participants);
-    while (g_hash_table_iter_next(&it, NULL, &value)) {
-        struct participant *p = value;
-        if (p->state == PARTICIPANT_JOINED && p->conference == conference) g_ptr_array_add(list, p);
-    }
-    for (guint i = 0; i < list->len; i++) participant_kick(list->pdata[i], reason);
-    g_ptr_array_free(list, TRUE);
-}
-
-const char *participant_id(const struct participant *p) { return p->id; }
-
 void participant_handle_oversized(struct participant *p, size_t length)
 {
     char message[128];
-    limits_count(p->server->limits, LIMITS_MESSAGE_TOO_LARGE);
+    limits_count(p->session->limits, LIMITS_MESSAGE_TOO_LARGE);
     snprintf(message, sizeof message, "the message has %zu bytes; the limit is %d", length,
              PROTOCOL_MAX_MESSAGE);
     send_error(p, NULL, NULL, "message_too_large", message);
@@ -734,12 +739,11 @@ void participant_handle_oversized(struct participant *p, size_t length)
 void participant_free(struct participant *p)
 {
     if (!p) return;
-    if (p->state == PARTICIPANT_JOINED)
+    if (CONFERENCE(p))
         log_info("participant %s '%s' left conference %s (connection closed)", p->id, p->name,
-                 p->conference->id);
-    end_media(p);
-    leave_mix(p, "connection closed");
-    g_hash_table_remove(p->server->participants, p->id);
+                 CONFERENCE(p)->id);
+    leave_conference(p, "connection closed");
+    registry_member_free(p->entry);
     g_free(p->echo_output);
     g_free(p->name);
     g_free(p);

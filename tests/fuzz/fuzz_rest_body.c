@@ -19,7 +19,6 @@
 #include "mcu/core/config.h"
 #include "mcu/control/control_internal.h"
 #include "mcu/http/http_server.h"
-#include "mcu/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,8 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) return 0;
     struct mcu_conference_config echo = {.id = (char *)MCU_CONFIG_ECHO_ID, .title = (char *)"echo"};
     struct mcu_config config = {.conferences = &echo, .conference_count = 1};
-    struct mcu_server server = {.config = &config};
-    struct control control = {.server = &server};
+    struct control control = {.config = &config};
 
     char *text = g_strndup((const char *)data + 1, size - 1);   /* the HTTP layer NUL-terminates */
     struct http_request request = {.method = "POST", .path = "/api/v1/conferences", .query = "",

@@ -1,6 +1,6 @@
-/* test_api.c - the REST control API (mcu/api*.c, mcu/control/control.c) called in memory, with
- * no socket: a server context with a temp state dir, requests handed straight to
- * control_http_request(). Shows the first admin token file, authentication (missing,
+/* test_api.c - the REST control API (mcu/control/api/api*.c, mcu/control/control.c) called
+ * in memory, with no socket: the operator plane on a registry (no participants) and a
+ * temp state dir, requests handed straight to control_http_request(). Shows the first admin token file, authentication (missing,
  * malformed, unknown, revoked tokens: 401; roles: 403), one error shape for every
  * failure, field errors, conflicts, and that hostile input (broken and odd JSON, bad
  * UTF-8, odd paths and queries) gets a clear 4xx and never a crash or a leak (run it
@@ -17,28 +17,19 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "mcu/conference/registry.h"
 #include "mcu/control/control.h"
 #include "mcu/control/control_internal.h"
+#include "mcu/core/config.h"
 #include "mcu/core/secret.h"
-#include "mcu/server.h"
 
 struct fixture {
     char dir[64];
     struct mcu_config config;
-    struct mcu_server server;
+    struct registry *registry;
+    struct control *control;
     char admin[128];
 };
-
-static void free_conference_config(gpointer data)
-{
-    struct mcu_conference_config *c = data;
-    g_free(c->id);
-    g_free(c->pin_hash);
-    g_free(c->host_token_hash);
-    g_free(c->title);
-    g_free(c->layout);
-    g_free(c);
-}
 
 static int setup(void **state)
 {
@@ -48,14 +39,11 @@ static int setup(void **state)
     f->config.listen_host = strdup("127.0.0.1");
     f->config.listen_port = 8088;
     f->config.state_dir = strdup(f->dir);
-    f->server.config = &f->config;
-    f->server.participants = g_hash_table_new(g_str_hash, g_str_equal);
-    f->server.conferences = g_hash_table_new(g_str_hash, g_str_equal);
-    /* As server.c makes it: the run-time conference settings are owned by the table. */
-    f->server.open_conferences = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_conference_config);
+    f->registry = registry_new(&f->config, NULL, NULL);
+    struct control_context context = {.config = &f->config, .registry = f->registry};
     char err[256];
-    f->server.control = control_new(&f->server, err, sizeof err);
-    if (!f->server.control) {
+    f->control = control_new(&context, err, sizeof err);
+    if (!f->control) {
         fprintf(stderr, "control_new: %s\n", err);
         return -1;
     }
@@ -72,10 +60,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    control_free(f->server.control);
-    g_hash_table_destroy(f->server.open_conferences);
-    g_hash_table_destroy(f->server.conferences);
-    g_hash_table_destroy(f->server.participants);
+    control_free(f->control);
+    registry_free(f->registry);
     free(f->config.listen_host);
     free(f->config.state_dir);
     char cmd[128];
@@ -96,7 +82,7 @@ static int call(struct fixture *f, const char *method, const char *path, const c
         .body = body ? body : "", .body_length = body ? body_length : 0, .peer = "192.0.2.1",
     };
     struct http_response response = {0};
-    control_http_request(&f->server, &request, &response);
+    control_http_request(f->control, &request, &response);
     if (json) *json = response.body ? json_loads(response.body, 0, NULL) : NULL;
     free(response.body);
     return response.status;
@@ -140,7 +126,7 @@ static void authentication_and_roles(void **state)
     struct http_request basic = {.method = "GET", .path = "/api/v1/conferences", .query = "",
                                  .authorization = "Basic YWRtaW46eA==", .body = "", .peer = "x"};
     struct http_response r = {0};
-    control_http_request(&f->server, &basic, &r);
+    control_http_request(f->control, &basic, &r);
     assert_int_equal(r.status, 401);
     free(r.body);
     assert_int_equal(call_json(f, "GET", "/api/v1/conferences", "", NULL, NULL), 401);
@@ -195,18 +181,18 @@ static void create_validate_and_conflict(void **state)
     json_decref(j);
 
     /* A room token admits without the PIN; others do not. */
-    assert_int_equal(control_admit_join(f->server.control, "weekly", NULL, NULL), CONTROL_ADMIT_CHECK_PIN);
-    assert_int_equal(control_admit_join(f->server.control, "weekly", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
-    assert_int_equal(control_admit_join(f->server.control, "other", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
+    assert_int_equal(control_admit_join(f->control, "weekly", NULL, NULL), CONTROL_ADMIT_CHECK_PIN);
+    assert_int_equal(control_admit_join(f->control, "weekly", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
+    assert_int_equal(control_admit_join(f->control, "other", "rt_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);
     assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/rooms/Hu%E1%BA%BF/token", f->admin, NULL, &j), 200);
     char *room = NULL;
-    assert_int_equal(control_admit_join(f->server.control, "weekly", json_string_value(json_object_get(j, "token")), &room),
+    assert_int_equal(control_admit_join(f->control, "weekly", json_string_value(json_object_get(j, "token")), &room),
                      CONTROL_ADMIT_TOKEN);
     assert_string_equal(room, "Huế");
     g_free(room);
     json_decref(j);
     assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/lock", f->admin, NULL, NULL), 200);
-    assert_int_equal(control_admit_join(f->server.control, "weekly", NULL, NULL), CONTROL_ADMIT_LOCKED);
+    assert_int_equal(control_admit_join(f->control, "weekly", NULL, NULL), CONTROL_ADMIT_LOCKED);
     assert_int_equal(call_json(f, "POST", "/api/v1/conferences/weekly/lock", f->admin, NULL, &j), 409);
     assert_error(j, "conflict");
     json_decref(j);
@@ -318,7 +304,7 @@ static void stats_and_metrics(void **state)
     snprintf(auth, sizeof auth, "Bearer %s", f->admin);
     request.authorization = auth;
     struct http_response response = {0};
-    control_http_request(&f->server, &request, &response);
+    control_http_request(f->control, &request, &response);
     assert_int_equal(response.status, 200);
     assert_non_null(strstr(response.content_type, "text/plain"));
     assert_non_null(strstr(response.body, "hoinghi_conferences{state=\"open\"} 1\n"));
@@ -394,19 +380,19 @@ static void pins_are_stored_hashed(void **state)
     assert_null(json_object_get(j, "pin"));
     json_decref(j);
     struct store_conference c;
-    assert_int_equal(store_conference_get(f->server.control->store, "hop", &c), STORE_OK);
+    assert_int_equal(store_conference_get(f->control->store, "hop", &c), STORE_OK);
     assert_true(secret_is_pin_hash(c.pin_hash));
     assert_true(secret_pin_verify("864213", c.pin_hash));
     assert_false(secret_pin_verify("864214", c.pin_hash));
     /* An older mcud's row: the plain PIN, hashed by the start-up pass. */
     g_free(c.pin_hash);
     c.pin_hash = g_strdup("97531086");
-    assert_int_equal(store_conference_update(f->server.control->store, &c), STORE_OK);
+    assert_int_equal(store_conference_update(f->control->store, &c), STORE_OK);
     store_conference_clear(&c);
     assert_true(file_contains(f, "hoinghi.db", "97531086") || file_contains(f, "hoinghi.db-wal", "97531086"));
-    assert_int_equal(control_hash_stored_pins(f->server.control), 1);
-    assert_int_equal(control_hash_stored_pins(f->server.control), 0);
-    assert_int_equal(store_conference_get(f->server.control->store, "hop", &c), STORE_OK);
+    assert_int_equal(control_hash_stored_pins(f->control), 1);
+    assert_int_equal(control_hash_stored_pins(f->control), 0);
+    assert_int_equal(store_conference_get(f->control->store, "hop", &c), STORE_OK);
     assert_true(secret_pin_verify("97531086", c.pin_hash));
     store_conference_clear(&c);
     /* Nothing of the old text is left in the file or its WAL. */
@@ -438,7 +424,7 @@ static void host_tokens(void **state)
     snprintf(room, sizeof room, "%s",
              json_string_value(json_object_get(json_array_get(json_object_get(j, "rooms"), 0), "token")));
     json_decref(j);
-    struct control *control = f->server.control;
+    struct control *control = f->control;
     assert_int_equal(control_admit_join(control, "hop", host, NULL), CONTROL_ADMIT_HOST);
     assert_int_equal(control_admit_join(control, "hop", room, NULL), CONTROL_ADMIT_TOKEN);
     assert_int_equal(control_admit_join(control, "hop", "ht_nope", NULL), CONTROL_ADMIT_BAD_TOKEN);

@@ -9,7 +9,6 @@
 
 #include "mcu/core/log.h"
 #include "mcu/core/secret.h"
-#include "mcu/server.h"
 
 #define API_PREFIX "/api/v1/"
 #define MAX_SEGMENTS 8
@@ -248,11 +247,9 @@ static void respond(struct api_call *call, struct http_response *response)
     if (!response->body) response->body = strdup("{}");
 }
 
-void control_http_request(void *owner, const struct http_request *request,
+void control_http_request(struct control *control, const struct http_request *request,
                           struct http_response *response)
 {
-    struct mcu_server *server = owner;
-    struct control *control = server->control;
     struct api_call call = {.control = control, .request = request, .status = 500};
     bool metrics = strcmp(request->path, "/metrics") == 0;
     const struct route *route = NULL;

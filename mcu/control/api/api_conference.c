@@ -8,14 +8,10 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
-#include "mcu/conference/conference.h"
 #include "mcu/core/config.h"
 #include "mcu/core/log.h"
-#include "mcu/session/participant.h"
 #include "mcu/control/schedule.h"
 #include "mcu/core/secret.h"
-#include "mcu/server.h"
-#include "signaling/protocol/protocol.h"
 
 static char *join_url(struct control *control, const char *id, const char *room, const char *token)
 {
@@ -67,7 +63,29 @@ int api_load_conference(struct api_call *call, const char *id, struct store_conf
     return -1;
 }
 
-/* Checks that the schedule leaves something to run. */
+/* The stored rooms of conference `id` made into `rooms` (names): rooms no longer
+ * listed are removed, new ones get a token (into `issued`). Linear: the old names go
+ * into a set once. Inside the caller's transaction. */
+static int update_rooms(struct control *control, const char *id, GPtrArray *rooms, json_t *issued)
+{
+    GPtrArray *old = store_room_list(control->store, id);
+    GHashTable *wanted = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *stored = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint k = 0; k < rooms->len; k++) g_hash_table_add(wanted, rooms->pdata[k]);
+    int rc = STORE_OK;
+    for (guint i = 0; rc == STORE_OK && i < old->len; i++) {
+        char *name = ((struct store_room *)old->pdata[i])->name;
+        g_hash_table_add(stored, name);
+        if (!g_hash_table_contains(wanted, name)) rc = store_room_delete(control->store, id, name);
+    }
+    for (guint k = 0; rc == STORE_OK && k < rooms->len; k++)
+        if (!g_hash_table_contains(stored, rooms->pdata[k]))
+            rc = issue_room_token(control, id, rooms->pdata[k], issued);
+    g_hash_table_destroy(stored);
+    g_hash_table_destroy(wanted);
+    g_ptr_array_free(old, TRUE);
+    return rc;
+}
 
 /* --- handlers --------------------------------------------------------------------- */
 
@@ -218,23 +236,7 @@ void api_conference_update(struct api_call *call)
     int rc = c.host_required && !c.host_token_hash ? issue_host_token(control, &c, &host) : STORE_OK;
     if (rc == STORE_OK) rc = store_begin(control->store);
     if (rc == STORE_OK) rc = store_conference_update(control->store, &c);
-    if (rooms && rc == STORE_OK) {
-        /* New rooms get a token; rooms no longer listed are removed. */
-        GPtrArray *old = store_room_list(control->store, c.id);
-        for (guint i = 0; rc == STORE_OK && i < old->len; i++) {
-            const char *name = ((struct store_room *)old->pdata[i])->name;
-            bool kept = false;
-            for (guint k = 0; k < rooms->len && !kept; k++) kept = strcmp(rooms->pdata[k], name) == 0;
-            if (!kept) rc = store_room_delete(control->store, c.id, name);
-        }
-        for (guint k = 0; rc == STORE_OK && k < rooms->len; k++) {
-            bool exists = false;
-            for (guint i = 0; i < old->len && !exists; i++)
-                exists = strcmp(((struct store_room *)old->pdata[i])->name, rooms->pdata[k]) == 0;
-            if (!exists) rc = issue_room_token(control, c.id, rooms->pdata[k], issued);
-        }
-        g_ptr_array_free(old, TRUE);
-    }
+    if (rooms && rc == STORE_OK) rc = update_rooms(control, c.id, rooms, issued);
     if (rc == STORE_OK) rc = store_commit(control->store);
     else store_rollback(control->store);
     if (rc != STORE_OK) {
@@ -246,10 +248,7 @@ void api_conference_update(struct api_call *call)
     /* Joinable conferences take the new settings for later joins; a new layout also
      * goes to a running mix at once. */
     scheduler_refresh(control->scheduler, c.id);
-    struct conference *running = g_hash_table_lookup(control->server->conferences, c.id);
-    char why[256];
-    if (running && layout_changed && conference_set_layout(running, c.layout, why, sizeof why) == 0)
-        participant_broadcast_event(running, protocol_build_layout_event(conference_layout(running)));
+    if (layout_changed) api_push_layout(control, c.id, c.layout);
     control_reschedule(control);
     struct store_conference now;
     if (store_conference_get(control->store, c.id, &now) == STORE_OK) {

@@ -10,7 +10,6 @@
 #include "mcu/core/config.h"
 #include "mcu/core/secret.h"
 #include "mcu/control/schedule.h"
-#include "mcu/server.h"
 #include "mixer/video/layout.h"
 
 #define TITLE_MAX 200
@@ -198,7 +197,7 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
         if (!create) bad(errors, "id", "cannot be changed");
         else if (!json_is_string(v) || !id_valid(json_string_value(v)))
             bad(errors, "id", "must be 1..64 characters of a-z, 0-9 and '-'");
-        else if (mcu_config_find_conference(control->server->config, json_string_value(v)))
+        else if (mcu_config_find_conference(control->config, json_string_value(v)))
             bad(errors, "id", "is a conference of the config file");
         else {
             g_free(c->id);

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "mcu/conference/conference.h"
+#include "mcu/conference/registry.h"
+#include "mcu/core/config.h"
 #include "mcu/core/log.h"
-#include "mcu/session/participant.h"
-#include "mcu/server.h"
 #include "signaling/protocol/protocol.h"
 
 /* The conference must exist (stored or from the config file). Its running mix, or
@@ -19,11 +19,11 @@ static int find_conference(struct api_call *call, struct conference **running)
     struct store_conference c;
     bool stored = store_conference_get(call->control->store, id, &c) == STORE_OK;
     if (stored) store_conference_clear(&c);
-    if (!stored && !mcu_server_find_conference(call->control->server, id)) {
+    if (!stored && !registry_find_settings(call->control->registry, id)) {
         api_error(call, 404, "not_found", "there is no conference '%s'", id);
         return -1;
     }
-    *running = g_hash_table_lookup(call->control->server->conferences, id);
+    *running = registry_running(call->control->registry, id);
     return 0;
 }
 
@@ -126,8 +126,8 @@ static void set_mute(struct api_call *call, bool mute)
     conference_member_set_mute(running, m, audio_muted, video_muted);
     log_info("participant %s: audio %s, video %s (by operator %s)", conference_member_id(m),
              audio_muted ? "muted" : "on", video_muted ? "muted" : "on", call->token_name);
-    participant_broadcast_event(running, protocol_build_mute_event(conference_member_id(m), audio_muted,
-                                                                   video_muted));
+    registry_broadcast(call->control->registry, call->segments[1],
+                       protocol_build_mute_event(conference_member_id(m), audio_muted, video_muted), NULL);
     api_reply(call, 200, json_pack("{s:s, s:b, s:b}", "id", conference_member_id(m),
                                    "audio_muted", audio_muted, "video_muted", video_muted));
 }
@@ -143,9 +143,17 @@ void api_participant_kick(struct api_call *call)
     if (!m) return;
     char *id = g_strdup(conference_member_id(m));
     /* The participant leaves (and the conference may end with it). */
-    participant_kick(conference_member_user(m), "removed by an operator");
+    registry_kick(call->control->registry, call->segments[1], id, "removed by an operator");
     api_reply(call, 200, json_pack("{s:s, s:b}", "id", id, "kicked", 1));
     g_free(id);
+}
+
+void api_push_layout(struct control *control, const char *id, const char *layout)
+{
+    struct conference *running = registry_running(control->registry, id);
+    char why[256];
+    if (running && conference_set_layout(running, layout, why, sizeof why) == 0)
+        registry_broadcast(control->registry, id, protocol_build_layout_event(conference_layout(running)), NULL);
 }
 
 void api_layout_set(struct api_call *call)
@@ -163,7 +171,7 @@ void api_layout_set(struct api_call *call)
     }
     struct store_conference c;
     bool stored = store_conference_get(call->control->store, call->segments[1], &c) == STORE_OK;
-    const struct mcu_conference_config *cfg = mcu_server_find_conference(call->control->server, call->segments[1]);
+    const struct mcu_conference_config *cfg = registry_find_settings(call->control->registry, call->segments[1]);
     int width = stored ? c.width : cfg ? cfg->width : MCU_CONFIG_DEFAULT_WIDTH;
     int height = stored ? c.height : cfg ? cfg->height : MCU_CONFIG_DEFAULT_HEIGHT;
     char why[256] = "";
@@ -179,8 +187,7 @@ void api_layout_set(struct api_call *call)
             scheduler_refresh(call->control->scheduler, c.id);
             control_reschedule(call->control);
         }
-        if (running && conference_set_layout(running, copy, why, sizeof why) == 0)
-            participant_broadcast_event(running, protocol_build_layout_event(conference_layout(running)));
+        api_push_layout(call->control, call->segments[1], copy);
         api_reply(call, 200, json_pack("{s:s, s:s}", "id", call->segments[1], "layout", copy));
     }
     if (stored) store_conference_clear(&c);
@@ -258,7 +265,7 @@ static void recording_action(struct api_call *call, enum recording_action action
                       recorder_state_name(state));
             return;
         }
-        const struct mcu_config *config = call->control->server->config;
+        const struct mcu_config *config = call->control->config;
         struct conference_recording_options opts = {
             .archive_dir = config->archive_dir,
             .segment_us = (int64_t)config->segment_minutes * 60 * 1000000,

@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "mcu/conference/conference.h"
+#include "mcu/conference/registry.h"
 #include "mcu/core/limits.h"
-#include "mcu/server.h"
+#include "mcu/http/http_server.h"
 
 struct conference_totals {
     const char *id;
@@ -37,20 +38,20 @@ static void sum_member(struct conference_member *m, void *data)
     s->totals->lost += (uint64_t)st.audio_lost + st.video_lost;
 }
 
-/* Totals of every running conference, sorted by id. */
+static void add_totals(const char *id, struct conference *conference, void *data)
+{
+    struct conference_totals t = {.id = id};
+    struct member_sum s = {conference, &t};
+    conference_foreach_member(conference, sum_member, &s);
+    conference_get_stats(conference, &t.media);
+    g_array_append_val((GArray *)data, t);
+}
+
+/* Totals of every running conference. */
 static GArray *collect(struct control *control)
 {
     GArray *out = g_array_new(FALSE, TRUE, sizeof(struct conference_totals));
-    GHashTableIter it;
-    gpointer key, value;
-    g_hash_table_iter_init(&it, control->server->conferences);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        struct conference_totals t = {.id = key};
-        struct member_sum s = {value, &t};
-        conference_foreach_member(value, sum_member, &s);
-        conference_get_stats(value, &t.media);
-        g_array_append_val(out, t);
-    }
+    registry_foreach_running(control->registry, add_totals, out);
     return out;
 }
 
@@ -99,17 +100,17 @@ static void metric(GString *s, const char *name, const char *type, const char *h
 }
 
 /* What the limits refused (docs/operator-guide.md, "Limits"). */
-static void append_limit_metrics(GString *s, const struct mcu_server *server)
+static void append_limit_metrics(GString *s, const struct control *control)
 {
     metric(s, "hoinghi_limit_refusals_total", "counter",
            "Requests refused, messages dropped and connections closed by a limit.");
     for (int k = 0; k < LIMITS_COUNTER_COUNT; k++)
         g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"%s\"} %llu\n", limits_counter_name(k),
-                               (unsigned long long)limits_counter(server->limits, k));
+                               (unsigned long long)limits_counter(control->limits, k));
     g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"slow_client_dropped\"} %llu\n",
-                           (unsigned long long)http_server_slow_clients_dropped(server->http));
+                           (unsigned long long)http_server_slow_clients_dropped(control->http));
     metric(s, "hoinghi_join_rate_addresses", "gauge", "Source addresses the join rate limiter remembers.");
-    g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n", limits_join_table_size(server->limits));
+    g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n", limits_join_table_size(control->limits));
 }
 
 /* The process's memory as the C library's allocator sees it (glibc mallinfo2): what
@@ -141,7 +142,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
         participants += g_array_index(running, struct conference_totals, i).participants;
     metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
-    append_limit_metrics(s, call->control->server);
+    append_limit_metrics(s, call->control);
     control_access_metrics(call->control, s);
     append_heap_metrics(s);
 
