@@ -1,16 +1,18 @@
 /* cmd_conference.c - mcuctl conference create|list|show|update|delete|end|lock|
  * unlock|room-token|host-token: /api/v1/conferences. */
 #include "client/ctl/ctl.h"
+#include "client/ctl/conference_flags.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define SETTING_OPT(flag, arg, key, help, rule) {flag, arg, help ": " rule},
+#define SETTING_RULE(flag, arg, key, help, rule) {flag, rule},
+
 static const struct ctl_opt settings_opts[] = {
-    {"title", "TITLE", "what the meeting is called"},
+    CTL_CONFERENCE_SETTINGS(SETTING_OPT)
     {"id", "ID", "the conference id (a-z, 0-9, -; create only; default: generated)"},
-    {"layout", "LAYOUT", "2x2, 3x3, 4x4, 1x1, 1+5, 1+7, speaker, speaker+N or custom JSON"},
-    {"pin", "PIN", "4..12 digits rooms must give to join"},
     {"no-pin", NULL, "remove the PIN (update)"},
     {"host-required", NULL, "media flows only while the host room is in (gives a host link)"},
     {"no-host-required", NULL, "media flows without the host (update)"},
@@ -23,14 +25,14 @@ static const struct ctl_opt settings_opts[] = {
     {"count", "N", "occurrences in all (with --repeat)"},
     {"until", "TIME", "no occurrence after this (with --repeat)"},
     {"record", NULL, "record every occurrence (record policy always)"},
-    {"record-policy", "POLICY", "off, manual or always"},
     {"room", "NAME", "an invited room (repeat for more); each gets a join link"},
-    {"max-participants", "N", "1..64 (default 16)"},
-    {"size", "WxH", "canvas size, e.g. 1280x720"},
-    {"fps", "N", "canvas frame rate, 5..60"},
-    {"codecs", "LIST", "video codecs offered: vp8,h264"},
     {NULL, NULL, NULL},
 };
+
+/* flag -> its rule, for the messages about a value mcuctl cannot even send. */
+static const struct {
+    const char *flag, *rule;
+} setting_rules[] = {CTL_CONFERENCE_SETTINGS(SETTING_RULE) {NULL, NULL}};
 
 static const struct ctl_opt list_opts[] = {
     {"state", "STATE", "scheduled, open or ended"},
@@ -44,6 +46,16 @@ static int bad_usage(const char *fmt, const char *what)
     fprintf(stderr, "mcuctl: ");
     fprintf(stderr, fmt, what);
     fprintf(stderr, "\n");
+    return CTL_USAGE;
+}
+
+/* "mcuctl: --fps 'x': must be an integer from 5 to 60" (the schema's message). */
+static int bad_setting(const char *flag, const char *value)
+{
+    const char *rule = "valid";
+    for (size_t i = 0; setting_rules[i].flag; i++)
+        if (strcmp(setting_rules[i].flag, flag) == 0) rule = setting_rules[i].rule;
+    fprintf(stderr, "mcuctl: --%s '%s': must be %s\n", flag, value, rule);
     return CTL_USAGE;
 }
 
@@ -72,19 +84,19 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if (ctl_opt_flag(a, "record")) json_object_set_new(body, "record", json_string("always"));
     if ((v = ctl_opt_value(a, "record-policy"))) json_object_set_new(body, "record", json_string(v));
     if ((v = ctl_opt_value(a, "max-participants"))) {
-        if (parse_int(v, &n) != 0) return bad_usage("--max-participants: '%s' is not a number", v), -1;
+        if (parse_int(v, &n) != 0) return bad_setting("max-participants", v), -1;
         json_object_set_new(body, "max_participants", json_integer(n));
     }
     json_t *canvas = json_object();
     if ((v = ctl_opt_value(a, "size"))) {
         int w, h;
         char extra;
-        if (sscanf(v, "%dx%d%c", &w, &h, &extra) != 2) return json_decref(canvas), bad_usage("--size: '%s' is not WxH", v), -1;
+        if (sscanf(v, "%dx%d%c", &w, &h, &extra) != 2) return json_decref(canvas), bad_setting("size", v), -1;
         json_object_set_new(canvas, "width", json_integer(w));
         json_object_set_new(canvas, "height", json_integer(h));
     }
     if ((v = ctl_opt_value(a, "fps"))) {
-        if (parse_int(v, &n) != 0) return json_decref(canvas), bad_usage("--fps: '%s' is not a number", v), -1;
+        if (parse_int(v, &n) != 0) return json_decref(canvas), bad_setting("fps", v), -1;
         json_object_set_new(canvas, "fps", json_integer(n));
     }
     if (json_object_size(canvas)) json_object_set_new(body, "canvas", canvas);

@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "mcu/conference/registry.h"
-#include "mcu/core/config.h"
+#include "mcu/core/conference_settings.h"
 #include "mcu/core/log.h"
 #include "mcu/control/schedule.h"
 #include "mcu/core/secret.h"
@@ -26,18 +26,14 @@ int64_t control_now(void) { return g_get_real_time() / G_USEC_PER_SEC; }
 static void on_open(void *owner, const struct store_conference *c)
 {
     struct control *control = owner;
-    struct mcu_conference_config config = {
-        .id = c->id, .type = MCU_CONFERENCE_MIX, .pin_hash = c->pin_hash, .title = c->title,
-        .layout = c->layout, .width = c->width, .height = c->height, .fps = c->fps,
-        .max_participants = c->max_participants, .allow_vp8 = c->allow_vp8,
-        .allow_h264 = c->allow_h264,
-        .record = c->record == STORE_RECORD_ALWAYS ? MCU_RECORD_ALWAYS
-                : c->record == STORE_RECORD_OFF ? MCU_RECORD_OFF : MCU_RECORD_MANUAL,
-        /* The host token is checked against the store at each join (it may change). */
-        .host_required = c->host_required, .host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE,
-    };
+    struct mcu_conference_config config;
+    store_conference_get_settings(c, &config);
+    /* The host token is checked against the store at each join (it may change). */
+    g_free(config.host_token_hash);
+    config.host_token_hash = NULL;
     if (registry_open_settings(control->registry, &config) != 0)
         log_warn("conference %s: a config file conference has this id; not opened", c->id);
+    conference_settings_clear(&config);
 }
 
 static void on_close(void *owner, const char *id, const char *reason)

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
-#include "mcu/core/secret.h"
-#include "mixer/video/layout.h"
+#include "mcu/core/conference_settings.h"
 
 #ifdef MCUD_DEFAULT_WEB_ROOT
 #define DEFAULT_WEB_ROOT MCUD_DEFAULT_WEB_ROOT
@@ -25,10 +24,6 @@
 #define MAIN_GROUP "mcud"
 #define CONFERENCE_PREFIX "conference "
 #define ECHO_TITLE "Camera and microphone test"
-#define CONFERENCE_ID_MAX 64
-#define PIN_MIN 4
-#define PIN_MAX 12
-#define TITLE_MAX 200
 
 /* Flag values as given, pointing into argv. */
 struct flag_values {
@@ -136,25 +131,11 @@ void mcu_config_usage(FILE *f, const char *program)
         "                        it the connection is closed (default 1048576)\n"
         "\n"
         "    Each group [conference ID] adds a conference. ID is 1..64 characters of a-z,\n"
-        "    0-9 and '-', and must not be 'echo'. Keys:\n"
-        "      type              mix (a meeting: composite picture, everyone hears\n"
-        "                        everyone but themselves) or echo (own media back)\n"
-        "      pin-hash          optional: the PIN rooms must give, as printed by\n"
-        "                        mcud --hash-pin (the PIN itself is stored nowhere)\n"
-        "      pin               optional, 4..12 digits; hashed at start (prefer pin-hash)\n"
-        "      host-required     mix: true: media flows only while a room that joined\n"
-        "                        with the host token is in (default false)\n"
-        "      host-token-hash   mix: the host token's hash (mcud --hash-pin)\n"
-        "      host-grace        mix: seconds media goes on after the last host left\n"
-        "                        (0..3600, default 30)\n"
-        "      title             optional, up to 200 characters\n"
-        "      layout            mix: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker (default 2x2)\n"
-        "      size              mix: canvas WIDTHxHEIGHT (default 1280x720)\n"
-        "      fps               mix: canvas frame rate, 5..60 (default 30)\n"
-        "      max-participants  mix: 1..64 (default 16)\n"
-        "      codecs            mix: video codecs offered, vp8;h264 (default both)\n"
-        "      record            mix: off, manual (an operator starts it; default) or\n"
-        "                        always (recorded from the moment it starts; also yes)\n"
+        "    0-9 and '-', and must not be 'echo'. Keys (the same rules as the REST API's\n"
+        "    fields, docs/api.md):\n",
+        p, p, p, p, MCU_CONFIG_DEFAULT_LISTEN, MCU_CONFIG_DEFAULT_STATE_DIR, DEFAULT_WEB_ROOT);
+    conference_settings_print_keys(f);
+    fprintf(f,
         "\n"
         "        [conference so-y-te]\n"
         "        type=mix\n"
@@ -175,7 +156,7 @@ void mcu_config_usage(FILE *f, const char *program)
         "EXAMPLES\n"
         "    %s --listen 0.0.0.0:8088 --ice-address 192.0.2.10 --log-level debug\n"
         "    %s --config /etc/hoinghi/mcud.conf --listen [::]:8443\n",
-        p, p, p, p, MCU_CONFIG_DEFAULT_LISTEN, MCU_CONFIG_DEFAULT_STATE_DIR, DEFAULT_WEB_ROOT, p, p);
+        p, p);
 }
 
 /* --- validating setters; `origin` names the flag or file key for messages --- */
@@ -273,13 +254,6 @@ static int set_log_level(struct mcu_config *cfg, const char *value, const char *
 
 /* --- conferences --- */
 
-static bool valid_conference_id(const char *id)
-{
-    size_t n = strlen(id);
-    if (n == 0 || n > CONFERENCE_ID_MAX) return false;
-    return strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
-}
-
 /* A whole decimal number within int range; -1 otherwise. */
 static int parse_int(const char *text, int *out)
 {
@@ -290,26 +264,12 @@ static int parse_int(const char *text, int *out)
     return 0;
 }
 
-static bool valid_pin(const char *pin)
-{
-    size_t n = strlen(pin);
-    return n >= PIN_MIN && n <= PIN_MAX && strspn(pin, "0123456789") == n;
-}
-
 static struct mcu_conference_config *add_conference(struct mcu_config *cfg, const char *id)
 {
     cfg->conferences = g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
     struct mcu_conference_config *c = &cfg->conferences[cfg->conference_count++];
-    memset(c, 0, sizeof *c);
+    conference_settings_defaults(c);
     c->id = g_strdup(id);
-    c->type = MCU_CONFERENCE_ECHO;
-    c->layout = g_strdup(MCU_CONFIG_DEFAULT_LAYOUT);
-    c->width = MCU_CONFIG_DEFAULT_WIDTH;
-    c->height = MCU_CONFIG_DEFAULT_HEIGHT;
-    c->fps = MCU_CONFIG_DEFAULT_FPS;
-    c->max_participants = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
-    c->allow_vp8 = c->allow_h264 = true;
-    c->record = MCU_RECORD_MANUAL;
     return c;
 }
 
@@ -326,168 +286,78 @@ static char *file_string(GKeyFile *kf, const char *group, const char *key, const
     return v;
 }
 
+/* The rules between fields of a [conference ID] group (each field's own rule is the
+ * schema's, mcu/core/conference_settings.h). */
+static int check_conference(const struct mcu_conference_config *c, char *const *values, const char *where,
+                            char *err, size_t errlen)
+{
+    if (values[CONFERENCE_FIELD_PIN] && values[CONFERENCE_FIELD_PIN_HASH])
+        return fail(err, errlen, "%s: give pin or pin-hash, not both", where);
+    if (c->host_required && !c->host_token_hash)
+        return fail(err, errlen, "%s: host-required=true needs host-token-hash (no room could be the host)",
+                    where);
+    return 0;
+}
+
+/* A [conference ID] group: every key through the schema's table, in the table's order. */
 static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *group,
                            const char *file, char *err, size_t errlen)
 {
     const char *id = group + strlen(CONFERENCE_PREFIX);
-    if (!valid_conference_id(id))
+    if (!conference_id_valid(id))
         return fail(err, errlen, "%s: [%s]: conference id '%s' is not 1..64 characters of a-z, 0-9, '-'",
                     file, group, id);
     if (mcu_config_find_conference(cfg, id))
         return fail(err, errlen, "%s: [%s]: conference '%s' is %s", file, group, id,
                     strcmp(id, MCU_CONFIG_ECHO_ID) == 0 ? "built in" : "defined twice");
+    char where[300], why[CONFERENCE_RULE_MAX], known[256];
+    snprintf(where, sizeof where, "%s: [%s]", file, group);
+    char *values[CONFERENCE_FIELD_COUNT] = {0};
     gsize nkeys = 0;
     char **keys = g_key_file_get_keys(kf, group, &nkeys, NULL);
     int rc = 0;
-    char *type = NULL, *pin = NULL, *title = NULL, *layout = NULL, *size = NULL, *fps = NULL,
-         *max_participants = NULL, *codecs = NULL, *record = NULL, *pin_hash = NULL,
-         *host_required = NULL, *host_token_hash = NULL, *host_grace = NULL;
-    char where[300];
-    snprintf(where, sizeof where, "%s: [%s]", file, group);
     for (gsize i = 0; rc == 0 && keys && i < nkeys; i++) {
-        char **slot = strcmp(keys[i], "type") == 0 ? &type
-                    : strcmp(keys[i], "pin") == 0 ? &pin
-                    : strcmp(keys[i], "title") == 0 ? &title
-                    : strcmp(keys[i], "layout") == 0 ? &layout
-                    : strcmp(keys[i], "size") == 0 ? &size
-                    : strcmp(keys[i], "fps") == 0 ? &fps
-                    : strcmp(keys[i], "max-participants") == 0 ? &max_participants
-                    : strcmp(keys[i], "codecs") == 0 ? &codecs
-                    : strcmp(keys[i], "record") == 0 ? &record
-                    : strcmp(keys[i], "pin-hash") == 0 ? &pin_hash
-                    : strcmp(keys[i], "host-required") == 0 ? &host_required
-                    : strcmp(keys[i], "host-token-hash") == 0 ? &host_token_hash
-                    : strcmp(keys[i], "host-grace") == 0 ? &host_grace : NULL;
-        if (!slot) {
-            rc = fail(err, errlen, "%s: unknown key '%s' (known: type, pin, pin-hash, title, layout, "
-                      "size, fps, max-participants, codecs, record, host-required, host-token-hash, "
-                      "host-grace)", where, keys[i]);
-            break;
+        const struct conference_field *f = conference_field_by_key(keys[i]);
+        if (!f) {
+            conference_settings_known_keys(known, sizeof known);
+            rc = fail(err, errlen, "%s: unknown key '%s' (known: %s)", where, keys[i], known);
+        } else {
+            g_free(values[f->id]);
+            if (!(values[f->id] = file_string(kf, group, keys[i], file, err, errlen))) rc = -1;
         }
-        g_free(*slot);
-        if (!(*slot = file_string(kf, group, keys[i], file, err, errlen))) rc = -1;
     }
-    enum mcu_conference_type kind = MCU_CONFERENCE_ECHO;
-    if (rc == 0 && !type)
-        rc = fail(err, errlen, "%s: type is missing (type=mix or type=echo)", where);
-    if (rc == 0 && strcmp(type, "mix") == 0)
-        kind = MCU_CONFERENCE_MIX;
-    else if (rc == 0 && strcmp(type, "echo") != 0)
-        rc = fail(err, errlen, "%s: type '%s' is not known (types: mix, echo)", where, type);
-    if (rc == 0 && kind == MCU_CONFERENCE_ECHO && (layout || size || fps || max_participants || codecs || record ||
-                                                   host_required || host_token_hash || host_grace))
-        rc = fail(err, errlen, "%s: layout, size, fps, max-participants, codecs, record and host-* are for "
-                  "type=mix", where);
-    enum mcu_record_policy policy = MCU_RECORD_MANUAL;
-    if (rc == 0 && record) {
-        if (strcmp(record, "off") == 0 || strcmp(record, "no") == 0) policy = MCU_RECORD_OFF;
-        else if (strcmp(record, "manual") == 0) policy = MCU_RECORD_MANUAL;
-        else if (strcmp(record, "always") == 0 || strcmp(record, "yes") == 0) policy = MCU_RECORD_ALWAYS;
-        else rc = fail(err, errlen, "%s: record '%s' is not off, manual or always", where, record);
-    }
-    if (rc == 0 && pin && !valid_pin(pin))
-        rc = fail(err, errlen, "%s: pin must be %d to %d digits", where, PIN_MIN, PIN_MAX);
-    if (rc == 0 && pin && pin_hash)
-        rc = fail(err, errlen, "%s: give pin or pin-hash, not both", where);
-    if (rc == 0 && pin_hash && !secret_is_pin_hash(pin_hash))
-        rc = fail(err, errlen, "%s: pin-hash is not a hash made by mcud --hash-pin "
-                  "(pbkdf2-sha256$ITERATIONS$SALT$HASH)", where);
-    if (rc == 0 && pin) {
-        /* Only the hash is kept; the plain PIN is wiped from memory. */
-        char hashed[SECRET_PIN_HASH_MAX];
-        if (secret_pin_hash(pin, hashed) != 0) rc = fail(err, errlen, "%s: cannot hash the PIN", where);
-        else pin_hash = g_strdup(hashed);
-        OPENSSL_cleanse(pin, strlen(pin));
-        log_warn("%s: pin= keeps the PIN in the file in plain text; put pin-hash=%s there instead "
-                 "(the same PIN; or make one with mcud --hash-pin)", where, rc == 0 ? pin_hash : "...");
-    }
-    bool host_on = false;
-    if (rc == 0 && host_required) {
-        if (strcmp(host_required, "true") == 0 || strcmp(host_required, "yes") == 0) host_on = true;
-        else if (strcmp(host_required, "false") != 0 && strcmp(host_required, "no") != 0)
-            rc = fail(err, errlen, "%s: host-required '%s' is not true or false", where, host_required);
-    }
-    if (rc == 0 && host_token_hash && !secret_is_pin_hash(host_token_hash))
-        rc = fail(err, errlen, "%s: host-token-hash is not a hash made by mcud --hash-pin", where);
-    if (rc == 0 && host_on && !host_token_hash)
-        rc = fail(err, errlen, "%s: host-required=true needs host-token-hash (no room could be the host)",
-                  where);
-    int grace = MCU_CONFIG_DEFAULT_HOST_GRACE;
-    if (rc == 0 && host_grace &&
-        (parse_int(host_grace, &grace) != 0 || grace < 0 || grace > MCU_CONFIG_MAX_HOST_GRACE))
-        rc = fail(err, errlen, "%s: host-grace '%s' is not a number of seconds from 0 to %d", where,
-                  host_grace, MCU_CONFIG_MAX_HOST_GRACE);
-    if (rc == 0 && title && (!*title || g_utf8_strlen(title, -1) > TITLE_MAX))
-        rc = fail(err, errlen, "%s: title must be 1..%d characters", where, TITLE_MAX);
-    int width = MCU_CONFIG_DEFAULT_WIDTH, height = MCU_CONFIG_DEFAULT_HEIGHT;
-    if (rc == 0 && size) {
-        char tail = 0;
-        if (sscanf(size, "%dx%d%c", &width, &height, &tail) != 2 || width < 160 || height < 90 ||
-            width > 1920 || height > 1080 || width % 2 || height % 2)
-            rc = fail(err, errlen, "%s: size '%s' is not WIDTHxHEIGHT, even, 160x90 to 1920x1080", where, size);
-    }
-    int frame_rate = MCU_CONFIG_DEFAULT_FPS;
-    if (rc == 0 && fps && (parse_int(fps, &frame_rate) != 0 || frame_rate < 5 || frame_rate > 60))
-        rc = fail(err, errlen, "%s: fps '%s' is not a number from 5 to 60", where, fps);
-    int max = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
-    if (rc == 0 && max_participants &&
-        (parse_int(max_participants, &max) != 0 || max < 1 || max > MCU_CONFIG_MAX_PARTICIPANTS))
-        rc = fail(err, errlen, "%s: max-participants '%s' is not a number from 1 to %d", where,
-                  max_participants, MCU_CONFIG_MAX_PARTICIPANTS);
-    struct layout parsed_layout;
-    if (rc == 0 && layout && layout_from_name(layout, width, height, &parsed_layout) != 0)
-        rc = fail(err, errlen, "%s: layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, "
-                  "speaker)", where, layout);
-    bool vp8 = true, h264 = true;
-    if (rc == 0 && codecs) {
-        vp8 = h264 = false;
-        char **names = g_strsplit(codecs, ";", -1);
-        for (char **n = names; rc == 0 && *n; n++) {
-            char *name = g_strstrip(*n);
-            if (g_ascii_strcasecmp(name, "vp8") == 0) vp8 = true;
-            else if (g_ascii_strcasecmp(name, "h264") == 0) h264 = true;
-            else if (*name) rc = fail(err, errlen, "%s: codec '%s' is not known (vp8, h264)", where, name);
-        }
-        g_strfreev(names);
-        if (rc == 0 && !vp8 && !h264) rc = fail(err, errlen, "%s: codecs lists no codec", where);
-    }
-    if (rc == 0) {
-        struct mcu_conference_config *c = add_conference(cfg, id);
-        c->type = kind;
-        c->pin_hash = pin_hash;
-        c->host_required = host_on;
-        c->host_token_hash = host_token_hash;
-        c->host_grace_seconds = grace;
-        pin_hash = host_token_hash = NULL;
-        c->title = title ? title : g_strdup(kind == MCU_CONFERENCE_MIX ? id : ECHO_TITLE);
-        if (layout) {
-            g_free(c->layout);
-            c->layout = layout;
-            layout = NULL;
-        }
-        c->width = width;
-        c->height = height;
-        c->fps = frame_rate;
-        c->max_participants = max;
-        c->allow_vp8 = vp8;
-        c->allow_h264 = h264;
-        c->record = policy;
-        title = NULL;
-    }
-    g_free(type);
-    g_free(pin);
-    g_free(pin_hash);
-    g_free(host_required);
-    g_free(host_token_hash);
-    g_free(host_grace);
-    g_free(title);
-    g_free(layout);
-    g_free(size);
-    g_free(fps);
-    g_free(max_participants);
-    g_free(codecs);
-    g_free(record);
     g_strfreev(keys);
+    struct mcu_conference_config c;
+    conference_settings_defaults(&c);
+    if (rc == 0 && !values[CONFERENCE_FIELD_TYPE])
+        rc = fail(err, errlen, "%s: type is missing (type=mix or type=echo)", where);
+    for (size_t i = 0; rc == 0 && i < CONFERENCE_FIELD_COUNT; i++) {
+        const struct conference_field *f = &conference_fields[i];
+        if (!values[i]) continue;
+        if (f->mix_only && c.type != MCU_CONFERENCE_MIX) {   /* type is first in the table */
+            conference_settings_mix_keys(known, sizeof known);
+            rc = fail(err, errlen, "%s: %s: the keys %s are for type=mix", where, f->key, known);
+        } else if (conference_settings_set_text(&c, f, values[i], why, sizeof why) != 0) {
+            rc = f->secret ? fail(err, errlen, "%s %s: %s", where, f->key, why)
+                           : fail(err, errlen, "%s %s '%s': %s", where, f->key, values[i], why);
+        }
+    }
+    if (rc == 0) rc = check_conference(&c, values, where, err, errlen);
+    if (rc == 0 && values[CONFERENCE_FIELD_PIN])
+        log_warn("%s: pin= keeps the PIN in the file in plain text; put pin-hash=%s there instead "
+                 "(the same PIN; or make one with mcud --hash-pin)", where, c.pin_hash);
+    if (rc == 0) {
+        if (!c.title) c.title = g_strdup(c.type == MCU_CONFERENCE_MIX ? id : ECHO_TITLE);
+        c.id = g_strdup(id);
+        cfg->conferences = g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
+        cfg->conferences[cfg->conference_count++] = c;
+    } else {
+        conference_settings_clear(&c);
+    }
+    /* Only the hash is kept; the plain PIN is wiped from memory. */
+    char *pin = values[CONFERENCE_FIELD_PIN];
+    if (pin) OPENSSL_cleanse(pin, strlen(pin));
+    for (size_t i = 0; i < CONFERENCE_FIELD_COUNT; i++) g_free(values[i]);
     return rc;
 }
 
@@ -726,13 +596,7 @@ void mcu_config_clear(struct mcu_config *cfg)
     g_free(cfg->archive_dir);
     g_free(cfg->tls_cert);
     g_free(cfg->tls_key);
-    for (size_t i = 0; i < cfg->conference_count; i++) {
-        g_free(cfg->conferences[i].id);
-        g_free(cfg->conferences[i].pin_hash);
-        g_free(cfg->conferences[i].host_token_hash);
-        g_free(cfg->conferences[i].title);
-        g_free(cfg->conferences[i].layout);
-    }
+    for (size_t i = 0; i < cfg->conference_count; i++) conference_settings_clear(&cfg->conferences[i]);
     g_free(cfg->conferences);
     memset(cfg, 0, sizeof *cfg);
 }

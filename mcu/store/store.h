@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcu/core/config.h"
+
 #define STORE_FILE_NAME "hoinghi.db"
 #define STORE_SCHEMA_VERSION 4
 
@@ -150,6 +152,12 @@ GPtrArray *store_conference_list(struct store *s, int state);
 void store_conference_clear(struct store_conference *c);
 void store_conference_free(gpointer c);
 void store_conference_copy(struct store_conference *dst, const struct store_conference *src);
+/* A stored conference's settings as the schema's struct (mcu/core/conference_settings.h),
+ * and back: the one mapping between the two. get: *out is an owned copy (a mix
+ * conference with the default host grace; free it with conference_settings_clear());
+ * put: copies the settings fields of *s into c (id, type and host grace are not stored). */
+void store_conference_get_settings(const struct store_conference *c, struct mcu_conference_config *out);
+void store_conference_put_settings(struct store_conference *c, const struct mcu_conference_config *s);
 
 const char *store_state_name(enum store_conference_state state);
 int store_state_from_name(const char *name);          /* -1 if unknown */

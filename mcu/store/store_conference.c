@@ -162,6 +162,51 @@ void store_conference_copy(struct store_conference *dst, const struct store_conf
     dst->timezone = g_strdup(src->timezone);
 }
 
+static void replace_string(char **slot, const char *value)
+{
+    char *copy = g_strdup(value);
+    g_free(*slot);
+    *slot = copy;
+}
+
+void store_conference_get_settings(const struct store_conference *c, struct mcu_conference_config *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = g_strdup(c->id);
+    out->type = MCU_CONFERENCE_MIX;
+    out->pin_hash = g_strdup(c->pin_hash);
+    out->title = g_strdup(c->title);
+    out->layout = g_strdup(c->layout);
+    out->width = c->width;
+    out->height = c->height;
+    out->fps = c->fps;
+    out->max_participants = c->max_participants;
+    out->allow_vp8 = c->allow_vp8;
+    out->allow_h264 = c->allow_h264;
+    out->record = c->record == STORE_RECORD_ALWAYS ? MCU_RECORD_ALWAYS
+                : c->record == STORE_RECORD_OFF ? MCU_RECORD_OFF : MCU_RECORD_MANUAL;
+    out->host_required = c->host_required;
+    out->host_token_hash = g_strdup(c->host_token_hash);
+    out->host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE;
+}
+
+void store_conference_put_settings(struct store_conference *c, const struct mcu_conference_config *s)
+{
+    replace_string(&c->title, s->title);
+    replace_string(&c->pin_hash, s->pin_hash);
+    replace_string(&c->layout, s->layout);
+    c->width = s->width;
+    c->height = s->height;
+    c->fps = s->fps;
+    c->max_participants = s->max_participants;
+    c->allow_vp8 = s->allow_vp8;
+    c->allow_h264 = s->allow_h264;
+    c->record = s->record == MCU_RECORD_ALWAYS ? STORE_RECORD_ALWAYS
+              : s->record == MCU_RECORD_OFF ? STORE_RECORD_OFF : STORE_RECORD_MANUAL;
+    c->host_required = s->host_required;
+    replace_string(&c->host_token_hash, s->host_token_hash);
+}
+
 /* --- rooms ------------------------------------------------------------------------ */
 
 int store_room_put(struct store *s, const char *conference_id, const char *name,

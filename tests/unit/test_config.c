@@ -304,10 +304,10 @@ static void test_file_errors(void **state)
     file_error(f, "[mcud]\nlisten=1.2.3\n", "[mcud] listen: '1.2.3' is not ADDR:PORT");
     file_error(f, "[mcud]\nport=80\n", "unknown key 'port'");
     file_error(f, "[mcud]\ntls-cert=/c.pem\n", "TLS needs both a certificate and its key");
-    file_error(f, "[conference a]\ntype=mix\npin-hash=4321\n", "pin-hash is not a hash made by mcud --hash-pin");
-    file_error(f, "[conference a]\ntype=mix\npin-hash=pbkdf2-sha256$20000$zz$00\n", "pin-hash is not a hash");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=4321\n", "pin-hash: must be a hash made by mcud --hash-pin");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=pbkdf2-sha256$20000$zz$00\n", "pin-hash: must be a hash");
     file_error(f, "[conference a]\ntype=mix\nhost-required=true\n", "needs host-token-hash");
-    file_error(f, "[conference a]\ntype=mix\nhost-required=maybe\n", "is not true or false");
+    file_error(f, "[conference a]\ntype=mix\nhost-required=maybe\n", "host-required 'maybe': must be true or false");
     file_error(f, "[conference a]\ntype=echo\nhost-required=true\n", "are for type=mix");
     file_error(f, "[mcud]\nice-address=1.2.3.4;bogus\n", "'bogus' is not an IPv4 or IPv6");
     file_error(f, "[mcud]\nlog-level=chatty\n", "'chatty' is not one of");
@@ -316,20 +316,20 @@ static void test_file_errors(void **state)
     file_error(f, "[conference Bad_Id]\ntype=echo\n", "conference id 'Bad_Id'");
     file_error(f, "[conference ]\ntype=echo\n", "conference id ''");
     file_error(f, "[conference echo]\ntype=echo\n", "conference 'echo' is built in");
-    file_error(f, "[conference room-1]\ntype=party\n", "type 'party' is not known");
+    file_error(f, "[conference room-1]\ntype=party\n", "type 'party': must be echo or mix");
     file_error(f, "[conference room-1]\ntype=echo\nlayout=2x2\n", "are for type=mix");
-    file_error(f, "[conference room-1]\ntype=mix\nlayout=5x5\n", "layout '5x5' is not known");
+    file_error(f, "[conference room-1]\ntype=mix\nlayout=5x5\n", "layout '5x5': must be a layout");
     file_error(f, "[conference room-1]\ntype=mix\nsize=1281x720\n", "size '1281x720'");
     file_error(f, "[conference room-1]\ntype=mix\nsize=big\n", "size 'big'");
-    file_error(f, "[conference room-1]\ntype=mix\nfps=0\n", "fps '0'");
+    file_error(f, "[conference room-1]\ntype=mix\nfps=0\n", "fps '0': must be an integer from 5 to 60");
     file_error(f, "[conference room-1]\ntype=mix\nmax-participants=65\n", "max-participants '65'");
-    file_error(f, "[conference room-1]\ntype=mix\ncodecs=vp9\n", "codec 'vp9' is not known");
+    file_error(f, "[conference room-1]\ntype=mix\ncodecs=vp9\n", "codecs 'vp9': must be a non-empty list of vp8 and h264");
     file_error(f, "[conference room-1]\npin=1234\n", "type is missing");
-    file_error(f, "[conference room-1]\ntype=echo\npin=12a4\n", "pin must be 4 to 12 digits");
-    file_error(f, "[conference room-1]\ntype=echo\npin=123\n", "pin must be 4 to 12 digits");
-    file_error(f, "[conference room-1]\ntype=echo\npin=1234567890123\n", "pin must be 4 to 12 digits");
+    file_error(f, "[conference room-1]\ntype=echo\npin=12a4\n", "pin: must be 4..12 digits");
+    file_error(f, "[conference room-1]\ntype=echo\npin=123\n", "pin: must be 4..12 digits");
+    file_error(f, "[conference room-1]\ntype=echo\npin=1234567890123\n", "pin: must be 4..12 digits");
     file_error(f, "[conference room-1]\ntype=echo\ncolour=red\n", "unknown key 'colour'");
-    file_error(f, "[conference room-1]\ntype=echo\ntitle=\n", "title must be");
+    file_error(f, "[conference room-1]\ntype=echo\ntitle=\n", "title '': must be 1..200 characters");
     /* a valid 12-digit PIN and 64-character id are fine */
     write_file(f, "[conference aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
                   "type=echo\npin=123456789012\n");

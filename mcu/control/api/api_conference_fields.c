@@ -7,58 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mcu/core/config.h"
-#include "mcu/core/secret.h"
+#include "mcu/core/conference_settings.h"
 #include "mcu/control/schedule.h"
-#include "mixer/video/layout.h"
 
-#define TITLE_MAX 200
-#define ROOM_NAME_MAX 64
 #define MAX_ROOMS 64
 #define MAX_OCCURRENCES 1000
 #define DEFAULT_EARLY_JOIN 10
 
-static bool id_valid(const char *id)
-{
-    size_t n = strlen(id);
-    if (n < 1 || n > 64) return false;
-    for (size_t i = 0; i < n; i++)
-        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
-            return false;
-    return true;
-}
-
-static bool pin_valid(const char *pin)
-{
-    size_t n = strlen(pin);
-    if (n < 4 || n > 12) return false;
-    for (size_t i = 0; i < n; i++)
-        if (pin[i] < '0' || pin[i] > '9') return false;
-    return true;
-}
-
-static bool text_valid(const char *text, size_t max)
-{
-    size_t n = strlen(text);
-    if (n < 1 || n > max) return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) return false;
-    return true;
-}
-
 bool api_layout_valid(const char *layout, int width, int height, char *why, size_t whylen)
 {
-    struct layout l;
-    if (layout[0] == '{' ? layout_from_json(layout, width, height, &l, why, whylen) == 0
-                         : layout_from_name(layout, width, height, &l) == 0)
-        return true;
-    if (layout[0] != '{' || !why[0])
-        snprintf(why, whylen, "'%s' is not a layout (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, "
-                 "speaker+N, or custom JSON)", layout);
-    /* The text quotes the layout and may have been cut inside a UTF-8 character. */
-    const char *end;
-    if (!g_utf8_validate(why, -1, &end)) why[end - why] = '\0';
-    return false;
+    return conference_layout_valid(layout, width, height, why, whylen);
 }
 
 static void bad(json_t *errors, const char *field, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -178,6 +136,58 @@ static void parse_schedule(json_t *s, struct store_conference *c, bool create, j
         bad(errors, "schedule.duration", "a recurring conference needs an end or a duration");
 }
 
+/* One schema field (mcu/core/conference_settings.h) from its JSON value into s: the
+ * JSON type the field's type needs, then the schema's own check; a bad value is named
+ * by its JSON name, with the schema's message. */
+static void apply_field(struct mcu_conference_config *s, const struct conference_field *f, json_t *v,
+                        json_t *errors)
+{
+    char why[CONFERENCE_RULE_MAX] = "";
+    int rc = -1;
+    if (f->id == CONFERENCE_FIELD_PIN && (json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0]))) {
+        g_free(s->pin_hash);   /* null or "": no PIN */
+        s->pin_hash = NULL;
+        return;
+    }
+    if (f->type == CONFERENCE_TYPE_INT || f->type == CONFERENCE_TYPE_EVEN_INT) {
+        if (json_is_integer(v)) rc = conference_settings_set_int(s, f, json_integer_value(v), why, sizeof why);
+    } else if (f->type == CONFERENCE_TYPE_BOOL) {
+        if (json_is_boolean(v)) rc = conference_settings_set_bool(s, f, json_is_true(v), why, sizeof why);
+    } else if (f->type == CONFERENCE_TYPE_CODECS) {
+        size_t n = json_array_size(v), i;
+        const char **names = g_new0(const char *, n + 1);
+        json_t *item;
+        json_array_foreach(v, i, item) names[i] = json_string_value(item);
+        if (json_is_array(v)) rc = conference_settings_set_codecs(s, names, n, why, sizeof why);
+        g_free(names);
+    } else if (json_is_string(v) && strlen(json_string_value(v)) == json_string_length(v)) {
+        rc = conference_settings_set_text(s, f, json_string_value(v), why, sizeof why);
+    }
+    if (rc == 0) return;
+    if (!why[0]) conference_field_rule(f, why, sizeof why);
+    bad(errors, f->json, "%s", why);
+}
+
+/* The schema's fields present in body, in the schema's order, applied to c. */
+static void apply_settings(json_t *body, struct store_conference *c, json_t *errors)
+{
+    struct mcu_conference_config s;
+    store_conference_get_settings(c, &s);
+    json_t *canvas = json_object_get(body, "canvas");
+    if (canvas && !json_is_object(canvas)) bad(errors, "canvas", "must be an object {width, height, fps}");
+    for (size_t i = 0; i < CONFERENCE_FIELD_COUNT; i++) {
+        const struct conference_field *f = &conference_fields[i];
+        if (!f->json) continue;
+        const char *dot = strchr(f->json, '.');
+        json_t *v = !dot ? json_object_get(body, f->json)
+                  : json_is_object(canvas) && strncmp(f->json, "canvas.", 7) == 0 ? json_object_get(canvas, dot + 1)
+                  : NULL;
+        if (v) apply_field(&s, f, v, errors);
+    }
+    store_conference_put_settings(c, &s);
+    conference_settings_clear(&s);
+}
+
 /* Applies the fields present in `body` to c. Room names, when given, go to *rooms
  * (NULL otherwise). Errors go to `errors` by field name. */
 void api_conference_apply(struct control *control, json_t *body, struct store_conference *c, bool create,
@@ -185,17 +195,15 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
 {
     const char *key;
     json_t *v;
-    static const char *const known[] = {"id", "title", "pin", "layout", "canvas", "codecs",
-                                        "max_participants", "record", "schedule", "rooms",
-                                        "host_required", NULL};
+    static const char *const known[] = {"id", "canvas", "schedule", "rooms", NULL};
     json_object_foreach(body, key, v) {
         bool ok = false;
         for (size_t i = 0; known[i] && !ok; i++) ok = strcmp(known[i], key) == 0;
-        if (!ok) bad(errors, key, "is not a conference field");
+        if (!ok && !conference_field_by_json(key)) bad(errors, key, "is not a conference field");
     }
     if ((v = json_object_get(body, "id"))) {
         if (!create) bad(errors, "id", "cannot be changed");
-        else if (!json_is_string(v) || !id_valid(json_string_value(v)))
+        else if (!json_is_string(v) || !conference_id_valid(json_string_value(v)))
             bad(errors, "id", "must be 1..64 characters of a-z, 0-9 and '-'");
         else if (mcu_config_find_conference(control->config, json_string_value(v)))
             bad(errors, "id", "is a conference of the config file");
@@ -204,77 +212,8 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
             c->id = g_strdup(json_string_value(v));
         }
     }
-    if ((v = json_object_get(body, "title"))) {
-        if (!json_is_string(v) || !text_valid(json_string_value(v), TITLE_MAX))
-            bad(errors, "title", "must be 1..%d bytes of text without control characters", TITLE_MAX);
-        else {
-            g_free(c->title);
-            c->title = g_strdup(json_string_value(v));
-        }
-    } else if (create) {
-        bad(errors, "title", "is required");
-    }
-    /* Only the PIN's hash is stored (mcu/core/secret.h). */
-    char hashed[SECRET_PIN_HASH_MAX];
-    if ((v = json_object_get(body, "pin"))) {
-        if (json_is_null(v) || (json_is_string(v) && !json_string_value(v)[0])) {
-            g_free(c->pin_hash);
-            c->pin_hash = NULL;
-        } else if (!json_is_string(v) || !pin_valid(json_string_value(v))) {
-            bad(errors, "pin", "must be 4..12 digits, or null for none");
-        } else if (secret_pin_hash(json_string_value(v), hashed) != 0) {
-            bad(errors, "pin", "cannot be hashed (no random numbers); try again");
-        } else {
-            g_free(c->pin_hash);
-            c->pin_hash = g_strdup(hashed);
-        }
-    }
-    if ((v = json_object_get(body, "host_required"))) {
-        if (!json_is_boolean(v)) bad(errors, "host_required", "must be true or false");
-        else c->host_required = json_is_true(v);
-    }
-    if ((v = json_object_get(body, "canvas"))) {
-        if (!json_is_object(v)) bad(errors, "canvas", "must be an object {width, height, fps}");
-        else {
-            int_field(v, "width", "canvas.width", 160, 1920, &c->width, errors);
-            int_field(v, "height", "canvas.height", 90, 1080, &c->height, errors);
-            int_field(v, "fps", "canvas.fps", 5, 60, &c->fps, errors);
-            if (c->width % 2 || c->height % 2) bad(errors, "canvas", "width and height must be even");
-        }
-    }
-    if ((v = json_object_get(body, "layout"))) {
-        char why[256] = "";
-        if (!json_is_string(v)) bad(errors, "layout", "must be a layout name or custom JSON text");
-        else if (!api_layout_valid(json_string_value(v), c->width, c->height, why, sizeof why))
-            bad(errors, "layout", "%s", why);
-        else {
-            g_free(c->layout);
-            c->layout = g_strdup(json_string_value(v));
-        }
-    }
-    if ((v = json_object_get(body, "codecs"))) {
-        bool vp8 = false, h264 = false, ok = json_is_array(v) && json_array_size(v) > 0;
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) {
-            const char *name = json_string_value(item);
-            if (name && strcmp(name, "vp8") == 0) vp8 = true;
-            else if (name && strcmp(name, "h264") == 0) h264 = true;
-            else ok = false;
-        }
-        if (!ok) bad(errors, "codecs", "must be a non-empty array of \"vp8\" and \"h264\"");
-        else {
-            c->allow_vp8 = vp8;
-            c->allow_h264 = h264;
-        }
-    }
-    int_field(body, "max_participants", "max_participants", 1, MCU_CONFIG_MAX_PARTICIPANTS,
-              &c->max_participants, errors);
-    if ((v = json_object_get(body, "record"))) {
-        int policy = json_is_string(v) ? store_record_from_name(json_string_value(v)) : -1;
-        if (policy < 0) bad(errors, "record", "must be \"off\", \"manual\" or \"always\"");
-        else c->record = (enum store_record_policy)policy;
-    }
+    if (create && !json_object_get(body, "title")) bad(errors, "title", "is required");
+    apply_settings(body, c, errors);
     if ((v = json_object_get(body, "schedule"))) parse_schedule(v, c, create, errors);
     if ((v = json_object_get(body, "rooms"))) {
         bool ok = json_is_array(v) && json_array_size(v) <= MAX_ROOMS;
@@ -284,7 +223,7 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
         json_array_foreach(v, i, item) {
             json_t *name = json_is_object(item) ? json_object_get(item, "name") : item;
             const char *text = json_string_value(name);
-            if (!text || !text_valid(text, ROOM_NAME_MAX)) {
+            if (!text || !conference_text_valid(text, 1, CONFERENCE_ROOM_NAME_MAX)) {
                 ok = false;
                 break;
             }
@@ -292,8 +231,8 @@ void api_conference_apply(struct control *control, json_t *body, struct store_co
                 if (strcmp((*rooms)->pdata[k], text) == 0) ok = false;
             g_ptr_array_add(*rooms, g_strdup(text));
         }
-        if (!ok) bad(errors, "rooms", "must be up to %d rooms, each {\"name\": ...} (1..%d bytes, unique)",
-                     MAX_ROOMS, ROOM_NAME_MAX);
+        if (!ok) bad(errors, "rooms", "must be up to %d rooms, each {\"name\": ...} (1..%d characters "
+                     "without control characters, unique)", MAX_ROOMS, CONFERENCE_ROOM_NAME_MAX);
     }
 }
 
