@@ -18,7 +18,8 @@
 # `make layers` (part of `all`) checks both against the sources, and that the arrows
 # have no circle. mixer/** -> libmixer.a, signaling/** -> libsignaling.a, mcu/** (but
 # mcu/main.c) -> libmcu.a + mcud, tests/unit/test_*.c -> one cmocka binary each,
-# tests/integration/*.c -> one helper program each, tests/fuzz/fuzz_*.c -> one
+# tests/integration/*.c -> one helper program each, tests/integration/webrtc_peer/ ->
+# one program (the webrtcbin test peer, with client/room files), tests/fuzz/fuzz_*.c -> one
 # libFuzzer program each (clang, only in build-fuzz/).
 
 BUILD    ?= build
