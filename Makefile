@@ -18,7 +18,8 @@
 # `make layers` (part of `all`) checks both against the sources, and that the arrows
 # have no circle. mixer/** -> libmixer.a, signaling/** -> libsignaling.a, mcu/** (but
 # mcu/main.c) -> libmcu.a + mcud, tests/unit/test_*.c -> one cmocka binary each,
-# tests/integration/*.c -> one helper program each, tests/fuzz/fuzz_*.c -> one
+# tests/integration/*.c -> one helper program each, tests/integration/webrtc_peer/ ->
+# one program (the webrtcbin test peer, with client/room files), tests/fuzz/fuzz_*.c -> one
 # libFuzzer program each (clang, only in build-fuzz/).
 
 BUILD    ?= build
@@ -63,8 +64,10 @@ USES.mixer/tools       = mixer/media mixer/rtp mixer/codec mixer/video mixer/eng
 
 PKGS.signaling/sdp      =
 PKGS.signaling/protocol = jansson
+PKGS.signaling/client   = jansson
 USES.signaling/sdp      =
 USES.signaling/protocol = signaling/sdp
+USES.signaling/client   = signaling/protocol
 
 PKGS.mcu/core          = glib-2.0 openssl
 PKGS.mcu/store         = glib-2.0 sqlite3
@@ -92,12 +95,17 @@ USES.mcu               = mcu/core mcu/http mcu/transport mcu/recording mcu/confe
 PKGS.client/ctl        = libcurl glib-2.0 jansson
 PKGS.client/room       = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 glib-2.0 nice libwebsockets jansson
 USES.client/ctl        =
-USES.client/room       =
+USES.client/room       = signaling/client signaling/protocol
+# The webrtcbin test peer (tests/integration/webrtc_peer/, one program): client/room's
+# signalling transport and webrtcbin glue with a fixed test pipeline.
+PKGS.tests/integration/webrtc_peer = $(PKGS.client/room)
+USES.tests/integration/webrtc_peer = client/room signaling/client signaling/protocol
 
 MIXER_DIRS     = mixer/media mixer/rtp mixer/codec mixer/text mixer/video mixer/audio mixer/engine
-SIGNALING_DIRS = signaling/sdp signaling/protocol
+SIGNALING_DIRS = signaling/sdp signaling/protocol signaling/client
 MCU_DIRS       = mcu/core mcu/store mcu/http mcu/rtp mcu/transport mcu/recording mcu/conference mcu/session mcu/control mcu/control/api
-LAYER_DIRS     = $(MIXER_DIRS) mixer/tools $(SIGNALING_DIRS) $(MCU_DIRS) mcu client/ctl client/room
+LAYER_DIRS     = $(MIXER_DIRS) mixer/tools $(SIGNALING_DIRS) $(MCU_DIRS) mcu client/ctl client/room \
+                 tests/integration/webrtc_peer
 
 pc_cflags = $(if $(filter-out yuv,$(1)),$(shell pkg-config --cflags $(filter-out yuv,$(1))))
 pc_libs   = $(if $(filter-out yuv,$(1)),$(shell pkg-config --libs $(filter-out yuv,$(1)))) $(if $(filter yuv,$(1)),-lyuv)
@@ -134,6 +142,9 @@ CTL_SRC       = $(wildcard client/ctl/*.c)
 UNIT_SRC      = $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT  = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 ITEST_SRC     = $(wildcard tests/integration/*.c)
+PEER_SRC      = $(wildcard tests/integration/webrtc_peer/*.c)
+# The client/room files the test peer is built from (not mcu-room's main or its media).
+PEER_ROOM_SRC = client/room/signalling.c client/room/webrtc_call.c client/room/elements.c client/room/util.c
 FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -149,6 +160,7 @@ MCU_ROOM  = $(if $(ROOM_SRC),$(BUILD)/mcu-room)
 MCUCTL    = $(if $(CTL_SRC),$(BUILD)/mcuctl)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 ITEST_BINS = $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(ITEST_SRC))
+WEBRTC_PEER = $(if $(PEER_SRC),$(BUILD)/tests/webrtc_peer)
 FUZZ_BINS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 
 PROGRAMS = $(MCUD) $(MCU_MIX) $(MCU_ROOM) $(MCUCTL)
@@ -161,7 +173,7 @@ AUDIO_BENCH = $(BUILD)/audio-bench
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: layers $(PROGRAMS) $(SDP_ANSWER) $(AUDIO_BENCH) $(UNIT_BINS) $(ITEST_BINS)
+all: layers $(PROGRAMS) $(SDP_ANSWER) $(AUDIO_BENCH) $(UNIT_BINS) $(ITEST_BINS) $(WEBRTC_PEER)
 
 deps:
 	@./scripts/deps.sh
@@ -208,7 +220,7 @@ $(MCUD): $(call obj,mcu/main.c) $(LIBS_ALL)
 $(BUILD)/mcu-mix: $(call obj,$(MIXTOOL_SRC)) $(LIBMIXER)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKGS.mixer/tools)) $(MIXER_LIBS)
-$(BUILD)/mcu-room: $(call obj,$(ROOM_SRC))
+$(BUILD)/mcu-room: $(call obj,$(ROOM_SRC)) $(LIBSIGNALING)
 	@$(if $(V),:,echo "  LINK    $@")
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
 # mcuctl speaks only the REST API: it links libcurl, GLib and jansson, not libmcu.
@@ -222,10 +234,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
 
 # Integration helper programs (GStreamer peers and the like) link their own libraries.
-$(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o
+$(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBSIGNALING)
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  LINK    $@")
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(ROOM_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(LIBSIGNALING) $(ROOM_LIBS)
+# The webrtcbin test peer: its folder and the client/room files it shares, one program.
+ifneq ($(PEER_SRC),)
+$(WEBRTC_PEER): $(call obj,$(PEER_SRC) $(PEER_ROOM_SRC)) $(LIBSIGNALING)
+	@mkdir -p $(dir $@)
+	@$(if $(V),:,echo "  LINK    $@")
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $^ $(ROOM_LIBS)
+endif
 
 $(BUILD)/obj/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(dir $@)

@@ -4,6 +4,8 @@
 #include <gst/gst.h>
 #include <string.h>
 
+#include "client/room/util.h"
+
 struct element_package {
     const char *factory;
     const char *package;
@@ -57,7 +59,7 @@ gboolean elements_check(const char *const *factories, char **error)
         g_string_free(missing, TRUE);
         return TRUE;
     }
-    *error = g_strdup_printf("missing GStreamer elements: %s", missing->str);
+    room_set_error(error, "missing GStreamer elements: %s", missing->str);
     g_string_free(missing, TRUE);
     return FALSE;
 }

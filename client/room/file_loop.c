@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/room/util.h"
+
 #define TICK_MS 10
 #define LEAD (20 * GST_MSECOND)          /* hand buffers over this much early */
 #define START_DELAY (50 * GST_MSECOND)
@@ -154,7 +156,7 @@ static gboolean build_reader(struct file_loop *fl, const char *path, char **erro
     GstElement *parse = gst_element_factory_make("parsebin", NULL);
 
     if (!src || !parse) {
-        *error = g_strdup("GStreamer elements filesrc/parsebin are missing (gstreamer1.0-plugins-base)");
+        room_set_error(error, "GStreamer elements filesrc/parsebin are missing (gstreamer1.0-plugins-base)");
         if (src)
             gst_object_unref(src);
         if (parse)
@@ -200,21 +202,21 @@ static gboolean preroll(struct file_loop *fl, const char *path, char **error)
         if ((why = reader_error(fl)) != NULL)
             break;
         if (g_atomic_int_get(&fl->no_more_pads) && !g_atomic_int_get(&fl->wanted_seen)) {
-            *error = g_strdup_printf("%s has no %s stream that mcu-room can send%s", path, fl->media,
+            room_set_error(error, "%s has no %s stream that mcu-room can send%s", path, fl->media,
                                      fl->mode == FILE_LOOP_DECODED ? ""
                                      : strcmp(fl->media, "video") == 0 ? " as it is (VP8 or H.264)"
                                                                        : " as it is (Opus)");
             return FALSE;
         }
         if (g_get_monotonic_time() > deadline) {
-            *error = g_strdup_printf("cannot read %s: no %s format within %d s", path, fl->media,
+            room_set_error(error, "cannot read %s: no %s format within %d s", path, fl->media,
                                      (int)(PREROLL_TIMEOUT / GST_SECOND));
             return FALSE;
         }
         g_usleep(10 * 1000);
     }
     if (why) {
-        *error = g_strdup_printf("cannot read %s: %s", path, why);
+        room_set_error(error, "cannot read %s: %s", path, why);
         g_free(why);
         return FALSE;
     }
@@ -234,7 +236,7 @@ struct file_loop *file_loop_new(const char *path, const char *media, enum file_l
     fl->last_ts = GST_CLOCK_TIME_NONE;
     fl->start = GST_CLOCK_TIME_NONE;
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        *error = g_strdup_printf("%s is not a readable file", path);
+        room_set_error(error, "%s is not a readable file", path);
         file_loop_free(fl);
         return NULL;
     }
@@ -365,8 +367,7 @@ void file_loop_free(struct file_loop *fl)
 {
     if (!fl)
         return;
-    if (fl->timer)
-        g_source_remove(fl->timer);
+    room_stop_source(&fl->timer);
     if (fl->pending)
         gst_sample_unref(fl->pending);
     if (fl->reader) {

@@ -83,6 +83,7 @@ int main(int argc, char **argv)
     rc = options_parse(argc, argv, &app.opt);
     if (rc >= 0)
         return rc;
+    g_set_prgname("mcu-room");      /* signalling.c's messages name the program */
     gst_init(NULL, NULL);
     app.loop = g_main_loop_new(NULL, FALSE);
     app.hub = signalling_hub_new(app.loop, app.opt.cacert, app.opt.connect_timeout_s);

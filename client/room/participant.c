@@ -16,8 +16,22 @@
 #include "client/room/sources.h"
 #include "client/room/stats.h"
 #include "client/room/webrtc_call.h"
+#include "client/room/util.h"
 
 #define LEAVE_WAIT_S 5      /* at most this long for the recording to close */
+
+struct early_candidate {
+    unsigned mline;
+    char *mid;
+    char *candidate;
+};
+
+static void early_candidate_free(struct early_candidate *c)
+{
+    g_free(c->mid);
+    g_free(c->candidate);
+    g_free(c);
+}
 
 struct participant {
     const struct room_options *opt;
@@ -36,10 +50,10 @@ struct participant {
     struct room_stats stats;
 
     struct signalling *sig;
-    json_int_t join_id, offer_id;
+    int64_t join_id, offer_id;
     char *participant_id;
     gboolean joined, negotiation_needed, offer_started, offer_sent, gathering_done;
-    GQueue early_candidates;        /* json_t * candidate requests made before the offer went out */
+    GQueue early_candidates;        /* struct early_candidate: made before the offer went out */
     int candidates_sent;
     GHashTable *roster;             /* participant id -> name (others in the conference) */
 
@@ -100,10 +114,7 @@ static void stop_everything(struct participant *p)
     if (p->finished)
         return;
     p->finished = TRUE;
-    if (p->leave_timer) {
-        g_source_remove(p->leave_timer);
-        p->leave_timer = 0;
-    }
+    room_stop_source(&p->leave_timer);
     if (p->pipeline && p->media_connected)
         stats_sample(&p->stats, p->webrtc);
     p->left_at_us = g_get_monotonic_time();
@@ -138,16 +149,10 @@ static void begin_leaving(struct participant *p)
     if (p->leaving)
         return;
     p->leaving = TRUE;
-    if (p->connect_timer) {
-        g_source_remove(p->connect_timer);
-        p->connect_timer = 0;
-    }
-    if (p->duration_timer) {
-        g_source_remove(p->duration_timer);
-        p->duration_timer = 0;
-    }
+    room_stop_source(&p->connect_timer);
+    room_stop_source(&p->duration_timer);
     if (p->sig && p->joined)
-        signalling_request(p->sig, "leave", NULL);
+        signalling_request_simple(p->sig, PROTOCOL_LEAVE);
     if (p->recorder) {
         p->leave_timer = g_timeout_add_seconds(LEAVE_WAIT_S, on_leave_timeout, p);
         recorder_finish(p->recorder, on_recording_closed, p);
@@ -189,16 +194,23 @@ static void on_negotiation_needed(void *user)
     maybe_make_offer(p);
 }
 
-static void send_candidate_request(struct participant *p, json_t *req)
+static void send_candidate_request(struct participant *p, unsigned mline, const char *mid, const char *candidate)
 {
-    signalling_request(p->sig, "candidate", req);
+    struct protocol_client_request req;
+
+    protocol_client_request_init(&req, PROTOCOL_CANDIDATE);
+    req.candidate = candidate;
+    req.sdp_mid = mid;
+    req.sdp_mline_index = (int)mline;
+    signalling_request(p->sig, &req);
     p->candidates_sent++;
 }
 
 static void on_offer(void *user, const char *sdp, const char *error)
 {
     struct participant *p = user;
-    json_t *req;
+    struct protocol_client_request req;
+    struct early_candidate *c;
 
     if (!sdp) {
         fail(p, ROOM_EXIT_LOCAL, g_strdup_printf("webrtcbin could not make an offer: %s", error));
@@ -207,27 +219,35 @@ static void on_offer(void *user, const char *sdp, const char *error)
     if (!p->sig)
         return;
     VLOG(p, "offer:\n%s", sdp);
-    p->offer_id = signalling_request(p->sig, "offer", json_pack("{s:s}", "sdp", sdp));
+    protocol_client_request_init(&req, PROTOCOL_OFFER);
+    req.sdp = sdp;
+    p->offer_id = signalling_request(p->sig, &req);
     p->offer_sent = TRUE;
-    while ((req = g_queue_pop_head(&p->early_candidates)) != NULL)
-        send_candidate_request(p, req);
+    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) {
+        send_candidate_request(p, c->mline, c->mid, c->candidate);
+        early_candidate_free(c);
+    }
     if (p->gathering_done)
-        signalling_request(p->sig, "end_of_candidates", NULL);
+        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
 }
 
 static void on_candidate(void *user, unsigned mline, const char *mid, const char *candidate)
 {
     struct participant *p = user;
-    json_t *req = json_pack("{s:s, s:s, s:i}", "candidate", candidate, "sdpMid", mid, "sdpMLineIndex", (int)mline);
+    struct early_candidate *c;
 
     VLOG(p, "local candidate: %s", candidate);
-    if (!p->sig) {
-        json_decref(req);
-    } else if (!p->offer_sent) {
-        g_queue_push_tail(&p->early_candidates, req);
-    } else {
-        send_candidate_request(p, req);
+    if (!p->sig)
+        return;
+    if (p->offer_sent) {
+        send_candidate_request(p, mline, mid, candidate);
+        return;
     }
+    c = g_new0(struct early_candidate, 1);
+    c->mline = mline;
+    c->mid = g_strdup(mid);
+    c->candidate = g_strdup(candidate);
+    g_queue_push_tail(&p->early_candidates, c);
 }
 
 static void on_gathering_done(void *user)
@@ -238,7 +258,7 @@ static void on_gathering_done(void *user)
     p->gathering_done = TRUE;
     VLOG(p, "ICE gathering complete (%d candidates)", p->candidates_sent + (int)p->early_candidates.length);
     if (p->offer_sent && p->sig)
-        signalling_request(p->sig, "end_of_candidates", NULL);
+        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
 }
 
 static void on_answer_applied(void *user, const char *error)
@@ -262,10 +282,7 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
     if (conn == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !p->media_connected) {
         p->media_connected = TRUE;
         p->connected_at_us = g_get_monotonic_time();
-        if (p->connect_timer) {
-            g_source_remove(p->connect_timer);
-            p->connect_timer = 0;
-        }
+        room_stop_source(&p->connect_timer);
         plog(p, "media connected (ICE %s, DTLS %s)", ice_name, webrtc_call_dtls_state(p->call));
         if (p->opt->duration_s)
             p->duration_timer = g_timeout_add_seconds((guint)p->opt->duration_s, on_duration, p);
@@ -310,50 +327,47 @@ static gboolean on_connect_timeout(gpointer data)
 static void on_ready(void *user, const char *server, int version)
 {
     struct participant *p = user;
-    json_t *req = json_pack("{s:s, s:s}", "conference", p->opt->conference, "name", p->name);
+    struct protocol_client_request req;
 
     VLOG(p, "connected to %s (protocol %d)", server ? server : "?", version);
-    if (p->opt->pin)
-        json_object_set_new(req, "pin", json_string(p->opt->pin));
-    if (p->opt->token)
-        json_object_set_new(req, "token", json_string(p->opt->token));
-    p->join_id = signalling_request(p->sig, "join", req);
+    protocol_client_request_init(&req, PROTOCOL_JOIN);
+    req.conference = p->opt->conference;
+    req.name = p->name;
+    req.pin = p->opt->pin;
+    req.token = p->opt->token;
+    p->join_id = signalling_request(p->sig, &req);
 }
 
-static void on_reply(void *user, json_int_t id, json_t *data)
+static void on_reply(struct participant *p, const struct protocol_server_message *msg)
 {
-    struct participant *p = user;
-
-    if (id == p->join_id && !p->joined) {
-        const char *who = json_string_value(json_object_get(data, "participant"));
-        p->participant_id = g_strdup(who ? who : "?");
+    if (msg->id == p->join_id && !p->joined && msg->participant) {
+        p->participant_id = g_strdup(msg->participant);
         p->joined = TRUE;
         plog(p, "joined conference %s as %s%s", p->opt->conference, p->participant_id,
-             json_is_true(json_object_get(data, "host")) ? " (the host)" : "");
+             msg->host ? " (the host)" : "");
         maybe_make_offer(p);
-    } else if (id == p->offer_id) {
-        const char *sdp = json_string_value(json_object_get(data, "sdp"));
+    } else if (msg->id == p->offer_id) {
         char *error = NULL;
-        if (!sdp) {
+        if (!msg->sdp) {
             fail(p, ROOM_EXIT_MEDIA, g_strdup("the reply to the offer has no SDP"));
             return;
         }
-        VLOG(p, "answer:\n%s", sdp);
-        if (!webrtc_call_apply_answer(p->call, sdp, &error))
+        VLOG(p, "answer:\n%s", msg->sdp);
+        if (!webrtc_call_apply_answer(p->call, msg->sdp, &error))
             fail(p, ROOM_EXIT_MEDIA, error);
     }
 }
 
-static void on_error(void *user, json_int_t id, const char *code, const char *message)
+static void on_error(struct participant *p, const struct protocol_server_message *msg)
 {
-    struct participant *p = user;
-
-    if (id != 0 && id == p->join_id)
-        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("the server refused to join: %s (%s)", code, message));
-    else if (id != 0 && id == p->offer_id)
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server refused the offer: %s (%s)", code, message));
+    if (msg->id != 0 && msg->id == p->join_id)
+        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("the server refused to join: %s (%s)", msg->error_code,
+                                                msg->error_message));
+    else if (msg->id != 0 && msg->id == p->offer_id)
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server refused the offer: %s (%s)", msg->error_code,
+                                                 msg->error_message));
     else
-        plog(p, "server error: %s (%s)", code, message);
+        plog(p, "server error: %s (%s)", msg->error_code, msg->error_message);
 }
 
 static const char *name_of(struct participant *p, const char *id)
@@ -362,80 +376,92 @@ static const char *name_of(struct participant *p, const char *id)
     return name ? name : id ? id : "?";
 }
 
-static void note_member(struct participant *p, json_t *who, gboolean announce)
+static void note_member(struct participant *p, const struct protocol_member *who, gboolean announce)
 {
-    const char *id = json_string_value(json_object_get(who, "participant"));
-    const char *name = json_string_value(json_object_get(who, "name"));
-
-    if (!id || !name)
-        return;
-    g_hash_table_replace(p->roster, g_strdup(id), g_strdup(name));
+    g_hash_table_replace(p->roster, g_strdup(who->participant), g_strdup(who->name));
     if (announce)
-        plog(p, "%s joined", name);
+        plog(p, "%s joined", who->name);
 }
 
-static void on_conference_event(struct participant *p, const char *type, json_t *msg)
+static void on_conference_event(struct participant *p, const struct protocol_server_message *msg)
 {
-    if (strcmp(type, "participants") == 0) {
-        json_t *list = json_object_get(msg, "participants"), *who;
-        GString *names = g_string_new(NULL);
-        size_t i;
-        json_array_foreach(list, i, who) {
-            note_member(p, who, FALSE);
-            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
-                                   json_string_value(json_object_get(who, "name")));
+    GString *names;
+
+    switch (msg->kind) {
+    case PROTOCOL_SERVER_PARTICIPANTS:
+        names = g_string_new(NULL);
+        for (size_t i = 0; i < msg->member_count; i++) {
+            note_member(p, &msg->members[i], FALSE);
+            g_string_append_printf(names, "%s%s", names->len ? ", " : "", msg->members[i].name);
         }
-        plog(p, "in the conference: %s (layout %s)", names->str,
-             json_string_value(json_object_get(msg, "layout")) ? json_string_value(json_object_get(msg, "layout")) : "-");
+        plog(p, "in the conference: %s (layout %s)", names->str, msg->layout ? msg->layout : "-");
         g_string_free(names, TRUE);
-    } else if (strcmp(type, "participant_joined") == 0) {
-        note_member(p, msg, TRUE);
-    } else if (strcmp(type, "participant_left") == 0) {
-        const char *id = json_string_value(json_object_get(msg, "participant"));
-        const char *reason = json_string_value(json_object_get(msg, "reason"));
-        plog(p, "%s left%s%s%s", name_of(p, id), reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
-        if (id)
-            g_hash_table_remove(p->roster, id);
-    } else if (strcmp(type, "active_speaker") == 0) {
-        json_t *id = json_object_get(msg, "participant");
-        VLOG(p, "active speaker: %s", json_is_string(id) ? name_of(p, json_string_value(id)) : "nobody");
-    } else if (strcmp(type, "layout") == 0) {
-        VLOG(p, "layout: %s", json_string_value(json_object_get(msg, "layout")));
-    } else if (strcmp(type, "waiting_for_host") == 0) {
+        break;
+    case PROTOCOL_SERVER_PARTICIPANT_JOINED:
+        note_member(p, &msg->member, TRUE);
+        break;
+    case PROTOCOL_SERVER_PARTICIPANT_LEFT:
+        plog(p, "%s left%s%s%s", name_of(p, msg->participant), msg->reason ? " (" : "",
+             msg->reason ? msg->reason : "", msg->reason ? ")" : "");
+        g_hash_table_remove(p->roster, msg->participant);
+        break;
+    case PROTOCOL_SERVER_ACTIVE_SPEAKER:
+        VLOG(p, "active speaker: %s", msg->participant ? name_of(p, msg->participant) : "nobody");
+        break;
+    case PROTOCOL_SERVER_LAYOUT:
+        VLOG(p, "layout: %s", msg->layout);
+        break;
+    case PROTOCOL_SERVER_WAITING_FOR_HOST:
         plog(p, "waiting for the host: no picture or sound until the host joins");
-    } else if (strcmp(type, "host_present") == 0) {
+        break;
+    case PROTOCOL_SERVER_HOST_PRESENT:
         plog(p, "the host is present: media flows");
-    } else if (strcmp(type, "mute") == 0) {
-        VLOG(p, "%s: audio %s, video %s", name_of(p, json_string_value(json_object_get(msg, "participant"))),
-             json_is_true(json_object_get(msg, "audio_muted")) ? "muted" : "on",
-             json_is_true(json_object_get(msg, "video_muted")) ? "muted" : "on");
-    } else {
-        VLOG(p, "ignoring server event %s", type);
+        break;
+    case PROTOCOL_SERVER_MUTE:
+        VLOG(p, "%s: audio %s, video %s", name_of(p, msg->member.participant),
+             msg->member.audio_muted ? "muted" : "on", msg->member.video_muted ? "muted" : "on");
+        break;
+    case PROTOCOL_SERVER_CONFERENCE_ENDING:
+        VLOG(p, "the conference ends in %" G_GINT64_FORMAT " s (%s)", (gint64)msg->seconds,
+             msg->ends_at ? msg->ends_at : "?");
+        break;
+    default:
+        VLOG(p, "ignoring server event %s", msg->type);
+        break;
     }
 }
 
-static void on_event(void *user, const char *type, json_t *msg)
+static void on_message(void *user, const struct protocol_server_message *msg)
 {
     struct participant *p = user;
 
-    if (strcmp(type, "candidate") == 0) {
-        const char *cand = json_string_value(json_object_get(msg, "candidate"));
-        json_t *index = json_object_get(msg, "sdpMLineIndex");
-        if (cand)
-            webrtc_call_add_candidate(p->call, json_is_integer(index) ? (unsigned)json_integer_value(index) : 0, cand);
-    } else if (strcmp(type, "end_of_candidates") == 0) {
+    switch (msg->kind) {
+    case PROTOCOL_SERVER_REPLY:
+        on_reply(p, msg);
+        break;
+    case PROTOCOL_SERVER_ERROR:
+        on_error(p, msg);
+        break;
+    case PROTOCOL_SERVER_CANDIDATE:
+        webrtc_call_add_candidate(p->call, msg->sdp_mline_index >= 0 ? (unsigned)msg->sdp_mline_index : 0,
+                                  msg->candidate);
+        break;
+    case PROTOCOL_SERVER_END_OF_CANDIDATES:
         VLOG(p, "server: end of candidates");
-    } else if (strcmp(type, "media") == 0) {
-        const char *state = json_string_value(json_object_get(msg, "state"));
-        const char *reason = json_string_value(json_object_get(msg, "reason"));
-        VLOG(p, "server media state: %s%s%s", state ? state : "?", reason ? ", " : "", reason ? reason : "");
-        if (state && strcmp(state, "failed") == 0)
-            fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server reports media failed: %s", reason ? reason : "no reason"));
-    } else if (strcmp(type, "bye") == 0) {
-        const char *reason = json_string_value(json_object_get(msg, "reason"));
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server ended the call: %s", reason ? reason : "no reason"));
-    } else {
-        on_conference_event(p, type, msg);
+        break;
+    case PROTOCOL_SERVER_MEDIA:
+        VLOG(p, "server media state: %s%s%s", msg->state, msg->reason ? ", " : "", msg->reason ? msg->reason : "");
+        if (strcmp(msg->state, "failed") == 0)
+            fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server reports media failed: %s",
+                                                     msg->reason ? msg->reason : "no reason"));
+        break;
+    case PROTOCOL_SERVER_BYE:
+        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server ended the call: %s",
+                                                 msg->reason[0] ? msg->reason : "no reason"));
+        break;
+    default:
+        on_conference_event(p, msg);
+        break;
     }
 }
 
@@ -454,7 +480,7 @@ static void on_signalling_closed(void *user, const char *reason)
 }
 
 static const struct signalling_callbacks signalling_callbacks = {
-    on_ready, on_reply, on_error, on_event, on_signalling_closed,
+    on_ready, on_message, on_signalling_closed,
 };
 
 /* ---------------------------------------------------------------- pipeline */
@@ -501,7 +527,7 @@ static gboolean build_pipeline(struct participant *p, char **error)
     p->pipeline = gst_pipeline_new(NULL);
     p->webrtc = gst_element_factory_make("webrtcbin", NULL);
     if (!p->webrtc) {
-        *error = g_strdup("GStreamer's webrtcbin is missing (Debian package gstreamer1.0-plugins-bad)");
+        room_set_error(error, "GStreamer's webrtcbin is missing (Debian package gstreamer1.0-plugins-bad)");
         return FALSE;
     }
     g_object_set(p->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
@@ -523,7 +549,7 @@ static gboolean build_pipeline(struct participant *p, char **error)
     p->bus_watch = gst_bus_add_watch(bus, on_bus_message, p);
     gst_object_unref(bus);
     if (gst_element_set_state(p->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-        *error = g_strdup("the GStreamer pipeline does not start");
+        room_set_error(error, "the GStreamer pipeline does not start");
         return FALSE;
     }
     sources_start(p->sources, p->pipeline);
@@ -609,20 +635,15 @@ void participant_print_summary(struct participant *p)
 
 void participant_free(struct participant *p)
 {
-    json_t *req;
+    struct early_candidate *c;
 
     if (!p)
         return;
-    if (p->connect_timer)
-        g_source_remove(p->connect_timer);
-    if (p->leave_timer)
-        g_source_remove(p->leave_timer);
-    if (p->duration_timer)
-        g_source_remove(p->duration_timer);
-    if (p->finish_idle)
-        g_source_remove(p->finish_idle);
-    if (p->bus_watch)
-        g_source_remove(p->bus_watch);
+    room_stop_source(&p->connect_timer);
+    room_stop_source(&p->leave_timer);
+    room_stop_source(&p->duration_timer);
+    room_stop_source(&p->finish_idle);
+    room_stop_source(&p->bus_watch);
     signalling_close(p->sig);
     if (p->pipeline) {
         gst_element_set_state(p->pipeline, GST_STATE_NULL);
@@ -632,8 +653,8 @@ void participant_free(struct participant *p)
     }
     sources_free(p->sources);
     recorder_free(p->recorder);
-    while ((req = g_queue_pop_head(&p->early_candidates)) != NULL)
-        json_decref(req);
+    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL)
+        early_candidate_free(c);
     g_hash_table_destroy(p->roster);
     g_free(p->participant_id);
     g_free(p->name);

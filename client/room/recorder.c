@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/room/util.h"
+
 #define OTHER_STREAM_WAIT_S 3       /* after the first stream, wait this long for the other */
 
 enum { TRACK_VIDEO, TRACK_AUDIO, TRACKS };
@@ -144,7 +146,7 @@ struct recorder *recorder_new(GstElement *pipeline, const char *path, char **err
     GstPad *pad;
 
     if (!mux || !sink) {
-        *error = g_strdup("matroskamux or filesink is missing (Debian package gstreamer1.0-plugins-good)");
+        room_set_error(error, "matroskamux or filesink is missing (Debian package gstreamer1.0-plugins-good)");
         if (mux)
             gst_object_unref(mux);
         if (sink)
@@ -168,7 +170,7 @@ struct recorder *recorder_new(GstElement *pipeline, const char *path, char **err
     gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_file_event, rec, NULL);
     gst_object_unref(pad);
     if (!rec->tracks[TRACK_VIDEO].mux_pad || !rec->tracks[TRACK_AUDIO].mux_pad) {
-        *error = g_strdup("matroskamux gives no video/audio input");
+        room_set_error(error, "matroskamux gives no video/audio input");
         recorder_free(rec);
         return NULL;
     }
@@ -224,10 +226,7 @@ void recorder_finish(struct recorder *rec, void (*done)(void *user), void *user)
     g_mutex_lock(&rec->lock);
     rec->done = done;
     rec->done_user = user;
-    if (rec->wait_timer) {
-        g_source_remove(rec->wait_timer);
-        rec->wait_timer = 0;
-    }
+    room_stop_source(&rec->wait_timer);
     for (int i = 0; i < TRACKS; i++)
         close_track(&rec->tracks[i]);
     nothing = !rec->tracks[TRACK_VIDEO].queue && !rec->tracks[TRACK_AUDIO].queue;
@@ -251,10 +250,8 @@ void recorder_free(struct recorder *rec)
 {
     if (!rec)
         return;
-    if (rec->wait_timer)
-        g_source_remove(rec->wait_timer);
-    if (rec->done_idle)
-        g_source_remove(rec->done_idle);
+    room_stop_source(&rec->wait_timer);
+    room_stop_source(&rec->done_idle);
     for (int i = 0; i < TRACKS; i++)
         if (rec->tracks[i].mux_pad)
             gst_object_unref(rec->tracks[i].mux_pad);

@@ -1,4 +1,5 @@
-/* signalling.c - hoinghi signalling protocol client over libwebsockets; see signalling.h.
+/* signalling.c - the signalling protocol's WebSocket transport (libwebsockets); messages
+ * are built and read by signaling/client; see signalling.h.
  *
  * Lifetime of a connection: the struct lives until libwebsockets is done with its wsi.
  * signalling_close() only marks it closing (queued messages still go out, then the
@@ -12,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_MESSAGE_SIZE (64 * 1024)    /* protocol limit for one message */
+#include "client/room/util.h"
+
+#define MAX_MESSAGE_SIZE PROTOCOL_MAX_MESSAGE
 #define KEEPALIVE_S 20
 
 struct signalling_hub {
@@ -28,8 +31,8 @@ struct signalling {
     struct lws *wsi;            /* NULL once libwebsockets dropped it */
     GQueue outbox;              /* JSON texts (malloc'd by jansson) */
     GString *inbox;             /* the message being received */
-    json_int_t next_id;
-    json_int_t keepalive_id;    /* its reply is ours, not the user's */
+    int64_t next_id;
+    int64_t keepalive_id;       /* its reply is ours, not the user's */
     guint keepalive_timer;
     guint closed_idle;          /* pending on_closed report */
     char *closed_reason;
@@ -41,10 +44,8 @@ static void connection_free(struct signalling *s)
 {
     char *text;
 
-    if (s->keepalive_timer)
-        g_source_remove(s->keepalive_timer);
-    if (s->closed_idle)
-        g_source_remove(s->closed_idle);
+    room_stop_source(&s->keepalive_timer);
+    room_stop_source(&s->closed_idle);
     while ((text = g_queue_pop_head(&s->outbox)) != NULL)
         free(text);
     g_string_free(s->inbox, TRUE);
@@ -82,74 +83,54 @@ static void flush(struct signalling *s)
         lws_callback_on_writable(s->wsi);
 }
 
-json_int_t signalling_request(struct signalling *s, const char *type, json_t *fields)
+int64_t signalling_request(struct signalling *s, const struct protocol_client_request *request)
 {
-    json_int_t id;
     char *text;
 
-    if (!fields)
-        fields = json_object();
-    if (!s->wsi || s->closing) {
-        json_decref(fields);
+    if (!s->wsi || s->closing)
         return 0;
-    }
-    id = ++s->next_id;
-    json_object_set_new(fields, "type", json_string(type));
-    json_object_set_new(fields, "id", json_integer(id));
-    text = json_dumps(fields, JSON_COMPACT);
-    json_decref(fields);
+    text = protocol_client_build(request, s->next_id + 1);
     if (!text)
         return 0;
     g_queue_push_tail(&s->outbox, text);
     flush(s);
-    return id;
+    return ++s->next_id;
+}
+
+int64_t signalling_request_simple(struct signalling *s, enum protocol_request_type type)
+{
+    struct protocol_client_request request;
+
+    protocol_client_request_init(&request, type);
+    return signalling_request(s, &request);
 }
 
 static gboolean send_keepalive(gpointer data)
 {
     struct signalling *s = data;
-    s->keepalive_id = signalling_request(s, "keepalive", NULL);
+    s->keepalive_id = signalling_request_simple(s, PROTOCOL_KEEPALIVE);
     return G_SOURCE_CONTINUE;
 }
 
-static void dispatch(struct signalling *s, const char *text)
+static void dispatch(struct signalling *s, const char *text, size_t length)
 {
-    json_error_t jerr;
-    json_t *msg = json_loads(text, 0, &jerr);
-    const char *type;
-    json_int_t id;
+    struct protocol_server_message msg;
+    char why[256];
 
-    if (!json_is_object(msg)) {
-        fprintf(stderr, "mcu-room: unreadable message from the server: %s\n", jerr.text);
-        json_decref(msg);
+    if (protocol_client_parse(text, length, &msg, why, sizeof why) != 0) {
+        fprintf(stderr, "%s: unreadable message from the server: %s: %.200s\n", g_get_prgname(), why, text);
         return;
     }
-    type = json_string_value(json_object_get(msg, "type"));
-    id = json_integer_value(json_object_get(msg, "id"));
-    if (!type) {
-        fprintf(stderr, "mcu-room: a server message without a type: %.200s\n", text);
-    } else if (strcmp(type, "hello") == 0) {
+    if (msg.kind == PROTOCOL_SERVER_HELLO) {
         if (!s->ready) {
             s->ready = true;
             s->keepalive_timer = g_timeout_add_seconds(KEEPALIVE_S, send_keepalive, s);
-            s->cb->on_ready(s->user, json_string_value(json_object_get(msg, "server")),
-                            (int)json_integer_value(json_object_get(msg, "version")));
+            s->cb->on_ready(s->user, msg.server, msg.version);
         }
-    } else if (strcmp(type, "reply") == 0) {
-        json_t *data = json_object_get(msg, "data");
-        json_t *empty = json_is_object(data) ? NULL : json_object();
-        if (id != s->keepalive_id || id == 0)
-            s->cb->on_reply(s->user, id, empty ? empty : data);
-        json_decref(empty);
-    } else if (strcmp(type, "error") == 0) {
-        json_t *err = json_object_get(msg, "error");
-        const char *code = json_string_value(json_object_get(err, "code"));
-        const char *message = json_string_value(json_object_get(err, "message"));
-        s->cb->on_error(s->user, id, code ? code : "no_code", message ? message : "no message");
-    } else {
-        s->cb->on_event(s->user, type, msg);
+    } else if (msg.kind != PROTOCOL_SERVER_REPLY || msg.id != s->keepalive_id || msg.id == 0) {
+        s->cb->on_message(s->user, &msg);
     }
-    json_decref(msg);
+    protocol_server_message_clear(&msg);
 }
 
 static int on_writeable(struct signalling *s, struct lws *wsi)
@@ -205,10 +186,11 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
             return -1;
         }
         if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) {
+            size_t length = s->inbox->len;
             char *text = g_string_free(s->inbox, FALSE);
             s->inbox = g_string_new(NULL);
             if (!s->closing)
-                dispatch(s, text);
+                dispatch(s, text, length);
             g_free(text);
         }
         return 0;       /* a close asked for in a callback goes out through on_writeable */
@@ -249,7 +231,8 @@ struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert, i
     info.gid = (gid_t)-1;
     hub->lws = lws_create_context(&info);
     if (!hub->lws) {
-        fprintf(stderr, "mcu-room: cannot create the libwebsockets context (its glib event-loop plugin missing?)\n");
+        fprintf(stderr, "%s: cannot create the libwebsockets context (its glib event-loop plugin missing?)\n",
+                g_get_prgname());
         g_free(hub);
         return NULL;
     }
@@ -281,7 +264,7 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
     s->url_buffer = g_strdup(url);
     if (lws_parse_uri(s->url_buffer, &scheme, &host, &port, &path) != 0 ||
         (strcmp(scheme, "ws") != 0 && strcmp(scheme, "wss") != 0)) {
-        *error = g_strdup_printf("--server wants ws://HOST:PORT/PATH or wss://..., not '%s'", url);
+        room_set_error(error, "--server wants ws://HOST:PORT/PATH or wss://..., not '%s'", url);
         connection_free(s);
         return NULL;
     }
@@ -304,7 +287,7 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
             s->wsi = NULL;
             return s;
         }
-        *error = g_strdup_printf("cannot start connecting to %s", url);
+        room_set_error(error, "cannot start connecting to %s", url);
         connection_free(s);
         return NULL;
     }
@@ -315,14 +298,8 @@ void signalling_close(struct signalling *s)
 {
     if (!s)
         return;
-    if (s->closed_idle) {
-        g_source_remove(s->closed_idle);
-        s->closed_idle = 0;
-    }
-    if (s->keepalive_timer) {
-        g_source_remove(s->keepalive_timer);
-        s->keepalive_timer = 0;
-    }
+    room_stop_source(&s->closed_idle);
+    room_stop_source(&s->keepalive_timer);
     if (!s->wsi) {
         connection_free(s);
         return;

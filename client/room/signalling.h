@@ -1,7 +1,8 @@
-/* signalling.h - the client side of hoinghi's signalling protocol (docs/protocol.md):
- * one WebSocket per participant, JSON messages, request ids, replies, errors and
- * server events. It knows the envelope, not the call: what a reply or an event means
- * is the participant's business (participant.c).
+/* signalling.h - the WebSocket transport of hoinghi's signalling protocol
+ * (docs/protocol.md): one connection per participant, request ids, the hello and the
+ * keepalive. The messages themselves are built and read by signaling/client
+ * (protocol_client.h); what a reply or an event means is the user's business
+ * (participant.c in mcu-room, the webrtcbin test peer).
  *
  * All connections of a process share one signalling_hub (one libwebsockets context on
  * the GLib main loop, through libwebsockets' glib event-loop plugin). Everything here
@@ -11,7 +12,9 @@
 #define HOINGHI_ROOM_SIGNALLING_H
 
 #include <glib.h>
-#include <jansson.h>
+#include <stdint.h>
+
+#include "signaling/client/protocol_client.h"
 
 struct signalling_hub;
 struct signalling;
@@ -19,12 +22,12 @@ struct signalling;
 struct signalling_callbacks {
     /* The server said hello: requests may be sent now. */
     void (*on_ready)(void *user, const char *server, int version);
-    /* A reply to request `id`; data is borrowed (an empty object when absent). */
-    void (*on_reply)(void *user, json_int_t id, json_t *data);
-    /* An error for request `id` (0 when the server could not read our message). */
-    void (*on_error)(void *user, json_int_t id, const char *code, const char *message);
-    /* A server event (candidate, media, bye, participants, ...); msg is borrowed. */
-    void (*on_event)(void *user, const char *type, json_t *msg);
+    /* Any other server message: a reply (msg->id is the request's), an error (msg->id
+     * 0 when the server could not read our message) or an event (candidate, media,
+     * bye, participants, ...). msg is valid during the call only. Replies to the
+     * keepalive this module sends are not passed on; unreadable server messages are
+     * logged on stderr and dropped. */
+    void (*on_message)(void *user, const struct protocol_server_message *msg);
     /* The connection is gone (or never came up): why, for people (valid until
      * signalling_close). No call follows; the user still calls signalling_close. */
     void (*on_closed)(void *user, const char *reason);
@@ -43,9 +46,12 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
                                       const struct signalling_callbacks *callbacks, void *user,
                                       char **error);
 
-/* Queues a request of this type with these fields (the reference on fields is taken;
- * NULL means none) and returns its id (> 0), or 0 when the connection is closed. */
-json_int_t signalling_request(struct signalling *s, const char *type, json_t *fields);
+/* Queues the request (built by protocol_client_build with the next id) and returns
+ * its id (> 0), or 0 when the connection is closed or a required field is missing. */
+int64_t signalling_request(struct signalling *s, const struct protocol_client_request *request);
+
+/* The same for a request without fields (end_of_candidates, leave, keepalive). */
+int64_t signalling_request_simple(struct signalling *s, enum protocol_request_type type);
 
 /* Closes the connection (no more callbacks) and frees it. */
 void signalling_close(struct signalling *s);

@@ -12,6 +12,7 @@
 
 #include "client/room/elements.h"
 #include "client/room/file_loop.h"
+#include "client/room/util.h"
 
 #define VIDEO_PT 96
 #define H264_PT 102
@@ -40,7 +41,7 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     gboolean ok;
 
     if (!bin) {
-        *error = g_strdup_printf("cannot build the sending pipeline '%s': %s", desc, err ? err->message : "?");
+        room_set_error(error, "cannot build the sending pipeline '%s': %s", desc, err ? err->message : "?");
         g_clear_error(&err);
         return FALSE;
     }
@@ -48,7 +49,7 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     if (feeder) {
         gst_bin_add(GST_BIN(pipeline), feeder);
         if (!gst_element_link(feeder, bin)) {
-            *error = g_strdup_printf("the file's stream does not fit '%s'", desc);
+            room_set_error(error, "the file's stream does not fit '%s'", desc);
             return FALSE;
         }
     }
@@ -56,7 +57,7 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     sink = gst_element_request_pad_simple(webrtc, "sink_%u");
     ok = src && sink && gst_pad_link(src, sink) == GST_PAD_LINK_OK;
     if (!ok)
-        *error = g_strdup_printf("cannot link '%s' to webrtcbin", desc);
+        room_set_error(error, "cannot link '%s' to webrtcbin", desc);
     if (src)
         gst_object_unref(src);
     if (sink)

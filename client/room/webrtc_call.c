@@ -11,12 +11,16 @@
 #include <nice/agent.h>
 #include <string.h>
 
+#include "client/room/util.h"
+
 struct webrtc_call {
     gint refs;                  /* atomic */
     gboolean closed;            /* main loop only */
     GstElement *webrtc;         /* borrowed from the pipeline */
     const struct webrtc_call_callbacks *cb;
     void *user;
+    webrtc_call_offer_edit_fn offer_edit;   /* set before the first offer, then read only */
+    void *offer_edit_user;
 };
 
 enum event_kind { EV_NEGOTIATION, EV_OFFER, EV_CANDIDATE, EV_GATHERED, EV_ANSWER, EV_STATE };
@@ -172,6 +176,8 @@ static void on_offer_created(GstPromise *promise, gpointer data)
         char *error = promise_error(reply);
         post(call, EV_OFFER, NULL, error ? error : g_strdup("webrtcbin made no offer"), 0);
     } else {
+        if (call->offer_edit)
+            call->offer_edit(offer->sdp, call->offer_edit_user);
         po = g_new0(struct pending_offer, 1);
         po->call = call_ref(call);
         po->sdp = gst_sdp_message_as_text(offer->sdp);
@@ -181,6 +187,12 @@ static void on_offer_created(GstPromise *promise, gpointer data)
     }
     gst_promise_unref(promise);
     call_unref(call);
+}
+
+void webrtc_call_set_offer_edit(struct webrtc_call *call, webrtc_call_offer_edit_fn edit, void *user)
+{
+    call->offer_edit = edit;
+    call->offer_edit_user = user;
 }
 
 void webrtc_call_make_offer(struct webrtc_call *call)
@@ -204,7 +216,7 @@ gboolean webrtc_call_apply_answer(struct webrtc_call *call, const char *sdp_text
 
     if (gst_sdp_message_new_from_text(sdp_text, &sdp) != GST_SDP_OK) {
         gst_sdp_message_free(sdp);
-        *error = g_strdup("the server's answer is not SDP that GStreamer can read");
+        room_set_error(error, "the server's answer is not SDP that GStreamer can read");
         return FALSE;
     }
     answer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_ANSWER, sdp);   /* takes sdp */
@@ -287,14 +299,14 @@ static gboolean add_ice_addresses(GstElement *webrtc, const char *const *address
     if (ice && g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent"))
         g_object_get(ice, "agent", &agent, NULL);
     if (!agent) {
-        *error = g_strdup("webrtcbin's ICE agent is not libnice: cannot add --ice-address");
+        room_set_error(error, "webrtcbin's ICE agent is not libnice: cannot add --ice-address");
         ok = FALSE;
     }
     for (int i = 0; ok && i < count; i++) {
         NiceAddress addr;
         nice_address_init(&addr);
         if (!nice_address_set_from_string(&addr, addresses[i]) || !nice_agent_add_local_address(agent, &addr)) {
-            *error = g_strdup_printf("--ice-address: cannot use '%s'", addresses[i]);
+            room_set_error(error, "--ice-address: cannot use '%s'", addresses[i]);
             ok = FALSE;
         }
     }

@@ -36,6 +36,14 @@ struct webrtc_call_callbacks {
 struct webrtc_call *webrtc_call_new(GstElement *webrtcbin, const char *const *ice_addresses, int count,
                                     const struct webrtc_call_callbacks *callbacks, void *user, char **error);
 
+/* Edits an offer webrtcbin made before it is set as the local description and handed
+ * to on_offer. Runs on a webrtcbin thread. */
+typedef void (*webrtc_call_offer_edit_fn)(GstSDPMessage *offer, void *user);
+
+/* Installs an offer edit (NULL: none, the default): the test peer rewrites its H.264
+ * fmtp there. Set it before webrtc_call_make_offer. */
+void webrtc_call_set_offer_edit(struct webrtc_call *call, webrtc_call_offer_edit_fn edit, void *user);
+
 /* Asks webrtcbin for an offer; on_offer follows. */
 void webrtc_call_make_offer(struct webrtc_call *call);
 
