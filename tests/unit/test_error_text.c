@@ -1,4 +1,6 @@
-/* test_error_text.c - the error-buffer helper mixer/media/error_text.c: the message in full when it fits, cut at a UTF-8 character boundary when it does not
+/* test_error_text.c - the error-buffer helpers, one per library: mixer/media/
+ * error_text.c (mixer), mcu/core/mcu_error.c (mcu, over the mixer's) and
+ * signaling/sdp/signaling_error.c (signaling, its own): the message in full when it fits, cut at a UTF-8 character boundary when it does not
  * (Vietnamese text: 2- and 3-byte characters), and nothing done for a NULL buffer or
  * a zero length. */
 #include <setjmp.h>
@@ -8,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "mcu/core/mcu_error.h"
 #include "mixer/media/error_text.h"
+#include "signaling/sdp/signaling_error.h"
 
 /* "Phòng họp Hà Nội": ò is 2 bytes (c3 b2), ọ and ộ 3 bytes (e1 bb 8d, e1 bb 99), à 2. */
 #define ROOM "Ph\xc3\xb2ng h\xe1\xbb\x8dp H\xc3\xa0 N\xe1\xbb\x99i"
@@ -81,6 +85,34 @@ static void test_trim_of_a_copied_text(void **state)
     assert_string_equal(buf, "ab");
 }
 
+/* The mcu's and the signaling library's helpers keep the same contract. */
+static void test_other_libraries(void **state)
+{
+    (void)state;
+    char a[4], b[4];
+    mcu_error_set(a, sizeof a, "%s", ROOM);
+    signaling_error_set(b, sizeof b, "%s", ROOM);
+    assert_string_equal(a, "Ph");
+    assert_string_equal(b, "Ph");
+    for (size_t n = 1; n <= 40; n++) {
+        char x[64], y[64];
+        error_text_set(x, n, "x %s", ROOM);
+        mcu_error_set(y, n, "x %s", ROOM);
+        assert_string_equal(x, y);
+        signaling_error_set(y, n, "x %s", ROOM);
+        assert_string_equal(x, y);
+    }
+    mcu_error_set(NULL, 8, "nothing");
+    signaling_error_set(NULL, 8, "nothing");
+    char one = 'Z';
+    mcu_error_set(&one, 0, "nothing");
+    signaling_error_set(&one, 0, "nothing");
+    assert_int_equal(one, 'Z');
+    char big[64];
+    signaling_error_set(big, sizeof big, "line %u: %s", 3u, ROOM);
+    assert_string_equal(big, "line 3: " ROOM);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +120,7 @@ int main(void)
         cmocka_unit_test(test_cut_on_a_character_boundary),
         cmocka_unit_test(test_null_and_empty_buffers),
         cmocka_unit_test(test_trim_of_a_copied_text),
+        cmocka_unit_test(test_other_libraries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
