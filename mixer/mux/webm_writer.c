@@ -194,7 +194,7 @@ struct webm_writer *webm_writer_open(const struct webm_writer_config *cfg,
                                      char *err, size_t errlen)
 {
     if (cfg->webm && cfg->video_codec == MEDIA_CODEC_H264) {
-        error_text_set(err, errlen, "WebM cannot hold H.264");
+        error_text_set(err, errlen, "WebM cannot hold H.264; use Matroska (.mkv)");
         return NULL;
     }
     struct webm_writer *w = calloc(1, sizeof *w);
