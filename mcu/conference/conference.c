@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/rtp/rtcp.h"
 #include "mixer/rtp/rtp.h"
@@ -154,10 +155,7 @@ void conference_free(struct conference *c)
         g_thread_join(c->thread);
     }
     conference_recording_end(c);     /* finishes the files: trailer, sync, checksum */
-    if (c->event_timer) {
-        g_source_destroy(c->event_timer);
-        g_source_unref(c->event_timer);
-    }
+    glib_source_stop(&c->event_timer);
     if (c->engine) {
         struct conference_stats st;
         conference_get_stats(c, &st);
@@ -179,10 +177,7 @@ void conference_free(struct conference *c)
     g_free(c->config.title);
     g_free(c->config.pin_hash);
     g_free(c->config.host_token_hash);
-    if (c->host_grace_timer) {
-        g_source_destroy(c->host_grace_timer);
-        g_source_unref(c->host_grace_timer);
-    }
+    glib_source_stop(&c->host_grace_timer);
     g_free(c->config.layout);
     g_free(c->layout_name);
     g_mutex_clear(&c->lock);

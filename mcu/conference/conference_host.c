@@ -5,6 +5,7 @@
  * thread; media_held is written under the lock because the media thread reads it. */
 #include "mcu/conference/conference_internal.h"
 
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 
 static void set_held(struct conference *c, bool held)
@@ -26,14 +27,6 @@ static void set_held(struct conference *c, bool held)
     if (c->events.host_state) c->events.host_state(c->owner, c, held);
 }
 
-static void stop_grace_timer(struct conference *c)
-{
-    if (!c->host_grace_timer) return;
-    g_source_destroy(c->host_grace_timer);
-    g_source_unref(c->host_grace_timer);
-    c->host_grace_timer = NULL;
-}
-
 static gboolean on_grace_over(gpointer data)
 {
     struct conference *c = data;
@@ -48,7 +41,7 @@ void conference_member_set_host(struct conference *c, struct conference_member *
     if (m->host) return;
     m->host = true;
     c->hosts_present++;
-    stop_grace_timer(c);
+    glib_source_stop(&c->host_grace_timer);
     set_held(c, false);
 }
 
@@ -66,7 +59,7 @@ void conference_host_left(struct conference *c)
     }
     log_info("conference %s: the last host left; media goes on for %d s", c->config.id,
              c->config.host_grace_seconds);
-    stop_grace_timer(c);
+    glib_source_stop(&c->host_grace_timer);
     c->host_grace_timer = g_timeout_source_new_seconds((guint)c->config.host_grace_seconds);
     g_source_set_callback(c->host_grace_timer, on_grace_over, c, NULL);
     g_source_attach(c->host_grace_timer, NULL);

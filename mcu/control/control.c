@@ -13,6 +13,7 @@
 
 #include "mcu/conference/registry.h"
 #include "mcu/core/conference_settings.h"
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/control/schedule.h"
 #include "mcu/core/secret.h"
@@ -82,11 +83,7 @@ static gboolean on_timer(gpointer data)
 
 void control_reschedule(struct control *control)
 {
-    if (control->timer) {
-        g_source_destroy(control->timer);
-        g_source_unref(control->timer);
-        control->timer = NULL;
-    }
+    glib_source_stop(&control->timer);
     int64_t due = scheduler_step(control->scheduler, control_now());
     int64_t delay_ms = TIMER_MAX_MS;
     if (due != INT64_MAX) {
@@ -205,10 +202,7 @@ fail:
 void control_free(struct control *control)
 {
     if (!control) return;
-    if (control->timer) {
-        g_source_destroy(control->timer);
-        g_source_unref(control->timer);
-    }
+    glib_source_stop(&control->timer);
     control_stop_retention(control);
     scheduler_free(control->scheduler);
     store_close(control->store);

@@ -5,6 +5,7 @@
  * (recording_retention.h). */
 #include "mcu/control/control_internal.h"
 
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/recording/recorder.h"
 #include "mcu/recording/recording_retention.h"
@@ -83,8 +84,5 @@ void control_start_retention(struct control *control)
 
 void control_stop_retention(struct control *control)
 {
-    if (!control->retention_timer) return;
-    g_source_destroy(control->retention_timer);
-    g_source_unref(control->retention_timer);
-    control->retention_timer = NULL;
+    glib_source_stop(&control->retention_timer);
 }

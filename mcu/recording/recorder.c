@@ -12,7 +12,7 @@
 
 #include "mcu/core/log.h"
 #include "mcu/recording/recorder_archive.h"
-#include "mcu/recording/recorder_file.h"
+#include "mixer/mux/webm_writer.h"
 
 #define AUDIO_FRAME_US 20000
 #define AUDIO_SLACK_US 20000           /* audio laid end to end while within this of the clock */
@@ -66,7 +66,7 @@ struct recorder {
     char *current_path;
 
     /* writer thread only */
-    struct recorder_file *file;
+    struct webm_writer *file;
     struct recorder_result current;    /* of the open file */
     char *part_path;
     int64_t segment_start_t_us;
@@ -349,9 +349,9 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
     if (!r->file) return;
     struct recorder_result *res = &r->current;
     char err[RECORDER_REASON_MAX] = "";
-    res->duration_ms = recorder_file_duration_us(r->file) / 1000;
-    r->bytes_before += recorder_file_bytes(r->file);
-    if (recorder_file_close(r->file, status == RECORDER_FILE_COMPLETE, err, sizeof err) != 0 &&
+    res->duration_ms = webm_writer_duration_us(r->file) / 1000;
+    r->bytes_before += webm_writer_bytes(r->file);
+    if (webm_writer_close(r->file, status == RECORDER_FILE_COMPLETE, err, sizeof err) != 0 &&
         status == RECORDER_FILE_COMPLETE) {
         status = RECORDER_FILE_FAILED;
         reason = err;
@@ -439,14 +439,14 @@ static int open_file(struct recorder *r, const struct queued_frame *first)
         return -1;
     }
     r->part_path = g_strconcat(path, RECORDER_PART_SUFFIX, NULL);
-    struct recorder_file_config fc = {
+    struct webm_writer_config fc = {
         .path = r->part_path, .webm = r->video_codec != MEDIA_CODEC_H264,
         .video_codec = r->video_codec, .width = r->width, .height = r->height, .fps = r->fps,
         .opus_header = r->opus_header, .opus_header_size = r->opus_header_size, .title = r->title,
     };
     struct encoded_frame key = {.codec = r->video_codec, .data = first->data, .size = first->size,
                                 .keyframe = true};
-    r->file = recorder_file_open(&fc, r->video_codec != MEDIA_CODEC_NONE ? &key : NULL, err, sizeof err);
+    r->file = webm_writer_open(&fc, r->video_codec != MEDIA_CODEC_NONE ? &key : NULL, err, sizeof err);
     if (!r->file) {
         char *json = g_strconcat(path, ".json", NULL);
         unlink(json);
@@ -491,13 +491,13 @@ static void write_frame(struct recorder *r, const struct queued_frame *q)
     struct encoded_frame f = {.codec = video ? r->video_codec : MEDIA_CODEC_OPUS, .data = q->data,
                               .size = q->size, .keyframe = q->keyframe};
     char err[RECORDER_REASON_MAX] = "";
-    if (recorder_file_write(r->file, q->kind, &f, t < 0 ? 0 : t, err, sizeof err) != 0) {
+    if (webm_writer_write(r->file, q->kind, &f, t < 0 ? 0 : t, err, sizeof err) != 0) {
         fail(r, err);
         return;
     }
     g_mutex_lock(&r->lock);
     r->stats.frames_written++;
-    r->stats.bytes_written = r->bytes_before + recorder_file_bytes(r->file);
+    r->stats.bytes_written = r->bytes_before + webm_writer_bytes(r->file);
     g_mutex_unlock(&r->lock);
 }
 
@@ -509,7 +509,7 @@ static void periodic(struct recorder *r, bool rooms_changed)
     if (now - r->last_sync_us >= RECORDER_SYNC_INTERVAL_US) {
         r->last_sync_us = now;
         char err[RECORDER_REASON_MAX] = "";
-        if (recorder_file_sync(r->file, err, sizeof err) != 0) {
+        if (webm_writer_sync(r->file, err, sizeof err) != 0) {
             fail(r, err);
             return;
         }
@@ -518,7 +518,7 @@ static void periodic(struct recorder *r, bool rooms_changed)
         g_mutex_lock(&r->lock);
         snapshot_rooms(r, &r->current);
         g_mutex_unlock(&r->lock);
-        r->current.duration_ms = recorder_file_duration_us(r->file) / 1000;
+        r->current.duration_ms = webm_writer_duration_us(r->file) / 1000;
         if (recorder_sidecar_write(&r->current) != 0)
             log_warn("recorder %s: cannot update %s.json: %s", r->conference_id, r->current.path,
                      g_strerror(errno));

@@ -28,7 +28,7 @@
  * the file; "-2", "-3" ... when taken), written as NAME.part and renamed when
  * finished, with a sidecar NAME.json (struct recorder_result as JSON, see
  * recorder_archive.h) that is written when the file starts ("recording") and
- * rewritten when it ends. Crash safety: see recorder_file.h; the writer fdatasyncs the
+ * rewritten when it ends. Crash safety: see mixer/mux/webm_writer.h; the writer fdatasyncs the
  * file every RECORDER_SYNC_INTERVAL_US. recorder_recover() finalises what a crash
  * left behind.
  *

@@ -15,19 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcu/core/mcu_error.h"
+
 #define SIDECAR_VERSION 1
 #define HASH_CHUNK (256 * 1024)
 #define MAX_NAME_TRIES 100
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0) return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static bool exists(const char *path)
 {
@@ -41,7 +33,7 @@ char *recorder_archive_name(const char *archive_dir, const char *conference_id, 
     time_t secs = (time_t)(start_ms / 1000);
     struct tm tm;
     if (!gmtime_r(&secs, &tm)) {
-        set_err(err, errlen, "bad start time");
+        mcu_error_set(err, errlen, "bad start time");
         return NULL;
     }
     char day[16], stamp[32];
@@ -49,7 +41,7 @@ char *recorder_archive_name(const char *archive_dir, const char *conference_id, 
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     char *dir = g_build_filename(archive_dir, day, NULL);
     if (g_mkdir_with_parents(dir, 0755) != 0) {
-        set_err(err, errlen, "cannot create %s: %s", dir, g_strerror(errno));
+        mcu_error_set(err, errlen, "cannot create %s: %s", dir, g_strerror(errno));
         g_free(dir);
         return NULL;
     }
@@ -69,7 +61,7 @@ char *recorder_archive_name(const char *archive_dir, const char *conference_id, 
         }
         g_free(path);
     }
-    set_err(err, errlen, "no free file name in %s", dir);
+    mcu_error_set(err, errlen, "no free file name in %s", dir);
     g_free(dir);
     return NULL;
 }

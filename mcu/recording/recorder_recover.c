@@ -13,7 +13,7 @@
 
 #include "mcu/core/log.h"
 #include "mcu/recording/recorder_archive.h"
-#include "mcu/recording/recorder_file.h"
+#include "mixer/mux/webm_writer.h"
 
 #define MAX_DEPTH 4    /* ARCHIVE/YYYY/MM/DD */
 
@@ -74,7 +74,7 @@ static void recover_one(const char *part, struct recorder_result *res)
     unlink(tmp);
     char err[RECORDER_REASON_MAX] = "";
     int64_t duration_us = 0;
-    if (recorder_file_remux(part, tmp, &duration_us, err, sizeof err) == 0 && rename(tmp, path) == 0) {
+    if (webm_remux(part, tmp, &duration_us, err, sizeof err) == 0 && rename(tmp, path) == 0) {
         unlink(part);
         res->duration_ms = duration_us / 1000;
     } else {

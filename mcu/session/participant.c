@@ -21,6 +21,7 @@
 #include "mcu/conference/registry.h"
 #include "mcu/core/config.h"
 #include "mcu/core/limits.h"
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/transport/dtls_identity.h"
 #include "mcu/transport/media_session.h"
@@ -125,15 +126,6 @@ static gboolean on_tick(gpointer user)
     return G_SOURCE_CONTINUE;
 }
 
-static void stop_source(GSource **source)
-{
-    if (*source) {
-        g_source_destroy(*source);
-        g_source_unref(*source);
-        *source = NULL;
-    }
-}
-
 static void log_media_stats(struct participant *p)
 {
     struct media_session_stats ms;
@@ -149,8 +141,8 @@ static void log_media_stats(struct participant *p)
 
 static void end_media(struct participant *p)
 {
-    stop_source(&p->end_media);
-    stop_source(&p->tick);
+    glib_source_stop(&p->end_media);
+    glib_source_stop(&p->tick);
     if (p->media) {
         if (p->member) conference_detach_media(p->mix, p->member);
         log_media_stats(p);

@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "mcu/core/log.h"
+#include "mcu/core/mcu_error.h"
 
 struct dtls_identity {
     X509 *certificate;
@@ -27,18 +28,6 @@ struct dtls_identity {
     char fingerprint[DTLS_IDENTITY_FINGERPRINT_SIZE];
 };
 
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* The last OpenSSL error as text (clears the queue). */
 static const char *openssl_error(char *buf, size_t len)
@@ -105,7 +94,7 @@ struct dtls_identity *dtls_identity_generate(char *err, size_t errlen)
     char ossl[256];
     EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     if (!key) {
-        set_error(err, errlen, "cannot generate P-256 key: %s", openssl_error(ossl, sizeof ossl));
+        mcu_error_set(err, errlen, "cannot generate P-256 key: %s", openssl_error(ossl, sizeof ossl));
         return NULL;
     }
     X509 *cert = X509_new();
@@ -120,14 +109,14 @@ struct dtls_identity *dtls_identity_generate(char *err, size_t errlen)
              X509_set_pubkey(cert, key) && X509_sign(cert, key, EVP_sha256()) > 0;
     X509_NAME_free(name);
     if (!ok) {
-        set_error(err, errlen, "cannot build certificate: %s", openssl_error(ossl, sizeof ossl));
+        mcu_error_set(err, errlen, "cannot build certificate: %s", openssl_error(ossl, sizeof ossl));
         X509_free(cert);
         EVP_PKEY_free(key);
         return NULL;
     }
     struct dtls_identity *id = identity_from(cert, key);
     if (!id)
-        set_error(err, errlen, "out of memory or digest failure");
+        mcu_error_set(err, errlen, "out of memory or digest failure");
     return id;
 }
 
@@ -162,12 +151,12 @@ static int make_dirs(const char *path, char *err, size_t errlen)
 {
     size_t n = strlen(path);
     if (n == 0) {
-        set_error(err, errlen, "empty state directory");
+        mcu_error_set(err, errlen, "empty state directory");
         return -1;
     }
     char *copy = strdup(path);
     if (!copy) {
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
         return -1;
     }
     int rc = 0;
@@ -177,7 +166,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
         char saved = *p;
         *p = '\0';
         if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
-            set_error(err, errlen, "cannot create %s: %s", copy, strerror(errno));
+            mcu_error_set(err, errlen, "cannot create %s: %s", copy, strerror(errno));
             rc = -1;
         }
         *p = saved;
@@ -188,7 +177,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
     if (rc == 0) {
         struct stat st;
         if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-            set_error(err, errlen, "%s is not a directory", path);
+            mcu_error_set(err, errlen, "%s is not a directory", path);
             rc = -1;
         }
     }
@@ -212,7 +201,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     char ossl[256];
     BIO *mem = BIO_new(BIO_s_mem());
     if (!mem || !write_pem(mem, obj)) {
-        set_error(err, errlen, "cannot encode %s: %s", path, openssl_error(ossl, sizeof ossl));
+        mcu_error_set(err, errlen, "cannot encode %s: %s", path, openssl_error(ossl, sizeof ossl));
         BIO_free(mem);
         return -1;
     }
@@ -222,7 +211,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     size_t tmp_len = strlen(path) + 8;
     char *tmp = malloc(tmp_len);
     if (!tmp) {
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
         BIO_free(mem);
         return -1;
     }
@@ -230,7 +219,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     int rc = -1;
     int fd = mkstemp(tmp);               /* created 0600 */
     if (fd < 0) {
-        set_error(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        mcu_error_set(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         goto out;
     }
     const char *p = data;
@@ -240,24 +229,24 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            set_error(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+            mcu_error_set(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
             goto out_unlink;
         }
         p += w;
         left -= w;
     }
     if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
-        set_error(err, errlen, "cannot finish %s: %s", tmp, strerror(errno));
+        mcu_error_set(err, errlen, "cannot finish %s: %s", tmp, strerror(errno));
         goto out_unlink;
     }
     if (close(fd) < 0) {
         fd = -1;
-        set_error(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
+        mcu_error_set(err, errlen, "cannot close %s: %s", tmp, strerror(errno));
         goto out_unlink;
     }
     fd = -1;
     if (rename(tmp, path) < 0) {
-        set_error(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        mcu_error_set(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
         goto out_unlink;
     }
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -306,13 +295,13 @@ static BIO *open_pem(const char *path, int *missing, char *err, size_t errlen)
         if (errno == ENOENT)
             *missing = 1;
         else
-            set_error(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            mcu_error_set(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
     BIO *bio = BIO_new_fp(f, BIO_CLOSE);
     if (!bio) {
         fclose(f);
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
     }
     return bio;
 }
@@ -375,7 +364,7 @@ static int load_identity(const char *key_path, const char *cert_path,
     if (stat(key_path, &st) == 0 && (st.st_mode & 077) != 0) {
         log_warn("dtls identity: %s was readable by others; mode set to 0600", key_path);
         if (chmod(key_path, 0600) < 0) {
-            set_error(err, errlen, "cannot chmod %s: %s", key_path, strerror(errno));
+            mcu_error_set(err, errlen, "cannot chmod %s: %s", key_path, strerror(errno));
             X509_free(cert);
             EVP_PKEY_free(key);
             return -1;
@@ -383,7 +372,7 @@ static int load_identity(const char *key_path, const char *cert_path,
     }
     *out = identity_from(cert, key);
     if (!*out) {
-        set_error(err, errlen, "out of memory or digest failure");
+        mcu_error_set(err, errlen, "out of memory or digest failure");
         return -1;
     }
     return 1;
@@ -392,7 +381,7 @@ static int load_identity(const char *key_path, const char *cert_path,
 struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *err, size_t errlen)
 {
     if (!state_dir) {
-        set_error(err, errlen, "no state directory");
+        mcu_error_set(err, errlen, "no state directory");
         return NULL;
     }
     if (make_dirs(state_dir, err, errlen) < 0)
@@ -401,7 +390,7 @@ struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *
     char *key_path = join_path(state_dir, DTLS_IDENTITY_KEY_FILE);
     char *cert_path = join_path(state_dir, DTLS_IDENTITY_CERT_FILE);
     if (!key_path || !cert_path) {
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
         goto out;
     }
     int loaded = load_identity(key_path, cert_path, &id, err, errlen);

@@ -22,6 +22,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "mcu/core/mcu_error.h"
+
 #define SRTP_PROFILES_DEFAULT "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"
 #define CIPHERS "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:" \
                 "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256:"     \
@@ -65,18 +67,6 @@ struct dtls_transport {
 
 /* --- helpers --- */
 
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static void set_reason(struct dtls_transport *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -88,7 +78,7 @@ static void set_reason(struct dtls_transport *t, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(t->reason, sizeof t->reason, fmt, ap);
+    mcu_error_vset(t->reason, sizeof t->reason, fmt, ap);
     va_end(ap);
 }
 
@@ -413,7 +403,7 @@ fail:
         if (code)
             ERR_error_string_n(code, buf, sizeof buf);
         ERR_clear_error();
-        set_error(err, errlen, "cannot set up DTLS context: %s", buf);
+        mcu_error_set(err, errlen, "cannot set up DTLS context: %s", buf);
         SSL_CTX_free(ctx);
         return NULL;
     }
@@ -425,18 +415,18 @@ struct dtls_transport *dtls_transport_new(const struct dtls_identity *id, enum d
                                           size_t errlen)
 {
     if (!id || (role != DTLS_ROLE_CLIENT && role != DTLS_ROLE_SERVER)) {
-        set_error(err, errlen, "no identity or bad role");
+        mcu_error_set(err, errlen, "no identity or bad role");
         return NULL;
     }
     const EVP_MD *md = md_from_hash_name(remote_fingerprint_hash);
     if (!md) {
-        set_error(err, errlen, "unsupported fingerprint hash \"%s\"",
+        mcu_error_set(err, errlen, "unsupported fingerprint hash \"%s\"",
                   remote_fingerprint_hash ? remote_fingerprint_hash : "(null)");
         return NULL;
     }
     struct dtls_transport *t = calloc(1, sizeof *t);
     if (!t) {
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
         return NULL;
     }
     t->role = role;
@@ -449,7 +439,7 @@ struct dtls_transport *dtls_transport_new(const struct dtls_identity *id, enum d
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c - 'A' + 'a');
     if (parse_fingerprint(remote_fingerprint, t->remote_digest, t->remote_digest_len) < 0) {
-        set_error(err, errlen, "malformed %s fingerprint \"%s\"", t->remote_hash_name,
+        mcu_error_set(err, errlen, "malformed %s fingerprint \"%s\"", t->remote_hash_name,
                   remote_fingerprint ? remote_fingerprint : "(null)");
         free(t);
         return NULL;
@@ -463,14 +453,14 @@ struct dtls_transport *dtls_transport_new(const struct dtls_identity *id, enum d
     BIO *bio = t->ssl ? datagram_bio_new(t) : NULL;
     if (!bio) {
         ERR_clear_error();
-        set_error(err, errlen, "cannot create DTLS session");
+        mcu_error_set(err, errlen, "cannot create DTLS session");
         dtls_transport_free(t);
         return NULL;
     }
     SSL_set_bio(t->ssl, bio, bio);          /* one reference, now owned by ssl */
     if (!SSL_set_mtu(t->ssl, DTLS_TRANSPORT_MTU)) {
         ERR_clear_error();
-        set_error(err, errlen, "cannot set DTLS MTU");
+        mcu_error_set(err, errlen, "cannot set DTLS MTU");
         dtls_transport_free(t);
         return NULL;
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mcu/transport/ice_transport.h"
+#include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/transport/srtp_session.h"
 #include "mixer/rtp/rtp.h"
@@ -55,15 +56,6 @@ static void set_state(struct media_session *s, enum media_state state, const cha
     s->send_srtp = state == MEDIA_STATE_CONNECTED ? s->srtp : NULL;
     g_mutex_unlock(&s->send_lock);
     s->events.state_changed(s->owner, state, reason ? reason : "");
-}
-
-static void stop_source(GSource **source)
-{
-    if (*source) {
-        g_source_destroy(*source);
-        g_source_unref(*source);
-        *source = NULL;
-    }
 }
 
 static void schedule_dtls_timer(struct media_session *s);
@@ -119,7 +111,7 @@ static gboolean on_dtls_timer(gpointer user)
 
 static void schedule_dtls_timer(struct media_session *s)
 {
-    stop_source(&s->dtls_timer);
+    glib_source_stop(&s->dtls_timer);
     int64_t ms = dtls_transport_timeout_ms(s->dtls);
     if (ms < 0) return;
     s->dtls_timer = g_timeout_source_new((guint)ms);
@@ -262,9 +254,9 @@ fail:
 void media_session_free(struct media_session *s)
 {
     if (!s) return;
-    stop_source(&s->dtls_timer);
-    stop_source(&s->watchdog);
-    stop_source(&s->recheck);
+    glib_source_stop(&s->dtls_timer);
+    glib_source_stop(&s->watchdog);
+    glib_source_stop(&s->recheck);
     if (s->dtls && s->ice && dtls_transport_state(s->dtls) == DTLS_STATE_CONNECTED) {
         dtls_transport_close(s->dtls);
         uint8_t datagram[DTLS_TRANSPORT_MTU + 64];

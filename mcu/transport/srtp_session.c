@@ -13,6 +13,8 @@
 
 #include <srtp2/srtp.h>
 
+#include "mcu/core/mcu_error.h"
+
 static_assert(SRTP_SESSION_MAX_TRAILER >= SRTP_MAX_TRAILER_LEN + 4,
               "SRTP_SESSION_MAX_TRAILER must cover libsrtp's SRTCP trailer");
 
@@ -33,18 +35,6 @@ struct srtp_session {
     struct srtp_session_counters counters;
 };
 
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_error(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* libsrtp2's one-time global init (cipher and auth tables). */
 static pthread_once_t srtp_library_once = PTHREAD_ONCE_INIT;
@@ -120,13 +110,13 @@ static int create_context(srtp_t *out, enum dtls_srtp_profile profile, srtp_ssrc
     srtp_policy_t policy;
     int rc = -1;
     if (fill_policy(&policy, profile, type, key) < 0) {
-        set_error(err, errlen, "unsupported SRTP profile");
+        mcu_error_set(err, errlen, "unsupported SRTP profile");
     } else {
         srtp_err_status_t status = srtp_create(out, &policy);   /* copies the key */
         if (status == srtp_err_status_ok)
             rc = 0;
         else
-            set_error(err, errlen, "srtp_create failed (libsrtp error %d)", (int)status);
+            mcu_error_set(err, errlen, "srtp_create failed (libsrtp error %d)", (int)status);
     }
     explicit_bzero(key, sizeof key);
     return rc;
@@ -136,11 +126,11 @@ struct srtp_session *srtp_session_new(const struct dtls_srtp_keys *keys, char *e
 {
     pthread_once(&srtp_library_once, srtp_library_init);
     if (srtp_library_status != srtp_err_status_ok) {
-        set_error(err, errlen, "srtp_init failed (libsrtp error %d)", (int)srtp_library_status);
+        mcu_error_set(err, errlen, "srtp_init failed (libsrtp error %d)", (int)srtp_library_status);
         return NULL;
     }
     if (!keys) {
-        set_error(err, errlen, "no keys");
+        mcu_error_set(err, errlen, "no keys");
         return NULL;
     }
     size_t want_salt;
@@ -148,17 +138,17 @@ struct srtp_session *srtp_session_new(const struct dtls_srtp_keys *keys, char *e
     case DTLS_SRTP_PROFILE_AES128_CM_SHA1_80: want_salt = 14; break;
     case DTLS_SRTP_PROFILE_AEAD_AES_128_GCM: want_salt = 12; break;
     default:
-        set_error(err, errlen, "no SRTP profile");
+        mcu_error_set(err, errlen, "no SRTP profile");
         return NULL;
     }
     if (keys->master_key_len != 16 || keys->master_salt_len != want_salt) {
-        set_error(err, errlen, "key/salt lengths %zu/%zu do not fit the profile",
+        mcu_error_set(err, errlen, "key/salt lengths %zu/%zu do not fit the profile",
                   keys->master_key_len, keys->master_salt_len);
         return NULL;
     }
     struct srtp_session *s = calloc(1, sizeof *s);
     if (!s) {
-        set_error(err, errlen, "out of memory");
+        mcu_error_set(err, errlen, "out of memory");
         return NULL;
     }
     s->profile = keys->profile;

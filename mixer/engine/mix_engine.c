@@ -8,16 +8,7 @@
 #include <string.h>
 
 #include "mixer/engine/mix_engine_internal.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+#include "mixer/media/error_text.h"
 
 void mix_engine_config_init(struct mix_engine_config *cfg)
 {
@@ -46,34 +37,34 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
 {
     if (c->width < 16 || c->height < 16 || c->width % 2 || c->height % 2 || c->width > 4096 ||
         c->height > 4096) {
-        set_err(err, errlen, "canvas size %dx%d: need even sizes 16..4096", c->width, c->height);
+        error_text_set(err, errlen, "canvas size %dx%d: need even sizes 16..4096", c->width, c->height);
         return -1;
     }
     if (c->fps < 1 || c->fps > 120) {
-        set_err(err, errlen, "fps %d: need 1..120", c->fps);
+        error_text_set(err, errlen, "fps %d: need 1..120", c->fps);
         return -1;
     }
     if (c->max_inputs < 1 || c->max_inputs > MIX_ENGINE_MAX_INPUTS) {
-        set_err(err, errlen, "max_inputs %zu: need 1..%d", c->max_inputs, MIX_ENGINE_MAX_INPUTS);
+        error_text_set(err, errlen, "max_inputs %zu: need 1..%d", c->max_inputs, MIX_ENGINE_MAX_INPUTS);
         return -1;
     }
     if (c->threads < 1 || c->threads > WORK_POOL_MAX_THREADS) {
-        set_err(err, errlen, "threads %d: need 1..%d", c->threads, WORK_POOL_MAX_THREADS);
+        error_text_set(err, errlen, "threads %d: need 1..%d", c->threads, WORK_POOL_MAX_THREADS);
         return -1;
     }
     if (c->profile_count > MIX_ENGINE_MAX_PROFILES) {
-        set_err(err, errlen, "%zu profiles: at most %d", c->profile_count, MIX_ENGINE_MAX_PROFILES);
+        error_text_set(err, errlen, "%zu profiles: at most %d", c->profile_count, MIX_ENGINE_MAX_PROFILES);
         return -1;
     }
     for (size_t i = 0; i < c->profile_count; i++) {
         const struct mix_profile_config *p = &c->profiles[i];
         if (p->codec != MEDIA_CODEC_VP8 && p->codec != MEDIA_CODEC_H264) {
-            set_err(err, errlen, "profile %zu: codec must be VP8 or H.264", i);
+            error_text_set(err, errlen, "profile %zu: codec must be VP8 or H.264", i);
             return -1;
         }
         if (p->width < 16 || p->height < 16 || p->width % 2 || p->height % 2 ||
             p->bitrate < 10000 || p->payload_type > 127) {
-            set_err(err, errlen, "profile %zu: bad size %dx%d, bitrate %d or payload type %u", i,
+            error_text_set(err, errlen, "profile %zu: bad size %dx%d, bitrate %d or payload type %u", i,
                     p->width, p->height, p->bitrate, p->payload_type);
             return -1;
         }
@@ -81,7 +72,7 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
     if (c->top_n < 1 || c->audio_payload_type > 127 || c->audio_bitrate < 6000 ||
         c->audio_bitrate > 510000 || c->audio_complexity < 0 || c->audio_complexity > 10 ||
         c->audio_own_complexity < 0 || c->audio_own_complexity > 10) {
-        set_err(err, errlen, "audio: bad top_n, payload type, bitrate or complexity");
+        error_text_set(err, errlen, "audio: bad top_n, payload type, bitrate or complexity");
         return -1;
     }
     return 0;
@@ -115,7 +106,7 @@ static int open_profiles(struct mix_engine *e, char *err, size_t errlen)
         p->encoder = video_encoder_new(&vc);
         p->packetizer = new_packetizer(e, p->cfg.codec, p->cfg.payload_type, p->cfg.ssrc);
         if (!p->encoder || !p->packetizer) {
-            set_err(err, errlen, "profile %zu: cannot open the %s encoder at %dx%d", i,
+            error_text_set(err, errlen, "profile %zu: cannot open the %s encoder at %dx%d", i,
                     media_codec_name(p->cfg.codec), p->cfg.width, p->cfg.height);
             return -1;
         }
@@ -129,7 +120,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
         return NULL;
     struct mix_engine *e = calloc(1, sizeof *e);
     if (!e) {
-        set_err(err, errlen, "out of memory");
+        error_text_set(err, errlen, "out of memory");
         return NULL;
     }
     e->cfg = *cfg;
@@ -164,7 +155,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     e->full_packetizer = new_packetizer(e, MEDIA_CODEC_OPUS, cfg->audio_payload_type, cfg->audio_ssrc);
     if (!e->inputs || !e->decode_list || !e->composed_arrivals || !e->levels || !e->decode_audio || !e->pool ||
         !e->compositor || !e->audio_mixer || !e->full_encoder || !e->full_packetizer) {
-        set_err(err, errlen, "cannot set up the engine (out of memory, or no libopus)");
+        error_text_set(err, errlen, "cannot set up the engine (out of memory, or no libopus)");
         mix_engine_free(e);
         return NULL;
     }
@@ -307,20 +298,20 @@ int mix_engine_set_layout(struct mix_engine *e, const char *name, char *err, siz
     struct layout l;
     char why[160] = "";
     if (!name) {
-        set_err(err, errlen, "no layout given");
+        error_text_set(err, errlen, "no layout given");
         return -1;
     }
     if (name[0] == '{') {
         if (layout_from_json(name, e->cfg.width, e->cfg.height, &l, why, sizeof why) < 0) {
-            set_err(err, errlen, "layout JSON: %s", why);
+            error_text_set(err, errlen, "layout JSON: %s", why);
             return -1;
         }
     } else if (layout_from_name(name, e->cfg.width, e->cfg.height, &l) < 0) {
-        set_err(err, errlen, "unknown layout \"%s\"", name);
+        error_text_set(err, errlen, "unknown layout \"%s\"", name);
         return -1;
     }
     if (compositor_set_layout(e->compositor, &l) < 0) {
-        set_err(err, errlen, "layout \"%s\" does not fit the canvas", name);
+        error_text_set(err, errlen, "layout \"%s\" does not fit the canvas", name);
         return -1;
     }
     e->layout = l;

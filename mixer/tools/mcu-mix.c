@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "mixer/engine/mix_engine.h"
+#include "mixer/mux/webm_writer.h"
 #include "mixer/tools/mix_options.h"
-#include "mixer/tools/mix_output_file.h"
 #include "mixer/tools/mix_source.h"
 
 #define AUDIO_TICK_US 20000
@@ -29,9 +29,10 @@ struct run {
     struct mix_options opt;
     struct mix_source **sources;
     struct mix_engine *engine;
-    struct mix_output_file *out;
+    struct webm_writer *out;      /* header at the first video frame (webm_writer.h) */
     int64_t end_us;               /* 0: until the inputs end */
     bool write_failed;
+    char write_err[512];
 };
 
 static int64_t wall_us(void)
@@ -56,7 +57,9 @@ static void on_frame(void *opaque, const struct mix_output *out, const struct en
     enum media_kind kind = out->kind == MIX_OUTPUT_VIDEO ? MEDIA_VIDEO : MEDIA_AUDIO;
     if (out->kind == MIX_OUTPUT_AUDIO_OWN || (kind == MEDIA_VIDEO && out->index != 0))
         return; /* benchmark-only outputs */
-    if (mix_output_file_write(r->out, kind, frame, now_us) < 0)
+    if (r->write_failed)
+        return;
+    if (webm_writer_write(r->out, kind, frame, now_us, r->write_err, sizeof r->write_err) < 0)
         r->write_failed = true;
 }
 
@@ -125,19 +128,20 @@ static int open_engine(struct run *r)
     }
     size_t header_size;
     const uint8_t *header = mix_engine_audio_extradata(r->engine, &header_size);
-    struct mix_output_file_config oc = {
+    struct webm_writer_config oc = {
         .path = r->opt.output,
+        .webm = webm_writer_name_is_webm(r->opt.output),
+        .replace = true,
         .video_codec = r->opt.vcodec,
         .width = r->opt.width,
         .height = r->opt.height,
         .fps = r->opt.fps,
         .opus_header = header,
         .opus_header_size = header_size,
-        .opus_delay = 312,
     };
-    r->out = mix_output_file_open(&oc, err, sizeof err);
+    r->out = webm_writer_open(&oc, NULL, err, sizeof err);
     if (!r->out) {
-        fprintf(stderr, "mcu-mix: %s\n", err);
+        fprintf(stderr, "mcu-mix: %s: %s\n", r->opt.output, err);
         return -1;
     }
     return 0;
@@ -206,7 +210,7 @@ static int mix_all(struct run *r)
             audio_index++;
         }
         if (r->write_failed) {
-            fprintf(stderr, "mcu-mix: cannot write %s\n", r->opt.output);
+            fprintf(stderr, "mcu-mix: %s: %s\n", r->opt.output, r->write_err);
             return -1;
         }
         if (progress && wall_us() - last_progress >= 1000000) {
@@ -240,14 +244,15 @@ int main(int argc, char **argv)
     }
     if (open_inputs(&r) < 0 || open_engine(&r) < 0) {
         if (r.out)
-            mix_output_file_close(r.out);
+            webm_writer_close(r.out, false, NULL, 0);
         close_run(&r);
         return 2;
     }
     double cpu_start = cpu_seconds();
     rc = mix_all(&r);
-    if (mix_output_file_close(r.out) < 0 && rc == 0) {
-        fprintf(stderr, "mcu-mix: cannot finish %s\n", r.opt.output);
+    char err[512] = "";
+    if (webm_writer_close(r.out, true, err, sizeof err) < 0 && rc == 0) {
+        fprintf(stderr, "mcu-mix: cannot finish %s: %s\n", r.opt.output, err);
         rc = -1;
     }
     if (r.opt.stats)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mixer/codec/mix_audio_codec.h"
+#include "mixer/media/error_text.h"
 #include "mixer/rtp/packetizer.h"
 #include "mixer/rtp/rtp.h"
 #include "mixer/tools/mix_transcode.h"
@@ -40,14 +41,6 @@ struct mix_source {
     size_t level_count, level_next;
     struct mix_engine *engine;       /* during feed */
 };
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static enum media_codec native_codec(enum AVCodecID id)
 {
@@ -88,7 +81,7 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
     if (s->codec == MEDIA_CODEC_NONE) {
         s->transcode = mix_transcode_new(st);
         if (!s->transcode) {
-            set_err(err, errlen, "%s: cannot decode its %s stream (%s)", path,
+            error_text_set(err, errlen, "%s: cannot decode its %s stream (%s)", path,
                     s->kind == MEDIA_VIDEO ? "video" : "audio",
                     avcodec_get_name(st->codecpar->codec_id));
             return -1;
@@ -99,7 +92,7 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
         if (!f || av_bsf_alloc(f, &s->bsf) < 0 ||
             avcodec_parameters_copy(s->bsf->par_in, st->codecpar) < 0 ||
             (s->bsf->time_base_in = st->time_base, av_bsf_init(s->bsf) < 0)) {
-            set_err(err, errlen, "%s: cannot set up the H.264 Annex B filter", path);
+            error_text_set(err, errlen, "%s: cannot set up the H.264 Annex B filter", path);
             return -1;
         }
     }
@@ -111,7 +104,7 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
     };
     s->packetizer = packetizer_new(&pc);
     if (!s->packetizer) {
-        set_err(err, errlen, "%s: cannot packetize %s", path, media_codec_name(s->codec));
+        error_text_set(err, errlen, "%s: cannot packetize %s", path, media_codec_name(s->codec));
         return -1;
     }
     return 0;
@@ -169,37 +162,37 @@ struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_lev
 {
     struct mix_source *src = calloc(1, sizeof *src);
     if (!src) {
-        set_err(err, errlen, "out of memory");
+        error_text_set(err, errlen, "out of memory");
         return NULL;
     }
     src->slot = slot;
     src->video.index = src->audio.index = -1;
     int rc = avformat_open_input(&src->fmt, path, NULL, NULL);
     if (rc < 0) {
-        set_err(err, errlen, "%s: cannot open: %s", path, av_err2str(rc));
+        error_text_set(err, errlen, "%s: cannot open: %s", path, av_err2str(rc));
         goto fail;
     }
     if ((rc = avformat_find_stream_info(src->fmt, NULL)) < 0) {
-        set_err(err, errlen, "%s: cannot read: %s", path, av_err2str(rc));
+        error_text_set(err, errlen, "%s: cannot read: %s", path, av_err2str(rc));
         goto fail;
     }
     if (open_stream(src, &src->video, AVMEDIA_TYPE_VIDEO, path, err, errlen) < 0 ||
         open_stream(src, &src->audio, AVMEDIA_TYPE_AUDIO, path, err, errlen) < 0)
         goto fail;
     if (src->video.index < 0 && src->audio.index < 0) {
-        set_err(err, errlen, "%s: has neither video nor audio", path);
+        error_text_set(err, errlen, "%s: has neither video nor audio", path);
         goto fail;
     }
     src->packet = av_packet_alloc();
     src->filtered = av_packet_alloc();
     if (!src->packet || !src->filtered) {
-        set_err(err, errlen, "out of memory");
+        error_text_set(err, errlen, "out of memory");
         goto fail;
     }
     src->start_us = src->fmt->start_time != AV_NOPTS_VALUE ? src->fmt->start_time : 0;
     if (audio_levels && src->audio.index >= 0 && !src->audio.transcode &&
         measure_levels(src, path) < 0) {
-        set_err(err, errlen, "%s: cannot measure its audio levels", path);
+        error_text_set(err, errlen, "%s: cannot measure its audio levels", path);
         goto fail;
     }
     return src;
@@ -367,7 +360,7 @@ static int finish(struct mix_source *src, char *err, size_t errlen)
         mix_engine_end_input(src->engine, src->slot, MEDIA_AUDIO);
     }
     if (rc < 0)
-        set_err(err, errlen, "%s: error at the end of the stream", src->fmt->url);
+        error_text_set(err, errlen, "%s: error at the end of the stream", src->fmt->url);
     return rc < 0 ? -1 : 0;
 }
 
@@ -381,7 +374,7 @@ int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t u
             if (rc == AVERROR_EOF)
                 return finish(src, err, errlen);
             if (rc < 0) {
-                set_err(err, errlen, "%s: read error: %s", src->fmt->url, av_err2str(rc));
+                error_text_set(err, errlen, "%s: read error: %s", src->fmt->url, av_err2str(rc));
                 return -1;
             }
             if (!stream_of(src, src->packet->stream_index)) {
@@ -397,7 +390,7 @@ int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t u
         av_packet_unref(src->packet);
         src->pending = false;
         if (rc < 0) {
-            set_err(err, errlen, "%s: cannot re-encode its %s", src->fmt->url,
+            error_text_set(err, errlen, "%s: cannot re-encode its %s", src->fmt->url,
                     s->kind == MEDIA_VIDEO ? "video" : "audio");
             return -1;
         }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mixer/media/error_text.h"
+
 #define EPSILON 1e-9
 
 static int even(double v)
@@ -121,12 +123,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
-    if (err && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    error_text_vset(err, errlen, fmt, ap);
+    va_end(ap);
     return -1;
 }
 

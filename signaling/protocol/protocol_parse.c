@@ -8,13 +8,14 @@
 #include <string.h>
 
 #include "signaling/sdp/sdp.h"
+#include "signaling/sdp/signaling_error.h"
 
 static int fail(struct protocol_error *error, const char *code, const char *fmt, ...)
 {
     error->code = code;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(error->message, sizeof error->message, fmt, ap);
+    signaling_error_vset(error->message, sizeof error->message, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "signaling/sdp/signaling_error.h"
+
 #define URI_AUDIO_LEVEL    "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 #define URI_MID            "urn:ietf:params:rtp-hdrext:sdes:mid"
 #define URI_ABS_SEND_TIME  "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
@@ -22,12 +24,10 @@
 
 static enum sdp_error fail(enum sdp_error e, char *err, size_t errlen, const char *fmt, ...)
 {
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    signaling_error_vset(err, errlen, fmt, ap);
+    va_end(ap);
     return e;
 }
 

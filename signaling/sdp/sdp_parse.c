@@ -13,6 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "signaling/sdp/signaling_error.h"
+
 struct parser {
     struct sdp_session *session;
     struct sdp_media *media;            /* current m= section, NULL at session level */
@@ -32,7 +34,7 @@ static enum sdp_error fail(struct parser *p, const char *fmt, ...)
         if (n >= 0 && (size_t)n < p->errlen) {
             va_list ap;
             va_start(ap, fmt);
-            vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+            signaling_error_vset(p->err + n, p->errlen - (size_t)n, fmt, ap);
             va_end(ap);
         }
     }
