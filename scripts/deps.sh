@@ -46,6 +46,14 @@ if [ -n "$missing" ]; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
 fi
 
+# The drivers are pinned to releases that run on Debian 12's Node 18 (docs/testing.md);
+# a Node already installed is kept, so it must be 18 or newer.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+    echo "deps: $(command -v node) is Node $(node --version); the test drivers need Node 18 or newer" >&2
+    exit 1
+fi
+
 # Pinned npm test drivers (playwright-core drives Debian's chromium; ws is a plain
 # WebSocket client). Re-installed only when the lock file changed.
 stamp=node_modules/.hoinghi-lock

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 
 #define FULL_SCALE 32767.0f
-#define THRESHOLD (FULL_SCALE * 0.891f) /* -1 dBFS */
-#define RELEASE_SAMPLES 3840.0f         /* 80 ms at 48 kHz */
+#define THRESHOLD (FULL_SCALE * LIMITER_THRESHOLD) /* -4 dBFS */
+#define CEILING (FULL_SCALE * LIMITER_CEILING)     /* -3 dBFS */
+#define RELEASE_SAMPLES 3840.0f                     /* 80 ms at 48 kHz */
 
 void limiter_init(struct limiter *lim)
 {
@@ -35,19 +36,19 @@ static void rescan_minimum(struct limiter *lim)
     }
 }
 
-/* Above the threshold, a rational curve that bends towards full scale and never
+/* Above the threshold, a rational curve that bends towards the ceiling and never
  * reaches it: continuous, with slope 1 at the knee. */
 static int16_t soft_knee(float y, float knee)
 {
     float a = fabsf(y);
     if (a > knee) {
-        float room = FULL_SCALE - knee;
+        float room = CEILING - knee;
         float u = (a - knee) / room;
         a = knee + room * u / (1.0f + u);
     }
     long v = lrintf(a);
-    if (v > 32767)
-        v = 32767;
+    if (v > (long)CEILING) /* rounding only: the curve stays below the ceiling */
+        v = (long)CEILING;
     return (int16_t)(y < 0 ? -v : v);
 }
 

@@ -2,9 +2,10 @@
 # Golden tests for mcu-mix: short inputs generated with ffmpeg lavfi are mixed, and the
 # output is measured with ffmpeg: the colour of each layout cell (mean over the cell's
 # centre), the placeholder of an audio-only input, the letterbox bars of a portrait
-# input, a layout switch mid-stream, both input tones in the audio mix, and no
-# wrap-around when two full-scale inputs add up. Every output must also probe as the
-# asked codec, size and duration and decode without a single error.
+# input, a layout switch mid-stream, both input tones in the audio mix, and, when two
+# full-scale inputs add up, no wrap-around and a true peak under -1 dBTP after Opus.
+# Every output must also probe as the asked codec, size and duration and decode
+# without a single error.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-build}
@@ -112,16 +113,27 @@ awk -v a="$t440" -v b="$t880" -v n="$t1500" 'BEGIN { exit !(a > -40 && b > -40 &
     pass "both tones in the mix" || fail "tones: 440 $t440 dB, 880 $t880 dB, 1500 $t1500 dB"
 
 # 5. Two full-scale in-phase inputs add up to twice full scale: the limiter must
-# keep the output below 0 dBFS without wrapping (a wrap is a jump of ~2.0 between
-# samples; a 440 Hz sine near full scale moves at most ~0.06 per sample).
+# keep the output from wrapping (a wrap is a jump of ~2.0 between samples; a 440 Hz
+# sine near full scale moves at most ~0.06 per sample) and leave room for Opus's
+# overshoot: after the Opus round trip the mix stays under -1 dBTP true peak (EBU
+# R 128). True peak two ways: ffmpeg's ebur128 meter (peak=true, 0.1 dB steps) and
+# the sample peak of the output resampled 4x (192 kHz), which shows inter-sample
+# peaks with finer figures; both must be <= -1.0.
 "$MIX" --quiet --layout 2x2 --size 320x180 -o loud_mix.webm loud.webm loud.webm ||
     fail "mcu-mix loud exited $?"
 stats=$(ffmpeg -hide_banner -nostats -i loud_mix.webm -map 0:a -af astats -f null - 2>&1 | sed -n '/Overall/,$p')
 peak=$(sed -n 's/.*Peak level dB: \(.*\)/\1/p' <<<"$stats")
 jump=$(sed -n 's/.*Max difference: \(.*\)/\1/p' <<<"$stats")
-echo "loud mix: peak $peak dBFS, largest sample-to-sample step $jump"
-awk -v p="$peak" -v j="$jump" 'BEGIN { exit !(p != "" && p <= 0.0 && j < 0.5) }' &&
-    pass "loud inputs do not wrap" || fail "loud inputs: peak $peak dBFS, step $jump"
+tp_meter=$(ffmpeg -hide_banner -nostats -i loud_mix.webm -map 0:a -af ebur128=peak=true -f null - 2>&1 |
+    sed -n '/True peak:/,$s/^ *Peak: *\(-*[0-9.inf]*\) dBFS.*/\1/p' | tail -1)
+tp_4x=$(ffmpeg -hide_banner -nostats -i loud_mix.webm -map 0:a -af aresample=192000,astats -f null - 2>&1 |
+    sed -n '/Overall/,$p' | sed -n 's/.*Peak level dB: \(.*\)/\1/p')
+echo "loud mix: sample peak $peak dBFS, true peak $tp_meter dBTP (ebur128), $tp_4x dBTP (4x oversampled), largest sample-to-sample step $jump"
+awk -v j="$jump" 'BEGIN { exit !(j != "" && j < 0.5) }' &&
+    pass "loud inputs do not wrap (step $jump)" || fail "loud inputs: step $jump (wrap-around?)"
+awk -v a="$tp_meter" -v b="$tp_4x" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= -1.0 && b + 0 <= -1.0) }' &&
+    pass "loud mix under -1 dBTP after Opus ($tp_meter / $tp_4x dBTP)" ||
+    fail "loud mix true peak $tp_meter dBTP (ebur128), $tp_4x dBTP (4x), want <= -1.0"
 
 # 6. Errors: an unreadable input, too many inputs for the layout, a bad flag: exit 2
 # with a message.

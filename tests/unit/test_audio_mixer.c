@@ -105,9 +105,15 @@ static void test_stereo_input_downmixed(void **state)
     audio_mixer_free(m);
 }
 
+/* The limiter's levels in int16 units: limited peaks come out at the threshold
+ * (-4 dBFS) and no sample reaches the ceiling (-3 dBFS), which leaves room for the
+ * Opus round trip's overshoot under -1 dBTP (the golden test measures that). */
+#define THRESHOLD_S16 (LIMITER_THRESHOLD * 32767.0)
+#define CEILING_S16 (LIMITER_CEILING * 32767.0)
+
 /* Several full-scale inputs in phase: the sum is up to 6x full scale. The output
- * must follow the sign of the sum (no wrap-around), stay inside int16 and show no
- * flat-topped clipping. */
+ * must follow the sign of the sum (no wrap-around), stay under the ceiling and show
+ * no flat-topped clipping. */
 static void test_loud_inputs_never_wrap_or_clip(void **state)
 {
     (void)state;
@@ -140,15 +146,15 @@ static void test_loud_inputs_never_wrap_or_clip(void **state)
             assert_true(v > 0);
         if (want < -2000)
             assert_true(v < 0);
-        assert_true(v > -32768 && v < 32767);
-        if (abs(v) > 30000 && v == out[i - 1])
+        assert_true(abs(v) < CEILING_S16);
+        if (abs(v) > 0.95 * THRESHOLD_S16 && v == out[i - 1])
             run++;
         else
             run = 0;
         if (run > longest_run)
             longest_run = run;
     }
-    assert_true(peak > 25000);    /* limited, not muted */
+    assert_true(peak > 0.97 * THRESHOLD_S16); /* limited to the threshold, not muted */
     assert_true(longest_run <= 3);
     free(expected);
     free(out);
@@ -196,9 +202,51 @@ static void test_limiter_same_output_for_any_block_size(void **state)
         if (by_tick[i] != by_sample[i])
             fail_msg("sample %zu: %d by tick, %d by sample", i, by_tick[i], by_sample[i]);
     /* The burst was limited, and the quiet end passes unchanged (gain back to 1). */
-    assert_true(by_tick[6 * TICK + 100] < 32767);
+    assert_true(abs(by_tick[6 * TICK + 100]) < CEILING_S16);
     size_t last = TICKS * TICK - 1;
     assert_int_equal(by_tick[last], in[last - LIMITER_LOOKAHEAD]);
+}
+
+/* The ceiling holds for the worst inputs: a step from silence to 20x full scale
+ * (the attack has only the look-ahead to act), a full-scale square wave and single
+ * clicks far over full scale; and a sine a little over the threshold comes out
+ * near the threshold, not squashed. */
+static void test_limiter_output_stays_under_ceiling(void **state)
+{
+    (void)state;
+    enum { TICKS = 20 };
+    static int32_t in[TICKS * TICK];
+    static int16_t out[TICKS * TICK];
+    for (int kind = 0; kind < 4; kind++) {
+        for (size_t i = 0; i < TICKS * TICK; i++) {
+            double v = 0;
+            if (kind == 0) /* silence, then a 20x full-scale 1 kHz sine */
+                v = i < 3 * TICK ? 0 : 20 * 32767.0 * sin(2 * M_PI * 1000 * (double)i / FS);
+            else if (kind == 1) /* full-scale 200 Hz square */
+                v = (i / 120) % 2 ? 32767 : -32767;
+            else if (kind == 2) /* a click of 6x full scale every 10 ms on silence */
+                v = i % 480 == 0 ? 6 * 32767 : 0;
+            else /* a 440 Hz sine at -2 dBFS: 2 dB over the threshold */
+                v = 0.794 * 32767 * sin(2 * M_PI * 440 * (double)i / FS);
+            in[i] = (int32_t)lrint(v);
+        }
+        struct limiter lim;
+        limiter_init(&lim);
+        limiter_process(&lim, in, out, TICKS * TICK);
+        int peak = 0;
+        for (size_t i = 0; i < TICKS * TICK; i++)
+            if (abs(out[i]) > peak)
+                peak = abs(out[i]);
+        if (peak >= CEILING_S16)
+            fail_msg("input %d: peak %d reaches the ceiling %.0f", kind, peak, CEILING_S16);
+        if (kind == 3) {
+            int settled = 0; /* the last 100 ms, after the attack */
+            for (size_t i = (TICKS - 5) * TICK; i < TICKS * TICK; i++)
+                if (abs(out[i]) > settled)
+                    settled = abs(out[i]);
+            assert_true(settled > 0.98 * THRESHOLD_S16 && settled < 1.01 * THRESHOLD_S16);
+        }
+    }
 }
 
 static void run_levels(struct audio_mixer *m, const int *levels, size_t n, int ticks)
@@ -337,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_loud_inputs_never_wrap_or_clip),
         cmocka_unit_test(test_quiet_input_is_transparent),
         cmocka_unit_test(test_limiter_same_output_for_any_block_size),
+        cmocka_unit_test(test_limiter_output_stays_under_ceiling),
         cmocka_unit_test(test_active_speaker_hysteresis),
         cmocka_unit_test(test_pick_loudest),
         cmocka_unit_test(test_top_n_mixes_the_loudest),
