@@ -11,6 +11,8 @@
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
 #   make soak    30 minutes of three conferences, rooms joining and leaving (not in CI)
 #   make demo    deps + build + run a meeting on the embedded defaults
+#   make format  apply .clang-format to every C file (make format-check: only check;
+#                make check runs it first)
 #   make clean   remove build output
 #
 # The tree is a house of rooms: every folder below is compiled with only the libraries
@@ -171,7 +173,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 # The audio benchmark (tests/bench/audio_bench.c on libmixer).
 AUDIO_BENCH = $(BUILD)/audio-bench
 
-.PHONY: all layers deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
+.PHONY: all layers format format-check deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -279,10 +281,22 @@ fuzz-targets: $(FUZZ_BINS)
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang FUZZ=1 OPT="-O1 -g" fuzz-targets
 
+# --- style: .clang-format (clang-format 14); the generated Unicode tables are left as
+# scripts/gen_unicode_compose.py writes them ---
+FORMAT_FILES = $(filter-out mixer/text/unicode_tables.c,$(shell git ls-files '*.c' '*.h' 2>/dev/null))
+
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES) || \
+	    { echo "format-check: the files above differ from .clang-format: run make format" >&2; exit 1; }
+
 # --- tests ---
 # check builds the normal tree (its warnings count too) and runs every test on the
 # AddressSanitizer + UBSan build, with LeakSanitizer on: CI runs this.
 check: deps
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 OPT="-O1 -g" all
 	@$(MAKE) --no-print-directory -j$(JOBS) fuzz-build

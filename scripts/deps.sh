@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="
-build-essential pkg-config clang libclang-rt-dev
+build-essential pkg-config clang libclang-rt-dev clang-format
 libglib2.0-dev libnice-dev libssl-dev libsrtp2-dev libjansson-dev
 libwebsockets-dev libsqlite3-dev libcurl4-openssl-dev libcmocka-dev libfreetype-dev fonts-dejavu-core
 libavcodec-dev libavformat-dev libavutil-dev libswresample-dev libswscale-dev
