@@ -33,7 +33,7 @@ static gboolean on_stop_signal(gpointer user)
     GMainLoop *loop = user;
     log_info("shutting down");
     g_main_loop_quit(loop);
-    return G_SOURCE_CONTINUE;   /* removed in main() after the loop returns */
+    return G_SOURCE_CONTINUE; /* removed in main() after the loop returns */
 }
 
 /* --hash-pin: the first line of stdin (4..128 characters) hashed for pin-hash= or
@@ -43,13 +43,16 @@ static int hash_pin(void)
     char line[256], hash[SECRET_PIN_HASH_MAX];
     int rc = 2;
     if (!fgets(line, sizeof line, stdin)) {
-        fprintf(stderr, "mcud --hash-pin: give the PIN on standard input (echo 4321 | mcud --hash-pin)\n");
+        fprintf(stderr,
+                "mcud --hash-pin: give the PIN on standard input (echo 4321 | mcud --hash-pin)\n");
         return 2;
     }
     line[strcspn(line, "\r\n")] = '\0';
     size_t n = strlen(line);
     if (n < 4 || n > 128)
-        fprintf(stderr, "mcud --hash-pin: the PIN must be 4 to 128 characters (a conference PIN: 4..12 digits)\n");
+        fprintf(
+            stderr,
+            "mcud --hash-pin: the PIN must be 4 to 128 characters (a conference PIN: 4..12 digits)\n");
     else if (secret_pin_hash(line, hash) != 0)
         fprintf(stderr, "mcud --hash-pin: cannot hash (no random numbers?)\n");
     else {
@@ -91,8 +94,8 @@ int main(int argc, char **argv)
     const char *host = config.listen_host;
     int bracket = strchr(host, ':') != NULL;
     log_info("mcud %s listening on %s://%s%s%s:%u/ (signalling at /ws, state in %s, ICE on %s)",
-             MCUD_VERSION, config.tls_cert ? "https" : "http", bracket ? "[" : "", host, bracket ? "]" : "",
-             (unsigned)config.listen_port, config.state_dir,
+             MCUD_VERSION, config.tls_cert ? "https" : "http", bracket ? "[" : "", host,
+             bracket ? "]" : "", (unsigned)config.listen_port, config.state_dir,
              config.ice_address_count ? "the configured addresses" : "all interfaces");
 
     g_main_loop_run(loop);
@@ -101,7 +104,8 @@ int main(int argc, char **argv)
     g_source_remove(sigterm);
     mcu_server_stop(&server);
     /* Let sources that were destroyed during shutdown finish. */
-    while (g_main_context_iteration(NULL, FALSE)) {}
+    while (g_main_context_iteration(NULL, FALSE)) {
+    }
     g_main_loop_unref(loop);
     mcu_config_clear(&config);
     log_info("stopped");

@@ -33,12 +33,10 @@ static void on_ws_oversized(void *state, size_t length)
     participant_handle_oversized(state, length);
 }
 
-static void on_ws_closed(void *state)
-{
-    participant_free(state);
-}
+static void on_ws_closed(void *state) { participant_free(state); }
 
-static void on_http_request(void *owner, const struct http_request *request, struct http_response *response)
+static void on_http_request(void *owner, const struct http_request *request,
+                            struct http_response *response)
 {
     struct mcu_server *server = owner;
     control_http_request(server->control, request, response);
@@ -46,7 +44,8 @@ static void on_http_request(void *owner, const struct http_request *request, str
 
 /* --- conference events ------------------------------------------------------------------ */
 
-static void on_active_speaker(void *owner, struct conference *conference, struct conference_member *speaker)
+static void on_active_speaker(void *owner, struct conference *conference,
+                              struct conference_member *speaker)
 {
     struct mcu_server *server = owner;
     participant_announce_active_speaker(server->registry, conference, speaker);
@@ -59,7 +58,8 @@ static void on_host_state(void *owner, struct conference *conference, bool waiti
 }
 
 /* A finished recording file: into the index. */
-static void on_recording_file(void *owner, struct conference *conference, const struct recorder_result *file)
+static void on_recording_file(void *owner, struct conference *conference,
+                              const struct recorder_result *file)
 {
     (void)conference;
     struct mcu_server *server = owner;
@@ -108,8 +108,8 @@ static void free_parts(struct mcu_server *server)
     server->limits = NULL;
 }
 
-int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
-                     GMainLoop *loop, char *err, size_t errlen)
+int mcu_server_start(struct mcu_server *server, const struct mcu_config *config, GMainLoop *loop,
+                     char *err, size_t errlen)
 {
     server->config = config;
     server->loop = loop;
@@ -122,9 +122,12 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
     server->limits = limits_new(&config->limits);
     server->identity = dtls_identity_load_or_create(config->state_dir, err, errlen);
     if (!server->identity) goto fail;
-    log_info("DTLS certificate fingerprint sha-256 %s", dtls_identity_fingerprint(server->identity));
+    log_info("DTLS certificate fingerprint sha-256 %s",
+             dtls_identity_fingerprint(server->identity));
     struct control_context control_context = {
-        .config = config, .registry = server->registry, .limits = server->limits,
+        .config = config,
+        .registry = server->registry,
+        .limits = server->limits,
     };
     server->control = control_new(&control_context, err, errlen);
     if (!server->control) goto fail;
@@ -171,7 +174,7 @@ fail:
 void mcu_server_stop(struct mcu_server *server)
 {
     control_set_http_server(server->control, NULL);
-    http_server_stop(server->http);     /* closes every participant */
+    http_server_stop(server->http); /* closes every participant */
     server->http = NULL;
     free_parts(server);
 }

@@ -21,18 +21,18 @@ struct mcu_server {
     struct dtls_identity *identity;
     GMainLoop *loop;
     struct http_server *http;
-    struct registry *registry;     /* participants, joinable and running conferences
+    struct registry *registry;      /* participants, joinable and running conferences
                                       (owned; mcu/conference/registry.h) */
-    struct session_context session;    /* what every participant shares */
-    struct control *control;       /* operator plane: store, scheduler, REST API (owned) */
-    struct limits *limits;         /* join rate, server-wide participant limit, refusal
+    struct session_context session; /* what every participant shares */
+    struct control *control;        /* operator plane: store, scheduler, REST API (owned) */
+    struct limits *limits;          /* join rate, server-wide participant limit, refusal
                                       counters (owned; limits.h) */
 };
 
 /* Loads the identity and starts the HTTP/WebSocket server. Returns 0, or -1 with a
  * message in err. */
-int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
-                     GMainLoop *loop, char *err, size_t errlen);
+int mcu_server_start(struct mcu_server *server, const struct mcu_config *config, GMainLoop *loop,
+                     char *err, size_t errlen);
 
 /* Ends every participant (their media sessions close) and stops listening. */
 void mcu_server_stop(struct mcu_server *server);

@@ -26,7 +26,10 @@ static void print_rows(const char *const *columns, GPtrArray *rows)
     g_ptr_array_free(rows, TRUE);
 }
 
-static GPtrArray *new_rows(void) { return g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev); }
+static GPtrArray *new_rows(void)
+{
+    return g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+}
 
 static int cmd_stats(struct ctl *ctl, const struct ctl_args *a)
 {
@@ -40,19 +43,22 @@ static int cmd_stats(struct ctl *ctl, const struct ctl_args *a)
         return CTL_OK;
     }
     json_t *c = json_object_get(out, "conferences");
-    printf("up %lld s; conferences: %lld scheduled, %lld open, %lld ended; %lld running with %lld participants\n",
-           (long long)json_integer_value(json_object_get(out, "uptime_seconds")),
-           (long long)json_integer_value(json_object_get(c, "scheduled")),
-           (long long)json_integer_value(json_object_get(c, "open")),
-           (long long)json_integer_value(json_object_get(c, "ended")),
-           (long long)json_integer_value(json_object_get(out, "running_conferences")),
-           (long long)json_integer_value(json_object_get(out, "participants")));
-    static const char *const columns[] = {"CONFERENCE", "ROOMS", "PACKETS IN", "PACKETS OUT", "LOST",
-                                          "FRAME MS", "LATENCY MS p50/p99", NULL};
+    printf(
+        "up %lld s; conferences: %lld scheduled, %lld open, %lld ended; %lld running with %lld participants\n",
+        (long long)json_integer_value(json_object_get(out, "uptime_seconds")),
+        (long long)json_integer_value(json_object_get(c, "scheduled")),
+        (long long)json_integer_value(json_object_get(c, "open")),
+        (long long)json_integer_value(json_object_get(c, "ended")),
+        (long long)json_integer_value(json_object_get(out, "running_conferences")),
+        (long long)json_integer_value(json_object_get(out, "participants")));
+    static const char *const columns[] = {"CONFERENCE",         "ROOMS", "PACKETS IN",
+                                          "PACKETS OUT",        "LOST",  "FRAME MS",
+                                          "LATENCY MS p50/p99", NULL};
     GPtrArray *rows = new_rows();
     size_t i;
     json_t *r;
-    json_array_foreach(json_object_get(out, "running"), i, r) {
+    json_array_foreach(json_object_get(out, "running"), i, r)
+    {
         char **row = g_new0(char *, 8);
         row[0] = ctl_json_text(json_object_get(r, "id"));
         row[1] = ctl_json_text(json_object_get(r, "participants"));
@@ -60,8 +66,9 @@ static int cmd_stats(struct ctl *ctl, const struct ctl_args *a)
         row[3] = ctl_json_text(json_object_get(r, "packets_out"));
         row[4] = ctl_json_text(json_object_get(r, "packets_lost"));
         row[5] = g_strdup_printf("%.1f", json_real_value(json_object_get(r, "mixer_frame_ms")));
-        row[6] = g_strdup_printf("%.0f/%.0f", json_real_value(json_object_get(r, "latency_median_ms")),
-                                 json_real_value(json_object_get(r, "latency_p99_ms")));
+        row[6] =
+            g_strdup_printf("%.0f/%.0f", json_real_value(json_object_get(r, "latency_median_ms")),
+                            json_real_value(json_object_get(r, "latency_p99_ms")));
         g_ptr_array_add(rows, row);
     }
     if (rows->len) {
@@ -87,7 +94,8 @@ static int cmd_metrics(struct ctl *ctl, const struct ctl_args *a)
 static int cmd_token_create(struct ctl *ctl, const struct ctl_args *a)
 {
     const char *role = ctl_opt_value(a, "role");
-    json_t *body = json_pack("{s:s, s:s}", "name", a->positional[0], "role", role ? role : "operator");
+    json_t *body =
+        json_pack("{s:s, s:s}", "name", a->positional[0], "role", role ? role : "operator");
     json_t *out = NULL;
     int rc = ctl_call(ctl, "POST", "/api/v1/tokens", body, &out);
     json_decref(body);
@@ -112,11 +120,13 @@ static int cmd_token_list(struct ctl *ctl, const struct ctl_args *a)
     if (ctl->json) {
         ctl_print_json(out);
     } else {
-        static const char *const columns[] = {"NAME", "ROLE", "CREATED", "LAST USED", "REVOKED", NULL};
+        static const char *const columns[] = {"NAME",      "ROLE",    "CREATED",
+                                              "LAST USED", "REVOKED", NULL};
         GPtrArray *rows = new_rows();
         size_t i;
         json_t *t;
-        json_array_foreach(out, i, t) {
+        json_array_foreach(out, i, t)
+        {
             char **row = g_new0(char *, 6);
             row[0] = ctl_json_text(json_object_get(t, "name"));
             row[1] = ctl_json_text(json_object_get(t, "role"));
@@ -140,8 +150,10 @@ static int cmd_token_revoke(struct ctl *ctl, const struct ctl_args *a)
     g_free(path);
     g_free(name);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("token '%s' revoked\n", a->positional[0]);
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("token '%s' revoked\n", a->positional[0]);
     json_decref(out);
     return CTL_OK;
 }
@@ -150,9 +162,9 @@ static int cmd_audit(struct ctl *ctl, const struct ctl_args *a)
 {
     GString *path = g_string_new("/api/v1/audit");
     char sep = '?';
-    static const char *const keys[][2] = {{"by", "token"}, {"action", "action"}, {"target", "target"},
-                                          {"since", "since"}, {"until", "until"}, {"limit", "limit"},
-                                          {NULL, NULL}};
+    static const char *const keys[][2] = {
+        {"by", "token"},    {"action", "action"}, {"target", "target"}, {"since", "since"},
+        {"until", "until"}, {"limit", "limit"},   {NULL, NULL}};
     for (size_t i = 0; keys[i][0]; i++) {
         const char *v = ctl_opt_value(a, keys[i][0]);
         if (!v) continue;
@@ -177,12 +189,13 @@ static int cmd_audit(struct ctl *ctl, const struct ctl_args *a)
     if (ctl->json) {
         ctl_print_json(out);
     } else {
-        static const char *const columns[] = {"TIME", "TOKEN", "ACTION", "TARGET", "SOURCE", "STATUS",
-                                              "RESULT", NULL};
+        static const char *const columns[] = {"TIME",   "TOKEN",  "ACTION", "TARGET",
+                                              "SOURCE", "STATUS", "RESULT", NULL};
         GPtrArray *rows = new_rows();
         size_t i;
         json_t *e;
-        json_array_foreach(out, i, e) {
+        json_array_foreach(out, i, e)
+        {
             char **row = g_new0(char *, 8);
             row[0] = ctl_local_time(json_object_get(e, "at"));
             row[1] = ctl_json_text(json_object_get(e, "token"));
@@ -205,7 +218,9 @@ const struct ctl_command ctl_admin_commands[] = {
     {"token", "create", "NAME", 1, 1, token_opts, cmd_token_create,
      "make an operator token (printed once); admin only"},
     {"token", "list", "", 0, 0, no_opts, cmd_token_list, "list operator tokens; admin only"},
-    {"token", "revoke", "NAME", 1, 1, no_opts, cmd_token_revoke, "revoke an operator token; admin only"},
-    {NULL, "audit", "", 0, 0, audit_opts, cmd_audit, "the audit log of operator calls, newest first"},
+    {"token", "revoke", "NAME", 1, 1, no_opts, cmd_token_revoke,
+     "revoke an operator token; admin only"},
+    {NULL, "audit", "", 0, 0, audit_opts, cmd_audit,
+     "the audit log of operator calls, newest first"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

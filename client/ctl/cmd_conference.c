@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SETTING_OPT(flag, arg, key, help, rule) {flag, arg, help ": " rule},
+#define SETTING_OPT(flag, arg, key, help, rule)  {flag, arg, help ": " rule},
 #define SETTING_RULE(flag, arg, key, help, rule) {flag, rule},
 
 static const struct ctl_opt settings_opts[] = {
-    CTL_CONFERENCE_SETTINGS(SETTING_OPT)
-    {"id", "ID", "the conference id (a-z, 0-9, -; create only; default: generated)"},
+    CTL_CONFERENCE_SETTINGS(SETTING_OPT){
+        "id", "ID", "the conference id (a-z, 0-9, -; create only; default: generated)"},
     {"no-pin", NULL, "remove the PIN (update)"},
     {"host-required", NULL, "media flows only while the host room is in (gives a host link)"},
     {"no-host-required", NULL, "media flows without the host (update)"},
@@ -32,7 +32,7 @@ static const struct ctl_opt settings_opts[] = {
 /* flag -> its rule, for the messages about a value mcuctl cannot even send. */
 static const struct {
     const char *flag, *rule;
-} setting_rules[] = {CTL_CONFERENCE_SETTINGS(SETTING_RULE) {NULL, NULL}};
+} setting_rules[] = {CTL_CONFERENCE_SETTINGS(SETTING_RULE){NULL, NULL}};
 
 static const struct ctl_opt list_opts[] = {
     {"state", "STATE", "scheduled, open or ended"},
@@ -80,9 +80,11 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if ((v = ctl_opt_value(a, "pin"))) json_object_set_new(body, "pin", json_string(v));
     if (ctl_opt_flag(a, "no-pin")) json_object_set_new(body, "pin", json_null());
     if (ctl_opt_flag(a, "host-required")) json_object_set_new(body, "host_required", json_true());
-    if (ctl_opt_flag(a, "no-host-required")) json_object_set_new(body, "host_required", json_false());
+    if (ctl_opt_flag(a, "no-host-required"))
+        json_object_set_new(body, "host_required", json_false());
     if (ctl_opt_flag(a, "record")) json_object_set_new(body, "record", json_string("always"));
-    if ((v = ctl_opt_value(a, "record-policy"))) json_object_set_new(body, "record", json_string(v));
+    if ((v = ctl_opt_value(a, "record-policy")))
+        json_object_set_new(body, "record", json_string(v));
     if ((v = ctl_opt_value(a, "max-participants"))) {
         if (parse_int(v, &n) != 0) return bad_setting("max-participants", v), -1;
         json_object_set_new(body, "max_participants", json_integer(n));
@@ -91,7 +93,8 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if ((v = ctl_opt_value(a, "size"))) {
         int w, h;
         char extra;
-        if (sscanf(v, "%dx%d%c", &w, &h, &extra) != 2) return json_decref(canvas), bad_setting("size", v), -1;
+        if (sscanf(v, "%dx%d%c", &w, &h, &extra) != 2)
+            return json_decref(canvas), bad_setting("size", v), -1;
         json_object_set_new(canvas, "width", json_integer(w));
         json_object_set_new(canvas, "height", json_integer(h));
     }
@@ -99,8 +102,10 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
         if (parse_int(v, &n) != 0) return json_decref(canvas), bad_setting("fps", v), -1;
         json_object_set_new(canvas, "fps", json_integer(n));
     }
-    if (json_object_size(canvas)) json_object_set_new(body, "canvas", canvas);
-    else json_decref(canvas);
+    if (json_object_size(canvas))
+        json_object_set_new(body, "canvas", canvas);
+    else
+        json_decref(canvas);
     if ((v = ctl_opt_value(a, "codecs"))) {
         json_t *list = json_array();
         char **parts = g_strsplit(v, ",", -1);
@@ -112,7 +117,8 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if (rooms) {
         json_t *list = json_array();
         for (guint i = 0; i < rooms->len; i++)
-            if (((char *)rooms->pdata[i])[0]) json_array_append_new(list, json_pack("{s:s}", "name", (char *)rooms->pdata[i]));
+            if (((char *)rooms->pdata[i])[0])
+                json_array_append_new(list, json_pack("{s:s}", "name", (char *)rooms->pdata[i]));
         json_object_set_new(body, "rooms", list);
     }
 
@@ -124,7 +130,8 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
         char *iso = ctl_time_arg(v);
         if (!iso) {
             json_decref(s);
-            fprintf(stderr, "mcuctl: --%s: '%s' is not a time (now, +10m, 2025-03-01 09:00, or ISO 8601)\n",
+            fprintf(stderr,
+                    "mcuctl: --%s: '%s' is not a time (now, +10m, 2025-03-01 09:00, or ISO 8601)\n",
                     time_opts[i][0], v);
             return -1;
         }
@@ -134,18 +141,23 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
     if ((v = ctl_opt_value(a, "duration"))) json_object_set_new(s, "duration", json_string(v));
     if ((v = ctl_opt_value(a, "timezone"))) json_object_set_new(s, "timezone", json_string(v));
     if ((v = ctl_opt_value(a, "early-join"))) {
-        if (parse_int(v, &n) != 0) return json_decref(s), bad_usage("--early-join: '%s' is not a number", v), -1;
+        if (parse_int(v, &n) != 0)
+            return json_decref(s), bad_usage("--early-join: '%s' is not a number", v), -1;
         json_object_set_new(s, "early_join_minutes", json_integer(n));
     }
     if ((v = ctl_opt_value(a, "repeat"))) {
         json_t *rec = json_pack("{s:s}", "freq", v);
         if ((v = ctl_opt_value(a, "count"))) {
-            if (parse_int(v, &n) != 0) return json_decref(rec), json_decref(s), bad_usage("--count: '%s' is not a number", v), -1;
+            if (parse_int(v, &n) != 0)
+                return json_decref(rec), json_decref(s),
+                       bad_usage("--count: '%s' is not a number", v), -1;
             json_object_set_new(rec, "count", json_integer(n));
         }
         if ((v = ctl_opt_value(a, "until"))) {
             char *iso = ctl_time_arg(v);
-            if (!iso) return json_decref(rec), json_decref(s), bad_usage("--until: '%s' is not a time", v), -1;
+            if (!iso)
+                return json_decref(rec), json_decref(s),
+                       bad_usage("--until: '%s' is not a time", v), -1;
             json_object_set_new(rec, "until", json_string(iso));
             g_free(iso);
         }
@@ -154,8 +166,10 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
         json_decref(s);
         return bad_usage("%s", "--count and --until need --repeat daily|weekly"), -1;
     }
-    if (json_object_size(s)) json_object_set_new(body, "schedule", s);
-    else json_decref(s);
+    if (json_object_size(s))
+        json_object_set_new(body, "schedule", s);
+    else
+        json_decref(s);
     return 0;
 }
 
@@ -176,7 +190,8 @@ static char **conference_row(json_t *c)
     return row;
 }
 
-static const char *const conference_columns[] = {"ID", "TITLE", "STATE", "START", "END", "REPEAT", "LAYOUT", NULL};
+static const char *const conference_columns[] = {"ID",  "TITLE",  "STATE",  "START",
+                                                 "END", "REPEAT", "LAYOUT", NULL};
 
 static void print_conference(json_t *c)
 {
@@ -189,21 +204,27 @@ static void print_conference(json_t *c)
     char *tz = ctl_json_text(json_object_get(sched, "timezone"));
     char *record = ctl_json_text(json_object_get(c, "record"));
     json_t *canvas = json_object_get(c, "canvas");
-    printf("\npin %s, host required %s, record %s, canvas %lldx%lld at %lld fps, up to %lld rooms, time zone %s, "
-           "joinable now: %s\n", pin, json_is_true(json_object_get(c, "host_required")) ? "yes" : "no", record, (long long)json_integer_value(json_object_get(canvas, "width")),
-           (long long)json_integer_value(json_object_get(canvas, "height")),
-           (long long)json_integer_value(json_object_get(canvas, "fps")),
-           (long long)json_integer_value(json_object_get(c, "max_participants")), tz,
-           json_is_true(json_object_get(c, "joinable")) ? "yes" : "no");
+    printf(
+        "\npin %s, host required %s, record %s, canvas %lldx%lld at %lld fps, up to %lld rooms, time zone %s, "
+        "joinable now: %s\n",
+        pin, json_is_true(json_object_get(c, "host_required")) ? "yes" : "no", record,
+        (long long)json_integer_value(json_object_get(canvas, "width")),
+        (long long)json_integer_value(json_object_get(canvas, "height")),
+        (long long)json_integer_value(json_object_get(canvas, "fps")),
+        (long long)json_integer_value(json_object_get(c, "max_participants")), tz,
+        json_is_true(json_object_get(c, "joinable")) ? "yes" : "no");
     g_free(tz);
     g_free(record);
     size_t i;
     json_t *room;
-    json_array_foreach(json_object_get(c, "rooms"), i, room) {
+    json_array_foreach(json_object_get(c, "rooms"), i, room)
+    {
         if (i == 0) printf("rooms:\n");
         printf("  %s%s%s\n", json_string_value(json_object_get(room, "name")),
                json_object_get(room, "join_url") ? "  " : "",
-               json_object_get(room, "join_url") ? json_string_value(json_object_get(room, "join_url")) : "");
+               json_object_get(room, "join_url")
+                   ? json_string_value(json_object_get(room, "join_url"))
+                   : "");
     }
 }
 
@@ -212,7 +233,8 @@ static void print_links(json_t *rooms, FILE *f)
 {
     size_t i;
     json_t *room;
-    json_array_foreach(rooms, i, room) {
+    json_array_foreach(rooms, i, room)
+    {
         if (!json_object_get(room, "join_url")) continue;
         fprintf(f, "room %s: %s\n", json_string_value(json_object_get(room, "name")),
                 json_string_value(json_object_get(room, "join_url")));
@@ -244,7 +266,8 @@ static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
     } else {
         printf("%s\n", json_string_value(json_object_get(out, "id")));
         if (json_array_size(json_object_get(out, "rooms"))) {
-            fprintf(stderr, "join links (shown once; `mcuctl conference room-token` makes new ones):\n");
+            fprintf(stderr,
+                    "join links (shown once; `mcuctl conference room-token` makes new ones):\n");
             print_links(json_object_get(out, "rooms"), stderr);
         }
         print_host_link(out);
@@ -301,9 +324,12 @@ static int on_conference(struct ctl *ctl, const char *method, const char *id, co
     g_free(path);
     g_free(escaped);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else if (json_object_get(out, "title")) print_conference(out);
-    else if (json_object_get(out, "deleted")) printf("deleted %s\n", id);
+    if (ctl->json)
+        ctl_print_json(out);
+    else if (json_object_get(out, "title"))
+        print_conference(out);
+    else if (json_object_get(out, "deleted"))
+        printf("deleted %s\n", id);
     json_decref(out);
     return CTL_OK;
 }
@@ -332,7 +358,8 @@ static int cmd_update(struct ctl *ctl, const struct ctl_args *a)
     g_free(escaped);
     json_decref(body);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
+    if (ctl->json)
+        ctl_print_json(out);
     else {
         print_conference(out);
         if (json_array_size(json_object_get(out, "new_rooms"))) {
@@ -375,8 +402,10 @@ static int cmd_room_token(struct ctl *ctl, const struct ctl_args *a)
     g_free(id);
     g_free(room);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("%s\n", json_string_value(json_object_get(out, "join_url")));
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("%s\n", json_string_value(json_object_get(out, "join_url")));
     json_decref(out);
     return CTL_OK;
 }
@@ -390,8 +419,10 @@ static int cmd_host_token(struct ctl *ctl, const struct ctl_args *a)
     g_free(path);
     g_free(id);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("%s\n", json_string_value(json_object_get(out, "join_url")));
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("%s\n", json_string_value(json_object_get(out, "join_url")));
     json_decref(out);
     return CTL_OK;
 }
@@ -405,7 +436,8 @@ const struct ctl_command ctl_conference_commands[] = {
     {"conference", "show", "ID", 1, 1, no_opts, cmd_show, "show one conference"},
     {"conference", "update", "ID", 1, 1, settings_opts, cmd_update,
      "change a conference's settings, schedule or rooms (--room replaces the list)"},
-    {"conference", "delete", "ID", 1, 1, no_opts, cmd_delete, "delete a conference (ends it if open)"},
+    {"conference", "delete", "ID", 1, 1, no_opts, cmd_delete,
+     "delete a conference (ends it if open)"},
     {"conference", "end", "ID", 1, 1, no_opts, cmd_end,
      "end the conference now (a recurring one moves to its next occurrence)"},
     {"conference", "lock", "ID", 1, 1, no_opts, cmd_lock, "refuse new joins"},

@@ -17,8 +17,8 @@ static const struct ctl_opt focus_opts[] = {
 };
 
 /* A call on /api/v1/conferences/CONF + suffix; *out gets the answer. */
-static int conference_call(struct ctl *ctl, const char *method, const char *conference, const char *suffix,
-                           json_t *body, json_t **out)
+static int conference_call(struct ctl *ctl, const char *method, const char *conference,
+                           const char *suffix, json_t *body, json_t **out)
 {
     char *id = ctl_escape(conference);
     char *path = g_strdup_printf("/api/v1/conferences/%s%s", id, suffix);
@@ -45,8 +45,9 @@ static char **participant_row(json_t *p)
     row[4] = ctl_json_text(json_object_get(st, "resolution"));
     json_int_t bw = json_integer_value(json_object_get(st, "bandwidth_bps"));
     row[5] = bw > 0 ? g_strdup_printf("%lld", (long long)bw / 1000) : g_strdup("-");
-    row[6] = g_strdup_printf("%lld", (long long)(json_integer_value(json_object_get(st, "audio_lost")) +
-                                                  json_integer_value(json_object_get(st, "video_lost"))));
+    row[6] =
+        g_strdup_printf("%lld", (long long)(json_integer_value(json_object_get(st, "audio_lost")) +
+                                            json_integer_value(json_object_get(st, "video_lost"))));
     row[7] = g_strdup_printf("%.1f", json_real_value(json_object_get(st, "video_jitter_ms")));
     row[8] = ctl_json_text(json_object_get(st, "rtt_ms"));
     return row;
@@ -60,8 +61,8 @@ static int cmd_participants(struct ctl *ctl, const struct ctl_args *a)
     if (ctl->json) {
         ctl_print_json(out);
     } else {
-        static const char *const columns[] = {"ID", "NAME", "MUTED", "CODECS", "RECEIVES", "KBIT/S",
-                                              "LOST", "JITTER MS", "RTT MS", NULL};
+        static const char *const columns[] = {"ID",     "NAME", "MUTED",     "CODECS", "RECEIVES",
+                                              "KBIT/S", "LOST", "JITTER MS", "RTT MS", NULL};
         GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
         size_t i;
         json_t *p;
@@ -73,7 +74,8 @@ static int cmd_participants(struct ctl *ctl, const struct ctl_args *a)
     return CTL_OK;
 }
 
-static int participant_action(struct ctl *ctl, const struct ctl_args *a, const char *action, json_t *body)
+static int participant_action(struct ctl *ctl, const struct ctl_args *a, const char *action,
+                              json_t *body)
 {
     char *pid = ctl_escape(a->positional[1]);
     char *suffix = g_strdup_printf("/participants/%s/%s", pid, action);
@@ -105,7 +107,10 @@ static int mute(struct ctl *ctl, const struct ctl_args *a, const char *action)
 
 static int cmd_mute(struct ctl *ctl, const struct ctl_args *a) { return mute(ctl, a, "mute"); }
 static int cmd_unmute(struct ctl *ctl, const struct ctl_args *a) { return mute(ctl, a, "unmute"); }
-static int cmd_kick(struct ctl *ctl, const struct ctl_args *a) { return participant_action(ctl, a, "kick", NULL); }
+static int cmd_kick(struct ctl *ctl, const struct ctl_args *a)
+{
+    return participant_action(ctl, a, "kick", NULL);
+}
 
 static int cmd_focus(struct ctl *ctl, const struct ctl_args *a)
 {
@@ -114,13 +119,16 @@ static int cmd_focus(struct ctl *ctl, const struct ctl_args *a)
         fprintf(stderr, "mcuctl: give a participant id, or --none\n");
         return CTL_USAGE;
     }
-    json_t *body = json_pack("{s:o}", "participant", none ? json_null() : json_string(a->positional[1]));
+    json_t *body =
+        json_pack("{s:o}", "participant", none ? json_null() : json_string(a->positional[1]));
     json_t *out = NULL;
     int rc = conference_call(ctl, "PUT", a->positional[0], "/focus", body, &out);
     json_decref(body);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("big tile: %s\n", none ? "the active speaker" : a->positional[1]);
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("big tile: %s\n", none ? "the active speaker" : a->positional[1]);
     json_decref(out);
     return CTL_OK;
 }
@@ -132,8 +140,10 @@ static int cmd_layout(struct ctl *ctl, const struct ctl_args *a)
     int rc = conference_call(ctl, "PUT", a->positional[0], "/layout", body, &out);
     json_decref(body);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("layout %s\n", json_string_value(json_object_get(out, "layout")));
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("layout %s\n", json_string_value(json_object_get(out, "layout")));
     json_decref(out);
     return CTL_OK;
 }
@@ -146,17 +156,32 @@ static int record(struct ctl *ctl, const struct ctl_args *a, const char *action)
     int rc = conference_call(ctl, "POST", a->positional[0], suffix, NULL, &out);
     g_free(suffix);
     if (rc == CTL_OK) {
-        if (ctl->json) ctl_print_json(out);
-        else printf("%s: recording %s\n", a->positional[0], json_string_value(json_object_get(out, "recording")));
+        if (ctl->json)
+            ctl_print_json(out);
+        else
+            printf("%s: recording %s\n", a->positional[0],
+                   json_string_value(json_object_get(out, "recording")));
     }
     json_decref(out);
     return rc;
 }
 
-static int cmd_record_start(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "start"); }
-static int cmd_record_stop(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "stop"); }
-static int cmd_record_pause(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "pause"); }
-static int cmd_record_resume(struct ctl *ctl, const struct ctl_args *a) { return record(ctl, a, "resume"); }
+static int cmd_record_start(struct ctl *ctl, const struct ctl_args *a)
+{
+    return record(ctl, a, "start");
+}
+static int cmd_record_stop(struct ctl *ctl, const struct ctl_args *a)
+{
+    return record(ctl, a, "stop");
+}
+static int cmd_record_pause(struct ctl *ctl, const struct ctl_args *a)
+{
+    return record(ctl, a, "pause");
+}
+static int cmd_record_resume(struct ctl *ctl, const struct ctl_args *a)
+{
+    return record(ctl, a, "resume");
+}
 
 const struct ctl_command ctl_live_commands[] = {
     {"participant", "list", "CONFERENCE", 1, 1, no_opts, cmd_participants,
@@ -173,8 +198,11 @@ const struct ctl_command ctl_live_commands[] = {
      "change the picture: 1x1 2x2 3x3 4x4 1+5 1+7 speaker speaker+N or custom JSON"},
     {"record", "start", "CONFERENCE", 1, 1, no_opts, cmd_record_start,
      "start recording a running conference into the archive"},
-    {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop, "stop recording; the file is finished"},
-    {"record", "pause", "CONFERENCE", 1, 1, no_opts, cmd_record_pause, "pause recording (cut out of the file)"},
-    {"record", "resume", "CONFERENCE", 1, 1, no_opts, cmd_record_resume, "resume a paused recording"},
+    {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop,
+     "stop recording; the file is finished"},
+    {"record", "pause", "CONFERENCE", 1, 1, no_opts, cmd_record_pause,
+     "pause recording (cut out of the file)"},
+    {"record", "resume", "CONFERENCE", 1, 1, no_opts, cmd_record_resume,
+     "resume a paused recording"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COPY_CHUNK (256 * 1024)
-#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2)   /* between lines when not a terminal */
+#define COPY_CHUNK           (256 * 1024)
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 2) /* between lines when not a terminal */
 
 static const struct ctl_opt no_opts[] = {{NULL, NULL, NULL}};
 static const struct ctl_opt list_opts[] = {
@@ -24,11 +24,13 @@ static const struct ctl_opt list_opts[] = {
 };
 static const struct ctl_opt verify_opts[] = {
     {"conference", "ID", "only this conference's recordings"},
-    {"progress", NULL, "show progress on stderr (default: when stderr is a terminal, without --json)"},
+    {"progress", NULL,
+     "show progress on stderr (default: when stderr is a terminal, without --json)"},
     {NULL, NULL, NULL},
 };
 static const struct ctl_opt export_opts[] = {
-    {"progress", NULL, "show progress on stderr (default: when stderr is a terminal, without --json)"},
+    {"progress", NULL,
+     "show progress on stderr (default: when stderr is a terminal, without --json)"},
     {NULL, NULL, NULL},
 };
 
@@ -37,13 +39,14 @@ static const struct ctl_opt export_opts[] = {
  * second, after each file and at the end. */
 struct progress {
     bool on, tty;
-    const char *what;             /* "verify", "export" */
+    const char *what; /* "verify", "export" */
     int files_done, files_total;
     uint64_t bytes_done, bytes_total;
     gint64 last_us;
 };
 
-static void progress_init(struct progress *p, struct ctl *ctl, const struct ctl_args *a, const char *what)
+static void progress_init(struct progress *p, struct ctl *ctl, const struct ctl_args *a,
+                          const char *what)
 {
     memset(p, 0, sizeof *p);
     p->tty = isatty(STDERR_FILENO) == 1;
@@ -53,10 +56,14 @@ static void progress_init(struct progress *p, struct ctl *ctl, const struct ctl_
 
 static void format_bytes(uint64_t n, char *out, size_t len)
 {
-    if (n >= (1ull << 30)) snprintf(out, len, "%.1f GiB", (double)n / (1ull << 30));
-    else if (n >= (1ull << 20)) snprintf(out, len, "%.1f MiB", (double)n / (1ull << 20));
-    else if (n >= (1ull << 10)) snprintf(out, len, "%.1f KiB", (double)n / (1ull << 10));
-    else snprintf(out, len, "%llu B", (unsigned long long)n);
+    if (n >= (1ull << 30))
+        snprintf(out, len, "%.1f GiB", (double)n / (1ull << 30));
+    else if (n >= (1ull << 20))
+        snprintf(out, len, "%.1f MiB", (double)n / (1ull << 20));
+    else if (n >= (1ull << 10))
+        snprintf(out, len, "%.1f KiB", (double)n / (1ull << 10));
+    else
+        snprintf(out, len, "%llu B", (unsigned long long)n);
 }
 
 /* force: a file finished or the end (always shown); otherwise rate-limited. */
@@ -97,7 +104,10 @@ static uint64_t file_size(const char *path)
     return path && stat(path, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
-static const char *field(json_t *r, const char *key) { return json_string_value(json_object_get(r, key)); }
+static const char *field(json_t *r, const char *key)
+{
+    return json_string_value(json_object_get(r, key));
+}
 
 /* GET /api/v1/recordings[?conference=ID] into *out. */
 static int get_list(struct ctl *ctl, const char *conference, json_t **out)
@@ -131,12 +141,13 @@ static int cmd_list(struct ctl *ctl, const struct ctl_args *a)
         json_decref(out);
         return CTL_OK;
     }
-    static const char *const columns[] = {"ID", "CONFERENCE", "STARTED", "DURATION", "SIZE MB", "CODECS",
-                                          "STATUS", "PATH", NULL};
+    static const char *const columns[] = {"ID",     "CONFERENCE", "STARTED", "DURATION", "SIZE MB",
+                                          "CODECS", "STATUS",     "PATH",    NULL};
     GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     size_t i;
     json_t *r;
-    json_array_foreach(out, i, r) {
+    json_array_foreach(out, i, r)
+    {
         char **row = g_new0(char *, 9);
         row[0] = ctl_json_text(json_object_get(r, "id"));
         row[1] = ctl_json_text(json_object_get(r, "conference"));
@@ -159,7 +170,7 @@ static int cmd_show(struct ctl *ctl, const struct ctl_args *a)
     json_t *out = NULL;
     int rc = recording_call(ctl, "GET", a->positional[0], &out);
     if (rc != CTL_OK) return rc;
-    ctl_print_json(out);   /* the whole record, rooms included */
+    ctl_print_json(out); /* the whole record, rooms included */
     json_decref(out);
     return CTL_OK;
 }
@@ -202,7 +213,7 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
 {
     json_t *list = NULL;
     int rc = CTL_OK;
-    if (a->count > 0) {   /* the recordings named */
+    if (a->count > 0) { /* the recordings named */
         list = json_array();
         for (int i = 0; i < a->count && rc == CTL_OK; i++) {
             json_t *one = NULL;
@@ -225,30 +236,37 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
     progress.files_total = (int)json_array_size(list);
     json_array_foreach(list, i, r) progress.bytes_total += file_size(field(r, "path"));
     progress_show(&progress, true, false);
-    json_array_foreach(list, i, r) {
+    json_array_foreach(list, i, r)
+    {
         char *actual = NULL;
         uint64_t before = progress.bytes_done, expected = file_size(field(r, "path"));
         const char *result = verify_one(r, &actual, &progress);
         progress_file_done(&progress, expected, progress.bytes_done - before);
         bool ok = strcmp(result, "ok") == 0;
         if (!ok) bad++;
-        json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?}", "id", json_object_get(r, "id"),
-                                                 "path", field(r, "path"), "result", result,
-                                                 "sha256", field(r, "sha256"), "actual_sha256", actual));
+        json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?}", "id",
+                                                 json_object_get(r, "id"), "path", field(r, "path"),
+                                                 "result", result, "sha256", field(r, "sha256"),
+                                                 "actual_sha256", actual));
         if (!ctl->json) {
             if (progress.on && progress.tty) fputs("\r\033[K", stderr);
             char *id = ctl_json_text(json_object_get(r, "id"));
-            if (ok) printf("ok       %s %s\n", id, field(r, "path"));
-            else if (actual) printf("%-8s %s %s (sha256 now %s, indexed %s)\n", result, id, field(r, "path"), actual,
-                                    field(r, "sha256") ? field(r, "sha256") : "-");
-            else printf("%-8s %s %s\n", result, id, field(r, "path") ? field(r, "path") : "-");
+            if (ok)
+                printf("ok       %s %s\n", id, field(r, "path"));
+            else if (actual)
+                printf("%-8s %s %s (sha256 now %s, indexed %s)\n", result, id, field(r, "path"),
+                       actual, field(r, "sha256") ? field(r, "sha256") : "-");
+            else
+                printf("%-8s %s %s\n", result, id, field(r, "path") ? field(r, "path") : "-");
             g_free(id);
         }
         g_free(actual);
     }
     progress_show(&progress, true, true);
-    if (ctl->json) ctl_print_json(results);
-    else printf("%zu checked, %d changed or missing\n", json_array_size(list), bad);
+    if (ctl->json)
+        ctl_print_json(results);
+    else
+        printf("%zu checked, %d changed or missing\n", json_array_size(list), bad);
     json_decref(results);
     json_decref(list);
     return bad ? CTL_ERROR : CTL_OK;
@@ -280,7 +298,9 @@ static int copy_file(const char *src, const char *dst, struct progress *progress
     }
     if (out >= 0) ok = close(out) == 0 && ok;
     if (ok && rename(part, dst) != 0) ok = false;
-    if (!ok) fprintf(stderr, "mcuctl: cannot copy %s to %s: %s (%s)\n", src, dst, strerror(errno), failed);
+    if (!ok)
+        fprintf(stderr, "mcuctl: cannot copy %s to %s: %s (%s)\n", src, dst, strerror(errno),
+                failed);
     if (!ok && out >= 0) unlink(part);
     if (in >= 0) close(in);
     g_free(buf);
@@ -332,8 +352,10 @@ static int cmd_delete(struct ctl *ctl, const struct ctl_args *a)
     json_t *out = NULL;
     int rc = recording_call(ctl, "DELETE", a->positional[0], &out);
     if (rc != CTL_OK) return rc;
-    if (ctl->json) ctl_print_json(out);
-    else printf("recording %s deleted (%s)\n", a->positional[0], field(out, "path"));
+    if (ctl->json)
+        ctl_print_json(out);
+    else
+        printf("recording %s deleted (%s)\n", a->positional[0], field(out, "path"));
     json_decref(out);
     return CTL_OK;
 }
@@ -345,6 +367,7 @@ const struct ctl_command ctl_recording_commands[] = {
      "recompute each file's SHA-256 (on mcud's machine); exit 1 if any changed or is missing"},
     {"recordings", "export", "ID DIR", 2, 2, export_opts, cmd_export,
      "copy a recording into DIR with a JSON sidecar of its metadata (on mcud's machine)"},
-    {"recordings", "delete", "ID", 1, 1, no_opts, cmd_delete, "remove a recording's file, sidecar and index row"},
+    {"recordings", "delete", "ID", 1, 1, no_opts, cmd_delete,
+     "remove a recording's file, sidecar and index row"},
     {NULL, NULL, NULL, 0, 0, NULL, NULL, NULL},
 };

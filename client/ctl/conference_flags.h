@@ -11,17 +11,20 @@
 #ifndef HOINGHI_CTL_CONFERENCE_FLAGS_H
 #define HOINGHI_CTL_CONFERENCE_FLAGS_H
 
-#define CTL_CONFERENCE_SETTINGS(X)                                                                          \
-    X("title", "TITLE", "title", "what the meeting is called", "1..200 characters without control characters") \
-    X("layout", "LAYOUT", "layout", "where the rooms' pictures go (default 2x2)",                             \
-      "a layout: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N or custom JSON")                            \
-    X("pin", "PIN", "pin", "rooms must give it to join", "4..12 digits")                                      \
-    X("record-policy", "POLICY", "record", "when it is recorded (default off)", "off, manual or always")     \
-    X("max-participants", "N", "max-participants", "participants at once (default 16)",                      \
-      "an integer from 1 to 64")                                                                              \
-    X("size", "WxH", "size", "canvas size (default 1280x720)", "WIDTHxHEIGHT, both even, 160x90 to 1920x1080") \
-    X("fps", "N", "fps", "canvas frame rate (default 30)", "an integer from 5 to 60")                         \
-    X("codecs", "LIST", "codecs", "video codecs offered, comma-separated (default vp8,h264)",                 \
+#define CTL_CONFERENCE_SETTINGS(X)                                                            \
+    X("title", "TITLE", "title", "what the meeting is called",                                \
+      "1..200 characters without control characters")                                         \
+    X("layout", "LAYOUT", "layout", "where the rooms' pictures go (default 2x2)",             \
+      "a layout: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N or custom JSON")            \
+    X("pin", "PIN", "pin", "rooms must give it to join", "4..12 digits")                      \
+    X("record-policy", "POLICY", "record", "when it is recorded (default off)",               \
+      "off, manual or always")                                                                \
+    X("max-participants", "N", "max-participants", "participants at once (default 16)",       \
+      "an integer from 1 to 64")                                                              \
+    X("size", "WxH", "size", "canvas size (default 1280x720)",                                \
+      "WIDTHxHEIGHT, both even, 160x90 to 1920x1080")                                         \
+    X("fps", "N", "fps", "canvas frame rate (default 30)", "an integer from 5 to 60")         \
+    X("codecs", "LIST", "codecs", "video codecs offered, comma-separated (default vp8,h264)", \
       "a non-empty list of vp8 and h264")
 
 #endif

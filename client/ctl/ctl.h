@@ -11,40 +11,40 @@
 /* Exit codes (docs/operator-guide.md). */
 enum ctl_exit {
     CTL_OK = 0,
-    CTL_ERROR = 1,          /* the server failed (5xx) or something else went wrong */
-    CTL_USAGE = 2,          /* bad command line */
-    CTL_DENIED = 3,         /* 401 / 403: no valid token, or not allowed */
-    CTL_NOT_FOUND = 4,      /* 404 */
-    CTL_CONFLICT = 5,       /* 409: the state does not allow it */
-    CTL_INVALID = 6,        /* 400: the server refused a field */
-    CTL_UNREACHABLE = 7,    /* no answer from the server */
+    CTL_ERROR = 1,       /* the server failed (5xx) or something else went wrong */
+    CTL_USAGE = 2,       /* bad command line */
+    CTL_DENIED = 3,      /* 401 / 403: no valid token, or not allowed */
+    CTL_NOT_FOUND = 4,   /* 404 */
+    CTL_CONFLICT = 5,    /* 409: the state does not allow it */
+    CTL_INVALID = 6,     /* 400: the server refused a field */
+    CTL_UNREACHABLE = 7, /* no answer from the server */
 };
 
 struct ctl {
-    char *server;           /* e.g. "http://127.0.0.1:8088" (no trailing slash) */
-    char *token;            /* may be NULL: the server will say 401 */
-    char *token_source;     /* where the token came from, for messages */
-    char *cacert;           /* CA file for https, or NULL: the system's */
-    bool json;              /* --json: machine output */
+    char *server;       /* e.g. "http://127.0.0.1:8088" (no trailing slash) */
+    char *token;        /* may be NULL: the server will say 401 */
+    char *token_source; /* where the token came from, for messages */
+    char *cacert;       /* CA file for https, or NULL: the system's */
+    bool json;          /* --json: machine output */
 };
 
 /* One option of a subcommand. arg NULL: a flag. */
 struct ctl_opt {
-    const char *name;       /* without "--" */
-    const char *arg;        /* e.g. "TIME", or NULL */
+    const char *name; /* without "--" */
+    const char *arg;  /* e.g. "TIME", or NULL */
     const char *help;
 };
 
 struct ctl_args {
-    GHashTable *values;     /* option -> last value ("" for flags) */
-    GHashTable *lists;      /* option -> GPtrArray of every value (repeatable options) */
+    GHashTable *values; /* option -> last value ("" for flags) */
+    GHashTable *lists;  /* option -> GPtrArray of every value (repeatable options) */
     char **positional;
     int count;
 };
 
 const char *ctl_opt_value(const struct ctl_args *a, const char *name);
 bool ctl_opt_flag(const struct ctl_args *a, const char *name);
-GPtrArray *ctl_opt_list(const struct ctl_args *a, const char *name);   /* NULL if none */
+GPtrArray *ctl_opt_list(const struct ctl_args *a, const char *name); /* NULL if none */
 
 /* Sends one request (body may be NULL; borrowed) to server + path; *out gets the
  * answer's JSON (NULL when none). Prints the server's error to stderr and returns the
@@ -67,13 +67,13 @@ void ctl_print_json(json_t *value);
 /* A table: `columns` headers, rows as NULL-terminated string arrays (GPtrArray of
  * char**), aligned by display width. */
 void ctl_print_table(const char *const *columns, GPtrArray *rows);
-char *ctl_json_text(json_t *v);     /* a scalar as text, "-" for null (g_malloc'd) */
+char *ctl_json_text(json_t *v); /* a scalar as text, "-" for null (g_malloc'd) */
 
 /* Subcommands, in cmd_*.c. */
 struct ctl_command {
-    const char *group;      /* "conference", or NULL for a top-level command */
+    const char *group; /* "conference", or NULL for a top-level command */
     const char *name;
-    const char *usage;      /* positional arguments, e.g. "ID" */
+    const char *usage; /* positional arguments, e.g. "ID" */
     int min_args, max_args;
     const struct ctl_opt *opts;
     int (*run)(struct ctl *ctl, const struct ctl_args *a);

@@ -16,17 +16,15 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
     return size * n;
 }
 
-char *ctl_escape(const char *segment)
-{
-    return g_uri_escape_string(segment, NULL, FALSE);
-}
+char *ctl_escape(const char *segment) { return g_uri_escape_string(segment, NULL, FALSE); }
 
 static int exit_for(long status)
 {
     if (status >= 200 && status < 300) return CTL_OK;
     switch (status) {
     case 400: return CTL_INVALID;
-    case 401: case 403: return CTL_DENIED;
+    case 401:
+    case 403: return CTL_DENIED;
     case 404: return CTL_NOT_FOUND;
     case 409: return CTL_CONFLICT;
     default: return CTL_ERROR;
@@ -66,8 +64,10 @@ static long perform(struct ctl *ctl, const char *method, const char *path, const
     }
     long status = -1;
     CURLcode rc = curl_easy_perform(curl);
-    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    else fprintf(stderr, "mcuctl: cannot reach %s: %s\n", ctl->server, curl_easy_strerror(rc));
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    else
+        fprintf(stderr, "mcuctl: cannot reach %s: %s\n", ctl->server, curl_easy_strerror(rc));
     curl_slist_free_all(headers);
     if (auth) {
         memset(auth, 0, strlen(auth));
@@ -86,8 +86,9 @@ static void print_error(struct ctl *ctl, long status, json_t *answer)
     if (ctl->json && answer) {
         ctl_print_json(answer);
     }
-    fprintf(stderr, "mcuctl: %s (HTTP %ld%s%s)\n", message ? message : "the server refused the request",
-            status, code ? ", " : "", code ? code : "");
+    fprintf(stderr, "mcuctl: %s (HTTP %ld%s%s)\n",
+            message ? message : "the server refused the request", status, code ? ", " : "",
+            code ? code : "");
     const char *field;
     json_t *why;
     json_object_foreach(json_object_get(error, "fields"), field, why)

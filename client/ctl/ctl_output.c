@@ -26,7 +26,10 @@ char *ctl_json_text(json_t *v)
     return copy;
 }
 
-static size_t width_of(const char *s) { return g_utf8_validate(s, -1, NULL) ? (size_t)g_utf8_strlen(s, -1) : strlen(s); }
+static size_t width_of(const char *s)
+{
+    return g_utf8_validate(s, -1, NULL) ? (size_t)g_utf8_strlen(s, -1) : strlen(s);
+}
 
 void ctl_print_table(const char *const *columns, GPtrArray *rows)
 {
@@ -40,7 +43,8 @@ void ctl_print_table(const char *const *columns, GPtrArray *rows)
             if (width_of(row[c]) > widths[c]) widths[c] = width_of(row[c]);
     }
     for (size_t c = 0; c < n; c++)
-        printf("%s%*s", columns[c], c + 1 < n ? (int)(widths[c] - width_of(columns[c]) + 2) : 0, "");
+        printf("%s%*s", columns[c], c + 1 < n ? (int)(widths[c] - width_of(columns[c]) + 2) : 0,
+               "");
     printf("\n");
     for (guint r = 0; r < rows->len; r++) {
         char **row = rows->pdata[r];
@@ -61,7 +65,11 @@ static gint64 parse_duration(const char *text)
         if (!g_ascii_isdigit(*p)) return -1;
         char *end;
         gint64 n = g_ascii_strtoll(p, &end, 10);
-        gint64 unit = *end == 'd' ? 86400 : *end == 'h' ? 3600 : *end == 'm' ? 60 : *end == 's' ? 1 : -1;
+        gint64 unit = *end == 'd'   ? 86400
+                      : *end == 'h' ? 3600
+                      : *end == 'm' ? 60
+                      : *end == 's' ? 1
+                                    : -1;
         if (unit < 0 || n > 10000000) return -1;
         total += n * unit;
         p = end + 1;
@@ -86,7 +94,7 @@ char *ctl_time_arg(const char *text)
         if (strlen(buf) > 10 && buf[10] == ' ') buf[10] = 'T';
         if (strlen(buf) == 16) g_strlcat(buf, ":00", sizeof buf);
         GTimeZone *local = g_time_zone_new_local();
-        dt = g_date_time_new_from_iso8601(buf, local);   /* no offset: local time */
+        dt = g_date_time_new_from_iso8601(buf, local); /* no offset: local time */
         g_time_zone_unref(local);
     }
     if (!dt) return NULL;

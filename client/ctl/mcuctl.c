@@ -18,7 +18,7 @@
 #include <string.h>
 
 #define DEFAULT_SERVER "http://127.0.0.1:8088"
-#define VERSION "0.1"
+#define VERSION        "0.1"
 
 static const char *const default_state_dirs[] = {"./var", "/var/lib/hoinghi", NULL};
 
@@ -62,7 +62,8 @@ static const struct ctl_opt *find_opt(const struct ctl_opt *opts, const char *na
 static int parse_args(int argc, char **argv, const struct ctl_opt *opts, struct ctl_args *a)
 {
     a->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    a->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+    a->lists =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
     a->positional = g_new0(char *, (size_t)argc + 1);
     a->count = 0;
     bool only_positional = false;
@@ -77,7 +78,8 @@ static int parse_args(int argc, char **argv, const struct ctl_opt *opts, struct 
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
-            if (strcmp(arg, "-h") == 0) arg = "--help";
+            if (strcmp(arg, "-h") == 0)
+                arg = "--help";
             else {
                 fprintf(stderr, "mcuctl: unknown option '%s'\n", arg);
                 return -1;
@@ -130,22 +132,23 @@ static void free_args(struct ctl_args *a)
 
 /* --- help -------------------------------------------------------------------------- */
 
-static const struct ctl_command *const tables[] = {ctl_conference_commands, ctl_live_commands,
-                                                   ctl_recording_commands, ctl_admin_commands, NULL};
+static const struct ctl_command *const tables[] = {
+    ctl_conference_commands, ctl_live_commands, ctl_recording_commands, ctl_admin_commands, NULL};
 
 static void print_opts(FILE *f, const struct ctl_opt *opts)
 {
     for (size_t i = 0; opts && opts[i].name; i++) {
         char left[64];
-        snprintf(left, sizeof left, "--%s%s%s", opts[i].name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+        snprintf(left, sizeof left, "--%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+                 opts[i].arg ? opts[i].arg : "");
         fprintf(f, "  %-24s %s\n", left, opts[i].help);
     }
 }
 
 static void command_help(FILE *f, const struct ctl_command *c)
 {
-    fprintf(f, "Usage: mcuctl %s%s%s%s%s [OPTIONS]\n\n%s\n", c->group ? c->group : "", c->group ? " " : "",
-            c->name, c->usage[0] ? " " : "", c->usage, c->summary);
+    fprintf(f, "Usage: mcuctl %s%s%s%s%s [OPTIONS]\n\n%s\n", c->group ? c->group : "",
+            c->group ? " " : "", c->name, c->usage[0] ? " " : "", c->usage, c->summary);
     if (c->opts && c->opts[0].name) {
         fprintf(f, "\nOptions:\n");
         print_opts(f, c->opts);
@@ -162,14 +165,17 @@ static void usage(FILE *f)
         for (size_t i = 0; tables[t][i].name; i++) {
             const struct ctl_command *c = &tables[t][i];
             char left[64];
-            snprintf(left, sizeof left, "%s%s%s", c->group ? c->group : "", c->group ? " " : "", c->name);
+            snprintf(left, sizeof left, "%s%s%s", c->group ? c->group : "", c->group ? " " : "",
+                     c->name);
             fprintf(f, "  %-24s %s\n", left, c->summary);
         }
     fprintf(f, "\nCommon options:\n");
     print_opts(f, common_opts);
-    fprintf(f, "\nExit status: 0 ok, 1 server error, 2 usage, 3 unauthorized or forbidden, 4 not found,\n"
-               "5 conflict with the current state, 6 invalid request, 7 server unreachable.\n"
-               "'mcuctl COMMAND --help' describes each command.\n");
+    fprintf(
+        f,
+        "\nExit status: 0 ok, 1 server error, 2 usage, 3 unauthorized or forbidden, 4 not found,\n"
+        "5 conflict with the current state, 6 invalid request, 7 server unreachable.\n"
+        "'mcuctl COMMAND --help' describes each command.\n");
 }
 
 /* --- connection settings ---------------------------------------------------------- */
@@ -189,7 +195,7 @@ static char *read_token_file(const char *path)
 static GKeyFile *load_config(void)
 {
     const char *path = g_getenv("MCUCTL_CONFIG");
-    if (path && !path[0]) return NULL;   /* MCUCTL_CONFIG= : no config file */
+    if (path && !path[0]) return NULL; /* MCUCTL_CONFIG= : no config file */
     char *fallback = g_build_filename(g_get_user_config_dir(), "hoinghi", "mcuctl.conf", NULL);
     GKeyFile *kf = g_key_file_new();
     if (!g_key_file_load_from_file(kf, path ? path : fallback, G_KEY_FILE_NONE, NULL)) {
@@ -210,12 +216,18 @@ static void resolve(struct ctl *ctl, const struct ctl_args *a)
 {
     GKeyFile *kf = load_config();
     const char *v;
-    if ((v = ctl_opt_value(a, "server"))) ctl->server = g_strdup(v);
-    else if ((v = g_getenv("MCU_URL")) && v[0]) ctl->server = g_strdup(v);
-    else if (!(ctl->server = config_get(kf, "server"))) ctl->server = g_strdup(DEFAULT_SERVER);
-    if ((v = ctl_opt_value(a, "cacert"))) ctl->cacert = g_strdup(v);
-    else if ((v = g_getenv("MCU_CACERT")) && v[0]) ctl->cacert = g_strdup(v);
-    else ctl->cacert = config_get(kf, "cacert");
+    if ((v = ctl_opt_value(a, "server")))
+        ctl->server = g_strdup(v);
+    else if ((v = g_getenv("MCU_URL")) && v[0])
+        ctl->server = g_strdup(v);
+    else if (!(ctl->server = config_get(kf, "server")))
+        ctl->server = g_strdup(DEFAULT_SERVER);
+    if ((v = ctl_opt_value(a, "cacert")))
+        ctl->cacert = g_strdup(v);
+    else if ((v = g_getenv("MCU_CACERT")) && v[0])
+        ctl->cacert = g_strdup(v);
+    else
+        ctl->cacert = config_get(kf, "cacert");
     size_t n = strlen(ctl->server);
     while (n > 0 && ctl->server[n - 1] == '/') ctl->server[--n] = '\0';
 
@@ -239,7 +251,8 @@ static void resolve(struct ctl *ctl, const struct ctl_args *a)
         if (!given) given = g_getenv("MCU_STATE_DIR");
         if (!given) given = dir = config_get(kf, "state-dir");
         for (size_t i = 0; !ctl->token && (given ? i == 0 : default_state_dirs[i] != NULL); i++) {
-            char *path = g_build_filename(given ? given : default_state_dirs[i], "admin.token", NULL);
+            char *path =
+                g_build_filename(given ? given : default_state_dirs[i], "admin.token", NULL);
             ctl->token = read_token_file(path);
             if (ctl->token) ctl->token_source = g_strdup(path);
             g_free(path);
@@ -253,7 +266,8 @@ static void resolve(struct ctl *ctl, const struct ctl_args *a)
 
 /* --- main ------------------------------------------------------------------------------ */
 
-static const struct ctl_command *find_command(const char *group, const char *name, bool *group_known)
+static const struct ctl_command *find_command(const char *group, const char *name,
+                                              bool *group_known)
 {
     *group_known = false;
     for (size_t t = 0; tables[t]; t++)
@@ -274,7 +288,8 @@ static void group_help(FILE *f, const char *group)
     for (size_t t = 0; tables[t]; t++)
         for (size_t i = 0; tables[t][i].name; i++)
             if (tables[t][i].group && strcmp(tables[t][i].group, group) == 0)
-                fprintf(f, "  %-10s %-16s %s\n", tables[t][i].name, tables[t][i].usage, tables[t][i].summary);
+                fprintf(f, "  %-10s %-16s %s\n", tables[t][i].name, tables[t][i].usage,
+                        tables[t][i].summary);
     fprintf(f, "\n'mcuctl %s COMMAND --help' describes each.\n", group);
 }
 
@@ -332,7 +347,8 @@ int main(int argc, char **argv)
     if (!c) {
         if (group_known) {
             bool wants_help = name == NULL;
-            for (int k = i + 1; k < argc; k++) wants_help = wants_help || strcmp(argv[k], "--help") == 0;
+            for (int k = i + 1; k < argc; k++)
+                wants_help = wants_help || strcmp(argv[k], "--help") == 0;
             if (name) fprintf(stderr, "mcuctl: '%s %s' is not a command\n\n", group, name);
             group_help(name ? stderr : stdout, group);
             free_args(&globals);
@@ -359,7 +375,8 @@ int main(int argc, char **argv)
         gpointer k, v;
         g_hash_table_iter_init(&it, globals.values);
         while (g_hash_table_iter_next(&it, &k, &v))
-            if (!g_hash_table_contains(a.values, k)) g_hash_table_insert(a.values, g_strdup(k), g_strdup(v));
+            if (!g_hash_table_contains(a.values, k))
+                g_hash_table_insert(a.values, g_strdup(k), g_strdup(v));
         resolve(&ctl, &a);
         curl_global_init(CURL_GLOBAL_DEFAULT);
         rc = c->run(&ctl, &a);

@@ -9,26 +9,26 @@
 
 #include "client/room/util.h"
 
-#define TICK_MS 10
-#define LEAD (20 * GST_MSECOND)          /* hand buffers over this much early */
-#define START_DELAY (50 * GST_MSECOND)
+#define TICK_MS         10
+#define LEAD            (20 * GST_MSECOND) /* hand buffers over this much early */
+#define START_DELAY     (50 * GST_MSECOND)
 #define PREROLL_TIMEOUT (10 * GST_SECOND)
 
 struct file_loop {
-    char *media;                /* "video" or "audio" */
+    char *media; /* "video" or "audio" */
     enum file_loop_mode mode;
-    GstElement *reader;         /* filesrc ! parsebin [! decodebin] ! appsink */
-    GstElement *appsink;        /* owned by reader once linked */
-    gint linked;                /* atomic: the wanted stream found its appsink */
-    gint wanted_seen;           /* atomic: parsebin exposed a stream of our kind */
-    gint no_more_pads;          /* atomic: parsebin exposed all its streams */
+    GstElement *reader;  /* filesrc ! parsebin [! decodebin] ! appsink */
+    GstElement *appsink; /* owned by reader once linked */
+    gint linked;         /* atomic: the wanted stream found its appsink */
+    gint wanted_seen;    /* atomic: parsebin exposed a stream of our kind */
+    gint no_more_pads;   /* atomic: parsebin exposed all its streams */
     GstCaps *caps;
-    GstElement *appsrc;         /* our reference; the sending pipeline holds another */
-    GstElement *target;         /* the sending pipeline (reference) */
+    GstElement *appsrc; /* our reference; the sending pipeline holds another */
+    GstElement *target; /* the sending pipeline (reference) */
     guint timer;
-    GstSample *pending;         /* pulled, not yet due */
-    GstClockTime start;         /* running time of the file's first buffer */
-    GstClockTime offset;        /* added per round: the file's length so far */
+    GstSample *pending;  /* pulled, not yet due */
+    GstClockTime start;  /* running time of the file's first buffer */
+    GstClockTime offset; /* added per round: the file's length so far */
     GstClockTime first_ts, last_ts, step;
     gboolean rewinding;
     unsigned rounds;
@@ -38,10 +38,8 @@ static gboolean wanted_caps(const struct file_loop *fl, const GstCaps *caps)
 {
     const char *name = gst_structure_get_name(gst_caps_get_structure(caps, 0));
 
-    if (!g_str_has_prefix(name, fl->media))
-        return FALSE;
-    if (fl->mode == FILE_LOOP_DECODED)
-        return TRUE;    /* decodebin follows */
+    if (!g_str_has_prefix(name, fl->media)) return FALSE;
+    if (fl->mode == FILE_LOOP_DECODED) return TRUE; /* decodebin follows */
     return strcmp(name, "video/x-vp8") == 0 || strcmp(name, "video/x-h264") == 0 ||
            strcmp(name, "audio/x-opus") == 0;
 }
@@ -74,9 +72,10 @@ static GstElement *make_appsink(struct file_loop *fl)
     GstElement *sink = gst_element_factory_make("appsink", NULL);
     /* encoded buffers are small: keep about two seconds; raw frames are large */
     guint max = fl->mode == FILE_LOOP_ENCODED ? 120 : strcmp(fl->media, "video") == 0 ? 4 : 25;
-    GstCaps *caps = gst_caps_from_string(fl->mode == FILE_LOOP_DECODED
-                                         ? (strcmp(fl->media, "video") == 0 ? "video/x-raw" : "audio/x-raw")
-                                         : "video/x-vp8; video/x-h264; audio/x-opus");
+    GstCaps *caps =
+        gst_caps_from_string(fl->mode == FILE_LOOP_DECODED
+                                 ? (strcmp(fl->media, "video") == 0 ? "video/x-raw" : "audio/x-raw")
+                                 : "video/x-vp8; video/x-h264; audio/x-opus");
 
     g_object_set(sink, "sync", FALSE, "max-buffers", max, "drop", FALSE, "emit-signals", FALSE,
                  "caps", caps, NULL);
@@ -89,11 +88,11 @@ static void on_decoded_pad(GstElement *decodebin, GstPad *pad, gpointer data)
 {
     struct file_loop *fl = data;
     GstCaps *caps = gst_pad_get_current_caps(pad);
-    gboolean ours = caps && g_str_has_prefix(gst_structure_get_name(gst_caps_get_structure(caps, 0)), fl->media);
+    gboolean ours = caps && g_str_has_prefix(
+                                gst_structure_get_name(gst_caps_get_structure(caps, 0)), fl->media);
     (void)decodebin;
 
-    if (caps)
-        gst_caps_unref(caps);
+    if (caps) gst_caps_unref(caps);
     if (ours && g_atomic_int_compare_and_exchange(&fl->linked, 0, 1))
         attach(fl, pad, make_appsink(fl));
     else
@@ -106,10 +105,8 @@ static void on_parsed_pad(GstElement *parsebin, GstPad *pad, gpointer data)
     GstCaps *caps = gst_pad_get_current_caps(pad);
     (void)parsebin;
 
-    if (!caps)
-        caps = gst_pad_query_caps(pad, NULL);
-    if (wanted_caps(fl, caps))
-        g_atomic_int_set(&fl->wanted_seen, 1);
+    if (!caps) caps = gst_pad_query_caps(pad, NULL);
+    if (wanted_caps(fl, caps)) g_atomic_int_set(&fl->wanted_seen, 1);
     if (!wanted_caps(fl, caps) || g_atomic_int_get(&fl->linked)) {
         discard(fl, pad);
     } else if (fl->mode == FILE_LOOP_ENCODED) {
@@ -156,11 +153,10 @@ static gboolean build_reader(struct file_loop *fl, const char *path, char **erro
     GstElement *parse = gst_element_factory_make("parsebin", NULL);
 
     if (!src || !parse) {
-        room_set_error(error, "GStreamer elements filesrc/parsebin are missing (gstreamer1.0-plugins-base)");
-        if (src)
-            gst_object_unref(src);
-        if (parse)
-            gst_object_unref(parse);
+        room_set_error(
+            error, "GStreamer elements filesrc/parsebin are missing (gstreamer1.0-plugins-base)");
+        if (src) gst_object_unref(src);
+        if (parse) gst_object_unref(parse);
         return FALSE;
     }
     fl->reader = gst_pipeline_new("file-reader");
@@ -178,8 +174,7 @@ static GstCaps *appsink_caps(struct file_loop *fl)
     GstPad *pad;
     GstCaps *caps;
 
-    if (!g_atomic_int_get(&fl->linked) || !fl->appsink)
-        return NULL;
+    if (!g_atomic_int_get(&fl->linked) || !fl->appsink) return NULL;
     pad = gst_element_get_static_pad(fl->appsink, "sink");
     caps = gst_pad_get_current_caps(pad);
     gst_object_unref(pad);
@@ -199,18 +194,17 @@ static gboolean preroll(struct file_loop *fl, const char *path, char **error)
     if (gst_element_set_state(fl->reader, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
         why = reader_error(fl);
     while (!why && !(fl->caps = appsink_caps(fl))) {
-        if ((why = reader_error(fl)) != NULL)
-            break;
+        if ((why = reader_error(fl)) != NULL) break;
         if (g_atomic_int_get(&fl->no_more_pads) && !g_atomic_int_get(&fl->wanted_seen)) {
             room_set_error(error, "%s has no %s stream that mcu-room can send%s", path, fl->media,
-                                     fl->mode == FILE_LOOP_DECODED ? ""
-                                     : strcmp(fl->media, "video") == 0 ? " as it is (VP8 or H.264)"
-                                                                       : " as it is (Opus)");
+                           fl->mode == FILE_LOOP_DECODED     ? ""
+                           : strcmp(fl->media, "video") == 0 ? " as it is (VP8 or H.264)"
+                                                             : " as it is (Opus)");
             return FALSE;
         }
         if (g_get_monotonic_time() > deadline) {
             room_set_error(error, "cannot read %s: no %s format within %d s", path, fl->media,
-                                     (int)(PREROLL_TIMEOUT / GST_SECOND));
+                           (int)(PREROLL_TIMEOUT / GST_SECOND));
             return FALSE;
         }
         g_usleep(10 * 1000);
@@ -226,7 +220,8 @@ static gboolean preroll(struct file_loop *fl, const char *path, char **error)
     return TRUE;
 }
 
-struct file_loop *file_loop_new(const char *path, const char *media, enum file_loop_mode mode, char **error)
+struct file_loop *file_loop_new(const char *path, const char *media, enum file_loop_mode mode,
+                                char **error)
 {
     struct file_loop *fl = g_new0(struct file_loop, 1);
 
@@ -251,28 +246,18 @@ struct file_loop *file_loop_new(const char *path, const char *media, enum file_l
     return fl;
 }
 
-const GstCaps *file_loop_caps(const struct file_loop *fl)
-{
-    return fl->caps;
-}
+const GstCaps *file_loop_caps(const struct file_loop *fl) { return fl->caps; }
 
-GstElement *file_loop_source(struct file_loop *fl)
-{
-    return fl->appsrc;
-}
+GstElement *file_loop_source(struct file_loop *fl) { return fl->appsrc; }
 
-unsigned file_loop_rounds(const struct file_loop *fl)
-{
-    return fl->rounds;
-}
+unsigned file_loop_rounds(const struct file_loop *fl) { return fl->rounds; }
 
 static GstClockTime running_time(GstElement *pipeline)
 {
     GstClock *clock = gst_element_get_clock(pipeline);
     GstClockTime now;
 
-    if (!clock)
-        return GST_CLOCK_TIME_NONE;
+    if (!clock) return GST_CLOCK_TIME_NONE;
     now = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline);
     gst_object_unref(clock);
     return now;
@@ -285,7 +270,8 @@ static void rewind_reader(struct file_loop *fl)
         fl->offset += fl->last_ts - fl->first_ts + (fl->step ? fl->step : 20 * GST_MSECOND);
     fl->rounds++;
     fl->rewinding = TRUE;
-    gst_element_seek_simple(fl->reader, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
+    gst_element_seek_simple(fl->reader, GST_FORMAT_TIME,
+                            GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
 }
 
 /* Restamps and pushes one buffer; returns FALSE when it is not due yet. */
@@ -295,24 +281,21 @@ static gboolean push_if_due(struct file_loop *fl, GstClockTime now)
     GstClockTime ts = GST_BUFFER_DTS_IS_VALID(buf) ? GST_BUFFER_DTS(buf) : GST_BUFFER_PTS(buf);
     GstClockTime base, out;
 
-    if (!GST_CLOCK_TIME_IS_VALID(ts))   /* no timestamp: goes with the previous one */
+    if (!GST_CLOCK_TIME_IS_VALID(ts)) /* no timestamp: goes with the previous one */
         ts = GST_CLOCK_TIME_IS_VALID(fl->last_ts) ? fl->last_ts : 0;
-    if (!GST_CLOCK_TIME_IS_VALID(fl->first_ts))
-        fl->first_ts = ts;
-    if (ts < fl->first_ts)
-        ts = fl->first_ts;
+    if (!GST_CLOCK_TIME_IS_VALID(fl->first_ts)) fl->first_ts = ts;
+    if (ts < fl->first_ts) ts = fl->first_ts;
     base = fl->start + fl->offset;
     out = base + (ts - fl->first_ts);
-    if (out > now + LEAD)
-        return FALSE;
+    if (out > now + LEAD) return FALSE;
 
-    buf = gst_buffer_make_writable(gst_buffer_ref(buf));   /* metadata copy, memory shared */
+    buf = gst_buffer_make_writable(gst_buffer_ref(buf)); /* metadata copy, memory shared */
     if (GST_BUFFER_PTS_IS_VALID(buf))
-        GST_BUFFER_PTS(buf) = base + (GST_BUFFER_PTS(buf) >= fl->first_ts ? GST_BUFFER_PTS(buf) - fl->first_ts : 0);
+        GST_BUFFER_PTS(buf) =
+            base + (GST_BUFFER_PTS(buf) >= fl->first_ts ? GST_BUFFER_PTS(buf) - fl->first_ts : 0);
     else
         GST_BUFFER_PTS(buf) = out;
-    if (GST_BUFFER_DTS_IS_VALID(buf))
-        GST_BUFFER_DTS(buf) = out;
+    if (GST_BUFFER_DTS_IS_VALID(buf)) GST_BUFFER_DTS(buf) = out;
     if (GST_BUFFER_DURATION_IS_VALID(buf))
         fl->step = GST_BUFFER_DURATION(buf);
     else if (ts > fl->last_ts && GST_CLOCK_TIME_IS_VALID(fl->last_ts) && !fl->rewinding)
@@ -331,10 +314,8 @@ static gboolean tick(gpointer data)
     GstClockTime now = running_time(fl->target);
     char *why;
 
-    if (!GST_CLOCK_TIME_IS_VALID(now))
-        return G_SOURCE_CONTINUE;
-    if (!GST_CLOCK_TIME_IS_VALID(fl->start))
-        fl->start = now + START_DELAY;
+    if (!GST_CLOCK_TIME_IS_VALID(now)) return G_SOURCE_CONTINUE;
+    if (!GST_CLOCK_TIME_IS_VALID(fl->start)) fl->start = now + START_DELAY;
     if ((why = reader_error(fl)) != NULL) {
         fprintf(stderr, "mcu-room: file reader (%s) stopped: %s\n", fl->media, why);
         g_free(why);
@@ -343,43 +324,34 @@ static gboolean tick(gpointer data)
         return G_SOURCE_REMOVE;
     }
     for (;;) {
-        if (!fl->pending)
-            fl->pending = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), 0);
+        if (!fl->pending) fl->pending = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), 0);
         if (!fl->pending) {
-            if (!fl->rewinding && gst_app_sink_is_eos(GST_APP_SINK(fl->appsink)))
-                rewind_reader(fl);
+            if (!fl->rewinding && gst_app_sink_is_eos(GST_APP_SINK(fl->appsink))) rewind_reader(fl);
             return G_SOURCE_CONTINUE;
         }
-        if (!push_if_due(fl, now))
-            return G_SOURCE_CONTINUE;
+        if (!push_if_due(fl, now)) return G_SOURCE_CONTINUE;
     }
 }
 
 void file_loop_start(struct file_loop *fl, GstElement *pipeline)
 {
-    if (fl->timer)
-        return;
+    if (fl->timer) return;
     fl->target = gst_object_ref(pipeline);
     fl->timer = g_timeout_add(TICK_MS, tick, fl);
 }
 
 void file_loop_free(struct file_loop *fl)
 {
-    if (!fl)
-        return;
+    if (!fl) return;
     room_stop_source(&fl->timer);
-    if (fl->pending)
-        gst_sample_unref(fl->pending);
+    if (fl->pending) gst_sample_unref(fl->pending);
     if (fl->reader) {
         gst_element_set_state(fl->reader, GST_STATE_NULL);
         gst_object_unref(fl->reader);
     }
-    if (fl->caps)
-        gst_caps_unref(fl->caps);
-    if (fl->appsrc)
-        gst_object_unref(fl->appsrc);
-    if (fl->target)
-        gst_object_unref(fl->target);
+    if (fl->caps) gst_caps_unref(fl->caps);
+    if (fl->appsrc) gst_object_unref(fl->appsrc);
+    if (fl->target) gst_object_unref(fl->target);
     g_free(fl->media);
     g_free(fl);
 }

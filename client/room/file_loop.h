@@ -13,8 +13,8 @@
 #include <gst/gst.h>
 
 enum file_loop_mode {
-    FILE_LOOP_ENCODED,      /* the stream as stored: video/x-vp8, video/x-h264, audio/x-opus */
-    FILE_LOOP_DECODED,      /* decoded: video/x-raw or audio/x-raw */
+    FILE_LOOP_ENCODED, /* the stream as stored: video/x-vp8, video/x-h264, audio/x-opus */
+    FILE_LOOP_DECODED, /* decoded: video/x-raw or audio/x-raw */
 };
 
 struct file_loop;
@@ -22,7 +22,8 @@ struct file_loop;
 /* Opens path and prerolls the first stream of kind media ("video" or "audio").
  * NULL with *error set (g_free it) when the file cannot be read or has no such stream
  * (in encoded mode: no VP8/H.264 video, no Opus audio). */
-struct file_loop *file_loop_new(const char *path, const char *media, enum file_loop_mode mode, char **error);
+struct file_loop *file_loop_new(const char *path, const char *media, enum file_loop_mode mode,
+                                char **error);
 
 /* The stream's caps (borrowed), e.g. video/x-vp8 with width and height. */
 const GstCaps *file_loop_caps(const struct file_loop *fl);

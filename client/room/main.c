@@ -12,7 +12,7 @@
 #include "client/room/participant.h"
 #include "client/room/signalling.h"
 
-#define STATS_SAMPLE_S 2    /* webrtcbin statistics are sampled this often even without --stats */
+#define STATS_SAMPLE_S 2 /* webrtcbin statistics are sampled this often even without --stats */
 
 /* The program's one context. */
 struct room_app {
@@ -22,18 +22,16 @@ struct room_app {
     struct participant *participants[ROOM_MAX_COUNT];
     int count;
     int finished;
-    int first_failure;          /* index+1 of the first participant that failed, 0 = none */
+    int first_failure; /* index+1 of the first participant that failed, 0 = none */
     gboolean leaving;
     gint64 last_status_us;
 };
 
 static void leave_all(struct room_app *app, const char *why)
 {
-    if (app->leaving)
-        return;
+    if (app->leaving) return;
     app->leaving = TRUE;
-    for (int i = 0; i < app->count; i++)
-        participant_leave(app->participants[i], why);
+    for (int i = 0; i < app->count; i++) participant_leave(app->participants[i], why);
 }
 
 static void on_participant_finished(struct participant *p, void *user)
@@ -41,11 +39,11 @@ static void on_participant_finished(struct participant *p, void *user)
     struct room_app *app = user;
 
     for (int i = 0; i < app->count; i++)
-        if (app->participants[i] == p && participant_exit_code(p) != ROOM_EXIT_OK && !app->first_failure)
+        if (app->participants[i] == p && participant_exit_code(p) != ROOM_EXIT_OK &&
+            !app->first_failure)
             app->first_failure = i + 1;
     app->finished++;
-    if (app->finished == app->count)
-        g_main_loop_quit(app->loop);
+    if (app->finished == app->count) g_main_loop_quit(app->loop);
 }
 
 static gboolean on_signal(gpointer data)
@@ -65,12 +63,11 @@ static gboolean on_stats_tick(gpointer data)
 {
     struct room_app *app = data;
     gint64 now = g_get_monotonic_time();
-    gboolean print = app->opt.stats && now - app->last_status_us >= (gint64)app->opt.stats_interval_s * 1000000 - 500000;
+    gboolean print = app->opt.stats && now - app->last_status_us >=
+                                           (gint64)app->opt.stats_interval_s * 1000000 - 500000;
 
-    if (print)
-        app->last_status_us = now;
-    for (int i = 0; i < app->count; i++)
-        participant_update_stats(app->participants[i], print);
+    if (print) app->last_status_us = now;
+    for (int i = 0; i < app->count; i++) participant_update_stats(app->participants[i], print);
     return G_SOURCE_CONTINUE;
 }
 
@@ -81,9 +78,8 @@ int main(int argc, char **argv)
     int rc;
 
     rc = options_parse(argc, argv, &app.opt);
-    if (rc >= 0)
-        return rc;
-    g_set_prgname("mcu-room");      /* signalling.c's messages name the program */
+    if (rc >= 0) return rc;
+    g_set_prgname("mcu-room"); /* signalling.c's messages name the program */
     gst_init(NULL, NULL);
     app.loop = g_main_loop_new(NULL, FALSE);
     app.hub = signalling_hub_new(app.loop, app.opt.cacert, app.opt.connect_timeout_s);
@@ -95,10 +91,13 @@ int main(int argc, char **argv)
     sigint = g_unix_signal_add(SIGINT, on_signal, &app);
     sigterm = g_unix_signal_add(SIGTERM, on_signal, &app);
     for (app.count = 0; app.count < app.opt.count; app.count++)
-        app.participants[app.count] = participant_new(&app.opt, app.opt.count > 1 ? app.count + 1 : 0, app.hub,
-                                                      on_participant_finished, &app);
+        app.participants[app.count] =
+            participant_new(&app.opt, app.opt.count > 1 ? app.count + 1 : 0, app.hub,
+                            on_participant_finished, &app);
     stats_timer = g_timeout_add_seconds(app.opt.stats && app.opt.stats_interval_s < STATS_SAMPLE_S
-                                        ? (guint)app.opt.stats_interval_s : STATS_SAMPLE_S, on_stats_tick, &app);
+                                            ? (guint)app.opt.stats_interval_s
+                                            : STATS_SAMPLE_S,
+                                        on_stats_tick, &app);
 
     g_main_loop_run(app.loop);
 
@@ -106,15 +105,14 @@ int main(int argc, char **argv)
     g_source_remove(sigterm);
     g_source_remove(stats_timer);
     rc = ROOM_EXIT_OK;
-    for (int i = 0; i < app.count; i++)
-        participant_print_summary(app.participants[i]);
-    if (app.first_failure)
-        rc = participant_exit_code(app.participants[app.first_failure - 1]);
+    for (int i = 0; i < app.count; i++) participant_print_summary(app.participants[i]);
+    if (app.first_failure) rc = participant_exit_code(app.participants[app.first_failure - 1]);
     for (int i = 0; i < app.count; i++) {
         struct participant *p = app.participants[i];
         if (participant_exit_code(p) != ROOM_EXIT_OK)
-            fprintf(stderr, "mcu-room: %s: exit %d: %s\n", i == app.first_failure - 1 ? "FAILED" : "also failed",
-                       participant_exit_code(p), participant_failure(p));
+            fprintf(stderr, "mcu-room: %s: exit %d: %s\n",
+                    i == app.first_failure - 1 ? "FAILED" : "also failed", participant_exit_code(p),
+                    participant_failure(p));
         participant_free(p);
     }
     signalling_hub_free(app.hub);

@@ -8,26 +8,49 @@
 #include <string.h>
 #include <unistd.h>
 
-#define DEFAULT_WIDTH 640
-#define DEFAULT_HEIGHT 360
-#define DEFAULT_FPS 30
-#define DEFAULT_BITRATE_KBPS 800
-#define DEFAULT_TONE_HZ 440
-#define DEFAULT_PATTERN "smpte"
-#define DEFAULT_STATS_INTERVAL_S 5
+#define DEFAULT_WIDTH             640
+#define DEFAULT_HEIGHT            360
+#define DEFAULT_FPS               30
+#define DEFAULT_BITRATE_KBPS      800
+#define DEFAULT_TONE_HZ           440
+#define DEFAULT_PATTERN           "smpte"
+#define DEFAULT_STATS_INTERVAL_S  5
 #define DEFAULT_CONNECT_TIMEOUT_S 20
 
 /* videotestsrc pattern nicks (GStreamer 1.22). */
 static const char *const test_patterns[] = {
-    "smpte", "snow", "black", "white", "red", "green", "blue", "checkers-1", "checkers-2",
-    "checkers-4", "checkers-8", "circular", "blink", "smpte75", "zone-plate", "gamut",
-    "chroma-zone-plate", "solid-color", "ball", "smpte100", "bar", "pinwheel", "spokes",
-    "gradient", "colors", NULL,
+    "smpte",
+    "snow",
+    "black",
+    "white",
+    "red",
+    "green",
+    "blue",
+    "checkers-1",
+    "checkers-2",
+    "checkers-4",
+    "checkers-8",
+    "circular",
+    "blink",
+    "smpte75",
+    "zone-plate",
+    "gamut",
+    "chroma-zone-plate",
+    "solid-color",
+    "ball",
+    "smpte100",
+    "bar",
+    "pinwheel",
+    "spokes",
+    "gradient",
+    "colors",
+    NULL,
 };
 
 void options_usage(FILE *out)
 {
-    fprintf(out,
+    fprintf(
+        out,
         "NAME\n"
         "    mcu-room - hoinghi's native meeting-room client (GStreamer webrtcbin)\n"
         "\n"
@@ -109,9 +132,8 @@ void options_usage(FILE *out)
         "    4  media failed (ICE/DTLS did not complete, or the server ended the media;\n"
         "       the reason is printed)\n"
         "    With --count N the status is the first failing participant's.\n",
-        DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_PATTERN, DEFAULT_TONE_HZ, DEFAULT_WIDTH,
-        DEFAULT_HEIGHT, DEFAULT_FPS, DEFAULT_BITRATE_KBPS, DEFAULT_STATS_INTERVAL_S,
-        ROOM_MAX_COUNT);
+        DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_PATTERN, DEFAULT_TONE_HZ, DEFAULT_WIDTH, DEFAULT_HEIGHT,
+        DEFAULT_FPS, DEFAULT_BITRATE_KBPS, DEFAULT_STATS_INTERVAL_S, ROOM_MAX_COUNT);
 }
 
 const char *options_codec_name(enum room_codec codec)
@@ -132,11 +154,9 @@ static bool parse_int(const char *text, int min, int max, int *out)
     char *end;
     long v;
 
-    if (!text || *text == '\0')
-        return false;
+    if (!text || *text == '\0') return false;
     v = strtol(text, &end, 10);
-    if (*end != '\0' || v < min || v > max)
-        return false;
+    if (*end != '\0' || v < min || v > max) return false;
     *out = (int)v;
     return true;
 }
@@ -145,8 +165,7 @@ static bool parse_int(const char *text, int min, int max, int *out)
 static bool has_kind(const char *text, const char *kind, const char **arg)
 {
     size_t n = strlen(kind);
-    if (strncmp(text, kind, n) != 0 || (text[n] != '\0' && text[n] != ':'))
-        return false;
+    if (strncmp(text, kind, n) != 0 || (text[n] != '\0' && text[n] != ':')) return false;
     *arg = text[n] == ':' ? text + n + 1 : NULL;
     return true;
 }
@@ -154,8 +173,7 @@ static bool has_kind(const char *text, const char *kind, const char **arg)
 static bool known_pattern(const char *name)
 {
     for (const char *const *p = test_patterns; *p; p++)
-        if (strcmp(*p, name) == 0)
-            return true;
+        if (strcmp(*p, name) == 0) return true;
     return false;
 }
 
@@ -167,8 +185,9 @@ static int parse_video(const char *text, struct room_options *opt)
         opt->video = ROOM_VIDEO_TEST;
         opt->video_arg = arg ? arg : DEFAULT_PATTERN;
         if (!known_pattern(opt->video_arg))
-            return bad("--video test:PATTERN: '%s' is not a videotestsrc pattern (smpte, ball, red, ...)",
-                       opt->video_arg);
+            return bad(
+                "--video test:PATTERN: '%s' is not a videotestsrc pattern (smpte, ball, red, ...)",
+                opt->video_arg);
     } else if (has_kind(text, "v4l2", &arg)) {
         opt->video = ROOM_VIDEO_V4L2;
         opt->video_arg = arg && *arg ? arg : NULL;
@@ -203,7 +222,9 @@ static int parse_audio(const char *text, struct room_options *opt)
     } else if (strcmp(text, "none") == 0) {
         opt->audio = ROOM_AUDIO_NONE;
     } else {
-        return bad("--audio is test[:HZ], pulse[:DEVICE], alsa[:DEVICE], file:PATH or none, not '%s'", text);
+        return bad(
+            "--audio is test[:HZ], pulse[:DEVICE], alsa[:DEVICE], file:PATH or none, not '%s'",
+            text);
     }
     return -1;
 }
@@ -225,10 +246,30 @@ static int parse_size(const char *text, struct room_options *opt)
 }
 
 enum long_only {
-    OPT_SERVER = 256, OPT_CONFERENCE, OPT_NAME, OPT_PIN, OPT_TOKEN, OPT_CACERT, OPT_VIDEO, OPT_AUDIO,
-    OPT_REPLAY, OPT_CODEC, OPT_SIZE, OPT_FPS, OPT_BITRATE, OPT_SHOW, OPT_RECORD, OPT_NO_DECODE,
-    OPT_DURATION, OPT_STATS, OPT_STATS_INTERVAL, OPT_CONNECT_TIMEOUT, OPT_COUNT, OPT_ICE_ADDRESS,
-    OPT_VERBOSE, OPT_HELP,
+    OPT_SERVER = 256,
+    OPT_CONFERENCE,
+    OPT_NAME,
+    OPT_PIN,
+    OPT_TOKEN,
+    OPT_CACERT,
+    OPT_VIDEO,
+    OPT_AUDIO,
+    OPT_REPLAY,
+    OPT_CODEC,
+    OPT_SIZE,
+    OPT_FPS,
+    OPT_BITRATE,
+    OPT_SHOW,
+    OPT_RECORD,
+    OPT_NO_DECODE,
+    OPT_DURATION,
+    OPT_STATS,
+    OPT_STATS_INTERVAL,
+    OPT_CONNECT_TIMEOUT,
+    OPT_COUNT,
+    OPT_ICE_ADDRESS,
+    OPT_VERBOSE,
+    OPT_HELP,
 };
 
 static const struct option long_options[] = {
@@ -284,23 +325,29 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
     case OPT_FPS:
         return parse_int(arg, 1, 60, &opt->fps) ? -1 : bad("--fps wants 1..60, not '%s'", arg);
     case OPT_BITRATE:
-        return parse_int(arg, 50, 20000, &opt->bitrate_kbps) ? -1
-                                                             : bad("--bitrate wants 50..20000 kbit/s, not '%s'", arg);
+        return parse_int(arg, 50, 20000, &opt->bitrate_kbps)
+                   ? -1
+                   : bad("--bitrate wants 50..20000 kbit/s, not '%s'", arg);
     case OPT_SHOW: opt->show = true; return -1;
     case OPT_RECORD: opt->record = arg; return -1;
     case OPT_NO_DECODE: opt->no_decode = true; return -1;
     case OPT_DURATION:
-        return parse_int(arg, 1, 7 * 24 * 3600, &opt->duration_s) ? -1
-                                                                 : bad("--duration wants whole seconds >= 1, not '%s'", arg);
+        return parse_int(arg, 1, 7 * 24 * 3600, &opt->duration_s)
+                   ? -1
+                   : bad("--duration wants whole seconds >= 1, not '%s'", arg);
     case OPT_STATS: opt->stats = true; return -1;
     case OPT_STATS_INTERVAL:
-        return parse_int(arg, 1, 3600, &opt->stats_interval_s) ? -1
-                                                              : bad("--stats-interval wants 1..3600 seconds, not '%s'", arg);
+        return parse_int(arg, 1, 3600, &opt->stats_interval_s)
+                   ? -1
+                   : bad("--stats-interval wants 1..3600 seconds, not '%s'", arg);
     case OPT_CONNECT_TIMEOUT:
-        return parse_int(arg, 1, 600, &opt->connect_timeout_s) ? -1
-                                                              : bad("--connect-timeout wants 1..600 seconds, not '%s'", arg);
+        return parse_int(arg, 1, 600, &opt->connect_timeout_s)
+                   ? -1
+                   : bad("--connect-timeout wants 1..600 seconds, not '%s'", arg);
     case OPT_COUNT:
-        return parse_int(arg, 1, ROOM_MAX_COUNT, &opt->count) ? -1 : bad("--count wants 1..64, not '%s'", arg);
+        return parse_int(arg, 1, ROOM_MAX_COUNT, &opt->count)
+                   ? -1
+                   : bad("--count wants 1..64, not '%s'", arg);
     case OPT_ICE_ADDRESS:
         if (opt->ice_address_count == ROOM_MAX_ICE_ADDRESSES)
             return bad("at most 8 --ice-address, '%s' is one too many", arg);
@@ -315,11 +362,13 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
 static int check_required(const struct room_options *opt, bool media_given)
 {
     if (!opt->server || !opt->conference || !opt->name) {
-        fprintf(stderr, "mcu-room: --server, --conference and --name are required (see mcu-room --help)\n");
+        fprintf(stderr,
+                "mcu-room: --server, --conference and --name are required (see mcu-room --help)\n");
         return ROOM_EXIT_USAGE;
     }
     if (!g_str_has_prefix(opt->server, "ws://") && !g_str_has_prefix(opt->server, "wss://"))
-        return bad("--server wants ws://HOST:PORT/PATH or wss://HOST:PORT/PATH, not '%s'", opt->server);
+        return bad("--server wants ws://HOST:PORT/PATH or wss://HOST:PORT/PATH, not '%s'",
+                   opt->server);
     if (opt->cacert && !g_str_has_prefix(opt->server, "wss://"))
         return bad("--cacert is for a wss:// server (%s)", opt->server);
     if (opt->cacert && access(opt->cacert, R_OK) != 0)
@@ -327,10 +376,10 @@ static int check_required(const struct room_options *opt, bool media_given)
     if (!g_utf8_validate(opt->name, -1, NULL) || g_utf8_strlen(opt->name, -1) < 1 ||
         g_utf8_strlen(opt->name, -1) > 60)
         return bad("--name wants 1..60 characters of UTF-8, not '%s'", opt->name);
-    if (opt->pin && opt->token)
-        return bad("--pin and --token exclude each other (%s)", "give one");
+    if (opt->pin && opt->token) return bad("--pin and --token exclude each other (%s)", "give one");
     if (opt->replay && media_given)
-        return bad("--replay sends the file's own video and audio: drop --video/--audio (%s)", opt->replay);
+        return bad("--replay sends the file's own video and audio: drop --video/--audio (%s)",
+                   opt->replay);
     if (opt->show && opt->no_decode)
         return bad("--show needs decoding: drop --no-decode (%s)", "--show");
     return -1;
@@ -362,10 +411,8 @@ int options_parse(int argc, char **argv, struct room_options *opt)
             return bad(c == ':' ? "%s needs a value" : "unknown or incomplete option '%s'", what);
         }
         rc = apply_option(c, optarg, opt, &media_given);
-        if (rc >= 0)
-            return rc;
+        if (rc >= 0) return rc;
     }
-    if (optind < argc)
-        return bad("unexpected argument '%s'", argv[optind]);
+    if (optind < argc) return bad("unexpected argument '%s'", argv[optind]);
     return check_required(opt, media_given);
 }

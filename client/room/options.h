@@ -9,49 +9,55 @@
 #include <stdio.h>
 
 #define ROOM_MAX_ICE_ADDRESSES 8
-#define ROOM_MAX_COUNT 64
+#define ROOM_MAX_COUNT         64
 
 /* Process exit codes (also each participant's outcome). */
 enum room_exit {
     ROOM_EXIT_OK = 0,
-    ROOM_EXIT_LOCAL = 1,        /* local trouble: a GStreamer element missing, a file unreadable */
-    ROOM_EXIT_USAGE = 2,        /* bad arguments */
-    ROOM_EXIT_JOIN = 3,         /* could not join: no server, or the server refused */
-    ROOM_EXIT_MEDIA = 4,        /* joined, but ICE/DTLS did not complete or media failed */
+    ROOM_EXIT_LOCAL = 1, /* local trouble: a GStreamer element missing, a file unreadable */
+    ROOM_EXIT_USAGE = 2, /* bad arguments */
+    ROOM_EXIT_JOIN = 3,  /* could not join: no server, or the server refused */
+    ROOM_EXIT_MEDIA = 4, /* joined, but ICE/DTLS did not complete or media failed */
 };
 
 enum room_video_source { ROOM_VIDEO_TEST, ROOM_VIDEO_V4L2, ROOM_VIDEO_FILE, ROOM_VIDEO_NONE };
-enum room_audio_source { ROOM_AUDIO_TEST, ROOM_AUDIO_PULSE, ROOM_AUDIO_ALSA, ROOM_AUDIO_FILE, ROOM_AUDIO_NONE };
+enum room_audio_source {
+    ROOM_AUDIO_TEST,
+    ROOM_AUDIO_PULSE,
+    ROOM_AUDIO_ALSA,
+    ROOM_AUDIO_FILE,
+    ROOM_AUDIO_NONE
+};
 enum room_codec { ROOM_CODEC_VP8, ROOM_CODEC_H264 };
 
 /* Strings point into argv (never freed). */
 struct room_options {
-    const char *server;             /* ws://HOST:PORT/PATH or wss://... */
-    const char *cacert;             /* CA file for wss://, or NULL: the system's */
+    const char *server; /* ws://HOST:PORT/PATH or wss://... */
+    const char *cacert; /* CA file for wss://, or NULL: the system's */
     const char *conference;
-    const char *name;               /* display name; suffixed " 1".." N" with --count */
-    const char *pin;                /* NULL: none */
-    const char *token;              /* NULL: none */
+    const char *name;  /* display name; suffixed " 1".." N" with --count */
+    const char *pin;   /* NULL: none */
+    const char *token; /* NULL: none */
 
     enum room_video_source video;
-    const char *video_arg;          /* test: pattern; v4l2: device (NULL = default); file: path */
+    const char *video_arg; /* test: pattern; v4l2: device (NULL = default); file: path */
     enum room_audio_source audio;
-    const char *audio_arg;          /* test: tone in Hz; pulse/alsa: device (NULL = default); file: path */
-    int tone_hz;                    /* test audio: sine frequency */
-    const char *replay;             /* WebM/MKV to send as it is, or NULL */
+    const char *audio_arg; /* test: tone in Hz; pulse/alsa: device (NULL = default); file: path */
+    int tone_hz;           /* test audio: sine frequency */
+    const char *replay;    /* WebM/MKV to send as it is, or NULL */
     enum room_codec codec;
     int width, height, fps;
-    int bitrate_kbps;               /* video encoder target */
+    int bitrate_kbps; /* video encoder target */
 
-    bool show;                      /* a window and the loudspeaker */
-    const char *record;             /* Matroska file for what we receive, or NULL */
-    bool no_decode;                 /* count received frames only (load tests) */
+    bool show;          /* a window and the loudspeaker */
+    const char *record; /* Matroska file for what we receive, or NULL */
+    bool no_decode;     /* count received frames only (load tests) */
 
-    int duration_s;                 /* 0: until SIGINT */
+    int duration_s; /* 0: until SIGINT */
     bool stats;
     int stats_interval_s;
-    int connect_timeout_s;          /* join + ICE/DTLS must finish within this */
-    int count;                      /* participants in this process */
+    int connect_timeout_s; /* join + ICE/DTLS must finish within this */
+    int count;             /* participants in this process */
     const char *ice_addresses[ROOM_MAX_ICE_ADDRESSES];
     int ice_address_count;
     bool verbose;

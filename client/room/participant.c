@@ -18,7 +18,7 @@
 #include "client/room/webrtc_call.h"
 #include "client/room/util.h"
 
-#define LEAVE_WAIT_S 5      /* at most this long for the recording to close */
+#define LEAVE_WAIT_S 5 /* at most this long for the recording to close */
 
 struct early_candidate {
     unsigned mline;
@@ -41,7 +41,7 @@ struct participant {
     void *finished_user;
 
     GstElement *pipeline;
-    GstElement *webrtc;             /* owned by pipeline */
+    GstElement *webrtc; /* owned by pipeline */
     guint bus_watch;
     struct room_sources *sources;
     struct recorder *recorder;
@@ -53,14 +53,14 @@ struct participant {
     int64_t join_id, offer_id;
     char *participant_id;
     gboolean joined, negotiation_needed, offer_started, offer_sent, gathering_done;
-    GQueue early_candidates;        /* struct early_candidate: made before the offer went out */
+    GQueue early_candidates; /* struct early_candidate: made before the offer went out */
     int candidates_sent;
-    GHashTable *roster;             /* participant id -> name (others in the conference) */
+    GHashTable *roster; /* participant id -> name (others in the conference) */
 
     gboolean media_connected;
     gint64 connected_at_us, left_at_us;
     guint connect_timer;
-    guint duration_timer;           /* --duration, from the moment media connected */
+    guint duration_timer; /* --duration, from the moment media connected */
 
     /* outcome */
     gboolean leaving, finished;
@@ -82,7 +82,10 @@ static void plog(struct participant *p, const char *fmt, ...)
     g_free(text);
 }
 
-#define VLOG(p, ...) do { if ((p)->opt->verbose) plog((p), __VA_ARGS__); } while (0)
+#define VLOG(p, ...)                                   \
+    do {                                               \
+        if ((p)->opt->verbose) plog((p), __VA_ARGS__); \
+    } while (0)
 
 static void begin_leaving(struct participant *p);
 
@@ -111,17 +114,14 @@ static gboolean report_finished(gpointer data)
 
 static void stop_everything(struct participant *p)
 {
-    if (p->finished)
-        return;
+    if (p->finished) return;
     p->finished = TRUE;
     room_stop_source(&p->leave_timer);
-    if (p->pipeline && p->media_connected)
-        stats_sample(&p->stats, p->webrtc);
+    if (p->pipeline && p->media_connected) stats_sample(&p->stats, p->webrtc);
     p->left_at_us = g_get_monotonic_time();
-    if (p->pipeline)
-        gst_element_set_state(p->pipeline, GST_STATE_NULL);
+    if (p->pipeline) gst_element_set_state(p->pipeline, GST_STATE_NULL);
     if (p->sig) {
-        signalling_close(p->sig);   /* the queued `leave` still goes out */
+        signalling_close(p->sig); /* the queued `leave` still goes out */
         p->sig = NULL;
     }
     p->finish_idle = g_idle_add(report_finished, p);
@@ -131,7 +131,8 @@ static void on_recording_closed(void *user)
 {
     struct participant *p = user;
     if (p->recorder)
-        plog(p, "recording closed: %s (%.1f s of video)", p->record_path, recorder_seconds(p->recorder));
+        plog(p, "recording closed: %s (%.1f s of video)", p->record_path,
+             recorder_seconds(p->recorder));
     stop_everything(p);
 }
 
@@ -146,13 +147,11 @@ static gboolean on_leave_timeout(gpointer data)
 
 static void begin_leaving(struct participant *p)
 {
-    if (p->leaving)
-        return;
+    if (p->leaving) return;
     p->leaving = TRUE;
     room_stop_source(&p->connect_timer);
     room_stop_source(&p->duration_timer);
-    if (p->sig && p->joined)
-        signalling_request_simple(p->sig, PROTOCOL_LEAVE);
+    if (p->sig && p->joined) signalling_request_simple(p->sig, PROTOCOL_LEAVE);
     if (p->recorder) {
         p->leave_timer = g_timeout_add_seconds(LEAVE_WAIT_S, on_leave_timeout, p);
         recorder_finish(p->recorder, on_recording_closed, p);
@@ -163,8 +162,7 @@ static void begin_leaving(struct participant *p)
 
 void participant_leave(struct participant *p, const char *why)
 {
-    if (p->leaving)
-        return;
+    if (p->leaving) return;
     plog(p, "leaving: %s", why);
     begin_leaving(p);
 }
@@ -181,8 +179,7 @@ static gboolean on_duration(gpointer data)
 
 static void maybe_make_offer(struct participant *p)
 {
-    if (!p->joined || !p->negotiation_needed || p->offer_started || p->leaving)
-        return;
+    if (!p->joined || !p->negotiation_needed || p->offer_started || p->leaving) return;
     p->offer_started = TRUE;
     webrtc_call_make_offer(p->call);
 }
@@ -194,7 +191,8 @@ static void on_negotiation_needed(void *user)
     maybe_make_offer(p);
 }
 
-static void send_candidate_request(struct participant *p, unsigned mline, const char *mid, const char *candidate)
+static void send_candidate_request(struct participant *p, unsigned mline, const char *mid,
+                                   const char *candidate)
 {
     struct protocol_client_request req;
 
@@ -216,8 +214,7 @@ static void on_offer(void *user, const char *sdp, const char *error)
         fail(p, ROOM_EXIT_LOCAL, g_strdup_printf("webrtcbin could not make an offer: %s", error));
         return;
     }
-    if (!p->sig)
-        return;
+    if (!p->sig) return;
     VLOG(p, "offer:\n%s", sdp);
     protocol_client_request_init(&req, PROTOCOL_OFFER);
     req.sdp = sdp;
@@ -227,8 +224,7 @@ static void on_offer(void *user, const char *sdp, const char *error)
         send_candidate_request(p, c->mline, c->mid, c->candidate);
         early_candidate_free(c);
     }
-    if (p->gathering_done)
-        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
+    if (p->gathering_done) signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
 }
 
 static void on_candidate(void *user, unsigned mline, const char *mid, const char *candidate)
@@ -237,8 +233,7 @@ static void on_candidate(void *user, unsigned mline, const char *mid, const char
     struct early_candidate *c;
 
     VLOG(p, "local candidate: %s", candidate);
-    if (!p->sig)
-        return;
+    if (!p->sig) return;
     if (p->offer_sent) {
         send_candidate_request(p, mline, mid, candidate);
         return;
@@ -253,19 +248,19 @@ static void on_candidate(void *user, unsigned mline, const char *mid, const char
 static void on_gathering_done(void *user)
 {
     struct participant *p = user;
-    if (p->gathering_done)
-        return;
+    if (p->gathering_done) return;
     p->gathering_done = TRUE;
-    VLOG(p, "ICE gathering complete (%d candidates)", p->candidates_sent + (int)p->early_candidates.length);
-    if (p->offer_sent && p->sig)
-        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
+    VLOG(p, "ICE gathering complete (%d candidates)",
+         p->candidates_sent + (int)p->early_candidates.length);
+    if (p->offer_sent && p->sig) signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
 }
 
 static void on_answer_applied(void *user, const char *error)
 {
     struct participant *p = user;
     if (error)
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("webrtcbin refused the server's answer: %s", error));
+        fail(p, ROOM_EXIT_MEDIA,
+             g_strdup_printf("webrtcbin refused the server's answer: %s", error));
     else
         VLOG(p, "answer applied");
 }
@@ -277,8 +272,7 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
 
     VLOG(p, "ICE %s, connection %s", ice_name,
          webrtc_call_state_name(GST_TYPE_WEBRTC_PEER_CONNECTION_STATE, (int)conn));
-    if (p->leaving)
-        return;
+    if (p->leaving) return;
     if (conn == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && !p->media_connected) {
         p->media_connected = TRUE;
         p->connected_at_us = g_get_monotonic_time();
@@ -287,12 +281,14 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
         if (p->opt->duration_s)
             p->duration_timer = g_timeout_add_seconds((guint)p->opt->duration_s, on_duration, p);
     } else if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("ICE failed (%d local candidates sent%s)", p->candidates_sent,
-                                                 p->opt->ice_address_count ? ""
-                                                 : "; on one machine pass --ice-address 127.0.0.1"));
+        fail(p, ROOM_EXIT_MEDIA,
+             g_strdup_printf(
+                 "ICE failed (%d local candidates sent%s)", p->candidates_sent,
+                 p->opt->ice_address_count ? "" : "; on one machine pass --ice-address 127.0.0.1"));
     } else if (conn == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED) {
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the connection failed (ICE %s, DTLS %s)", ice_name,
-                                                 webrtc_call_dtls_state(p->call)));
+        fail(p, ROOM_EXIT_MEDIA,
+             g_strdup_printf("the connection failed (ICE %s, DTLS %s)", ice_name,
+                             webrtc_call_dtls_state(p->call)));
     }
 }
 
@@ -307,18 +303,22 @@ static gboolean on_connect_timeout(gpointer data)
 
     p->connect_timer = 0;
     if (!p->joined) {
-        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("not joined within %d s (%s)", p->opt->connect_timeout_s,
-                                                p->join_id ? "no reply to join" : "no hello from the server"));
+        fail(p, ROOM_EXIT_JOIN,
+             g_strdup_printf("not joined within %d s (%s)", p->opt->connect_timeout_s,
+                             p->join_id ? "no reply to join" : "no hello from the server"));
         return G_SOURCE_REMOVE;
     }
     g_object_get(p->webrtc, "ice-connection-state", &ice, NULL);
     fail(p, ROOM_EXIT_MEDIA,
-         g_strdup_printf("media not connected within %d s: %s, %d local candidates sent, ICE %s, DTLS %s%s",
-                         p->opt->connect_timeout_s, p->offer_id ? "offer sent" : "no offer made",
-                         p->candidates_sent, webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice),
-                         webrtc_call_dtls_state(p->call),
-                         p->candidates_sent == 0 ? " (libnice gathers no loopback address by itself: pass "
-                                                   "--ice-address 127.0.0.1)" : ""));
+         g_strdup_printf(
+             "media not connected within %d s: %s, %d local candidates sent, ICE %s, DTLS %s%s",
+             p->opt->connect_timeout_s, p->offer_id ? "offer sent" : "no offer made",
+             p->candidates_sent,
+             webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice),
+             webrtc_call_dtls_state(p->call),
+             p->candidates_sent == 0 ? " (libnice gathers no loopback address by itself: pass "
+                                       "--ice-address 127.0.0.1)"
+                                     : ""));
     return G_SOURCE_REMOVE;
 }
 
@@ -353,19 +353,20 @@ static void on_reply(struct participant *p, const struct protocol_server_message
             return;
         }
         VLOG(p, "answer:\n%s", msg->sdp);
-        if (!webrtc_call_apply_answer(p->call, msg->sdp, &error))
-            fail(p, ROOM_EXIT_MEDIA, error);
+        if (!webrtc_call_apply_answer(p->call, msg->sdp, &error)) fail(p, ROOM_EXIT_MEDIA, error);
     }
 }
 
 static void on_error(struct participant *p, const struct protocol_server_message *msg)
 {
     if (msg->id != 0 && msg->id == p->join_id)
-        fail(p, ROOM_EXIT_JOIN, g_strdup_printf("the server refused to join: %s (%s)", msg->error_code,
-                                                msg->error_message));
+        fail(p, ROOM_EXIT_JOIN,
+             g_strdup_printf("the server refused to join: %s (%s)", msg->error_code,
+                             msg->error_message));
     else if (msg->id != 0 && msg->id == p->offer_id)
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server refused the offer: %s (%s)", msg->error_code,
-                                                 msg->error_message));
+        fail(p, ROOM_EXIT_MEDIA,
+             g_strdup_printf("the server refused the offer: %s (%s)", msg->error_code,
+                             msg->error_message));
     else
         plog(p, "server error: %s (%s)", msg->error_code, msg->error_message);
 }
@@ -379,8 +380,7 @@ static const char *name_of(struct participant *p, const char *id)
 static void note_member(struct participant *p, const struct protocol_member *who, gboolean announce)
 {
     g_hash_table_replace(p->roster, g_strdup(who->participant), g_strdup(who->name));
-    if (announce)
-        plog(p, "%s joined", who->name);
+    if (announce) plog(p, "%s joined", who->name);
 }
 
 static void on_conference_event(struct participant *p, const struct protocol_server_message *msg)
@@ -397,9 +397,7 @@ static void on_conference_event(struct participant *p, const struct protocol_ser
         plog(p, "in the conference: %s (layout %s)", names->str, msg->layout ? msg->layout : "-");
         g_string_free(names, TRUE);
         break;
-    case PROTOCOL_SERVER_PARTICIPANT_JOINED:
-        note_member(p, &msg->member, TRUE);
-        break;
+    case PROTOCOL_SERVER_PARTICIPANT_JOINED: note_member(p, &msg->member, TRUE); break;
     case PROTOCOL_SERVER_PARTICIPANT_LEFT:
         plog(p, "%s left%s%s%s", name_of(p, msg->participant), msg->reason ? " (" : "",
              msg->reason ? msg->reason : "", msg->reason ? ")" : "");
@@ -408,15 +406,11 @@ static void on_conference_event(struct participant *p, const struct protocol_ser
     case PROTOCOL_SERVER_ACTIVE_SPEAKER:
         VLOG(p, "active speaker: %s", msg->participant ? name_of(p, msg->participant) : "nobody");
         break;
-    case PROTOCOL_SERVER_LAYOUT:
-        VLOG(p, "layout: %s", msg->layout);
-        break;
+    case PROTOCOL_SERVER_LAYOUT: VLOG(p, "layout: %s", msg->layout); break;
     case PROTOCOL_SERVER_WAITING_FOR_HOST:
         plog(p, "waiting for the host: no picture or sound until the host joins");
         break;
-    case PROTOCOL_SERVER_HOST_PRESENT:
-        plog(p, "the host is present: media flows");
-        break;
+    case PROTOCOL_SERVER_HOST_PRESENT: plog(p, "the host is present: media flows"); break;
     case PROTOCOL_SERVER_MUTE:
         VLOG(p, "%s: audio %s, video %s", name_of(p, msg->member.participant),
              msg->member.audio_muted ? "muted" : "on", msg->member.video_muted ? "muted" : "on");
@@ -425,9 +419,7 @@ static void on_conference_event(struct participant *p, const struct protocol_ser
         VLOG(p, "the conference ends in %" G_GINT64_FORMAT " s (%s)", (gint64)msg->seconds,
              msg->ends_at ? msg->ends_at : "?");
         break;
-    default:
-        VLOG(p, "ignoring server event %s", msg->type);
-        break;
+    default: VLOG(p, "ignoring server event %s", msg->type); break;
     }
 }
 
@@ -436,32 +428,28 @@ static void on_message(void *user, const struct protocol_server_message *msg)
     struct participant *p = user;
 
     switch (msg->kind) {
-    case PROTOCOL_SERVER_REPLY:
-        on_reply(p, msg);
-        break;
-    case PROTOCOL_SERVER_ERROR:
-        on_error(p, msg);
-        break;
+    case PROTOCOL_SERVER_REPLY: on_reply(p, msg); break;
+    case PROTOCOL_SERVER_ERROR: on_error(p, msg); break;
     case PROTOCOL_SERVER_CANDIDATE:
-        webrtc_call_add_candidate(p->call, msg->sdp_mline_index >= 0 ? (unsigned)msg->sdp_mline_index : 0,
+        webrtc_call_add_candidate(p->call,
+                                  msg->sdp_mline_index >= 0 ? (unsigned)msg->sdp_mline_index : 0,
                                   msg->candidate);
         break;
-    case PROTOCOL_SERVER_END_OF_CANDIDATES:
-        VLOG(p, "server: end of candidates");
-        break;
+    case PROTOCOL_SERVER_END_OF_CANDIDATES: VLOG(p, "server: end of candidates"); break;
     case PROTOCOL_SERVER_MEDIA:
-        VLOG(p, "server media state: %s%s%s", msg->state, msg->reason ? ", " : "", msg->reason ? msg->reason : "");
+        VLOG(p, "server media state: %s%s%s", msg->state, msg->reason ? ", " : "",
+             msg->reason ? msg->reason : "");
         if (strcmp(msg->state, "failed") == 0)
-            fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server reports media failed: %s",
-                                                     msg->reason ? msg->reason : "no reason"));
+            fail(p, ROOM_EXIT_MEDIA,
+                 g_strdup_printf("the server reports media failed: %s",
+                                 msg->reason ? msg->reason : "no reason"));
         break;
     case PROTOCOL_SERVER_BYE:
-        fail(p, ROOM_EXIT_MEDIA, g_strdup_printf("the server ended the call: %s",
-                                                 msg->reason[0] ? msg->reason : "no reason"));
+        fail(p, ROOM_EXIT_MEDIA,
+             g_strdup_printf("the server ended the call: %s",
+                             msg->reason[0] ? msg->reason : "no reason"));
         break;
-    default:
-        on_conference_event(p, msg);
-        break;
+    default: on_conference_event(p, msg); break;
     }
 }
 
@@ -471,7 +459,7 @@ static void on_signalling_closed(void *user, const char *reason)
     char *why = p->joined ? g_strdup_printf("the signalling connection closed: %s", reason)
                           : g_strdup_printf("cannot join through %s: %s", p->opt->server, reason);
 
-    signalling_close(p->sig);     /* frees reason */
+    signalling_close(p->sig); /* frees reason */
     p->sig = NULL;
     if (p->leaving)
         g_free(why);
@@ -480,7 +468,9 @@ static void on_signalling_closed(void *user, const char *reason)
 }
 
 static const struct signalling_callbacks signalling_callbacks = {
-    on_ready, on_message, on_signalling_closed,
+    on_ready,
+    on_message,
+    on_signalling_closed,
 };
 
 /* ---------------------------------------------------------------- pipeline */
@@ -495,11 +485,13 @@ static gboolean on_bus_message(GstBus *bus, GstMessage *msg, gpointer data)
     if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
         gst_message_parse_error(msg, &err, &debug);
         VLOG(p, "GStreamer error details: %s", debug ? debug : "-");
-        fail(p, ROOM_EXIT_LOCAL, g_strdup_printf("GStreamer error from %s: %s", GST_OBJECT_NAME(msg->src),
-                                                 err ? err->message : "?"));
+        fail(p, ROOM_EXIT_LOCAL,
+             g_strdup_printf("GStreamer error from %s: %s", GST_OBJECT_NAME(msg->src),
+                             err ? err->message : "?"));
     } else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
         gst_message_parse_warning(msg, &err, &debug);
-        VLOG(p, "GStreamer warning from %s: %s", GST_OBJECT_NAME(msg->src), err ? err->message : "?");
+        VLOG(p, "GStreamer warning from %s: %s", GST_OBJECT_NAME(msg->src),
+             err ? err->message : "?");
     }
     g_clear_error(&err);
     g_free(debug);
@@ -511,10 +503,8 @@ static char *suffixed_path(const char *path, int index)
     const char *slash = strrchr(path, '/');
     const char *dot = strrchr(path, '.');
 
-    if (index == 0)
-        return g_strdup(path);
-    if (!dot || (slash && dot < slash))
-        return g_strdup_printf("%s-%d", path, index);
+    if (index == 0) return g_strdup(path);
+    if (!dot || (slash && dot < slash)) return g_strdup_printf("%s-%d", path, index);
     return g_strdup_printf("%.*s-%d%s", (int)(dot - path), path, index, dot);
 }
 
@@ -522,29 +512,30 @@ static gboolean build_pipeline(struct participant *p, char **error)
 {
     const struct room_options *opt = p->opt;
     GstBus *bus;
-    enum receiver_output output = opt->show ? RECEIVER_SHOW : opt->no_decode ? RECEIVER_COUNT_ONLY : RECEIVER_DISCARD;
+    enum receiver_output output = opt->show        ? RECEIVER_SHOW
+                                  : opt->no_decode ? RECEIVER_COUNT_ONLY
+                                                   : RECEIVER_DISCARD;
 
     p->pipeline = gst_pipeline_new(NULL);
     p->webrtc = gst_element_factory_make("webrtcbin", NULL);
     if (!p->webrtc) {
-        room_set_error(error, "GStreamer's webrtcbin is missing (Debian package gstreamer1.0-plugins-bad)");
+        room_set_error(
+            error, "GStreamer's webrtcbin is missing (Debian package gstreamer1.0-plugins-bad)");
         return FALSE;
     }
     g_object_set(p->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, NULL);
     gst_bin_add(GST_BIN(p->pipeline), p->webrtc);
 
-    p->call = webrtc_call_new(p->webrtc, opt->ice_addresses, opt->ice_address_count, &call_callbacks, p, error);
-    if (!p->call)
-        return FALSE;
+    p->call = webrtc_call_new(p->webrtc, opt->ice_addresses, opt->ice_address_count,
+                              &call_callbacks, p, error);
+    if (!p->call) return FALSE;
     if (p->record_path) {
         p->recorder = recorder_new(p->pipeline, p->record_path, error);
-        if (!p->recorder)
-            return FALSE;
+        if (!p->recorder) return FALSE;
     }
     p->receiver = receiver_new(p->pipeline, p->webrtc, output, p->recorder, &p->stats);
     p->sources = sources_new(opt, p->pipeline, p->webrtc, error);
-    if (!p->sources)
-        return FALSE;
+    if (!p->sources) return FALSE;
     bus = gst_pipeline_get_bus(GST_PIPELINE(p->pipeline));
     p->bus_watch = gst_bus_add_watch(bus, on_bus_message, p);
     gst_object_unref(bus);
@@ -556,8 +547,9 @@ static gboolean build_pipeline(struct participant *p, char **error)
     return TRUE;
 }
 
-struct participant *participant_new(const struct room_options *opt, int index, struct signalling_hub *hub,
-                                    participant_finished_fn on_finished, void *user)
+struct participant *participant_new(const struct room_options *opt, int index,
+                                    struct signalling_hub *hub, participant_finished_fn on_finished,
+                                    void *user)
 {
     struct participant *p = g_new0(struct participant, 1);
     char *error = NULL;
@@ -589,11 +581,9 @@ void participant_update_stats(struct participant *p, gboolean print)
 {
     char *line;
 
-    if (p->finished || !p->media_connected)
-        return;
+    if (p->finished || !p->media_connected) return;
     stats_sample(&p->stats, p->webrtc);
-    if (!print)
-        return;
+    if (!print) return;
     line = stats_line(&p->stats);
     printf("mcu-room[%s]: %s\n", p->name, line);
     fflush(stdout);
@@ -602,32 +592,33 @@ void participant_update_stats(struct participant *p, gboolean print)
 
 int participant_exit_code(const struct participant *p)
 {
-    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected)
-        return ROOM_EXIT_MEDIA;
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected) return ROOM_EXIT_MEDIA;
     return p->exit_code;
 }
 
 const char *participant_failure(const struct participant *p)
 {
-    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected)
-        return "left before media connected";
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected) return "left before media connected";
     return p->failure;
 }
 
 void participant_print_summary(struct participant *p)
 {
-    double seconds = p->media_connected ? (double)((p->left_at_us ? p->left_at_us : g_get_monotonic_time())
-                                                   - p->connected_at_us) / 1e6 : 0;
+    double seconds = p->media_connected
+                         ? (double)((p->left_at_us ? p->left_at_us : g_get_monotonic_time()) -
+                                    p->connected_at_us) /
+                               1e6
+                         : 0;
     char *fields = stats_summary_fields(&p->stats, seconds);
     const char *failure = participant_failure(p);
 
     printf("mcu-room: summary name=\"%s\" result=%s participant=%s seconds=%.1f %s", p->name,
-           participant_exit_code(p) == ROOM_EXIT_OK ? "ok" : "fail", p->participant_id ? p->participant_id : "none",
-           seconds, fields);
+           participant_exit_code(p) == ROOM_EXIT_OK ? "ok" : "fail",
+           p->participant_id ? p->participant_id : "none", seconds, fields);
     if (p->recorder)
-        printf(" recording=\"%s\" recorded_seconds=%.1f", p->record_path, recorder_seconds(p->recorder));
-    if (failure)
-        printf(" exit=%d reason=\"%s\"", participant_exit_code(p), failure);
+        printf(" recording=\"%s\" recorded_seconds=%.1f", p->record_path,
+               recorder_seconds(p->recorder));
+    if (failure) printf(" exit=%d reason=\"%s\"", participant_exit_code(p), failure);
     printf("\n");
     fflush(stdout);
     g_free(fields);
@@ -637,8 +628,7 @@ void participant_free(struct participant *p)
 {
     struct early_candidate *c;
 
-    if (!p)
-        return;
+    if (!p) return;
     room_stop_source(&p->connect_timer);
     room_stop_source(&p->leave_timer);
     room_stop_source(&p->duration_timer);
@@ -653,8 +643,7 @@ void participant_free(struct participant *p)
     }
     sources_free(p->sources);
     recorder_free(p->recorder);
-    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL)
-        early_candidate_free(c);
+    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) early_candidate_free(c);
     g_hash_table_destroy(p->roster);
     g_free(p->participant_id);
     g_free(p->name);

@@ -17,8 +17,9 @@ struct participant;
 typedef void (*participant_finished_fn)(struct participant *p, void *user);
 
 /* index: 1..N with --count N (name and recording get the suffix), 0 for a single room. */
-struct participant *participant_new(const struct room_options *opt, int index, struct signalling_hub *hub,
-                                    participant_finished_fn on_finished, void *user);
+struct participant *participant_new(const struct room_options *opt, int index,
+                                    struct signalling_hub *hub, participant_finished_fn on_finished,
+                                    void *user);
 
 /* Leave the conference now (why: for the log, e.g. "duration reached"). */
 void participant_leave(struct participant *p, const char *why);

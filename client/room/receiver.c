@@ -14,12 +14,12 @@
 #include <string.h>
 
 struct receiver {
-    GstElement *pipeline;       /* borrowed */
-    GstElement *webrtc;         /* borrowed */
+    GstElement *pipeline; /* borrowed */
+    GstElement *webrtc;   /* borrowed */
     enum receiver_output output;
-    struct recorder *recorder;  /* borrowed, may be NULL */
-    struct room_stats *stats;   /* borrowed */
-    GMutex lock;                /* serialises pad-added handlers (recorder links) */
+    struct recorder *recorder; /* borrowed, may be NULL */
+    struct room_stats *stats;  /* borrowed */
+    GMutex lock;               /* serialises pad-added handlers (recorder links) */
 };
 
 static GstPadProbeReturn count_received(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -68,15 +68,16 @@ static void set_if_exists(GstElement *e, const char *property, gboolean value)
 static GstElement *add(struct receiver *r, const char *factory)
 {
     GstElement *e = gst_element_factory_make(factory, NULL);
-    if (e)
-        gst_bin_add(GST_BIN(r->pipeline), e);
+    if (e) gst_bin_add(GST_BIN(r->pipeline), e);
     return e;
 }
 
 /* The decode branch as one bin with a ghost sink pad. */
 static GstElement *decode_branch(struct receiver *r, gboolean video, const char *encoding)
 {
-    const char *decoder = !video ? "opusdec" : strcmp(encoding, "H264") == 0 ? "avdec_h264" : "vp8dec";
+    const char *decoder = !video                          ? "opusdec"
+                          : strcmp(encoding, "H264") == 0 ? "avdec_h264"
+                                                          : "vp8dec";
     const char *sink;
     char *desc;
     GstElement *bin, *dec;
@@ -84,24 +85,26 @@ static GstElement *decode_branch(struct receiver *r, gboolean video, const char 
     GError *err = NULL;
 
     if (r->output == RECEIVER_SHOW)
-        sink = video ? "videoconvert ! autovideosink sync=true" : "audioconvert ! audioresample ! autoaudiosink sync=true";
+        sink = video ? "videoconvert ! autovideosink sync=true"
+                     : "audioconvert ! audioresample ! autoaudiosink sync=true";
     else
         sink = "fakesink sync=false async=false";
     desc = g_strdup_printf("queue ! %s name=decoder ! %s", decoder, sink);
     bin = gst_parse_bin_from_description(desc, TRUE, &err);
     g_free(desc);
     if (!bin) {
-        fprintf(stderr, "mcu-room: cannot build the %s decoder: %s\n", video ? "video" : "audio", err ? err->message : "?");
+        fprintf(stderr, "mcu-room: cannot build the %s decoder: %s\n", video ? "video" : "audio",
+                err ? err->message : "?");
         g_clear_error(&err);
         return NULL;
     }
     dec = gst_bin_get_by_name(GST_BIN(bin), "decoder");
     if (g_object_class_find_property(G_OBJECT_GET_CLASS(dec), "max-errors"))
-        g_object_set(dec, "max-errors", -1, NULL);     /* a damaged frame is no reason to stop */
+        g_object_set(dec, "max-errors", -1, NULL); /* a damaged frame is no reason to stop */
     pad = gst_element_get_static_pad(dec, "src");
     if (video)
-        gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_decoded_video,
-                          r->stats, NULL);
+        gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+                          count_decoded_video, r->stats, NULL);
     else
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_decoded_audio, r->stats, NULL);
     gst_object_unref(pad);
@@ -115,7 +118,8 @@ static void link_tee_to(GstElement *tee, GstElement *element)
     GstPad *src = gst_element_request_pad_simple(tee, "src_%u");
     GstPad *sink = gst_element_get_static_pad(element, "sink");
     if (gst_pad_link(src, sink) != GST_PAD_LINK_OK)
-        fprintf(stderr, "mcu-room: cannot link a received stream to %s\n", GST_ELEMENT_NAME(element));
+        fprintf(stderr, "mcu-room: cannot link a received stream to %s\n",
+                GST_ELEMENT_NAME(element));
     gst_object_unref(sink);
     gst_object_unref(src);
 }
@@ -124,7 +128,8 @@ static void link_tee_to(GstElement *tee, GstElement *element)
 static void request_keyframe(GstElement *depay)
 {
     GstPad *sink = gst_element_get_static_pad(depay, "sink");
-    GstStructure *s = gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN, TRUE, NULL);
+    GstStructure *s =
+        gst_structure_new("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN, TRUE, NULL);
     gst_pad_push_event(sink, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, s));
     gst_object_unref(sink);
 }
@@ -141,11 +146,9 @@ static void on_pad_added(GstElement *webrtc, GstPad *pad, gpointer data)
     GstPad *sink, *out;
     (void)webrtc;
 
-    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
-        return;
+    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
     caps = gst_pad_get_current_caps(pad);
-    if (!caps)
-        caps = gst_pad_query_caps(pad, NULL);
+    if (!caps) caps = gst_pad_query_caps(pad, NULL);
     s = gst_caps_get_structure(caps, 0);
     video = g_strcmp0(gst_structure_get_string(s, "media"), "video") == 0;
     encoding = gst_structure_get_string(s, "encoding-name");
@@ -164,7 +167,8 @@ static void on_pad_added(GstElement *webrtc, GstPad *pad, gpointer data)
     }
     tee = add(r, "tee");
     if (!depay || !tee || (!video && !parse) || (video && strcmp(enc, "H264") == 0 && !parse)) {
-        fprintf(stderr, "mcu-room: cannot receive %s %s: an element is missing\n", video ? "video" : "audio", enc);
+        fprintf(stderr, "mcu-room: cannot receive %s %s: an element is missing\n",
+                video ? "video" : "audio", enc);
         g_mutex_unlock(&r->lock);
         g_free(enc);
         return;
@@ -178,8 +182,7 @@ static void on_pad_added(GstElement *webrtc, GstPad *pad, gpointer data)
         gst_object_unref(out);
     }
     last = parse ? parse : depay;
-    if (parse)
-        gst_element_link(depay, parse);
+    if (parse) gst_element_link(depay, parse);
     gst_element_link(last, tee);
 
     if (r->output == RECEIVER_COUNT_ONLY) {
@@ -188,26 +191,23 @@ static void on_pad_added(GstElement *webrtc, GstPad *pad, gpointer data)
     } else {
         branch = decode_branch(r, video, enc);
     }
-    if (branch)
-        link_tee_to(tee, branch);
+    if (branch) link_tee_to(tee, branch);
     if (r->recorder) {
         GstPad *rec_src = gst_element_request_pad_simple(tee, "src_%u");
         recorder_link(r->recorder, video ? "video" : "audio", rec_src);
         gst_object_unref(rec_src);
     }
-    if (branch)
-        gst_element_sync_state_with_parent(branch);
+    if (branch) gst_element_sync_state_with_parent(branch);
     gst_element_sync_state_with_parent(tee);
-    if (parse)
-        gst_element_sync_state_with_parent(parse);
+    if (parse) gst_element_sync_state_with_parent(parse);
     gst_element_sync_state_with_parent(depay);
 
     sink = gst_element_get_static_pad(depay, "sink");
     if (gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
-        fprintf(stderr, "mcu-room: cannot link webrtcbin's %s to its depayloader\n", GST_PAD_NAME(pad));
+        fprintf(stderr, "mcu-room: cannot link webrtcbin's %s to its depayloader\n",
+                GST_PAD_NAME(pad));
     gst_object_unref(sink);
-    if (video)
-        request_keyframe(depay);
+    if (video) request_keyframe(depay);
     g_mutex_unlock(&r->lock);
     g_free(enc);
 }
@@ -229,8 +229,7 @@ struct receiver *receiver_new(GstElement *pipeline, GstElement *webrtc, enum rec
 
 void receiver_free(struct receiver *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     g_signal_handlers_disconnect_by_data(r->webrtc, r);
     g_mutex_clear(&r->lock);
     g_free(r);

@@ -11,9 +11,9 @@
 #include "client/room/stats.h"
 
 enum receiver_output {
-    RECEIVER_DISCARD,       /* decode, then drop (headless) */
-    RECEIVER_SHOW,          /* decode into autovideosink / autoaudiosink */
-    RECEIVER_COUNT_ONLY,    /* no decoding */
+    RECEIVER_DISCARD,    /* decode, then drop (headless) */
+    RECEIVER_SHOW,       /* decode into autovideosink / autoaudiosink */
+    RECEIVER_COUNT_ONLY, /* no decoding */
 };
 
 struct receiver;

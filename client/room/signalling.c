@@ -16,7 +16,7 @@
 #include "client/room/util.h"
 
 #define MAX_MESSAGE_SIZE PROTOCOL_MAX_MESSAGE
-#define KEEPALIVE_S 20
+#define KEEPALIVE_S      20
 
 struct signalling_hub {
     struct lws_context *lws;
@@ -26,18 +26,18 @@ struct signalling {
     struct signalling_hub *hub;
     const struct signalling_callbacks *cb;
     void *user;
-    char *url_buffer;           /* lws_parse_uri() cuts this one up */
-    char *path;                 /* "/ws" */
-    struct lws *wsi;            /* NULL once libwebsockets dropped it */
-    GQueue outbox;              /* JSON texts (malloc'd by jansson) */
-    GString *inbox;             /* the message being received */
+    char *url_buffer; /* lws_parse_uri() cuts this one up */
+    char *path;       /* "/ws" */
+    struct lws *wsi;  /* NULL once libwebsockets dropped it */
+    GQueue outbox;    /* JSON texts (malloc'd by jansson) */
+    GString *inbox;   /* the message being received */
     int64_t next_id;
-    int64_t keepalive_id;       /* its reply is ours, not the user's */
+    int64_t keepalive_id; /* its reply is ours, not the user's */
     guint keepalive_timer;
-    guint closed_idle;          /* pending on_closed report */
+    guint closed_idle; /* pending on_closed report */
     char *closed_reason;
-    bool ready;                 /* hello seen */
-    bool closing;               /* signalling_close() was called */
+    bool ready;   /* hello seen */
+    bool closing; /* signalling_close() was called */
 };
 
 static void connection_free(struct signalling *s)
@@ -46,8 +46,7 @@ static void connection_free(struct signalling *s)
 
     room_stop_source(&s->keepalive_timer);
     room_stop_source(&s->closed_idle);
-    while ((text = g_queue_pop_head(&s->outbox)) != NULL)
-        free(text);
+    while ((text = g_queue_pop_head(&s->outbox)) != NULL) free(text);
     g_string_free(s->inbox, TRUE);
     g_free(s->url_buffer);
     g_free(s->path);
@@ -71,27 +70,22 @@ static void connection_lost(struct signalling *s, const char *reason)
         connection_free(s);
         return;
     }
-    if (!s->closed_reason)
-        s->closed_reason = g_strdup(reason);
-    if (!s->closed_idle)
-        s->closed_idle = g_idle_add(report_closed, s);
+    if (!s->closed_reason) s->closed_reason = g_strdup(reason);
+    if (!s->closed_idle) s->closed_idle = g_idle_add(report_closed, s);
 }
 
 static void flush(struct signalling *s)
 {
-    if (s->wsi && (!g_queue_is_empty(&s->outbox) || s->closing))
-        lws_callback_on_writable(s->wsi);
+    if (s->wsi && (!g_queue_is_empty(&s->outbox) || s->closing)) lws_callback_on_writable(s->wsi);
 }
 
 int64_t signalling_request(struct signalling *s, const struct protocol_client_request *request)
 {
     char *text;
 
-    if (!s->wsi || s->closing)
-        return 0;
+    if (!s->wsi || s->closing) return 0;
     text = protocol_client_build(request, s->next_id + 1);
-    if (!text)
-        return 0;
+    if (!text) return 0;
     g_queue_push_tail(&s->outbox, text);
     flush(s);
     return ++s->next_id;
@@ -118,7 +112,8 @@ static void dispatch(struct signalling *s, const char *text, size_t length)
     char why[256];
 
     if (protocol_client_parse(text, length, &msg, why, sizeof why) != 0) {
-        fprintf(stderr, "%s: unreadable message from the server: %s: %.200s\n", g_get_prgname(), why, text);
+        fprintf(stderr, "%s: unreadable message from the server: %s: %.200s\n", g_get_prgname(),
+                why, text);
         return;
     }
     if (msg.kind == PROTOCOL_SERVER_HELLO) {
@@ -140,8 +135,7 @@ static int on_writeable(struct signalling *s, struct lws *wsi)
     size_t n;
     int written;
 
-    if (!text)
-        return s->closing ? -1 : 0;
+    if (!text) return s->closing ? -1 : 0;
     n = strlen(text);
     buf = g_malloc(LWS_PRE + n);
     memcpy(buf + LWS_PRE, text, n);
@@ -157,13 +151,13 @@ static int on_writeable(struct signalling *s, struct lws *wsi)
     return 0;
 }
 
-static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                       size_t len)
 {
     struct signalling *s = lws_get_opaque_user_data(wsi);
     (void)user;
 
-    if (!s)
-        return 0;
+    if (!s) return 0;
     switch (reason) {
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
         char *why = g_strdup_printf("cannot connect: %.*s", in && len ? (int)len : 13,
@@ -174,8 +168,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
         return 0;
     }
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
-        if (s->closing)
-            return -1;
+        if (s->closing) return -1;
         flush(s);
         return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
@@ -189,20 +182,17 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
             size_t length = s->inbox->len;
             char *text = g_string_free(s->inbox, FALSE);
             s->inbox = g_string_new(NULL);
-            if (!s->closing)
-                dispatch(s, text, length);
+            if (!s->closing) dispatch(s, text, length);
             g_free(text);
         }
-        return 0;       /* a close asked for in a callback goes out through on_writeable */
-    case LWS_CALLBACK_CLIENT_WRITEABLE:
-        return on_writeable(s, wsi);
+        return 0; /* a close asked for in a callback goes out through on_writeable */
+    case LWS_CALLBACK_CLIENT_WRITEABLE: return on_writeable(s, wsi);
     case LWS_CALLBACK_CLIENT_CLOSED:
     case LWS_CALLBACK_WSI_DESTROY:
         lws_set_opaque_user_data(wsi, NULL);
         connection_lost(s, "the server closed the signalling connection");
         return 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -231,8 +221,10 @@ struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert, i
     info.gid = (gid_t)-1;
     hub->lws = lws_create_context(&info);
     if (!hub->lws) {
-        fprintf(stderr, "%s: cannot create the libwebsockets context (its glib event-loop plugin missing?)\n",
-                g_get_prgname());
+        fprintf(
+            stderr,
+            "%s: cannot create the libwebsockets context (its glib event-loop plugin missing?)\n",
+            g_get_prgname());
         g_free(hub);
         return NULL;
     }
@@ -241,8 +233,7 @@ struct signalling_hub *signalling_hub_new(GMainLoop *loop, const char *cacert, i
 
 void signalling_hub_free(struct signalling_hub *hub)
 {
-    if (!hub)
-        return;
+    if (!hub) return;
     lws_context_destroy(hub->lws);
     g_free(hub);
 }
@@ -280,7 +271,7 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
     ci.local_protocol_name = protocols[0].name;
     ci.opaque_user_data = s;
     ci.pwsi = &s->wsi;
-    if (strcmp(scheme, "wss") == 0) ci.ssl_connection = LCCSCF_USE_SSL;   /* the name is checked */
+    if (strcmp(scheme, "wss") == 0) ci.ssl_connection = LCCSCF_USE_SSL; /* the name is checked */
     if (!lws_client_connect_via_info(&ci)) {
         /* the connection-error callback may have run already and queued a report */
         if (s->closed_idle) {
@@ -296,8 +287,7 @@ struct signalling *signalling_connect(struct signalling_hub *hub, const char *ur
 
 void signalling_close(struct signalling *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     room_stop_source(&s->closed_idle);
     room_stop_source(&s->keepalive_timer);
     if (!s->wsi) {

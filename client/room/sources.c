@@ -14,14 +14,14 @@
 #include "client/room/file_loop.h"
 #include "client/room/util.h"
 
-#define VIDEO_PT 96
-#define H264_PT 102
-#define OPUS_PT 111
-#define OPUS_BITRATE 32000
+#define VIDEO_PT            96
+#define H264_PT             102
+#define OPUS_PT             111
+#define OPUS_BITRATE        32000
 #define KEYFRAME_INTERVAL_S 2
 
 struct room_sources {
-    struct file_loop *video_file;       /* NULL unless a file feeds video */
+    struct file_loop *video_file; /* NULL unless a file feeds video */
     struct file_loop *audio_file;
     char *description;
 };
@@ -32,8 +32,8 @@ static const char *const base_elements[] = {
 
 /* Adds a bin made from desc to pipeline, links its src to a new webrtc sink pad, and
  * feeds its sink from feeder when given. */
-static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char *desc, GstElement *feeder,
-                           GstElement **bin_out, char **error)
+static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char *desc,
+                           GstElement *feeder, GstElement **bin_out, char **error)
 {
     GError *err = NULL;
     GstElement *bin = gst_parse_bin_from_description(desc, TRUE, &err);
@@ -41,7 +41,8 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     gboolean ok;
 
     if (!bin) {
-        room_set_error(error, "cannot build the sending pipeline '%s': %s", desc, err ? err->message : "?");
+        room_set_error(error, "cannot build the sending pipeline '%s': %s", desc,
+                       err ? err->message : "?");
         g_clear_error(&err);
         return FALSE;
     }
@@ -56,14 +57,10 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     src = gst_element_get_static_pad(bin, "src");
     sink = gst_element_request_pad_simple(webrtc, "sink_%u");
     ok = src && sink && gst_pad_link(src, sink) == GST_PAD_LINK_OK;
-    if (!ok)
-        room_set_error(error, "cannot link '%s' to webrtcbin", desc);
-    if (src)
-        gst_object_unref(src);
-    if (sink)
-        gst_object_unref(sink);
-    if (bin_out)
-        *bin_out = bin;
+    if (!ok) room_set_error(error, "cannot link '%s' to webrtcbin", desc);
+    if (src) gst_object_unref(src);
+    if (sink) gst_object_unref(sink);
+    if (bin_out) *bin_out = bin;
     return ok;
 }
 
@@ -72,18 +69,21 @@ static void add_recvonly(GstElement *webrtc, const char *caps_text)
     GstCaps *caps = gst_caps_from_string(caps_text);
     GstWebRTCRTPTransceiver *trans = NULL;
 
-    g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, caps, &trans);
-    if (trans)
-        gst_object_unref(trans);
+    g_signal_emit_by_name(webrtc, "add-transceiver", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+                          caps, &trans);
+    if (trans) gst_object_unref(trans);
     gst_caps_unref(caps);
 }
 
 static char *video_rtp_caps(enum room_codec codec)
 {
     if (codec == ROOM_CODEC_H264)
-        return g_strdup_printf("application/x-rtp,media=video,encoding-name=H264,payload=%d,clock-rate=90000,"
-                               "packetization-mode=(string)1,profile-level-id=(string)42e01f", H264_PT);
-    return g_strdup_printf("application/x-rtp,media=video,encoding-name=VP8,payload=%d,clock-rate=90000", VIDEO_PT);
+        return g_strdup_printf(
+            "application/x-rtp,media=video,encoding-name=H264,payload=%d,clock-rate=90000,"
+            "packetization-mode=(string)1,profile-level-id=(string)42e01f",
+            H264_PT);
+    return g_strdup_printf(
+        "application/x-rtp,media=video,encoding-name=VP8,payload=%d,clock-rate=90000", VIDEO_PT);
 }
 
 /* "ENCODER ! PAYLOADER ! RTP CAPS" for raw video in. */
@@ -92,16 +92,18 @@ static char *video_encoder(const struct room_options *opt)
     int keyint = opt->fps * KEYFRAME_INTERVAL_S;
 
     if (opt->codec == ROOM_CODEC_H264)
-        return g_strdup_printf("x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d bitrate=%d "
-                               "! video/x-h264,profile=constrained-baseline "
-                               "! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
-                               "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=H264,payload=%d\"",
-                               keyint, opt->bitrate_kbps, H264_PT);
-    return g_strdup_printf("vp8enc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=%d keyframe-max-dist=%d "
-                           "lag-in-frames=0 threads=2 "
-                           "! rtpvp8pay picture-id-mode=15-bit "
-                           "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
-                           opt->bitrate_kbps * 1000, keyint, VIDEO_PT);
+        return g_strdup_printf(
+            "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d bitrate=%d "
+            "! video/x-h264,profile=constrained-baseline "
+            "! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
+            "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=H264,payload=%d\"",
+            keyint, opt->bitrate_kbps, H264_PT);
+    return g_strdup_printf(
+        "vp8enc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=%d keyframe-max-dist=%d "
+        "lag-in-frames=0 threads=2 "
+        "! rtpvp8pay picture-id-mode=15-bit "
+        "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
+        opt->bitrate_kbps * 1000, keyint, VIDEO_PT);
 }
 
 static const char *audio_encoder_desc(void)
@@ -111,13 +113,10 @@ static const char *audio_encoder_desc(void)
            "! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=111\"";
 }
 
-static gboolean check(const char *const *list, char **error)
-{
-    return elements_check(list, error);
-}
+static gboolean check(const char *const *list, char **error) { return elements_check(list, error); }
 
-static gboolean build_video(struct room_sources *s, const struct room_options *opt, GstElement *pipeline,
-                            GstElement *webrtc, GString *what, char **error)
+static gboolean build_video(struct room_sources *s, const struct room_options *opt,
+                            GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
     static const char *const vp8[] = {"vp8enc", "rtpvp8pay", NULL};
     static const char *const h264[] = {"x264enc", "rtph264pay", NULL};
@@ -143,8 +142,10 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf("videotestsrc is-live=true pattern=%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 "
-                               "! queue ! %s", opt->video_arg, opt->width, opt->height, opt->fps, enc);
+        desc = g_strdup_printf(
+            "videotestsrc is-live=true pattern=%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 "
+            "! queue ! %s",
+            opt->video_arg, opt->width, opt->height, opt->fps, enc);
         break;
     }
     case ROOM_VIDEO_V4L2: {
@@ -153,61 +154,67 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf("v4l2src name=camera ! videoconvert ! videoscale ! videorate "
-                               "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
-                               opt->width, opt->height, opt->fps, enc);
+        desc = g_strdup_printf(
+            "v4l2src name=camera ! videoconvert ! videoscale ! videorate "
+            "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
+            opt->width, opt->height, opt->fps, enc);
         break;
     }
-    default:    /* ROOM_VIDEO_FILE */
+    default: /* ROOM_VIDEO_FILE */
         s->video_file = file_loop_new(opt->video_arg, "video", FILE_LOOP_DECODED, error);
         if (!s->video_file) {
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf("videoconvert ! videoscale ! videorate "
-                               "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
-                               opt->width, opt->height, opt->fps, enc);
+        desc = g_strdup_printf(
+            "videoconvert ! videoscale ! videorate "
+            "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
+            opt->width, opt->height, opt->fps, enc);
         break;
     }
     g_free(enc);
-    ok = add_branch(pipeline, webrtc, desc,
-                    s->video_file ? file_loop_source(s->video_file) : NULL, &bin, error);
+    ok = add_branch(pipeline, webrtc, desc, s->video_file ? file_loop_source(s->video_file) : NULL,
+                    &bin, error);
     g_free(desc);
     if (ok && opt->video == ROOM_VIDEO_V4L2 && opt->video_arg) {
         GstElement *camera = gst_bin_get_by_name(GST_BIN(bin), "camera");
         g_object_set(camera, "device", opt->video_arg, NULL);
         gst_object_unref(camera);
     }
-    g_string_append_printf(what, "video %s %dx%d@%d %d kbit/s (%s%s%s)", options_codec_name(opt->codec),
-                           opt->width, opt->height, opt->fps, opt->bitrate_kbps,
-                           opt->video == ROOM_VIDEO_TEST ? "test:" : opt->video == ROOM_VIDEO_V4L2 ? "v4l2" : "file:",
+    g_string_append_printf(what, "video %s %dx%d@%d %d kbit/s (%s%s%s)",
+                           options_codec_name(opt->codec), opt->width, opt->height, opt->fps,
+                           opt->bitrate_kbps,
+                           opt->video == ROOM_VIDEO_TEST   ? "test:"
+                           : opt->video == ROOM_VIDEO_V4L2 ? "v4l2"
+                                                           : "file:",
                            opt->video == ROOM_VIDEO_V4L2 && opt->video_arg ? ":" : "",
                            opt->video_arg ? opt->video_arg : "");
     return ok;
 }
 
-static gboolean build_audio(struct room_sources *s, const struct room_options *opt, GstElement *pipeline,
-                            GstElement *webrtc, GString *what, char **error)
+static gboolean build_audio(struct room_sources *s, const struct room_options *opt,
+                            GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
-    static const char *const enc[] = {"audioconvert", "audioresample", "opusenc", "rtpopuspay", NULL};
+    static const char *const enc[] = {"audioconvert", "audioresample", "opusenc", "rtpopuspay",
+                                      NULL};
     const char *src_factory = NULL;
     char *desc;
     GstElement *bin = NULL;
     gboolean ok;
 
     if (opt->audio == ROOM_AUDIO_NONE) {
-        add_recvonly(webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
-                             "encoding-params=(string)2");
+        add_recvonly(
+            webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
+                    "encoding-params=(string)2");
         g_string_append(what, ", no audio (receiving Opus)");
         return TRUE;
     }
-    if (!check(enc, error))
-        return FALSE;
+    if (!check(enc, error)) return FALSE;
     switch (opt->audio) {
     case ROOM_AUDIO_TEST:
         src_factory = "audiotestsrc";
-        desc = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%d volume=0.3 ! %s", opt->tone_hz,
-                               audio_encoder_desc());
+        desc = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%d volume=0.3 ! %s",
+                               opt->tone_hz, audio_encoder_desc());
         break;
     case ROOM_AUDIO_PULSE:
         src_factory = "pulsesrc";
@@ -217,10 +224,9 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
         src_factory = "alsasrc";
         desc = g_strdup_printf("alsasrc name=microphone ! %s", audio_encoder_desc());
         break;
-    default:    /* ROOM_AUDIO_FILE */
+    default: /* ROOM_AUDIO_FILE */
         s->audio_file = file_loop_new(opt->audio_arg, "audio", FILE_LOOP_DECODED, error);
-        if (!s->audio_file)
-            return FALSE;
+        if (!s->audio_file) return FALSE;
         desc = g_strdup(audio_encoder_desc());
         break;
     }
@@ -231,8 +237,8 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
             return FALSE;
         }
     }
-    ok = add_branch(pipeline, webrtc, desc,
-                    s->audio_file ? file_loop_source(s->audio_file) : NULL, &bin, error);
+    ok = add_branch(pipeline, webrtc, desc, s->audio_file ? file_loop_source(s->audio_file) : NULL,
+                    &bin, error);
     g_free(desc);
     if (ok && (opt->audio == ROOM_AUDIO_PULSE || opt->audio == ROOM_AUDIO_ALSA) && opt->audio_arg) {
         GstElement *mic = gst_bin_get_by_name(GST_BIN(bin), "microphone");
@@ -243,62 +249,67 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
         g_string_append_printf(what, ", audio Opus (test:%d Hz)", opt->tone_hz);
     else
         g_string_append_printf(what, ", audio Opus (%s%s%s)",
-                               opt->audio == ROOM_AUDIO_PULSE ? "pulse" : opt->audio == ROOM_AUDIO_ALSA ? "alsa" : "file",
+                               opt->audio == ROOM_AUDIO_PULSE  ? "pulse"
+                               : opt->audio == ROOM_AUDIO_ALSA ? "alsa"
+                                                               : "file",
                                opt->audio_arg ? ":" : "", opt->audio_arg ? opt->audio_arg : "");
     return ok;
 }
 
 /* --replay: the file's own VP8/H.264 and Opus, payloaded as they are. */
-static gboolean build_replay(struct room_sources *s, const struct room_options *opt, GstElement *pipeline,
-                             GstElement *webrtc, GString *what, char **error)
+static gboolean build_replay(struct room_sources *s, const struct room_options *opt,
+                             GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
-    static const char *const need[] = {"appsrc", "appsink", "parsebin", "rtpvp8pay", "rtph264pay", "h264parse",
-                                       "rtpopuspay", NULL};
+    static const char *const need[] = {"appsrc",     "appsink",   "parsebin",   "rtpvp8pay",
+                                       "rtph264pay", "h264parse", "rtpopuspay", NULL};
     const GstStructure *st;
     const char *name;
     char *desc, *audio_error = NULL;
     int w = 0, h = 0;
     gboolean ok;
 
-    if (!check(need, error))
-        return FALSE;
+    if (!check(need, error)) return FALSE;
     s->video_file = file_loop_new(opt->replay, "video", FILE_LOOP_ENCODED, error);
-    if (!s->video_file)
-        return FALSE;
+    if (!s->video_file) return FALSE;
     st = gst_caps_get_structure(file_loop_caps(s->video_file), 0);
     name = gst_structure_get_name(st);
     gst_structure_get_int(st, "width", &w);
     gst_structure_get_int(st, "height", &h);
     if (strcmp(name, "video/x-h264") == 0)
-        desc = g_strdup_printf("h264parse ! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
-                               "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=H264,payload=%d\"", H264_PT);
+        desc = g_strdup_printf(
+            "h264parse ! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
+            "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=H264,payload=%d\"",
+            H264_PT);
     else
-        desc = g_strdup_printf("rtpvp8pay picture-id-mode=15-bit "
-                               "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"", VIDEO_PT);
+        desc = g_strdup_printf(
+            "rtpvp8pay picture-id-mode=15-bit "
+            "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
+            VIDEO_PT);
     ok = add_branch(pipeline, webrtc, desc, file_loop_source(s->video_file), NULL, error);
     g_free(desc);
-    if (!ok)
-        return FALSE;
+    if (!ok) return FALSE;
     g_string_append_printf(what, "replay of %s: video %s %dx%d as stored", opt->replay,
                            strcmp(name, "video/x-h264") == 0 ? "H264" : "VP8", w, h);
 
     s->audio_file = file_loop_new(opt->replay, "audio", FILE_LOOP_ENCODED, &audio_error);
     if (!s->audio_file) {
-        add_recvonly(webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
-                             "encoding-params=(string)2");
+        add_recvonly(
+            webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
+                    "encoding-params=(string)2");
         g_string_append_printf(what, ", no audio (%s)", audio_error);
         g_free(audio_error);
         return TRUE;
     }
-    ok = add_branch(pipeline, webrtc,
-                    "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=111\"",
-                    file_loop_source(s->audio_file), NULL, error);
+    ok = add_branch(
+        pipeline, webrtc,
+        "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=111\"",
+        file_loop_source(s->audio_file), NULL, error);
     g_string_append(what, ", audio Opus as stored");
     return ok;
 }
 
-struct room_sources *sources_new(const struct room_options *opt, GstElement *pipeline, GstElement *webrtc,
-                                 char **error)
+struct room_sources *sources_new(const struct room_options *opt, GstElement *pipeline,
+                                 GstElement *webrtc, char **error)
 {
     struct room_sources *s = g_new0(struct room_sources, 1);
     GString *what = g_string_new(NULL);
@@ -307,7 +318,8 @@ struct room_sources *sources_new(const struct room_options *opt, GstElement *pip
     if (ok && opt->replay)
         ok = build_replay(s, opt, pipeline, webrtc, what, error);
     else if (ok)
-        ok = build_video(s, opt, pipeline, webrtc, what, error) && build_audio(s, opt, pipeline, webrtc, what, error);
+        ok = build_video(s, opt, pipeline, webrtc, what, error) &&
+             build_audio(s, opt, pipeline, webrtc, what, error);
     s->description = g_string_free(what, FALSE);
     if (!ok) {
         sources_free(s);
@@ -318,21 +330,15 @@ struct room_sources *sources_new(const struct room_options *opt, GstElement *pip
 
 void sources_start(struct room_sources *s, GstElement *pipeline)
 {
-    if (s->video_file)
-        file_loop_start(s->video_file, pipeline);
-    if (s->audio_file)
-        file_loop_start(s->audio_file, pipeline);
+    if (s->video_file) file_loop_start(s->video_file, pipeline);
+    if (s->audio_file) file_loop_start(s->audio_file, pipeline);
 }
 
-const char *sources_describe(const struct room_sources *s)
-{
-    return s->description;
-}
+const char *sources_describe(const struct room_sources *s) { return s->description; }
 
 void sources_free(struct room_sources *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     file_loop_free(s->video_file);
     file_loop_free(s->audio_file);
     g_free(s->description);

@@ -16,8 +16,8 @@ struct room_sources;
 
 /* Builds the branches into pipeline and links them to webrtc (a webrtcbin in it).
  * NULL with *error set (g_free it) on failure (a missing element, an unreadable file). */
-struct room_sources *sources_new(const struct room_options *opt, GstElement *pipeline, GstElement *webrtc,
-                                 char **error);
+struct room_sources *sources_new(const struct room_options *opt, GstElement *pipeline,
+                                 GstElement *webrtc, char **error);
 
 /* Starts file sources (call once the pipeline is PLAYING). */
 void sources_start(struct room_sources *s, GstElement *pipeline);

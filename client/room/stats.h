@@ -10,17 +10,17 @@
 
 struct room_stats {
     /* written by streaming threads: g_atomic_int_* only */
-    gint video_frames_received;     /* depayloaded frames */
+    gint video_frames_received; /* depayloaded frames */
     gint video_frames_decoded;
     gint audio_frames_decoded;
     gint video_width, video_height; /* last decoded size */
 
     /* main loop only: the last sample of webrtcbin's statistics */
-    double bytes_in, bytes_out;     /* RTP bytes received/sent so far */
+    double bytes_in, bytes_out; /* RTP bytes received/sent so far */
     double packets_lost;
-    double rtt_ms;                  /* -1 until the server reported one */
-    double kbps_in, kbps_out;       /* over the last sampling period */
-    gint64 sampled_at_us;           /* monotonic time of the last sample, 0 = none */
+    double rtt_ms;            /* -1 until the server reported one */
+    double kbps_in, kbps_out; /* over the last sampling period */
+    gint64 sampled_at_us;     /* monotonic time of the last sample, 0 = none */
 };
 
 void stats_init(struct room_stats *st);

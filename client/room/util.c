@@ -13,8 +13,7 @@ void room_set_error(char **error, const char *fmt, ...)
 {
     va_list ap;
 
-    if (error == NULL || *error != NULL)
-        return;
+    if (error == NULL || *error != NULL) return;
     va_start(ap, fmt);
     *error = g_strdup_vprintf(fmt, ap);
     va_end(ap);

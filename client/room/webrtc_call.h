@@ -27,14 +27,16 @@ struct webrtc_call_callbacks {
     /* The answer was applied (error NULL) or refused. */
     void (*on_answer_applied)(void *user, const char *error);
     /* ICE connection or peer connection state changed. */
-    void (*on_state)(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerConnectionState connection);
+    void (*on_state)(void *user, GstWebRTCICEConnectionState ice,
+                     GstWebRTCPeerConnectionState connection);
 };
 
 /* Wraps webrtcbin (borrowed: keep the pipeline alive longer than the call) and adds
  * each of ice_addresses (count of them) to its libnice agent. NULL with *error set
  * (g_free it) when an address cannot be used. */
-struct webrtc_call *webrtc_call_new(GstElement *webrtcbin, const char *const *ice_addresses, int count,
-                                    const struct webrtc_call_callbacks *callbacks, void *user, char **error);
+struct webrtc_call *webrtc_call_new(GstElement *webrtcbin, const char *const *ice_addresses,
+                                    int count, const struct webrtc_call_callbacks *callbacks,
+                                    void *user, char **error);
 
 /* Edits an offer webrtcbin made before it is set as the local description and handed
  * to on_offer. Runs on a webrtcbin thread. */
@@ -42,7 +44,8 @@ typedef void (*webrtc_call_offer_edit_fn)(GstSDPMessage *offer, void *user);
 
 /* Installs an offer edit (NULL: none, the default): the test peer rewrites its H.264
  * fmtp there. Set it before webrtc_call_make_offer. */
-void webrtc_call_set_offer_edit(struct webrtc_call *call, webrtc_call_offer_edit_fn edit, void *user);
+void webrtc_call_set_offer_edit(struct webrtc_call *call, webrtc_call_offer_edit_fn edit,
+                                void *user);
 
 /* Asks webrtcbin for an offer; on_offer follows. */
 void webrtc_call_make_offer(struct webrtc_call *call);

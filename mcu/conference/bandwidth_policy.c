@@ -19,7 +19,8 @@ enum bandwidth_move bandwidth_policy_step(struct bandwidth_policy *p, int64_t no
         if (on_profile < BANDWIDTH_HOLD_US || p->congested_seconds < BANDWIDTH_CONGESTED_SECONDS)
             return BANDWIDTH_STAY;
         if (p->moved_up_us && now_us - p->moved_up_us < BANDWIDTH_FAILED_UP_US)
-            p->hold_us = p->hold_us * 2 > BANDWIDTH_MAX_HOLD_US ? BANDWIDTH_MAX_HOLD_US : p->hold_us * 2;
+            p->hold_us =
+                p->hold_us * 2 > BANDWIDTH_MAX_HOLD_US ? BANDWIDTH_MAX_HOLD_US : p->hold_us * 2;
         return BANDWIDTH_DOWN;
     }
     bool headroom = !remb_bps || remb_bps * 100 > send_bps * 130;

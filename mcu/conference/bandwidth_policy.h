@@ -16,20 +16,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define BANDWIDTH_HOLD_US 4000000
-#define BANDWIDTH_MAX_HOLD_US 64000000
-#define BANDWIDTH_LOSS_DOWN 26
-#define BANDWIDTH_LOSS_UP 5
+#define BANDWIDTH_HOLD_US           4000000
+#define BANDWIDTH_MAX_HOLD_US       64000000
+#define BANDWIDTH_LOSS_DOWN         26
+#define BANDWIDTH_LOSS_UP           5
 #define BANDWIDTH_CONGESTED_SECONDS 2
-#define BANDWIDTH_FAILED_UP_US 32000000
+#define BANDWIDTH_FAILED_UP_US      32000000
 
 enum bandwidth_move { BANDWIDTH_STAY, BANDWIDTH_DOWN, BANDWIDTH_UP };
 
 struct bandwidth_policy {
-    bool low;                   /* on the low profile now */
-    int64_t since_us;           /* on it since */
-    int64_t hold_us;            /* least time on the low profile before trying up */
-    int64_t moved_up_us;        /* last move up, 0 if none */
+    bool low;            /* on the low profile now */
+    int64_t since_us;    /* on it since */
+    int64_t hold_us;     /* least time on the low profile before trying up */
+    int64_t moved_up_us; /* last move up, 0 if none */
     int congested_seconds;
 };
 

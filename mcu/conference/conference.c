@@ -13,8 +13,8 @@
 #include "mixer/rtp/rtp.h"
 
 #define EVENT_POLL_MS 100
-#define HIGH_BITRATE 1500000
-#define LOW_BITRATE 500000
+#define HIGH_BITRATE  1500000
+#define LOW_BITRATE   500000
 
 int conference_profile_for(const struct conference *c, enum media_codec codec, bool low)
 {
@@ -59,7 +59,8 @@ static gboolean on_event_timer(gpointer data)
     bool changed = slot != c->reported_speaker_slot;
     if (changed) {
         c->reported_speaker_slot = slot;
-        if (slot >= 0 && (size_t)slot < (size_t)c->config.max_participants) speaker = c->members[slot];
+        if (slot >= 0 && (size_t)slot < (size_t)c->config.max_participants)
+            speaker = c->members[slot];
     }
     g_mutex_unlock(&c->lock);
     if (changed && c->events.active_speaker) c->events.active_speaker(c->owner, c, speaker);
@@ -68,8 +69,8 @@ static gboolean on_event_timer(gpointer data)
 }
 
 struct conference *conference_new(const struct mcu_conference_config *config,
-                                  const struct conference_events *events, void *owner,
-                                  char *err, size_t errlen)
+                                  const struct conference_events *events, void *owner, char *err,
+                                  size_t errlen)
 {
     struct conference *c = g_new0(struct conference, 1);
     c->config = *config;
@@ -122,7 +123,8 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     ec.minus_self = true;
     c->engine = mix_engine_new(&ec, err, errlen);
     if (!c->engine) goto fail;
-    for (size_t i = 0; i < c->profile_count; i++) mix_engine_set_profile_active(c->engine, i, false);
+    for (size_t i = 0; i < c->profile_count; i++)
+        mix_engine_set_profile_active(c->engine, i, false);
     if (mix_engine_set_layout(c->engine, c->layout_name, err, errlen) != 0) goto fail;
 
     c->start_us = g_get_monotonic_time();
@@ -154,17 +156,18 @@ void conference_free(struct conference *c)
         g_mutex_unlock(&c->lock);
         g_thread_join(c->thread);
     }
-    conference_recording_end(c);     /* finishes the files: trailer, sync, checksum */
+    conference_recording_end(c); /* finishes the files: trailer, sync, checksum */
     glib_source_stop(&c->event_timer);
     if (c->engine) {
         struct conference_stats st;
         conference_get_stats(c, &st);
-        log_info("conference %s media: %llu canvas frames (%llu dropped), %llu input frames not "
-                 "shown, video tick %.1f ms, added latency median %.0f ms, p99 %.0f ms (%llu frames)",
-                 c->config.id, (unsigned long long)st.video_ticks,
-                 (unsigned long long)st.video_ticks_skipped, (unsigned long long)st.input_frames_dropped,
-                 st.video_tick_ms, st.latency_median_ms, st.latency_p99_ms,
-                 (unsigned long long)st.latency_samples);
+        log_info(
+            "conference %s media: %llu canvas frames (%llu dropped), %llu input frames not "
+            "shown, video tick %.1f ms, added latency median %.0f ms, p99 %.0f ms (%llu frames)",
+            c->config.id, (unsigned long long)st.video_ticks,
+            (unsigned long long)st.video_ticks_skipped, (unsigned long long)st.input_frames_dropped,
+            st.video_tick_ms, st.latency_median_ms, st.latency_p99_ms,
+            (unsigned long long)st.latency_samples);
     }
     mix_engine_free(c->engine);
     g_queue_clear_full(&c->commands, g_free);
@@ -185,7 +188,10 @@ void conference_free(struct conference *c)
     g_free(c);
 }
 
-const struct mcu_conference_config *conference_config(const struct conference *c) { return &c->config; }
+const struct mcu_conference_config *conference_config(const struct conference *c)
+{
+    return &c->config;
+}
 
 struct conference_member *conference_add_member(struct conference *c, const char *participant_id,
                                                 const char *name, void *user)
@@ -250,7 +256,8 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
                             const struct conference_media_config *media)
 {
     int profile = media->video_codec != MEDIA_CODEC_NONE
-                      ? conference_profile_for(c, media->video_codec, false) : -1;
+                      ? conference_profile_for(c, media->video_codec, false)
+                      : -1;
     if (media->video_codec != MEDIA_CODEC_NONE && profile < 0) return -1;
     g_mutex_lock(&c->lock);
     m->media = *media;
@@ -265,13 +272,15 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
     m->audio_seq = (uint16_t)g_random_int();
     m->video_seq = (uint16_t)g_random_int();
     m->video_history = media->video_nack
-        ? send_history_new(CONFERENCE_HISTORY_PACKETS, CONFERENCE_HISTORY_AGE_US) : NULL;
+                           ? send_history_new(CONFERENCE_HISTORY_PACKETS, CONFERENCE_HISTORY_AGE_US)
+                           : NULL;
     m->profile = profile;
     m->waiting_keyframe = true;
     bandwidth_policy_init(&m->bandwidth, g_get_monotonic_time());
     if (profile >= 0) {
         c->profiles[profile].receivers++;
-        keyframe_limiter_ask(&c->profiles[profile].keyframes);   /* the joiner gets a keyframe at once */
+        keyframe_limiter_ask(
+            &c->profiles[profile].keyframes); /* the joiner gets a keyframe at once */
     }
     m->has_media = true;
     struct conference_command command = {.kind = COMMAND_ADD_INPUT, .slot = m->slot};
@@ -281,7 +290,8 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
     snprintf(command.name, sizeof command.name, "%s", m->name);
     push_command(c, &command);
     if (m->video_muted) {
-        struct conference_command mute = {.kind = COMMAND_VIDEO_MUTE, .slot = m->slot, .flag = true};
+        struct conference_command mute = {
+            .kind = COMMAND_VIDEO_MUTE, .slot = m->slot, .flag = true};
         push_command(c, &mute);
     }
     g_mutex_unlock(&c->lock);
@@ -295,8 +305,8 @@ void conference_detach_media(struct conference *c, struct conference_member *m)
     g_mutex_unlock(&c->lock);
 }
 
-void conference_member_rtp(struct conference *c, struct conference_member *m,
-                           const uint8_t *packet, size_t length, int64_t arrival_us)
+void conference_member_rtp(struct conference *c, struct conference_member *m, const uint8_t *packet,
+                           size_t length, int64_t arrival_us)
 {
     struct rtp_header h;
     if (rtp_parse(packet, length, &h) != 0) return;
@@ -320,7 +330,7 @@ void conference_member_rtp(struct conference *c, struct conference_member *m,
         clock_rate = 90000;
         if (m->video_muted) goto count;
     } else {
-        goto out;   /* rtx, red, another payload type: not used */
+        goto out; /* rtx, red, another payload type: not used */
     }
     if (c->queued_packets >= CONFERENCE_MAX_QUEUED_PACKETS) {
         c->queue_drops++;
@@ -337,7 +347,8 @@ void conference_member_rtp(struct conference *c, struct conference_member *m,
 count:
     stats->ssrc = h.ssrc;
     rtp_recv_stats_update(stats, h.sequence, h.timestamp,
-                          rtp_stats_arrival_units(arrival_us, clock_rate), (uint32_t)h.payload_length);
+                          rtp_stats_arrival_units(arrival_us, clock_rate),
+                          (uint32_t)h.payload_length);
     m->rtp_in++;
 out:
     g_mutex_unlock(&c->lock);
@@ -361,8 +372,10 @@ static void resend_locked(struct conference *c, struct conference_member *m,
     for (size_t i = 0; i < nack->seq_count; i++) {
         size_t len = 0;
         const uint8_t *pkt = send_history_get(m->video_history, nack->seqs[i], now_us, &len);
-        if (pkt) media_session_send_rtp(m->media.media, pkt, len);
-        else gone = true;
+        if (pkt)
+            media_session_send_rtp(m->media.media, pkt, len);
+        else
+            gone = true;
     }
     if (gone) ask_keyframe_locked(c, m);
 }
@@ -385,17 +398,19 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
             break;
         case RTCP_ITEM_FIR:
             for (size_t k = 0; k < item->u.fir.entry_count; k++)
-                if (item->u.fir.entries[k].ssrc == m->media.video_out_ssrc) ask_keyframe_locked(c, m);
+                if (item->u.fir.entries[k].ssrc == m->media.video_out_ssrc)
+                    ask_keyframe_locked(c, m);
             break;
         case RTCP_ITEM_NACK:
-            if (item->u.nack.media_ssrc == m->media.video_out_ssrc) resend_locked(c, m, &item->u.nack, now_us);
+            if (item->u.nack.media_ssrc == m->media.video_out_ssrc)
+                resend_locked(c, m, &item->u.nack, now_us);
             break;
-        case RTCP_ITEM_REMB:
-            m->remb_bps = item->u.remb.bitrate_bps;
-            break;
+        case RTCP_ITEM_REMB: m->remb_bps = item->u.remb.bitrate_bps; break;
         case RTCP_ITEM_SR:
-            if (item->u.sr.ssrc == m->audio_in_ssrc) rtp_recv_stats_on_sr(&m->audio_recv, item->u.sr.ntp, now_us);
-            if (item->u.sr.ssrc == m->video_in_ssrc) rtp_recv_stats_on_sr(&m->video_recv, item->u.sr.ntp, now_us);
+            if (item->u.sr.ssrc == m->audio_in_ssrc)
+                rtp_recv_stats_on_sr(&m->audio_recv, item->u.sr.ntp, now_us);
+            if (item->u.sr.ssrc == m->video_in_ssrc)
+                rtp_recv_stats_on_sr(&m->video_recv, item->u.sr.ntp, now_us);
             /* fall through to the report blocks */
             for (size_t k = 0; k < item->u.sr.block_count; k++)
                 if (item->u.sr.blocks[k].ssrc == m->media.video_out_ssrc)
@@ -406,15 +421,14 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
                 const struct rtcp_report_block *b = &item->u.rr.blocks[k];
                 if (b->ssrc != m->media.video_out_ssrc) continue;
                 m->fraction_lost = b->fraction_lost;
-                if (b->lsr) {   /* RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s */
+                if (b->lsr) { /* RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s */
                     uint32_t now_ntp = rtcp_ntp_middle32(rtcp_ntp_from_unix_us(g_get_real_time()));
                     uint32_t rtt = now_ntp - b->lsr - b->dlsr;
                     if (rtt < 65536u * 10) m->rtt_ms = (int)((uint64_t)rtt * 1000 / 65536);
                 }
             }
             break;
-        default:
-            break;
+        default: break;
         }
     }
 out:
@@ -422,16 +436,16 @@ out:
     g_free(rtcp);
 }
 
-void conference_member_set_mute(struct conference *c, struct conference_member *m,
-                                bool audio_muted, bool video_muted)
+void conference_member_set_mute(struct conference *c, struct conference_member *m, bool audio_muted,
+                                bool video_muted)
 {
     g_mutex_lock(&c->lock);
     bool video_changed = m->video_muted != video_muted;
     m->audio_muted = audio_muted;
     m->video_muted = video_muted;
     if (video_changed && m->has_media) {
-        struct conference_command command = {.kind = COMMAND_VIDEO_MUTE, .slot = m->slot,
-                                             .flag = video_muted};
+        struct conference_command command = {
+            .kind = COMMAND_VIDEO_MUTE, .slot = m->slot, .flag = video_muted};
         push_command(c, &command);
     }
     g_mutex_unlock(&c->lock);
@@ -458,7 +472,8 @@ int conference_set_layout(struct conference *c, const char *layout, char *err, s
         if (layout_from_json(layout, c->config.width, c->config.height, &check, err, errlen) != 0)
             return -1;
     } else if (layout_from_name(layout, c->config.width, c->config.height, &check) != 0) {
-        snprintf(err, errlen, "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker)", layout);
+        snprintf(err, errlen, "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker)",
+                 layout);
         return -1;
     }
     g_mutex_lock(&c->lock);
@@ -515,12 +530,14 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
 void conference_set_focus(struct conference *c, struct conference_member *m)
 {
     g_mutex_lock(&c->lock);
-    struct conference_command command = {.kind = COMMAND_FOCUS, .slot = m ? m->slot : 0, .flag = m != NULL};
+    struct conference_command command = {
+        .kind = COMMAND_FOCUS, .slot = m ? m->slot : 0, .flag = m != NULL};
     push_command(c, &command);
     struct conference_command keyframe = {.kind = COMMAND_KEYFRAME};
     push_command(c, &keyframe);
     g_mutex_unlock(&c->lock);
-    log_info("conference %s focus %s", c->config.id, m ? m->participant_id : "on the active speaker");
+    log_info("conference %s focus %s", c->config.id,
+             m ? m->participant_id : "on the active speaker");
 }
 
 static double histogram_percentile(const uint32_t *histogram, uint64_t samples, double fraction)
@@ -544,9 +561,12 @@ void conference_get_stats(struct conference *c, struct conference_stats *out)
     out->latency_samples = c->latency_samples;
     out->latency_median_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.5);
     out->latency_p99_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.99);
-    out->video_tick_ms = c->video_ticks ? (double)c->video_tick_total_us / (double)c->video_ticks / 1000.0 : 0;
-    out->video_decode_ms = c->video_ticks ? (double)c->video_decode_total_us / (double)c->video_ticks / 1000.0 : 0;
-    out->video_encode_ms = c->video_ticks ? (double)c->video_encode_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->video_tick_ms =
+        c->video_ticks ? (double)c->video_tick_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->video_decode_ms =
+        c->video_ticks ? (double)c->video_decode_total_us / (double)c->video_ticks / 1000.0 : 0;
+    out->video_encode_ms =
+        c->video_ticks ? (double)c->video_encode_total_us / (double)c->video_ticks / 1000.0 : 0;
     out->packets_queued_dropped = c->queue_drops;
     g_mutex_unlock(&c->lock);
     /* Engine input stats are the media thread's; only read them once it has stopped. */

@@ -28,7 +28,7 @@
 #include "mcu/recording/recorder.h"
 #include "mixer/media/media.h"
 
-#define CONFERENCE_KEYFRAME_INTERVAL_US 500000   /* at most one per profile per 500 ms */
+#define CONFERENCE_KEYFRAME_INTERVAL_US 500000 /* at most one per profile per 500 ms */
 
 struct conference;
 struct conference_member;
@@ -49,22 +49,22 @@ struct conference_events {
 
 /* What a member's SDP negotiation agreed. Payload types are the member's own. */
 struct conference_media_config {
-    struct media_session *media;       /* borrowed; detach before freeing it */
-    enum media_codec audio_codec;      /* MEDIA_CODEC_OPUS, or NONE */
+    struct media_session *media;  /* borrowed; detach before freeing it */
+    enum media_codec audio_codec; /* MEDIA_CODEC_OPUS, or NONE */
     uint8_t audio_pt;
-    uint8_t audio_level_ext_id;        /* RFC 6464, 0 if none */
-    enum media_codec video_codec;      /* VP8, H264 or NONE */
+    uint8_t audio_level_ext_id;   /* RFC 6464, 0 if none */
+    enum media_codec video_codec; /* VP8, H264 or NONE */
     uint8_t video_pt;
-    uint32_t audio_out_ssrc, video_out_ssrc;   /* announced in our answer */
-    uint32_t audio_in_ssrc, video_in_ssrc;     /* from the offer, 0 if unknown */
-    bool video_nack;                   /* answer NACKs from the send history */
+    uint32_t audio_out_ssrc, video_out_ssrc; /* announced in our answer */
+    uint32_t audio_in_ssrc, video_in_ssrc;   /* from the offer, 0 if unknown */
+    bool video_nack;                         /* answer NACKs from the send history */
     const char *cname;
 };
 
 /* Starts the conference and its media thread. NULL with a reason in err. */
 struct conference *conference_new(const struct mcu_conference_config *config,
-                                  const struct conference_events *events, void *owner,
-                                  char *err, size_t errlen);
+                                  const struct conference_events *events, void *owner, char *err,
+                                  size_t errlen);
 /* Stops the media thread and frees everything; members must have been removed. */
 void conference_free(struct conference *c);
 
@@ -84,19 +84,23 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
 void conference_detach_media(struct conference *c, struct conference_member *m);
 
 /* Decrypted packets from the member (control thread). */
-void conference_member_rtp(struct conference *c, struct conference_member *m,
-                           const uint8_t *packet, size_t length, int64_t arrival_us);
+void conference_member_rtp(struct conference *c, struct conference_member *m, const uint8_t *packet,
+                           size_t length, int64_t arrival_us);
 void conference_member_rtcp(struct conference *c, struct conference_member *m,
                             const uint8_t *packet, size_t length, int64_t now_us);
 
 /* Mute state as the member (or an operator) set it. */
-void conference_member_set_mute(struct conference *c, struct conference_member *m,
-                                bool audio_muted, bool video_muted);
+void conference_member_set_mute(struct conference *c, struct conference_member *m, bool audio_muted,
+                                bool video_muted);
 bool conference_member_audio_muted(const struct conference_member *m);
 
 /* Which output profile a member receives: chosen by its bandwidth (AUTO, the default),
  * or pinned by the room itself to the high or low one (a room on a weak link). */
-enum conference_video_quality { CONFERENCE_QUALITY_AUTO, CONFERENCE_QUALITY_HIGH, CONFERENCE_QUALITY_LOW };
+enum conference_video_quality {
+    CONFERENCE_QUALITY_AUTO,
+    CONFERENCE_QUALITY_HIGH,
+    CONFERENCE_QUALITY_LOW
+};
 void conference_member_set_video_quality(struct conference *c, struct conference_member *m,
                                          enum conference_video_quality quality);
 bool conference_member_video_muted(const struct conference_member *m);
@@ -130,19 +134,19 @@ void conference_foreach_member(struct conference *c,
                                void (*fn)(struct conference_member *m, void *data), void *data);
 
 struct conference_member_stats {
-    int profile;                    /* index of the video profile received, -1 none */
-    const char *profile_name;       /* e.g. "vp8-1280x720" */
+    int profile;              /* index of the video profile received, -1 none */
+    const char *profile_name; /* e.g. "vp8-1280x720" */
     uint64_t rtp_in, rtp_out;
     uint32_t audio_lost, video_lost;
-    uint64_t remb_bps;              /* last REMB from the member, 0 if none */
-    uint8_t fraction_lost;          /* last RR from the member about our video */
-    enum media_codec audio_codec, video_codec;   /* what the member sends and gets */
-    int width, height;              /* of the profile it receives, 0 if none */
-    uint64_t bytes_in;              /* RTP payload bytes received from it */
-    uint64_t bytes_out;             /* RTP payload bytes sent to it (wraps at 4 GiB per stream) */
-    double audio_jitter_ms, video_jitter_ms;   /* interarrival jitter of its streams */
-    int rtt_ms;                     /* from its RRs about our video, -1 unknown */
-    uint64_t keyframe_requests;     /* PLIs sent to its camera */
+    uint64_t remb_bps;                         /* last REMB from the member, 0 if none */
+    uint8_t fraction_lost;                     /* last RR from the member about our video */
+    enum media_codec audio_codec, video_codec; /* what the member sends and gets */
+    int width, height;                         /* of the profile it receives, 0 if none */
+    uint64_t bytes_in;                         /* RTP payload bytes received from it */
+    uint64_t bytes_out; /* RTP payload bytes sent to it (wraps at 4 GiB per stream) */
+    double audio_jitter_ms, video_jitter_ms; /* interarrival jitter of its streams */
+    int rtt_ms;                              /* from its RRs about our video, -1 unknown */
+    uint64_t keyframe_requests;              /* PLIs sent to its camera */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);
@@ -151,18 +155,18 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
  * from the arrival of a video frame's last packet to the first packet of the first
  * composite frame that contains it going out. */
 struct conference_stats {
-    uint64_t video_ticks;           /* canvas frames composed */
-    uint64_t video_ticks_skipped;   /* canvas frames not made because the media thread
+    uint64_t video_ticks;         /* canvas frames composed */
+    uint64_t video_ticks_skipped; /* canvas frames not made because the media thread
                                        fell behind (frames dropped) */
     uint64_t audio_ticks;
-    uint64_t input_frames_dropped;  /* input video frames not shown (loss, decode errors,
+    uint64_t input_frames_dropped; /* input video frames not shown (loss, decode errors,
                                        waiting for a keyframe) */
     uint64_t latency_samples;
     double latency_median_ms, latency_p99_ms;
-    double video_tick_ms;           /* mean time one video tick takes (decode+compose+encode) */
-    double video_decode_ms;         /* ... of which decoding the inputs */
-    double video_encode_ms;         /* ... of which encoding the output profiles */
-    uint64_t packets_queued_dropped;    /* inbound queue full */
+    double video_tick_ms;            /* mean time one video tick takes (decode+compose+encode) */
+    double video_decode_ms;          /* ... of which decoding the inputs */
+    double video_encode_ms;          /* ... of which encoding the output profiles */
+    uint64_t packets_queued_dropped; /* inbound queue full */
 };
 void conference_get_stats(struct conference *c, struct conference_stats *out);
 
@@ -175,10 +179,11 @@ void conference_get_stats(struct conference *c, struct conference_stats *out);
  * is reported through events.recording_state and logged; the meeting goes on. */
 struct conference_recording_options {
     const char *archive_dir;
-    int64_t segment_us;             /* 0: one file */
+    int64_t segment_us; /* 0: one file */
 };
-int conference_start_recording(struct conference *c, const struct conference_recording_options *opts,
-                               char *err, size_t errlen);
+int conference_start_recording(struct conference *c,
+                               const struct conference_recording_options *opts, char *err,
+                               size_t errlen);
 int conference_stop_recording(struct conference *c);
 int conference_pause_recording(struct conference *c);
 int conference_resume_recording(struct conference *c);

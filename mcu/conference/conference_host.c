@@ -16,7 +16,8 @@ static void set_held(struct conference *c, bool held)
     if (changed && !held) {
         /* Receivers start on a keyframe, as after a join. */
         for (int i = 0; i < c->config.max_participants; i++)
-            if (c->members[i] && c->members[i]->profile >= 0) c->members[i]->waiting_keyframe = true;
+            if (c->members[i] && c->members[i]->profile >= 0)
+                c->members[i]->waiting_keyframe = true;
         struct conference_command keyframe = {.kind = COMMAND_KEYFRAME};
         conference_push_command_locked(c, &keyframe);
     }

@@ -12,20 +12,20 @@
 #include "mcu/rtp/send_history.h"
 #include "mixer/engine/mix_engine.h"
 
-#define CONFERENCE_MAX_PROFILES MIX_ENGINE_MAX_PROFILES
-#define CONFERENCE_HISTORY_PACKETS 512
-#define CONFERENCE_HISTORY_AGE_US 2000000
-#define CONFERENCE_RTCP_INTERVAL_US 1000000
-#define CONFERENCE_MAX_QUEUED_PACKETS 4096       /* inbound queue bound */
-#define CONFERENCE_LATENCY_BUCKETS 2000          /* 1 ms each; the last one is ">=" */
+#define CONFERENCE_MAX_PROFILES       MIX_ENGINE_MAX_PROFILES
+#define CONFERENCE_HISTORY_PACKETS    512
+#define CONFERENCE_HISTORY_AGE_US     2000000
+#define CONFERENCE_RTCP_INTERVAL_US   1000000
+#define CONFERENCE_MAX_QUEUED_PACKETS 4096 /* inbound queue bound */
+#define CONFERENCE_LATENCY_BUCKETS    2000 /* 1 ms each; the last one is ">=" */
 
 struct conference_profile {
     enum media_codec codec;
-    bool low;                       /* the half-size, low-bitrate variant */
+    bool low; /* the half-size, low-bitrate variant */
     int width, height, bitrate;
     char name[32];
-    size_t receivers;               /* members on it or switching to it */
-    struct keyframe_limiter keyframes;   /* requests coalesced, one per 500 ms */
+    size_t receivers;                  /* members on it or switching to it */
+    struct keyframe_limiter keyframes; /* requests coalesced, one per 500 ms */
 };
 
 struct conference_member {
@@ -35,23 +35,23 @@ struct conference_member {
     char *participant_id;
     char *name;
     bool audio_muted, video_muted;
-    bool host;                      /* joined with the host token (control thread) */
+    bool host; /* joined with the host token (control thread) */
 
     /* media, set by attach (control thread, under lock) */
     bool has_media;
     struct conference_media_config media;
     char cname[64];
-    uint32_t audio_in_ssrc, video_in_ssrc;     /* learned from the first packets */
+    uint32_t audio_in_ssrc, video_in_ssrc; /* learned from the first packets */
     struct rtp_recv_stats audio_recv, video_recv;
     uint64_t rtp_in;
-    uint64_t keyframe_requests;     /* PLIs sent to its camera (media thread) */
+    uint64_t keyframe_requests; /* PLIs sent to its camera (media thread) */
 
     /* outbound, media thread (under lock) */
-    int profile;                    /* -1: none yet */
-    int pending_profile;            /* -1: no switch under way */
-    bool waiting_keyframe;          /* nothing sent on `profile` until a keyframe */
+    int profile;           /* -1: none yet */
+    int pending_profile;   /* -1: no switch under way */
+    bool waiting_keyframe; /* nothing sent on `profile` until a keyframe */
     uint16_t audio_seq, video_seq;
-    uint16_t vp8_picture_id;        /* VP8: its own picture IDs, continuous across profiles */
+    uint16_t vp8_picture_id; /* VP8: its own picture IDs, continuous across profiles */
     struct send_history *video_history;
     struct rtp_send_stats audio_send, video_send;
     uint64_t rtp_out;
@@ -60,14 +60,14 @@ struct conference_member {
     /* receiver feedback (control thread writes, media thread reads; under lock) */
     uint64_t remb_bps;
     uint8_t fraction_lost;
-    int rtt_ms;                     /* from its RRs (LSR/DLSR), -1 unknown */
+    int rtt_ms; /* from its RRs (LSR/DLSR), -1 unknown */
 
     /* bandwidth adaptation (media thread, under lock) */
-    uint64_t send_bps;              /* video bitrate sent to it over the last second */
+    uint64_t send_bps; /* video bitrate sent to it over the last second */
     uint32_t last_video_octets;
     int64_t last_rate_us;
     struct bandwidth_policy bandwidth;
-    enum conference_video_quality quality;   /* the room's own choice */
+    enum conference_video_quality quality; /* the room's own choice */
 };
 
 enum conference_command_kind {
@@ -75,17 +75,17 @@ enum conference_command_kind {
     COMMAND_REMOVE_INPUT,
     COMMAND_SET_LAYOUT,
     COMMAND_VIDEO_MUTE,
-    COMMAND_KEYFRAME,               /* all profiles (layout change, join) */
-    COMMAND_FOCUS,                  /* slot into the big cell; flag false: none */
+    COMMAND_KEYFRAME, /* all profiles (layout change, join) */
+    COMMAND_FOCUS,    /* slot into the big cell; flag false: none */
 };
 
 struct conference_command {
     enum conference_command_kind kind;
     size_t slot;
-    struct mix_input_config input;   /* ADD_INPUT; name copied below */
+    struct mix_input_config input; /* ADD_INPUT; name copied below */
     char name[MIX_ENGINE_NAME_MAX];
-    char layout[64];                 /* SET_LAYOUT */
-    bool flag;                       /* VIDEO_MUTE */
+    char layout[64]; /* SET_LAYOUT */
+    bool flag;       /* VIDEO_MUTE */
 };
 
 struct queued_packet {
@@ -97,36 +97,36 @@ struct queued_packet {
 };
 
 struct conference {
-    struct mcu_conference_config config;       /* deep copy of strings below */
+    struct mcu_conference_config config; /* deep copy of strings below */
     char *layout_name;
     struct conference_events events;
     void *owner;
 
-    GMutex lock;                    /* everything below that both threads touch */
+    GMutex lock; /* everything below that both threads touch */
     GCond wake;
     bool stopping;
-    struct conference_member **members;        /* [max_participants], NULL = free */
+    struct conference_member **members; /* [max_participants], NULL = free */
     size_t member_count;
-    GQueue commands;                /* of struct conference_command* */
-    GQueue packets;                 /* of struct queued_packet* */
+    GQueue commands; /* of struct conference_command* */
+    GQueue packets;  /* of struct queued_packet* */
     size_t queued_packets;
     uint64_t queue_drops;
     size_t profile_count;
     struct conference_profile profiles[CONFERENCE_MAX_PROFILES];
-    bool media_held;                /* host-required and no host: nothing is sent */
-    int active_speaker_slot;        /* written by the media thread */
-    int reported_speaker_slot;      /* control thread: what was last reported */
+    bool media_held;           /* host-required and no host: nothing is sent */
+    int active_speaker_slot;   /* written by the media thread */
+    int reported_speaker_slot; /* control thread: what was last reported */
 
     /* figures (media thread writes under the lock) */
     uint64_t video_ticks, video_ticks_skipped, audio_ticks_done;
     uint64_t latency_samples;
     uint32_t latency_histogram[CONFERENCE_LATENCY_BUCKETS];
     int64_t video_tick_total_us;
-    uint64_t video_decode_total_us, video_encode_total_us;   /* copied from the engine */
+    uint64_t video_decode_total_us, video_encode_total_us; /* copied from the engine */
 
     /* recording (under the lock): the recorder the media thread feeds, its profile */
     struct recorder *recorder;
-    int recorder_profile;           /* -1: no video */
+    int recorder_profile; /* -1: no video */
 
     /* media thread only */
     GThread *thread;
@@ -139,8 +139,8 @@ struct conference {
     GSource *event_timer;
     GPtrArray *finishing_recorders; /* stopped; their writers finish the files */
     enum recorder_state reported_recording_state;
-    size_t hosts_present;           /* members marked as host */
-    GSource *host_grace_timer;      /* the last host left; media held when it fires */
+    size_t hosts_present;      /* members marked as host */
+    GSource *host_grace_timer; /* the last host left; media held when it fires */
     char last_recording_failure[RECORDER_REASON_MAX];
 };
 

@@ -13,16 +13,16 @@
 #include "mixer/rtp/packetizer.h"
 #include "mixer/rtp/rtp.h"
 
-#define AUDIO_TICK_US 20000
-#define MAX_NACKS 64
+#define AUDIO_TICK_US       20000
+#define MAX_NACKS           64
 #define MAX_COLLECTED_AUDIO (1 + MIX_ENGINE_MAX_INPUTS)
 
 /* Packets the engine produced during one tick, fanned out after it. */
 struct collected_packet {
     struct mix_output out;
-    bool keyframe;              /* video: part of a keyframe */
-    bool marker;                /* last packet of its frame */
-    uint32_t timestamp;         /* read once here, not once per receiver */
+    bool keyframe;      /* video: part of a keyframe */
+    bool marker;        /* last packet of its frame */
+    uint32_t timestamp; /* read once here, not once per receiver */
     uint32_t payload_length;
     size_t length;
     uint8_t data[MEDIA_SESSION_MAX_PACKET];
@@ -30,8 +30,8 @@ struct collected_packet {
 
 struct collector {
     struct conference *conference;
-    GArray *packets;            /* of struct collected_packet */
-    bool frame_is_keyframe;     /* of the frame whose packets come next */
+    GArray *packets;        /* of struct collected_packet */
+    bool frame_is_keyframe; /* of the frame whose packets come next */
 };
 
 static void on_frame(void *opaque, const struct mix_output *out, const struct encoded_frame *frame,
@@ -48,7 +48,8 @@ static void on_packet(void *opaque, const struct mix_output *out, const uint8_t 
     struct rtp_header h;
     if (len > MEDIA_SESSION_MAX_PACKET || rtp_parse(packet, len, &h) != 0) return;
     g_array_set_size(col->packets, col->packets->len + 1);
-    struct collected_packet *p = &g_array_index(col->packets, struct collected_packet, col->packets->len - 1);
+    struct collected_packet *p =
+        &g_array_index(col->packets, struct collected_packet, col->packets->len - 1);
     p->out = *out;
     p->keyframe = col->frame_is_keyframe;
     p->marker = h.marker;
@@ -72,9 +73,7 @@ static void apply_command(struct conference *c, const struct conference_command 
             log_warn("conference %s: the mixer refused input %zu", c->config.id, command->slot);
         break;
     }
-    case COMMAND_REMOVE_INPUT:
-        mix_engine_remove_input(c->engine, command->slot);
-        break;
+    case COMMAND_REMOVE_INPUT: mix_engine_remove_input(c->engine, command->slot); break;
     case COMMAND_SET_LAYOUT:
         if (mix_engine_set_layout(c->engine, command->layout, err, sizeof err) != 0)
             log_warn("conference %s: layout %s refused: %s", c->config.id, command->layout, err);
@@ -85,8 +84,7 @@ static void apply_command(struct conference *c, const struct conference_command 
     case COMMAND_FOCUS:
         mix_engine_set_focus(c->engine, command->flag ? (int)command->slot : -1);
         break;
-    case COMMAND_KEYFRAME:
-        break;   /* handled under the lock, see take_work() */
+    case COMMAND_KEYFRAME: break; /* handled under the lock, see take_work() */
     }
 }
 
@@ -96,10 +94,12 @@ static void take_work(struct conference *c, GQueue *commands, GQueue *packets)
     while (!g_queue_is_empty(&c->commands)) {
         struct conference_command *command = g_queue_pop_head(&c->commands);
         if (command->kind == COMMAND_KEYFRAME)
-            for (size_t p = 0; p < c->profile_count; p++) keyframe_limiter_ask(&c->profiles[p].keyframes);
+            for (size_t p = 0; p < c->profile_count; p++)
+                keyframe_limiter_ask(&c->profiles[p].keyframes);
         g_queue_push_tail(commands, command);
     }
-    while (!g_queue_is_empty(&c->packets)) g_queue_push_tail(packets, g_queue_pop_head(&c->packets));
+    while (!g_queue_is_empty(&c->packets))
+        g_queue_push_tail(packets, g_queue_pop_head(&c->packets));
     conference_recording_keyframes_locked(c);
     c->queued_packets = 0;
     /* Which profiles are encoded: those somebody receives. */
@@ -139,8 +139,8 @@ static void send_rewritten(struct conference_member *m, const struct collected_p
         packetizer_vp8_set_picture_id(packet + (p->length - p->payload_length), p->payload_length,
                                       m->vp8_picture_id);
     if (video && m->video_history) send_history_put(m->video_history, packet, p->length, now_us);
-    rtp_send_stats_update(video ? &m->video_send : &m->audio_send, p->payload_length,
-                          p->timestamp, now_us);
+    rtp_send_stats_update(video ? &m->video_send : &m->audio_send, p->payload_length, p->timestamp,
+                          now_us);
     if (media_session_send_rtp(m->media.media, packet, p->length) == 0) m->rtp_out++;
 }
 
@@ -165,13 +165,14 @@ static void fan_out_video(struct conference *c, const struct collected_packet *p
             m->waiting_keyframe = false;
         }
         if (frame_start) m->vp8_picture_id = (uint16_t)((m->vp8_picture_id + 1) & 0x7fff);
-        send_rewritten(m, p, m->media.video_out_ssrc, m->video_seq++, m->media.video_pt, now_us, true);
+        send_rewritten(m, p, m->media.video_out_ssrc, m->video_seq++, m->media.video_pt, now_us,
+                       true);
     }
 }
 
 /* Under the lock: after an audio tick, each member hears the full mix or its own. */
-static void fan_out_audio(struct conference *c, const struct collected_packet *packets, size_t count,
-                          int64_t now_us)
+static void fan_out_audio(struct conference *c, const struct collected_packet *packets,
+                          size_t count, int64_t now_us)
 {
     const struct collected_packet *full = NULL;
     for (size_t k = 0; k < count; k++)
@@ -187,8 +188,9 @@ static void fan_out_audio(struct conference *c, const struct collected_packet *p
         } else {
             mine = full;
         }
-        if (mine) send_rewritten(m, mine, m->media.audio_out_ssrc, m->audio_seq++, m->media.audio_pt,
-                                 now_us, false);
+        if (mine)
+            send_rewritten(m, mine, m->media.audio_out_ssrc, m->audio_seq++, m->media.audio_pt,
+                           now_us, false);
     }
 }
 
@@ -204,8 +206,8 @@ static void fan_out(struct conference *c, struct collector *col, int64_t now_us,
     } else {
         for (size_t k = 0; k < count; k++) {
             /* A frame starts at the first packet, or after a packet with the marker. */
-            bool frame_start = k == 0 || packets[k - 1].out.index != packets[k].out.index ||
-                               packets[k - 1].marker;
+            bool frame_start =
+                k == 0 || packets[k - 1].out.index != packets[k].out.index || packets[k - 1].marker;
             fan_out_video(c, &packets[k], now_us, frame_start);
         }
     }
@@ -225,7 +227,8 @@ static void camera_feedback(struct conference *c, int64_t now_us)
 {
     for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
         struct conference_member *m = c->members[i];
-        if (!m || !m->has_media || m->media.video_codec == MEDIA_CODEC_NONE || !m->video_in_ssrc) continue;
+        if (!m || !m->has_media || m->media.video_codec == MEDIA_CODEC_NONE || !m->video_in_ssrc)
+            continue;
         uint8_t buf[1200];
         struct rtcp_builder b;
         rtcp_builder_init(&b, buf, sizeof buf);
@@ -251,8 +254,10 @@ static bool periodic_rtcp(struct conference_member *m, int64_t now_us)
     rtcp_builder_init(&b, buf, sizeof buf);
     struct rtcp_report_block blocks[2];
     size_t block_count = 0;
-    if (m->audio_in_ssrc && rtp_recv_stats_report(&m->audio_recv, now_us, &blocks[block_count])) block_count++;
-    if (m->video_in_ssrc && rtp_recv_stats_report(&m->video_recv, now_us, &blocks[block_count])) block_count++;
+    if (m->audio_in_ssrc && rtp_recv_stats_report(&m->audio_recv, now_us, &blocks[block_count]))
+        block_count++;
+    if (m->video_in_ssrc && rtp_recv_stats_report(&m->video_recv, now_us, &blocks[block_count]))
+        block_count++;
 
     int64_t wallclock = g_get_real_time();
     uint64_t ntp = rtcp_ntp_from_unix_us(wallclock);
@@ -263,17 +268,21 @@ static bool periodic_rtcp(struct conference_member *m, int64_t now_us)
         struct rtp_send_stats *s = streams[k];
         if (!s->have_last) continue;
         struct rtcp_sender_info sender = {
-            .ssrc = s->ssrc, .ntp = ntp,
+            .ssrc = s->ssrc,
+            .ntp = ntp,
             .rtp_timestamp = rtp_send_stats_timestamp_at(s, rates[k], now_us),
-            .packet_count = s->packets, .octet_count = s->octets,
+            .packet_count = s->packets,
+            .octet_count = s->octets,
         };
         rtcp_build_sr(&b, &sender, first ? blocks : NULL, first ? block_count : 0);
         first = false;
     }
-    if (first) rtcp_build_rr(&b, m->media.video_out_ssrc ? m->media.video_out_ssrc : m->media.audio_out_ssrc,
-                             blocks, block_count);
-    rtcp_build_sdes_cname(&b, m->media.audio_out_ssrc ? m->media.audio_out_ssrc : m->media.video_out_ssrc,
-                          m->cname);
+    if (first)
+        rtcp_build_rr(&b,
+                      m->media.video_out_ssrc ? m->media.video_out_ssrc : m->media.audio_out_ssrc,
+                      blocks, block_count);
+    rtcp_build_sdes_cname(
+        &b, m->media.audio_out_ssrc ? m->media.audio_out_ssrc : m->media.video_out_ssrc, m->cname);
     send_rtcp(m, &b);
     return true;
 }
@@ -312,8 +321,8 @@ static void adapt_profile(struct conference *c, struct conference_member *m, int
         if (c->profiles[m->profile].low != want_low) start_move(c, m, want_low);
         return;
     }
-    enum bandwidth_move move = bandwidth_policy_step(&m->bandwidth, now_us, m->send_bps,
-                                                     m->remb_bps, m->fraction_lost);
+    enum bandwidth_move move =
+        bandwidth_policy_step(&m->bandwidth, now_us, m->send_bps, m->remb_bps, m->fraction_lost);
     if (move != BANDWIDTH_STAY) start_move(c, m, move == BANDWIDTH_DOWN);
 }
 
@@ -323,7 +332,8 @@ static void request_keyframes(struct conference *c, int64_t now_us)
     for (size_t p = 0; p < c->profile_count; p++) {
         struct conference_profile *profile = &c->profiles[p];
         if (profile->receivers == 0) continue;
-        if (keyframe_limiter_due(&profile->keyframes, now_us)) mix_engine_request_keyframe(c->engine, p);
+        if (keyframe_limiter_due(&profile->keyframes, now_us))
+            mix_engine_request_keyframe(c->engine, p);
     }
 }
 
@@ -334,7 +344,7 @@ static void housekeeping(struct conference *c, int64_t now_us)
     for (size_t i = 0; i < (size_t)c->config.max_participants; i++) {
         struct conference_member *m = c->members[i];
         if (!m || !m->has_media) continue;
-        if (periodic_rtcp(m, now_us)) {   /* once a second */
+        if (periodic_rtcp(m, now_us)) { /* once a second */
             measure_send_rate(m, now_us);
             adapt_profile(c, m, now_us);
         }
@@ -345,7 +355,8 @@ static void housekeeping(struct conference *c, int64_t now_us)
 }
 
 /* Under the lock: the MCU-added delay of each input frame new in this composite. */
-static void record_latency(struct conference *c, const int64_t *arrivals, size_t count, int64_t sent_us)
+static void record_latency(struct conference *c, const int64_t *arrivals, size_t count,
+                           int64_t sent_us)
 {
     for (size_t i = 0; i < count; i++) {
         int64_t ms = (sent_us - arrivals[i]) / 1000;
@@ -361,7 +372,8 @@ static void record_latency(struct conference *c, const int64_t *arrivals, size_t
 gpointer conference_media_thread(gpointer data)
 {
     struct conference *c = data;
-    struct collector col = {.conference = c, .packets = g_array_new(FALSE, FALSE, sizeof(struct collected_packet))};
+    struct collector col = {.conference = c,
+                            .packets = g_array_new(FALSE, FALSE, sizeof(struct collected_packet))};
     struct mix_engine_sink sink = {.opaque = &col, .frame = on_frame, .packet = on_packet};
     int64_t video_interval = 1000000 / c->config.fps;
     int64_t next_audio = g_get_monotonic_time();
@@ -385,14 +397,16 @@ gpointer conference_media_thread(gpointer data)
             mix_engine_audio_tick(c->engine, now, &sink);
             fan_out(c, &col, now, true);
             next_audio += AUDIO_TICK_US;
-            if (next_audio < now - 10 * AUDIO_TICK_US) next_audio = now;   /* fell far behind */
+            if (next_audio < now - 10 * AUDIO_TICK_US) next_audio = now; /* fell far behind */
             c->audio_ticks_done++;
         }
         if (now >= next_video) {
             mix_engine_video_tick(c->engine, now, &sink);
             int64_t arrivals[MIX_ENGINE_MAX_INPUTS];
-            size_t arrival_count = col.packets->len > 0
-                ? mix_engine_composed_arrivals(c->engine, arrivals, MIX_ENGINE_MAX_INPUTS) : 0;
+            size_t arrival_count =
+                col.packets->len > 0
+                    ? mix_engine_composed_arrivals(c->engine, arrivals, MIX_ENGINE_MAX_INPUTS)
+                    : 0;
             int64_t first_packet_out = g_get_monotonic_time();
             fan_out(c, &col, now, false);
             g_mutex_lock(&c->lock);

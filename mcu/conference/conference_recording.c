@@ -17,8 +17,9 @@ static int recorded_profile(const struct conference *c)
     return p >= 0 ? p : conference_profile_for(c, MEDIA_CODEC_H264, false);
 }
 
-int conference_start_recording(struct conference *c, const struct conference_recording_options *opts,
-                               char *err, size_t errlen)
+int conference_start_recording(struct conference *c,
+                               const struct conference_recording_options *opts, char *err,
+                               size_t errlen)
 {
     g_mutex_lock(&c->lock);
     bool busy = c->recorder != NULL;
@@ -47,17 +48,19 @@ int conference_start_recording(struct conference *c, const struct conference_rec
     if (!r) return -1;
     g_mutex_lock(&c->lock);
     for (size_t i = 0; i < (size_t)c->config.max_participants; i++)
-        if (c->members[i]) recorder_room_joined(r, c->members[i]->participant_id, c->members[i]->name);
+        if (c->members[i])
+            recorder_room_joined(r, c->members[i]->participant_id, c->members[i]->name);
     c->recorder = r;
     c->recorder_profile = profile;
     if (profile >= 0) {
-        c->profiles[profile].receivers++;          /* encoded while recording */
+        c->profiles[profile].receivers++; /* encoded while recording */
         keyframe_limiter_ask(&c->profiles[profile].keyframes);
     }
     g_cond_signal(&c->wake);
     g_mutex_unlock(&c->lock);
     log_info("conference %s: recording started (%s, %dx%d + full audio mix) into %s", c->config.id,
-             profile >= 0 ? c->profiles[profile].name : "audio only", rc.width, rc.height, opts->archive_dir);
+             profile >= 0 ? c->profiles[profile].name : "audio only", rc.width, rc.height,
+             opts->archive_dir);
     return 0;
 }
 
@@ -144,8 +147,10 @@ void conference_recording_room_locked(struct conference *c, const struct confere
                                       bool joined)
 {
     if (!c->recorder) return;
-    if (joined) recorder_room_joined(c->recorder, m->participant_id, m->name);
-    else recorder_room_left(c->recorder, m->participant_id);
+    if (joined)
+        recorder_room_joined(c->recorder, m->participant_id, m->name);
+    else
+        recorder_room_left(c->recorder, m->participant_id);
 }
 
 /* --- reports to the owner (control thread) ------------------------------------------------ */
@@ -155,13 +160,14 @@ static void report_files(struct conference *c, struct recorder *r)
     struct recorder_result res;
     while (recorder_take_result(r, &res)) {
         if (res.status == RECORDER_FILE_COMPLETE)
-            log_info("conference %s: recording %s finished: %lld ms, %llu bytes, %s+%s, sha256 %s", c->config.id,
-                     res.path, (long long)res.duration_ms, (unsigned long long)res.size, res.video_codec,
-                     res.audio_codec, res.sha256);
+            log_info("conference %s: recording %s finished: %lld ms, %llu bytes, %s+%s, sha256 %s",
+                     c->config.id, res.path, (long long)res.duration_ms,
+                     (unsigned long long)res.size, res.video_codec, res.audio_codec, res.sha256);
         else
-            log_error("conference %s: recording %s ended %s (%s): %lld ms, %llu bytes kept, sha256 %s",
-                      c->config.id, res.path, recorder_file_status_name(res.status), res.reason,
-                      (long long)res.duration_ms, (unsigned long long)res.size, res.sha256);
+            log_error(
+                "conference %s: recording %s ended %s (%s): %lld ms, %llu bytes kept, sha256 %s",
+                c->config.id, res.path, recorder_file_status_name(res.status), res.reason,
+                (long long)res.duration_ms, (unsigned long long)res.size, res.sha256);
         if (c->events.recording_file) c->events.recording_file(c->owner, c, &res);
         recorder_result_clear(&res);
     }
@@ -173,7 +179,8 @@ static void report_state(struct conference *c, enum recorder_state state, const 
     c->reported_recording_state = state;
     if (state == RECORDER_FAILED) {
         snprintf(c->last_recording_failure, sizeof c->last_recording_failure, "%s", reason);
-        log_error("conference %s: recording stopped by an error: %s; the meeting goes on", c->config.id, reason);
+        log_error("conference %s: recording stopped by an error: %s; the meeting goes on",
+                  c->config.id, reason);
     }
     if (c->events.recording_state) c->events.recording_state(c->owner, c, state, reason);
 }
@@ -184,7 +191,7 @@ void conference_recording_poll(struct conference *c)
     g_mutex_lock(&c->lock);
     struct recorder *r = c->recorder;
     enum recorder_state state = r ? recorder_state(r, reason, sizeof reason) : RECORDER_STOPPED;
-    if (state == RECORDER_FAILED) detach_locked(c);   /* it takes no more frames anyway */
+    if (state == RECORDER_FAILED) detach_locked(c); /* it takes no more frames anyway */
     g_mutex_unlock(&c->lock);
     if (r) report_files(c, r);
     if (state == RECORDER_FAILED) retire(c, r);
@@ -204,7 +211,7 @@ void conference_recording_poll(struct conference *c)
 
 void conference_recording_end(struct conference *c)
 {
-    struct recorder *r = detach_locked(c);   /* the media thread has stopped */
+    struct recorder *r = detach_locked(c); /* the media thread has stopped */
     if (r) retire(c, r);
     for (guint i = 0; c->finishing_recorders && i < c->finishing_recorders->len; i++) {
         struct recorder *old = c->finishing_recorders->pdata[i];

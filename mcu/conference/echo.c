@@ -14,17 +14,17 @@
 
 #define DEFAULT_AUDIO_CLOCK 48000
 #define DEFAULT_VIDEO_CLOCK 90000
-#define DEFAULT_CNAME "hoinghi-echo"
+#define DEFAULT_CNAME       "hoinghi-echo"
 
 /* One kind (audio or video): the participant's inbound stream and our outgoing copy. */
 struct echo_stream {
     bool enabled;
     uint8_t pt;
     uint32_t out_ssrc;
-    uint32_t in_ssrc;                  /* 0 until hinted or learnt */
-    bool heard;                        /* a packet from in_ssrc has arrived */
-    bool waiting;                      /* a foreign SSRC is waiting for in_ssrc to go quiet */
-    int64_t last_in_us;                /* last packet from in_ssrc, or start of waiting */
+    uint32_t in_ssrc;   /* 0 until hinted or learnt */
+    bool heard;         /* a packet from in_ssrc has arrived */
+    bool waiting;       /* a foreign SSRC is waiting for in_ssrc to go quiet */
+    int64_t last_in_us; /* last packet from in_ssrc, or start of waiting */
     struct rtp_recv_stats recv;
     struct rtp_send_stats send;
 };
@@ -33,15 +33,15 @@ struct echo {
     struct echo_config cfg;
     struct echo_stream audio;
     struct echo_stream video;
-    struct send_history *history;      /* video only; NULL without NACK support */
-    uint32_t report_ssrc;              /* our SSRC for RR and feedback */
-    uint8_t fir_seq_out;               /* FIR command sequence number we send */
-    bool have_fir_seq_in;              /* last FIR sequence number the participant sent */
+    struct send_history *history; /* video only; NULL without NACK support */
+    uint32_t report_ssrc;         /* our SSRC for RR and feedback */
+    uint8_t fir_seq_out;          /* FIR command sequence number we send */
+    bool have_fir_seq_in;         /* last FIR sequence number the participant sent */
     uint8_t fir_seq_in;
     bool have_rr_time;
     int64_t last_rr_us;
     struct echo_stats stats;
-    struct rtcp_compound rtcp;         /* parse scratch, too big for the stack */
+    struct rtcp_compound rtcp; /* parse scratch, too big for the stack */
 };
 
 static void stream_init(struct echo_stream *st, uint8_t pt, uint32_t out_ssrc, uint32_t hint,
@@ -60,7 +60,8 @@ struct echo *echo_new(const struct echo_config *cfg)
 {
     if (!cfg || (cfg->audio_pt == 0 && cfg->video_pt == 0)) return NULL;
     if (cfg->audio_pt > 127 || cfg->video_pt > 127 || cfg->audio_pt == cfg->video_pt) return NULL;
-    if ((cfg->audio_pt && !cfg->audio_out_ssrc) || (cfg->video_pt && !cfg->video_out_ssrc)) return NULL;
+    if ((cfg->audio_pt && !cfg->audio_out_ssrc) || (cfg->video_pt && !cfg->video_out_ssrc))
+        return NULL;
     struct echo *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->cfg = *cfg;
@@ -120,8 +121,7 @@ static void output_rtp(struct echo *e, struct echo_output *out, const uint8_t *d
 /* RTCP we emit: a compound starting with RR or SR and our CNAME, then optional feedback. */
 enum feedback { FEEDBACK_NONE, FEEDBACK_PLI, FEEDBACK_FIR };
 
-static void output_rtcp(struct echo *e, struct echo_output *out,
-                        const struct rtcp_sender_info *sr,
+static void output_rtcp(struct echo *e, struct echo_output *out, const struct rtcp_sender_info *sr,
                         const struct rtcp_report_block *blocks, size_t block_count,
                         enum feedback fb, uint32_t media_ssrc)
 {
@@ -134,8 +134,9 @@ static void output_rtcp(struct echo *e, struct echo_output *out,
                 : rtcp_build_rr(&b, ssrc, blocks, block_count);
     if (rc == 0) rc = rtcp_build_sdes_cname(&b, ssrc, e->cfg.cname);
     if (rc == 0 && fb == FEEDBACK_PLI) rc = rtcp_build_pli(&b, e->report_ssrc, media_ssrc);
-    if (rc == 0 && fb == FEEDBACK_FIR) rc = rtcp_build_fir(&b, e->report_ssrc, media_ssrc, e->fir_seq_out++);
-    if (rc < 0) {                      /* cannot happen with ECHO_PACKET_MAX bytes */
+    if (rc == 0 && fb == FEEDBACK_FIR)
+        rc = rtcp_build_fir(&b, e->report_ssrc, media_ssrc, e->fir_seq_out++);
+    if (rc < 0) { /* cannot happen with ECHO_PACKET_MAX bytes */
         log_error("echo: RTCP packet does not fit in %zu bytes", sizeof p->data);
         out->count--;
         return;
@@ -151,7 +152,7 @@ static bool accept_ssrc(struct echo_stream *st, uint32_t ssrc, int64_t now_us)
 {
     if (st->in_ssrc != ssrc && st->in_ssrc != 0) {
         if (!st->heard && !st->waiting) {
-            st->waiting = true;        /* hinted SSRC never heard: give it a grace period */
+            st->waiting = true; /* hinted SSRC never heard: give it a grace period */
             st->last_in_us = now_us;
         }
         if (now_us - st->last_in_us < ECHO_SSRC_TIMEOUT_US) return false;
@@ -176,8 +177,10 @@ int echo_handle_rtp(struct echo *e, const uint8_t *packet, size_t len, int64_t n
         return -1;
     }
     struct echo_stream *st = NULL;
-    if (e->audio.enabled && h.payload_type == e->audio.pt) st = &e->audio;
-    else if (e->video.enabled && h.payload_type == e->video.pt) st = &e->video;
+    if (e->audio.enabled && h.payload_type == e->audio.pt)
+        st = &e->audio;
+    else if (e->video.enabled && h.payload_type == e->video.pt)
+        st = &e->video;
     if (!st) {
         e->stats.dropped_pt++;
         return -1;
@@ -208,8 +211,10 @@ static void handle_sr(struct echo *e, const struct rtcp_sr *sr, int64_t now_us,
 {
     e->stats.rr_received += sr->block_count;
     struct echo_stream *st = NULL;
-    if (e->audio.enabled && e->audio.in_ssrc && sr->ssrc == e->audio.in_ssrc) st = &e->audio;
-    else if (e->video.enabled && e->video.in_ssrc && sr->ssrc == e->video.in_ssrc) st = &e->video;
+    if (e->audio.enabled && e->audio.in_ssrc && sr->ssrc == e->audio.in_ssrc)
+        st = &e->audio;
+    else if (e->video.enabled && e->video.in_ssrc && sr->ssrc == e->video.in_ssrc)
+        st = &e->video;
     if (!st) return;
     rtp_recv_stats_on_sr(&st->recv, sr->ntp, now_us);
     /* Timestamps pass through unchanged, so the sender's NTP<->RTP mapping holds for the
@@ -227,7 +232,7 @@ static void handle_sr(struct echo *e, const struct rtcp_sr *sr, int64_t now_us,
 
 static void handle_keyframe_request(struct echo *e, enum feedback fb, struct echo_output *out)
 {
-    if (!e->video.enabled || !e->video.in_ssrc) return;   /* nobody to ask yet */
+    if (!e->video.enabled || !e->video.in_ssrc) return; /* nobody to ask yet */
     output_rtcp(e, out, NULL, NULL, 0, fb, e->video.in_ssrc);
     e->stats.plis_forwarded++;
 }
@@ -252,15 +257,18 @@ static void handle_nack(struct echo *e, const struct rtcp_nack *nack, int64_t no
     e->stats.nacks_received++;
     for (size_t i = 0; i < nack->seq_count; i++) {
         size_t len = 0;
-        const uint8_t *pkt = e->history ? send_history_get(e->history, nack->seqs[i], now_us, &len) : NULL;
+        const uint8_t *pkt =
+            e->history ? send_history_get(e->history, nack->seqs[i], now_us, &len) : NULL;
         if (!pkt) {
             e->stats.nack_missed++;
             continue;
         }
         uint64_t before = e->stats.rtp_out;
         output_rtp(e, out, pkt, len);
-        if (e->stats.rtp_out != before) e->stats.nack_resent++;
-        else e->stats.nack_missed++;
+        if (e->stats.rtp_out != before)
+            e->stats.nack_resent++;
+        else
+            e->stats.nack_missed++;
     }
 }
 
@@ -299,8 +307,12 @@ void echo_tick(struct echo *e, int64_t now_us, struct echo_output *out)
     if (e->have_rr_time && now_us - e->last_rr_us < ECHO_RR_INTERVAL_US) return;
     struct rtcp_report_block blocks[2];
     size_t n = 0;
-    if (e->audio.enabled && e->audio.heard && rtp_recv_stats_report(&e->audio.recv, now_us, &blocks[n])) n++;
-    if (e->video.enabled && e->video.heard && rtp_recv_stats_report(&e->video.recv, now_us, &blocks[n])) n++;
+    if (e->audio.enabled && e->audio.heard &&
+        rtp_recv_stats_report(&e->audio.recv, now_us, &blocks[n]))
+        n++;
+    if (e->video.enabled && e->video.heard &&
+        rtp_recv_stats_report(&e->video.recv, now_us, &blocks[n]))
+        n++;
     if (n == 0) return;
     output_rtcp(e, out, NULL, blocks, n, FEEDBACK_NONE, 0);
     e->have_rr_time = true;

@@ -29,24 +29,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECHO_OUTPUT_MAX 64             /* packets per echo_output */
-#define ECHO_PACKET_MAX 1500           /* bytes per packet */
-#define ECHO_HISTORY_PACKETS 512       /* video send history size */
-#define ECHO_HISTORY_AGE_US 2000000    /* ... and age limit */
-#define ECHO_RR_INTERVAL_US 1000000
+#define ECHO_OUTPUT_MAX      64      /* packets per echo_output */
+#define ECHO_PACKET_MAX      1500    /* bytes per packet */
+#define ECHO_HISTORY_PACKETS 512     /* video send history size */
+#define ECHO_HISTORY_AGE_US  2000000 /* ... and age limit */
+#define ECHO_RR_INTERVAL_US  1000000
 #define ECHO_SSRC_TIMEOUT_US 2000000
 
 struct echo_config {
-    uint8_t audio_pt;                  /* 0 = no audio */
-    uint8_t video_pt;                  /* 0 = no video */
+    uint8_t audio_pt; /* 0 = no audio */
+    uint8_t video_pt; /* 0 = no video */
     uint32_t audio_out_ssrc;
     uint32_t video_out_ssrc;
-    uint32_t audio_in_ssrc_hint;       /* from SDP, 0 if unknown */
+    uint32_t audio_in_ssrc_hint; /* from SDP, 0 if unknown */
     uint32_t video_in_ssrc_hint;
-    bool video_nack;                   /* keep a send history and answer NACKs */
-    uint32_t audio_clock_rate;         /* 0 = 48000 */
-    uint32_t video_clock_rate;         /* 0 = 90000 */
-    char cname[64];                    /* our SDES CNAME; "" = "hoinghi-echo" */
+    bool video_nack;           /* keep a send history and answer NACKs */
+    uint32_t audio_clock_rate; /* 0 = 48000 */
+    uint32_t video_clock_rate; /* 0 = 90000 */
+    char cname[64];            /* our SDES CNAME; "" = "hoinghi-echo" */
 };
 
 enum echo_packet_kind { ECHO_PACKET_RTP, ECHO_PACKET_RTCP };
@@ -65,26 +65,30 @@ struct echo_output {
     struct echo_packet packets[ECHO_OUTPUT_MAX];
 };
 
-static inline void echo_output_clear(struct echo_output *out) { out->count = 0; out->overflow = 0; }
+static inline void echo_output_clear(struct echo_output *out)
+{
+    out->count = 0;
+    out->overflow = 0;
+}
 
 struct echo_stats {
-    uint64_t rtp_in;                   /* RTP packets handed in */
-    uint64_t rtp_out;                  /* RTP packets put into outputs (incl. resends) */
+    uint64_t rtp_in;  /* RTP packets handed in */
+    uint64_t rtp_out; /* RTP packets put into outputs (incl. resends) */
     uint64_t rtcp_in;
     uint64_t rtcp_out;
-    uint64_t dropped_pt;               /* RTP with a payload type that is neither A nor V */
-    uint64_t dropped_ssrc;             /* RTP from a second SSRC of a kind */
-    uint64_t dropped_malformed;        /* RTP that does not parse, or too big */
-    uint64_t rtcp_malformed;           /* RTCP that does not parse */
-    uint64_t output_overflow;          /* packets lost because an echo_output was full */
-    uint64_t nacks_received;           /* NACK messages naming our video SSRC */
-    uint64_t nack_resent;              /* packets resent from history */
-    uint64_t nack_missed;              /* asked for but not (or no longer) in history */
-    uint64_t plis_forwarded;           /* PLI or FIR turned into a PLI/FIR to the sender */
+    uint64_t dropped_pt;        /* RTP with a payload type that is neither A nor V */
+    uint64_t dropped_ssrc;      /* RTP from a second SSRC of a kind */
+    uint64_t dropped_malformed; /* RTP that does not parse, or too big */
+    uint64_t rtcp_malformed;    /* RTCP that does not parse */
+    uint64_t output_overflow;   /* packets lost because an echo_output was full */
+    uint64_t nacks_received;    /* NACK messages naming our video SSRC */
+    uint64_t nack_resent;       /* packets resent from history */
+    uint64_t nack_missed;       /* asked for but not (or no longer) in history */
+    uint64_t plis_forwarded;    /* PLI or FIR turned into a PLI/FIR to the sender */
     uint64_t srs_mirrored;
-    uint64_t rr_received;              /* RR packets and SR report blocks, ignored */
+    uint64_t rr_received; /* RR packets and SR report blocks, ignored */
     uint64_t remb_received;
-    uint64_t other_rtcp;               /* SDES, BYE, transport-cc, unknown: ignored */
+    uint64_t other_rtcp; /* SDES, BYE, transport-cc, unknown: ignored */
 };
 
 struct echo;

@@ -9,17 +9,17 @@
 #include "mcu/core/log.h"
 
 struct registry {
-    const struct mcu_config *config;   /* the config file's conferences (borrowed) */
-    struct conference_events events;   /* for the conferences it starts */
+    const struct mcu_config *config; /* the config file's conferences (borrowed) */
+    struct conference_events events; /* for the conferences it starts */
     void *owner;
-    GHashTable *members;        /* member id -> struct registry_member* (owned) */
-    GHashTable *joined;         /* conference id (owned) -> GPtrArray of struct
+    GHashTable *members; /* member id -> struct registry_member* (owned) */
+    GHashTable *joined;  /* conference id (owned) -> GPtrArray of struct
                                    registry_member*, in join order; no empty lists */
-    GHashTable *running;        /* conference id -> struct conference* (owned): the
+    GHashTable *running; /* conference id -> struct conference* (owned): the
                                    mixing conferences with someone in them */
-    GHashTable *open;           /* conference id -> struct mcu_conference_config*
+    GHashTable *open;    /* conference id -> struct mcu_conference_config*
                                    (owned): conferences opened at run time */
-    size_t joined_count;        /* members in some conference */
+    size_t joined_count; /* members in some conference */
 };
 
 struct registry_member {
@@ -27,7 +27,7 @@ struct registry_member {
     char id[16];
     const struct registry_member_ops *ops;
     void *ctx;
-    const struct mcu_conference_config *settings;   /* its conference, NULL: none */
+    const struct mcu_conference_config *settings; /* its conference, NULL: none */
 };
 
 /* --- settings ---------------------------------------------------------------------------- */
@@ -57,8 +57,8 @@ static void free_settings(gpointer data)
 
 static void free_member_list(gpointer data) { g_ptr_array_free(data, TRUE); }
 
-struct registry *registry_new(const struct mcu_config *config, const struct conference_events *events,
-                              void *owner)
+struct registry *registry_new(const struct mcu_config *config,
+                              const struct conference_events *events, void *owner)
 {
     struct registry *reg = g_new0(struct registry, 1);
     reg->config = config;
@@ -84,7 +84,8 @@ void registry_free(struct registry *reg)
     g_free(reg);
 }
 
-const struct mcu_conference_config *registry_find_settings(const struct registry *reg, const char *id)
+const struct mcu_conference_config *registry_find_settings(const struct registry *reg,
+                                                           const char *id)
 {
     const struct mcu_conference_config *c = mcu_config_find_conference(reg->config, id);
     return c ? c : g_hash_table_lookup(reg->open, id);
@@ -93,7 +94,8 @@ const struct mcu_conference_config *registry_find_settings(const struct registry
 int registry_open_settings(struct registry *reg, const struct mcu_conference_config *config)
 {
     if (mcu_config_find_conference(reg->config, config->id)) return -1;
-    if (g_hash_table_contains(reg->open, config->id) && registry_count_in(reg, config->id) > 0) return 0;
+    if (g_hash_table_contains(reg->open, config->id) && registry_count_in(reg, config->id) > 0)
+        return 0;
     struct mcu_conference_config *copy = copy_settings(config);
     g_hash_table_replace(reg->open, copy->id, copy);
     log_info("conference %s is open for joining", config->id);
@@ -113,7 +115,7 @@ static GPtrArray *members_in(struct registry *reg, const char *id)
 static void kick(struct registry_member *m, const char *reason)
 {
     if (m->ops && m->ops->kick) m->ops->kick(m->ctx, reason);
-    registry_member_leave(m);   /* in case the kick left it in */
+    registry_member_leave(m); /* in case the kick left it in */
 }
 
 void registry_close_settings(struct registry *reg, const char *id, const char *reason)
@@ -175,8 +177,8 @@ void registry_foreach_running(struct registry *reg,
 
 /* --- members ----------------------------------------------------------------------------------- */
 
-struct registry_member *registry_member_new(struct registry *reg, const struct registry_member_ops *ops,
-                                            void *ctx)
+struct registry_member *registry_member_new(struct registry *reg,
+                                            const struct registry_member_ops *ops, void *ctx)
 {
     struct registry_member *m = g_new0(struct registry_member, 1);
     m->reg = reg;
@@ -217,7 +219,7 @@ void registry_member_leave(struct registry_member *m)
     if (!m->settings) return;
     GPtrArray *list = g_hash_table_lookup(m->reg->joined, m->settings->id);
     if (list) {
-        g_ptr_array_remove(list, m);   /* keeps the join order */
+        g_ptr_array_remove(list, m); /* keeps the join order */
         if (list->len == 0) g_hash_table_remove(m->reg->joined, m->settings->id);
     }
     m->settings = NULL;

@@ -31,8 +31,8 @@ struct registry_member_ops {
 /* config: the config file's conferences and the recording settings (borrowed; it
  * outlives the registry). events and owner: given to every mixing conference it starts
  * (conference_new); events may be NULL. */
-struct registry *registry_new(const struct mcu_config *config, const struct conference_events *events,
-                              void *owner);
+struct registry *registry_new(const struct mcu_config *config,
+                              const struct conference_events *events, void *owner);
 /* Every member must have been freed and every running conference released. */
 void registry_free(struct registry *reg);
 
@@ -40,7 +40,8 @@ void registry_free(struct registry *reg);
 
 /* The joinable conference with this id: the config file's, or one opened at run
  * time. NULL when there is none. */
-const struct mcu_conference_config *registry_find_settings(const struct registry *reg, const char *id);
+const struct mcu_conference_config *registry_find_settings(const struct registry *reg,
+                                                           const char *id);
 
 /* Opens a conference for joining at run time (the settings are copied); an open one
  * with the same id gets the new settings for later joins, unless someone is in it
@@ -73,8 +74,8 @@ void registry_foreach_running(struct registry *reg,
 
 /* A new member (not joined) with a fresh id ("p" and 8 hex digits, unique among the
  * members); ops is borrowed (static), ctx is given back to its operations. */
-struct registry_member *registry_member_new(struct registry *reg, const struct registry_member_ops *ops,
-                                            void *ctx);
+struct registry_member *registry_member_new(struct registry *reg,
+                                            const struct registry_member_ops *ops, void *ctx);
 /* Out of its conference (if in one) and out of the table. NULL is ignored. */
 void registry_member_free(struct registry_member *m);
 

@@ -52,7 +52,8 @@ static void on_warn(void *owner, const struct store_conference *c, int64_t end)
     json_t *event = json_pack("{s:s, s:s, s:I}", "type", "conference_ending", "ends_at", ends_at,
                               "seconds", (json_int_t)(end - control_now()));
     g_free(ends_at);
-    registry_broadcast(control->registry, c->id, event ? json_dumps(event, JSON_COMPACT) : NULL, NULL);
+    registry_broadcast(control->registry, c->id, event ? json_dumps(event, JSON_COMPACT) : NULL,
+                       NULL);
     json_decref(event);
 }
 
@@ -62,12 +63,17 @@ static void on_transition(void *owner, const struct store_conference *c,
     struct control *control = owner;
     char action[64], result[128];
     snprintf(action, sizeof action, "schedule.%s", store_state_name(c->state));
-    snprintf(result, sizeof result, "%s (occurrence %d) -> %s (occurrence %d)", store_state_name(from),
-             from_occurrence, store_state_name(c->state), c->occurrence);
+    snprintf(result, sizeof result, "%s (occurrence %d) -> %s (occurrence %d)",
+             store_state_name(from), from_occurrence, store_state_name(c->state), c->occurrence);
     log_info("conference %s: %s", c->id, result);
     struct store_audit_entry e = {
-        .at_ms = g_get_real_time() / 1000, .token_name = NULL, .action = action,
-        .target = c->id, .source = "scheduler", .status = 200, .result = result,
+        .at_ms = g_get_real_time() / 1000,
+        .token_name = NULL,
+        .action = action,
+        .target = c->id,
+        .source = "scheduler",
+        .status = 200,
+        .result = result,
     };
     store_audit_add(control->store, &e);
 }
@@ -100,7 +106,8 @@ void control_reschedule(struct control *control)
 /* --- first start ---------------------------------------------------------------------- */
 
 /* Writes `token` to dir/admin.token (0600) atomically; *path_out (g_malloc'd) names it. */
-static int write_token_file(const char *dir, const char *token, char **path_out, char *err, size_t errlen)
+static int write_token_file(const char *dir, const char *token, char **path_out, char *err,
+                            size_t errlen)
 {
     char *path = g_build_filename(dir, CONTROL_ADMIN_TOKEN_FILE, NULL);
     char *tmp = g_strdup_printf("%s.tmp", path);
@@ -125,7 +132,8 @@ static int write_token_file(const char *dir, const char *token, char **path_out,
     return 0;
 }
 
-static int ensure_admin_token(struct control *control, const char *state_dir, char *err, size_t errlen)
+static int ensure_admin_token(struct control *control, const char *state_dir, char *err,
+                              size_t errlen)
 {
     int count = store_token_count(control->store);
     if (count < 0) {
@@ -142,13 +150,15 @@ static int ensure_admin_token(struct control *control, const char *state_dir, ch
     int rc = write_token_file(state_dir, token, &path, err, errlen);
     secret_hash(token, hash);
     OPENSSL_cleanse(token, sizeof token);
-    if (rc == 0 && store_token_insert(control->store, "admin", hash, STORE_ROLE_ADMIN) != STORE_OK) {
+    if (rc == 0 &&
+        store_token_insert(control->store, "admin", hash, STORE_ROLE_ADMIN) != STORE_OK) {
         snprintf(err, errlen, "cannot store the admin token");
         rc = -1;
     }
     if (rc == 0)
         log_info("first start: operator token 'admin' written to %s (mode 0600); mcuctl on this "
-                 "machine reads it from there", path);
+                 "machine reads it from there",
+                 path);
     g_free(path);
     return rc;
 }
@@ -161,8 +171,8 @@ static char *make_base_url(const struct mcu_config *config)
     if (strcmp(host, "0.0.0.0") == 0) host = "127.0.0.1";
     if (strcmp(host, "::") == 0) host = "::1";
     bool v6 = strchr(host, ':') != NULL;
-    return g_strdup_printf("%s://%s%s%s:%u", config->tls_cert ? "https" : "http", v6 ? "[" : "", host, v6 ? "]" : "",
-                           (unsigned)config->listen_port);
+    return g_strdup_printf("%s://%s%s%s:%u", config->tls_cert ? "https" : "http", v6 ? "[" : "",
+                           host, v6 ? "]" : "", (unsigned)config->listen_port);
 }
 
 struct control *control_new(const struct control_context *context, char *err, size_t errlen)
@@ -235,7 +245,7 @@ enum control_admission control_admit_join(struct control *control, const char *i
     if (!has_token) return CONTROL_ADMIT_CHECK_PIN;
     GPtrArray *rooms = store_room_list(control->store, id);
     const struct store_room *match = NULL;
-    for (guint i = 0; i < rooms->len; i++) {   /* every one compared: no early exit */
+    for (guint i = 0; i < rooms->len; i++) { /* every one compared: no early exit */
         const struct store_room *r = rooms->pdata[i];
         if (secret_hash_equal(hash, r->token_hash) && !match) match = r;
     }

@@ -21,10 +21,10 @@ struct registry;
 
 /* What the operator plane works on (borrowed; outlives it). */
 struct control_context {
-    const struct mcu_config *config;   /* state, archive and retention settings; the
+    const struct mcu_config *config; /* state, archive and retention settings; the
                                           config file's conferences */
-    struct registry *registry;         /* joinable and running conferences, members */
-    struct limits *limits;             /* refusal counters for /metrics; may be NULL */
+    struct registry *registry;       /* joinable and running conferences, members */
+    struct limits *limits;           /* refusal counters for /metrics; may be NULL */
 };
 
 /* Opens the store, makes the first admin token if needed and runs the scheduler once
@@ -47,12 +47,12 @@ struct recorder_result;
 void control_index_recording(struct control *control, const struct recorder_result *res);
 
 enum control_admission {
-    CONTROL_ADMIT_CHECK_PIN,   /* no token given: the PIN (if any) decides */
-    CONTROL_ADMIT_TOKEN,       /* a valid invited room's token: no PIN needed */
-    CONTROL_ADMIT_HOST,        /* the conference's host token: no PIN needed, the room
+    CONTROL_ADMIT_CHECK_PIN, /* no token given: the PIN (if any) decides */
+    CONTROL_ADMIT_TOKEN,     /* a valid invited room's token: no PIN needed */
+    CONTROL_ADMIT_HOST,      /* the conference's host token: no PIN needed, the room
                                   is the host */
-    CONTROL_ADMIT_BAD_TOKEN,   /* a token was given and is not one of the conference's */
-    CONTROL_ADMIT_LOCKED,      /* an operator locked the conference */
+    CONTROL_ADMIT_BAD_TOKEN, /* a token was given and is not one of the conference's */
+    CONTROL_ADMIT_LOCKED,    /* an operator locked the conference */
 };
 
 /* May someone join conference `id` with `token` (NULL or "": none)? `room` (may be

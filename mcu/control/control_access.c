@@ -33,7 +33,9 @@ int control_hash_stored_pins(struct control *control)
     g_ptr_array_free(list, TRUE);
     if (rc == STORE_OK && hashed) rc = store_scrub(control->store);
     if (rc != STORE_OK) return -1;
-    if (hashed) log_info("store: %d conference PIN%s stored in plain text now hashed", hashed, hashed == 1 ? "" : "s");
+    if (hashed)
+        log_info("store: %d conference PIN%s stored in plain text now hashed", hashed,
+                 hashed == 1 ? "" : "s");
     return hashed;
 }
 
@@ -48,9 +50,10 @@ void control_count_refused_join(struct control *control, const char *code)
 
 void control_access_metrics(struct control *control, GString *out)
 {
-    g_string_append(out, "# HELP hoinghi_joins_refused_total Joins refused: wrong PIN, token not valid, "
-                         "conference locked.\n# TYPE hoinghi_joins_refused_total counter\n");
+    g_string_append(out,
+                    "# HELP hoinghi_joins_refused_total Joins refused: wrong PIN, token not valid, "
+                    "conference locked.\n# TYPE hoinghi_joins_refused_total counter\n");
     for (size_t i = 0; i < G_N_ELEMENTS(refusal_codes); i++)
-        g_string_append_printf(out, "hoinghi_joins_refused_total{reason=\"%s\"} %llu\n", refusal_codes[i],
-                               (unsigned long long)control->joins_refused[i]);
+        g_string_append_printf(out, "hoinghi_joins_refused_total{reason=\"%s\"} %llu\n",
+                               refusal_codes[i], (unsigned long long)control->joins_refused[i]);
 }

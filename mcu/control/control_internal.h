@@ -14,35 +14,35 @@
 
 struct control {
     const struct mcu_config *config;
-    struct registry *registry;      /* who is where (borrowed) */
-    struct limits *limits;          /* may be NULL (borrowed) */
-    struct http_server *http;       /* may be NULL (borrowed) */
+    struct registry *registry; /* who is where (borrowed) */
+    struct limits *limits;     /* may be NULL (borrowed) */
+    struct http_server *http;  /* may be NULL (borrowed) */
     struct store *store;
     struct scheduler *scheduler;
-    GSource *timer;                 /* the scheduler's next step */
-    GSource *retention_timer;       /* the retention policy, hourly (recording_index.c) */
-    int64_t started_at;             /* unix seconds */
-    char *base_url;                 /* for join links, e.g. "http://127.0.0.1:8088" */
-    uint64_t joins_refused[3];      /* wrong_pin, invalid_token, conference_locked */
+    GSource *timer;            /* the scheduler's next step */
+    GSource *retention_timer;  /* the retention policy, hourly (recording_index.c) */
+    int64_t started_at;        /* unix seconds */
+    char *base_url;            /* for join links, e.g. "http://127.0.0.1:8088" */
+    uint64_t joins_refused[3]; /* wrong_pin, invalid_token, conference_locked */
 };
 
 /* One API request being answered. */
 struct api_call {
     struct control *control;
     const struct http_request *request;
-    char **segments;                /* path after /api/v1/, decoded; NULL-terminated */
+    char **segments; /* path after /api/v1/, decoded; NULL-terminated */
     size_t segment_count;
-    const char *token_name;         /* the authenticated operator token */
-    int role;                       /* its enum store_token_role */
-    const char *action;             /* audit: e.g. "conference.create" */
-    char *target;                   /* audit: owned, may be NULL */
+    const char *token_name; /* the authenticated operator token */
+    int role;               /* its enum store_token_role */
+    const char *action;     /* audit: e.g. "conference.create" */
+    char *target;           /* audit: owned, may be NULL */
     int status;
-    json_t *body;                   /* the answer (owned) */
-    char *error_message;            /* audit: owned, NULL on success */
+    json_t *body;        /* the answer (owned) */
+    char *error_message; /* audit: owned, NULL on success */
 };
 
 /* Answers. Each replaces what was set before. */
-void api_reply(struct api_call *call, int status, json_t *body);   /* steals body */
+void api_reply(struct api_call *call, int status, json_t *body); /* steals body */
 void api_error(struct api_call *call, int status, const char *code, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 /* 400 validation_failed with per-field messages (steals `fields`, an object). */
@@ -54,7 +54,7 @@ void api_set_target(struct api_call *call, const char *target);
 json_t *api_read_body(struct api_call *call, bool allow_empty);
 /* A query parameter (decoded, owned by `params`), or NULL. */
 const char *api_query(GHashTable *params, const char *name);
-GHashTable *api_query_params(struct api_call *call);   /* NULL after answering 400 */
+GHashTable *api_query_params(struct api_call *call); /* NULL after answering 400 */
 
 /* Now, unix seconds. */
 int64_t control_now(void);
@@ -101,7 +101,7 @@ void api_audit_list(struct api_call *call);
 /* The route table (api.c), for tests that walk every route. */
 struct api_route_info {
     const char *method;
-    const char *pattern;       /* segments; "*" matches any one */
+    const char *pattern; /* segments; "*" matches any one */
 };
 size_t api_route_count(void);
 struct api_route_info api_route(size_t i);
@@ -121,8 +121,8 @@ json_t *api_conference_json(struct control *control, const struct store_conferen
  * applied to c (room names, when given, into *rooms; NULL otherwise), each bad field
  * named in `errors`; a schedule with nothing left to run named in `errors`. */
 void api_conference_defaults(struct store_conference *c);
-void api_conference_apply(struct control *control, json_t *body, struct store_conference *c, bool create,
-                          GPtrArray **rooms, json_t *errors);
+void api_conference_apply(struct control *control, json_t *body, struct store_conference *c,
+                          bool create, GPtrArray **rooms, json_t *errors);
 void api_conference_check_not_over(const struct store_conference *c, json_t *errors);
 /* api_live.c: a new layout to conference `id`'s running mix at once, and its members
  * told (nothing when nobody is in it, or the mix refuses it). */

@@ -16,8 +16,8 @@ static char *rooms_json(const struct recorder_result *res)
     json_t *rooms = json_array();
     for (size_t i = 0; i < res->room_count; i++) {
         const struct recorder_room *r = &res->rooms[i];
-        json_array_append_new(rooms, json_pack("{s:s?, s:s?, s:I, s:I}", "id", r->id, "name", r->name,
-                                               "joined_ms", (json_int_t)r->joined_ms,
+        json_array_append_new(rooms, json_pack("{s:s?, s:s?, s:I, s:I}", "id", r->id, "name",
+                                               r->name, "joined_ms", (json_int_t)r->joined_ms,
                                                "left_ms", (json_int_t)r->left_ms));
     }
     char *text = json_dumps(rooms, JSON_COMPACT);
@@ -57,7 +57,8 @@ void control_index_recording(struct control *control, const struct recorder_resu
     };
     int64_t id = 0;
     if (store_recording_put(control->store, &row, &id) == STORE_OK)
-        log_info("recordings: %s indexed as recording %lld (%s)", res->path, (long long)id, row.status);
+        log_info("recordings: %s indexed as recording %lld (%s)", res->path, (long long)id,
+                 row.status);
     else
         log_error("recordings: %s could not be indexed", res->path);
     g_free(row.rooms_json);
@@ -74,8 +75,9 @@ static gboolean on_retention_timer(gpointer data)
 void control_start_retention(struct control *control)
 {
     int days = control->config->retention_days;
-    if (days <= 0) return;   /* recordings are kept */
-    log_info("retention: finished recordings older than %d days are removed (checked hourly)", days);
+    if (days <= 0) return; /* recordings are kept */
+    log_info("retention: finished recordings older than %d days are removed (checked hourly)",
+             days);
     on_retention_timer(control);
     control->retention_timer = g_timeout_source_new_seconds(CONTROL_RETENTION_INTERVAL_S);
     g_source_set_callback(control->retention_timer, on_retention_timer, control, NULL);

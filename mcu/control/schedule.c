@@ -66,7 +66,7 @@ int schedule_parse_duration(const char *text, int64_t *seconds)
         case 'm': unit = 60; break;
         case 's': unit = 1; break;
         case '\0':
-            if (any_unit) return -1;   /* "1h30" is ambiguous */
+            if (any_unit) return -1; /* "1h30" is ambiguous */
             unit = 1;
             break;
         default: return -1;
@@ -88,7 +88,8 @@ bool schedule_occurrence(const struct store_conference *c, int k, struct schedul
     if (c->recur_count > 0 && k >= c->recur_count) return false;
     int64_t start = c->start;
     if (k > 0) {
-        GTimeZone *zone = g_time_zone_new_identifier(c->timezone ? c->timezone : SCHEDULE_DEFAULT_TIMEZONE);
+        GTimeZone *zone =
+            g_time_zone_new_identifier(c->timezone ? c->timezone : SCHEDULE_DEFAULT_TIMEZONE);
         if (!zone) zone = g_time_zone_new_utc();
         GDateTime *utc = g_date_time_new_from_unix_utc(c->start);
         GDateTime *first = g_date_time_to_timezone(utc, zone);

@@ -13,7 +13,7 @@
 #include "mcu/store/store.h"
 
 #define SCHEDULE_DEFAULT_TIMEZONE "Asia/Ho_Chi_Minh"
-#define SCHEDULE_FOREVER INT64_MAX
+#define SCHEDULE_FOREVER          INT64_MAX
 
 /* True for a time zone GLib knows (IANA name like "Europe/Berlin", or "UTC"). */
 bool schedule_timezone_valid(const char *tz);

@@ -7,13 +7,13 @@
 #include "mcu/core/log.h"
 #include "mcu/control/schedule.h"
 
-#define MAX_SKIPS 100000   /* missed occurrences skipped in one step, at most */
+#define MAX_SKIPS 100000 /* missed occurrences skipped in one step, at most */
 
 struct scheduler {
     struct store *store;
     struct scheduler_hooks hooks;
     void *owner;
-    GHashTable *joinable;   /* id (owned) -> itself: opened through hooks.open */
+    GHashTable *joinable; /* id (owned) -> itself: opened through hooks.open */
 };
 
 struct scheduler *scheduler_new(struct store *store, const struct scheduler_hooks *hooks,
@@ -70,7 +70,7 @@ static int64_t advance(struct store_conference *c, int64_t now, int64_t *warn_en
             c->state = STORE_ENDED;
             break;
         }
-        if (now >= w.end) {            /* over (or missed while we were down) */
+        if (now >= w.end) { /* over (or missed while we were down) */
             next_occurrence(c);
             continue;
         }
@@ -116,7 +116,8 @@ static void sync_joinable(struct scheduler *s, const struct store_conference *c,
         s->hooks.open(s->owner, c);
     } else if (!want && have) {
         g_hash_table_remove(s->joinable, c->id);
-        s->hooks.close(s->owner, c->id, c->state == STORE_ENDED ? "conference ended" : "meeting over");
+        s->hooks.close(s->owner, c->id,
+                       c->state == STORE_ENDED ? "conference ended" : "meeting over");
     }
 }
 
@@ -169,8 +170,10 @@ int scheduler_end_now(struct scheduler *s, struct store_conference *c, int64_t n
 {
     enum store_conference_state from = c->state;
     int from_occurrence = c->occurrence;
-    if (c->duration == 0 || c->recurrence == STORE_RECUR_NONE) c->state = STORE_ENDED;
-    else next_occurrence(c);
+    if (c->duration == 0 || c->recurrence == STORE_RECUR_NONE)
+        c->state = STORE_ENDED;
+    else
+        next_occurrence(c);
     c->updated_at = now;
     int rc = store_conference_update(s->store, c);
     if (rc != STORE_OK) return rc;

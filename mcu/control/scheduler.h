@@ -22,7 +22,7 @@
 
 #include "mcu/store/store.h"
 
-#define SCHEDULER_WARN_BEFORE_END 300    /* seconds */
+#define SCHEDULER_WARN_BEFORE_END 300 /* seconds */
 
 struct scheduler_hooks {
     /* Make the conference joinable with these settings (also called again after

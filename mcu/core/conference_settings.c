@@ -8,55 +8,62 @@
 #include "mcu/core/secret.h"
 #include "mixer/video/layout.h"
 
-static const char *const type_names[] = {"echo", "mix", NULL};       /* enum mcu_conference_type */
-static const char *const record_names[] = {"off", "manual", "always", NULL};   /* enum mcu_record_policy */
+static const char *const type_names[] = {"echo", "mix", NULL}; /* enum mcu_conference_type */
+static const char *const record_names[] = {"off", "manual", "always",
+                                           NULL}; /* enum mcu_record_policy */
 
 /* Kept in enum conference_field_id order (checked at the first lookup). */
 const struct conference_field conference_fields[CONFERENCE_FIELD_COUNT] = {
     {CONFERENCE_FIELD_TYPE, "type", NULL, CONFERENCE_TYPE_CHOICE, 0, 0, type_names, false, false,
      "required: mix (a meeting: composite picture, everyone hears everyone but themselves) or echo "
      "(own media back)"},
-    {CONFERENCE_FIELD_TITLE, "title", "title", CONFERENCE_TYPE_TEXT, 1, CONFERENCE_TITLE_MAX, NULL, false, false,
-     "what the meeting is called (default: the id; echo: a description)"},
-    {CONFERENCE_FIELD_PIN, "pin", "pin", CONFERENCE_TYPE_PIN, CONFERENCE_PIN_MIN, CONFERENCE_PIN_MAX, NULL, false,
-     true, "optional: the PIN rooms must give; only its hash is kept (in the file prefer pin-hash)"},
+    {CONFERENCE_FIELD_TITLE, "title", "title", CONFERENCE_TYPE_TEXT, 1, CONFERENCE_TITLE_MAX, NULL,
+     false, false, "what the meeting is called (default: the id; echo: a description)"},
+    {CONFERENCE_FIELD_PIN, "pin", "pin", CONFERENCE_TYPE_PIN, CONFERENCE_PIN_MIN,
+     CONFERENCE_PIN_MAX, NULL, false, true,
+     "optional: the PIN rooms must give; only its hash is kept (in the file prefer pin-hash)"},
     {CONFERENCE_FIELD_PIN_HASH, "pin-hash", NULL, CONFERENCE_TYPE_PIN_HASH, 0, 0, NULL, false, true,
      "optional: the PIN's hash as printed by mcud --hash-pin (the PIN itself is stored nowhere)"},
-    {CONFERENCE_FIELD_HOST_REQUIRED, "host-required", "host_required", CONFERENCE_TYPE_BOOL, 0, 0, NULL, true,
-     false, "mix: true: media flows only while a room that joined with the host token is in (default false)"},
-    {CONFERENCE_FIELD_HOST_TOKEN_HASH, "host-token-hash", NULL, CONFERENCE_TYPE_PIN_HASH, 0, 0, NULL, true, true,
-     "mix: the host token's hash (mcud --hash-pin)"},
-    {CONFERENCE_FIELD_HOST_GRACE, "host-grace", NULL, CONFERENCE_TYPE_INT, 0, MCU_CONFIG_MAX_HOST_GRACE, NULL, true,
-     false, "mix: seconds media goes on after the last host left (default 30)"},
+    {CONFERENCE_FIELD_HOST_REQUIRED, "host-required", "host_required", CONFERENCE_TYPE_BOOL, 0, 0,
+     NULL, true, false,
+     "mix: true: media flows only while a room that joined with the host token is in (default false)"},
+    {CONFERENCE_FIELD_HOST_TOKEN_HASH, "host-token-hash", NULL, CONFERENCE_TYPE_PIN_HASH, 0, 0,
+     NULL, true, true, "mix: the host token's hash (mcud --hash-pin)"},
+    {CONFERENCE_FIELD_HOST_GRACE, "host-grace", NULL, CONFERENCE_TYPE_INT, 0,
+     MCU_CONFIG_MAX_HOST_GRACE, NULL, true, false,
+     "mix: seconds media goes on after the last host left (default 30)"},
     {CONFERENCE_FIELD_SIZE, "size", NULL, CONFERENCE_TYPE_SIZE, 0, 0, NULL, true, false,
      "mix: canvas WIDTHxHEIGHT (default 1280x720)"},
-    {CONFERENCE_FIELD_WIDTH, NULL, "canvas.width", CONFERENCE_TYPE_EVEN_INT, 160, 1920, NULL, true, false,
-     "canvas width in pixels (default 1280)"},
-    {CONFERENCE_FIELD_HEIGHT, NULL, "canvas.height", CONFERENCE_TYPE_EVEN_INT, 90, 1080, NULL, true, false,
-     "canvas height in pixels (default 720)"},
+    {CONFERENCE_FIELD_WIDTH, NULL, "canvas.width", CONFERENCE_TYPE_EVEN_INT, 160, 1920, NULL, true,
+     false, "canvas width in pixels (default 1280)"},
+    {CONFERENCE_FIELD_HEIGHT, NULL, "canvas.height", CONFERENCE_TYPE_EVEN_INT, 90, 1080, NULL, true,
+     false, "canvas height in pixels (default 720)"},
     {CONFERENCE_FIELD_FPS, "fps", "canvas.fps", CONFERENCE_TYPE_INT, 5, 60, NULL, true, false,
      "mix: canvas frame rate (default 30)"},
     {CONFERENCE_FIELD_LAYOUT, "layout", "layout", CONFERENCE_TYPE_LAYOUT, 0, 0, NULL, true, false,
      "mix: where the rooms' pictures go (default 2x2)"},
-    {CONFERENCE_FIELD_MAX_PARTICIPANTS, "max-participants", "max_participants", CONFERENCE_TYPE_INT, 1,
-     MCU_CONFIG_MAX_PARTICIPANTS, NULL, true, false, "mix: participants at once (default 16)"},
+    {CONFERENCE_FIELD_MAX_PARTICIPANTS, "max-participants", "max_participants", CONFERENCE_TYPE_INT,
+     1, MCU_CONFIG_MAX_PARTICIPANTS, NULL, true, false, "mix: participants at once (default 16)"},
     {CONFERENCE_FIELD_CODECS, "codecs", "codecs", CONFERENCE_TYPE_CODECS, 0, 0, NULL, true, false,
      "mix: video codecs offered to rooms, in the file vp8;h264 (default both)"},
-    {CONFERENCE_FIELD_RECORD, "record", "record", CONFERENCE_TYPE_CHOICE, 0, 0, record_names, true, false,
+    {CONFERENCE_FIELD_RECORD, "record", "record", CONFERENCE_TYPE_CHOICE, 0, 0, record_names, true,
+     false,
      "mix: off, manual (an operator starts it) or always (recorded from the moment it starts; also yes)"},
 };
 
 const struct conference_field *conference_field_by_key(const char *key)
 {
     for (size_t i = 0; key && i < CONFERENCE_FIELD_COUNT; i++)
-        if (conference_fields[i].key && strcmp(conference_fields[i].key, key) == 0) return &conference_fields[i];
+        if (conference_fields[i].key && strcmp(conference_fields[i].key, key) == 0)
+            return &conference_fields[i];
     return NULL;
 }
 
 const struct conference_field *conference_field_by_json(const char *json)
 {
     for (size_t i = 0; json && i < CONFERENCE_FIELD_COUNT; i++)
-        if (conference_fields[i].json && strcmp(conference_fields[i].json, json) == 0) return &conference_fields[i];
+        if (conference_fields[i].json && strcmp(conference_fields[i].json, json) == 0)
+            return &conference_fields[i];
     return NULL;
 }
 
@@ -66,9 +73,12 @@ void conference_field_rule(const struct conference_field *f, char *out, size_t o
     const struct conference_field *h = &conference_fields[CONFERENCE_FIELD_HEIGHT];
     switch (f->type) {
     case CONFERENCE_TYPE_TEXT:
-        snprintf(out, outlen, "must be %d..%d characters without control characters", f->min, f->max);
+        snprintf(out, outlen, "must be %d..%d characters without control characters", f->min,
+                 f->max);
         break;
-    case CONFERENCE_TYPE_INT: snprintf(out, outlen, "must be an integer from %d to %d", f->min, f->max); break;
+    case CONFERENCE_TYPE_INT:
+        snprintf(out, outlen, "must be an integer from %d to %d", f->min, f->max);
+        break;
     case CONFERENCE_TYPE_EVEN_INT:
         snprintf(out, outlen, "must be an even integer from %d to %d", f->min, f->max);
         break;
@@ -76,22 +86,32 @@ void conference_field_rule(const struct conference_field *f, char *out, size_t o
     case CONFERENCE_TYPE_CHOICE: {
         GString *s = g_string_new("must be ");
         for (size_t i = 0; f->choices[i]; i++)
-            g_string_append_printf(s, "%s%s", i == 0 ? "" : f->choices[i + 1] ? ", " : " or ", f->choices[i]);
+            g_string_append_printf(s, "%s%s",
+                                   i == 0              ? ""
+                                   : f->choices[i + 1] ? ", "
+                                                       : " or ",
+                                   f->choices[i]);
         snprintf(out, outlen, "%s", s->str);
         g_string_free(s, TRUE);
         break;
     }
     case CONFERENCE_TYPE_PIN: snprintf(out, outlen, "must be %d..%d digits", f->min, f->max); break;
     case CONFERENCE_TYPE_PIN_HASH:
-        snprintf(out, outlen, "must be a hash made by mcud --hash-pin (pbkdf2-sha256$ITERATIONS$SALT$HASH)");
+        snprintf(out, outlen,
+                 "must be a hash made by mcud --hash-pin (pbkdf2-sha256$ITERATIONS$SALT$HASH)");
         break;
     case CONFERENCE_TYPE_LAYOUT:
-        snprintf(out, outlen, "must be a layout: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N or custom JSON");
+        snprintf(
+            out, outlen,
+            "must be a layout: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N or custom JSON");
         break;
     case CONFERENCE_TYPE_SIZE:
-        snprintf(out, outlen, "must be WIDTHxHEIGHT, both even, %dx%d to %dx%d", w->min, h->min, w->max, h->max);
+        snprintf(out, outlen, "must be WIDTHxHEIGHT, both even, %dx%d to %dx%d", w->min, h->min,
+                 w->max, h->max);
         break;
-    case CONFERENCE_TYPE_CODECS: snprintf(out, outlen, "must be a non-empty list of vp8 and h264"); break;
+    case CONFERENCE_TYPE_CODECS:
+        snprintf(out, outlen, "must be a non-empty list of vp8 and h264");
+        break;
     }
 }
 
@@ -104,7 +124,8 @@ static int refuse(const struct conference_field *f, char *why, size_t whylen)
 bool conference_id_valid(const char *id)
 {
     size_t n = strlen(id);
-    return n >= 1 && n <= CONFERENCE_ID_MAX && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+    return n >= 1 && n <= CONFERENCE_ID_MAX &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
 bool conference_text_valid(const char *text, int min, int max)
@@ -145,8 +166,8 @@ static void set_string(char **slot, const char *value)
     *slot = copy;
 }
 
-static int set_choice(struct mcu_conference_config *c, const struct conference_field *f, const char *text,
-                      char *why, size_t whylen)
+static int set_choice(struct mcu_conference_config *c, const struct conference_field *f,
+                      const char *text, char *why, size_t whylen)
 {
     int index = -1;
     for (int i = 0; f->choices[i]; i++)
@@ -154,8 +175,10 @@ static int set_choice(struct mcu_conference_config *c, const struct conference_f
     if (f->id == CONFERENCE_FIELD_RECORD && strcmp(text, "no") == 0) index = MCU_RECORD_OFF;
     if (f->id == CONFERENCE_FIELD_RECORD && strcmp(text, "yes") == 0) index = MCU_RECORD_ALWAYS;
     if (index < 0) return refuse(f, why, whylen);
-    if (f->id == CONFERENCE_FIELD_TYPE) c->type = (enum mcu_conference_type)index;
-    else c->record = (enum mcu_record_policy)index;
+    if (f->id == CONFERENCE_FIELD_TYPE)
+        c->type = (enum mcu_conference_type)index;
+    else
+        c->record = (enum mcu_record_policy)index;
     return 0;
 }
 
@@ -170,8 +193,8 @@ static int parse_number(const char *text, long long *out)
     return 0;
 }
 
-static int set_size(struct mcu_conference_config *c, const struct conference_field *f, const char *text,
-                    char *why, size_t whylen)
+static int set_size(struct mcu_conference_config *c, const struct conference_field *f,
+                    const char *text, char *why, size_t whylen)
 {
     int width = 0, height = 0;
     char tail = 0;
@@ -230,8 +253,10 @@ int conference_settings_set_text(struct mcu_conference_config *c, const struct c
         size_t kept = 0;
         for (size_t i = 0; names[i]; i++) {
             g_strstrip(names[i]);
-            if (names[i][0]) names[kept++] = names[i];
-            else g_free(names[i]);
+            if (names[i][0])
+                names[kept++] = names[i];
+            else
+                g_free(names[i]);
         }
         names[kept] = NULL;
         int rc = conference_settings_set_codecs(c, (const char *const *)names, kept, why, whylen);
@@ -268,14 +293,17 @@ int conference_settings_set_bool(struct mcu_conference_config *c, const struct c
     return 0;
 }
 
-int conference_settings_set_codecs(struct mcu_conference_config *c, const char *const *names, size_t count,
-                                   char *why, size_t whylen)
+int conference_settings_set_codecs(struct mcu_conference_config *c, const char *const *names,
+                                   size_t count, char *why, size_t whylen)
 {
     bool vp8 = false, h264 = false;
     for (size_t i = 0; i < count; i++) {
-        if (names[i] && g_ascii_strcasecmp(names[i], "vp8") == 0) vp8 = true;
-        else if (names[i] && g_ascii_strcasecmp(names[i], "h264") == 0) h264 = true;
-        else return refuse(&conference_fields[CONFERENCE_FIELD_CODECS], why, whylen);
+        if (names[i] && g_ascii_strcasecmp(names[i], "vp8") == 0)
+            vp8 = true;
+        else if (names[i] && g_ascii_strcasecmp(names[i], "h264") == 0)
+            h264 = true;
+        else
+            return refuse(&conference_fields[CONFERENCE_FIELD_CODECS], why, whylen);
     }
     if (!vp8 && !h264) return refuse(&conference_fields[CONFERENCE_FIELD_CODECS], why, whylen);
     c->allow_vp8 = vp8;
@@ -308,7 +336,8 @@ void conference_settings_clear(struct mcu_conference_config *c)
     memset(c, 0, sizeof *c);
 }
 
-void conference_settings_copy(struct mcu_conference_config *dst, const struct mcu_conference_config *src)
+void conference_settings_copy(struct mcu_conference_config *dst,
+                              const struct mcu_conference_config *src)
 {
     *dst = *src;
     dst->id = g_strdup(src->id);

@@ -20,12 +20,12 @@
 
 #include "mcu/core/config.h"
 
-#define CONFERENCE_ID_MAX 64           /* [a-z0-9-]{1,64} */
-#define CONFERENCE_TITLE_MAX 200       /* characters */
-#define CONFERENCE_ROOM_NAME_MAX 64    /* characters (REST rooms) */
-#define CONFERENCE_PIN_MIN 4           /* digits */
-#define CONFERENCE_PIN_MAX 12
-#define CONFERENCE_RULE_MAX 256        /* room for one message */
+#define CONFERENCE_ID_MAX        64  /* [a-z0-9-]{1,64} */
+#define CONFERENCE_TITLE_MAX     200 /* characters */
+#define CONFERENCE_ROOM_NAME_MAX 64  /* characters (REST rooms) */
+#define CONFERENCE_PIN_MIN       4   /* digits */
+#define CONFERENCE_PIN_MAX       12
+#define CONFERENCE_RULE_MAX      256 /* room for one message */
 
 /* The fields, in the order they are applied (a layout is checked against the canvas,
  * so the canvas comes first). */
@@ -49,22 +49,22 @@ enum conference_field_id {
 };
 
 enum conference_field_type {
-    CONFERENCE_TYPE_TEXT,       /* valid UTF-8, min..max characters, no control characters */
-    CONFERENCE_TYPE_INT,        /* a whole number, min..max */
-    CONFERENCE_TYPE_EVEN_INT,   /* the same, even */
-    CONFERENCE_TYPE_BOOL,       /* true or false (as text also yes or no) */
-    CONFERENCE_TYPE_CHOICE,     /* one of `choices` (as text also the aliases yes, no) */
-    CONFERENCE_TYPE_PIN,        /* min..max digits; only its hash is kept */
-    CONFERENCE_TYPE_PIN_HASH,   /* a hash printed by mcud --hash-pin */
-    CONFERENCE_TYPE_LAYOUT,     /* a layout name or custom JSON, for the canvas set so far */
-    CONFERENCE_TYPE_SIZE,       /* WIDTHxHEIGHT, each by the width and height fields */
-    CONFERENCE_TYPE_CODECS,     /* a non-empty list of vp8, h264 */
+    CONFERENCE_TYPE_TEXT,     /* valid UTF-8, min..max characters, no control characters */
+    CONFERENCE_TYPE_INT,      /* a whole number, min..max */
+    CONFERENCE_TYPE_EVEN_INT, /* the same, even */
+    CONFERENCE_TYPE_BOOL,     /* true or false (as text also yes or no) */
+    CONFERENCE_TYPE_CHOICE,   /* one of `choices` (as text also the aliases yes, no) */
+    CONFERENCE_TYPE_PIN,      /* min..max digits; only its hash is kept */
+    CONFERENCE_TYPE_PIN_HASH, /* a hash printed by mcud --hash-pin */
+    CONFERENCE_TYPE_LAYOUT,   /* a layout name or custom JSON, for the canvas set so far */
+    CONFERENCE_TYPE_SIZE,     /* WIDTHxHEIGHT, each by the width and height fields */
+    CONFERENCE_TYPE_CODECS,   /* a non-empty list of vp8, h264 */
 };
 
 struct conference_field {
     enum conference_field_id id;
-    const char *key;            /* config-file key; NULL: not in the file */
-    const char *json;           /* REST API name, "canvas.fps" inside an object; NULL: not there */
+    const char *key;  /* config-file key; NULL: not in the file */
+    const char *json; /* REST API name, "canvas.fps" inside an object; NULL: not there */
     enum conference_field_type type;
     int min, max;               /* text: characters; numbers: the value; PIN: digits */
     const char *const *choices; /* CHOICE: the names, NULL-terminated, index = enum value */
@@ -76,8 +76,8 @@ struct conference_field {
 /* The table, indexed by enum conference_field_id. */
 extern const struct conference_field conference_fields[CONFERENCE_FIELD_COUNT];
 
-const struct conference_field *conference_field_by_key(const char *key);    /* NULL: none */
-const struct conference_field *conference_field_by_json(const char *json);  /* NULL: none */
+const struct conference_field *conference_field_by_key(const char *key);   /* NULL: none */
+const struct conference_field *conference_field_by_json(const char *json); /* NULL: none */
 
 /* The field's rule, the message for a bad value: "must be 1..200 characters without
  * control characters", "must be an integer from 5 to 60", ... */
@@ -94,8 +94,8 @@ int conference_settings_set_int(struct mcu_conference_config *c, const struct co
                                 long long value, char *why, size_t whylen);
 int conference_settings_set_bool(struct mcu_conference_config *c, const struct conference_field *f,
                                  bool value, char *why, size_t whylen);
-int conference_settings_set_codecs(struct mcu_conference_config *c, const char *const *names, size_t count,
-                                   char *why, size_t whylen);
+int conference_settings_set_codecs(struct mcu_conference_config *c, const char *const *names,
+                                   size_t count, char *why, size_t whylen);
 
 /* Checks of their own: an id ([a-z0-9-]{1,64}); text of min..max characters of valid
  * UTF-8 without control characters (titles, room names); a layout for a canvas (why:
@@ -109,7 +109,8 @@ bool conference_layout_valid(const char *layout, int width, int height, char *wh
 void conference_settings_defaults(struct mcu_conference_config *c);
 void conference_settings_clear(struct mcu_conference_config *c);
 /* *dst = an owned copy of *src. */
-void conference_settings_copy(struct mcu_conference_config *dst, const struct mcu_conference_config *src);
+void conference_settings_copy(struct mcu_conference_config *dst,
+                              const struct mcu_conference_config *src);
 
 /* The config-file keys with their help and rules, for mcud --help (indented). */
 void conference_settings_print_keys(FILE *f);

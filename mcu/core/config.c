@@ -21,9 +21,9 @@
 #define DEFAULT_WEB_ROOT "client/web"
 #endif
 
-#define MAIN_GROUP "mcud"
+#define MAIN_GROUP        "mcud"
 #define CONFERENCE_PREFIX "conference "
-#define ECHO_TITLE "Camera and microphone test"
+#define ECHO_TITLE        "Camera and microphone test"
 
 /* Flag values as given, pointing into argv. */
 struct flag_values {
@@ -34,7 +34,8 @@ struct flag_values {
     bool help, version;
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
     if (err && errlen) {
@@ -49,7 +50,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 void mcu_config_usage(FILE *f, const char *program)
 {
     const char *p = program && *program ? program : "mcud";
-    fprintf(f,
+    fprintf(
+        f,
         "NAME\n"
         "    %s - hoinghi video-conferencing MCU daemon\n"
         "\n"
@@ -136,27 +138,27 @@ void mcu_config_usage(FILE *f, const char *program)
         p, p, p, p, MCU_CONFIG_DEFAULT_LISTEN, MCU_CONFIG_DEFAULT_STATE_DIR, DEFAULT_WEB_ROOT);
     conference_settings_print_keys(f);
     fprintf(f,
-        "\n"
-        "        [conference so-y-te]\n"
-        "        type=mix\n"
-        "        title=Giao ban Sở Y tế\n"
-        "        pin-hash=pbkdf2-sha256$20000$9f1c...$4be0...\n"
-        "        layout=3x3\n"
-        "\n"
-        "        [conference secure-echo]\n"
-        "        type=echo\n"
-        "        pin=4321\n"
-        "\n"
-        "    Unknown groups and keys are errors.\n"
-        "\n"
-        "EXIT STATUS\n"
-        "    0 after --help or --version or a clean shutdown, 1 when the daemon fails\n"
-        "    at run time, 2 for a bad flag, value or config file.\n"
-        "\n"
-        "EXAMPLES\n"
-        "    %s --listen 0.0.0.0:8088 --ice-address 192.0.2.10 --log-level debug\n"
-        "    %s --config /etc/hoinghi/mcud.conf --listen [::]:8443\n",
-        p, p);
+            "\n"
+            "        [conference so-y-te]\n"
+            "        type=mix\n"
+            "        title=Giao ban Sở Y tế\n"
+            "        pin-hash=pbkdf2-sha256$20000$9f1c...$4be0...\n"
+            "        layout=3x3\n"
+            "\n"
+            "        [conference secure-echo]\n"
+            "        type=echo\n"
+            "        pin=4321\n"
+            "\n"
+            "    Unknown groups and keys are errors.\n"
+            "\n"
+            "EXIT STATUS\n"
+            "    0 after --help or --version or a clean shutdown, 1 when the daemon fails\n"
+            "    at run time, 2 for a bad flag, value or config file.\n"
+            "\n"
+            "EXAMPLES\n"
+            "    %s --listen 0.0.0.0:8088 --ice-address 192.0.2.10 --log-level debug\n"
+            "    %s --config /etc/hoinghi/mcud.conf --listen [::]:8443\n",
+            p, p);
 }
 
 /* --- validating setters; `origin` names the flag or file key for messages --- */
@@ -201,7 +203,7 @@ static int set_listen(struct mcu_config *cfg, const char *value, const char *ori
         memcpy(host, value, host_len);
         host[host_len] = '\0';
         unsigned char buf[sizeof(struct in_addr)];
-        if (inet_pton(AF_INET, host, buf) != 1) goto bad;   /* IPv6 needs brackets */
+        if (inet_pton(AF_INET, host, buf) != 1) goto bad; /* IPv6 needs brackets */
     }
     const char *port_s = colon + 1;
     if (!*port_s || strlen(port_s) > 5 || strspn(port_s, "0123456789") != strlen(port_s)) goto bad;
@@ -213,7 +215,8 @@ static int set_listen(struct mcu_config *cfg, const char *value, const char *ori
     cfg->listen_port = (uint16_t)port;
     return 0;
 bad:
-    return fail(err, errlen, "%s: '%s' is not ADDR:PORT (IPv4 like 127.0.0.1:8088 or IPv6 like [::1]:8088)",
+    return fail(err, errlen,
+                "%s: '%s' is not ADDR:PORT (IPv4 like 127.0.0.1:8088 or IPv6 like [::1]:8088)",
                 origin, value);
 }
 
@@ -266,7 +269,8 @@ static int parse_int(const char *text, int *out)
 
 static struct mcu_conference_config *add_conference(struct mcu_config *cfg, const char *id)
 {
-    cfg->conferences = g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
+    cfg->conferences =
+        g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
     struct mcu_conference_config *c = &cfg->conferences[cfg->conference_count++];
     conference_settings_defaults(c);
     c->id = g_strdup(id);
@@ -288,13 +292,14 @@ static char *file_string(GKeyFile *kf, const char *group, const char *key, const
 
 /* The rules between fields of a [conference ID] group (each field's own rule is the
  * schema's, mcu/core/conference_settings.h). */
-static int check_conference(const struct mcu_conference_config *c, char *const *values, const char *where,
-                            char *err, size_t errlen)
+static int check_conference(const struct mcu_conference_config *c, char *const *values,
+                            const char *where, char *err, size_t errlen)
 {
     if (values[CONFERENCE_FIELD_PIN] && values[CONFERENCE_FIELD_PIN_HASH])
         return fail(err, errlen, "%s: give pin or pin-hash, not both", where);
     if (c->host_required && !c->host_token_hash)
-        return fail(err, errlen, "%s: host-required=true needs host-token-hash (no room could be the host)",
+        return fail(err, errlen,
+                    "%s: host-required=true needs host-token-hash (no room could be the host)",
                     where);
     return 0;
 }
@@ -305,8 +310,9 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
 {
     const char *id = group + strlen(CONFERENCE_PREFIX);
     if (!conference_id_valid(id))
-        return fail(err, errlen, "%s: [%s]: conference id '%s' is not 1..64 characters of a-z, 0-9, '-'",
-                    file, group, id);
+        return fail(err, errlen,
+                    "%s: [%s]: conference id '%s' is not 1..64 characters of a-z, 0-9, '-'", file,
+                    group, id);
     if (mcu_config_find_conference(cfg, id))
         return fail(err, errlen, "%s: [%s]: conference '%s' is %s", file, group, id,
                     strcmp(id, MCU_CONFIG_ECHO_ID) == 0 ? "built in" : "defined twice");
@@ -334,7 +340,7 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     for (size_t i = 0; rc == 0 && i < CONFERENCE_FIELD_COUNT; i++) {
         const struct conference_field *f = &conference_fields[i];
         if (!values[i]) continue;
-        if (f->mix_only && c.type != MCU_CONFERENCE_MIX) {   /* type is first in the table */
+        if (f->mix_only && c.type != MCU_CONFERENCE_MIX) { /* type is first in the table */
             conference_settings_mix_keys(known, sizeof known);
             rc = fail(err, errlen, "%s: %s: the keys %s are for type=mix", where, f->key, known);
         } else if (conference_settings_set_text(&c, f, values[i], why, sizeof why) != 0) {
@@ -345,11 +351,13 @@ static int load_conference(struct mcu_config *cfg, GKeyFile *kf, const char *gro
     if (rc == 0) rc = check_conference(&c, values, where, err, errlen);
     if (rc == 0 && values[CONFERENCE_FIELD_PIN])
         log_warn("%s: pin= keeps the PIN in the file in plain text; put pin-hash=%s there instead "
-                 "(the same PIN; or make one with mcud --hash-pin)", where, c.pin_hash);
+                 "(the same PIN; or make one with mcud --hash-pin)",
+                 where, c.pin_hash);
     if (rc == 0) {
         if (!c.title) c.title = g_strdup(c.type == MCU_CONFERENCE_MIX ? id : ECHO_TITLE);
         c.id = g_strdup(id);
-        cfg->conferences = g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
+        cfg->conferences =
+            g_renew(struct mcu_conference_config, cfg->conferences, cfg->conference_count + 1);
         cfg->conferences[cfg->conference_count++] = c;
     } else {
         conference_settings_clear(&c);
@@ -381,10 +389,12 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
                 break;
             }
             size_t kept = 0;
-            for (gsize j = 0; j < n; j++) {            /* "a; b" and a trailing ';' are fine */
+            for (gsize j = 0; j < n; j++) { /* "a; b" and a trailing ';' are fine */
                 g_strstrip(list[j]);
-                if (*list[j]) list[kept++] = list[j];
-                else g_free(list[j]);
+                if (*list[j])
+                    list[kept++] = list[j];
+                else
+                    g_free(list[j]);
             }
             list[kept] = NULL;
             rc = set_ice_addresses(cfg, (const char *const *)list, kept, origin, err, errlen);
@@ -397,19 +407,27 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
             break;
         }
         g_strstrip(v);
-        if (strcmp(k, "listen") == 0) rc = set_listen(cfg, v, origin, err, errlen);
-        else if (strcmp(k, "state-dir") == 0) rc = set_string(&cfg->state_dir, v, origin, err, errlen);
-        else if (strcmp(k, "public-address") == 0) rc = set_address(&cfg->public_address, v, origin, err, errlen);
-        else if (strcmp(k, "web-root") == 0) rc = set_string(&cfg->web_root, v, origin, err, errlen);
-        else if (strcmp(k, "log-level") == 0) rc = set_log_level(cfg, v, origin, err, errlen);
-        else if (strcmp(k, "archive-dir") == 0) rc = set_string(&cfg->archive_dir, v, origin, err, errlen);
-        else if (strcmp(k, "tls-cert") == 0) rc = set_string(&cfg->tls_cert, v, origin, err, errlen);
-        else if (strcmp(k, "tls-key") == 0) rc = set_string(&cfg->tls_key, v, origin, err, errlen);
+        if (strcmp(k, "listen") == 0)
+            rc = set_listen(cfg, v, origin, err, errlen);
+        else if (strcmp(k, "state-dir") == 0)
+            rc = set_string(&cfg->state_dir, v, origin, err, errlen);
+        else if (strcmp(k, "public-address") == 0)
+            rc = set_address(&cfg->public_address, v, origin, err, errlen);
+        else if (strcmp(k, "web-root") == 0)
+            rc = set_string(&cfg->web_root, v, origin, err, errlen);
+        else if (strcmp(k, "log-level") == 0)
+            rc = set_log_level(cfg, v, origin, err, errlen);
+        else if (strcmp(k, "archive-dir") == 0)
+            rc = set_string(&cfg->archive_dir, v, origin, err, errlen);
+        else if (strcmp(k, "tls-cert") == 0)
+            rc = set_string(&cfg->tls_cert, v, origin, err, errlen);
+        else if (strcmp(k, "tls-key") == 0)
+            rc = set_string(&cfg->tls_key, v, origin, err, errlen);
         else if (strcmp(k, "segment-minutes") == 0) {
             if (parse_int(v, &cfg->segment_minutes) != 0 || cfg->segment_minutes < 0 ||
                 cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
-                rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin, v,
-                          MCU_CONFIG_MAX_SEGMENT_MINUTES);
+                rc = fail(err, errlen, "%s: '%s' is not a number of minutes from 0 to %d", origin,
+                          v, MCU_CONFIG_MAX_SEGMENT_MINUTES);
         } else if (strcmp(k, "retention-days") == 0) {
             if (parse_int(v, &cfg->retention_days) != 0 || cfg->retention_days < 0 ||
                 cfg->retention_days > MCU_CONFIG_MAX_RETENTION_DAYS)
@@ -418,9 +436,12 @@ static int load_main_group(struct mcu_config *cfg, GKeyFile *kf, const char *fil
         } else if ((rc = mcu_limits_config_set(&cfg->limits, k, v, origin, err, errlen)) != 0)
             rc = rc < 0 ? -1 : 0;
         else
-            rc = fail(err, errlen, "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
-                      "public-address, web-root, log-level, archive-dir, segment-minutes, retention-days, "
-                      "tls-cert, tls-key, %s)", file, MAIN_GROUP, k, MCU_LIMITS_KEYS);
+            rc = fail(
+                err, errlen,
+                "%s: [%s]: unknown key '%s' (known: listen, state-dir, ice-address, "
+                "public-address, web-root, log-level, archive-dir, segment-minutes, retention-days, "
+                "tls-cert, tls-key, %s)",
+                file, MAIN_GROUP, k, MCU_LIMITS_KEYS);
         g_free(v);
     }
     g_strfreev(keys);
@@ -446,9 +467,11 @@ static int load_file(struct mcu_config *cfg, const char *file, char *err, size_t
         else if (g_str_has_prefix(groups[i], CONFERENCE_PREFIX))
             rc = load_conference(cfg, kf, groups[i], file, err, errlen);
         else
-            rc = fail(err, errlen, "%s: unknown group [%s] (known: [mcud], [conference ID])", file, groups[i]);
+            rc = fail(err, errlen, "%s: unknown group [%s] (known: [mcud], [conference ID])", file,
+                      groups[i]);
         if (rc == 0 && cfg->conference_count > MCU_CONFIG_MAX_CONFERENCES)
-            rc = fail(err, errlen, "%s: more than %d conferences", file, MCU_CONFIG_MAX_CONFERENCES);
+            rc =
+                fail(err, errlen, "%s: more than %d conferences", file, MCU_CONFIG_MAX_CONFERENCES);
     }
     g_strfreev(groups);
     g_key_file_free(kf);
@@ -458,21 +481,39 @@ static int load_file(struct mcu_config *cfg, const char *file, char *err, size_t
 
 /* --- flags --- */
 
-enum flag_id { F_LISTEN, F_STATE_DIR, F_ICE, F_PUBLIC, F_WEB_ROOT, F_LOG_LEVEL, F_CONFIG, F_HELP, F_VERSION,
-               F_ARCHIVE_DIR, F_TLS_CERT, F_TLS_KEY };
+enum flag_id {
+    F_LISTEN,
+    F_STATE_DIR,
+    F_ICE,
+    F_PUBLIC,
+    F_WEB_ROOT,
+    F_LOG_LEVEL,
+    F_CONFIG,
+    F_HELP,
+    F_VERSION,
+    F_ARCHIVE_DIR,
+    F_TLS_CERT,
+    F_TLS_KEY
+};
 
 static const struct {
     const char *name;
     enum flag_id id;
     bool has_value;
 } flag_table[] = {
-    {"--listen", F_LISTEN, true},         {"--state-dir", F_STATE_DIR, true},
-    {"--ice-address", F_ICE, true},       {"--public-address", F_PUBLIC, true},
-    {"--web-root", F_WEB_ROOT, true},     {"--log-level", F_LOG_LEVEL, true},
-    {"--config", F_CONFIG, true},         {"--help", F_HELP, false},
-    {"-h", F_HELP, false},                {"--version", F_VERSION, false},
+    {"--listen", F_LISTEN, true},
+    {"--state-dir", F_STATE_DIR, true},
+    {"--ice-address", F_ICE, true},
+    {"--public-address", F_PUBLIC, true},
+    {"--web-root", F_WEB_ROOT, true},
+    {"--log-level", F_LOG_LEVEL, true},
+    {"--config", F_CONFIG, true},
+    {"--help", F_HELP, false},
+    {"-h", F_HELP, false},
+    {"--version", F_VERSION, false},
     {"--archive-dir", F_ARCHIVE_DIR, true},
-    {"--tls-cert", F_TLS_CERT, true},     {"--tls-key", F_TLS_KEY, true},
+    {"--tls-cert", F_TLS_CERT, true},
+    {"--tls-key", F_TLS_KEY, true},
 };
 
 static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, size_t errlen)
@@ -492,9 +533,12 @@ static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, 
         }
         const char *value = NULL;
         if (flag_table[f].has_value) {
-            if (eq) value = eq + 1;
-            else if (i + 1 < argc) value = argv[++i];
-            else return fail(err, errlen, "%s: needs a value", flag_table[f].name);
+            if (eq)
+                value = eq + 1;
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else
+                return fail(err, errlen, "%s: needs a value", flag_table[f].name);
         } else if (eq) {
             return fail(err, errlen, "%s takes no value", flag_table[f].name);
         }
@@ -512,7 +556,8 @@ static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, 
         case F_VERSION: fv->version = true; break;
         case F_ICE:
             if (fv->ice_count >= MCU_CONFIG_MAX_ICE_ADDRESSES)
-                return fail(err, errlen, "--ice-address: at most %d addresses", MCU_CONFIG_MAX_ICE_ADDRESSES);
+                return fail(err, errlen, "--ice-address: at most %d addresses",
+                            MCU_CONFIG_MAX_ICE_ADDRESSES);
             fv->ice[fv->ice_count++] = value;
             break;
         }
@@ -520,25 +565,33 @@ static int read_flags(int argc, char **argv, struct flag_values *fv, char *err, 
     return 0;
 }
 
-static int apply_flags(struct mcu_config *cfg, const struct flag_values *fv, char *err, size_t errlen)
+static int apply_flags(struct mcu_config *cfg, const struct flag_values *fv, char *err,
+                       size_t errlen)
 {
     if (fv->listen && set_listen(cfg, fv->listen, "--listen", err, errlen) < 0) return -1;
-    if (fv->state_dir && set_string(&cfg->state_dir, fv->state_dir, "--state-dir", err, errlen) < 0) return -1;
+    if (fv->state_dir && set_string(&cfg->state_dir, fv->state_dir, "--state-dir", err, errlen) < 0)
+        return -1;
     if (fv->ice_count &&
         set_ice_addresses(cfg, fv->ice, fv->ice_count, "--ice-address", err, errlen) < 0)
         return -1;
     if (fv->public_address &&
         set_address(&cfg->public_address, fv->public_address, "--public-address", err, errlen) < 0)
         return -1;
-    if (fv->web_root && set_string(&cfg->web_root, fv->web_root, "--web-root", err, errlen) < 0) return -1;
-    if (fv->log_level && set_log_level(cfg, fv->log_level, "--log-level", err, errlen) < 0) return -1;
-    if (fv->archive_dir && set_string(&cfg->archive_dir, fv->archive_dir, "--archive-dir", err, errlen) < 0)
+    if (fv->web_root && set_string(&cfg->web_root, fv->web_root, "--web-root", err, errlen) < 0)
+        return -1;
+    if (fv->log_level && set_log_level(cfg, fv->log_level, "--log-level", err, errlen) < 0)
+        return -1;
+    if (fv->archive_dir &&
+        set_string(&cfg->archive_dir, fv->archive_dir, "--archive-dir", err, errlen) < 0)
         return -1;
     if (!cfg->archive_dir) cfg->archive_dir = g_build_filename(cfg->state_dir, "recordings", NULL);
-    if (fv->tls_cert && set_string(&cfg->tls_cert, fv->tls_cert, "--tls-cert", err, errlen) < 0) return -1;
-    if (fv->tls_key && set_string(&cfg->tls_key, fv->tls_key, "--tls-key", err, errlen) < 0) return -1;
+    if (fv->tls_cert && set_string(&cfg->tls_cert, fv->tls_cert, "--tls-cert", err, errlen) < 0)
+        return -1;
+    if (fv->tls_key && set_string(&cfg->tls_key, fv->tls_key, "--tls-key", err, errlen) < 0)
+        return -1;
     if (!cfg->tls_cert != !cfg->tls_key)
-        return fail(err, errlen, "%s is set but %s is not: TLS needs both a certificate and its key",
+        return fail(err, errlen,
+                    "%s is set but %s is not: TLS needs both a certificate and its key",
                     cfg->tls_cert ? "tls-cert" : "tls-key", cfg->tls_cert ? "tls-key" : "tls-cert");
     return 0;
 }
@@ -596,7 +649,8 @@ void mcu_config_clear(struct mcu_config *cfg)
     g_free(cfg->archive_dir);
     g_free(cfg->tls_cert);
     g_free(cfg->tls_key);
-    for (size_t i = 0; i < cfg->conference_count; i++) conference_settings_clear(&cfg->conferences[i]);
+    for (size_t i = 0; i < cfg->conference_count; i++)
+        conference_settings_clear(&cfg->conferences[i]);
     g_free(cfg->conferences);
     memset(cfg, 0, sizeof *cfg);
 }

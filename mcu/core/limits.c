@@ -13,7 +13,7 @@ const char MCU_LIMITS_KEYS[] = "max-participants, max-sdp-bytes, join-rate, join
 
 struct limits {
     struct mcu_limits_config config;
-    struct rate_limiter *joins;        /* NULL: join-rate 0 */
+    struct rate_limiter *joins; /* NULL: join-rate 0 */
     uint64_t counters[LIMITS_COUNTER_COUNT];
 };
 
@@ -36,11 +36,13 @@ static const struct {
 } limit_keys[] = {
     {"max-participants", offsetof(struct mcu_limits_config, max_participants), 1,
      MCU_LIMITS_MAX_MAX_PARTICIPANTS, "participants"},
-    {"max-sdp-bytes", offsetof(struct mcu_limits_config, max_sdp_bytes), MCU_LIMITS_MIN_MAX_SDP_BYTES,
-     MCU_LIMITS_MAX_MAX_SDP_BYTES, "bytes"},
-    {"join-rate", offsetof(struct mcu_limits_config, join_rate), 0, 100000, "join attempts per minute"},
+    {"max-sdp-bytes", offsetof(struct mcu_limits_config, max_sdp_bytes),
+     MCU_LIMITS_MIN_MAX_SDP_BYTES, MCU_LIMITS_MAX_MAX_SDP_BYTES, "bytes"},
+    {"join-rate", offsetof(struct mcu_limits_config, join_rate), 0, 100000,
+     "join attempts per minute"},
     {"join-burst", offsetof(struct mcu_limits_config, join_burst), 1, 100000, "join attempts"},
-    {"message-rate", offsetof(struct mcu_limits_config, message_rate), 0, 100000, "messages per second"},
+    {"message-rate", offsetof(struct mcu_limits_config, message_rate), 0, 100000,
+     "messages per second"},
     {"message-burst", offsetof(struct mcu_limits_config, message_burst), 1, 1000000, "messages"},
     {"send-queue-bytes", offsetof(struct mcu_limits_config, send_queue_bytes),
      MCU_LIMITS_MIN_SEND_QUEUE_BYTES, MCU_LIMITS_MAX_SEND_QUEUE_BYTES, "bytes"},
@@ -104,7 +106,8 @@ bool limits_allow_message(struct limits *l, struct token_bucket *bucket, int64_t
     if (retry_after_ms) *retry_after_ms = 0;
     if (l->config.message_rate <= 0) return true;
     struct token_bucket_rate rate = {.per_second = l->config.message_rate,
-                                     .burst = l->config.message_burst > 0 ? l->config.message_burst : 1};
+                                     .burst =
+                                         l->config.message_burst > 0 ? l->config.message_burst : 1};
     int64_t retry_us = 0;
     if (token_bucket_take(bucket, &rate, now_us, &retry_us)) return true;
     l->counters[LIMITS_MESSAGE_RATE_LIMITED]++;

@@ -11,29 +11,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MCU_LIMITS_DEFAULT_MAX_PARTICIPANTS 256     /* joined, all conferences */
-#define MCU_LIMITS_MAX_MAX_PARTICIPANTS 100000
-#define MCU_LIMITS_DEFAULT_MAX_SDP_BYTES (32 * 1024)
-#define MCU_LIMITS_MIN_MAX_SDP_BYTES 1024
-#define MCU_LIMITS_MAX_MAX_SDP_BYTES (64 * 1024)    /* the SDP parser's own limit */
-#define MCU_LIMITS_DEFAULT_JOIN_RATE 60             /* attempts per minute per address */
-#define MCU_LIMITS_DEFAULT_JOIN_BURST 20
-#define MCU_LIMITS_JOIN_TABLE_SIZE 4096             /* addresses remembered */
-#define MCU_LIMITS_DEFAULT_MESSAGE_RATE 50          /* messages per second per connection */
-#define MCU_LIMITS_DEFAULT_MESSAGE_BURST 200
+#define MCU_LIMITS_DEFAULT_MAX_PARTICIPANTS 256 /* joined, all conferences */
+#define MCU_LIMITS_MAX_MAX_PARTICIPANTS     100000
+#define MCU_LIMITS_DEFAULT_MAX_SDP_BYTES    (32 * 1024)
+#define MCU_LIMITS_MIN_MAX_SDP_BYTES        1024
+#define MCU_LIMITS_MAX_MAX_SDP_BYTES        (64 * 1024) /* the SDP parser's own limit */
+#define MCU_LIMITS_DEFAULT_JOIN_RATE        60          /* attempts per minute per address */
+#define MCU_LIMITS_DEFAULT_JOIN_BURST       20
+#define MCU_LIMITS_JOIN_TABLE_SIZE          4096 /* addresses remembered */
+#define MCU_LIMITS_DEFAULT_MESSAGE_RATE     50   /* messages per second per connection */
+#define MCU_LIMITS_DEFAULT_MESSAGE_BURST    200
 #define MCU_LIMITS_DEFAULT_SEND_QUEUE_BYTES (1024 * 1024)
-#define MCU_LIMITS_MIN_SEND_QUEUE_BYTES (64 * 1024)
-#define MCU_LIMITS_MAX_SEND_QUEUE_BYTES (64 * 1024 * 1024)
-#define MCU_LIMITS_MAX_REMOTE_CANDIDATES 64         /* per media session: offer + trickled */
+#define MCU_LIMITS_MIN_SEND_QUEUE_BYTES     (64 * 1024)
+#define MCU_LIMITS_MAX_SEND_QUEUE_BYTES     (64 * 1024 * 1024)
+#define MCU_LIMITS_MAX_REMOTE_CANDIDATES    64 /* per media session: offer + trickled */
 
 struct mcu_limits_config {
-    int max_participants;       /* key max-participants */
-    int max_sdp_bytes;          /* key max-sdp-bytes */
-    int join_rate;              /* key join-rate: per minute per address; 0 = no limit */
-    int join_burst;             /* key join-burst */
-    int message_rate;           /* key message-rate: per second per connection; 0 = none */
-    int message_burst;          /* key message-burst */
-    int send_queue_bytes;       /* key send-queue-bytes: per connection */
+    int max_participants; /* key max-participants */
+    int max_sdp_bytes;    /* key max-sdp-bytes */
+    int join_rate;        /* key join-rate: per minute per address; 0 = no limit */
+    int join_burst;       /* key join-burst */
+    int message_rate;     /* key message-rate: per second per connection; 0 = none */
+    int message_burst;    /* key message-burst */
+    int send_queue_bytes; /* key send-queue-bytes: per connection */
 };
 
 void mcu_limits_config_defaults(struct mcu_limits_config *cfg);
@@ -48,12 +48,12 @@ extern const char MCU_LIMITS_KEYS[];
 
 /* Refusals counted at run time. */
 enum limits_counter {
-    LIMITS_JOIN_RATE_LIMITED,   /* join attempts over join-rate */
-    LIMITS_JOIN_SERVER_FULL,    /* joins refused at max-participants */
-    LIMITS_MESSAGE_RATE_LIMITED,/* messages over message-rate */
-    LIMITS_MESSAGE_TOO_LARGE,   /* signalling messages over 64 KiB, dropped unparsed */
-    LIMITS_SDP_TOO_LARGE,       /* offers over max-sdp-bytes */
-    LIMITS_CANDIDATES_REFUSED,  /* remote candidates past MCU_LIMITS_MAX_REMOTE_CANDIDATES */
+    LIMITS_JOIN_RATE_LIMITED,    /* join attempts over join-rate */
+    LIMITS_JOIN_SERVER_FULL,     /* joins refused at max-participants */
+    LIMITS_MESSAGE_RATE_LIMITED, /* messages over message-rate */
+    LIMITS_MESSAGE_TOO_LARGE,    /* signalling messages over 64 KiB, dropped unparsed */
+    LIMITS_SDP_TOO_LARGE,        /* offers over max-sdp-bytes */
+    LIMITS_CANDIDATES_REFUSED,   /* remote candidates past MCU_LIMITS_MAX_REMOTE_CANDIDATES */
     LIMITS_COUNTER_COUNT
 };
 

@@ -43,16 +43,16 @@ bool token_bucket_is_full(const struct token_bucket *b, const struct token_bucke
 }
 
 struct rate_entry {
-    char *key;                  /* owned; also the hash key */
+    char *key; /* owned; also the hash key */
     struct token_bucket bucket;
-    GList *link;                /* in `recent` */
+    GList *link; /* in `recent` */
 };
 
 struct rate_limiter {
     struct token_bucket_rate rate;
     size_t max_keys;
-    GHashTable *entries;        /* key -> struct rate_entry* (owned) */
-    GQueue recent;              /* of struct rate_entry*, most recently used first */
+    GHashTable *entries; /* key -> struct rate_entry* (owned) */
+    GQueue recent;       /* of struct rate_entry*, most recently used first */
     uint64_t evictions;
 };
 

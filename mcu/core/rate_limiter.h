@@ -18,12 +18,12 @@
 struct token_bucket {
     double tokens;
     int64_t updated_us;
-    bool started;               /* false: full (a zeroed bucket is a full one) */
+    bool started; /* false: full (a zeroed bucket is a full one) */
 };
 
 struct token_bucket_rate {
-    double per_second;          /* > 0 */
-    double burst;               /* >= 1 */
+    double per_second; /* > 0 */
+    double burst;      /* >= 1 */
 };
 
 /* Takes one token at now_us. True when there was one; false otherwise, with the

@@ -35,7 +35,7 @@ void secret_hash(const char *text, char out[SECRET_HASH_HEX])
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (EVP_Digest(text, strlen(text), digest, &len, EVP_sha256(), NULL) != 1 || len != 32) {
-        memset(out, '0', SECRET_HASH_HEX - 1);   /* never matches a real digest's input */
+        memset(out, '0', SECRET_HASH_HEX - 1); /* never matches a real digest's input */
         out[SECRET_HASH_HEX - 1] = '\0';
         return;
     }
@@ -57,8 +57,10 @@ static int from_hex(const char *hex, size_t len, unsigned char *out)
         char c = hex[i];
         int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         if (v < 0) return -1;
-        if (i % 2) out[i / 2] |= (unsigned char)v;
-        else out[i / 2] = (unsigned char)(v << 4);
+        if (i % 2)
+            out[i / 2] |= (unsigned char)v;
+        else
+            out[i / 2] = (unsigned char)(v << 4);
     }
     return 0;
 }
@@ -81,7 +83,8 @@ static bool parse_pin_hash(const char *encoded, unsigned *iterations, unsigned c
     if (salt_hex_len < 16 || salt_hex_len > 2 * 32) return false;
     const char *hash_hex = dollar + 1;
     if (strlen(hash_hex) != 64) return false;
-    if (from_hex(salt_hex, salt_hex_len, salt) != 0 || from_hex(hash_hex, 64, hash) != 0) return false;
+    if (from_hex(salt_hex, salt_hex_len, salt) != 0 || from_hex(hash_hex, 64, hash) != 0)
+        return false;
     *iterations = (unsigned)n;
     *salt_len = salt_hex_len / 2;
     return true;
@@ -92,13 +95,13 @@ int secret_pin_hash(const char *pin, char out[SECRET_PIN_HASH_MAX])
     unsigned char salt[SECRET_PIN_SALT_BYTES], hash[32];
     char salt_hex[2 * SECRET_PIN_SALT_BYTES + 1], hash_hex[65];
     if (!pin || RAND_bytes(salt, sizeof salt) != 1) return -1;
-    if (PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, sizeof salt, SECRET_PIN_ITERATIONS, EVP_sha256(),
-                          sizeof hash, hash) != 1)
+    if (PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, sizeof salt, SECRET_PIN_ITERATIONS,
+                          EVP_sha256(), sizeof hash, hash) != 1)
         return -1;
     to_hex(salt, sizeof salt, salt_hex);
     to_hex(hash, sizeof hash, hash_hex);
-    snprintf(out, SECRET_PIN_HASH_MAX, SECRET_PIN_HASH_PREFIX "%d$%s$%s", SECRET_PIN_ITERATIONS, salt_hex,
-             hash_hex);
+    snprintf(out, SECRET_PIN_HASH_MAX, SECRET_PIN_HASH_PREFIX "%d$%s$%s", SECRET_PIN_ITERATIONS,
+             salt_hex, hash_hex);
     OPENSSL_cleanse(hash, sizeof hash);
     return 0;
 }

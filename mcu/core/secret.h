@@ -14,9 +14,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SECRET_TOKEN_BYTES 24                 /* random bytes in a token */
-#define SECRET_TOKEN_MAX 64                   /* prefix + hex + NUL fits */
-#define SECRET_HASH_HEX 65                    /* 64 hex digits + NUL */
+#define SECRET_TOKEN_BYTES 24 /* random bytes in a token */
+#define SECRET_TOKEN_MAX   64 /* prefix + hex + NUL fits */
+#define SECRET_HASH_HEX    65 /* 64 hex digits + NUL */
 
 /* Writes `prefix` followed by 48 random hex digits into out (SECRET_TOKEN_MAX bytes).
  * Returns 0, or -1 when the random generator fails. */
@@ -28,12 +28,12 @@ void secret_hash(const char *text, char out[SECRET_HASH_HEX]);
 /* True when two hex digests are equal; constant time in their content. */
 bool secret_hash_equal(const char *a, const char *b);
 
-#define SECRET_PIN_HASH_PREFIX "pbkdf2-sha256$"
-#define SECRET_PIN_ITERATIONS 20000           /* about 15 ms per check on one core */
+#define SECRET_PIN_HASH_PREFIX    "pbkdf2-sha256$"
+#define SECRET_PIN_ITERATIONS     20000 /* about 15 ms per check on one core */
 #define SECRET_PIN_MIN_ITERATIONS 1000
 #define SECRET_PIN_MAX_ITERATIONS 10000000
-#define SECRET_PIN_SALT_BYTES 16
-#define SECRET_PIN_HASH_MAX 160               /* an encoded PIN hash + NUL fits */
+#define SECRET_PIN_SALT_BYTES     16
+#define SECRET_PIN_HASH_MAX       160 /* an encoded PIN hash + NUL fits */
 
 /* Hashes `pin` with a new random salt into out (SECRET_PIN_HASH_MAX bytes), encoded as
  * above. Returns 0, or -1 when the random generator or the KDF fails. */

@@ -11,18 +11,18 @@
 #include "mcu/core/log.h"
 #include "mcu/http/tls_files.h"
 
-#define SIGNALLING_PROTOCOL "hoinghi-signalling"
-#define API_PROTOCOL "hoinghi-api"
-#define CLOSE_BACKSTOP_SECONDS 5     /* a closing connection whose peer does not read */
+#define SIGNALLING_PROTOCOL    "hoinghi-signalling"
+#define API_PROTOCOL           "hoinghi-api"
+#define CLOSE_BACKSTOP_SECONDS 5 /* a closing connection whose peer does not read */
 
 struct ws_connection {
     struct http_server *server;
     struct lws *wsi;
-    void *state;                /* the owner's, from events.opened */
-    GQueue outgoing;            /* of GString*, oldest first */
+    void *state;     /* the owner's, from events.opened */
+    GQueue outgoing; /* of GString*, oldest first */
     size_t queued_bytes;
-    GString *incoming;          /* fragments of the message being received */
-    bool oversized;             /* the current message went over the limit */
+    GString *incoming; /* fragments of the message being received */
+    bool oversized;    /* the current message went over the limit */
     size_t oversized_length;
     bool closing;
     char peer[64];
@@ -39,7 +39,7 @@ struct http_server {
     size_t max_message_size;
     size_t max_queued_bytes;
     uint64_t slow_clients_dropped;
-    GList *connections;         /* of struct ws_connection* */
+    GList *connections; /* of struct ws_connection* */
     char *web_root;
     char *listen_host;
 };
@@ -140,7 +140,7 @@ static int signalling_callback(struct lws *wsi, enum lws_callback_reasons reason
 
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return is_signalling_path(wsi) ? 0 : 1;   /* WebSocket only at /ws */
+        return is_signalling_path(wsi) ? 0 : 1; /* WebSocket only at /ws */
     case LWS_CALLBACK_ESTABLISHED:
         connection_opened(server, wsi, pss);
         if (pss->connection->closing) return -1;
@@ -160,19 +160,16 @@ static int signalling_callback(struct lws *wsi, enum lws_callback_reasons reason
             connection_free(c);
         }
         return 0;
-    default:
-        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    default: return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
 }
-
 
 static const struct {
     enum lws_token_indexes token;
     const char *method;
 } http_methods[] = {
-    {WSI_TOKEN_GET_URI, "GET"},       {WSI_TOKEN_POST_URI, "POST"},
-    {WSI_TOKEN_PUT_URI, "PUT"},       {WSI_TOKEN_PATCH_URI, "PATCH"},
-    {WSI_TOKEN_DELETE_URI, "DELETE"},
+    {WSI_TOKEN_GET_URI, "GET"},     {WSI_TOKEN_POST_URI, "POST"},     {WSI_TOKEN_PUT_URI, "PUT"},
+    {WSI_TOKEN_PATCH_URI, "PATCH"}, {WSI_TOKEN_DELETE_URI, "DELETE"},
 };
 
 static void api_exchange_clear(struct api_exchange *x)
@@ -196,8 +193,10 @@ static bool api_read_request(struct lws *wsi, struct api_exchange *x)
     /* Query arguments come as fragments; join them with '&'. */
     char fragment[256];
     size_t used = 0;
-    for (int i = 0; lws_hdr_copy_fragment(wsi, fragment, sizeof fragment, WSI_TOKEN_HTTP_URI_ARGS, i) > 0; i++)
-        used += (size_t)snprintf(x->query + used, sizeof x->query - used, "%s%s", used ? "&" : "", fragment);
+    for (int i = 0;
+         lws_hdr_copy_fragment(wsi, fragment, sizeof fragment, WSI_TOKEN_HTTP_URI_ARGS, i) > 0; i++)
+        used += (size_t)snprintf(x->query + used, sizeof x->query - used, "%s%s", used ? "&" : "",
+                                 fragment);
     if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) > 0)
         lws_hdr_copy(wsi, x->authorization, sizeof x->authorization, WSI_TOKEN_HTTP_AUTHORIZATION);
     x->body = g_string_new(NULL);
@@ -208,14 +207,17 @@ static const char *status_json(int status)
 {
     switch (status) {
     case 404: return "{\"error\":{\"code\":\"not_found\",\"message\":\"no such resource\"}}";
-    case 405: return "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"unsupported method\"}}";
-    case 413: return "{\"error\":{\"code\":\"too_large\",\"message\":\"the request body is larger than 1 MiB\"}}";
+    case 405:
+        return "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"unsupported method\"}}";
+    case 413:
+        return "{\"error\":{\"code\":\"too_large\",\"message\":\"the request body is larger than 1 MiB\"}}";
     default: return "{\"error\":{\"code\":\"internal_error\",\"message\":\"the server failed\"}}";
     }
 }
 
 /* Runs the owner's handler (or a fixed error) and starts writing the answer. */
-static int api_respond(struct http_server *server, struct lws *wsi, struct api_exchange *x, int error_status)
+static int api_respond(struct http_server *server, struct lws *wsi, struct api_exchange *x,
+                       int error_status)
 {
     if (error_status) {
         x->response.status = error_status;
@@ -229,9 +231,13 @@ static int api_respond(struct http_server *server, struct lws *wsi, struct api_e
         char peer[64] = "";
         lws_get_peer_simple(wsi, peer, sizeof peer);
         struct http_request request = {
-            .method = x->method, .path = x->path, .query = x->query,
-            .authorization = x->authorization, .body = x->body->str,
-            .body_length = x->body->len, .peer = peer,
+            .method = x->method,
+            .path = x->path,
+            .query = x->query,
+            .authorization = x->authorization,
+            .body = x->body->str,
+            .body_length = x->body->len,
+            .peer = peer,
         };
         server->events.http_request(server->owner, &request, &x->response);
         if (!x->response.body) x->response.body = strdup("");
@@ -264,7 +270,7 @@ static int api_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
         if (!api_read_request(wsi, x)) return api_respond(server, wsi, x, 405);
         if (strcmp(x->method, "GET") == 0 || strcmp(x->method, "DELETE") == 0)
             return api_respond(server, wsi, x, 0);
-        return 0;   /* wait for the body */
+        return 0; /* wait for the body */
     case LWS_CALLBACK_HTTP_BODY:
         if (!x->body) return -1;
         if (x->body->len + len > HTTP_MAX_REQUEST_BODY) x->oversized = true;
@@ -290,8 +296,7 @@ static int api_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
         if (x) api_exchange_clear(x);
         return 0;
-    default:
-        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    default: return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
 }
 
@@ -388,8 +393,10 @@ struct http_server *http_server_start(const struct http_server_config *config,
 
     server->context = lws_create_context(&info);
     if (!server->context) {
-        snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of "
-                 "this machine%s)", config->listen_host, (unsigned)config->listen_port,
+        snprintf(err, errlen,
+                 "cannot listen on %s port %u (in use, or not an address of "
+                 "this machine%s)",
+                 config->listen_host, (unsigned)config->listen_port,
                  config->tls_cert ? ", or TLS could not start with the certificate and key" : "");
         g_free(server->web_root);
         g_free(server->listen_host);
@@ -426,8 +433,9 @@ int ws_connection_send(struct ws_connection *c, const char *text)
     if (c->queued_bytes + n > c->server->max_queued_bytes) {
         /* A client that does not read: its queue goes now, and so does the connection,
          * without waiting to write anything more to it. */
-        log_warn("signalling: %s has %zu bytes of messages it does not read (limit %zu); dropping it",
-                 c->peer, c->queued_bytes + n, c->server->max_queued_bytes);
+        log_warn(
+            "signalling: %s has %zu bytes of messages it does not read (limit %zu); dropping it",
+            c->peer, c->queued_bytes + n, c->server->max_queued_bytes);
         c->server->slow_clients_dropped++;
         GString *s;
         while ((s = g_queue_pop_head(&c->outgoing)) != NULL) g_string_free(s, TRUE);

@@ -18,19 +18,19 @@ struct ws_connection;
 
 /* One HTTP request for the control API (paths under /api/ and /metrics). */
 struct http_request {
-    const char *method;           /* "GET", "POST", "PUT", "PATCH", "DELETE" */
-    const char *path;             /* e.g. "/api/v1/conferences/abc" (no query) */
-    const char *query;            /* "state=open&from=..." or "" */
-    const char *authorization;    /* the Authorization header, or "" */
-    const char *body;             /* NUL-terminated; "" when none */
+    const char *method;        /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+    const char *path;          /* e.g. "/api/v1/conferences/abc" (no query) */
+    const char *query;         /* "state=open&from=..." or "" */
+    const char *authorization; /* the Authorization header, or "" */
+    const char *body;          /* NUL-terminated; "" when none */
     size_t body_length;
-    const char *peer;             /* the client's address, for the audit log */
+    const char *peer; /* the client's address, for the audit log */
 };
 
 /* The answer; body is malloc'd and freed by the server. */
 struct http_response {
-    int status;                   /* 200, 201, 400, ... */
-    const char *content_type;     /* static string, e.g. "application/json" */
+    int status;               /* 200, 201, 400, ... */
+    const char *content_type; /* static string, e.g. "application/json" */
     char *body;
 };
 
@@ -55,15 +55,15 @@ struct http_server_events {
 };
 
 struct http_server_config {
-    const char *listen_host;      /* "127.0.0.1", "::1", "0.0.0.0" */
+    const char *listen_host; /* "127.0.0.1", "::1", "0.0.0.0" */
     uint16_t listen_port;
-    const char *web_root;         /* folder served at "/" */
-    size_t max_message_size;      /* bytes; larger WebSocket messages are dropped */
-    size_t max_queued_bytes;      /* per connection: messages the client has not read
+    const char *web_root;    /* folder served at "/" */
+    size_t max_message_size; /* bytes; larger WebSocket messages are dropped */
+    size_t max_queued_bytes; /* per connection: messages the client has not read
                                      yet; over it the connection is dropped */
-    GMainLoop *loop;              /* the GLib loop libwebsockets joins */
-    const char *tls_cert;         /* PEM files: HTTPS and WSS only (no plain HTTP on */
-    const char *tls_key;          /* the port); NULL: plain HTTP and WS */
+    GMainLoop *loop;         /* the GLib loop libwebsockets joins */
+    const char *tls_cert;    /* PEM files: HTTPS and WSS only (no plain HTTP on */
+    const char *tls_key;     /* the port); NULL: plain HTTP and WS */
 };
 
 /* Starts listening. Returns NULL with a message in err when it cannot (port taken,

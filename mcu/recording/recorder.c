@@ -14,16 +14,16 @@
 #include "mcu/recording/recorder_archive.h"
 #include "mixer/mux/webm_writer.h"
 
-#define AUDIO_FRAME_US 20000
-#define AUDIO_SLACK_US 20000           /* audio laid end to end while within this of the clock */
-#define KEYFRAME_RETRY_US 1000000      /* ask again while still waiting */
+#define AUDIO_FRAME_US    20000
+#define AUDIO_SLACK_US    20000   /* audio laid end to end while within this of the clock */
+#define KEYFRAME_RETRY_US 1000000 /* ask again while still waiting */
 
 struct queued_frame {
     struct queued_frame *next;
     enum media_kind kind;
     bool keyframe;
-    int64_t t_us;                      /* recording time: from the start, pauses cut out */
-    int64_t wall_ms;                   /* wall clock when pushed */
+    int64_t t_us;    /* recording time: from the start, pauses cut out */
+    int64_t wall_ms; /* wall clock when pushed */
     size_t size;
     uint8_t data[];
 };
@@ -49,37 +49,38 @@ struct recorder {
     struct queued_frame *head, *tail;
     size_t queued, queued_bytes;
     enum timeline timeline;
-    bool started;                      /* the first keyframe came */
-    int64_t origin_us;                 /* t = now_us - origin_us */
+    bool started;      /* the first keyframe came */
+    int64_t origin_us; /* t = now_us - origin_us */
     int64_t last_t_us, last_video_t_us, next_audio_t_us;
     bool have_video_t, have_audio_t;
-    bool video_gap;                    /* a video frame was dropped: wait for a keyframe */
+    bool video_gap; /* a video frame was dropped: wait for a keyframe */
     bool keyframe_wanted;
     int64_t last_keyframe_ask_us;
     enum recorder_state state;
     char reason[RECORDER_REASON_MAX];
     bool stop, done;
     struct recorder_stats stats;
-    GQueue results;                    /* of struct recorder_result* */
-    GArray *rooms;                     /* of struct recorder_room, every room ever seen */
+    GQueue results; /* of struct recorder_result* */
+    GArray *rooms;  /* of struct recorder_room, every room ever seen */
     bool rooms_changed;
     char *current_path;
 
     /* writer thread only */
     struct webm_writer *file;
-    struct recorder_result current;    /* of the open file */
+    struct recorder_result current; /* of the open file */
     char *part_path;
     int64_t segment_start_t_us;
     int segment_index;
     bool asked_split;
     bool failed;
     int64_t last_sync_us;
-    uint64_t bytes_before;             /* of the files already finished */
+    uint64_t bytes_before; /* of the files already finished */
 };
 
 /* --- names -------------------------------------------------------------------------------- */
 
-static const char *const state_names[] = {"starting", "recording", "paused", "stopping", "stopped", "failed"};
+static const char *const state_names[] = {"starting", "recording", "paused",
+                                          "stopping", "stopped",   "failed"};
 static const char *const status_names[] = {"recording", "complete", "interrupted", "failed"};
 
 const char *recorder_state_name(enum recorder_state s) { return state_names[s]; }
@@ -117,7 +118,8 @@ void recorder_room_joined(struct recorder *r, const char *id, const char *name)
         if (room->left_ms == 0 && strcmp(room->id, id) == 0) present = true;
     }
     if (!present && r->rooms->len < RECORDER_MAX_ROOMS) {
-        struct recorder_room room = {.id = g_strdup(id), .name = g_strdup(name ? name : id),
+        struct recorder_room room = {.id = g_strdup(id),
+                                     .name = g_strdup(name ? name : id),
                                      .joined_ms = g_get_real_time() / 1000};
         g_array_append_val(r->rooms, room);
         r->rooms_changed = true;
@@ -215,7 +217,7 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
             r->keyframe_wanted = true;
             r->last_keyframe_ask_us = now_us;
         } else {
-            r->next_audio_t_us = t + AUDIO_FRAME_US;   /* the gap stays a gap */
+            r->next_audio_t_us = t + AUDIO_FRAME_US; /* the gap stays a gap */
             r->have_audio_t = true;
         }
         goto out;
@@ -228,8 +230,10 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
     q->wall_ms = g_get_real_time() / 1000;
     q->size = frame->size;
     memcpy(q->data, frame->data, frame->size);
-    if (r->tail) r->tail->next = q;
-    else r->head = q;
+    if (r->tail)
+        r->tail->next = q;
+    else
+        r->head = q;
     r->tail = q;
     r->queued++;
     r->queued_bytes += frame->size;
@@ -358,8 +362,9 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
     }
     r->file = NULL;
     if (rename(r->part_path, res->path) != 0 || recorder_sync_parent(res->path) != 0)
-        log_warn("recorder %s: cannot rename %s: %s", r->conference_id, r->part_path, g_strerror(errno));
-    if (access(res->path, F_OK) != 0) {   /* not renamed: report the .part */
+        log_warn("recorder %s: cannot rename %s: %s", r->conference_id, r->part_path,
+                 g_strerror(errno));
+    if (access(res->path, F_OK) != 0) { /* not renamed: report the .part */
         g_free(res->path);
         res->path = g_strdup(r->part_path);
     }
@@ -368,8 +373,8 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
     res->end_ms = g_get_real_time() / 1000;
     if (recorder_sha256_file(res->path, res->sha256, &res->size) != 0) {
         res->sha256[0] = '\0';
-        log_warn("recorder %s: cannot read %s back for its checksum: %s", r->conference_id, res->path,
-                 g_strerror(errno));
+        log_warn("recorder %s: cannot read %s back for its checksum: %s", r->conference_id,
+                 res->path, g_strerror(errno));
     }
     g_mutex_lock(&r->lock);
     snapshot_rooms(r, res);
@@ -386,7 +391,7 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
         g_free(json);
     }
     struct recorder_result *done = g_new(struct recorder_result, 1);
-    *done = *res;                      /* ownership moves to the queue */
+    *done = *res; /* ownership moves to the queue */
     memset(res, 0, sizeof *res);
     g_free(r->part_path);
     r->part_path = NULL;
@@ -410,7 +415,8 @@ static int open_file(struct recorder *r, const struct queued_frame *first)
 {
     char err[RECORDER_REASON_MAX] = "";
     const char *ext = r->video_codec == MEDIA_CODEC_H264 ? "mkv" : "webm";
-    char *path = recorder_archive_name(r->archive_dir, r->conference_id, first->wall_ms, ext, err, sizeof err);
+    char *path = recorder_archive_name(r->archive_dir, r->conference_id, first->wall_ms, ext, err,
+                                       sizeof err);
     if (!path) {
         fail(r, err);
         return -1;
@@ -440,13 +446,20 @@ static int open_file(struct recorder *r, const struct queued_frame *first)
     }
     r->part_path = g_strconcat(path, RECORDER_PART_SUFFIX, NULL);
     struct webm_writer_config fc = {
-        .path = r->part_path, .webm = r->video_codec != MEDIA_CODEC_H264,
-        .video_codec = r->video_codec, .width = r->width, .height = r->height, .fps = r->fps,
-        .opus_header = r->opus_header, .opus_header_size = r->opus_header_size, .title = r->title,
+        .path = r->part_path,
+        .webm = r->video_codec != MEDIA_CODEC_H264,
+        .video_codec = r->video_codec,
+        .width = r->width,
+        .height = r->height,
+        .fps = r->fps,
+        .opus_header = r->opus_header,
+        .opus_header_size = r->opus_header_size,
+        .title = r->title,
     };
-    struct encoded_frame key = {.codec = r->video_codec, .data = first->data, .size = first->size,
-                                .keyframe = true};
-    r->file = webm_writer_open(&fc, r->video_codec != MEDIA_CODEC_NONE ? &key : NULL, err, sizeof err);
+    struct encoded_frame key = {
+        .codec = r->video_codec, .data = first->data, .size = first->size, .keyframe = true};
+    r->file =
+        webm_writer_open(&fc, r->video_codec != MEDIA_CODEC_NONE ? &key : NULL, err, sizeof err);
     if (!r->file) {
         char *json = g_strconcat(path, ".json", NULL);
         unlink(json);
@@ -488,8 +501,10 @@ static void write_frame(struct recorder *r, const struct queued_frame *q)
         }
     }
     int64_t t = q->t_us - r->segment_start_t_us;
-    struct encoded_frame f = {.codec = video ? r->video_codec : MEDIA_CODEC_OPUS, .data = q->data,
-                              .size = q->size, .keyframe = q->keyframe};
+    struct encoded_frame f = {.codec = video ? r->video_codec : MEDIA_CODEC_OPUS,
+                              .data = q->data,
+                              .size = q->size,
+                              .keyframe = q->keyframe};
     char err[RECORDER_REASON_MAX] = "";
     if (webm_writer_write(r->file, q->kind, &f, t < 0 ? 0 : t, err, sizeof err) != 0) {
         fail(r, err);
@@ -540,7 +555,8 @@ static gpointer writer_main(gpointer data)
     g_mutex_lock(&r->lock);
     for (;;) {
         if (!r->head && !r->stop)
-            g_cond_wait_until(&r->wake, &r->lock, g_get_monotonic_time() + RECORDER_SYNC_INTERVAL_US / 2);
+            g_cond_wait_until(&r->wake, &r->lock,
+                              g_get_monotonic_time() + RECORDER_SYNC_INTERVAL_US / 2);
         struct queued_frame *batch = r->head;
         r->head = r->tail = NULL;
         r->queued = r->queued_bytes = 0;
@@ -551,7 +567,7 @@ static gpointer writer_main(gpointer data)
         free_frames(batch);
         periodic(r, rooms_changed);
         g_mutex_lock(&r->lock);
-        if ((stop && !r->head) || r->failed) break;   /* failed: pushes stop, nothing to write */
+        if ((stop && !r->head) || r->failed) break; /* failed: pushes stop, nothing to write */
     }
     g_mutex_unlock(&r->lock);
     if (!r->failed) finish_file(r, RECORDER_FILE_COMPLETE, NULL);
@@ -575,7 +591,8 @@ static bool valid_id(const char *id)
 struct recorder *recorder_new(const struct recorder_config *cfg, char *err, size_t errlen)
 {
     if (!cfg->archive_dir || !*cfg->archive_dir || !valid_id(cfg->conference_id)) {
-        snprintf(err, errlen, "recorder: an archive directory and a conference id [a-z0-9-] are needed");
+        snprintf(err, errlen,
+                 "recorder: an archive directory and a conference id [a-z0-9-] are needed");
         return NULL;
     }
     if (cfg->video_codec != MEDIA_CODEC_NONE && cfg->video_codec != MEDIA_CODEC_VP8 &&

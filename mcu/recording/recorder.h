@@ -47,38 +47,38 @@
 #include "mixer/media/media.h"
 
 #define RECORDER_DEFAULT_QUEUE_FRAMES 1024
-#define RECORDER_DEFAULT_QUEUE_BYTES (64u * 1024 * 1024)
-#define RECORDER_SYNC_INTERVAL_US 1000000
-#define RECORDER_REASON_MAX 256
-#define RECORDER_MAX_ROOMS 256
+#define RECORDER_DEFAULT_QUEUE_BYTES  (64u * 1024 * 1024)
+#define RECORDER_SYNC_INTERVAL_US     1000000
+#define RECORDER_REASON_MAX           256
+#define RECORDER_MAX_ROOMS            256
 
 struct recorder_config {
-    const char *archive_dir;          /* created if missing */
-    const char *conference_id;        /* [a-z0-9-]{1,64}: part of the file name */
-    const char *title;                /* may be NULL */
-    enum media_codec video_codec;     /* VP8 -> .webm, H264 -> .mkv, NONE: audio only */
-    int width, height, fps;           /* of the recorded profile */
-    const uint8_t *opus_header;       /* OpusHead of the full mix (copied); NULL: no audio */
+    const char *archive_dir;      /* created if missing */
+    const char *conference_id;    /* [a-z0-9-]{1,64}: part of the file name */
+    const char *title;            /* may be NULL */
+    enum media_codec video_codec; /* VP8 -> .webm, H264 -> .mkv, NONE: audio only */
+    int width, height, fps;       /* of the recorded profile */
+    const uint8_t *opus_header;   /* OpusHead of the full mix (copied); NULL: no audio */
     size_t opus_header_size;
-    int64_t segment_us;               /* 0: one file for the whole recording */
-    size_t queue_frames;              /* 0: RECORDER_DEFAULT_QUEUE_FRAMES */
-    size_t queue_bytes;               /* 0: RECORDER_DEFAULT_QUEUE_BYTES */
+    int64_t segment_us;  /* 0: one file for the whole recording */
+    size_t queue_frames; /* 0: RECORDER_DEFAULT_QUEUE_FRAMES */
+    size_t queue_bytes;  /* 0: RECORDER_DEFAULT_QUEUE_BYTES */
 };
 
 enum recorder_state {
-    RECORDER_STARTING,                /* waiting for the first keyframe */
+    RECORDER_STARTING, /* waiting for the first keyframe */
     RECORDER_RECORDING,
     RECORDER_PAUSED,
-    RECORDER_STOPPING,                /* stop asked; the writer finishes the queue */
-    RECORDER_STOPPED,                 /* every file finished */
-    RECORDER_FAILED,                  /* a write error stopped it (reason) */
+    RECORDER_STOPPING, /* stop asked; the writer finishes the queue */
+    RECORDER_STOPPED,  /* every file finished */
+    RECORDER_FAILED,   /* a write error stopped it (reason) */
 };
 
 enum recorder_file_status {
-    RECORDER_FILE_RECORDING,          /* still being written (sidecar only) */
-    RECORDER_FILE_COMPLETE,           /* finished normally */
-    RECORDER_FILE_INTERRUPTED,        /* the daemon died while writing; found at start-up */
-    RECORDER_FILE_FAILED,             /* a write error ended it (reason) */
+    RECORDER_FILE_RECORDING,   /* still being written (sidecar only) */
+    RECORDER_FILE_COMPLETE,    /* finished normally */
+    RECORDER_FILE_INTERRUPTED, /* the daemon died while writing; found at start-up */
+    RECORDER_FILE_FAILED,      /* a write error ended it (reason) */
 };
 
 /* A room that attended while the file was written. Times are Unix milliseconds;
@@ -91,17 +91,17 @@ struct recorder_room {
 
 /* One finished file: what the recordings index stores. Strings are owned. */
 struct recorder_result {
-    char *path;                       /* the file (absolute or as the archive dir was given) */
+    char *path; /* the file (absolute or as the archive dir was given) */
     char *conference_id;
-    char *title;                      /* may be NULL */
-    int segment;                      /* 1, 2, ... within one recording */
-    int64_t start_ms, end_ms;         /* Unix milliseconds (wall clock) */
-    int64_t duration_ms;              /* media time in the file */
-    uint64_t size;                    /* bytes */
-    char video_codec[16];             /* "VP8", "H264" or "" */
-    char audio_codec[16];             /* "opus" or "" */
+    char *title;              /* may be NULL */
+    int segment;              /* 1, 2, ... within one recording */
+    int64_t start_ms, end_ms; /* Unix milliseconds (wall clock) */
+    int64_t duration_ms;      /* media time in the file */
+    uint64_t size;            /* bytes */
+    char video_codec[16];     /* "VP8", "H264" or "" */
+    char audio_codec[16];     /* "opus" or "" */
     int width, height;
-    char sha256[65];                  /* lower-case hex; "" when it could not be read */
+    char sha256[65]; /* lower-case hex; "" when it could not be read */
     enum recorder_file_status status;
     char reason[RECORDER_REASON_MAX]; /* failed / interrupted: why */
     struct recorder_room *rooms;
@@ -110,9 +110,9 @@ struct recorder_result {
 
 struct recorder_stats {
     uint64_t frames_written;
-    uint64_t frames_dropped;          /* queue full */
-    uint64_t bytes_written;           /* handed to the kernel, all files */
-    int files;                        /* started so far */
+    uint64_t frames_dropped; /* queue full */
+    uint64_t bytes_written;  /* handed to the kernel, all files */
+    int files;               /* started so far */
 };
 
 struct recorder;
@@ -130,8 +130,8 @@ void recorder_push(struct recorder *r, enum media_kind kind, const struct encode
  * profile (start, resume, segment split, a dropped video frame). */
 bool recorder_take_keyframe_request(struct recorder *r);
 
-int recorder_pause(struct recorder *r);     /* 0, or -1 if not recording */
-int recorder_resume(struct recorder *r);    /* 0, or -1 if not paused */
+int recorder_pause(struct recorder *r);  /* 0, or -1 if not recording */
+int recorder_resume(struct recorder *r); /* 0, or -1 if not paused */
 
 /* Asks the writer to write what is queued, finish the file and end. Does not wait;
  * recorder_done() tells when it has. Frames pushed afterwards are ignored. */

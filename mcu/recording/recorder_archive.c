@@ -18,8 +18,8 @@
 #include "mcu/core/mcu_error.h"
 
 #define SIDECAR_VERSION 1
-#define HASH_CHUNK (256 * 1024)
-#define MAX_NAME_TRIES 100
+#define HASH_CHUNK      (256 * 1024)
+#define MAX_NAME_TRIES  100
 
 static bool exists(const char *path)
 {
@@ -47,8 +47,10 @@ char *recorder_archive_name(const char *archive_dir, const char *conference_id, 
     }
     for (int n = 1; n <= MAX_NAME_TRIES; n++) {
         char base[256];
-        if (n == 1) snprintf(base, sizeof base, "%s-%s.%s", conference_id, stamp, ext);
-        else snprintf(base, sizeof base, "%s-%s-%d.%s", conference_id, stamp, n, ext);
+        if (n == 1)
+            snprintf(base, sizeof base, "%s-%s.%s", conference_id, stamp, ext);
+        else
+            snprintf(base, sizeof base, "%s-%s-%d.%s", conference_id, stamp, n, ext);
         char *path = g_build_filename(dir, base, NULL);
         char *part = g_strconcat(path, RECORDER_PART_SUFFIX, NULL);
         char *json = g_strconcat(path, ".json", NULL);
@@ -127,25 +129,23 @@ char *recorder_result_to_json(const struct recorder_result *res)
     json_t *rooms = json_array();
     for (size_t i = 0; i < res->room_count; i++) {
         const struct recorder_room *room = &res->rooms[i];
-        json_array_append_new(rooms, json_pack("{s:s, s:s, s:I, s:I}", "id", room->id ? room->id : "",
-                                               "name", room->name ? room->name : "",
-                                               "joined_ms", (json_int_t)room->joined_ms,
-                                               "left_ms", (json_int_t)room->left_ms));
+        json_array_append_new(
+            rooms, json_pack("{s:s, s:s, s:I, s:I}", "id", room->id ? room->id : "", "name",
+                             room->name ? room->name : "", "joined_ms", (json_int_t)room->joined_ms,
+                             "left_ms", (json_int_t)room->left_ms));
     }
     char *base = res->path ? g_path_get_basename(res->path) : g_strdup("");
     char *start = iso_time(res->start_ms), *end = iso_time(res->end_ms);
-    json_t *o = json_pack("{s:i, s:s, s:s, s:s?, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I,"
-                          " s:s, s:s, s:i, s:i, s:s, s:o}",
-                          "version", SIDECAR_VERSION, "file", base,
-                          "conference", res->conference_id ? res->conference_id : "",
-                          "title", res->title, "segment", res->segment,
-                          "status", recorder_file_status_name(res->status), "reason", res->reason,
-                          "start", start, "end", end,
-                          "start_ms", (json_int_t)res->start_ms, "end_ms", (json_int_t)res->end_ms,
-                          "duration_ms", (json_int_t)res->duration_ms, "size", (json_int_t)res->size,
-                          "video_codec", res->video_codec, "audio_codec", res->audio_codec,
-                          "width", res->width, "height", res->height, "sha256", res->sha256,
-                          "rooms", rooms);
+    json_t *o = json_pack(
+        "{s:i, s:s, s:s, s:s?, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I,"
+        " s:s, s:s, s:i, s:i, s:s, s:o}",
+        "version", SIDECAR_VERSION, "file", base, "conference",
+        res->conference_id ? res->conference_id : "", "title", res->title, "segment", res->segment,
+        "status", recorder_file_status_name(res->status), "reason", res->reason, "start", start,
+        "end", end, "start_ms", (json_int_t)res->start_ms, "end_ms", (json_int_t)res->end_ms,
+        "duration_ms", (json_int_t)res->duration_ms, "size", (json_int_t)res->size, "video_codec",
+        res->video_codec, "audio_codec", res->audio_codec, "width", res->width, "height",
+        res->height, "sha256", res->sha256, "rooms", rooms);
     g_free(base);
     g_free(start);
     g_free(end);

@@ -15,7 +15,7 @@
 #include "mcu/recording/recorder_archive.h"
 #include "mixer/mux/webm_writer.h"
 
-#define MAX_DEPTH 4    /* ARCHIVE/YYYY/MM/DD */
+#define MAX_DEPTH 4 /* ARCHIVE/YYYY/MM/DD */
 
 static void find_parts(const char *dir, int depth, GPtrArray *out)
 {
@@ -89,7 +89,8 @@ static void recover_one(const char *part, struct recorder_result *res)
     recorder_sync_parent(res->path);
     if (recorder_sha256_file(res->path, res->sha256, &res->size) != 0) res->sha256[0] = '\0';
     res->status = RECORDER_FILE_INTERRUPTED;
-    snprintf(res->reason, sizeof res->reason, "mcud stopped while recording; finalised at start-up");
+    snprintf(res->reason, sizeof res->reason,
+             "mcud stopped while recording; finalised at start-up");
     if (res->start_ms) res->end_ms = res->start_ms + res->duration_ms;
     if (recorder_sidecar_write(res) != 0)
         log_warn("recordings: cannot write the sidecar of %s: %s", res->path, g_strerror(errno));

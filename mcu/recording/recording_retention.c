@@ -19,7 +19,7 @@ bool recording_retention_due(const struct store_recording *r, int days, int64_t 
         strcmp(r->status, "failed") != 0)
         return false;
     int64_t finished = r->ended_ms > 0 ? r->ended_ms : r->started_ms;
-    if (finished <= 0) return false;   /* no time known: never guess it old */
+    if (finished <= 0) return false; /* no time known: never guess it old */
     return now_ms - finished >= (int64_t)days * DAY_MS;
 }
 
@@ -48,11 +48,17 @@ static void audit(struct store *store, const struct store_recording *r, int days
 {
     char target[32], result[768];
     snprintf(target, sizeof target, "%lld", (long long)r->id);
-    if (error) snprintf(result, sizeof result, "%s", error);
-    else snprintf(result, sizeof result, "removed %s (older than %d days)", r->path, days);
+    if (error)
+        snprintf(result, sizeof result, "%s", error);
+    else
+        snprintf(result, sizeof result, "removed %s (older than %d days)", r->path, days);
     struct store_audit_entry e = {
-        .at_ms = g_get_real_time() / 1000, .token_name = NULL, .action = "recording.delete",
-        .target = target, .source = RECORDING_RETENTION_AUDIT_SOURCE, .status = error ? 500 : 200,
+        .at_ms = g_get_real_time() / 1000,
+        .token_name = NULL,
+        .action = "recording.delete",
+        .target = target,
+        .source = RECORDING_RETENTION_AUDIT_SOURCE,
+        .status = error ? 500 : 200,
         .result = result,
     };
     store_audit_add(store, &e);
@@ -68,15 +74,16 @@ int recording_retention_run(struct store *store, int days, int64_t now_ms)
         if (!recording_retention_due(r, days, now_ms)) continue;
         char why[512] = "";
         if (recording_remove(store, r, why, sizeof why) != 0) {
-            log_error("retention: recording %lld (%s) is older than %d days but %s", (long long)r->id,
-                      r->path, days, why);
+            log_error("retention: recording %lld (%s) is older than %d days but %s",
+                      (long long)r->id, r->path, days, why);
             audit(store, r, days, why);
             continue;
         }
-        GDateTime *t = g_date_time_new_from_unix_utc((r->ended_ms > 0 ? r->ended_ms : r->started_ms) / 1000);
+        GDateTime *t =
+            g_date_time_new_from_unix_utc((r->ended_ms > 0 ? r->ended_ms : r->started_ms) / 1000);
         char *when = t ? g_date_time_format(t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-        log_info("retention: recording %lld (%s, %s, ended %s) removed: older than %d days", (long long)r->id,
-                 r->path, r->conference_id, when ? when : "?", days);
+        log_info("retention: recording %lld (%s, %s, ended %s) removed: older than %d days",
+                 (long long)r->id, r->path, r->conference_id, when ? when : "?", days);
         g_free(when);
         if (t) g_date_time_unref(t);
         audit(store, r, days, NULL);

@@ -14,7 +14,7 @@
 
 #include "mcu/store/store.h"
 
-#define RECORDING_RETENTION_MAX_DAYS 36500
+#define RECORDING_RETENTION_MAX_DAYS     36500
 #define RECORDING_RETENTION_AUDIT_SOURCE "retention"
 
 /* Whether the policy removes recording `r` at `now_ms` (unix ms) when recordings are
@@ -25,7 +25,8 @@ bool recording_retention_due(const struct store_recording *r, int days, int64_t 
 
 /* Removes r's file and sidecar (either already gone is fine) and then its row.
  * 0, or -1 with a reason in `why` (nothing more is removed after a failure). */
-int recording_remove(struct store *store, const struct store_recording *r, char *why, size_t whylen);
+int recording_remove(struct store *store, const struct store_recording *r, char *why,
+                     size_t whylen);
 
 /* Applies the policy at `now_ms`: every due recording is removed, with one audit
  * entry (action recording.delete, source "retention", status 200, or 500 with the

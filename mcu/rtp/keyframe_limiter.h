@@ -10,9 +10,9 @@
 
 struct keyframe_limiter {
     int64_t interval_us;
-    int64_t last_us;            /* when the encoder was last asked; INT64_MIN: never */
-    bool pending;               /* somebody asked since */
-    uint64_t asked, granted;    /* requests in, encoder requests out */
+    int64_t last_us;         /* when the encoder was last asked; INT64_MIN: never */
+    bool pending;            /* somebody asked since */
+    uint64_t asked, granted; /* requests in, encoder requests out */
 };
 
 void keyframe_limiter_init(struct keyframe_limiter *l, int64_t interval_us);

@@ -4,28 +4,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RTCP_HEADER 4
-#define REPORT_BLOCK_SIZE 24
-#define SENDER_INFO_SIZE 20
-#define REMB_ID "REMB"
-#define NTP_UNIX_OFFSET 2208988800ull
+#define RTCP_HEADER         4
+#define REPORT_BLOCK_SIZE   24
+#define SENDER_INFO_SIZE    20
+#define REMB_ID             "REMB"
+#define NTP_UNIX_OFFSET     2208988800ull
 #define CUMULATIVE_LOST_MAX 8388607
 #define CUMULATIVE_LOST_MIN (-8388608)
 
 static uint16_t read16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
-static uint32_t read24(const uint8_t *p) { return ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2]; }
+static uint32_t read24(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 16) | ((uint32_t)p[1] << 8) | p[2];
+}
 static uint32_t read32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-static void write16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void write16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
 static void write24(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 16); p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 16);
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)v;
 }
 static void write32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 /* ---------------------------------------------------------------- parsing */
@@ -107,7 +119,7 @@ static int parse_sdes(struct rtcp_compound *c, unsigned count, const uint8_t *b,
         const uint8_t *cname = NULL;
         size_t cname_len = 0;
         for (;;) {
-            if (off >= blen) return -1;                /* no terminating null item */
+            if (off >= blen) return -1; /* no terminating null item */
             uint8_t type = b[off];
             if (type == 0) break;
             if (off + 2 > blen) return -1;
@@ -119,7 +131,7 @@ static int parse_sdes(struct rtcp_compound *c, unsigned count, const uint8_t *b,
             }
             off += 2 + ilen;
         }
-        off = (off + 4) & ~(size_t)3;                  /* past the null, to the next word */
+        off = (off + 4) & ~(size_t)3; /* past the null, to the next word */
         if (off > blen) return -1;
         struct rtcp_item *it = new_item(c, RTCP_ITEM_SDES);
         if (!it) continue;
@@ -175,7 +187,7 @@ static int parse_rtpfb(struct rtcp_compound *c, unsigned fmt, const uint8_t *b, 
         return 0;
     }
     size_t entries = (blen - 8) / 4;
-    if (entries == 0) return -1;                       /* NACK without any FCI */
+    if (entries == 0) return -1; /* NACK without any FCI */
     struct rtcp_item *it = new_item(c, RTCP_ITEM_NACK);
     if (!it) return 0;
     struct rtcp_nack *n = &it->u.nack;
@@ -221,7 +233,7 @@ static int parse_psfb(struct rtcp_compound *c, unsigned fmt, const uint8_t *b, s
         return 0;
     case RTCP_PSFB_FIR: {
         size_t n = fci_len / 8;
-        if (n == 0) return -1;                         /* FIR without any FCI */
+        if (n == 0) return -1; /* FIR without any FCI */
         if (!(it = new_item(c, RTCP_ITEM_FIR))) return 0;
         it->u.fir.sender_ssrc = sender;
         it->u.fir.entries = &c->fir_entries[c->fir_used];
@@ -239,7 +251,7 @@ static int parse_psfb(struct rtcp_compound *c, unsigned fmt, const uint8_t *b, s
     }
     case RTCP_PSFB_AFB: {
         if (fci_len < 4 || memcmp(fci, REMB_ID, 4) != 0) {
-            c->unknown++;                              /* some other application feedback */
+            c->unknown++; /* some other application feedback */
             return 0;
         }
         if (fci_len < 8) return -1;
@@ -251,9 +263,7 @@ static int parse_psfb(struct rtcp_compound *c, unsigned fmt, const uint8_t *b, s
         it->u.remb.ssrcs = parse_ssrcs(c, fci + 8, nssrc, &it->u.remb.ssrc_count);
         return 0;
     }
-    default:
-        c->unknown++;
-        return 0;
+    default: c->unknown++; return 0;
     }
 }
 
@@ -288,7 +298,7 @@ int rtcp_parse(const uint8_t *data, size_t len, struct rtcp_compound *out)
         case RTCP_PT_BYE: rc = parse_bye(out, count, body, blen); break;
         case RTCP_PT_RTPFB: rc = parse_rtpfb(out, count, body, blen); break;
         case RTCP_PT_PSFB: rc = parse_psfb(out, count, body, blen); break;
-        default: out->unknown++; break;                /* APP, XR, anything newer */
+        default: out->unknown++; break; /* APP, XR, anything newer */
         }
         if (rc < 0) return -1;
         off += plen;
@@ -337,8 +347,9 @@ int rtcp_build_sr(struct rtcp_builder *b, const struct rtcp_sender_info *s,
                   const struct rtcp_report_block *blocks, size_t block_count)
 {
     if (!s || block_count > RTCP_MAX_REPORT_BLOCKS || (block_count && !blocks)) return -1;
-    uint8_t *p = begin_packet(b, RTCP_HEADER + 4 + SENDER_INFO_SIZE + block_count * REPORT_BLOCK_SIZE,
-                              (unsigned)block_count, RTCP_PT_SR);
+    uint8_t *p =
+        begin_packet(b, RTCP_HEADER + 4 + SENDER_INFO_SIZE + block_count * REPORT_BLOCK_SIZE,
+                     (unsigned)block_count, RTCP_PT_SR);
     if (!p) return -1;
     write32(p + 4, s->ssrc);
     write32(p + 8, (uint32_t)(s->ntp >> 32));
@@ -346,7 +357,8 @@ int rtcp_build_sr(struct rtcp_builder *b, const struct rtcp_sender_info *s,
     write32(p + 16, s->rtp_timestamp);
     write32(p + 20, s->packet_count);
     write32(p + 24, s->octet_count);
-    for (size_t i = 0; i < block_count; i++) write_report_block(p + 28 + i * REPORT_BLOCK_SIZE, &blocks[i]);
+    for (size_t i = 0; i < block_count; i++)
+        write_report_block(p + 28 + i * REPORT_BLOCK_SIZE, &blocks[i]);
     return 0;
 }
 
@@ -358,7 +370,8 @@ int rtcp_build_rr(struct rtcp_builder *b, uint32_t reporter_ssrc,
                               (unsigned)block_count, RTCP_PT_RR);
     if (!p) return -1;
     write32(p + 4, reporter_ssrc);
-    for (size_t i = 0; i < block_count; i++) write_report_block(p + 8 + i * REPORT_BLOCK_SIZE, &blocks[i]);
+    for (size_t i = 0; i < block_count; i++)
+        write_report_block(p + 8 + i * REPORT_BLOCK_SIZE, &blocks[i]);
     return 0;
 }
 
@@ -400,7 +413,7 @@ int rtcp_build_fir(struct rtcp_builder *b, uint32_t sender_ssrc, uint32_t media_
     uint8_t *p = begin_packet(b, 20, RTCP_PSFB_FIR, RTCP_PT_PSFB);
     if (!p) return -1;
     write32(p + 4, sender_ssrc);
-    write32(p + 8, 0);                 /* RFC 5104: media source SSRC unused, zero */
+    write32(p + 8, 0); /* RFC 5104: media source SSRC unused, zero */
     write32(p + 12, media_ssrc);
     p[16] = seq;
     return 0;
@@ -418,7 +431,7 @@ int rtcp_build_nack(struct rtcp_builder *b, uint32_t sender_ssrc, uint32_t media
     uint16_t sorted[RTCP_NACK_MAX_SEQS];
     memcpy(sorted, seqs, seq_count * sizeof *seqs);
     qsort(sorted, seq_count, sizeof *sorted, compare_u16);
-    size_t n = 0;                      /* deduplicate */
+    size_t n = 0; /* deduplicate */
     for (size_t i = 0; i < seq_count; i++)
         if (n == 0 || sorted[n - 1] != sorted[i]) sorted[n++] = sorted[i];
     /* Start after the largest circular gap, so a run across 65535 -> 0 stays together. */
@@ -428,7 +441,10 @@ int rtcp_build_nack(struct rtcp_builder *b, uint32_t sender_ssrc, uint32_t media
         uint16_t prev = sorted[(i + n - 1) % n];
         uint32_t gap = (uint16_t)(sorted[i] - prev);
         if (n == 1) gap = 0;
-        if (gap > best_gap) { best_gap = gap; start = i; }
+        if (gap > best_gap) {
+            best_gap = gap;
+            start = i;
+        }
     }
     uint16_t pids[RTCP_NACK_MAX_SEQS], blps[RTCP_NACK_MAX_SEQS];
     size_t entries = 0;

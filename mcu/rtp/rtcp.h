@@ -31,70 +31,70 @@
 #include <stdint.h>
 
 /* Packet types (RFC 3550, 4585). */
-#define RTCP_PT_SR 200
-#define RTCP_PT_RR 201
-#define RTCP_PT_SDES 202
-#define RTCP_PT_BYE 203
-#define RTCP_PT_APP 204
+#define RTCP_PT_SR    200
+#define RTCP_PT_RR    201
+#define RTCP_PT_SDES  202
+#define RTCP_PT_BYE   203
+#define RTCP_PT_APP   204
 #define RTCP_PT_RTPFB 205
-#define RTCP_PT_PSFB 206
+#define RTCP_PT_PSFB  206
 
 /* Feedback message types (FMT field). */
-#define RTCP_RTPFB_NACK 1
+#define RTCP_RTPFB_NACK         1
 #define RTCP_RTPFB_TRANSPORT_CC 15
-#define RTCP_PSFB_PLI 1
-#define RTCP_PSFB_FIR 4
-#define RTCP_PSFB_AFB 15      /* application layer feedback: REMB when it says "REMB" */
+#define RTCP_PSFB_PLI           1
+#define RTCP_PSFB_FIR           4
+#define RTCP_PSFB_AFB           15 /* application layer feedback: REMB when it says "REMB" */
 
 #define RTCP_MAX_REPORT_BLOCKS 31  /* per SR/RR, the 5-bit count field */
-#define RTCP_CNAME_MAX 255         /* SDES item length is one byte */
+#define RTCP_CNAME_MAX         255 /* SDES item length is one byte */
 
 /* Pool sizes of one parsed compound packet. */
-#define RTCP_MAX_ITEMS 32
-#define RTCP_POOL_BLOCKS 64
-#define RTCP_POOL_NACK_SEQS 1024
+#define RTCP_MAX_ITEMS        32
+#define RTCP_POOL_BLOCKS      64
+#define RTCP_POOL_NACK_SEQS   1024
 #define RTCP_POOL_FIR_ENTRIES 32
-#define RTCP_POOL_SSRCS 64         /* BYE and REMB SSRC lists */
+#define RTCP_POOL_SSRCS       64 /* BYE and REMB SSRC lists */
 
 struct rtcp_report_block {
-    uint32_t ssrc;                 /* the source this block reports on */
-    uint8_t fraction_lost;         /* fixed point, lost/expected * 256 */
-    int32_t cumulative_lost;       /* 24-bit signed on the wire: -8388608..8388607 */
-    uint32_t ext_highest_seq;      /* cycles << 16 | highest sequence */
-    uint32_t jitter;               /* in RTP timestamp units */
-    uint32_t lsr;                  /* middle 32 bits of the last SR's NTP time, 0 if none */
-    uint32_t dlsr;                 /* delay since last SR, 1/65536 s, 0 if none */
+    uint32_t ssrc;            /* the source this block reports on */
+    uint8_t fraction_lost;    /* fixed point, lost/expected * 256 */
+    int32_t cumulative_lost;  /* 24-bit signed on the wire: -8388608..8388607 */
+    uint32_t ext_highest_seq; /* cycles << 16 | highest sequence */
+    uint32_t jitter;          /* in RTP timestamp units */
+    uint32_t lsr;             /* middle 32 bits of the last SR's NTP time, 0 if none */
+    uint32_t dlsr;            /* delay since last SR, 1/65536 s, 0 if none */
 };
 
 struct rtcp_fir_entry {
-    uint32_t ssrc;                 /* the media sender asked for a keyframe */
-    uint8_t seq;                   /* command sequence number */
+    uint32_t ssrc; /* the media sender asked for a keyframe */
+    uint8_t seq;   /* command sequence number */
 };
 
 enum rtcp_item_type {
     RTCP_ITEM_SR,
     RTCP_ITEM_RR,
-    RTCP_ITEM_SDES,                /* one item per SDES chunk, CNAME only */
+    RTCP_ITEM_SDES, /* one item per SDES chunk, CNAME only */
     RTCP_ITEM_BYE,
     RTCP_ITEM_PLI,
     RTCP_ITEM_FIR,
     RTCP_ITEM_NACK,
     RTCP_ITEM_REMB,
-    RTCP_ITEM_TRANSPORT_CC,        /* recognised, not decoded */
+    RTCP_ITEM_TRANSPORT_CC, /* recognised, not decoded */
 };
 
 struct rtcp_sr {
     uint32_t ssrc;
-    uint64_t ntp;                  /* 32.32 fixed point seconds since 1900 */
+    uint64_t ntp; /* 32.32 fixed point seconds since 1900 */
     uint32_t rtp_timestamp;
     uint32_t packet_count;
     uint32_t octet_count;
-    const struct rtcp_report_block *blocks;   /* into the compound's pool */
+    const struct rtcp_report_block *blocks; /* into the compound's pool */
     size_t block_count;
 };
 
 struct rtcp_rr {
-    uint32_t ssrc;                 /* the reporter */
+    uint32_t ssrc; /* the reporter */
     const struct rtcp_report_block *blocks;
     size_t block_count;
 };
@@ -125,13 +125,13 @@ struct rtcp_fir {
 struct rtcp_nack {
     uint32_t sender_ssrc;
     uint32_t media_ssrc;
-    const uint16_t *seqs;          /* lost sequence numbers, expanded from PID+BLP, in */
-    size_t seq_count;              /* packet order (not deduplicated) */
+    const uint16_t *seqs; /* lost sequence numbers, expanded from PID+BLP, in */
+    size_t seq_count;     /* packet order (not deduplicated) */
 };
 
 struct rtcp_remb {
     uint32_t sender_ssrc;
-    uint64_t bitrate_bps;          /* mantissa << exp, saturated at UINT64_MAX */
+    uint64_t bitrate_bps; /* mantissa << exp, saturated at UINT64_MAX */
     const uint32_t *ssrcs;
     size_t ssrc_count;
 };
@@ -156,9 +156,9 @@ struct rtcp_item {
 struct rtcp_compound {
     size_t count;
     struct rtcp_item items[RTCP_MAX_ITEMS];
-    uint32_t unknown;              /* packets of unknown type/format skipped */
-    uint32_t transport_cc;         /* transport-cc feedback packets seen */
-    uint32_t overflow;             /* items/blocks/seqs/ssrcs dropped: a pool was full */
+    uint32_t unknown;      /* packets of unknown type/format skipped */
+    uint32_t transport_cc; /* transport-cc feedback packets seen */
+    uint32_t overflow;     /* items/blocks/seqs/ssrcs dropped: a pool was full */
 
     size_t block_used;
     struct rtcp_report_block blocks[RTCP_POOL_BLOCKS];
@@ -179,7 +179,7 @@ int rtcp_parse(const uint8_t *data, size_t len, struct rtcp_compound *out);
 struct rtcp_builder {
     uint8_t *buf;
     size_t capacity;
-    size_t length;                 /* bytes written so far: the compound packet */
+    size_t length; /* bytes written so far: the compound packet */
 };
 
 void rtcp_builder_init(struct rtcp_builder *b, uint8_t *buf, size_t capacity);

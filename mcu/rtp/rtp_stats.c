@@ -4,8 +4,8 @@
 #include <string.h>
 
 #define RTP_SEQ_MOD (1u << 16)
-#define LOST_MAX 8388607
-#define LOST_MIN (-8388608)
+#define LOST_MAX    8388607
+#define LOST_MIN    (-8388608)
 
 void rtp_recv_stats_init(struct rtp_recv_stats *s, uint32_t ssrc, uint32_t clock_rate)
 {
@@ -16,7 +16,7 @@ void rtp_recv_stats_init(struct rtp_recv_stats *s, uint32_t ssrc, uint32_t clock
 
 uint32_t rtp_stats_arrival_units(int64_t now_us, uint32_t clock_rate)
 {
-    uint64_t us = (uint64_t)now_us;    /* negative times wrap, which is harmless modulo 2^32 */
+    uint64_t us = (uint64_t)now_us; /* negative times wrap, which is harmless modulo 2^32 */
     uint64_t units = (us / 1000000u) * clock_rate + (us % 1000000u) * clock_rate / 1000000u;
     return (uint32_t)units;
 }
@@ -26,7 +26,7 @@ static void init_seq(struct rtp_recv_stats *s, uint16_t seq)
 {
     s->base_seq = seq;
     s->max_seq = seq;
-    s->bad_seq = RTP_SEQ_MOD + 1;      /* so seq == bad_seq is false */
+    s->bad_seq = RTP_SEQ_MOD + 1; /* so seq == bad_seq is false */
     s->cycles = 0;
     s->received = 0;
     s->received_prior = 0;
@@ -52,7 +52,7 @@ static int update_seq(struct rtp_recv_stats *s, uint16_t seq)
         }
         return 0;
     } else if (udelta < RTP_STATS_MAX_DROPOUT) {
-        if (seq < s->max_seq) s->cycles += RTP_SEQ_MOD;   /* wrapped */
+        if (seq < s->max_seq) s->cycles += RTP_SEQ_MOD; /* wrapped */
         s->max_seq = seq;
     } else if (udelta <= RTP_SEQ_MOD - RTP_STATS_MAX_MISORDER) {
         /* a very large jump: believe it only when the next packet follows it */

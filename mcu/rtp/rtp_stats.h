@@ -18,21 +18,21 @@
 
 #include "mcu/rtp/rtcp.h"
 
-#define RTP_STATS_MIN_SEQUENTIAL 2   /* packets in sequence before a source is valid */
-#define RTP_STATS_MAX_DROPOUT 3000
-#define RTP_STATS_MAX_MISORDER 100
+#define RTP_STATS_MIN_SEQUENTIAL 2 /* packets in sequence before a source is valid */
+#define RTP_STATS_MAX_DROPOUT    3000
+#define RTP_STATS_MAX_MISORDER   100
 
 struct rtp_recv_stats {
     uint32_t ssrc;
-    uint32_t clock_rate;            /* Hz of the RTP timestamp */
-    bool started;                   /* a first packet has been seen */
+    uint32_t clock_rate; /* Hz of the RTP timestamp */
+    bool started;        /* a first packet has been seen */
     /* RFC 3550 A.1 */
     uint16_t max_seq;
-    uint32_t cycles;                /* shifted count of sequence number cycles */
+    uint32_t cycles; /* shifted count of sequence number cycles */
     uint32_t base_seq;
     uint32_t bad_seq;
     uint32_t probation;
-    uint32_t received;              /* packets counted (duplicates count, as in A.1) */
+    uint32_t received; /* packets counted (duplicates count, as in A.1) */
     uint32_t expected_prior;
     uint32_t received_prior;
     /* A.8, jitter kept in 1/16 units as the RFC's integer version */
@@ -44,8 +44,8 @@ struct rtp_recv_stats {
     uint32_t last_sr_ntp_middle;
     int64_t last_sr_arrival_us;
     /* counters beyond the RFC */
-    uint64_t octets;                /* payload bytes of counted packets */
-    uint32_t discarded;             /* packets rejected by probation / big jumps */
+    uint64_t octets;    /* payload bytes of counted packets */
+    uint32_t discarded; /* packets rejected by probation / big jumps */
 };
 
 /* Starts statistics for `ssrc` with the given RTP clock rate (e.g. 48000, 90000). */
@@ -73,13 +73,12 @@ uint32_t rtp_recv_stats_jitter(const struct rtp_recv_stats *s);         /* clock
 /* Fills a report block for this stream as of now_us and starts a new reporting interval
  * (the fraction lost of the next call is relative to this one). Returns false (and
  * fills nothing) when the source is not valid yet, i.e. nothing to report. */
-bool rtp_recv_stats_report(struct rtp_recv_stats *s, int64_t now_us,
-                           struct rtcp_report_block *out);
+bool rtp_recv_stats_report(struct rtp_recv_stats *s, int64_t now_us, struct rtcp_report_block *out);
 
 struct rtp_send_stats {
     uint32_t ssrc;
-    uint32_t packets;               /* wraps, as the SR field does */
-    uint32_t octets;                /* payload octets, wraps */
+    uint32_t packets; /* wraps, as the SR field does */
+    uint32_t octets;  /* payload octets, wraps */
     bool have_last;
     uint32_t last_rtp_timestamp;
     int64_t last_wallclock_us;

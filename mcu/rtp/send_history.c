@@ -14,11 +14,11 @@ struct slot {
 };
 
 struct send_history {
-    size_t capacity;                   /* power of two */
-    int64_t max_age_us;                /* <= 0: no limit */
+    size_t capacity;    /* power of two */
+    int64_t max_age_us; /* <= 0: no limit */
     size_t count;
     struct slot *slots;
-    uint8_t *bytes;                    /* capacity * SEND_HISTORY_MAX_PACKET */
+    uint8_t *bytes; /* capacity * SEND_HISTORY_MAX_PACKET */
 };
 
 struct send_history *send_history_new(size_t capacity, int64_t max_age_us)

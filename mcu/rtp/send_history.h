@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SEND_HISTORY_MAX_PACKET 1500
+#define SEND_HISTORY_MAX_PACKET   1500
 #define SEND_HISTORY_MAX_CAPACITY 4096
 
 struct send_history;

@@ -19,14 +19,16 @@ static int refuse(const struct join_access_hooks *hooks, struct join_access *out
     return -1;
 }
 
-static enum join_admission admit(const struct join_access_hooks *hooks, const char *id, const char *token)
+static enum join_admission admit(const struct join_access_hooks *hooks, const char *id,
+                                 const char *token)
 {
     if (hooks->admit) return hooks->admit(hooks->owner, id, token);
     return token && token[0] ? JOIN_ADMIT_BAD_TOKEN : JOIN_ADMIT_CHECK_PIN;
 }
 
-int join_access_check(const struct join_access_hooks *hooks, const struct mcu_conference_config *conf,
-                      const char *token, const char *pin, struct join_access *out)
+int join_access_check(const struct join_access_hooks *hooks,
+                      const struct mcu_conference_config *conf, const char *token, const char *pin,
+                      struct join_access *out)
 {
     memset(out, 0, sizeof *out);
     bool has_token = token && token[0];
@@ -36,7 +38,8 @@ int join_access_check(const struct join_access_hooks *hooks, const struct mcu_co
     if (admission == JOIN_ADMIT_LOCKED)
         return refuse(hooks, out, "conference_locked", "conference %s is locked", conf->id);
     if (admission == JOIN_ADMIT_BAD_TOKEN)
-        return refuse(hooks, out, "invalid_token", "the token is not valid for conference %s", conf->id);
+        return refuse(hooks, out, "invalid_token", "the token is not valid for conference %s",
+                      conf->id);
     if (admission == JOIN_ADMIT_HOST) host = true;
     out->host = host;
     if (host || admission == JOIN_ADMIT_TOKEN || !conf->pin_hash) return 0;
@@ -53,7 +56,9 @@ char *join_access_host_event(bool waiting)
     return text;
 }
 
-void join_access_announce_host_state(struct registry *registry, struct conference *conference, bool waiting)
+void join_access_announce_host_state(struct registry *registry, struct conference *conference,
+                                     bool waiting)
 {
-    registry_broadcast(registry, conference_config(conference)->id, join_access_host_event(waiting), NULL);
+    registry_broadcast(registry, conference_config(conference)->id, join_access_host_event(waiting),
+                       NULL);
 }

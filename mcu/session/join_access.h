@@ -14,12 +14,12 @@ struct registry;
 
 /* What the stored state (the operator plane's) says of a join with a token. */
 enum join_admission {
-    JOIN_ADMIT_CHECK_PIN,   /* no token given: the PIN (if any) decides */
-    JOIN_ADMIT_TOKEN,       /* a valid invited room's token: no PIN needed */
-    JOIN_ADMIT_HOST,        /* the conference's host token: no PIN needed, the room is
+    JOIN_ADMIT_CHECK_PIN, /* no token given: the PIN (if any) decides */
+    JOIN_ADMIT_TOKEN,     /* a valid invited room's token: no PIN needed */
+    JOIN_ADMIT_HOST,      /* the conference's host token: no PIN needed, the room is
                                the host */
-    JOIN_ADMIT_BAD_TOKEN,   /* a token was given and is not one of the conference's */
-    JOIN_ADMIT_LOCKED,      /* an operator locked the conference */
+    JOIN_ADMIT_BAD_TOKEN, /* a token was given and is not one of the conference's */
+    JOIN_ADMIT_LOCKED,    /* an operator locked the conference */
 };
 
 /* The operator plane's part of the checks, wired by the server. Either function may
@@ -33,9 +33,9 @@ struct join_access_hooks {
 };
 
 struct join_access {
-    bool host;                  /* joined with the host token */
-    const char *code;           /* refused: the protocol's error code */
-    char message[192];          /* refused: why, for the room and the log */
+    bool host;         /* joined with the host token */
+    const char *code;  /* refused: the protocol's error code */
+    char message[192]; /* refused: why, for the room and the log */
 };
 
 /* May a room join `conf` with this token and PIN (either may be NULL)? The host token
@@ -43,8 +43,9 @@ struct join_access {
  * token admit without the PIN; a lock refuses everyone. Returns 0 (admitted; out->host
  * says whether as the host) or -1 (out->code and out->message say why). A wrong PIN
  * costs the KDF's time (about 15 ms) and is logged by the caller. */
-int join_access_check(const struct join_access_hooks *hooks, const struct mcu_conference_config *conf,
-                      const char *token, const char *pin, struct join_access *out);
+int join_access_check(const struct join_access_hooks *hooks,
+                      const struct mcu_conference_config *conf, const char *token, const char *pin,
+                      struct join_access *out);
 
 /* The event for a host-required conference's state: {"type":"waiting_for_host"} or
  * {"type":"host_present"}; malloc'd JSON text. */
@@ -52,6 +53,7 @@ char *join_access_host_event(bool waiting);
 
 /* conference_events.host_state, given the registry: tells every member of the
  * conference. */
-void join_access_announce_host_state(struct registry *registry, struct conference *conference, bool waiting);
+void join_access_announce_host_state(struct registry *registry, struct conference *conference,
+                                     bool waiting);
 
 #endif

@@ -39,19 +39,19 @@
 struct participant {
     const struct session_context *session;
     struct ws_connection *connection;
-    struct registry_member *entry;      /* its entry in the registry (owned) */
-    char id[16];                       /* its id in the registry */
+    struct registry_member *entry; /* its entry in the registry (owned) */
+    char id[16];                   /* its id in the registry */
     char *name;
     struct media_session *media;
-    struct media_agreement *agreed;    /* what the offer/answer agreed, for re-offers */
+    struct media_agreement *agreed; /* what the offer/answer agreed, for re-offers */
     struct echo *echo;
     struct echo_output *echo_output;
-    struct conference *mix;            /* a mixing conference, when joined to one */
+    struct conference *mix; /* a mixing conference, when joined to one */
     struct conference_member *member;
     GSource *tick;
-    GSource *end_media;            /* deferred teardown after a media failure */
-    struct token_bucket messages;  /* message-rate (limits.h) */
-    size_t remote_candidates;      /* given to this media session, offer + trickled */
+    GSource *end_media;           /* deferred teardown after a media failure */
+    struct token_bucket messages; /* message-rate (limits.h) */
+    size_t remote_candidates;     /* given to this media session, offer + trickled */
 };
 
 static void leave_conference(struct participant *p, const char *reason);
@@ -130,13 +130,14 @@ static void log_media_stats(struct participant *p)
 {
     struct media_session_stats ms;
     media_session_get_stats(p->media, &ms);
-    log_info("participant %s media: rtp in %llu out %llu, rtcp in %llu out %llu, "
-             "dropped (srtp %llu, unknown %llu, early %llu), not sent (not ready %llu, failed %llu)",
-             p->id, (unsigned long long)ms.rtp_in, (unsigned long long)ms.rtp_out,
-             (unsigned long long)ms.rtcp_in, (unsigned long long)ms.rtcp_out,
-             (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
-             (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_not_ready,
-             (unsigned long long)ms.send_failed);
+    log_info(
+        "participant %s media: rtp in %llu out %llu, rtcp in %llu out %llu, "
+        "dropped (srtp %llu, unknown %llu, early %llu), not sent (not ready %llu, failed %llu)",
+        p->id, (unsigned long long)ms.rtp_in, (unsigned long long)ms.rtp_out,
+        (unsigned long long)ms.rtcp_in, (unsigned long long)ms.rtcp_out,
+        (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
+        (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_not_ready,
+        (unsigned long long)ms.send_failed);
 }
 
 static void end_media(struct participant *p)
@@ -163,7 +164,8 @@ static gboolean on_end_media(gpointer user)
     end_media(p);
     if (CONFERENCE(p)) {
         /* Dropped: out of the conference (the client was sent `bye`). */
-        log_info("participant %s '%s' dropped from conference %s", p->id, p->name, CONFERENCE(p)->id);
+        log_info("participant %s '%s' dropped from conference %s", p->id, p->name,
+                 CONFERENCE(p)->id);
         leave_conference(p, "dropped");
     }
     return G_SOURCE_REMOVE;
@@ -172,8 +174,8 @@ static gboolean on_end_media(gpointer user)
 static void on_media_state(void *owner, enum media_state state, const char *reason)
 {
     struct participant *p = owner;
-    log_info("participant %s media %s%s%s", p->id, media_state_name(state),
-             reason[0] ? ": " : "", reason);
+    log_info("participant %s media %s%s%s", p->id, media_state_name(state), reason[0] ? ": " : "",
+             reason);
     send_text(p, protocol_build_media_event(media_state_name(state), reason[0] ? reason : NULL));
     if (state == MEDIA_STATE_FAILED || state == MEDIA_STATE_CLOSED) {
         /* The peer is gone or unreachable: it leaves the conference. The session is
@@ -200,8 +202,10 @@ static void broadcast(const struct participant *p, const struct mcu_conference_c
 static struct protocol_roster_entry roster_entry(const struct conference_member *m)
 {
     struct protocol_roster_entry e = {
-        .participant = conference_member_id(m), .name = conference_member_name(m),
-        .audio_muted = conference_member_audio_muted(m), .video_muted = conference_member_video_muted(m),
+        .participant = conference_member_id(m),
+        .name = conference_member_name(m),
+        .audio_muted = conference_member_audio_muted(m),
+        .video_muted = conference_member_video_muted(m),
     };
     return e;
 }
@@ -225,9 +229,9 @@ static void send_roster(struct participant *p)
 void participant_announce_active_speaker(struct registry *registry, struct conference *conference,
                                          struct conference_member *speaker)
 {
-    registry_broadcast(registry, conference_config(conference)->id,
-                       protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL),
-                       NULL);
+    registry_broadcast(
+        registry, conference_config(conference)->id,
+        protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL), NULL);
 }
 
 /* Out of its conference (if in one): media ended, out of the registry's table and
@@ -288,7 +292,8 @@ static void handle_mute(struct participant *p, const struct protocol_request *r)
     bool audio = r->mute_audio >= 0 ? r->mute_audio == 1 : conference_member_audio_muted(p->member);
     bool video = r->mute_video >= 0 ? r->mute_video == 1 : conference_member_video_muted(p->member);
     conference_member_set_mute(p->mix, p->member, audio, video);
-    log_info("participant %s: audio %s, video %s", p->id, audio ? "muted" : "on", video ? "muted" : "on");
+    log_info("participant %s: audio %s, video %s", p->id, audio ? "muted" : "on",
+             video ? "muted" : "on");
     send_reply(p, r->id, r->type_name, json_pack("{s:b, s:b}", "audio", audio, "video", video));
     broadcast(p, CONFERENCE(p), protocol_build_mute_event(p->id, audio, video), NULL);
 }
@@ -317,13 +322,17 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     if (!limits_allow_join_attempt(p->session->limits, ws_connection_peer(p->connection),
                                    g_get_monotonic_time(), &retry_ms)) {
         char message[160];
-        snprintf(message, sizeof message, "too many join attempts from this address; try again in %lld ms",
+        snprintf(message, sizeof message,
+                 "too many join attempts from this address; try again in %lld ms",
                  (long long)retry_ms);
-        log_debug("join refused for '%s' from %s: rate limited", r->name, ws_connection_peer(p->connection));
-        send_text(p, protocol_build_retry_error(r->id, r->type_name, "rate_limited", message, retry_ms));
+        log_debug("join refused for '%s' from %s: rate limited", r->name,
+                  ws_connection_peer(p->connection));
+        send_text(
+            p, protocol_build_retry_error(r->id, r->type_name, "rate_limited", message, retry_ms));
         return;
     }
-    const struct mcu_conference_config *conf = registry_find_settings(p->session->registry, r->conference);
+    const struct mcu_conference_config *conf =
+        registry_find_settings(p->session->registry, r->conference);
     if (!conf) {
         char message[160];
         snprintf(message, sizeof message, "there is no conference '%s'", r->conference);
@@ -333,15 +342,18 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     /* The lock, tokens and the PIN (join_access.c). */
     struct join_access access;
     if (join_access_check(&p->session->access, conf, r->token, r->pin, &access) != 0) {
-        log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), access.message);
+        log_info("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection),
+                 access.message);
         send_error(p, r->id, r->type_name, access.code, access.message);
         return;
     }
-    if (!limits_allow_participant(p->session->limits, registry_joined_count(p->session->registry))) {
+    if (!limits_allow_participant(p->session->limits,
+                                  registry_joined_count(p->session->registry))) {
         char message[160];
         snprintf(message, sizeof message, "the server has its maximum of %d participants",
                  limits_config(p->session->limits)->max_participants);
-        log_warn("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection), message);
+        log_warn("join refused for '%s' from %s: %s", r->name, ws_connection_peer(p->connection),
+                 message);
         send_error(p, r->id, r->type_name, "server_full", message);
         return;
     }
@@ -356,8 +368,10 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
                json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", p->id, "conference", conf->id,
                          "title", conf->title, "host", access.host, "waiting_for_host", waiting));
     if (p->member) announce_join(p);
-    if (p->member && access.host) conference_member_set_host(p->mix, p->member);
-    else if (waiting) send_text(p, join_access_host_event(true));
+    if (p->member && access.host)
+        conference_member_set_host(p->mix, p->member);
+    else if (waiting)
+        send_text(p, join_access_host_event(true));
 }
 
 /* A new offer on the media session: answered on it, restarting ICE when the
@@ -367,8 +381,8 @@ static void handle_reoffer(struct participant *p, const struct protocol_request 
     char err[256] = "", *answer = NULL;
     const char *code = NULL;
     /* p->agreed is set whenever p->media is: both come with the first answer. */
-    enum reoffer_result result = reoffer_answer(p->agreed, p->media, r->sdp, &answer, &code,
-                                                err, sizeof err);
+    enum reoffer_result result =
+        reoffer_answer(p->agreed, p->media, r->sdp, &answer, &code, err, sizeof err);
     if (result == REOFFER_REFUSED) {
         log_info("participant %s: new offer refused: %s", p->id, err);
         send_error(p, r->id, r->type_name, code, err);
@@ -391,15 +405,15 @@ static void handle_reoffer(struct participant *p, const struct protocol_request 
  * is negotiated first with these stand-ins (that answer is thrown away), and answered
  * for real once the media session is open. */
 #define NEGOTIATION_ICE_UFRAG "placeholder"
-#define NEGOTIATION_ICE_PWD "placeholderplaceholderpl"
+#define NEGOTIATION_ICE_PWD   "placeholderplaceholderpl"
 
 /* One first offer on its way to an answer. */
 struct first_offer {
     struct sdp_session *offer;
-    struct sdp_answer_params params;   /* our side of the answer */
-    struct sdp_negotiated negotiated;  /* what offer and answer agree */
+    struct sdp_answer_params params;  /* our side of the answer */
+    struct sdp_negotiated negotiated; /* what offer and answer agree */
     char cname[32];
-    const char *code;                  /* failed: the protocol's error code */
+    const char *code; /* failed: the protocol's error code */
 };
 
 /* Our side: fresh SSRCs, the DTLS fingerprint and the conference's codecs, VP8 first. */
@@ -424,7 +438,8 @@ static void set_our_side(struct participant *p, struct first_offer *o)
 }
 
 /* Parses and negotiates the offer (refusing a bad one) before any socket is opened. */
-static int negotiate(struct participant *p, const char *sdp, struct first_offer *o, char *err, size_t errlen)
+static int negotiate(struct participant *p, const char *sdp, struct first_offer *o, char *err,
+                     size_t errlen)
 {
     enum sdp_error e = sdp_parse(sdp, &o->offer, err, errlen);
     struct sdp_session *answer = NULL;
@@ -454,7 +469,9 @@ static int open_media(struct participant *p, struct first_offer *o, char *err, s
         .remote_fingerprint = n->remote_fingerprint,
     };
     struct media_session_events events = {
-        .state_changed = on_media_state, .rtp = on_media_rtp, .rtcp = on_media_rtcp,
+        .state_changed = on_media_state,
+        .rtp = on_media_rtp,
+        .rtcp = on_media_rtcp,
     };
     p->media = media_session_new(&config, &events, p, err, errlen);
     if (!p->media) {
@@ -466,7 +483,8 @@ static int open_media(struct participant *p, struct first_offer *o, char *err, s
     for (size_t m = 0; m < o->offer->media_count; m++) {
         const struct sdp_media *media = &o->offer->media[m];
         for (size_t c = 0; c < media->candidate_count; c++)
-            if (take_candidate_slot(p)) media_session_add_remote_candidate(p->media, media->candidates[c]);
+            if (take_candidate_slot(p))
+                media_session_add_remote_candidate(p->media, media->candidates[c]);
         if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
     }
     return 0;
@@ -484,7 +502,8 @@ static char *write_answer(struct participant *p, struct first_offer *o, char *er
     o->params.candidate_count = g_strv_length(candidates);
     o->params.end_of_candidates = true;
     struct sdp_session *answer = NULL;
-    enum sdp_error e = sdp_answer_create(o->offer, &o->params, &answer, &o->negotiated, err, errlen);
+    enum sdp_error e =
+        sdp_answer_create(o->offer, &o->params, &answer, &o->negotiated, err, errlen);
     o->params.candidates = NULL;
     o->params.candidate_count = 0;
     g_strfreev(candidates);
@@ -508,8 +527,9 @@ static int connect_media(struct participant *p, struct first_offer *o, char *err
             .audio_codec = n->has_audio ? MEDIA_CODEC_OPUS : MEDIA_CODEC_NONE,
             .audio_pt = n->audio_pt,
             .audio_level_ext_id = (uint8_t)n->audio_level_ext_id,
-            .video_codec = !n->has_video ? MEDIA_CODEC_NONE
-                           : n->video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264 : MEDIA_CODEC_VP8,
+            .video_codec = !n->has_video                      ? MEDIA_CODEC_NONE
+                           : n->video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264
+                                                              : MEDIA_CODEC_VP8,
             .video_pt = n->video_pt,
             .audio_out_ssrc = o->params.audio_ssrc,
             .video_out_ssrc = o->params.video_ssrc,
@@ -551,7 +571,8 @@ static char *answer_first_offer(struct participant *p, const char *sdp, struct f
 {
     char *answer = NULL;
     if (negotiate(p, sdp, o, err, errlen) == 0 && open_media(p, o, err, errlen) == 0 &&
-        (answer = write_answer(p, o, err, errlen)) != NULL && connect_media(p, o, err, errlen) != 0) {
+        (answer = write_answer(p, o, err, errlen)) != NULL &&
+        connect_media(p, o, err, errlen) != 0) {
         free(answer);
         answer = NULL;
     }
@@ -574,7 +595,8 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
     int max_sdp = limits_config(p->session->limits)->max_sdp_bytes;
     if (sdp_bytes > (size_t)max_sdp) {
         limits_count(p->session->limits, LIMITS_SDP_TOO_LARGE);
-        snprintf(err, sizeof err, "the SDP offer has %zu bytes; the limit is %d", sdp_bytes, max_sdp);
+        snprintf(err, sizeof err, "the SDP offer has %zu bytes; the limit is %d", sdp_bytes,
+                 max_sdp);
         send_error(p, r->id, r->type_name, "sdp_too_large", err);
         return;
     }
@@ -591,7 +613,9 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
     const struct sdp_negotiated *n = &o.negotiated;
     log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
              n->has_audio ? "opus" : "none", n->audio_pt,
-             n->video_codec == SDP_VIDEO_VP8 ? "VP8" : n->video_codec == SDP_VIDEO_H264 ? "H264" : "none",
+             n->video_codec == SDP_VIDEO_VP8    ? "VP8"
+             : n->video_codec == SDP_VIDEO_H264 ? "H264"
+                                                : "none",
              n->video_pt);
     send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer));
     free(answer);
@@ -600,18 +624,13 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
 
 static void handle_request(struct participant *p, const struct protocol_request *r)
 {
-    if (r->type != PROTOCOL_JOIN && r->type != PROTOCOL_KEEPALIVE &&
-        !CONFERENCE(p)) {
+    if (r->type != PROTOCOL_JOIN && r->type != PROTOCOL_KEEPALIVE && !CONFERENCE(p)) {
         send_error(p, r->id, r->type_name, "not_joined", "join a conference first");
         return;
     }
     switch (r->type) {
-    case PROTOCOL_JOIN:
-        handle_join(p, r);
-        break;
-    case PROTOCOL_OFFER:
-        handle_offer(p, r);
-        break;
+    case PROTOCOL_JOIN: handle_join(p, r); break;
+    case PROTOCOL_OFFER: handle_offer(p, r); break;
     case PROTOCOL_CANDIDATE:
         if (!p->media) {
             send_error(p, r->id, r->type_name, "bad_request", "candidate before offer");
@@ -634,17 +653,18 @@ static void handle_request(struct participant *p, const struct protocol_request 
         if (p->media) media_session_remote_candidates_done(p->media);
         send_reply(p, r->id, r->type_name, json_object());
         break;
-    case PROTOCOL_MUTE:
-        handle_mute(p, r);
-        break;
+    case PROTOCOL_MUTE: handle_mute(p, r); break;
     case PROTOCOL_VIDEO_QUALITY:
         if (!p->member) {
-            send_error(p, r->id, r->type_name, "bad_request", "video_quality is for mixing conferences");
+            send_error(p, r->id, r->type_name, "bad_request",
+                       "video_quality is for mixing conferences");
             break;
         }
-        conference_member_set_video_quality(p->mix, p->member,
-            strcmp(r->video_quality, "low") == 0 ? CONFERENCE_QUALITY_LOW
-            : strcmp(r->video_quality, "high") == 0 ? CONFERENCE_QUALITY_HIGH : CONFERENCE_QUALITY_AUTO);
+        conference_member_set_video_quality(
+            p->mix, p->member,
+            strcmp(r->video_quality, "low") == 0    ? CONFERENCE_QUALITY_LOW
+            : strcmp(r->video_quality, "high") == 0 ? CONFERENCE_QUALITY_HIGH
+                                                    : CONFERENCE_QUALITY_AUTO);
         log_info("participant %s: video quality %s", p->id, r->video_quality);
         send_reply(p, r->id, r->type_name, json_pack("{s:s}", "quality", r->video_quality));
         break;
@@ -653,9 +673,7 @@ static void handle_request(struct participant *p, const struct protocol_request 
         leave_conference(p, "left");
         send_reply(p, r->id, r->type_name, json_object());
         break;
-    case PROTOCOL_KEEPALIVE:
-        send_reply(p, r->id, r->type_name, json_object());
-        break;
+    case PROTOCOL_KEEPALIVE: send_reply(p, r->id, r->type_name, json_object()); break;
     }
 }
 
@@ -667,8 +685,8 @@ static void kick(struct participant *p, const char *reason)
 {
     if (!CONFERENCE(p)) return;
     send_text(p, protocol_build_bye(reason));
-    log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name, CONFERENCE(p)->id,
-             reason);
+    log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name,
+             CONFERENCE(p)->id, reason);
     leave_conference(p, reason);
 }
 
@@ -683,7 +701,8 @@ static void member_kick(void *ctx, const char *reason) { kick(ctx, reason); }
 
 static const struct registry_member_ops member_ops = {.send = member_send, .kick = member_kick};
 
-struct participant *participant_new(const struct session_context *session, struct ws_connection *connection)
+struct participant *participant_new(const struct session_context *session,
+                                    struct ws_connection *connection)
 {
     struct participant *p = g_new0(struct participant, 1);
     p->session = session;
@@ -703,7 +722,8 @@ void participant_handle_message(struct participant *p, const char *text, size_t 
     /* Every message counts against message-rate, unreadable ones too; those still get
      * the error that says what is wrong with them. */
     int64_t retry_ms = 0;
-    bool allowed = limits_allow_message(p->session->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
+    bool allowed =
+        limits_allow_message(p->session->limits, &p->messages, g_get_monotonic_time(), &retry_ms);
     if (protocol_parse_request(text, length, &request, &error) != 0) {
         send_error(p, error.id, error.request, error.code, error.message);
         protocol_error_clear(&error);

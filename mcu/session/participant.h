@@ -20,12 +20,12 @@ struct registry;
 /* What every participant shares (owned by whoever starts the daemon; outlives the
  * participants). */
 struct session_context {
-    const struct mcu_config *config;      /* public-address */
-    struct dtls_identity *identity;       /* the DTLS certificate */
-    const char *const *ice_addresses;     /* NULL: all interfaces */
-    struct limits *limits;                /* join rate, participant and message limits */
-    struct registry *registry;            /* who is where; the conferences */
-    struct join_access_hooks access;      /* the operator plane's join checks */
+    const struct mcu_config *config;  /* public-address */
+    struct dtls_identity *identity;   /* the DTLS certificate */
+    const char *const *ice_addresses; /* NULL: all interfaces */
+    struct limits *limits;            /* join rate, participant and message limits */
+    struct registry *registry;        /* who is where; the conferences */
+    struct join_access_hooks access;  /* the operator plane's join checks */
 };
 
 struct participant;

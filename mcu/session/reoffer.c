@@ -15,23 +15,26 @@ void media_agreement_init(struct media_agreement *a, const struct sdp_answer_par
     a->negotiated = *negotiated;
     a->params = *params;
     snprintf(a->cname, sizeof a->cname, "%s", params->cname ? params->cname : "");
-    a->params.cname = a->cname;   /* stream_id and fingerprint are static / the server's */
+    a->params.cname = a->cname; /* stream_id and fingerprint are static / the server's */
     a->params.candidates = NULL;
     a->params.candidate_count = 0;
     a->params.ice_ufrag = a->params.ice_pwd = NULL;
 }
 
 /* NULL when `now` keeps the media of `before`, else what changed. */
-static const char *media_change(const struct sdp_negotiated *before, const struct sdp_negotiated *now)
+static const char *media_change(const struct sdp_negotiated *before,
+                                const struct sdp_negotiated *now)
 {
     if (strcmp(before->remote_fingerprint, now->remote_fingerprint) != 0 ||
         strcmp(before->remote_fingerprint_hash, now->remote_fingerprint_hash) != 0)
         return "the DTLS fingerprint";
     if (before->local_setup != now->local_setup) return "the DTLS role";
-    if (before->has_audio != now->has_audio || (now->has_audio && before->audio_pt != now->audio_pt))
+    if (before->has_audio != now->has_audio ||
+        (now->has_audio && before->audio_pt != now->audio_pt))
         return "the audio";
     if (before->has_video != now->has_video ||
-        (now->has_video && (before->video_codec != now->video_codec || before->video_pt != now->video_pt)))
+        (now->has_video &&
+         (before->video_codec != now->video_codec || before->video_pt != now->video_pt)))
         return "the video codec";
     return NULL;
 }
@@ -61,7 +64,7 @@ enum reoffer_result reoffer_answer(struct media_agreement *a, struct media_sessi
     struct sdp_answer_params params = a->params;
     params.ice_ufrag = "placeholder";
     params.ice_pwd = "placeholderplaceholderpl";
-    params.setup = a->negotiated.local_setup;   /* an actpass re-offer keeps our role */
+    params.setup = a->negotiated.local_setup; /* an actpass re-offer keeps our role */
     e = sdp_answer_create(offer, &params, &answer, &negotiated, err, errlen);
     sdp_session_free(answer);
     answer = NULL;
@@ -73,15 +76,18 @@ enum reoffer_result reoffer_answer(struct media_agreement *a, struct media_sessi
     const char *changed = media_change(&a->negotiated, &negotiated);
     if (changed) {
         sdp_session_free(offer);
-        snprintf(message, sizeof message, "a new offer may restart ICE but not change %s; "
-                 "leave and join again for that", changed);
+        snprintf(message, sizeof message,
+                 "a new offer may restart ICE but not change %s; "
+                 "leave and join again for that",
+                 changed);
         return refuse(code, "offer_in_progress", err, errlen, message);
     }
 
     bool restart = strcmp(a->negotiated.remote_ice_ufrag, negotiated.remote_ice_ufrag) != 0 ||
                    strcmp(a->negotiated.remote_ice_pwd, negotiated.remote_ice_pwd) != 0;
-    if (restart && media_session_restart_ice(media, negotiated.remote_ice_ufrag,
-                                             negotiated.remote_ice_pwd, message, sizeof message) != 0) {
+    if (restart &&
+        media_session_restart_ice(media, negotiated.remote_ice_ufrag, negotiated.remote_ice_pwd,
+                                  message, sizeof message) != 0) {
         sdp_session_free(offer);
         return refuse(code, "media_failed", err, errlen, message);
     }

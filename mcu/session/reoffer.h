@@ -21,7 +21,7 @@
 /* What the first offer/answer agreed; kept by the participant for re-offers. */
 struct media_agreement {
     struct sdp_negotiated negotiated;
-    struct sdp_answer_params params;   /* pointers: the server's fingerprint and the
+    struct sdp_answer_params params; /* pointers: the server's fingerprint and the
                                           agreement's own cname / stream id */
     char cname[64];
 };
@@ -32,15 +32,15 @@ void media_agreement_init(struct media_agreement *a, const struct sdp_answer_par
                           const struct sdp_negotiated *negotiated);
 
 enum reoffer_result {
-    REOFFER_ANSWERED,        /* same ICE credentials: answered, nothing changed */
-    REOFFER_ICE_RESTARTED,   /* new ICE credentials: ICE restarted, answered */
-    REOFFER_REFUSED,         /* *code and err say why (protocol error codes) */
+    REOFFER_ANSWERED,      /* same ICE credentials: answered, nothing changed */
+    REOFFER_ICE_RESTARTED, /* new ICE credentials: ICE restarted, answered */
+    REOFFER_REFUSED,       /* *code and err say why (protocol error codes) */
 };
 
 /* Answers `sdp` (the re-offer's text) on `media`. On success *answer is the SDP
  * answer (free()) and the agreement holds the new remote ICE credentials. */
 enum reoffer_result reoffer_answer(struct media_agreement *a, struct media_session *media,
-                                   const char *sdp, char **answer, const char **code,
-                                   char *err, size_t errlen);
+                                   const char *sdp, char **answer, const char **code, char *err,
+                                   size_t errlen);
 
 #endif

@@ -100,8 +100,10 @@ int store_write(struct store *s, sqlite3_stmt *st)
 
 void store_bind_text(sqlite3_stmt *st, int index, const char *text)
 {
-    if (text) sqlite3_bind_text(st, index, text, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, index);
+    if (text)
+        sqlite3_bind_text(st, index, text, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, index);
 }
 
 char *store_column_dup(sqlite3_stmt *st, int column)
@@ -136,8 +138,10 @@ int store_migrate(struct store *s, int target, char *err, size_t errlen)
         return -1;
     }
     if (version > STORE_SCHEMA_VERSION) {
-        snprintf(err, errlen, "%s has schema version %d; this mcud knows up to %d (a newer "
-                 "mcud wrote it)", s->path, version, STORE_SCHEMA_VERSION);
+        snprintf(err, errlen,
+                 "%s has schema version %d; this mcud knows up to %d (a newer "
+                 "mcud wrote it)",
+                 s->path, version, STORE_SCHEMA_VERSION);
         return -1;
     }
     for (int v = version; v < target; v++) {
@@ -160,8 +164,10 @@ struct store *store_open_raw(const char *path, char *err, size_t errlen)
 {
     struct store *s = g_new0(struct store, 1);
     s->path = g_strdup(path);
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
         return NULL;
     }
@@ -197,7 +203,8 @@ void store_close(struct store *s)
 
 int store_begin(struct store *s)
 {
-    return sqlite3_exec(s->db, "SAVEPOINT store", NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : STORE_ERROR;
+    return sqlite3_exec(s->db, "SAVEPOINT store", NULL, NULL, NULL) == SQLITE_OK ? STORE_OK
+                                                                                 : STORE_ERROR;
 }
 
 int store_commit(struct store *s)

@@ -24,23 +24,23 @@
 
 #include "mcu/core/config.h"
 
-#define STORE_FILE_NAME "hoinghi.db"
+#define STORE_FILE_NAME      "hoinghi.db"
 #define STORE_SCHEMA_VERSION 4
 
 /* Return codes of the store calls. */
-#define STORE_OK 0
-#define STORE_ERROR (-1)       /* SQLite failed; logged */
+#define STORE_OK        0
+#define STORE_ERROR     (-1) /* SQLite failed; logged */
 #define STORE_NOT_FOUND 1
-#define STORE_EXISTS 2
+#define STORE_EXISTS    2
 
 enum store_conference_state { STORE_SCHEDULED, STORE_OPEN, STORE_ENDED };
 enum store_record_policy { STORE_RECORD_OFF, STORE_RECORD_MANUAL, STORE_RECORD_ALWAYS };
 enum store_recurrence { STORE_RECUR_NONE, STORE_RECUR_DAILY, STORE_RECUR_WEEKLY };
 
 struct store_conference {
-    char *id;                       /* [a-z0-9-]{1,64} */
+    char *id; /* [a-z0-9-]{1,64} */
     char *title;
-    char *pin_hash;                 /* the PIN's hash (mcu/core/secret.h); NULL: none. Rows
+    char *pin_hash; /* the PIN's hash (mcu/core/secret.h); NULL: none. Rows
                                        from before hashing hold the plain PIN until
                                        control_new() hashes them at start. */
     char *layout;
@@ -49,17 +49,17 @@ struct store_conference {
     int max_participants;
     enum store_record_policy record;
     /* schedule: occurrence k runs [start_k, start_k + duration) */
-    int64_t start;                  /* unix seconds, first occurrence */
-    int64_t duration;               /* seconds; 0: until ended by an operator */
-    char *timezone;                 /* IANA name, e.g. "Asia/Ho_Chi_Minh" */
-    int early_join_minutes;         /* rooms may join this long before a start */
+    int64_t start;          /* unix seconds, first occurrence */
+    int64_t duration;       /* seconds; 0: until ended by an operator */
+    char *timezone;         /* IANA name, e.g. "Asia/Ho_Chi_Minh" */
+    int early_join_minutes; /* rooms may join this long before a start */
     enum store_recurrence recurrence;
-    int recur_count;                /* occurrences in all; 0: not limited by count */
-    int64_t recur_until;            /* no occurrence starts after; 0: no limit */
+    int recur_count;     /* occurrences in all; 0: not limited by count */
+    int64_t recur_until; /* no occurrence starts after; 0: no limit */
     /* state */
     enum store_conference_state state;
-    int occurrence;                 /* the current (open) or next (scheduled) one */
-    bool warned;                    /* the 5-minute warning went out for it */
+    int occurrence; /* the current (open) or next (scheduled) one */
+    bool warned;    /* the 5-minute warning went out for it */
     bool locked;
     bool host_required;             /* media only while a host room is in */
     char *host_token_hash;          /* SHA-256 hex of the host token; NULL: none */
@@ -68,7 +68,7 @@ struct store_conference {
 
 struct store_room {
     char *name;
-    char *token_hash;               /* SHA-256 hex of the join token */
+    char *token_hash; /* SHA-256 hex of the join token */
     int64_t created_at;
 };
 
@@ -79,48 +79,48 @@ struct store_token {
     char *token_hash;
     enum store_token_role role;
     int64_t created_at;
-    int64_t revoked_at;             /* 0: valid */
-    int64_t last_used_at;           /* 0: never */
+    int64_t revoked_at;   /* 0: valid */
+    int64_t last_used_at; /* 0: never */
 };
 
 struct store_audit_entry {
-    int64_t id;                     /* set by the store */
-    int64_t at_ms;                  /* unix milliseconds */
-    char *token_name;               /* NULL: no valid token */
-    char *action;                   /* e.g. "conference.create" */
-    char *target;                   /* e.g. the conference id; NULL: none */
-    char *source;                   /* the client's address */
-    int status;                     /* HTTP status of the answer */
-    char *result;                   /* "ok" or the error message */
+    int64_t id;       /* set by the store */
+    int64_t at_ms;    /* unix milliseconds */
+    char *token_name; /* NULL: no valid token */
+    char *action;     /* e.g. "conference.create" */
+    char *target;     /* e.g. the conference id; NULL: none */
+    char *source;     /* the client's address */
+    int status;       /* HTTP status of the answer */
+    char *result;     /* "ok" or the error message */
 };
 
 struct store_audit_filter {
-    const char *token_name;         /* NULL: any */
-    const char *action;             /* prefix, e.g. "conference." ; NULL: any */
-    const char *target;             /* NULL: any */
-    int64_t since_ms, until_ms;     /* 0: no bound */
-    int failed_only;                /* status >= 400 only */
-    int limit;                      /* newest first; <= 0: 100 */
+    const char *token_name;     /* NULL: any */
+    const char *action;         /* prefix, e.g. "conference." ; NULL: any */
+    const char *target;         /* NULL: any */
+    int64_t since_ms, until_ms; /* 0: no bound */
+    int failed_only;            /* status >= 400 only */
+    int limit;                  /* newest first; <= 0: 100 */
 };
 
 /* One recording file in the index (the recorder's struct recorder_result). */
 struct store_recording {
-    int64_t id;                     /* set by the store */
+    int64_t id; /* set by the store */
     char *conference_id;
-    int occurrence;                 /* of the conference when it was recorded; 0 unknown */
-    char *path;                     /* the file; unique */
-    char *title;                    /* NULL: none */
-    int segment;                    /* 1, 2, ... within one recording */
-    int64_t started_ms, ended_ms;   /* Unix milliseconds */
-    int64_t duration_ms;            /* media time in the file */
-    int64_t size;                   /* bytes */
-    char *video_codec;              /* "VP8", "H264" or "" */
-    char *audio_codec;              /* "opus" or "" */
+    int occurrence;               /* of the conference when it was recorded; 0 unknown */
+    char *path;                   /* the file; unique */
+    char *title;                  /* NULL: none */
+    int segment;                  /* 1, 2, ... within one recording */
+    int64_t started_ms, ended_ms; /* Unix milliseconds */
+    int64_t duration_ms;          /* media time in the file */
+    int64_t size;                 /* bytes */
+    char *video_codec;            /* "VP8", "H264" or "" */
+    char *audio_codec;            /* "opus" or "" */
     int width, height;
-    char *sha256;                   /* lower-case hex; "" when it could not be read */
-    char *status;                   /* "complete", "interrupted" or "failed" */
-    char *reason;                   /* why, for interrupted/failed; "" otherwise */
-    char *rooms_json;               /* JSON array of {id, name, joined_ms, left_ms} */
+    char *sha256;     /* lower-case hex; "" when it could not be read */
+    char *status;     /* "complete", "interrupted" or "failed" */
+    char *reason;     /* why, for interrupted/failed; "" otherwise */
+    char *rooms_json; /* JSON array of {id, name, joined_ms, left_ms} */
 };
 
 struct store;
@@ -156,11 +156,13 @@ void store_conference_copy(struct store_conference *dst, const struct store_conf
  * and back: the one mapping between the two. get: *out is an owned copy (a mix
  * conference with the default host grace; free it with conference_settings_clear());
  * put: copies the settings fields of *s into c (id, type and host grace are not stored). */
-void store_conference_get_settings(const struct store_conference *c, struct mcu_conference_config *out);
-void store_conference_put_settings(struct store_conference *c, const struct mcu_conference_config *s);
+void store_conference_get_settings(const struct store_conference *c,
+                                   struct mcu_conference_config *out);
+void store_conference_put_settings(struct store_conference *c,
+                                   const struct mcu_conference_config *s);
 
 const char *store_state_name(enum store_conference_state state);
-int store_state_from_name(const char *name);          /* -1 if unknown */
+int store_state_from_name(const char *name); /* -1 if unknown */
 const char *store_record_name(enum store_record_policy policy);
 int store_record_from_name(const char *name);
 const char *store_recurrence_name(enum store_recurrence r);

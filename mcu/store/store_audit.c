@@ -5,8 +5,9 @@
 
 int store_audit_add(struct store *s, const struct store_audit_entry *e)
 {
-    sqlite3_stmt *st = store_prepare(s, "INSERT INTO audit (at_ms, token_name, action, target, source, "
-                                        "status, result) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *st =
+        store_prepare(s, "INSERT INTO audit (at_ms, token_name, action, target, source, "
+                         "status, result) VALUES (?, ?, ?, ?, ?, ?, ?)");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, e->at_ms);
     store_bind_text(st, 2, e->token_name);
@@ -21,14 +22,14 @@ int store_audit_add(struct store *s, const struct store_audit_entry *e)
 GPtrArray *store_audit_list(struct store *s, const struct store_audit_filter *f)
 {
     GPtrArray *list = g_ptr_array_new_with_free_func(store_audit_free);
-    sqlite3_stmt *st = store_prepare(s,
-        "SELECT id, at_ms, token_name, action, target, source, status, result FROM audit "
-        "WHERE (?1 IS NULL OR token_name = ?1) "
-        "AND (?2 IS NULL OR substr(action, 1, length(?2)) = ?2) "
-        "AND (?3 IS NULL OR target = ?3) "
-        "AND (?4 = 0 OR at_ms >= ?4) AND (?5 = 0 OR at_ms < ?5) "
-        "AND (?6 = 0 OR status >= 400) "
-        "ORDER BY id DESC LIMIT ?7");
+    sqlite3_stmt *st = store_prepare(
+        s, "SELECT id, at_ms, token_name, action, target, source, status, result FROM audit "
+           "WHERE (?1 IS NULL OR token_name = ?1) "
+           "AND (?2 IS NULL OR substr(action, 1, length(?2)) = ?2) "
+           "AND (?3 IS NULL OR target = ?3) "
+           "AND (?4 = 0 OR at_ms >= ?4) AND (?5 = 0 OR at_ms < ?5) "
+           "AND (?6 = 0 OR status >= 400) "
+           "ORDER BY id DESC LIMIT ?7");
     if (!st) return list;
     store_bind_text(st, 1, f ? f->token_name : NULL);
     store_bind_text(st, 2, f ? f->action : NULL);

@@ -3,10 +3,10 @@
 
 #include <string.h>
 
-#define CONFERENCE_COLUMNS \
-    "id, title, pin, layout, width, height, fps, allow_vp8, allow_h264, max_participants," \
-    " record, start_at, duration_s, timezone, early_join_min, recurrence, recur_count," \
-     " recur_until, state, occurrence, warned, locked, created_at, updated_at, host_required," \
+#define CONFERENCE_COLUMNS                                                                    \
+    "id, title, pin, layout, width, height, fps, allow_vp8, allow_h264, max_participants,"    \
+    " record, start_at, duration_s, timezone, early_join_min, recurrence, recur_count,"       \
+    " recur_until, state, occurrence, warned, locked, created_at, updated_at, host_required," \
     " host_token_hash"
 
 /* Binds the 26 columns in CONFERENCE_COLUMNS order, starting at parameter 1. */
@@ -62,7 +62,8 @@ static void read_conference(sqlite3_stmt *st, struct store_conference *c)
     c->duration = sqlite3_column_int64(st, i++);
     c->timezone = store_column_dup(st, i++);
     c->early_join_minutes = sqlite3_column_int(st, i++);
-    c->recurrence = enum_or_zero(store_recurrence_from_name((const char *)sqlite3_column_text(st, i++)));
+    c->recurrence =
+        enum_or_zero(store_recurrence_from_name((const char *)sqlite3_column_text(st, i++)));
     c->recur_count = sqlite3_column_int(st, i++);
     c->recur_until = sqlite3_column_int64(st, i++);
     c->state = enum_or_zero(store_state_from_name((const char *)sqlite3_column_text(st, i++)));
@@ -98,7 +99,8 @@ int store_conference_update(struct store *s, const struct store_conference *c)
 
 int store_conference_get(struct store *s, const char *id, struct store_conference *out)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT " CONFERENCE_COLUMNS " FROM conferences WHERE id = ?");
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT " CONFERENCE_COLUMNS " FROM conferences WHERE id = ?");
     if (!st) return STORE_ERROR;
     store_bind_text(st, 1, id);
     int rc = sqlite3_step(st);
@@ -169,7 +171,8 @@ static void replace_string(char **slot, const char *value)
     *slot = copy;
 }
 
-void store_conference_get_settings(const struct store_conference *c, struct mcu_conference_config *out)
+void store_conference_get_settings(const struct store_conference *c,
+                                   struct mcu_conference_config *out)
 {
     memset(out, 0, sizeof *out);
     out->id = g_strdup(c->id);
@@ -184,13 +187,15 @@ void store_conference_get_settings(const struct store_conference *c, struct mcu_
     out->allow_vp8 = c->allow_vp8;
     out->allow_h264 = c->allow_h264;
     out->record = c->record == STORE_RECORD_ALWAYS ? MCU_RECORD_ALWAYS
-                : c->record == STORE_RECORD_OFF ? MCU_RECORD_OFF : MCU_RECORD_MANUAL;
+                  : c->record == STORE_RECORD_OFF  ? MCU_RECORD_OFF
+                                                   : MCU_RECORD_MANUAL;
     out->host_required = c->host_required;
     out->host_token_hash = g_strdup(c->host_token_hash);
     out->host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE;
 }
 
-void store_conference_put_settings(struct store_conference *c, const struct mcu_conference_config *s)
+void store_conference_put_settings(struct store_conference *c,
+                                   const struct mcu_conference_config *s)
 {
     replace_string(&c->title, s->title);
     replace_string(&c->pin_hash, s->pin_hash);
@@ -202,7 +207,8 @@ void store_conference_put_settings(struct store_conference *c, const struct mcu_
     c->allow_vp8 = s->allow_vp8;
     c->allow_h264 = s->allow_h264;
     c->record = s->record == MCU_RECORD_ALWAYS ? STORE_RECORD_ALWAYS
-              : s->record == MCU_RECORD_OFF ? STORE_RECORD_OFF : STORE_RECORD_MANUAL;
+                : s->record == MCU_RECORD_OFF  ? STORE_RECORD_OFF
+                                               : STORE_RECORD_MANUAL;
     c->host_required = s->host_required;
     replace_string(&c->host_token_hash, s->host_token_hash);
 }
@@ -212,10 +218,11 @@ void store_conference_put_settings(struct store_conference *c, const struct mcu_
 int store_room_put(struct store *s, const char *conference_id, const char *name,
                    const char *token_hash)
 {
-    sqlite3_stmt *st = store_prepare(s, "INSERT INTO rooms (conference_id, name, token_hash, created_at) "
-                                        "VALUES (?, ?, ?, strftime('%s','now')) "
-                                        "ON CONFLICT (conference_id, name) DO UPDATE SET "
-                                        "token_hash = excluded.token_hash");
+    sqlite3_stmt *st =
+        store_prepare(s, "INSERT INTO rooms (conference_id, name, token_hash, created_at) "
+                         "VALUES (?, ?, ?, strftime('%s','now')) "
+                         "ON CONFLICT (conference_id, name) DO UPDATE SET "
+                         "token_hash = excluded.token_hash");
     if (st) {
         store_bind_text(st, 1, conference_id);
         store_bind_text(st, 2, name);

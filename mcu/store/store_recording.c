@@ -4,14 +4,15 @@
 
 #include <string.h>
 
-#define RECORDING_COLUMNS                                                                 \
-    "id, conference_id, occurrence, path, title, segment, started_at, ended_at, "        \
+#define RECORDING_COLUMNS                                                                  \
+    "id, conference_id, occurrence, path, title, segment, started_at, ended_at, "          \
     "duration_ms, bytes, video_codec, audio_codec, width, height, sha256, state, reason, " \
     "rooms"
 
 int store_recording_put(struct store *s, const struct store_recording *r, int64_t *id_out)
 {
-    sqlite3_stmt *st = store_prepare(s,
+    sqlite3_stmt *st = store_prepare(
+        s,
         "INSERT INTO recordings (conference_id, occurrence, path, title, segment, started_at, "
         "ended_at, duration_ms, bytes, video_codec, audio_codec, width, height, sha256, state, "
         "reason, rooms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
@@ -74,7 +75,8 @@ static void read_row(sqlite3_stmt *st, struct store_recording *r)
 
 int store_recording_get(struct store *s, int64_t id, struct store_recording *out)
 {
-    sqlite3_stmt *st = store_prepare(s, "SELECT " RECORDING_COLUMNS " FROM recordings WHERE id = ?");
+    sqlite3_stmt *st =
+        store_prepare(s, "SELECT " RECORDING_COLUMNS " FROM recordings WHERE id = ?");
     if (!st) return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);

@@ -7,8 +7,9 @@
 int store_token_insert(struct store *s, const char *name, const char *token_hash,
                        enum store_token_role role)
 {
-    sqlite3_stmt *st = store_prepare(s, "INSERT INTO operator_tokens (name, token_hash, role, created_at) "
-                                        "VALUES (?, ?, ?, strftime('%s','now'))");
+    sqlite3_stmt *st =
+        store_prepare(s, "INSERT INTO operator_tokens (name, token_hash, role, created_at) "
+                         "VALUES (?, ?, ?, strftime('%s','now'))");
     if (st) {
         store_bind_text(st, 1, name);
         store_bind_text(st, 2, token_hash);
@@ -19,8 +20,9 @@ int store_token_insert(struct store *s, const char *name, const char *token_hash
 
 int store_token_revoke(struct store *s, const char *name)
 {
-    sqlite3_stmt *st = store_prepare(s, "UPDATE operator_tokens SET revoked_at = strftime('%s','now') "
-                                        "WHERE name = ? AND revoked_at = 0");
+    sqlite3_stmt *st =
+        store_prepare(s, "UPDATE operator_tokens SET revoked_at = strftime('%s','now') "
+                         "WHERE name = ? AND revoked_at = 0");
     if (st) store_bind_text(st, 1, name);
     int rc = store_write(s, st);
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOT_FOUND;
@@ -29,7 +31,8 @@ int store_token_revoke(struct store *s, const char *name)
 
 int store_token_touch(struct store *s, const char *name, int64_t now)
 {
-    sqlite3_stmt *st = store_prepare(s, "UPDATE operator_tokens SET last_used_at = ? WHERE name = ?");
+    sqlite3_stmt *st =
+        store_prepare(s, "UPDATE operator_tokens SET last_used_at = ? WHERE name = ?");
     if (st) {
         sqlite3_bind_int64(st, 1, now);
         store_bind_text(st, 2, name);

@@ -28,7 +28,6 @@ struct dtls_identity {
     char fingerprint[DTLS_IDENTITY_FINGERPRINT_SIZE];
 };
 
-
 /* The last OpenSSL error as text (clears the queue). */
 static const char *openssl_error(char *buf, size_t len)
 {
@@ -45,13 +44,11 @@ static int compute_fingerprint(struct dtls_identity *id)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
-    if (!X509_digest(id->certificate, EVP_sha256(), md, &md_len) || md_len != 32)
-        return -1;
+    if (!X509_digest(id->certificate, EVP_sha256(), md, &md_len) || md_len != 32) return -1;
     static const char hex[] = "0123456789ABCDEF";
     char *p = id->fingerprint;
     for (unsigned int i = 0; i < md_len; i++) {
-        if (i > 0)
-            *p++ = ':';
+        if (i > 0) *p++ = ':';
         *p++ = hex[md[i] >> 4];
         *p++ = hex[md[i] & 0xf];
     }
@@ -94,51 +91,42 @@ struct dtls_identity *dtls_identity_generate(char *err, size_t errlen)
     char ossl[256];
     EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     if (!key) {
-        mcu_error_set(err, errlen, "cannot generate P-256 key: %s", openssl_error(ossl, sizeof ossl));
+        mcu_error_set(err, errlen, "cannot generate P-256 key: %s",
+                      openssl_error(ossl, sizeof ossl));
         return NULL;
     }
     X509 *cert = X509_new();
     X509_NAME *name = X509_NAME_new();
-    int ok = cert && name && X509_set_version(cert, X509_VERSION_3) &&
-             set_random_serial(cert) == 0 &&
-             X509_gmtime_adj(X509_getm_notBefore(cert), -24L * 3600) &&
-             X509_gmtime_adj(X509_getm_notAfter(cert), (long)DTLS_IDENTITY_VALID_DAYS * 24 * 3600) &&
-             X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                                        (const unsigned char *)DTLS_IDENTITY_COMMON_NAME, -1, -1, 0) &&
-             X509_set_subject_name(cert, name) && X509_set_issuer_name(cert, name) &&
-             X509_set_pubkey(cert, key) && X509_sign(cert, key, EVP_sha256()) > 0;
+    int ok =
+        cert && name && X509_set_version(cert, X509_VERSION_3) && set_random_serial(cert) == 0 &&
+        X509_gmtime_adj(X509_getm_notBefore(cert), -24L * 3600) &&
+        X509_gmtime_adj(X509_getm_notAfter(cert), (long)DTLS_IDENTITY_VALID_DAYS * 24 * 3600) &&
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                   (const unsigned char *)DTLS_IDENTITY_COMMON_NAME, -1, -1, 0) &&
+        X509_set_subject_name(cert, name) && X509_set_issuer_name(cert, name) &&
+        X509_set_pubkey(cert, key) && X509_sign(cert, key, EVP_sha256()) > 0;
     X509_NAME_free(name);
     if (!ok) {
-        mcu_error_set(err, errlen, "cannot build certificate: %s", openssl_error(ossl, sizeof ossl));
+        mcu_error_set(err, errlen, "cannot build certificate: %s",
+                      openssl_error(ossl, sizeof ossl));
         X509_free(cert);
         EVP_PKEY_free(key);
         return NULL;
     }
     struct dtls_identity *id = identity_from(cert, key);
-    if (!id)
-        mcu_error_set(err, errlen, "out of memory or digest failure");
+    if (!id) mcu_error_set(err, errlen, "out of memory or digest failure");
     return id;
 }
 
-const char *dtls_identity_fingerprint(const struct dtls_identity *id)
-{
-    return id->fingerprint;
-}
+const char *dtls_identity_fingerprint(const struct dtls_identity *id) { return id->fingerprint; }
 
-X509 *dtls_identity_certificate(const struct dtls_identity *id)
-{
-    return id->certificate;
-}
+X509 *dtls_identity_certificate(const struct dtls_identity *id) { return id->certificate; }
 
-EVP_PKEY *dtls_identity_private_key(const struct dtls_identity *id)
-{
-    return id->private_key;
-}
+EVP_PKEY *dtls_identity_private_key(const struct dtls_identity *id) { return id->private_key; }
 
 void dtls_identity_free(struct dtls_identity *id)
 {
-    if (!id)
-        return;
+    if (!id) return;
     X509_free(id->certificate);
     EVP_PKEY_free(id->private_key);
     free(id);
@@ -160,9 +148,8 @@ static int make_dirs(const char *path, char *err, size_t errlen)
         return -1;
     }
     int rc = 0;
-    for (char *p = copy + 1; ; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
+    for (char *p = copy + 1;; p++) {
+        if (*p != '/' && *p != '\0') continue;
         char saved = *p;
         *p = '\0';
         if (mkdir(copy, 0700) < 0 && errno != EEXIST) {
@@ -170,8 +157,7 @@ static int make_dirs(const char *path, char *err, size_t errlen)
             rc = -1;
         }
         *p = saved;
-        if (rc < 0 || saved == '\0')
-            break;
+        if (rc < 0 || saved == '\0') break;
     }
     free(copy);
     if (rc == 0) {
@@ -188,15 +174,14 @@ static char *join_path(const char *dir, const char *file)
 {
     size_t n = strlen(dir) + 1 + strlen(file) + 1;
     char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, file);
+    if (p) snprintf(p, n, "%s/%s", dir, file);
     return p;
 }
 
 /* Writes the PEM produced by `write_pem` to `path` atomically with `mode`. */
 static int write_pem_file(const char *dir, const char *path, mode_t mode,
-                          int (*write_pem)(BIO *, const void *), const void *obj,
-                          char *err, size_t errlen)
+                          int (*write_pem)(BIO *, const void *), const void *obj, char *err,
+                          size_t errlen)
 {
     char ossl[256];
     BIO *mem = BIO_new(BIO_s_mem());
@@ -217,7 +202,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     }
     snprintf(tmp, tmp_len, "%s.XXXXXX", path);
     int rc = -1;
-    int fd = mkstemp(tmp);               /* created 0600 */
+    int fd = mkstemp(tmp); /* created 0600 */
     if (fd < 0) {
         mcu_error_set(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         goto out;
@@ -226,8 +211,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     long left = data_len;
     while (left > 0) {
         ssize_t w = write(fd, p, (size_t)left);
-        if (w < 0 && errno == EINTR)
-            continue;
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             mcu_error_set(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
             goto out_unlink;
@@ -257,8 +241,7 @@ static int write_pem_file(const char *dir, const char *path, mode_t mode,
     rc = 0;
     goto out;
 out_unlink:
-    if (fd >= 0)
-        close(fd);
+    if (fd >= 0) close(fd);
     unlink(tmp);
 out:
     free(tmp);
@@ -309,17 +292,14 @@ static BIO *open_pem(const char *path, int *missing, char *err, size_t errlen)
 /* Why an existing pair cannot be used, or NULL when it is fine. */
 static const char *unusable_reason(X509 *cert, EVP_PKEY *key)
 {
-    if (!cert)
-        return "certificate unreadable";
-    if (!key)
-        return "key unreadable";
-    if (!EVP_PKEY_is_a(key, "EC"))
-        return "key is not EC";
+    if (!cert) return "certificate unreadable";
+    if (!key) return "key unreadable";
+    if (!EVP_PKEY_is_a(key, "EC")) return "key is not EC";
     char group[32] = "";
-    if (!EVP_PKEY_get_group_name(key, group, sizeof group, NULL) || strcmp(group, "prime256v1") != 0)
+    if (!EVP_PKEY_get_group_name(key, group, sizeof group, NULL) ||
+        strcmp(group, "prime256v1") != 0)
         return "key is not P-256";
-    if (X509_check_private_key(cert, key) != 1)
-        return "key does not match certificate";
+    if (X509_check_private_key(cert, key) != 1) return "key does not match certificate";
     time_t renew_at = time(NULL) + (time_t)DTLS_IDENTITY_RENEW_DAYS * 24 * 3600;
     if (X509_cmp_time(X509_get0_notAfter(cert), &renew_at) <= 0)
         return "certificate expired or about to expire";
@@ -327,13 +307,12 @@ static const char *unusable_reason(X509 *cert, EVP_PKEY *key)
 }
 
 /* Returns 1 loaded, 0 absent or unusable (regenerate), -1 error (message in err). */
-static int load_identity(const char *key_path, const char *cert_path,
-                         struct dtls_identity **out, char *err, size_t errlen)
+static int load_identity(const char *key_path, const char *cert_path, struct dtls_identity **out,
+                         char *err, size_t errlen)
 {
     int key_missing = 0, cert_missing = 0;
     BIO *key_bio = open_pem(key_path, &key_missing, err, errlen);
-    if (!key_bio && !key_missing)
-        return -1;
+    if (!key_bio && !key_missing) return -1;
     BIO *cert_bio = open_pem(cert_path, &cert_missing, err, errlen);
     if (!cert_bio && !cert_missing) {
         BIO_free(key_bio);
@@ -341,8 +320,8 @@ static int load_identity(const char *key_path, const char *cert_path,
     }
     if (!key_bio || !cert_bio) {
         if (key_bio || cert_bio)
-            log_warn("dtls identity: only one of %s, %s exists; creating a new pair",
-                     key_path, cert_path);
+            log_warn("dtls identity: only one of %s, %s exists; creating a new pair", key_path,
+                     cert_path);
         BIO_free(key_bio);
         BIO_free(cert_bio);
         return 0;
@@ -384,8 +363,7 @@ struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *
         mcu_error_set(err, errlen, "no state directory");
         return NULL;
     }
-    if (make_dirs(state_dir, err, errlen) < 0)
-        return NULL;
+    if (make_dirs(state_dir, err, errlen) < 0) return NULL;
     struct dtls_identity *id = NULL;
     char *key_path = join_path(state_dir, DTLS_IDENTITY_KEY_FILE);
     char *cert_path = join_path(state_dir, DTLS_IDENTITY_CERT_FILE);
@@ -394,16 +372,14 @@ struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *
         goto out;
     }
     int loaded = load_identity(key_path, cert_path, &id, err, errlen);
-    if (loaded < 0)
-        goto out;
+    if (loaded < 0) goto out;
     if (loaded == 1) {
         log_info("dtls identity loaded from %s, fingerprint sha-256 %s", state_dir,
                  id->fingerprint);
         goto out;
     }
     id = dtls_identity_generate(err, errlen);
-    if (!id)
-        goto out;
+    if (!id) goto out;
     if (store_identity(id, state_dir, key_path, cert_path, err, errlen) < 0) {
         dtls_identity_free(id);
         id = NULL;

@@ -23,11 +23,11 @@
 #include <stddef.h>
 #include <openssl/types.h>
 
-#define DTLS_IDENTITY_VALID_DAYS 365
-#define DTLS_IDENTITY_RENEW_DAYS 30
+#define DTLS_IDENTITY_VALID_DAYS  365
+#define DTLS_IDENTITY_RENEW_DAYS  30
 #define DTLS_IDENTITY_COMMON_NAME "hoinghi"
-#define DTLS_IDENTITY_KEY_FILE "dtls-key.pem"
-#define DTLS_IDENTITY_CERT_FILE "dtls-certificate.pem"
+#define DTLS_IDENTITY_KEY_FILE    "dtls-key.pem"
+#define DTLS_IDENTITY_CERT_FILE   "dtls-certificate.pem"
 /* The hash named in a=fingerprint for dtls_identity_fingerprint(). */
 #define DTLS_IDENTITY_FINGERPRINT_HASH "sha-256"
 /* "AB:CD:..." for SHA-256: 32 pairs, 31 colons, NUL. */
@@ -38,8 +38,7 @@ struct dtls_identity;
 /* Loads the pair from `state_dir`, or creates and stores a new one (see above).
  * Returns NULL with a message in `err` when the directory or files cannot be
  * created, read or written (e.g. permission denied). */
-struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *err,
-                                                   size_t errlen);
+struct dtls_identity *dtls_identity_load_or_create(const char *state_dir, char *err, size_t errlen);
 
 /* A fresh in-memory identity that is never written anywhere (tests, clients). */
 struct dtls_identity *dtls_identity_generate(char *err, size_t errlen);

@@ -12,11 +12,11 @@
 
 enum dtls_srtp_profile {
     DTLS_SRTP_PROFILE_NONE = 0,
-    DTLS_SRTP_PROFILE_AES128_CM_SHA1_80,   /* RFC 5764, id 0x0001: key 16, salt 14 */
-    DTLS_SRTP_PROFILE_AEAD_AES_128_GCM,    /* RFC 7714, id 0x0007: key 16, salt 12 */
+    DTLS_SRTP_PROFILE_AES128_CM_SHA1_80, /* RFC 5764, id 0x0001: key 16, salt 14 */
+    DTLS_SRTP_PROFILE_AEAD_AES_128_GCM,  /* RFC 7714, id 0x0007: key 16, salt 12 */
 };
 
-#define DTLS_SRTP_MAX_MASTER_KEY_LEN 32
+#define DTLS_SRTP_MAX_MASTER_KEY_LEN  32
 #define DTLS_SRTP_MAX_MASTER_SALT_LEN 14
 
 struct dtls_srtp_keys {

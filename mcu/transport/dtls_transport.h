@@ -44,7 +44,7 @@
 #define DTLS_TRANSPORT_MAX_DATAGRAM 16384
 /* Retransmission timer: first timeout, doubled per retry up to the maximum. */
 #define DTLS_TRANSPORT_INITIAL_TIMEOUT_MS 500
-#define DTLS_TRANSPORT_MAX_TIMEOUT_MS 4000
+#define DTLS_TRANSPORT_MAX_TIMEOUT_MS     4000
 /* Default retransmission budget of a handshake: the next expiry fails it. With the
  * timer above that is about 30 s of silence from the peer. */
 #define DTLS_TRANSPORT_MAX_RETRANSMITS 10
@@ -52,25 +52,25 @@
 #define DTLS_TRANSPORT_MAX_QUEUED 256
 
 enum dtls_role {
-    DTLS_ROLE_CLIENT,   /* SDP a=setup:active: sends the ClientHello */
-    DTLS_ROLE_SERVER,   /* SDP a=setup:passive: waits for it */
+    DTLS_ROLE_CLIENT, /* SDP a=setup:active: sends the ClientHello */
+    DTLS_ROLE_SERVER, /* SDP a=setup:passive: waits for it */
 };
 
 enum dtls_state {
-    DTLS_STATE_NEW,         /* created, not started */
-    DTLS_STATE_CONNECTING,  /* handshake in progress */
-    DTLS_STATE_CONNECTED,   /* handshake done, fingerprint verified, SRTP keys ready */
-    DTLS_STATE_FAILED,      /* see dtls_transport_failure_reason(); final */
-    DTLS_STATE_CLOSED,      /* close_notify sent or received; final */
+    DTLS_STATE_NEW,        /* created, not started */
+    DTLS_STATE_CONNECTING, /* handshake in progress */
+    DTLS_STATE_CONNECTED,  /* handshake done, fingerprint verified, SRTP keys ready */
+    DTLS_STATE_FAILED,     /* see dtls_transport_failure_reason(); final */
+    DTLS_STATE_CLOSED,     /* close_notify sent or received; final */
 };
 
 struct dtls_transport_stats {
-    uint64_t datagrams_received;   /* handed to handle_datagram, accepted or not */
-    uint64_t datagrams_rejected;   /* not DTLS, oversized, wrong state, or fatal */
-    uint64_t datagrams_sent;       /* returned by pop_outgoing */
-    uint64_t datagrams_dropped;    /* outgoing queue full, or buffer given too small */
-    uint64_t retransmits;          /* timer expiries that resent a flight */
-    uint64_t app_data_ignored;     /* application data records (we carry none) */
+    uint64_t datagrams_received; /* handed to handle_datagram, accepted or not */
+    uint64_t datagrams_rejected; /* not DTLS, oversized, wrong state, or fatal */
+    uint64_t datagrams_sent;     /* returned by pop_outgoing */
+    uint64_t datagrams_dropped;  /* outgoing queue full, or buffer given too small */
+    uint64_t retransmits;        /* timer expiries that resent a flight */
+    uint64_t app_data_ignored;   /* application data records (we carry none) */
 };
 
 struct dtls_transport;
@@ -83,8 +83,7 @@ struct dtls_transport;
  * dtls_identity.h). */
 struct dtls_transport *dtls_transport_new(const struct dtls_identity *id, enum dtls_role role,
                                           const char *remote_fingerprint_hash,
-                                          const char *remote_fingerprint, char *err,
-                                          size_t errlen);
+                                          const char *remote_fingerprint, char *err, size_t errlen);
 
 /* Restricts use_srtp to `profiles` (in preference order) instead of the default
  * GCM-then-CM list. Only in DTLS_STATE_NEW. Returns 0, or -1 for an empty list, an

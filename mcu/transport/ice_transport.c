@@ -20,14 +20,16 @@ struct ice_transport {
     /* The peer's side as last given, to check again after losing consent. */
     char *remote_ufrag;
     char *remote_pwd;
-    GPtrArray *remote_candidates;   /* "a=candidate:..." strings */
+    GPtrArray *remote_candidates; /* "a=candidate:..." strings */
     bool remote_done;
 };
 
-static void on_receive(NiceAgent *agent, guint stream_id, guint component_id, guint len,
-                       gchar *buf, gpointer user)
+static void on_receive(NiceAgent *agent, guint stream_id, guint component_id, guint len, gchar *buf,
+                       gpointer user)
 {
-    (void)agent; (void)stream_id; (void)component_id;
+    (void)agent;
+    (void)stream_id;
+    (void)component_id;
     struct ice_transport *t = user;
     t->events.datagram(t->owner, (const uint8_t *)buf, len);
 }
@@ -35,7 +37,8 @@ static void on_receive(NiceAgent *agent, guint stream_id, guint component_id, gu
 static void on_component_state_changed(NiceAgent *agent, guint stream_id, guint component_id,
                                        guint state, gpointer user)
 {
-    (void)agent; (void)component_id;
+    (void)agent;
+    (void)component_id;
     struct ice_transport *t = user;
     if (stream_id != t->stream_id) return;
     enum ice_state next = t->state;
@@ -44,14 +47,9 @@ static void on_component_state_changed(NiceAgent *agent, guint stream_id, guint 
         if (t->state == ICE_STATE_NEW) next = ICE_STATE_CHECKING;
         break;
     case NICE_COMPONENT_STATE_CONNECTED:
-    case NICE_COMPONENT_STATE_READY:
-        next = ICE_STATE_CONNECTED;
-        break;
-    case NICE_COMPONENT_STATE_FAILED:
-        next = ICE_STATE_FAILED;
-        break;
-    default:
-        break;
+    case NICE_COMPONENT_STATE_READY: next = ICE_STATE_CONNECTED; break;
+    case NICE_COMPONENT_STATE_FAILED: next = ICE_STATE_FAILED; break;
+    default: break;
     }
     if (next != t->state) {
         t->state = next;
@@ -69,11 +67,11 @@ struct ice_transport *ice_transport_new(const struct ice_transport_config *confi
     t->public_address = g_strdup(config->public_address);
     t->remote_candidates = g_ptr_array_new_with_free_func(g_free);
 
-    t->agent = nice_agent_new_full(config->context, NICE_COMPATIBILITY_RFC5245,
-                                   NICE_AGENT_OPTION_ICE_TRICKLE |
-                                   NICE_AGENT_OPTION_CONSENT_FRESHNESS);
-    g_object_set(t->agent, "upnp", FALSE, "ice-tcp", FALSE, "ice-udp", TRUE,
-                 "controlling-mode", FALSE, NULL);
+    t->agent =
+        nice_agent_new_full(config->context, NICE_COMPATIBILITY_RFC5245,
+                            NICE_AGENT_OPTION_ICE_TRICKLE | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+    g_object_set(t->agent, "upnp", FALSE, "ice-tcp", FALSE, "ice-udp", TRUE, "controlling-mode",
+                 FALSE, NULL);
 
     size_t added = 0;
     for (size_t i = 0; config->local_addresses && config->local_addresses[i]; i++) {
@@ -144,7 +142,7 @@ char **ice_transport_local_candidates(const struct ice_transport *t)
             guint port = nice_address_get_port(&c->addr);
             if (nice_address_set_from_string(&c->addr, t->public_address)) {
                 nice_address_set_port(&c->addr, port);
-                c->base_addr = c->addr;   /* no raddr: the private address stays private */
+                c->base_addr = c->addr; /* no raddr: the private address stays private */
             }
         }
         gchar *line = nice_agent_generate_local_candidate_sdp(t->agent, c);
@@ -187,9 +185,11 @@ int ice_transport_recheck(struct ice_transport *t)
 {
     char *ufrag = g_strdup(t->local_ufrag), *pwd = g_strdup(t->local_pwd);
     int rc = nice_agent_restart_stream(t->agent, t->stream_id) &&
-             nice_agent_set_local_credentials(t->agent, t->stream_id, ufrag, pwd) &&
-             nice_agent_set_remote_credentials(t->agent, t->stream_id, t->remote_ufrag, t->remote_pwd)
-             ? 0 : -1;
+                     nice_agent_set_local_credentials(t->agent, t->stream_id, ufrag, pwd) &&
+                     nice_agent_set_remote_credentials(t->agent, t->stream_id, t->remote_ufrag,
+                                                       t->remote_pwd)
+                 ? 0
+                 : -1;
     g_free(ufrag);
     g_free(pwd);
     for (guint i = 0; rc == 0 && i < t->remote_candidates->len; i++)
@@ -198,8 +198,7 @@ int ice_transport_recheck(struct ice_transport *t)
     return rc;
 }
 
-int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag,
-                          const char *remote_pwd)
+int ice_transport_restart(struct ice_transport *t, const char *remote_ufrag, const char *remote_pwd)
 {
     if (!nice_agent_restart_stream(t->agent, t->stream_id)) return -1;
     g_free(t->local_ufrag);

@@ -26,8 +26,8 @@ struct ice_transport_events {
 
 struct ice_transport_config {
     GMainContext *context;
-    const char *const *local_addresses;   /* NULL-terminated; NULL or empty = all interfaces */
-    const char *public_address;           /* advertised instead of the local address; may be NULL */
+    const char *const *local_addresses; /* NULL-terminated; NULL or empty = all interfaces */
+    const char *public_address;         /* advertised instead of the local address; may be NULL */
 };
 
 /* Creates the agent and gathers host candidates on the configured addresses (this

@@ -22,11 +22,11 @@ struct media_session {
     struct srtp_session *srtp;
     GSource *dtls_timer;
     GSource *watchdog;
-    GSource *recheck;              /* pending ice_transport_recheck() after lost consent */
+    GSource *recheck; /* pending ice_transport_recheck() after lost consent */
     int64_t last_receive_us;
-    int64_t ice_lost_us;           /* when consent was lost on a connected session; 0: not */
+    int64_t ice_lost_us; /* when consent was lost on a connected session; 0: not */
     struct media_session_stats stats;
-    uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];   /* receive path */
+    uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER]; /* receive path */
     /* The send path may run on a media worker thread while the control thread
      * receives: `send_lock` guards the state as seen by senders, the outbound SRTP
      * context and the send counters. */
@@ -131,7 +131,7 @@ static void on_datagram(void *owner, const uint8_t *data, size_t length)
         check_dtls_state(s);
         return;
     }
-    if (length < 2 || data[0] < 128 || data[0] > 191) {   /* RFC 7983: not RTP/RTCP */
+    if (length < 2 || data[0] < 128 || data[0] > 191) { /* RFC 7983: not RTP/RTCP */
         s->stats.dropped_unknown++;
         return;
     }
@@ -163,7 +163,8 @@ static gboolean on_recheck(gpointer user)
     struct media_session *s = user;
     g_source_unref(s->recheck);
     s->recheck = NULL;
-    if (ice_transport_recheck(s->ice) != 0) log_warn("media: libnice could not check the peer again");
+    if (ice_transport_recheck(s->ice) != 0)
+        log_warn("media: libnice could not check the peer again");
     return G_SOURCE_REMOVE;
 }
 
@@ -183,7 +184,8 @@ static void on_ice_state(void *owner, enum ice_state state)
          * ends the session if it does not within MEDIA_SESSION_RESTART_GRACE_US. */
         if (!s->ice_lost_us) s->ice_lost_us = g_get_monotonic_time();
         log_info("media: ICE consent lost; checking the peer again and waiting up to %d s "
-                 "for it or an ICE restart", (int)(MEDIA_SESSION_RESTART_GRACE_US / G_USEC_PER_SEC));
+                 "for it or an ICE restart",
+                 (int)(MEDIA_SESSION_RESTART_GRACE_US / G_USEC_PER_SEC));
         /* libnice sends no more on a pair whose consent it lost, even when the peer's
          * checks come through again: check anew (outside libnice's signal). */
         if (!s->recheck) {
@@ -208,8 +210,8 @@ static gboolean on_watchdog(gpointer user)
 }
 
 struct media_session *media_session_new(const struct media_session_config *config,
-                                        const struct media_session_events *events,
-                                        void *owner, char *err, size_t errlen)
+                                        const struct media_session_events *events, void *owner,
+                                        char *err, size_t errlen)
 {
     struct media_session *s = g_new0(struct media_session, 1);
     s->context = config->context;
@@ -220,9 +222,9 @@ struct media_session *media_session_new(const struct media_session_config *confi
     g_mutex_init(&s->send_lock);
     s->last_receive_us = g_get_monotonic_time();
 
-    s->dtls = dtls_transport_new(config->identity, config->dtls_role,
-                                 config->remote_fingerprint_hash, config->remote_fingerprint,
-                                 err, errlen);
+    s->dtls =
+        dtls_transport_new(config->identity, config->dtls_role, config->remote_fingerprint_hash,
+                           config->remote_fingerprint, err, errlen);
     if (!s->dtls) goto fail;
     /* A server waits for the ClientHello; start it now so it accepts one as soon as
      * ICE delivers it. A client starts once ICE is connected. */
@@ -233,7 +235,8 @@ struct media_session *media_session_new(const struct media_session_config *confi
         .local_addresses = config->ice_addresses,
         .public_address = config->public_address,
     };
-    struct ice_transport_events ice_events = {.datagram = on_datagram, .state_changed = on_ice_state};
+    struct ice_transport_events ice_events = {.datagram = on_datagram,
+                                              .state_changed = on_ice_state};
     s->ice = ice_transport_new(&ice_config, &ice_events, s, err, errlen);
     if (!s->ice) goto fail;
     if (ice_transport_set_remote_credentials(s->ice, config->remote_ice_ufrag,
@@ -271,9 +274,18 @@ void media_session_free(struct media_session *s)
     g_free(s);
 }
 
-const char *media_session_local_ufrag(const struct media_session *s) { return ice_transport_local_ufrag(s->ice); }
-const char *media_session_local_pwd(const struct media_session *s) { return ice_transport_local_pwd(s->ice); }
-char **media_session_local_candidates(const struct media_session *s) { return ice_transport_local_candidates(s->ice); }
+const char *media_session_local_ufrag(const struct media_session *s)
+{
+    return ice_transport_local_ufrag(s->ice);
+}
+const char *media_session_local_pwd(const struct media_session *s)
+{
+    return ice_transport_local_pwd(s->ice);
+}
+char **media_session_local_candidates(const struct media_session *s)
+{
+    return ice_transport_local_candidates(s->ice);
+}
 
 int media_session_restart_ice(struct media_session *s, const char *remote_ufrag,
                               const char *remote_pwd, char *err, size_t errlen)
@@ -299,7 +311,8 @@ void media_session_remote_candidates_done(struct media_session *s)
     ice_transport_remote_candidates_done(s->ice);
 }
 
-static int protect_and_send(struct media_session *s, const uint8_t *packet, size_t length, bool rtcp)
+static int protect_and_send(struct media_session *s, const uint8_t *packet, size_t length,
+                            bool rtcp)
 {
     uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER];
     int rc = -1;
@@ -315,7 +328,10 @@ static int protect_and_send(struct media_session *s, const uint8_t *packet, size
         int protect = rtcp ? srtp_session_protect_rtcp(s->send_srtp, buffer, &n, sizeof buffer)
                            : srtp_session_protect_rtp(s->send_srtp, buffer, &n, sizeof buffer);
         if (protect == 0 && ice_transport_send(s->ice, buffer, n) == 0) {
-            if (rtcp) s->stats.rtcp_out++; else s->stats.rtp_out++;
+            if (rtcp)
+                s->stats.rtcp_out++;
+            else
+                s->stats.rtp_out++;
             s->stats.bytes_out += n;
             rc = 0;
         }

@@ -26,18 +26,18 @@
 #include "mcu/transport/dtls_identity.h"
 #include "mcu/transport/dtls_transport.h"
 
-#define MEDIA_SESSION_INACTIVITY_US (30 * G_USEC_PER_SEC)
+#define MEDIA_SESSION_INACTIVITY_US    (30 * G_USEC_PER_SEC)
 #define MEDIA_SESSION_RESTART_GRACE_US (15 * G_USEC_PER_SEC)
-#define MEDIA_SESSION_MAX_PACKET 1500
+#define MEDIA_SESSION_MAX_PACKET       1500
 
 enum media_state {
-    MEDIA_STATE_CONNECTING,   /* ICE checks and DTLS handshake under way */
-    MEDIA_STATE_CONNECTED,    /* SRTP keys in place: packets flow */
-    MEDIA_STATE_FAILED,       /* final; the reason says why */
-    MEDIA_STATE_CLOSED,       /* final; closed by either side */
+    MEDIA_STATE_CONNECTING, /* ICE checks and DTLS handshake under way */
+    MEDIA_STATE_CONNECTED,  /* SRTP keys in place: packets flow */
+    MEDIA_STATE_FAILED,     /* final; the reason says why */
+    MEDIA_STATE_CLOSED,     /* final; closed by either side */
 };
 
-const char *media_state_name(enum media_state state);   /* "connecting", ... */
+const char *media_state_name(enum media_state state); /* "connecting", ... */
 
 struct media_session_events {
     void (*state_changed)(void *owner, enum media_state state, const char *reason);
@@ -49,31 +49,31 @@ struct media_session_events {
 struct media_session_config {
     GMainContext *context;
     const struct dtls_identity *identity;
-    const char *const *ice_addresses;     /* NULL-terminated, or NULL for all interfaces */
-    const char *public_address;           /* 1:1 NAT address for candidates, or NULL */
-    enum dtls_role dtls_role;             /* from the SDP a=setup negotiation */
+    const char *const *ice_addresses; /* NULL-terminated, or NULL for all interfaces */
+    const char *public_address;       /* 1:1 NAT address for candidates, or NULL */
+    enum dtls_role dtls_role;         /* from the SDP a=setup negotiation */
     const char *remote_ice_ufrag;
     const char *remote_ice_pwd;
-    const char *remote_fingerprint_hash;  /* "sha-256" */
+    const char *remote_fingerprint_hash; /* "sha-256" */
     const char *remote_fingerprint;
 };
 
 struct media_session_stats {
     uint64_t rtp_in, rtp_out, rtcp_in, rtcp_out;
     uint64_t bytes_in, bytes_out;
-    uint64_t dropped_unprotect;    /* SRTP/SRTCP that failed authentication or replay */
-    uint64_t dropped_unknown;      /* datagrams that are neither DTLS nor RTP/RTCP */
-    uint64_t dropped_early;        /* RTP/RTCP before the keys were ready */
-    uint64_t send_not_ready;       /* sends before the keys were ready (normal at start) */
-    uint64_t send_failed;          /* protect or socket errors */
+    uint64_t dropped_unprotect; /* SRTP/SRTCP that failed authentication or replay */
+    uint64_t dropped_unknown;   /* datagrams that are neither DTLS nor RTP/RTCP */
+    uint64_t dropped_early;     /* RTP/RTCP before the keys were ready */
+    uint64_t send_not_ready;    /* sends before the keys were ready (normal at start) */
+    uint64_t send_failed;       /* protect or socket errors */
 };
 
 struct media_session;
 
 /* Creates the session and gathers local ICE candidates (done on return). */
 struct media_session *media_session_new(const struct media_session_config *config,
-                                        const struct media_session_events *events,
-                                        void *owner, char *err, size_t errlen);
+                                        const struct media_session_events *events, void *owner,
+                                        char *err, size_t errlen);
 /* Sends a DTLS close_notify when connected, then frees everything. NULL allowed. */
 void media_session_free(struct media_session *session);
 

@@ -19,7 +19,7 @@ static_assert(SRTP_SESSION_MAX_TRAILER >= SRTP_MAX_TRAILER_LEN + 4,
               "SRTP_SESSION_MAX_TRAILER must cover libsrtp's SRTCP trailer");
 
 /* RTP fixed header; RTCP header plus sender SSRC. */
-#define RTP_MIN_LEN 12
+#define RTP_MIN_LEN  12
 #define RTCP_MIN_LEN 8
 
 struct srtp_session_counters {
@@ -29,21 +29,17 @@ struct srtp_session_counters {
 };
 
 struct srtp_session {
-    srtp_t outbound;       /* local key, ssrc_any_outbound */
-    srtp_t inbound;        /* remote key, ssrc_any_inbound */
+    srtp_t outbound; /* local key, ssrc_any_outbound */
+    srtp_t inbound;  /* remote key, ssrc_any_inbound */
     enum dtls_srtp_profile profile;
     struct srtp_session_counters counters;
 };
-
 
 /* libsrtp2's one-time global init (cipher and auth tables). */
 static pthread_once_t srtp_library_once = PTHREAD_ONCE_INIT;
 static srtp_err_status_t srtp_library_status = srtp_err_status_fail;
 
-static void srtp_library_init(void)
-{
-    srtp_library_status = srtp_init();
-}
+static void srtp_library_init(void) { srtp_library_status = srtp_init(); }
 
 static void count(atomic_uint_fast64_t *counter)
 {
@@ -58,19 +54,11 @@ static uint64_t read_counter(const atomic_uint_fast64_t *counter)
 static void count_failure(struct srtp_session *s, srtp_err_status_t status)
 {
     switch (status) {
-    case srtp_err_status_auth_fail:
-        count(&s->counters.auth_failures);
-        break;
+    case srtp_err_status_auth_fail: count(&s->counters.auth_failures); break;
     case srtp_err_status_replay_fail:
-    case srtp_err_status_replay_old:
-        count(&s->counters.replays);
-        break;
-    case srtp_err_status_bad_param:
-        count(&s->counters.bad_length);
-        break;
-    default:
-        count(&s->counters.other_failures);
-        break;
+    case srtp_err_status_replay_old: count(&s->counters.replays); break;
+    case srtp_err_status_bad_param: count(&s->counters.bad_length); break;
+    default: count(&s->counters.other_failures); break;
     }
 }
 
@@ -88,8 +76,7 @@ static int fill_policy(srtp_policy_t *policy, enum dtls_srtp_profile profile,
         srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy->rtp);
         srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy->rtcp);
         break;
-    default:
-        return -1;
+    default: return -1;
     }
     policy->ssrc.type = ssrc_type;
     policy->key = key;
@@ -112,7 +99,7 @@ static int create_context(srtp_t *out, enum dtls_srtp_profile profile, srtp_ssrc
     if (fill_policy(&policy, profile, type, key) < 0) {
         mcu_error_set(err, errlen, "unsupported SRTP profile");
     } else {
-        srtp_err_status_t status = srtp_create(out, &policy);   /* copies the key */
+        srtp_err_status_t status = srtp_create(out, &policy); /* copies the key */
         if (status == srtp_err_status_ok)
             rc = 0;
         else
@@ -137,13 +124,11 @@ struct srtp_session *srtp_session_new(const struct dtls_srtp_keys *keys, char *e
     switch (keys->profile) {
     case DTLS_SRTP_PROFILE_AES128_CM_SHA1_80: want_salt = 14; break;
     case DTLS_SRTP_PROFILE_AEAD_AES_128_GCM: want_salt = 12; break;
-    default:
-        mcu_error_set(err, errlen, "no SRTP profile");
-        return NULL;
+    default: mcu_error_set(err, errlen, "no SRTP profile"); return NULL;
     }
     if (keys->master_key_len != 16 || keys->master_salt_len != want_salt) {
         mcu_error_set(err, errlen, "key/salt lengths %zu/%zu do not fit the profile",
-                  keys->master_key_len, keys->master_salt_len);
+                      keys->master_key_len, keys->master_salt_len);
         return NULL;
     }
     struct srtp_session *s = calloc(1, sizeof *s);
@@ -153,11 +138,11 @@ struct srtp_session *srtp_session_new(const struct dtls_srtp_keys *keys, char *e
     }
     s->profile = keys->profile;
     if (create_context(&s->outbound, keys->profile, ssrc_any_outbound, keys->local_master_key,
-                       keys->local_master_salt, keys->master_key_len, keys->master_salt_len,
-                       err, errlen) < 0 ||
+                       keys->local_master_salt, keys->master_key_len, keys->master_salt_len, err,
+                       errlen) < 0 ||
         create_context(&s->inbound, keys->profile, ssrc_any_inbound, keys->remote_master_key,
-                       keys->remote_master_salt, keys->master_key_len, keys->master_salt_len,
-                       err, errlen) < 0) {
+                       keys->remote_master_salt, keys->master_key_len, keys->master_salt_len, err,
+                       errlen) < 0) {
         srtp_session_free(s);
         return NULL;
     }
@@ -166,12 +151,9 @@ struct srtp_session *srtp_session_new(const struct dtls_srtp_keys *keys, char *e
 
 void srtp_session_free(struct srtp_session *s)
 {
-    if (!s)
-        return;
-    if (s->outbound)
-        srtp_dealloc(s->outbound);
-    if (s->inbound)
-        srtp_dealloc(s->inbound);
+    if (!s) return;
+    if (s->outbound) srtp_dealloc(s->outbound);
+    if (s->inbound) srtp_dealloc(s->inbound);
     free(s);
 }
 
@@ -232,8 +214,7 @@ int srtp_session_unprotect_rtp(struct srtp_session *s, uint8_t *buf, size_t *len
 
 int srtp_session_unprotect_rtcp(struct srtp_session *s, uint8_t *buf, size_t *len)
 {
-    return unprotect(s, srtp_unprotect_rtcp, RTCP_MIN_LEN, buf, len,
-                     &s->counters.unprotected_rtcp);
+    return unprotect(s, srtp_unprotect_rtcp, RTCP_MIN_LEN, buf, len, &s->counters.unprotected_rtcp);
 }
 
 void srtp_session_get_stats(const struct srtp_session *s, struct srtp_session_stats *out)

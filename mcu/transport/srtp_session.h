@@ -30,10 +30,10 @@
 struct srtp_session_stats {
     uint64_t protected_rtp, protected_rtcp;
     uint64_t unprotected_rtp, unprotected_rtcp;
-    uint64_t auth_failures;     /* inbound: tag did not verify */
-    uint64_t replays;           /* already seen or older than the window */
-    uint64_t bad_length;        /* too short, too long, or no room for the trailer */
-    uint64_t other_failures;    /* any other libsrtp error */
+    uint64_t auth_failures;  /* inbound: tag did not verify */
+    uint64_t replays;        /* already seen or older than the window */
+    uint64_t bad_length;     /* too short, too long, or no room for the trailer */
+    uint64_t other_failures; /* any other libsrtp error */
 };
 
 struct srtp_session;

@@ -11,16 +11,16 @@
 #define N AUDIO_FRAME_SAMPLES
 
 struct mixer_input {
-    const int16_t *pcm;        /* this tick's frame (borrowed), NULL if none */
+    const int16_t *pcm; /* this tick's frame (borrowed), NULL if none */
     int channels;
-    bool has_level;            /* a level was given or measured this tick */
+    bool has_level; /* a level was given or measured this tick */
     float level_dbov;
-    bool mixed;                /* in the last tick's mix */
-    bool own;                  /* hears its own mix after the last tick */
-    int hold_left;             /* ticks of own mix left after its last contribution */
-    struct limiter limiter;    /* own mix's limiter */
-    int16_t mono[N];           /* downmix of a stereo frame */
-    int16_t out[N];            /* own (minus-self) mix */
+    bool mixed;             /* in the last tick's mix */
+    bool own;               /* hears its own mix after the last tick */
+    int hold_left;          /* ticks of own mix left after its last contribution */
+    struct limiter limiter; /* own mix's limiter */
+    int16_t mono[N];        /* downmix of a stereo frame */
+    int16_t out[N];         /* own (minus-self) mix */
 };
 
 struct audio_mixer {
@@ -31,9 +31,9 @@ struct audio_mixer {
     int32_t sum[N];
     int32_t work[N];
     int16_t full[N];
-    uint8_t *levels;           /* scratch, per slot */
-    bool *picked;              /* scratch, per slot */
-    float *levels_dbov;        /* scratch, per slot */
+    uint8_t *levels;    /* scratch, per slot */
+    bool *picked;       /* scratch, per slot */
+    float *levels_dbov; /* scratch, per slot */
     struct audio_mixer_stats stats;
 };
 
@@ -47,11 +47,9 @@ void audio_mixer_config_init(struct audio_mixer_config *cfg)
 
 struct audio_mixer *audio_mixer_new(const struct audio_mixer_config *cfg)
 {
-    if (!cfg || cfg->max_inputs == 0 || cfg->top_n == 0 || cfg->own_hold_ticks < 0)
-        return NULL;
+    if (!cfg || cfg->max_inputs == 0 || cfg->top_n == 0 || cfg->own_hold_ticks < 0) return NULL;
     struct audio_mixer *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     m->cfg = *cfg;
     m->inputs = calloc(cfg->max_inputs, sizeof *m->inputs);
     m->levels = calloc(cfg->max_inputs, sizeof *m->levels);
@@ -63,15 +61,13 @@ struct audio_mixer *audio_mixer_new(const struct audio_mixer_config *cfg)
         return NULL;
     }
     limiter_init(&m->full_limiter);
-    for (size_t i = 0; i < cfg->max_inputs; i++)
-        audio_mixer_remove(m, i);
+    for (size_t i = 0; i < cfg->max_inputs; i++) audio_mixer_remove(m, i);
     return m;
 }
 
 void audio_mixer_free(struct audio_mixer *m)
 {
-    if (!m)
-        return;
+    if (!m) return;
     speaker_detector_free(m->speaker);
     free(m->inputs);
     free(m->levels);
@@ -83,19 +79,15 @@ void audio_mixer_free(struct audio_mixer *m)
 size_t audio_pick_loudest(const uint8_t *levels, size_t count, size_t top_n, bool *picked)
 {
     size_t n = 0;
-    for (size_t i = 0; i < count; i++)
-        picked[i] = false;
+    for (size_t i = 0; i < count; i++) picked[i] = false;
     /* top_n is small (a handful): repeated selection beats sorting. */
     while (n < top_n) {
         size_t best = count;
         for (size_t i = 0; i < count; i++) {
-            if (picked[i] || levels[i] >= AUDIO_LEVEL_SILENT)
-                continue;
-            if (best == count || levels[i] < levels[best])
-                best = i;
+            if (picked[i] || levels[i] >= AUDIO_LEVEL_SILENT) continue;
+            if (best == count || levels[i] < levels[best]) best = i;
         }
-        if (best == count)
-            break;
+        if (best == count) break;
         picked[best] = true;
         n++;
     }
@@ -111,23 +103,18 @@ size_t audio_mixer_select(const struct audio_mixer *m, const uint8_t *levels, si
 static float rms_dbov(const int16_t *pcm)
 {
     double energy = 0;
-    for (size_t i = 0; i < N; i++)
-        energy += (double)pcm[i] * pcm[i];
-    if (energy <= 0)
-        return -127.0f;
+    for (size_t i = 0; i < N; i++) energy += (double)pcm[i] * pcm[i];
+    if (energy <= 0) return -127.0f;
     double db = 10.0 * log10(energy / N / (32768.0 * 32768.0));
     return db < -127.0 ? -127.0f : (float)db;
 }
 
-int audio_mixer_put(struct audio_mixer *m, size_t slot, const int16_t *pcm, int channels,
-                    int level)
+int audio_mixer_put(struct audio_mixer *m, size_t slot, const int16_t *pcm, int channels, int level)
 {
     if (slot >= m->cfg.max_inputs || level > AUDIO_LEVEL_SILENT || level < AUDIO_LEVEL_UNKNOWN)
         return -1;
-    if (pcm && channels != 1 && channels != 2)
-        return -1;
-    if (!pcm && level == AUDIO_LEVEL_UNKNOWN)
-        return -1;
+    if (pcm && channels != 1 && channels != 2) return -1;
+    if (!pcm && level == AUDIO_LEVEL_UNKNOWN) return -1;
     struct mixer_input *in = &m->inputs[slot];
     in->pcm = NULL;
     if (pcm && channels == 2) {
@@ -156,8 +143,7 @@ static void update_own_state(struct audio_mixer *m, struct mixer_input *in,
     } else {
         in->own = false;
     }
-    if (in->own && !was_own)
-        in->limiter = *full_before; /* continue where the shared mix was */
+    if (in->own && !was_own) in->limiter = *full_before; /* continue where the shared mix was */
 }
 
 void audio_mixer_mix(struct audio_mixer *m)
@@ -167,8 +153,7 @@ void audio_mixer_mix(struct audio_mixer *m)
         struct mixer_input *in = &m->inputs[i];
         m->levels_dbov[i] = in->has_level ? in->level_dbov : -127.0f;
         long rfc = lrintf(-m->levels_dbov[i]);
-        if (!in->pcm || rfc > AUDIO_LEVEL_SILENT)
-            rfc = AUDIO_LEVEL_SILENT;
+        if (!in->pcm || rfc > AUDIO_LEVEL_SILENT) rfc = AUDIO_LEVEL_SILENT;
         m->levels[i] = (uint8_t)(rfc < 0 ? 0 : rfc);
     }
     audio_pick_loudest(m->levels, count, m->cfg.top_n, m->picked);
@@ -177,10 +162,8 @@ void audio_mixer_mix(struct audio_mixer *m)
     for (size_t i = 0; i < count; i++) {
         struct mixer_input *in = &m->inputs[i];
         in->mixed = m->picked[i];
-        if (!in->mixed)
-            continue;
-        for (size_t s = 0; s < N; s++)
-            m->sum[s] += in->pcm[s];
+        if (!in->mixed) continue;
+        for (size_t s = 0; s < N; s++) m->sum[s] += in->pcm[s];
     }
 
     struct limiter full_before = m->full_limiter;
@@ -189,11 +172,9 @@ void audio_mixer_mix(struct audio_mixer *m)
     for (size_t i = 0; i < count; i++) {
         struct mixer_input *in = &m->inputs[i];
         update_own_state(m, in, &full_before);
-        if (!in->own)
-            continue;
+        if (!in->own) continue;
         if (in->mixed) {
-            for (size_t s = 0; s < N; s++)
-                m->work[s] = m->sum[s] - in->pcm[s];
+            for (size_t s = 0; s < N; s++) m->work[s] = m->sum[s] - in->pcm[s];
             limiter_process(&in->limiter, m->work, in->out, N);
         } else {
             limiter_process(&in->limiter, m->sum, in->out, N);
@@ -210,22 +191,17 @@ void audio_mixer_mix(struct audio_mixer *m)
     m->stats.ticks++;
 }
 
-const int16_t *audio_mixer_full(const struct audio_mixer *m)
-{
-    return m->full;
-}
+const int16_t *audio_mixer_full(const struct audio_mixer *m) { return m->full; }
 
 enum audio_mix_kind audio_mixer_output(const struct audio_mixer *m, size_t slot,
                                        const int16_t **pcm)
 {
     if (slot >= m->cfg.max_inputs) {
-        if (pcm)
-            *pcm = NULL;
+        if (pcm) *pcm = NULL;
         return AUDIO_MIX_NONE;
     }
     const struct mixer_input *in = &m->inputs[slot];
-    if (pcm)
-        *pcm = in->own ? in->out : m->full;
+    if (pcm) *pcm = in->own ? in->out : m->full;
     return in->own ? AUDIO_MIX_OWN : AUDIO_MIX_SHARED;
 }
 
@@ -246,8 +222,7 @@ float audio_mixer_level(const struct audio_mixer *m, size_t slot)
 
 void audio_mixer_remove(struct audio_mixer *m, size_t slot)
 {
-    if (slot >= m->cfg.max_inputs)
-        return;
+    if (slot >= m->cfg.max_inputs) return;
     struct mixer_input *in = &m->inputs[slot];
     in->pcm = NULL;
     in->has_level = false;
@@ -259,7 +234,4 @@ void audio_mixer_remove(struct audio_mixer *m, size_t slot)
     speaker_detector_remove(m->speaker, slot);
 }
 
-const struct audio_mixer_stats *audio_mixer_stats(const struct audio_mixer *m)
-{
-    return &m->stats;
-}
+const struct audio_mixer_stats *audio_mixer_stats(const struct audio_mixer *m) { return &m->stats; }

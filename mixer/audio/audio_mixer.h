@@ -42,9 +42,9 @@
 #define AUDIO_LEVEL_UNKNOWN (-1)
 
 struct audio_mixer_config {
-    size_t max_inputs;      /* slots 0..max_inputs-1; default 32 */
-    size_t top_n;           /* inputs mixed per tick; default 4 */
-    int own_hold_ticks;     /* see above; default 50 (1 s) */
+    size_t max_inputs;  /* slots 0..max_inputs-1; default 32 */
+    size_t top_n;       /* inputs mixed per tick; default 4 */
+    int own_hold_ticks; /* see above; default 50 (1 s) */
     struct speaker_detector_config speaker;
 };
 
@@ -56,7 +56,7 @@ enum audio_mix_kind {
 
 struct audio_mixer_stats {
     uint64_t ticks;
-    uint64_t own_mixes;   /* own (minus-self) outputs produced, summed over ticks */
+    uint64_t own_mixes; /* own (minus-self) outputs produced, summed over ticks */
 };
 
 struct audio_mixer;

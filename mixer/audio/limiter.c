@@ -4,10 +4,10 @@
 #include <math.h>
 #include <stdbool.h>
 
-#define FULL_SCALE 32767.0f
-#define THRESHOLD (FULL_SCALE * LIMITER_THRESHOLD) /* -4 dBFS */
-#define CEILING (FULL_SCALE * LIMITER_CEILING)     /* -3 dBFS */
-#define RELEASE_SAMPLES 3840.0f                     /* 80 ms at 48 kHz */
+#define FULL_SCALE      32767.0f
+#define THRESHOLD       (FULL_SCALE * LIMITER_THRESHOLD) /* -4 dBFS */
+#define CEILING         (FULL_SCALE * LIMITER_CEILING)   /* -3 dBFS */
+#define RELEASE_SAMPLES 3840.0f                          /* 80 ms at 48 kHz */
 
 void limiter_init(struct limiter *lim)
 {
@@ -57,16 +57,13 @@ static int16_t soft_knee(float y, float knee)
  * what the sample loop below would compute, at the cost of a copy. */
 static bool idle_block(struct limiter *lim, const int32_t *in, int16_t *out, size_t n)
 {
-    if (lim->gain != 1.0 || lim->min_request != 1.0f || n < LIMITER_LOOKAHEAD)
-        return false;
+    if (lim->gain != 1.0 || lim->min_request != 1.0f || n < LIMITER_LOOKAHEAD) return false;
     int32_t threshold = (int32_t)lim->threshold; /* |x| <= this: request 1 */
     for (size_t i = 0; i < n; i++)
-        if (in[i] > threshold || in[i] < -threshold)
-            return false;
+        if (in[i] > threshold || in[i] < -threshold) return false;
     for (size_t i = 0; i < LIMITER_LOOKAHEAD; i++)
         out[i] = (int16_t)lim->delay[(lim->pos + i) % LIMITER_LOOKAHEAD];
-    for (size_t i = LIMITER_LOOKAHEAD; i < n; i++)
-        out[i] = (int16_t)in[i - LIMITER_LOOKAHEAD];
+    for (size_t i = LIMITER_LOOKAHEAD; i < n; i++) out[i] = (int16_t)in[i - LIMITER_LOOKAHEAD];
     /* The ring now holds the last LIMITER_LOOKAHEAD inputs, the oldest at pos. */
     size_t pos = (lim->pos + n) % LIMITER_LOOKAHEAD;
     for (size_t i = 0; i < LIMITER_LOOKAHEAD; i++) {
@@ -80,8 +77,7 @@ static bool idle_block(struct limiter *lim, const int32_t *in, int16_t *out, siz
 
 void limiter_process(struct limiter *lim, const int32_t *in, int16_t *out, size_t n)
 {
-    if (idle_block(lim, in, out, n))
-        return;
+    if (idle_block(lim, in, out, n)) return;
     for (size_t i = 0; i < n; i++) {
         int32_t x = in[i];
         float ax = fabsf((float)x);
@@ -94,8 +90,7 @@ void limiter_process(struct limiter *lim, const int32_t *in, int16_t *out, size_
         /* Released to within 1e-6 of unity (under 0.03 of a sample step at the
          * threshold: no output sample changes), it is unity, and idle blocks take
          * the fast path again. */
-        if (target == 1.0f && lim->gain > 1.0 - 1e-6)
-            lim->gain = 1.0;
+        if (target == 1.0f && lim->gain > 1.0 - 1e-6) lim->gain = 1.0;
 
         int32_t outgoing = lim->delay[lim->pos];
         out[i] = soft_knee((float)outgoing * (float)lim->gain, lim->threshold);

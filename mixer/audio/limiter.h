@@ -33,20 +33,20 @@
 /* Fractions of int16 full scale (32767). Below the threshold the limiter is
  * bit-transparent (once released); no output sample reaches the ceiling. */
 #define LIMITER_THRESHOLD 0.6310f /* -4 dBFS */
-#define LIMITER_CEILING 0.7079f   /* -3 dBFS */
+#define LIMITER_CEILING   0.7079f /* -3 dBFS */
 
 struct limiter {
-    double gain;                         /* currently applied gain, 0 < gain <= 1
+    double gain;  /* currently applied gain, 0 < gain <= 1
                                             (double: in float the slow release
                                             stalls about 1e-4 short of 1) */
-    float attack;                        /* one-pole coefficients */
+    float attack; /* one-pole coefficients */
     float release;
-    float threshold;                     /* in int16 units */
-    size_t pos;                          /* ring position (oldest sample) */
-    size_t min_pos;                      /* where the smallest request sits */
-    float min_request;                   /* smallest request in the ring */
-    int32_t delay[LIMITER_LOOKAHEAD];    /* delayed input samples */
-    float request[LIMITER_LOOKAHEAD];    /* gain requested by each delayed sample */
+    float threshold;                  /* in int16 units */
+    size_t pos;                       /* ring position (oldest sample) */
+    size_t min_pos;                   /* where the smallest request sits */
+    float min_request;                /* smallest request in the ring */
+    int32_t delay[LIMITER_LOOKAHEAD]; /* delayed input samples */
+    float request[LIMITER_LOOKAHEAD]; /* gain requested by each delayed sample */
 };
 
 /* Sets up a limiter for 48 kHz audio: unity gain, empty (silent) delay line. */

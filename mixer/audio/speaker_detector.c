@@ -4,16 +4,16 @@
 #include <stdlib.h>
 
 #define SILENT_DBOV (-127.0f)
-#define RISE 0.5f  /* smoothing weight of a louder new level */
-#define FALL 0.15f /* smoothing weight of a quieter new level */
+#define RISE        0.5f  /* smoothing weight of a louder new level */
+#define FALL        0.15f /* smoothing weight of a quieter new level */
 
 struct speaker_detector {
     struct speaker_detector_config cfg;
     size_t max_inputs;
-    float *smoothed;       /* per slot, dBov */
-    int current;           /* speaker slot or -1 */
-    int candidate;         /* slot currently challenging, or -1 */
-    int candidate_ticks;   /* consecutive ticks the candidate has qualified */
+    float *smoothed;     /* per slot, dBov */
+    int current;         /* speaker slot or -1 */
+    int candidate;       /* slot currently challenging, or -1 */
+    int candidate_ticks; /* consecutive ticks the candidate has qualified */
     int ticks_since_switch;
 };
 
@@ -29,15 +29,13 @@ struct speaker_detector *speaker_detector_new(size_t max_inputs,
                                               const struct speaker_detector_config *cfg)
 {
     struct speaker_detector *sd = calloc(1, sizeof *sd);
-    if (!sd)
-        return NULL;
+    if (!sd) return NULL;
     sd->smoothed = malloc(max_inputs * sizeof *sd->smoothed);
     if (!sd->smoothed && max_inputs > 0) {
         free(sd);
         return NULL;
     }
-    for (size_t i = 0; i < max_inputs; i++)
-        sd->smoothed[i] = SILENT_DBOV;
+    for (size_t i = 0; i < max_inputs; i++) sd->smoothed[i] = SILENT_DBOV;
     if (cfg)
         sd->cfg = *cfg;
     else
@@ -50,8 +48,7 @@ struct speaker_detector *speaker_detector_new(size_t max_inputs,
 
 void speaker_detector_free(struct speaker_detector *sd)
 {
-    if (!sd)
-        return;
+    if (!sd) return;
     free(sd->smoothed);
     free(sd);
 }
@@ -60,8 +57,7 @@ static void smooth_levels(struct speaker_detector *sd, const float *levels, size
 {
     for (size_t i = 0; i < sd->max_inputs; i++) {
         float level = i < count ? levels[i] : SILENT_DBOV;
-        if (level < SILENT_DBOV)
-            level = SILENT_DBOV;
+        if (level < SILENT_DBOV) level = SILENT_DBOV;
         float w = level > sd->smoothed[i] ? RISE : FALL;
         sd->smoothed[i] += (level - sd->smoothed[i]) * w;
     }
@@ -71,10 +67,8 @@ static int loudest_other(const struct speaker_detector *sd)
 {
     int best = -1;
     for (size_t i = 0; i < sd->max_inputs; i++) {
-        if ((int)i == sd->current || sd->smoothed[i] < sd->cfg.voice_threshold_dbov)
-            continue;
-        if (best < 0 || sd->smoothed[i] > sd->smoothed[best])
-            best = (int)i;
+        if ((int)i == sd->current || sd->smoothed[i] < sd->cfg.voice_threshold_dbov) continue;
+        if (best < 0 || sd->smoothed[i] > sd->smoothed[best]) best = (int)i;
     }
     return best;
 }
@@ -110,18 +104,13 @@ int speaker_detector_update(struct speaker_detector *sd, const float *levels_dbo
     return sd->current;
 }
 
-int speaker_detector_current(const struct speaker_detector *sd)
-{
-    return sd->current;
-}
+int speaker_detector_current(const struct speaker_detector *sd) { return sd->current; }
 
 void speaker_detector_remove(struct speaker_detector *sd, size_t slot)
 {
-    if (slot >= sd->max_inputs)
-        return;
+    if (slot >= sd->max_inputs) return;
     sd->smoothed[slot] = SILENT_DBOV;
-    if (sd->current == (int)slot)
-        sd->current = -1;
+    if (sd->current == (int)slot) sd->current = -1;
     if (sd->candidate == (int)slot) {
         sd->candidate = -1;
         sd->candidate_ticks = 0;

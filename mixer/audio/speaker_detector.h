@@ -16,9 +16,9 @@
 #include <stddef.h>
 
 struct speaker_detector_config {
-    int hold_ticks;           /* default 50 (1 s) */
-    int switch_ticks;         /* default 10 (200 ms) */
-    float margin_db;          /* default 6 dB */
+    int hold_ticks;             /* default 50 (1 s) */
+    int switch_ticks;           /* default 10 (200 ms) */
+    float margin_db;            /* default 6 dB */
     float voice_threshold_dbov; /* default -50 dBov */
 };
 

@@ -38,12 +38,12 @@ void mix_audio_decoder_free(struct mix_audio_decoder *dec);
 /* Decodes one payload into at most MIX_AUDIO_MAX_DECODED samples at `out` (48 kHz
  * mono). Returns the number of samples, or -1 for a payload the codec rejects (the
  * decoder stays usable). */
-int mix_audio_decoder_decode(struct mix_audio_decoder *dec, const uint8_t *payload,
-                             size_t size, int16_t *out);
+int mix_audio_decoder_decode(struct mix_audio_decoder *dec, const uint8_t *payload, size_t size,
+                             int16_t *out);
 
 struct mix_audio_encoder_config {
-    int bitrate;        /* bits per second; default 32000 */
-    int complexity;     /* libopus 0..10; default 5 */
+    int bitrate;    /* bits per second; default 32000 */
+    int complexity; /* libopus 0..10; default 5 */
 };
 
 void mix_audio_encoder_config_init(struct mix_audio_encoder_config *cfg);

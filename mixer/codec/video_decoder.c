@@ -11,8 +11,8 @@ struct video_decoder {
     enum media_codec codec;
     AVCodecContext *ctx;
     AVPacket *packet;
-    AVFrame *decoded;        /* what libavcodec returned */
-    AVFrame *converted;      /* 4:2:2 / 4:4:4 converted to I420 */
+    AVFrame *decoded;   /* what libavcodec returned */
+    AVFrame *converted; /* 4:2:2 / 4:4:4 converted to I420 */
     bool waiting_keyframe;
     struct video_decoder_stats stats;
 };
@@ -23,25 +23,21 @@ struct video_decoder *video_decoder_new(enum media_codec codec)
                         : codec == MEDIA_CODEC_H264 ? AV_CODEC_ID_H264
                                                     : AV_CODEC_ID_NONE;
     const AVCodec *av = id != AV_CODEC_ID_NONE ? avcodec_find_decoder(id) : NULL;
-    if (!av)
-        return NULL;
+    if (!av) return NULL;
     struct video_decoder *dec = calloc(1, sizeof *dec);
-    if (!dec)
-        return NULL;
+    if (!dec) return NULL;
     dec->codec = codec;
     dec->waiting_keyframe = true;
     dec->ctx = avcodec_alloc_context3(av);
     dec->packet = av_packet_alloc();
     dec->decoded = av_frame_alloc();
     dec->converted = av_frame_alloc();
-    if (!dec->ctx || !dec->packet || !dec->decoded || !dec->converted)
-        goto fail;
+    if (!dec->ctx || !dec->packet || !dec->decoded || !dec->converted) goto fail;
     dec->ctx->thread_count = 1;
     dec->ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
     dec->ctx->max_pixels = VIDEO_DECODER_MAX_PIXELS;
     dec->ctx->err_recognition = AV_EF_EXPLODE;
-    if (avcodec_open2(dec->ctx, av, NULL) < 0)
-        goto fail;
+    if (avcodec_open2(dec->ctx, av, NULL) < 0) goto fail;
     return dec;
 fail:
     video_decoder_free(dec);
@@ -50,8 +46,7 @@ fail:
 
 void video_decoder_free(struct video_decoder *dec)
 {
-    if (!dec)
-        return;
+    if (!dec) return;
     avcodec_free_context(&dec->ctx);
     av_packet_free(&dec->packet);
     av_frame_free(&dec->decoded);
@@ -64,8 +59,7 @@ static bool h264_has_idr(const uint8_t *p, size_t size)
     /* Walk the Annex B start codes (00 00 01 or 00 00 00 01) and look at NAL types. */
     for (size_t i = 0; i + 3 < size; i++) {
         if (p[i] == 0 && p[i + 1] == 0 && p[i + 2] == 1) {
-            if ((p[i + 3] & 0x1f) == 5)
-                return true;
+            if ((p[i + 3] & 0x1f) == 5) return true;
             i += 2;
         }
     }
@@ -74,14 +68,12 @@ static bool h264_has_idr(const uint8_t *p, size_t size)
 
 bool video_bitstream_is_keyframe(enum media_codec codec, const uint8_t *data, size_t size)
 {
-    if (!data)
-        return false;
+    if (!data) return false;
     if (codec == MEDIA_CODEC_VP8)
         /* RFC 6386 9.1: P bit 0 = key frame, then the start code 9d 01 2a. */
         return size >= 10 && !(data[0] & 1) && data[3] == 0x9d && data[4] == 0x01 &&
                data[5] == 0x2a;
-    if (codec == MEDIA_CODEC_H264)
-        return h264_has_idr(data, size);
+    if (codec == MEDIA_CODEC_H264) return h264_has_idr(data, size);
     return false;
 }
 
@@ -98,29 +90,25 @@ static enum video_decode_status fail_and_wait(struct video_decoder *dec)
 static const AVFrame *as_i420(struct video_decoder *dec)
 {
     AVFrame *in = dec->decoded;
-    if (in->format == AV_PIX_FMT_YUV420P || in->format == AV_PIX_FMT_YUVJ420P)
-        return in;
+    if (in->format == AV_PIX_FMT_YUV420P || in->format == AV_PIX_FMT_YUVJ420P) return in;
     bool is422 = in->format == AV_PIX_FMT_YUV422P || in->format == AV_PIX_FMT_YUVJ422P;
     bool is444 = in->format == AV_PIX_FMT_YUV444P || in->format == AV_PIX_FMT_YUVJ444P;
-    if (!is422 && !is444)
-        return NULL;
+    if (!is422 && !is444) return NULL;
     AVFrame *out = dec->converted;
     if (out->width != in->width || out->height != in->height || !out->buf[0]) {
         av_frame_unref(out);
         out->format = AV_PIX_FMT_YUV420P;
         out->width = in->width;
         out->height = in->height;
-        if (av_frame_get_buffer(out, 32) < 0)
-            return NULL;
+        if (av_frame_get_buffer(out, 32) < 0) return NULL;
     } else if (av_frame_make_writable(out) < 0) {
         return NULL; /* someone (the compositor) holds the last one: got a new buffer */
     }
     int rc = (is422 ? I422ToI420 : I444ToI420)(
-        in->data[0], in->linesize[0], in->data[1], in->linesize[1], in->data[2],
-        in->linesize[2], out->data[0], out->linesize[0], out->data[1], out->linesize[1],
-        out->data[2], out->linesize[2], in->width, in->height);
-    if (rc != 0)
-        return NULL;
+        in->data[0], in->linesize[0], in->data[1], in->linesize[1], in->data[2], in->linesize[2],
+        out->data[0], out->linesize[0], out->data[1], out->linesize[1], out->data[2],
+        out->linesize[2], in->width, in->height);
+    if (rc != 0) return NULL;
     out->pts = in->pts;
     return out;
 }
@@ -133,43 +121,36 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
     dec->stats.frames_in++;
     if (!frame || !frame->data || frame->size == 0 || frame->size > INT32_MAX / 2)
         return fail_and_wait(dec);
-    bool keyframe = frame->keyframe ||
-                    video_bitstream_is_keyframe(dec->codec, frame->data, frame->size);
+    bool keyframe =
+        frame->keyframe || video_bitstream_is_keyframe(dec->codec, frame->data, frame->size);
     if (dec->waiting_keyframe && !keyframe) {
         dec->stats.dropped++;
         return VIDEO_DECODE_NEED_KEYFRAME;
     }
 
     /* libavcodec wants input padding; frames are borrowed, so copy into our packet. */
-    if (av_new_packet(dec->packet, (int)frame->size) < 0)
-        return fail_and_wait(dec);
+    if (av_new_packet(dec->packet, (int)frame->size) < 0) return fail_and_wait(dec);
     memcpy(dec->packet->data, frame->data, frame->size);
     dec->packet->pts = frame->rtp_timestamp;
     int rc = avcodec_send_packet(dec->ctx, dec->packet);
     av_packet_unref(dec->packet);
-    if (rc < 0 && rc != AVERROR(EAGAIN))
-        return fail_and_wait(dec);
+    if (rc < 0 && rc != AVERROR(EAGAIN)) return fail_and_wait(dec);
 
     bool got = false;
     for (;;) {
         av_frame_unref(dec->decoded);
         rc = avcodec_receive_frame(dec->ctx, dec->decoded);
-        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-            break;
-        if (rc < 0)
-            return fail_and_wait(dec);
+        if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) break;
+        if (rc < 0) return fail_and_wait(dec);
         if (dec->decoded->decode_error_flags || (dec->decoded->flags & AV_FRAME_FLAG_CORRUPT))
             return fail_and_wait(dec);
         got = true;
         break; /* low delay: one frame in, at most one picture out */
     }
-    if (!got)
-        return dec->waiting_keyframe ? VIDEO_DECODE_NEED_KEYFRAME : VIDEO_DECODE_NO_PICTURE;
+    if (!got) return dec->waiting_keyframe ? VIDEO_DECODE_NEED_KEYFRAME : VIDEO_DECODE_NO_PICTURE;
     const AVFrame *out = as_i420(dec);
-    if (!out)
-        return fail_and_wait(dec);
-    if (keyframe)
-        dec->waiting_keyframe = false; /* low delay: a keyframe decodes to a picture */
+    if (!out) return fail_and_wait(dec);
+    if (keyframe) dec->waiting_keyframe = false; /* low delay: a keyframe decodes to a picture */
     dec->stats.pictures_out++;
     dec->stats.width = out->width;
     dec->stats.height = out->height;
@@ -179,15 +160,11 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
 
 void video_decoder_frame_lost(struct video_decoder *dec)
 {
-    if (!dec->waiting_keyframe)
-        avcodec_flush_buffers(dec->ctx);
+    if (!dec->waiting_keyframe) avcodec_flush_buffers(dec->ctx);
     dec->waiting_keyframe = true;
 }
 
-bool video_decoder_needs_keyframe(const struct video_decoder *dec)
-{
-    return dec->waiting_keyframe;
-}
+bool video_decoder_needs_keyframe(const struct video_decoder *dec) { return dec->waiting_keyframe; }
 
 const struct video_decoder_stats *video_decoder_stats(const struct video_decoder *dec)
 {

@@ -38,11 +38,11 @@ enum video_decode_status {
 };
 
 struct video_decoder_stats {
-    uint64_t frames_in;          /* encoded frames given */
+    uint64_t frames_in; /* encoded frames given */
     uint64_t pictures_out;
-    uint64_t errors;             /* decode errors (bad data, corrupt pictures) */
-    uint64_t dropped;            /* non-keyframes dropped while waiting for a keyframe */
-    int width, height;           /* size of the last picture */
+    uint64_t errors;   /* decode errors (bad data, corrupt pictures) */
+    uint64_t dropped;  /* non-keyframes dropped while waiting for a keyframe */
+    int width, height; /* size of the last picture */
 };
 
 struct video_decoder;

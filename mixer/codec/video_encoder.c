@@ -13,19 +13,19 @@
 
 struct video_encoder {
     struct video_encoder_config cfg;
-    char preset[32];            /* owned copy of cfg.h264_preset */
+    char preset[32]; /* owned copy of cfg.h264_preset */
     AVCodecContext *ctx;
-    AVFrame *input;             /* reference to the picture being sent */
-    AVFrame *scaled;            /* picture scaled to the profile size */
-    AVPacket *packet;           /* last encoded frame handed out */
+    AVFrame *input;   /* reference to the picture being sent */
+    AVFrame *scaled;  /* picture scaled to the profile size */
+    AVPacket *packet; /* last encoded frame handed out */
     bool keyframe_requested;
     bool reopen_pending;
     int64_t last_pts;
     struct video_encoder_stats stats;
 };
 
-void video_encoder_config_init(struct video_encoder_config *cfg, enum media_codec codec,
-                               int width, int height, int bitrate)
+void video_encoder_config_init(struct video_encoder_config *cfg, enum media_codec codec, int width,
+                               int height, int bitrate)
 {
     cfg->codec = codec;
     cfg->width = width;
@@ -43,11 +43,9 @@ static int open_codec(struct video_encoder *enc)
     const struct video_encoder_config *cfg = &enc->cfg;
     bool vp8 = cfg->codec == MEDIA_CODEC_VP8;
     const AVCodec *codec = avcodec_find_encoder_by_name(vp8 ? "libvpx" : "libx264");
-    if (!codec)
-        return -1;
+    if (!codec) return -1;
     AVCodecContext *ctx = avcodec_alloc_context3(codec);
-    if (!ctx)
-        return -1;
+    if (!ctx) return -1;
     ctx->width = cfg->width;
     ctx->height = cfg->height;
     ctx->pix_fmt = AV_PIX_FMT_YUV420P;
@@ -107,10 +105,10 @@ struct video_encoder *video_encoder_new(const struct video_encoder_config *cfg)
         cfg->vp8_cpu_used < -16 || cfg->vp8_cpu_used > 16)
         return NULL;
     struct video_encoder *enc = calloc(1, sizeof *enc);
-    if (!enc)
-        return NULL;
+    if (!enc) return NULL;
     enc->cfg = *cfg;
-    snprintf(enc->preset, sizeof enc->preset, "%s", cfg->h264_preset ? cfg->h264_preset : "veryfast");
+    snprintf(enc->preset, sizeof enc->preset, "%s",
+             cfg->h264_preset ? cfg->h264_preset : "veryfast");
     enc->cfg.h264_preset = enc->preset;
     enc->last_pts = INT64_MIN;
     enc->input = av_frame_alloc();
@@ -125,8 +123,7 @@ struct video_encoder *video_encoder_new(const struct video_encoder_config *cfg)
 
 void video_encoder_free(struct video_encoder *enc)
 {
-    if (!enc)
-        return;
+    if (!enc) return;
     avcodec_free_context(&enc->ctx);
     av_frame_free(&enc->input);
     av_frame_free(&enc->scaled);
@@ -137,15 +134,13 @@ void video_encoder_free(struct video_encoder *enc)
 /* The picture at the profile's size: the input itself, or a libyuv scale of it. */
 static const AVFrame *fit_to_profile(struct video_encoder *enc, const AVFrame *pic)
 {
-    if (pic->width == enc->cfg.width && pic->height == enc->cfg.height)
-        return pic;
+    if (pic->width == enc->cfg.width && pic->height == enc->cfg.height) return pic;
     AVFrame *out = enc->scaled;
     if (!out->buf[0]) {
         out->format = AV_PIX_FMT_YUV420P;
         out->width = enc->cfg.width;
         out->height = enc->cfg.height;
-        if (av_frame_get_buffer(out, 32) < 0)
-            return NULL;
+        if (av_frame_get_buffer(out, 32) < 0) return NULL;
     } else if (av_frame_make_writable(out) < 0) {
         return NULL;
     }
@@ -177,8 +172,7 @@ int video_encoder_encode(struct video_encoder *enc, const AVFrame *picture, int6
         enc->stats.errors++;
         return -1;
     }
-    if (pts <= enc->last_pts)
-        pts = enc->last_pts + 1;
+    if (pts <= enc->last_pts) pts = enc->last_pts + 1;
     enc->last_pts = pts;
     enc->input->pts = pts;
     enc->input->format = AV_PIX_FMT_YUV420P;
@@ -198,8 +192,7 @@ int video_encoder_receive(struct video_encoder *enc, struct encoded_frame *out)
 {
     av_packet_unref(enc->packet);
     int rc = avcodec_receive_packet(enc->ctx, enc->packet);
-    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
-        return 0;
+    if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return 0;
     if (rc < 0) {
         enc->stats.errors++;
         return -1;
@@ -211,22 +204,16 @@ int video_encoder_receive(struct video_encoder *enc, struct encoded_frame *out)
     out->keyframe = (enc->packet->flags & AV_PKT_FLAG_KEY) != 0;
     enc->stats.frames_out++;
     enc->stats.bytes_out += out->size;
-    if (out->keyframe)
-        enc->stats.keyframes_out++;
+    if (out->keyframe) enc->stats.keyframes_out++;
     return 1;
 }
 
-void video_encoder_request_keyframe(struct video_encoder *enc)
-{
-    enc->keyframe_requested = true;
-}
+void video_encoder_request_keyframe(struct video_encoder *enc) { enc->keyframe_requested = true; }
 
 int video_encoder_set_bitrate(struct video_encoder *enc, int bitrate)
 {
-    if (bitrate < 10000)
-        return -1;
-    if (bitrate == enc->cfg.bitrate)
-        return 0;
+    if (bitrate < 10000) return -1;
+    if (bitrate == enc->cfg.bitrate) return 0;
     enc->cfg.bitrate = bitrate;
     if (enc->cfg.codec == MEDIA_CODEC_VP8) {
         enc->reopen_pending = true;

@@ -41,14 +41,14 @@
 #include "mixer/media/media.h"
 
 struct video_encoder_config {
-    enum media_codec codec;    /* MEDIA_CODEC_VP8 or MEDIA_CODEC_H264 */
-    int width, height;         /* even */
-    int fps;                   /* nominal frame rate for rate control; default 30 */
-    int bitrate;               /* bits per second */
-    int keyframe_interval;     /* frames; default 3000 */
-    int threads;               /* encoder threads; default 1 (the pool parallelises) */
-    int vp8_cpu_used;          /* -16..16; default -6 */
-    const char *h264_preset;   /* x264 preset; default "veryfast" */
+    enum media_codec codec;  /* MEDIA_CODEC_VP8 or MEDIA_CODEC_H264 */
+    int width, height;       /* even */
+    int fps;                 /* nominal frame rate for rate control; default 30 */
+    int bitrate;             /* bits per second */
+    int keyframe_interval;   /* frames; default 3000 */
+    int threads;             /* encoder threads; default 1 (the pool parallelises) */
+    int vp8_cpu_used;        /* -16..16; default -6 */
+    const char *h264_preset; /* x264 preset; default "veryfast" */
 };
 
 struct video_encoder_stats {
@@ -56,15 +56,15 @@ struct video_encoder_stats {
     uint64_t frames_out;
     uint64_t keyframes_out;
     uint64_t bytes_out;
-    uint64_t reopens;          /* VP8 bitrate changes */
+    uint64_t reopens; /* VP8 bitrate changes */
     uint64_t errors;
 };
 
 struct video_encoder;
 
 /* Fills cfg with the defaults above for the given codec, size and bitrate. */
-void video_encoder_config_init(struct video_encoder_config *cfg, enum media_codec codec,
-                               int width, int height, int bitrate);
+void video_encoder_config_init(struct video_encoder_config *cfg, enum media_codec codec, int width,
+                               int height, int bitrate);
 
 /* NULL on a bad config, a missing encoder or allocation failure. */
 struct video_encoder *video_encoder_new(const struct video_encoder_config *cfg);

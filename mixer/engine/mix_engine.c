@@ -19,9 +19,12 @@ void mix_engine_config_init(struct mix_engine_config *cfg)
     cfg->max_inputs = 16;
     cfg->threads = 1;
     cfg->profile_count = 1;
-    cfg->profiles[0] = (struct mix_profile_config){
-        .codec = MEDIA_CODEC_VP8, .width = 1280, .height = 720, .bitrate = 2000000,
-        .payload_type = 96, .ssrc = 0x10000001};
+    cfg->profiles[0] = (struct mix_profile_config){.codec = MEDIA_CODEC_VP8,
+                                                   .width = 1280,
+                                                   .height = 720,
+                                                   .bitrate = 2000000,
+                                                   .payload_type = 96,
+                                                   .ssrc = 0x10000001};
     cfg->vp8_cpu_used = -6;
     cfg->h264_preset = "veryfast";
     cfg->top_n = 4;
@@ -37,7 +40,8 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
 {
     if (c->width < 16 || c->height < 16 || c->width % 2 || c->height % 2 || c->width > 4096 ||
         c->height > 4096) {
-        error_text_set(err, errlen, "canvas size %dx%d: need even sizes 16..4096", c->width, c->height);
+        error_text_set(err, errlen, "canvas size %dx%d: need even sizes 16..4096", c->width,
+                       c->height);
         return -1;
     }
     if (c->fps < 1 || c->fps > 120) {
@@ -45,7 +49,8 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
         return -1;
     }
     if (c->max_inputs < 1 || c->max_inputs > MIX_ENGINE_MAX_INPUTS) {
-        error_text_set(err, errlen, "max_inputs %zu: need 1..%d", c->max_inputs, MIX_ENGINE_MAX_INPUTS);
+        error_text_set(err, errlen, "max_inputs %zu: need 1..%d", c->max_inputs,
+                       MIX_ENGINE_MAX_INPUTS);
         return -1;
     }
     if (c->threads < 1 || c->threads > WORK_POOL_MAX_THREADS) {
@@ -53,7 +58,8 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
         return -1;
     }
     if (c->profile_count > MIX_ENGINE_MAX_PROFILES) {
-        error_text_set(err, errlen, "%zu profiles: at most %d", c->profile_count, MIX_ENGINE_MAX_PROFILES);
+        error_text_set(err, errlen, "%zu profiles: at most %d", c->profile_count,
+                       MIX_ENGINE_MAX_PROFILES);
         return -1;
     }
     for (size_t i = 0; i < c->profile_count; i++) {
@@ -64,8 +70,9 @@ static int check_config(const struct mix_engine_config *c, char *err, size_t err
         }
         if (p->width < 16 || p->height < 16 || p->width % 2 || p->height % 2 ||
             p->bitrate < 10000 || p->payload_type > 127) {
-            error_text_set(err, errlen, "profile %zu: bad size %dx%d, bitrate %d or payload type %u", i,
-                    p->width, p->height, p->bitrate, p->payload_type);
+            error_text_set(err, errlen,
+                           "profile %zu: bad size %dx%d, bitrate %d or payload type %u", i,
+                           p->width, p->height, p->bitrate, p->payload_type);
             return -1;
         }
     }
@@ -107,7 +114,7 @@ static int open_profiles(struct mix_engine *e, char *err, size_t errlen)
         p->packetizer = new_packetizer(e, p->cfg.codec, p->cfg.payload_type, p->cfg.ssrc);
         if (!p->encoder || !p->packetizer) {
             error_text_set(err, errlen, "profile %zu: cannot open the %s encoder at %dx%d", i,
-                    media_codec_name(p->cfg.codec), p->cfg.width, p->cfg.height);
+                           media_codec_name(p->cfg.codec), p->cfg.width, p->cfg.height);
             return -1;
         }
     }
@@ -116,8 +123,7 @@ static int open_profiles(struct mix_engine *e, char *err, size_t errlen)
 
 struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err, size_t errlen)
 {
-    if (!cfg || check_config(cfg, err, errlen) < 0)
-        return NULL;
+    if (!cfg || check_config(cfg, err, errlen) < 0) return NULL;
     struct mix_engine *e = calloc(1, sizeof *e);
     if (!e) {
         error_text_set(err, errlen, "out of memory");
@@ -152,9 +158,10 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
 
     struct mix_audio_encoder_config ec = {cfg->audio_bitrate, cfg->audio_complexity};
     e->full_encoder = mix_audio_encoder_new(&ec);
-    e->full_packetizer = new_packetizer(e, MEDIA_CODEC_OPUS, cfg->audio_payload_type, cfg->audio_ssrc);
-    if (!e->inputs || !e->decode_list || !e->composed_arrivals || !e->levels || !e->decode_audio || !e->pool ||
-        !e->compositor || !e->audio_mixer || !e->full_encoder || !e->full_packetizer) {
+    e->full_packetizer =
+        new_packetizer(e, MEDIA_CODEC_OPUS, cfg->audio_payload_type, cfg->audio_ssrc);
+    if (!e->inputs || !e->decode_list || !e->composed_arrivals || !e->levels || !e->decode_audio ||
+        !e->pool || !e->compositor || !e->audio_mixer || !e->full_encoder || !e->full_packetizer) {
         error_text_set(err, errlen, "cannot set up the engine (out of memory, or no libopus)");
         mix_engine_free(e);
         return NULL;
@@ -168,12 +175,10 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
 
 void mix_engine_free(struct mix_engine *e)
 {
-    if (!e)
-        return;
+    if (!e) return;
     if (e->inputs)
         for (size_t i = 0; i < e->cfg.max_inputs; i++)
-            if (e->inputs[i].active)
-                mix_input_close(&e->inputs[i]);
+            if (e->inputs[i].active) mix_input_close(&e->inputs[i]);
     for (size_t i = 0; i < MIX_ENGINE_MAX_PROFILES; i++) {
         video_encoder_free(e->profiles[i].encoder);
         packetizer_free(e->profiles[i].packetizer);
@@ -193,20 +198,18 @@ void mix_engine_free(struct mix_engine *e)
 
 static struct mix_input *input_at(const struct mix_engine *e, size_t slot)
 {
-    if (slot >= e->cfg.max_inputs || !e->inputs[slot].active)
-        return NULL;
+    if (slot >= e->cfg.max_inputs || !e->inputs[slot].active) return NULL;
     return &e->inputs[slot];
 }
 
 int mix_engine_add_input(struct mix_engine *e, size_t slot, const struct mix_input_config *cfg)
 {
-    if (!cfg || slot >= e->cfg.max_inputs || e->inputs[slot].active)
-        return -1;
-    if ((cfg->audio_codec != MEDIA_CODEC_NONE && media_codec_kind(cfg->audio_codec) != MEDIA_AUDIO) ||
+    if (!cfg || slot >= e->cfg.max_inputs || e->inputs[slot].active) return -1;
+    if ((cfg->audio_codec != MEDIA_CODEC_NONE &&
+         media_codec_kind(cfg->audio_codec) != MEDIA_AUDIO) ||
         (cfg->video_codec != MEDIA_CODEC_NONE && media_codec_kind(cfg->video_codec) != MEDIA_VIDEO))
         return -1;
-    if (mix_input_open(&e->inputs[slot], cfg) < 0)
-        return -1;
+    if (mix_input_open(&e->inputs[slot], cfg) < 0) return -1;
     compositor_clear_input(e->compositor, slot);
     compositor_set_video_muted(e->compositor, slot, false);
     compositor_set_label(e->compositor, slot, cfg->name);
@@ -217,21 +220,18 @@ int mix_engine_add_input(struct mix_engine *e, size_t slot, const struct mix_inp
 void mix_engine_remove_input(struct mix_engine *e, size_t slot)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in)
-        return;
+    if (!in) return;
     mix_input_close(in);
     compositor_clear_input(e->compositor, slot);
     compositor_set_video_muted(e->compositor, slot, false);
     compositor_set_label(e->compositor, slot, NULL);
     audio_mixer_remove(e->audio_mixer, slot);
-    if (e->focus_slot == (int)slot)
-        e->focus_slot = -1;
+    if (e->focus_slot == (int)slot) e->focus_slot = -1;
 }
 
 int mix_engine_set_focus(struct mix_engine *e, int slot)
 {
-    if (slot >= (int)e->cfg.max_inputs)
-        return -1;
+    if (slot >= (int)e->cfg.max_inputs) return -1;
     e->focus_slot = slot < 0 ? -1 : slot;
     return 0;
 }
@@ -239,12 +239,10 @@ int mix_engine_set_focus(struct mix_engine *e, int slot)
 int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool muted)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in)
-        return -1;
+    if (!in) return -1;
     in->video_muted = muted;
     /* Unmuted: the next picture comes from a keyframe (the stream had a gap). */
-    if (!muted)
-        in->reference_lost = true;
+    if (!muted) in->reference_lost = true;
     return compositor_set_video_muted(e->compositor, slot, muted);
 }
 
@@ -257,11 +255,10 @@ size_t mix_engine_composed_arrivals(const struct mix_engine *e, int64_t *arrival
 
 int mix_engine_set_profile_active(struct mix_engine *e, size_t profile, bool active)
 {
-    if (profile >= e->cfg.profile_count)
-        return -1;
+    if (profile >= e->cfg.profile_count) return -1;
     struct mix_profile *p = &e->profiles[profile];
     if (active && p->inactive)
-        video_encoder_request_keyframe(p->encoder);   /* its first frame must be a key */
+        video_encoder_request_keyframe(p->encoder); /* its first frame must be a key */
     p->inactive = !active;
     return 0;
 }
@@ -270,14 +267,11 @@ int mix_engine_push_rtp(struct mix_engine *e, size_t slot, enum media_kind kind,
                         const uint8_t *packet, size_t len, int64_t arrival_us)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !packet)
-        return -1;
+    if (!in || !packet) return -1;
     struct jitter_buffer *jb = kind == MEDIA_VIDEO ? in->video_jb : in->audio_jb;
-    if (!jb)
-        return -1;
+    if (!jb) return -1;
     if (kind == MEDIA_VIDEO) {
-        if (in->video_muted)
-            return -1;
+        if (in->video_muted) return -1;
         in->video_seen = true;
     }
     return jitter_buffer_push(jb, packet, len, arrival_us);
@@ -286,11 +280,9 @@ int mix_engine_push_rtp(struct mix_engine *e, size_t slot, enum media_kind kind,
 void mix_engine_end_input(struct mix_engine *e, size_t slot, enum media_kind kind)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in)
-        return;
+    if (!in) return;
     struct jitter_buffer *jb = kind == MEDIA_VIDEO ? in->video_jb : in->audio_jb;
-    if (jb)
-        jitter_buffer_drain(jb);
+    if (jb) jitter_buffer_drain(jb);
 }
 
 int mix_engine_set_layout(struct mix_engine *e, const char *name, char *err, size_t errlen)
@@ -315,21 +307,17 @@ int mix_engine_set_layout(struct mix_engine *e, const char *name, char *err, siz
         return -1;
     }
     e->layout = l;
-    e->follow_speaker = strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 ||
-                        strcmp(name, "1+7") == 0;
+    e->follow_speaker =
+        strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 || strcmp(name, "1+7") == 0;
     return 0;
 }
 
-const struct layout *mix_engine_layout(const struct mix_engine *e)
-{
-    return &e->layout;
-}
+const struct layout *mix_engine_layout(const struct mix_engine *e) { return &e->layout; }
 
 bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_us)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb)
-        return false;
+    if (!in || !in->video_jb) return false;
     /* One request per input per interval, whichever part wants it: the jitter buffer
      * (a frame lost for good) and the decoder (a broken reference) must not each
      * ask in turn. The jitter buffer keeps its wish until it is asked. */
@@ -345,35 +333,31 @@ bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_
     return ask;
 }
 
-size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16_t *seqs, size_t max)
+size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16_t *seqs,
+                       size_t max)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb)
-        return 0;
+    if (!in || !in->video_jb) return 0;
     return jitter_buffer_nack(in->video_jb, now_us, seqs, max);
 }
 
 void mix_engine_set_rtt(struct mix_engine *e, size_t slot, int64_t rtt_us)
 {
     struct mix_input *in = input_at(e, slot);
-    if (in && in->video_jb)
-        jitter_buffer_set_rtt(in->video_jb, rtt_us);
+    if (in && in->video_jb) jitter_buffer_set_rtt(in->video_jb, rtt_us);
 }
 
 int mix_engine_request_keyframe(struct mix_engine *e, size_t profile)
 {
-    if (profile >= e->cfg.profile_count)
-        return -1;
+    if (profile >= e->cfg.profile_count) return -1;
     video_encoder_request_keyframe(e->profiles[profile].encoder);
     return 0;
 }
 
 int mix_engine_set_bitrate(struct mix_engine *e, size_t profile, int bitrate)
 {
-    if (profile >= e->cfg.profile_count)
-        return -1;
-    if (video_encoder_set_bitrate(e->profiles[profile].encoder, bitrate) < 0)
-        return -1;
+    if (profile >= e->cfg.profile_count) return -1;
+    if (video_encoder_set_bitrate(e->profiles[profile].encoder, bitrate) < 0) return -1;
     e->profiles[profile].cfg.bitrate = bitrate;
     return 0;
 }
@@ -381,8 +365,7 @@ int mix_engine_set_bitrate(struct mix_engine *e, size_t profile, int bitrate)
 enum mix_route mix_engine_audio_route(const struct mix_engine *e, size_t slot)
 {
     const struct mix_input *in = input_at(e, slot);
-    if (!in)
-        return MIX_ROUTE_NONE;
+    if (!in) return MIX_ROUTE_NONE;
     return in->own_active ? MIX_ROUTE_OWN : MIX_ROUTE_FULL;
 }
 
@@ -408,15 +391,9 @@ const struct mix_input_stats *mix_engine_input_stats(const struct mix_engine *e,
     return in ? &in->stats : NULL;
 }
 
-const struct mix_engine_stats *mix_engine_stats(const struct mix_engine *e)
-{
-    return &e->stats;
-}
+const struct mix_engine_stats *mix_engine_stats(const struct mix_engine *e) { return &e->stats; }
 
-const struct mix_engine_config *mix_engine_config(const struct mix_engine *e)
-{
-    return &e->cfg;
-}
+const struct mix_engine_config *mix_engine_config(const struct mix_engine *e) { return &e->cfg; }
 
 int mix_engine_own_complexity(const struct mix_engine *e)
 {
@@ -441,12 +418,9 @@ void mix_engine_emit(struct mix_engine *e, const struct mix_engine_sink *sink,
                      const struct mix_output *out, struct packetizer *packetizer,
                      const struct encoded_frame *frame, int64_t now_us)
 {
-    if (!sink)
-        return;
-    if (sink->frame)
-        sink->frame(sink->opaque, out, frame, now_us);
-    if (!sink->packet)
-        return;
+    if (!sink) return;
+    if (sink->frame) sink->frame(sink->opaque, out, frame, now_us);
+    if (!sink->packet) return;
     if (packetizer_push(packetizer, frame) < 0) {
         e->stats.errors++;
         return;

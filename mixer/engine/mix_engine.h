@@ -46,28 +46,28 @@
 #include "mixer/media/media.h"
 
 #define MIX_ENGINE_MAX_PROFILES 4
-#define MIX_ENGINE_MAX_INPUTS 64
-#define MIX_ENGINE_NAME_MAX 64
+#define MIX_ENGINE_MAX_INPUTS   64
+#define MIX_ENGINE_NAME_MAX     64
 
 /* One video output: codec, size and bitrate, encoded once per conference. */
 struct mix_profile_config {
-    enum media_codec codec;     /* MEDIA_CODEC_VP8 or MEDIA_CODEC_H264 */
-    int width, height;          /* even; may differ from the canvas (scaled once) */
-    int bitrate;                /* bits per second */
-    uint8_t payload_type;       /* RTP payload type of its packets */
+    enum media_codec codec; /* MEDIA_CODEC_VP8 or MEDIA_CODEC_H264 */
+    int width, height;      /* even; may differ from the canvas (scaled once) */
+    int bitrate;            /* bits per second */
+    uint8_t payload_type;   /* RTP payload type of its packets */
     uint32_t ssrc;
 };
 
 struct mix_engine_config {
-    int width, height;          /* canvas; default 1280x720 */
-    int fps;                    /* video ticks per second (informational for the
+    int width, height;    /* canvas; default 1280x720 */
+    int fps;              /* video ticks per second (informational for the
                                    encoders' rate control); default 30 */
-    size_t max_inputs;          /* default 16, at most MIX_ENGINE_MAX_INPUTS */
-    int threads;                /* decode/encode pool, counting the caller; default 1 */
-    size_t profile_count;       /* 0..MIX_ENGINE_MAX_PROFILES (0: audio only) */
+    size_t max_inputs;    /* default 16, at most MIX_ENGINE_MAX_INPUTS */
+    int threads;          /* decode/encode pool, counting the caller; default 1 */
+    size_t profile_count; /* 0..MIX_ENGINE_MAX_PROFILES (0: audio only) */
     struct mix_profile_config profiles[MIX_ENGINE_MAX_PROFILES];
-    int vp8_cpu_used;           /* for all VP8 profiles; default -6 */
-    const char *h264_preset;    /* for all H.264 profiles; default "veryfast" */
+    int vp8_cpu_used;        /* for all VP8 profiles; default -6 */
+    const char *h264_preset; /* for all H.264 profiles; default "veryfast" */
     /* audio */
     size_t top_n;               /* inputs mixed per tick; default 4 */
     int audio_bitrate;          /* Opus, per mix; default 32000 */
@@ -86,18 +86,18 @@ struct mix_engine_config {
 
 /* One input (a room). Codecs MEDIA_CODEC_NONE: the room sends no such stream. */
 struct mix_input_config {
-    enum media_codec audio_codec;   /* Opus, PCMU, PCMA or NONE */
-    enum media_codec video_codec;   /* VP8, H264 or NONE */
-    uint8_t audio_level_ext_id;     /* RFC 6464 header extension id; 0: none. With
+    enum media_codec audio_codec; /* Opus, PCMU, PCMA or NONE */
+    enum media_codec video_codec; /* VP8, H264 or NONE */
+    uint8_t audio_level_ext_id;   /* RFC 6464 header extension id; 0: none. With
                                        levels, silent inputs beyond top-N are not
                                        decoded at all. */
-    const char *name;               /* shown to operators; copied; may be NULL */
+    const char *name;             /* shown to operators; copied; may be NULL */
 };
 
 enum mix_output_kind {
-    MIX_OUTPUT_VIDEO,        /* index: profile */
-    MIX_OUTPUT_AUDIO_FULL,   /* index: 0 */
-    MIX_OUTPUT_AUDIO_OWN,    /* index: the input slot whose minus-self mix it is */
+    MIX_OUTPUT_VIDEO,      /* index: profile */
+    MIX_OUTPUT_AUDIO_FULL, /* index: 0 */
+    MIX_OUTPUT_AUDIO_OWN,  /* index: the input slot whose minus-self mix it is */
 };
 
 struct mix_output {
@@ -110,37 +110,36 @@ struct mix_engine_sink {
     void *opaque;
     void (*frame)(void *opaque, const struct mix_output *out, const struct encoded_frame *frame,
                   int64_t now_us);
-    void (*packet)(void *opaque, const struct mix_output *out, const uint8_t *packet,
-                   size_t len);
+    void (*packet)(void *opaque, const struct mix_output *out, const uint8_t *packet, size_t len);
 };
 
 /* What an input hears after the last audio tick. */
 enum mix_route {
-    MIX_ROUTE_NONE,          /* no such input */
-    MIX_ROUTE_FULL,          /* the shared full mix (MIX_OUTPUT_AUDIO_FULL) */
-    MIX_ROUTE_OWN,           /* its own minus-self mix (MIX_OUTPUT_AUDIO_OWN, index =
+    MIX_ROUTE_NONE, /* no such input */
+    MIX_ROUTE_FULL, /* the shared full mix (MIX_OUTPUT_AUDIO_FULL) */
+    MIX_ROUTE_OWN,  /* its own minus-self mix (MIX_OUTPUT_AUDIO_OWN, index =
                                 its slot) */
 };
 
 struct mix_input_stats {
-    uint64_t video_frames;        /* frames handed to the video decoder */
-    uint64_t video_pictures;      /* pictures decoded */
-    uint64_t video_errors;        /* decode errors + frames dropped waiting a keyframe */
-    uint64_t audio_frames;        /* audio payloads decoded */
-    uint64_t audio_skipped;       /* audio payloads not decoded (beyond top-N) */
-    uint64_t audio_underruns;     /* ticks with no samples for a stream that has audio */
-    uint64_t audio_trimmed;       /* samples dropped because they stood in the queue
+    uint64_t video_frames;      /* frames handed to the video decoder */
+    uint64_t video_pictures;    /* pictures decoded */
+    uint64_t video_errors;      /* decode errors + frames dropped waiting a keyframe */
+    uint64_t audio_frames;      /* audio payloads decoded */
+    uint64_t audio_skipped;     /* audio payloads not decoded (beyond top-N) */
+    uint64_t audio_underruns;   /* ticks with no samples for a stream that has audio */
+    uint64_t audio_trimmed;     /* samples dropped because they stood in the queue
                                      (latency the input did not need; mix_input.h) */
-    uint64_t keyframe_requests;   /* times mix_engine_keyframe_request() said yes */
+    uint64_t keyframe_requests; /* times mix_engine_keyframe_request() said yes */
 };
 
 struct mix_engine_stats {
     uint64_t video_ticks;
     uint64_t audio_ticks;
-    uint64_t video_frames_out;    /* summed over profiles */
-    uint64_t audio_frames_out;    /* summed over mixes */
-    uint64_t own_encodes;         /* minus-self (or per-input) encodes */
-    uint64_t errors;              /* encode failures and the like */
+    uint64_t video_frames_out; /* summed over profiles */
+    uint64_t audio_frames_out; /* summed over mixes */
+    uint64_t own_encodes;      /* minus-self (or per-input) encodes */
+    uint64_t errors;           /* encode failures and the like */
     /* Wall time spent in the video tick's phases (the only clock the engine reads,
      * for these figures): decoding the inputs (over the pool), encoding the
      * profiles (over the pool). */
@@ -155,8 +154,7 @@ void mix_engine_config_init(struct mix_engine_config *cfg);
 
 /* NULL on a bad config (the reason in err, if errlen > 0) or out of memory. Starts
  * with the "1x1" layout. */
-struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err,
-                                  size_t errlen);
+struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err, size_t errlen);
 void mix_engine_free(struct mix_engine *e);
 
 /* Adds input `slot` (< max_inputs, free). Returns 0 or -1. */

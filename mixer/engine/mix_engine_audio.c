@@ -19,12 +19,10 @@ static void choose_decodes(struct mix_engine *e)
             any_level = true;
         }
     }
-    if (any_level)
-        audio_mixer_select(e->audio_mixer, e->levels, n, e->decode_audio);
+    if (any_level) audio_mixer_select(e->audio_mixer, e->levels, n, e->decode_audio);
     for (size_t i = 0; i < n; i++) {
         const struct mix_input *in = &e->inputs[i];
-        if (!in->active || in->level < 0)
-            e->decode_audio[i] = true;
+        if (!in->active || in->level < 0) e->decode_audio[i] = true;
     }
 }
 
@@ -33,8 +31,7 @@ static void put_inputs(struct mix_engine *e)
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
         struct mix_input *in = &e->inputs[i];
-        if (!in->active || !in->audio_jb)
-            continue;
+        if (!in->active || !in->audio_jb) continue;
         int level = in->level >= 0 ? in->level : AUDIO_LEVEL_UNKNOWN;
         if (mix_input_take_tick(in))
             audio_mixer_put(e->audio_mixer, i, in->tick_pcm, 1, level);
@@ -54,8 +51,7 @@ static void encode_and_emit(struct mix_engine *e, const struct mix_engine_sink *
         e->stats.errors++;
         return;
     }
-    if (got == 0)
-        return;
+    if (got == 0) return;
     frame.rtp_timestamp = (uint32_t)ts;
     e->stats.audio_frames_out++;
     mix_engine_emit(e, sink, out, packetizer, &frame, now_us);
@@ -71,8 +67,7 @@ static void prepare_own_outputs(struct mix_engine *e)
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
         struct mix_input *in = &e->inputs[i];
-        if (!in->active)
-            continue;
+        if (!in->active) continue;
         enum audio_mix_kind kind = audio_mixer_output(e->audio_mixer, i, NULL);
         bool own = e->cfg.encode_every_input ||
                    (e->cfg.minus_self && kind == AUDIO_MIX_OWN && in->audio_jb);
@@ -94,8 +89,7 @@ static void encode_own_mixes(struct mix_engine *e, const struct mix_engine_sink 
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
         struct mix_input *in = &e->inputs[i];
-        if (!in->active || !in->own_active)
-            continue;
+        if (!in->active || !in->own_active) continue;
         const int16_t *pcm = NULL;
         audio_mixer_output(e->audio_mixer, i, &pcm);
         struct mix_output out = {MIX_OUTPUT_AUDIO_OWN, i, e->cfg.audio_ssrc + 1 + (uint32_t)i};
@@ -107,12 +101,10 @@ static void encode_own_mixes(struct mix_engine *e, const struct mix_engine_sink 
 int mix_engine_audio_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink)
 {
     for (size_t i = 0; i < e->cfg.max_inputs; i++)
-        if (e->inputs[i].active)
-            mix_input_pull_audio(&e->inputs[i], now_us);
+        if (e->inputs[i].active) mix_input_pull_audio(&e->inputs[i], now_us);
     choose_decodes(e);
     for (size_t i = 0; i < e->cfg.max_inputs; i++)
-        if (e->inputs[i].active)
-            mix_input_decode_audio(&e->inputs[i], e->decode_audio[i]);
+        if (e->inputs[i].active) mix_input_decode_audio(&e->inputs[i], e->decode_audio[i]);
     put_inputs(e);
     audio_mixer_mix(e->audio_mixer);
     prepare_own_outputs(e);

@@ -14,11 +14,12 @@
 #include "mixer/codec/video_encoder.h"
 #include "mixer/engine/work_pool.h"
 
-#define MIX_ENGINE_KEYFRAME_INTERVAL_US 700000   /* > 500 ms: network jitter must not bunch 3 into 1 s */
+#define MIX_ENGINE_KEYFRAME_INTERVAL_US \
+    700000 /* > 500 ms: network jitter must not bunch 3 into 1 s */
 
 struct mix_profile {
     struct mix_profile_config cfg;
-    bool inactive;                     /* nobody receives it: not encoded */
+    bool inactive; /* nobody receives it: not encoded */
     struct video_encoder *encoder;
     struct packetizer *packetizer;
 };
@@ -27,17 +28,17 @@ struct mix_engine {
     struct mix_engine_config cfg;
     char h264_preset[32];
     struct work_pool *pool;
-    struct mix_input *inputs;          /* max_inputs of them */
+    struct mix_input *inputs; /* max_inputs of them */
 
     /* video */
     struct compositor *compositor;
     struct layout layout;
-    bool follow_speaker;               /* cell 0 shows the active speaker */
-    int focus_slot;                    /* ... or this input, when >= 0 and active */
+    bool follow_speaker; /* cell 0 shows the active speaker */
+    int focus_slot;      /* ... or this input, when >= 0 and active */
     struct mix_profile profiles[MIX_ENGINE_MAX_PROFILES];
-    size_t *decode_list;               /* scratch: inputs to decode this tick */
+    size_t *decode_list; /* scratch: inputs to decode this tick */
     size_t decode_count;
-    int64_t *composed_arrivals;        /* arrival of the input frames new in the last
+    int64_t *composed_arrivals; /* arrival of the input frames new in the last
                                           composed canvas (max_inputs of them) */
     size_t composed_count;
 
@@ -45,8 +46,8 @@ struct mix_engine {
     struct audio_mixer *audio_mixer;
     struct mix_audio_encoder *full_encoder;
     struct packetizer *full_packetizer;
-    uint8_t *levels;                   /* scratch per input */
-    bool *decode_audio;                /* scratch per input */
+    uint8_t *levels;    /* scratch per input */
+    bool *decode_audio; /* scratch per input */
     uint64_t audio_ticks;
 
     struct mix_engine_stats stats;

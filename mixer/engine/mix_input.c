@@ -34,8 +34,7 @@ int mix_input_open(struct mix_input *in, const struct mix_input_config *cfg)
         in->audio_jb = jitter_buffer_new(&jbc);
         in->audio_depacketizer = depacketizer_new(cfg->audio_codec);
         in->audio_decoder = mix_audio_decoder_new(cfg->audio_codec);
-        if (!in->audio_jb || !in->audio_depacketizer || !in->audio_decoder)
-            goto fail;
+        if (!in->audio_jb || !in->audio_depacketizer || !in->audio_decoder) goto fail;
     }
     in->active = true;
     return 0;
@@ -68,8 +67,7 @@ static void decode_one(struct mix_input *in, const struct encoded_frame *frame)
         in->stats.video_errors++;
         return;
     }
-    if (st != VIDEO_DECODE_PICTURE)
-        return;
+    if (st != VIDEO_DECODE_PICTURE) return;
     av_frame_unref(in->picture);
     if (av_frame_ref(in->picture, picture) == 0) {
         in->new_picture = true;
@@ -80,17 +78,14 @@ static void decode_one(struct mix_input *in, const struct encoded_frame *frame)
 
 void mix_input_decode_video(struct mix_input *in, int64_t now_us)
 {
-    if (!in->video_jb)
-        return;
+    if (!in->video_jb) return;
     struct jitter_frame jf;
     struct encoded_frame frame;
     while (jitter_buffer_pull(in->video_jb, now_us, &jf) == 1) {
         uint64_t lost = jitter_buffer_stats(in->video_jb)->lost;
-        if (lost != in->video_lost && !jf.keyframe)
-            in->reference_lost = true;
+        if (lost != in->video_lost && !jf.keyframe) in->reference_lost = true;
         in->video_lost = lost;
-        if (jf.keyframe)
-            in->reference_lost = false;
+        if (jf.keyframe) in->reference_lost = false;
         if (in->reference_lost) {
             in->stats.video_errors++;
             continue;
@@ -101,8 +96,7 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us)
                 in->frame_arrival_us = jf.packets[i].arrival_us;
         for (size_t i = 0; i < jf.packet_count; i++) {
             depacketizer_push(in->video_depacketizer, jf.packets[i].data, jf.packets[i].size);
-            while (depacketizer_pull(in->video_depacketizer, &frame) == 1)
-                decode_one(in, &frame);
+            while (depacketizer_pull(in->video_depacketizer, &frame) == 1) decode_one(in, &frame);
         }
     }
 }
@@ -123,19 +117,18 @@ void mix_input_pull_audio(struct mix_input *in, int64_t now_us)
 {
     in->pending.size = 0;
     in->pending_count = 0;
-    if (!in->audio_jb)
-        return;
+    if (!in->audio_jb) return;
     if (in->video_jb && in->video_seen) {
         /* Lip sync: both streams play out with the larger of their delays. */
-        int64_t audio = jitter_buffer_own_delay(in->audio_jb), video = jitter_buffer_own_delay(in->video_jb);
+        int64_t audio = jitter_buffer_own_delay(in->audio_jb),
+                video = jitter_buffer_own_delay(in->video_jb);
         jitter_buffer_set_delay_floor(in->audio_jb, video);
         jitter_buffer_set_delay_floor(in->video_jb, audio);
     }
     struct jitter_frame jf;
     struct encoded_frame frame;
     while (jitter_buffer_pull(in->audio_jb, now_us, &jf) == 1) {
-        if (jf.lost || jf.packet_count == 0)
-            continue;
+        if (jf.lost || jf.packet_count == 0) continue;
         in->level = packet_level(in, jf.packets[0].data, jf.packets[0].size);
         depacketizer_push(in->audio_depacketizer, jf.packets[0].data, jf.packets[0].size);
         while (depacketizer_pull(in->audio_depacketizer, &frame) == 1) {
@@ -174,7 +167,8 @@ void mix_input_decode_audio(struct mix_input *in, bool decode)
         if (!decode) {
             in->stats.audio_skipped++;
         } else {
-            int n = mix_audio_decoder_decode(in->audio_decoder, in->pending.data + offset, size, pcm);
+            int n =
+                mix_audio_decoder_decode(in->audio_decoder, in->pending.data + offset, size, pcm);
             if (n > 0) {
                 enqueue(in, pcm, (size_t)n);
                 in->stats.audio_frames++;
@@ -196,23 +190,20 @@ static void new_window(struct mix_input *in)
 static void trim_standing_level(struct mix_input *in)
 {
     if (in->trim_pending == 0 && in->queued > MIX_INPUT_TRIM_HIGH)
-        in->trim_pending = in->queued - MIX_INPUT_TRIM_HIGH;   /* a burst: no need to wait */
+        in->trim_pending = in->queued - MIX_INPUT_TRIM_HIGH; /* a burst: no need to wait */
     if (in->trim_pending > 0) {
-        size_t drop = in->trim_pending < MIX_INPUT_TRIM_STEP ? in->trim_pending : MIX_INPUT_TRIM_STEP;
-        if (drop > in->queued)
-            drop = in->queued;
+        size_t drop =
+            in->trim_pending < MIX_INPUT_TRIM_STEP ? in->trim_pending : MIX_INPUT_TRIM_STEP;
+        if (drop > in->queued) drop = in->queued;
         in->queued -= drop;
         memmove(in->queue, in->queue + drop, in->queued * sizeof *in->queue);
         in->stats.audio_trimmed += drop;
         in->trim_pending = in->queued > 0 ? in->trim_pending - drop : 0;
-        if (in->trim_pending == 0)
-            new_window(in);   /* measure again from here */
+        if (in->trim_pending == 0) new_window(in); /* measure again from here */
         return;
     }
-    if (in->queued < in->window_min)
-        in->window_min = in->queued;
-    if (++in->window_ticks < MIX_INPUT_TRIM_TICKS)
-        return;
+    if (in->queued < in->window_min) in->window_min = in->queued;
+    if (++in->window_ticks < MIX_INPUT_TRIM_TICKS) return;
     if (in->window_min > MIX_INPUT_TRIM_FLOOR)
         in->trim_pending = in->window_min - MIX_INPUT_TRIM_FLOOR;
     new_window(in);
@@ -221,9 +212,8 @@ static void trim_standing_level(struct mix_input *in)
 bool mix_input_take_tick(struct mix_input *in)
 {
     if (in->queued < AUDIO_FRAME_SAMPLES) {
-        if (in->audio_jb)
-            in->stats.audio_underruns++;
-        in->window_min = 0;   /* it ran dry: nothing stood in it */
+        if (in->audio_jb) in->stats.audio_underruns++;
+        in->window_min = 0; /* it ran dry: nothing stood in it */
         return false;
     }
     memcpy(in->tick_pcm, in->queue, sizeof in->tick_pcm);

@@ -32,10 +32,10 @@
  * counted in stats.audio_trimmed. A level above MIX_INPUT_TRIM_HIGH (more than the
  * longest Opus packet, 60 ms, can leave behind) is excess at once: trimming down to
  * it starts without waiting for the window. */
-#define MIX_INPUT_TRIM_TICKS 10                          /* 200 ms */
-#define MIX_INPUT_TRIM_FLOOR (AUDIO_FRAME_SAMPLES / 4)   /* 5 ms */
-#define MIX_INPUT_TRIM_STEP (AUDIO_FRAME_SAMPLES / 2)    /* 10 ms a tick */
-#define MIX_INPUT_TRIM_HIGH (AUDIO_FRAME_SAMPLES * 3)    /* 60 ms */
+#define MIX_INPUT_TRIM_TICKS 10                        /* 200 ms */
+#define MIX_INPUT_TRIM_FLOOR (AUDIO_FRAME_SAMPLES / 4) /* 5 ms */
+#define MIX_INPUT_TRIM_STEP  (AUDIO_FRAME_SAMPLES / 2) /* 10 ms a tick */
+#define MIX_INPUT_TRIM_HIGH  (AUDIO_FRAME_SAMPLES * 3) /* 60 ms */
 /* Audio payloads pulled in one tick and not yet decoded. */
 #define MIX_INPUT_MAX_PENDING 16
 
@@ -49,16 +49,16 @@ struct mix_input {
     struct jitter_buffer *video_jb;
     struct depacketizer *video_depacketizer;
     struct video_decoder *video_decoder;
-    AVFrame *picture;              /* newest decoded picture (a reference) */
-    bool new_picture;              /* since the last video tick took it */
-    int64_t frame_arrival_us;      /* last packet of the frame being decoded */
-    int64_t picture_arrival_us;    /* ... of the frame that gave `picture` */
-    bool video_seen;               /* a video packet has arrived */
-    bool video_muted;              /* its video is dropped; the tile shows the placeholder */
-    bool reference_lost;           /* a whole frame was lost: frames are skipped until
+    AVFrame *picture;           /* newest decoded picture (a reference) */
+    bool new_picture;           /* since the last video tick took it */
+    int64_t frame_arrival_us;   /* last packet of the frame being decoded */
+    int64_t picture_arrival_us; /* ... of the frame that gave `picture` */
+    bool video_seen;            /* a video packet has arrived */
+    bool video_muted;           /* its video is dropped; the tile shows the placeholder */
+    bool reference_lost;        /* a whole frame was lost: frames are skipped until
                                       a keyframe (the jitter buffer hands out the next
                                       complete frame and VP8 decoders cannot tell) */
-    uint64_t video_lost;           /* the jitter buffer's loss count, last seen */
+    uint64_t video_lost;        /* the jitter buffer's loss count, last seen */
     int64_t last_keyframe_request_us;
 
     /* audio */
@@ -66,21 +66,21 @@ struct mix_input {
     struct depacketizer *audio_depacketizer;
     struct mix_audio_decoder *audio_decoder;
     int16_t queue[MIX_INPUT_AUDIO_QUEUE];
-    size_t queued;                 /* samples in queue */
-    size_t window_min;             /* lowest `queued` after a take in this window */
-    unsigned window_ticks;         /* takes in this window */
-    size_t trim_pending;           /* samples still to drop */
+    size_t queued;         /* samples in queue */
+    size_t window_min;     /* lowest `queued` after a take in this window */
+    unsigned window_ticks; /* takes in this window */
+    size_t trim_pending;   /* samples still to drop */
     int16_t tick_pcm[AUDIO_FRAME_SAMPLES];
-    struct byte_buffer pending;    /* this tick's payloads, back to back */
+    struct byte_buffer pending; /* this tick's payloads, back to back */
     size_t pending_size[MIX_INPUT_MAX_PENDING];
     size_t pending_count;
-    int level;                     /* RFC 6464 level of the newest payload, or
+    int level; /* RFC 6464 level of the newest payload, or
                                       AUDIO_LEVEL_UNKNOWN (-1) */
 
     /* own (minus-self) audio output */
     struct mix_audio_encoder *own_encoder;
     struct packetizer *own_packetizer;
-    bool own_active;               /* had its own mix in the last tick */
+    bool own_active; /* had its own mix in the last tick */
 };
 
 /* Sets up the chains `cfg` asks for. Returns 0, or -1 (everything freed). */

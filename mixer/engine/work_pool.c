@@ -11,19 +11,19 @@
 #include <stdlib.h>
 
 struct work_pool {
-    int threads;                 /* counting the caller */
-    pthread_t *workers;          /* threads - 1 of them */
-    int started;                 /* workers actually started */
+    int threads;        /* counting the caller */
+    pthread_t *workers; /* threads - 1 of them */
+    int started;        /* workers actually started */
     pthread_mutex_t lock;
-    pthread_cond_t wake;         /* a batch started, or stop */
-    pthread_cond_t done;         /* a batch's last job finished */
+    pthread_cond_t wake; /* a batch started, or stop */
+    pthread_cond_t done; /* a batch's last job finished */
     bool stop;
     unsigned long generation;
     work_pool_fn fn;
     void *arg;
-    size_t count;                /* jobs in the batch */
-    size_t next;                 /* next job index to take */
-    size_t finished;             /* jobs finished */
+    size_t count;    /* jobs in the batch */
+    size_t next;     /* next job index to take */
+    size_t finished; /* jobs finished */
 };
 
 /* Takes and runs jobs of the current batch until none are left. Called with the lock
@@ -37,8 +37,7 @@ static void drain_batch(struct work_pool *pool)
         pthread_mutex_unlock(&pool->lock);
         fn(arg, index);
         pthread_mutex_lock(&pool->lock);
-        if (++pool->finished == pool->count)
-            pthread_cond_broadcast(&pool->done);
+        if (++pool->finished == pool->count) pthread_cond_broadcast(&pool->done);
     }
 }
 
@@ -48,10 +47,8 @@ static void *worker_main(void *opaque)
     unsigned long seen = 0;
     pthread_mutex_lock(&pool->lock);
     for (;;) {
-        while (!pool->stop && pool->generation == seen)
-            pthread_cond_wait(&pool->wake, &pool->lock);
-        if (pool->stop)
-            break;
+        while (!pool->stop && pool->generation == seen) pthread_cond_wait(&pool->wake, &pool->lock);
+        if (pool->stop) break;
         seen = pool->generation;
         drain_batch(pool);
     }
@@ -61,11 +58,9 @@ static void *worker_main(void *opaque)
 
 struct work_pool *work_pool_new(int threads)
 {
-    if (threads < 1 || threads > WORK_POOL_MAX_THREADS)
-        return NULL;
+    if (threads < 1 || threads > WORK_POOL_MAX_THREADS) return NULL;
     struct work_pool *pool = calloc(1, sizeof *pool);
-    if (!pool)
-        return NULL;
+    if (!pool) return NULL;
     pool->threads = threads;
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->wake, NULL);
@@ -89,14 +84,12 @@ struct work_pool *work_pool_new(int threads)
 
 void work_pool_free(struct work_pool *pool)
 {
-    if (!pool)
-        return;
+    if (!pool) return;
     pthread_mutex_lock(&pool->lock);
     pool->stop = true;
     pthread_cond_broadcast(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
-    for (int i = 0; i < pool->started; i++)
-        pthread_join(pool->workers[i], NULL);
+    for (int i = 0; i < pool->started; i++) pthread_join(pool->workers[i], NULL);
     free(pool->workers);
     pthread_mutex_destroy(&pool->lock);
     pthread_cond_destroy(&pool->wake);
@@ -106,11 +99,9 @@ void work_pool_free(struct work_pool *pool)
 
 void work_pool_run(struct work_pool *pool, size_t n, work_pool_fn fn, void *arg)
 {
-    if (n == 0)
-        return;
+    if (n == 0) return;
     if (pool->started == 0 || n == 1) {
-        for (size_t i = 0; i < n; i++)
-            fn(arg, i);
+        for (size_t i = 0; i < n; i++) fn(arg, i);
         return;
     }
     pthread_mutex_lock(&pool->lock);
@@ -122,14 +113,10 @@ void work_pool_run(struct work_pool *pool, size_t n, work_pool_fn fn, void *arg)
     pool->generation++;
     pthread_cond_broadcast(&pool->wake);
     drain_batch(pool);
-    while (pool->finished < pool->count)
-        pthread_cond_wait(&pool->done, &pool->lock);
+    while (pool->finished < pool->count) pthread_cond_wait(&pool->done, &pool->lock);
     pool->count = 0;
     pool->next = 0;
     pthread_mutex_unlock(&pool->lock);
 }
 
-int work_pool_threads(const struct work_pool *pool)
-{
-    return pool->threads;
-}
+int work_pool_threads(const struct work_pool *pool) { return pool->threads; }

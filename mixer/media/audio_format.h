@@ -4,9 +4,9 @@
 #ifndef HOINGHI_MIXER_AUDIO_FORMAT_H
 #define HOINGHI_MIXER_AUDIO_FORMAT_H
 
-#define AUDIO_SAMPLE_RATE 48000
-#define AUDIO_CHANNELS 1
-#define AUDIO_TICK_MS 20
+#define AUDIO_SAMPLE_RATE   48000
+#define AUDIO_CHANNELS      1
+#define AUDIO_TICK_MS       20
 #define AUDIO_FRAME_SAMPLES (AUDIO_SAMPLE_RATE / 1000 * AUDIO_TICK_MS) /* 960 */
 
 /* RFC 6464 audio level: 0 (loudest, 0 dBov) .. 127 (silent, -127 dBov). */

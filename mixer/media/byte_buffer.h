@@ -8,9 +8,9 @@
 
 struct byte_buffer {
     uint8_t *data;
-    size_t size;        /* bytes in use */
-    size_t capacity;    /* bytes allocated */
-    size_t limit;       /* size may never exceed this */
+    size_t size;     /* bytes in use */
+    size_t capacity; /* bytes allocated */
+    size_t limit;    /* size may never exceed this */
 };
 
 /* An empty buffer that may grow to `limit` bytes. Allocates nothing yet. */

@@ -12,11 +12,11 @@ enum media_kind { MEDIA_AUDIO, MEDIA_VIDEO };
 
 enum media_codec {
     MEDIA_CODEC_NONE = 0,
-    MEDIA_CODEC_OPUS,      /* 48 kHz RTP clock */
-    MEDIA_CODEC_PCMU,      /* G.711 mu-law, 8 kHz */
-    MEDIA_CODEC_PCMA,      /* G.711 A-law, 8 kHz */
-    MEDIA_CODEC_VP8,       /* 90 kHz RTP clock */
-    MEDIA_CODEC_H264,      /* Annex B byte stream in frames, 90 kHz RTP clock */
+    MEDIA_CODEC_OPUS, /* 48 kHz RTP clock */
+    MEDIA_CODEC_PCMU, /* G.711 mu-law, 8 kHz */
+    MEDIA_CODEC_PCMA, /* G.711 A-law, 8 kHz */
+    MEDIA_CODEC_VP8,  /* 90 kHz RTP clock */
+    MEDIA_CODEC_H264, /* Annex B byte stream in frames, 90 kHz RTP clock */
 };
 
 /* "opus", "PCMU", "PCMA", "VP8", "H264"; "none" for MEDIA_CODEC_NONE. */
@@ -30,8 +30,8 @@ struct encoded_frame {
     enum media_codec codec;
     const uint8_t *data;
     size_t size;
-    uint32_t rtp_timestamp;     /* in the codec's RTP clock */
-    bool keyframe;              /* video: decodable on its own */
+    uint32_t rtp_timestamp; /* in the codec's RTP clock */
+    bool keyframe;          /* video: decodable on its own */
 };
 
 #endif

@@ -62,14 +62,15 @@ int webm_remux(const char *in, const char *out, int64_t *duration_us, char *err,
         error_text_set(err, errlen, "cannot write %s: %s", out, av_err2str(rc));
         goto fail;
     }
-    while (av_read_frame(src, p) >= 0) {   /* up to the end, or the first damaged spot */
+    while (av_read_frame(src, p) >= 0) { /* up to the end, or the first damaged spot */
         int o = (unsigned)p->stream_index < src->nb_streams ? map[p->stream_index] : -1;
         if (o < 0 || p->pts == AV_NOPTS_VALUE) {
             av_packet_unref(p);
             continue;
         }
         AVRational from = src->streams[p->stream_index]->time_base;
-        int64_t e = av_rescale_q(p->pts + (p->duration > 0 ? p->duration : 0), from, AV_TIME_BASE_Q);
+        int64_t e =
+            av_rescale_q(p->pts + (p->duration > 0 ? p->duration : 0), from, AV_TIME_BASE_Q);
         if (e > end) end = e;
         av_packet_rescale_ts(p, from, dst->streams[o]->time_base);
         p->stream_index = o;

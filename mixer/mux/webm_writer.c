@@ -15,11 +15,11 @@
 
 #include "mixer/media/error_text.h"
 
-#define IO_BUFFER_SIZE (64 * 1024)
-#define CLUSTER_SIZE_LIMIT (2 * 1024 * 1024)
+#define IO_BUFFER_SIZE          (64 * 1024)
+#define CLUSTER_SIZE_LIMIT      (2 * 1024 * 1024)
 #define MAX_INTERLEAVE_DELTA_US 300000
-#define OPUS_FRAME_US 20000
-#define OPUS_RATE 48000
+#define OPUS_FRAME_US           20000
+#define OPUS_RATE               48000
 
 struct webm_writer {
     AVFormatContext *fmt;
@@ -28,11 +28,11 @@ struct webm_writer {
     AVPacket *packet;
     char *path;
     int fd;
-    int io_errno;                 /* errno of the first failed write or seek */
+    int io_errno; /* errno of the first failed write or seek */
     bool header_written;
     bool failed;
-    int64_t video_frame_us;       /* 1/fps */
-    int64_t last_dts[2];          /* per stream index, in its time base; INT64_MIN: none */
+    int64_t video_frame_us; /* 1/fps */
+    int64_t last_dts[2];    /* per stream index, in its time base; INT64_MIN: none */
     int64_t end_us;
     uint64_t bytes;
 };
@@ -79,7 +79,8 @@ static int64_t io_seek(void *opaque, int64_t offset, int whence)
 }
 
 /* The reason a libavformat call failed: our errno if the disk said no. */
-static void io_reason(const struct webm_writer *w, int rc, const char *what, char *err, size_t errlen)
+static void io_reason(const struct webm_writer *w, int rc, const char *what, char *err,
+                      size_t errlen)
 {
     if (w->io_errno)
         error_text_set(err, errlen, "%s: %s", what, strerror(w->io_errno));
@@ -136,7 +137,7 @@ static int add_streams(struct webm_writer *w, const struct webm_writer_config *c
         int channels = cfg->opus_header_size >= 19 ? cfg->opus_header[9] : 1;
         av_channel_layout_default(&p->ch_layout, channels > 0 ? channels : 1);
         p->frame_size = OPUS_RATE / 1000 * (OPUS_FRAME_US / 1000);
-        if (cfg->opus_header_size >= 12)   /* OpusHead pre-skip, little endian */
+        if (cfg->opus_header_size >= 12) /* OpusHead pre-skip, little endian */
             p->initial_padding = cfg->opus_header[10] | cfg->opus_header[11] << 8;
         if (set_extradata(p, cfg->opus_header, cfg->opus_header_size) != 0) return -1;
         w->audio->time_base = (AVRational){1, 1000};
@@ -146,8 +147,8 @@ static int add_streams(struct webm_writer *w, const struct webm_writer_config *c
 
 /* Writes the header (with the H.264 SPS/PPS of `first_video` as codec private data)
  * and hands it to the kernel. 0, or -1 with the reason in err. */
-static int write_header(struct webm_writer *w, const struct encoded_frame *first_video,
-                        char *err, size_t errlen)
+static int write_header(struct webm_writer *w, const struct encoded_frame *first_video, char *err,
+                        size_t errlen)
 {
     if (w->video && first_video && w->video->codecpar->codec_id == AV_CODEC_ID_H264) {
         size_t n = h264_headers_size(first_video->data, first_video->size);
@@ -190,8 +191,8 @@ static void free_writer(struct webm_writer *w)
 /* --- the API ----------------------------------------------------------------------------- */
 
 struct webm_writer *webm_writer_open(const struct webm_writer_config *cfg,
-                                     const struct encoded_frame *first_video,
-                                     char *err, size_t errlen)
+                                     const struct encoded_frame *first_video, char *err,
+                                     size_t errlen)
 {
     if (cfg->webm && cfg->video_codec == MEDIA_CODEC_H264) {
         error_text_set(err, errlen, "WebM cannot hold H.264; use Matroska (.mkv)");
@@ -238,8 +239,7 @@ struct webm_writer *webm_writer_open(const struct webm_writer_config *cfg,
 }
 
 int webm_writer_write(struct webm_writer *w, enum media_kind kind,
-                      const struct encoded_frame *frame, int64_t time_us,
-                      char *err, size_t errlen)
+                      const struct encoded_frame *frame, int64_t time_us, char *err, size_t errlen)
 {
     if (w->failed) {
         error_text_set(err, errlen, "the file failed earlier");
@@ -248,7 +248,7 @@ int webm_writer_write(struct webm_writer *w, enum media_kind kind,
     AVStream *st = kind == MEDIA_VIDEO ? w->video : w->audio;
     if (!st) return 0;
     if (!w->header_written) {
-        if (kind != MEDIA_VIDEO) return 0;    /* audio before the first picture: dropped */
+        if (kind != MEDIA_VIDEO) return 0; /* audio before the first picture: dropped */
         if (write_header(w, frame, err, errlen) != 0) {
             w->failed = true;
             return -1;
@@ -268,7 +268,7 @@ int webm_writer_write(struct webm_writer *w, enum media_kind kind,
     if (frame->keyframe || kind == MEDIA_AUDIO) p->flags |= AV_PKT_FLAG_KEY;
     av_packet_rescale_ts(p, AV_TIME_BASE_Q, st->time_base);
     int64_t *last = &w->last_dts[st->index & 1];
-    if (*last != INT64_MIN && p->dts <= *last) p->pts = p->dts = *last + 1;   /* same ms */
+    if (*last != INT64_MIN && p->dts <= *last) p->pts = p->dts = *last + 1; /* same ms */
     *last = p->dts;
     int64_t end = av_rescale_q(p->pts + p->duration, st->time_base, AV_TIME_BASE_Q);
     int rc = av_interleaved_write_frame(w->fmt, p);

@@ -26,14 +26,14 @@
 
 struct webm_writer_config {
     const char *path;
-    bool webm;                        /* WebM (VP8 only) rather than Matroska */
-    bool replace;                     /* an existing file is replaced; else it must not exist */
-    enum media_codec video_codec;     /* VP8, H264, or NONE for audio only */
+    bool webm;                    /* WebM (VP8 only) rather than Matroska */
+    bool replace;                 /* an existing file is replaced; else it must not exist */
+    enum media_codec video_codec; /* VP8, H264, or NONE for audio only */
     int width, height, fps;
-    const uint8_t *opus_header;       /* OpusHead (channels and pre-skip are read from it);
+    const uint8_t *opus_header; /* OpusHead (channels and pre-skip are read from it);
                                          NULL: no audio track */
     size_t opus_header_size;
-    const char *title;                /* file metadata; may be NULL */
+    const char *title; /* file metadata; may be NULL */
 };
 
 struct webm_writer;
@@ -48,14 +48,13 @@ bool webm_writer_name_is_webm(const char *path);
  * frame written, and audio frames before it are dropped. NULL on failure with the
  * reason in err (a file whose header failed is removed). */
 struct webm_writer *webm_writer_open(const struct webm_writer_config *cfg,
-                                     const struct encoded_frame *first_video,
-                                     char *err, size_t errlen);
+                                     const struct encoded_frame *first_video, char *err,
+                                     size_t errlen);
 
 /* One frame at `time_us`. Returns 0, or -1 with the reason in err (the writer then
  * refuses everything but webm_writer_close). */
 int webm_writer_write(struct webm_writer *w, enum media_kind kind,
-                      const struct encoded_frame *frame, int64_t time_us,
-                      char *err, size_t errlen);
+                      const struct encoded_frame *frame, int64_t time_us, char *err, size_t errlen);
 
 /* Pushes what the muxer holds to the kernel and fdatasyncs. 0 or -1 (reason in err). */
 int webm_writer_sync(struct webm_writer *w, char *err, size_t errlen);

@@ -11,12 +11,12 @@
 struct depacketizer {
     const struct depacketizer_codec *codec;
     void *codec_state;
-    struct byte_buffer building;   /* frame being assembled */
-    struct byte_buffer ready;      /* finished frame waiting to be pulled */
-    bool open;                     /* building holds a started frame */
-    bool hole;                     /* the open frame lost or dropped a packet */
-    uint32_t timestamp;            /* of the open frame */
-    uint16_t last_sequence;        /* of the last packet taken */
+    struct byte_buffer building; /* frame being assembled */
+    struct byte_buffer ready;    /* finished frame waiting to be pulled */
+    bool open;                   /* building holds a started frame */
+    bool hole;                   /* the open frame lost or dropped a packet */
+    uint32_t timestamp;          /* of the open frame */
+    uint16_t last_sequence;      /* of the last packet taken */
     bool have_sequence;
     bool ready_full;
     uint32_t ready_timestamp;
@@ -84,7 +84,7 @@ static void finish_frame(struct depacketizer *d)
         d->stats.dropped_frames++;
         return;
     }
-    if (d->ready_full) d->stats.dropped_frames++;   /* never pulled */
+    if (d->ready_full) d->stats.dropped_frames++; /* never pulled */
     struct byte_buffer t = d->ready;
     d->ready = d->building;
     d->building = t;
@@ -112,7 +112,7 @@ int depacketizer_push(struct depacketizer *d, const uint8_t *packet, size_t len)
     bool gap = false;
     if (d->have_sequence) {
         int order = rtp_sequence_compare(h.sequence, d->last_sequence);
-        if (order <= 0) {           /* duplicate or out of order: the caller's bug */
+        if (order <= 0) { /* duplicate or out of order: the caller's bug */
             d->stats.malformed_packets++;
             return -1;
         }
@@ -128,11 +128,13 @@ int depacketizer_push(struct depacketizer *d, const uint8_t *packet, size_t len)
         finish_frame(d);
     }
     bool first = !d->open;
-    if (first) start_frame(d, h.timestamp);
-    else if (gap) d->hole = true;
+    if (first)
+        start_frame(d, h.timestamp);
+    else if (gap)
+        d->hole = true;
 
-    enum depacketizer_append_result r = d->codec->append(
-        d->codec_state, &d->building, h.payload, h.payload_length, first, gap, &d->stats);
+    enum depacketizer_append_result r = d->codec->append(d->codec_state, &d->building, h.payload,
+                                                         h.payload_length, first, gap, &d->stats);
     if (r != DEPACKETIZER_APPENDED) d->hole = true;
     if (r == DEPACKETIZER_MALFORMED) d->stats.malformed_packets++;
 

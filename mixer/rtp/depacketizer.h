@@ -32,20 +32,20 @@
 struct depacketizer;
 
 struct depacketizer_stats {
-    uint64_t packets;            /* packets pushed */
-    uint64_t malformed_packets;  /* packets that failed to parse (RTP or payload) */
-    uint64_t frames;             /* frames handed out */
-    uint64_t dropped_frames;     /* incomplete, corrupt, oversized or never pulled */
-    uint64_t dropped_nal_units;  /* H.264: NAL units cut out for a missing fragment */
+    uint64_t packets;           /* packets pushed */
+    uint64_t malformed_packets; /* packets that failed to parse (RTP or payload) */
+    uint64_t frames;            /* frames handed out */
+    uint64_t dropped_frames;    /* incomplete, corrupt, oversized or never pulled */
+    uint64_t dropped_nal_units; /* H.264: NAL units cut out for a missing fragment */
 };
 
 /* What one packet's payload says about its frame, without any state. Used by the
  * jitter buffer to find frame starts and keyframes. */
 struct depacketizer_packet_info {
-    bool frame_start;   /* first packet of a frame (VP8: S=1 and PID 0; H.264: AUD,
+    bool frame_start; /* first packet of a frame (VP8: S=1 and PID 0; H.264: AUD,
                            SEI, SPS, PPS, or a slice with first_mb_in_slice 0;
                            audio: always) */
-    bool keyframe;      /* carries (the start of) a keyframe (VP8: frame start with
+    bool keyframe;    /* carries (the start of) a keyframe (VP8: frame start with
                            P=0; H.264: an SPS or the start of an IDR slice) */
 };
 

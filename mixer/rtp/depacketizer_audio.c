@@ -37,8 +37,8 @@ static int pcm_inspect(const uint8_t *p, size_t len, struct depacketizer_packet_
     return 0;
 }
 
-static enum depacketizer_append_result append_whole(struct byte_buffer *frame,
-                                                    const uint8_t *p, size_t len,
+static enum depacketizer_append_result append_whole(struct byte_buffer *frame, const uint8_t *p,
+                                                    size_t len,
                                                     int (*valid)(const uint8_t *, size_t))
 {
     if (valid(p, len) < 0) return DEPACKETIZER_MALFORMED;
@@ -50,7 +50,10 @@ static enum depacketizer_append_result opus_append(void *state, struct byte_buff
                                                    const uint8_t *p, size_t len, bool first,
                                                    bool gap, struct depacketizer_stats *stats)
 {
-    (void)state; (void)first; (void)gap; (void)stats;
+    (void)state;
+    (void)first;
+    (void)gap;
+    (void)stats;
     return append_whole(frame, p, len, opus_valid);
 }
 
@@ -58,29 +61,43 @@ static enum depacketizer_append_result pcm_append(void *state, struct byte_buffe
                                                   const uint8_t *p, size_t len, bool first,
                                                   bool gap, struct depacketizer_stats *stats)
 {
-    (void)state; (void)first; (void)gap; (void)stats;
+    (void)state;
+    (void)first;
+    (void)gap;
+    (void)stats;
     return append_whole(frame, p, len, pcm_valid);
 }
 
 static bool audio_finish(void *state, struct byte_buffer *frame, bool hole, bool *keyframe,
                          struct depacketizer_stats *stats)
 {
-    (void)state; (void)frame; (void)stats;
-    *keyframe = true;         /* every audio frame decodes on its own */
+    (void)state;
+    (void)frame;
+    (void)stats;
+    *keyframe = true; /* every audio frame decodes on its own */
     return !hole;
 }
 
 const struct depacketizer_codec depacketizer_opus = {
-    .codec = MEDIA_CODEC_OPUS, .state_size = 0,
-    .inspect = opus_inspect, .append = opus_append, .finish = audio_finish,
+    .codec = MEDIA_CODEC_OPUS,
+    .state_size = 0,
+    .inspect = opus_inspect,
+    .append = opus_append,
+    .finish = audio_finish,
 };
 
 const struct depacketizer_codec depacketizer_pcmu = {
-    .codec = MEDIA_CODEC_PCMU, .state_size = 0,
-    .inspect = pcm_inspect, .append = pcm_append, .finish = audio_finish,
+    .codec = MEDIA_CODEC_PCMU,
+    .state_size = 0,
+    .inspect = pcm_inspect,
+    .append = pcm_append,
+    .finish = audio_finish,
 };
 
 const struct depacketizer_codec depacketizer_pcma = {
-    .codec = MEDIA_CODEC_PCMA, .state_size = 0,
-    .inspect = pcm_inspect, .append = pcm_append, .finish = audio_finish,
+    .codec = MEDIA_CODEC_PCMA,
+    .state_size = 0,
+    .inspect = pcm_inspect,
+    .append = pcm_append,
+    .finish = audio_finish,
 };

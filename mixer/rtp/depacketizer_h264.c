@@ -13,8 +13,14 @@
 #include <string.h>
 
 enum {
-    NAL_SLICE = 1, NAL_IDR = 5, NAL_SEI = 6, NAL_SPS = 7, NAL_PPS = 8, NAL_AUD = 9,
-    NAL_STAP_A = 24, NAL_FU_A = 28,
+    NAL_SLICE = 1,
+    NAL_IDR = 5,
+    NAL_SEI = 6,
+    NAL_SPS = 7,
+    NAL_PPS = 8,
+    NAL_AUD = 9,
+    NAL_STAP_A = 24,
+    NAL_FU_A = 28,
 };
 
 #define PARAMETER_SET_MAX 1024
@@ -80,7 +86,7 @@ static int h264_inspect(const uint8_t *p, size_t len, struct depacketizer_packet
     }
     if (type == NAL_FU_A) {
         if (len < 3) return -1;
-        if (p[1] & 0x80) {        /* S */
+        if (p[1] & 0x80) { /* S */
             uint8_t inner = p[1] & 0x1f;
             note_nal(inner, p + 2, len - 2, true, info);
         }
@@ -90,10 +96,10 @@ static int h264_inspect(const uint8_t *p, size_t len, struct depacketizer_packet
 }
 
 struct h264_state {
-    bool fu_open;            /* a FU-A NAL unit is being reassembled */
-    size_t fu_start;         /* its start code's offset in the frame */
-    bool has_idr, has_sps, has_pps;           /* in the frame being assembled */
-    uint8_t sps[PARAMETER_SET_MAX], pps[PARAMETER_SET_MAX];   /* last seen, NAL units */
+    bool fu_open;                   /* a FU-A NAL unit is being reassembled */
+    size_t fu_start;                /* its start code's offset in the frame */
+    bool has_idr, has_sps, has_pps; /* in the frame being assembled */
+    uint8_t sps[PARAMETER_SET_MAX], pps[PARAMETER_SET_MAX]; /* last seen, NAL units */
     size_t sps_len, pps_len;
 };
 
@@ -109,15 +115,21 @@ static int add_nal(struct h264_state *s, struct byte_buffer *frame, const uint8_
 {
     if (len < 1 || (nal[0] & 0x80)) return -1;
     uint8_t type = nal[0] & 0x1f;
-    if (type == 0 || type >= NAL_STAP_A) return -1;     /* not a real NAL unit type */
+    if (type == 0 || type >= NAL_STAP_A) return -1; /* not a real NAL unit type */
     uint8_t *dst = byte_buffer_reserve(frame, sizeof start_code + len);
     if (!dst) return -1;
     memcpy(dst, start_code, sizeof start_code);
     memcpy(dst + sizeof start_code, nal, len);
     frame->size += sizeof start_code + len;
     if (type == NAL_IDR) s->has_idr = true;
-    if (type == NAL_SPS) { s->has_sps = true; remember(s->sps, &s->sps_len, nal, len); }
-    if (type == NAL_PPS) { s->has_pps = true; remember(s->pps, &s->pps_len, nal, len); }
+    if (type == NAL_SPS) {
+        s->has_sps = true;
+        remember(s->sps, &s->sps_len, nal, len);
+    }
+    if (type == NAL_PPS) {
+        s->has_pps = true;
+        remember(s->pps, &s->pps_len, nal, len);
+    }
     return 0;
 }
 
@@ -139,7 +151,7 @@ static enum depacketizer_append_result append_fu_a(struct h264_state *s, struct 
     uint8_t type = p[1] & 0x1f;
     if (type == 0 || type >= NAL_STAP_A || (start && end)) return DEPACKETIZER_MALFORMED;
     if (start) {
-        drop_open_fu(s, frame, stats);      /* previous one never ended */
+        drop_open_fu(s, frame, stats); /* previous one never ended */
         uint8_t header = (uint8_t)((p[0] & 0xe0) | type);
         size_t at = frame->size;
         uint8_t *dst = byte_buffer_reserve(frame, sizeof start_code + 1 + (len - 2));
@@ -151,11 +163,11 @@ static enum depacketizer_append_result append_fu_a(struct h264_state *s, struct 
         s->fu_open = true;
         s->fu_start = at;
         if (type == NAL_IDR) s->has_idr = true;
-        if (type == NAL_SPS) s->has_sps = true;     /* not remembered: rare and large */
+        if (type == NAL_SPS) s->has_sps = true; /* not remembered: rare and large */
         if (type == NAL_PPS) s->has_pps = true;
     } else {
         if (!s->fu_open) {
-            stats->dropped_nal_units++;    /* counted once per fragment without a start */
+            stats->dropped_nal_units++; /* counted once per fragment without a start */
             return DEPACKETIZER_LOST_START;
         }
         if (byte_buffer_append(frame, p + 2, len - 2) < 0) {
@@ -168,9 +180,8 @@ static enum depacketizer_append_result append_fu_a(struct h264_state *s, struct 
 }
 
 static enum depacketizer_append_result h264_append(void *state, struct byte_buffer *frame,
-                                                   const uint8_t *p, size_t len,
-                                                   bool first, bool gap,
-                                                   struct depacketizer_stats *stats)
+                                                   const uint8_t *p, size_t len, bool first,
+                                                   bool gap, struct depacketizer_stats *stats)
 {
     struct h264_state *s = state;
     if (first) {

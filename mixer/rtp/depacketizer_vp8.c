@@ -14,9 +14,9 @@
 #include "mixer/rtp/depacketizer_codec.h"
 
 struct vp8_descriptor {
-    bool start;              /* S */
-    uint8_t partition;       /* PID */
-    size_t length;           /* bytes before the VP8 payload */
+    bool start;        /* S */
+    uint8_t partition; /* PID */
+    size_t length;     /* bytes before the VP8 payload */
 };
 
 /* Returns 0, or -1 if the descriptor runs past the payload or leaves nothing. */
@@ -26,20 +26,20 @@ static int parse_descriptor(const uint8_t *p, size_t len, struct vp8_descriptor 
     size_t off = 1;
     d->start = (p[0] & 0x10) != 0;
     d->partition = p[0] & 0x07;
-    if (p[0] & 0x80) {                       /* X */
+    if (p[0] & 0x80) { /* X */
         if (off >= len) return -1;
         uint8_t x = p[off++];
-        if (x & 0x80) {                      /* I */
+        if (x & 0x80) { /* I */
             if (off >= len) return -1;
-            if (p[off++] & 0x80) {           /* M: 15-bit picture ID */
+            if (p[off++] & 0x80) { /* M: 15-bit picture ID */
                 if (off >= len) return -1;
                 off++;
             }
         }
-        if (x & 0x40) off++;                 /* L */
-        if (x & 0x30) off++;                 /* T or K */
+        if (x & 0x40) off++; /* L */
+        if (x & 0x30) off++; /* T or K */
     }
-    if (off >= len) return -1;               /* no VP8 payload */
+    if (off >= len) return -1; /* no VP8 payload */
     d->length = off;
     return 0;
 }
@@ -56,13 +56,12 @@ static int vp8_inspect(const uint8_t *payload, size_t len, struct depacketizer_p
 }
 
 struct vp8_state {
-    bool keyframe;       /* of the frame being assembled */
+    bool keyframe; /* of the frame being assembled */
 };
 
 static enum depacketizer_append_result vp8_append(void *state, struct byte_buffer *frame,
-                                                  const uint8_t *payload, size_t len,
-                                                  bool first, bool gap,
-                                                  struct depacketizer_stats *stats)
+                                                  const uint8_t *payload, size_t len, bool first,
+                                                  bool gap, struct depacketizer_stats *stats)
 {
     (void)gap;
     (void)stats;
@@ -73,10 +72,10 @@ static enum depacketizer_append_result vp8_append(void *state, struct byte_buffe
         if (!starts_frame(&d)) return DEPACKETIZER_LOST_START;
         s->keyframe = (payload[d.length] & 0x01) == 0;
     } else if (starts_frame(&d)) {
-        return DEPACKETIZER_MALFORMED;       /* a second frame start inside one frame */
+        return DEPACKETIZER_MALFORMED; /* a second frame start inside one frame */
     }
     if (byte_buffer_append(frame, payload + d.length, len - d.length) < 0)
-        return DEPACKETIZER_MALFORMED;       /* over DEPACKETIZER_MAX_FRAME */
+        return DEPACKETIZER_MALFORMED; /* over DEPACKETIZER_MAX_FRAME */
     return DEPACKETIZER_APPENDED;
 }
 

@@ -15,15 +15,15 @@
 #include "mixer/rtp/rtp.h"
 
 #define UNKNOWN_RTT_NACK_INTERVAL_US 100000
-#define MIN_NACK_INTERVAL_US 10000
-#define STRAYS_BEFORE_RESTART 16     /* far-behind packets in a row that mean a new stream */
+#define MIN_NACK_INTERVAL_US         10000
+#define STRAYS_BEFORE_RESTART        16 /* far-behind packets in a row that mean a new stream */
 
 struct slot {
-    int64_t sequence;            /* extended; meaningful if present or nacks > 0 */
+    int64_t sequence; /* extended; meaningful if present or nacks > 0 */
     bool present;
     uint8_t *data;
     size_t size;
-    int64_t timestamp;           /* extended */
+    int64_t timestamp; /* extended */
     bool marker;
     int64_t arrival_us;
     bool frame_start;
@@ -36,27 +36,27 @@ struct jitter_buffer {
     struct jitter_buffer_config config;
     bool video;
     struct slot *slots;
-    size_t mask;                 /* slot count - 1 */
+    size_t mask; /* slot count - 1 */
 
     bool started;
     bool released_any;
-    int64_t next_sequence;       /* oldest not handed out or given up */
+    int64_t next_sequence; /* oldest not handed out or given up */
     int64_t highest_sequence;
-    int64_t highest_timestamp;   /* extended, of the highest sequence: unwrap reference */
-    bool boundary_known;         /* next_sequence starts a frame */
+    int64_t highest_timestamp; /* extended, of the highest sequence: unwrap reference */
+    bool boundary_known;       /* next_sequence starts a frame */
     bool waiting_for_keyframe;
     bool keyframe_wanted;
     int64_t last_keyframe_request_us;
-    bool have_last_timestamp;    /* audio: of the last frame or loss handed out */
+    bool have_last_timestamp; /* audio: of the last frame or loss handed out */
     int64_t last_timestamp;
     bool draining;
-    unsigned strays;             /* consecutive packets far behind next_sequence */
+    unsigned strays; /* consecutive packets far behind next_sequence */
 
     struct playout_clock clock;
     int64_t rtt_us;
-    int64_t delay_floor_us;        /* jitter_buffer_set_delay_floor */
+    int64_t delay_floor_us; /* jitter_buffer_set_delay_floor */
 
-    struct jitter_packet *out;   /* the frame handed out last */
+    struct jitter_packet *out; /* the frame handed out last */
     uint8_t **out_owned;
     size_t out_count;
 
@@ -246,8 +246,8 @@ static bool drop_oldest(struct jitter_buffer *jb, bool overflow)
     struct slot *first = first_waiting(jb);
     if (!first) return false;
     bool marker = true;
-    int64_t end = jb->video ? frame_end(jb, first->sequence, first->timestamp, &marker)
-                            : first->sequence + 1;
+    int64_t end =
+        jb->video ? frame_end(jb, first->sequence, first->timestamp, &marker) : first->sequence + 1;
     give_up_before(jb, end, overflow);
     jb->boundary_known = marker;
     if (jb->video) jb->stats.dropped_frames++;
@@ -324,7 +324,7 @@ int jitter_buffer_push(struct jitter_buffer *jb, const uint8_t *packet, size_t l
     while (jb->stats.buffered_packets + 1 > jb->config.max_packets ||
            jb->stats.buffered_bytes + len > jb->config.max_bytes)
         if (!drop_oldest(jb, true)) break;
-    if (sequence < jb->next_sequence) {         /* it was older than what got dropped */
+    if (sequence < jb->next_sequence) { /* it was older than what got dropped */
         jb->stats.overflow++;
         return -1;
     }
@@ -406,7 +406,7 @@ static int pull_video(struct jitter_buffer *jb, int64_t now_us, struct jitter_fr
             bool wanted = !jb->waiting_for_keyframe || keyframe;
             if (wanted && !jb->config.release_when_complete && !due(jb, timestamp, now_us))
                 return 0;
-            if (!wanted) {              /* useless until a keyframe comes */
+            if (!wanted) { /* useless until a keyframe comes */
                 give_up_before(jb, q + 1, false);
                 jb->boundary_known = true;
                 jb->stats.dropped_frames++;
@@ -421,7 +421,7 @@ static int pull_video(struct jitter_buffer *jb, int64_t now_us, struct jitter_fr
             return 1;
         }
         if (!due(jb, timestamp, now_us)) return 0;
-        drop_oldest(jb, false);         /* incomplete at its deadline */
+        drop_oldest(jb, false); /* incomplete at its deadline */
     }
 }
 
@@ -468,14 +468,14 @@ int jitter_buffer_pull(struct jitter_buffer *jb, int64_t now_us, struct jitter_f
     return jb->video ? pull_video(jb, now_us, frame) : pull_audio(jb, now_us, frame);
 }
 
-size_t jitter_buffer_nack(struct jitter_buffer *jb, int64_t now_us, uint16_t *sequences,
-                          size_t max)
+size_t jitter_buffer_nack(struct jitter_buffer *jb, int64_t now_us, uint16_t *sequences, size_t max)
 {
     size_t n = 0;
     if (!jb->started || jb->config.max_nacks == 0) return 0;
-    int64_t interval = jb->rtt_us == 0 ? UNKNOWN_RTT_NACK_INTERVAL_US
-                     : jb->rtt_us > MIN_NACK_INTERVAL_US ? jb->rtt_us : MIN_NACK_INTERVAL_US;
-    struct slot *above = NULL;      /* the next waiting packet after the missing one */
+    int64_t interval = jb->rtt_us == 0                     ? UNKNOWN_RTT_NACK_INTERVAL_US
+                       : jb->rtt_us > MIN_NACK_INTERVAL_US ? jb->rtt_us
+                                                           : MIN_NACK_INTERVAL_US;
+    struct slot *above = NULL; /* the next waiting packet after the missing one */
     for (int64_t q = jb->next_sequence; q < jb->highest_sequence && n < max; q++) {
         if (find(jb, q)) continue;
         if (!above || above->sequence < q) {

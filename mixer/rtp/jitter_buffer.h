@@ -46,17 +46,17 @@
 
 #include "mixer/media/media.h"
 
-#define JITTER_BUFFER_MAX_PACKETS 16384     /* upper limit for max_packets */
+#define JITTER_BUFFER_MAX_PACKETS 16384 /* upper limit for max_packets */
 
 struct jitter_buffer_config {
     enum media_codec codec;
     int64_t min_delay_us;
     int64_t max_delay_us;
-    size_t max_packets;                     /* 1..JITTER_BUFFER_MAX_PACKETS */
-    size_t max_bytes;                       /* whole RTP packets */
-    int64_t keyframe_request_interval_us;   /* video */
-    unsigned max_nacks;                     /* per missing packet; 0: no NACK */
-    bool release_when_complete;             /* hand frames out as soon as they are
+    size_t max_packets;                   /* 1..JITTER_BUFFER_MAX_PACKETS */
+    size_t max_bytes;                     /* whole RTP packets */
+    int64_t keyframe_request_interval_us; /* video */
+    unsigned max_nacks;                   /* per missing packet; 0: no NACK */
+    bool release_when_complete;           /* hand frames out as soon as they are
                                                complete, without waiting for their
                                                playout time (offline use) */
 };
@@ -67,20 +67,20 @@ struct jitter_buffer_config {
 void jitter_buffer_default_config(enum media_codec codec, struct jitter_buffer_config *config);
 
 struct jitter_buffer_stats {
-    uint64_t packets;              /* stored */
-    uint64_t malformed;            /* not RTP, or larger than max_bytes */
-    uint64_t duplicates;           /* same sequence number already waiting */
-    uint64_t late;                 /* arrived after their frame was handed out or given up */
-    uint64_t overflow;             /* dropped to keep within max_packets / max_bytes */
-    uint64_t lost;                 /* sequence numbers that never arrived in time */
-    uint64_t frames;               /* frames handed out */
-    uint64_t dropped_frames;       /* video: incomplete at their deadline, or not a
+    uint64_t packets;           /* stored */
+    uint64_t malformed;         /* not RTP, or larger than max_bytes */
+    uint64_t duplicates;        /* same sequence number already waiting */
+    uint64_t late;              /* arrived after their frame was handed out or given up */
+    uint64_t overflow;          /* dropped to keep within max_packets / max_bytes */
+    uint64_t lost;              /* sequence numbers that never arrived in time */
+    uint64_t frames;            /* frames handed out */
+    uint64_t dropped_frames;    /* video: incomplete at their deadline, or not a
                                       keyframe while waiting for one */
-    uint64_t loss_records;         /* audio: loss records handed out */
-    uint64_t nacks;                /* sequence numbers listed for NACK */
-    uint64_t keyframe_requests;    /* keyframe requests handed out */
-    int64_t jitter_us;             /* current interarrival jitter estimate */
-    int64_t delay_us;              /* current playout delay */
+    uint64_t loss_records;      /* audio: loss records handed out */
+    uint64_t nacks;             /* sequence numbers listed for NACK */
+    uint64_t keyframe_requests; /* keyframe requests handed out */
+    int64_t jitter_us;          /* current interarrival jitter estimate */
+    int64_t delay_us;           /* current playout delay */
     size_t buffered_packets;
     size_t buffered_bytes;
 };
@@ -90,18 +90,18 @@ struct jitter_packet {
     const uint8_t *data;
     size_t size;
     uint16_t sequence;
-    int64_t arrival_us;          /* when it was pushed */
+    int64_t arrival_us; /* when it was pushed */
 };
 
 /* What pull hands out. `packets` stay valid until the next pull; `next` until the
  * next push or pull. */
 struct jitter_frame {
     uint32_t rtp_timestamp;
-    bool keyframe;                          /* video: contains a keyframe start */
-    bool lost;                              /* audio: a loss record, no packets */
+    bool keyframe; /* video: contains a keyframe start */
+    bool lost;     /* audio: a loss record, no packets */
     size_t packet_count;
-    const struct jitter_packet *packets;    /* in sequence order */
-    const struct jitter_packet *next;       /* loss record: the packet after the lost
+    const struct jitter_packet *packets; /* in sequence order */
+    const struct jitter_packet *next;    /* loss record: the packet after the lost
                                                one, if it is here; else NULL */
 };
 

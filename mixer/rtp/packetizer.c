@@ -15,12 +15,12 @@ struct packet_span {
 };
 
 struct packet_output {
-    struct byte_buffer bytes;        /* the packets back to back */
+    struct byte_buffer bytes; /* the packets back to back */
     struct packet_span *packets;
     size_t count;
     size_t capacity;
     size_t max_payload;
-    size_t open_offset;              /* of the packet begun last */
+    size_t open_offset; /* of the packet begun last */
 };
 
 struct packetizer {
@@ -77,7 +77,8 @@ struct packetizer *packetizer_new(const struct packetizer_config *config)
 {
     const struct packetizer_codec *codec = codec_for(config->codec);
     size_t mtu = config->mtu ? config->mtu : PACKETIZER_DEFAULT_MTU;
-    if (!codec || config->payload_type > 127 || mtu < PACKETIZER_MIN_MTU || mtu > PACKETIZER_MAX_MTU)
+    if (!codec || config->payload_type > 127 || mtu < PACKETIZER_MIN_MTU ||
+        mtu > PACKETIZER_MAX_MTU)
         return NULL;
     struct packetizer *p = calloc(1, sizeof(*p));
     if (!p) return NULL;

@@ -22,26 +22,26 @@
 
 #include "mixer/media/media.h"
 
-#define PACKETIZER_DEFAULT_MTU 1200     /* whole RTP packet, header included */
-#define PACKETIZER_MIN_MTU 64
-#define PACKETIZER_MAX_MTU 65535
-#define PACKETIZER_MAX_FRAME (4u * 1024u * 1024u)
+#define PACKETIZER_DEFAULT_MTU 1200 /* whole RTP packet, header included */
+#define PACKETIZER_MIN_MTU     64
+#define PACKETIZER_MAX_MTU     65535
+#define PACKETIZER_MAX_FRAME   (4u * 1024u * 1024u)
 
 struct packetizer_config {
     enum media_codec codec;
     uint32_t ssrc;
-    uint8_t payload_type;        /* 0..127 */
-    uint16_t first_sequence;     /* sequence number of the first packet */
-    uint16_t first_picture_id;   /* VP8: picture ID of the first frame (15 bits used) */
-    size_t mtu;                  /* 0: PACKETIZER_DEFAULT_MTU */
-    bool h264_stap_a;            /* H.264: aggregate small NAL units */
+    uint8_t payload_type;      /* 0..127 */
+    uint16_t first_sequence;   /* sequence number of the first packet */
+    uint16_t first_picture_id; /* VP8: picture ID of the first frame (15 bits used) */
+    size_t mtu;                /* 0: PACKETIZER_DEFAULT_MTU */
+    bool h264_stap_a;          /* H.264: aggregate small NAL units */
 };
 
 struct packetizer_stats {
-    uint64_t frames;             /* frames packetized */
-    uint64_t packets;            /* packets produced */
-    uint64_t bytes;              /* bytes produced, headers included */
-    uint64_t refused_frames;     /* empty, too large, or not valid for the codec */
+    uint64_t frames;         /* frames packetized */
+    uint64_t packets;        /* packets produced */
+    uint64_t bytes;          /* bytes produced, headers included */
+    uint64_t refused_frames; /* empty, too large, or not valid for the codec */
 };
 
 struct packetizer;

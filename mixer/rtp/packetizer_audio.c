@@ -18,6 +18,9 @@ static int whole_frame(const struct packetizer_config *config, uint16_t frame_nu
     return 0;
 }
 
-const struct packetizer_codec packetizer_opus = {.codec = MEDIA_CODEC_OPUS, .packetize = whole_frame};
-const struct packetizer_codec packetizer_pcmu = {.codec = MEDIA_CODEC_PCMU, .packetize = whole_frame};
-const struct packetizer_codec packetizer_pcma = {.codec = MEDIA_CODEC_PCMA, .packetize = whole_frame};
+const struct packetizer_codec packetizer_opus = {.codec = MEDIA_CODEC_OPUS,
+                                                 .packetize = whole_frame};
+const struct packetizer_codec packetizer_pcmu = {.codec = MEDIA_CODEC_PCMU,
+                                                 .packetize = whole_frame};
+const struct packetizer_codec packetizer_pcma = {.codec = MEDIA_CODEC_PCMA,
+                                                 .packetize = whole_frame};

@@ -7,19 +7,22 @@
 #include <string.h>
 
 #define NAL_STAP_A 24
-#define NAL_FU_A 28
+#define NAL_FU_A   28
 
 struct nal_iterator {
     const uint8_t *data;
     size_t size;
-    size_t pos;              /* just after the next start code, or size */
+    size_t pos; /* just after the next start code, or size */
 };
 
 /* Position of the next 00 00 01 at or after `from`, or `size`. */
 static size_t find_start_code(const uint8_t *p, size_t size, size_t from)
 {
     for (size_t i = from; i + 3 <= size; i++) {
-        if (p[i + 2] > 1) { i += 2; continue; }
+        if (p[i + 2] > 1) {
+            i += 2;
+            continue;
+        }
         if (p[i] == 0 && p[i + 1] == 0 && p[i + 2] == 1) return i;
     }
     return size;
@@ -135,9 +138,12 @@ static int h264_packetize(const struct packetizer_config *config, uint16_t frame
         nals++;
         int rc;
         size_t count = config->h264_stap_a ? stap_a_count(it, len, room) : 0;
-        if (count >= 2) rc = put_stap_a(out, &it, nal, len, count);
-        else if (len <= room) rc = put_single(out, nal, len);
-        else rc = put_fu_a(out, nal, len);
+        if (count >= 2)
+            rc = put_stap_a(out, &it, nal, len, count);
+        else if (len <= room)
+            rc = put_single(out, nal, len);
+        else
+            rc = put_fu_a(out, nal, len);
         if (rc < 0) return -1;
     }
     return nals > 0 ? 0 : -1;

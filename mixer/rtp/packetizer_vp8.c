@@ -18,9 +18,9 @@ static int vp8_packetize(const struct packetizer_config *config, uint16_t frame_
         size_t chunk = (size - offset + (packets - i) - 1) / (packets - i);
         uint8_t *dst = packet_output_begin(out);
         if (!dst) return -1;
-        dst[0] = (uint8_t)(0x80 | (i == 0 ? 0x10 : 0));     /* X, S, PID 0 */
-        dst[1] = 0x80;                                        /* I */
-        dst[2] = (uint8_t)(0x80 | (picture_id >> 8));         /* M + high bits */
+        dst[0] = (uint8_t)(0x80 | (i == 0 ? 0x10 : 0)); /* X, S, PID 0 */
+        dst[1] = 0x80;                                  /* I */
+        dst[2] = (uint8_t)(0x80 | (picture_id >> 8));   /* M + high bits */
         dst[3] = (uint8_t)picture_id;
         memcpy(dst + VP8_DESCRIPTOR_SIZE, frame + offset, chunk);
         packet_output_end(out, VP8_DESCRIPTOR_SIZE + chunk);
@@ -31,7 +31,8 @@ static int vp8_packetize(const struct packetizer_config *config, uint16_t frame_
 
 bool packetizer_vp8_set_picture_id(uint8_t *payload, size_t length, uint16_t picture_id)
 {
-    if (length < VP8_DESCRIPTOR_SIZE || !(payload[0] & 0x80) || !(payload[1] & 0x80) || !(payload[2] & 0x80))
+    if (length < VP8_DESCRIPTOR_SIZE || !(payload[0] & 0x80) || !(payload[1] & 0x80) ||
+        !(payload[2] & 0x80))
         return false;
     payload[2] = (uint8_t)(0x80 | ((picture_id >> 8) & 0x7f));
     payload[3] = (uint8_t)picture_id;

@@ -30,7 +30,7 @@ void playout_clock_arrival(struct playout_clock *c, int64_t ts, int64_t arrival_
     if (transit < c->base_transit) c->base_transit = transit;
     if (transit < c->window_min) c->window_min = transit;
     if (arrival_us - c->window_start >= PLAYOUT_CLOCK_WINDOW_US) {
-        c->base_transit = c->window_min;      /* may rise: the sender's clock is slow */
+        c->base_transit = c->window_min; /* may rise: the sender's clock is slow */
         c->window_min = transit;
         c->window_start = arrival_us;
     }

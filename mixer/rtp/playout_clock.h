@@ -17,11 +17,11 @@
 struct playout_clock {
     uint32_t clock_rate;
     bool started;
-    int64_t base_transit;        /* us: smallest transit, current mapping */
-    int64_t window_min;          /* us: smallest transit in the current window */
-    int64_t window_start;        /* us: arrival time the window began */
+    int64_t base_transit; /* us: smallest transit, current mapping */
+    int64_t window_min;   /* us: smallest transit in the current window */
+    int64_t window_start; /* us: arrival time the window began */
     int64_t previous_transit;
-    int64_t jitter_x16;          /* us, times 16 */
+    int64_t jitter_x16; /* us, times 16 */
 };
 
 void playout_clock_init(struct playout_clock *c, uint32_t clock_rate);

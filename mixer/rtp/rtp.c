@@ -8,10 +8,17 @@ static uint32_t read32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-static void write16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void write16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
 static void write32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 static int parse_one_byte_extensions(const uint8_t *p, size_t len, struct rtp_header *h)
@@ -19,15 +26,20 @@ static int parse_one_byte_extensions(const uint8_t *p, size_t len, struct rtp_he
     size_t i = 0;
     while (i < len) {
         uint8_t b = p[i];
-        if (b == 0) { i++; continue; }          /* padding byte */
+        if (b == 0) {
+            i++;
+            continue;
+        } /* padding byte */
         uint8_t id = b >> 4;
         size_t elen = (size_t)(b & 0x0f) + 1;
-        if (id == 15) break;                    /* reserved: stop processing */
+        if (id == 15) break; /* reserved: stop processing */
         i++;
         if (i + elen > len) return -1;
         if (h->extension_count < RTP_MAX_EXTENSIONS) {
             struct rtp_extension *e = &h->extensions[h->extension_count++];
-            e->id = id; e->length = (uint8_t)elen; e->data = p + i;
+            e->id = id;
+            e->length = (uint8_t)elen;
+            e->data = p + i;
         }
         i += elen;
     }
@@ -39,14 +51,19 @@ static int parse_two_byte_extensions(const uint8_t *p, size_t len, struct rtp_he
     size_t i = 0;
     while (i < len) {
         uint8_t id = p[i];
-        if (id == 0) { i++; continue; }
+        if (id == 0) {
+            i++;
+            continue;
+        }
         if (i + 2 > len) return -1;
         size_t elen = p[i + 1];
         i += 2;
         if (i + elen > len) return -1;
         if (h->extension_count < RTP_MAX_EXTENSIONS) {
             struct rtp_extension *e = &h->extensions[h->extension_count++];
-            e->id = id; e->length = (uint8_t)elen; e->data = p + i;
+            e->id = id;
+            e->length = (uint8_t)elen;
+            e->data = p + i;
         }
         i += elen;
     }

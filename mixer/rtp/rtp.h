@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RTP_HEADER_MIN 12
-#define RTP_MAX_CSRC 15
+#define RTP_HEADER_MIN     12
+#define RTP_MAX_CSRC       15
 #define RTP_MAX_EXTENSIONS 16
 
 struct rtp_extension {
-    uint8_t id;             /* 1..14 (one-byte) or 1..255 (two-byte) */
-    uint8_t length;         /* bytes of data */
-    const uint8_t *data;    /* points into the packet */
+    uint8_t id;          /* 1..14 (one-byte) or 1..255 (two-byte) */
+    uint8_t length;      /* bytes of data */
+    const uint8_t *data; /* points into the packet */
 };
 
 struct rtp_header {
@@ -30,12 +30,12 @@ struct rtp_header {
     uint32_t ssrc;
     uint8_t csrc_count;
     uint32_t csrc[RTP_MAX_CSRC];
-    uint16_t extension_profile;      /* 0xBEDE, 0x100x, or other; 0 if none */
+    uint16_t extension_profile; /* 0xBEDE, 0x100x, or other; 0 if none */
     size_t extension_count;
     struct rtp_extension extensions[RTP_MAX_EXTENSIONS];
-    size_t header_length;            /* bytes before the payload */
-    const uint8_t *payload;          /* points into the packet */
-    size_t payload_length;           /* without padding */
+    size_t header_length;   /* bytes before the payload */
+    const uint8_t *payload; /* points into the packet */
+    size_t payload_length;  /* without padding */
 };
 
 /* Parses `len` bytes at `data`. Returns 0 on success, -1 for a malformed packet. */

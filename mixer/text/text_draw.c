@@ -6,7 +6,8 @@ static int max_i(int a, int b) { return a > b ? a : b; }
 static int min_i(int a, int b) { return a < b ? a : b; }
 
 /* Even-aligned grow of [x, x+w) so a chroma sample is either all in or all out. */
-struct text_rect text_box(const struct text_bitmap *bm, int x, int y, const struct text_style *style)
+struct text_rect text_box(const struct text_bitmap *bm, int x, int y,
+                          const struct text_style *style)
 {
     int pad = style->box_padding > 0 ? style->box_padding : 0;
     int x0 = (x - pad) & ~1, y0 = (y - pad) & ~1;
@@ -28,16 +29,14 @@ static uint8_t blend(int from, int to, int alpha)
 
 static int coverage_at(const struct text_bitmap *bm, int bx, int by)
 {
-    if (bx < 0 || by < 0 || bx >= bm->width || by >= bm->height)
-        return 0;
+    if (bx < 0 || by < 0 || bx >= bm->width || by >= bm->height) return 0;
     return bm->coverage[(size_t)by * (size_t)bm->width + (size_t)bx];
 }
 
 void text_draw(AVFrame *pic, const struct text_bitmap *bm, int x, int y,
                const struct text_style *style, struct text_rect clip)
 {
-    if (!bm || bm->width <= 0 || bm->height <= 0)
-        return;
+    if (!bm || bm->width <= 0 || bm->height <= 0) return;
     struct text_rect area = style->box_opacity ? text_box(bm, x, y, style)
                                                : (struct text_rect){x, y, bm->width, bm->height};
     /* Keep whole chroma samples: clip to the even-aligned inside of clip and picture. */
@@ -51,18 +50,15 @@ void text_draw(AVFrame *pic, const struct text_bitmap *bm, int x, int y,
     area.w = ax1 - area.x;
     area.h = ay1 - area.y;
     area = intersect(area, bounds);
-    if (area.w <= 0 || area.h <= 0)
-        return;
+    if (area.w <= 0 || area.h <= 0) return;
     int box = style->box_opacity;
     for (int py = area.y; py < area.y + area.h; py++) {
         uint8_t *row = pic->data[0] + (ptrdiff_t)py * pic->linesize[0];
         for (int px = area.x; px < area.x + area.w; px++) {
             int v = row[px];
-            if (box)
-                v = blend(v, 16, box);
+            if (box) v = blend(v, 16, box);
             int cov = coverage_at(bm, px - x, py - y);
-            if (cov)
-                v = blend(v, style->text_y, cov);
+            if (cov) v = blend(v, style->text_y, cov);
             row[px] = (uint8_t)v;
         }
     }
@@ -72,7 +68,8 @@ void text_draw(AVFrame *pic, const struct text_bitmap *bm, int x, int y,
         for (int cx = area.x / 2; cx < (area.x + area.w) / 2; cx++) {
             int lx = 2 * cx - x, ly = 2 * cy - y;
             int cov = (coverage_at(bm, lx, ly) + coverage_at(bm, lx + 1, ly) +
-                       coverage_at(bm, lx, ly + 1) + coverage_at(bm, lx + 1, ly + 1) + 2) / 4;
+                       coverage_at(bm, lx, ly + 1) + coverage_at(bm, lx + 1, ly + 1) + 2) /
+                      4;
             int alpha = max_i(box, cov);
             if (alpha) {
                 u[cx] = blend(u[cx], 128, alpha);

@@ -21,14 +21,15 @@ struct text_rect {
 };
 
 struct text_style {
-    uint8_t text_y;       /* luma of full coverage, e.g. 235 (white) */
-    uint8_t box_opacity;  /* 0: no box .. 255: opaque black box */
-    int box_padding;      /* pixels of box around the bitmap on each side */
+    uint8_t text_y;      /* luma of full coverage, e.g. 235 (white) */
+    uint8_t box_opacity; /* 0: no box .. 255: opaque black box */
+    int box_padding;     /* pixels of box around the bitmap on each side */
 };
 
 /* The box drawn for a bitmap with its top-left at (x, y): the bitmap grown by the
  * padding, then out to even coordinates (whole chroma samples). */
-struct text_rect text_box(const struct text_bitmap *bm, int x, int y, const struct text_style *style);
+struct text_rect text_box(const struct text_bitmap *bm, int x, int y,
+                          const struct text_style *style);
 
 /* Draws `bm` with its top-left at (x, y) onto `pic` (YUV420P), touching only pixels
  * inside `clip` (and the picture). An empty bitmap draws nothing, not even the box. */

@@ -13,8 +13,8 @@
 #include "mixer/text/utf8.h"
 
 #define LOAD_FLAGS (FT_LOAD_TARGET_LIGHT | FT_LOAD_RENDER)
-#define ELLIPSIS 0x2026u
-#define SCRATCH (TEXT_RENDERER_MAX_CHARS + 4) /* room for the ellipsis */
+#define ELLIPSIS   0x2026u
+#define SCRATCH    (TEXT_RENDERER_MAX_CHARS + 4) /* room for the ellipsis */
 
 /* One placed glyph: origin and ink box in whole pixels, y pointing up from the
  * baseline. */
@@ -22,7 +22,7 @@ struct glyph_item {
     unsigned index;
     int ox, oy;
     int left, right, top, bottom;
-    int pen_before;         /* pen position before this glyph (bases) */
+    int pen_before; /* pen position before this glyph (bases) */
 };
 
 /* The extent of a laid-out line in pixels (y up). */
@@ -31,7 +31,7 @@ struct line_box {
 };
 
 struct cache_entry {
-    char *text;             /* NULL: free entry */
+    char *text; /* NULL: free entry */
     int size, max_width;
     uint64_t last_used;
     uint8_t *pixels;
@@ -42,7 +42,7 @@ struct text_renderer {
     FT_Library library;
     FT_Face face;
     bool kerning;
-    int size;               /* pixel size the face is set to, 0 if none yet */
+    int size; /* pixel size the face is set to, 0 if none yet */
     struct cache_entry *cache;
     size_t cache_entries;
     uint64_t clock;
@@ -60,16 +60,13 @@ void text_renderer_config_init(struct text_renderer_config *cfg)
 
 struct text_renderer *text_renderer_new(const struct text_renderer_config *cfg)
 {
-    if (!cfg || cfg->cache_entries == 0)
-        return NULL;
+    if (!cfg || cfg->cache_entries == 0) return NULL;
     struct text_renderer *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    if (!r) return NULL;
     r->cache_entries = cfg->cache_entries;
     r->cache = calloc(cfg->cache_entries, sizeof *r->cache);
     const char *path = cfg->font_path ? cfg->font_path : TEXT_RENDERER_DEFAULT_FONT;
-    if (!r->cache || FT_Init_FreeType(&r->library) != 0)
-        goto fail;
+    if (!r->cache || FT_Init_FreeType(&r->library) != 0) goto fail;
     if (FT_New_Face(r->library, path, 0, &r->face) != 0 ||
         FT_Select_Charmap(r->face, FT_ENCODING_UNICODE) != 0 || !FT_IS_SCALABLE(r->face))
         goto fail;
@@ -89,16 +86,12 @@ static void entry_clear(struct cache_entry *e)
 
 void text_renderer_free(struct text_renderer *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     if (r->cache)
-        for (size_t i = 0; i < r->cache_entries; i++)
-            entry_clear(&r->cache[i]);
+        for (size_t i = 0; i < r->cache_entries; i++) entry_clear(&r->cache[i]);
     free(r->cache);
-    if (r->face)
-        FT_Done_Face(r->face);
-    if (r->library)
-        FT_Done_FreeType(r->library);
+    if (r->face) FT_Done_Face(r->face);
+    if (r->library) FT_Done_FreeType(r->library);
     free(r);
 }
 
@@ -122,10 +115,8 @@ static int round_px(FT_Pos v)
 static unsigned glyph_for(const struct text_renderer *r, uint32_t cp)
 {
     unsigned gi = FT_Get_Char_Index(r->face, cp);
-    if (!gi)
-        gi = FT_Get_Char_Index(r->face, UTF8_REPLACEMENT);
-    if (!gi)
-        gi = FT_Get_Char_Index(r->face, '?');
+    if (!gi) gi = FT_Get_Char_Index(r->face, UTF8_REPLACEMENT);
+    if (!gi) gi = FT_Get_Char_Index(r->face, '?');
     return gi;
 }
 
@@ -133,8 +124,7 @@ static unsigned glyph_for(const struct text_renderer *r, uint32_t cp)
 static int load(struct text_renderer *r, unsigned gi)
 {
     FT_GlyphSlot g;
-    if (FT_Load_Glyph(r->face, gi, LOAD_FLAGS) != 0)
-        return -1;
+    if (FT_Load_Glyph(r->face, gi, LOAD_FLAGS) != 0) return -1;
     g = r->face->glyph;
     if (g->format != FT_GLYPH_FORMAT_BITMAP || g->bitmap.pixel_mode != FT_PIXEL_MODE_GRAY ||
         g->bitmap.pitch < 0)
@@ -147,10 +137,8 @@ enum mark_place { MARK_ABOVE, MARK_BELOW, MARK_AS_DESIGNED };
 static enum mark_place mark_place(uint32_t cp)
 {
     int cc = unicode_combining_class(cp);
-    if (cc == 230 || cc == 233 || cc == 234)
-        return MARK_ABOVE;
-    if (cc == 220 || cc == 240)
-        return MARK_BELOW;
+    if (cc == 230 || cc == 233 || cc == 234) return MARK_ABOVE;
+    if (cc == 220 || cc == 240) return MARK_BELOW;
     return MARK_AS_DESIGNED; /* horn, cedilla, overlays: the font knows best */
 }
 
@@ -174,11 +162,9 @@ static int layout(struct text_renderer *r, const uint32_t *cps, size_t n, struct
         it->index = glyph_for(r, cp);
         if (!mark && r->kerning && prev && it->index) {
             FT_Vector k;
-            if (FT_Get_Kerning(r->face, prev, it->index, FT_KERNING_DEFAULT, &k) == 0)
-                pen += k.x;
+            if (FT_Get_Kerning(r->face, prev, it->index, FT_KERNING_DEFAULT, &k) == 0) pen += k.x;
         }
-        if (load(r, it->index) < 0)
-            return -1;
+        if (load(r, it->index) < 0) return -1;
         FT_GlyphSlot g = r->face->glyph;
         int bl = g->bitmap_left, bt = g->bitmap_top;
         int bw = (int)g->bitmap.width, bh = (int)g->bitmap.rows;
@@ -189,10 +175,8 @@ static int layout(struct text_renderer *r, const uint32_t *cps, size_t n, struct
             enum mark_place place = mark_place(cp);
             if (place != MARK_AS_DESIGNED && bw > 0) {
                 it->ox = (base_left + base_right) / 2 - (bl + bw / 2);
-                if (place == MARK_ABOVE && bt - bh < above + gap)
-                    it->oy = above + gap - (bt - bh);
-                if (place == MARK_BELOW && bt > below - gap)
-                    it->oy = below - gap - bt;
+                if (place == MARK_ABOVE && bt - bh < above + gap) it->oy = above + gap - (bt - bh);
+                if (place == MARK_BELOW && bt > below - gap) it->oy = below - gap - bt;
             }
         } else {
             pen += g->advance.x;
@@ -210,10 +194,8 @@ static int layout(struct text_renderer *r, const uint32_t *cps, size_t n, struct
             above = ink ? it->top : 0;
             below = ink ? it->bottom : 0;
         } else if (bw > 0 && bh > 0) {
-            if (mark_place(cp) == MARK_ABOVE && it->top > above)
-                above = it->top;
-            if (mark_place(cp) == MARK_BELOW && it->bottom < below)
-                below = it->bottom;
+            if (mark_place(cp) == MARK_ABOVE && it->top > above) above = it->top;
+            if (mark_place(cp) == MARK_BELOW && it->bottom < below) below = it->bottom;
         }
         if (bw > 0 && bh > 0) {
             box->left = it->left < box->left ? it->left : box->left;
@@ -232,12 +214,10 @@ static uint8_t *rasterise(struct text_renderer *r, size_t n, const struct line_b
 {
     int w = box->right - box->left, h = box->top - box->bottom;
     uint8_t *px = calloc((size_t)(w > 0 ? w : 1) * (size_t)(h > 0 ? h : 1), 1);
-    if (!px)
-        return NULL;
+    if (!px) return NULL;
     for (size_t i = 0; i < n; i++) {
         const struct glyph_item *it = &r->items[i];
-        if (it->right <= it->left || it->top <= it->bottom)
-            continue;
+        if (it->right <= it->left || it->top <= it->bottom) continue;
         if (load(r, it->index) < 0) {
             free(px);
             return NULL;
@@ -245,13 +225,11 @@ static uint8_t *rasterise(struct text_renderer *r, size_t n, const struct line_b
         const FT_Bitmap *b = &r->face->glyph->bitmap;
         int x0 = it->left - box->left, y0 = box->top - it->top;
         for (int y = 0; y < (int)b->rows; y++) {
-            if (y0 + y < 0 || y0 + y >= h)
-                continue;
+            if (y0 + y < 0 || y0 + y >= h) continue;
             const uint8_t *src = b->buffer + (ptrdiff_t)y * b->pitch;
             uint8_t *dst = px + (size_t)(y0 + y) * (size_t)w;
             for (int x = 0; x < (int)b->width; x++) {
-                if (x0 + x < 0 || x0 + x >= w)
-                    continue;
+                if (x0 + x < 0 || x0 + x >= w) continue;
                 uint8_t *d = &dst[x0 + x]; /* "screen": overlaps add up, never past 255 */
                 *d = (uint8_t)(*d + src[x] - *d * src[x] / 255);
             }
@@ -272,17 +250,16 @@ static size_t truncate(struct text_renderer *r, size_t n, int max_width, struct 
         ell_len = 3;
     }
     struct line_box eb;
-    if (layout(r, ell, ell_len, &eb) < 0)
-        return 0;
+    if (layout(r, ell, ell_len, &eb) < 0) return 0;
     int ell_w = eb.right - eb.left;
     /* Re-lay out the whole line, then guess from its pen positions. */
     struct line_box full;
-    if (layout(r, r->cps, n, &full) < 0)
-        return 0;
+    if (layout(r, r->cps, n, &full) < 0) return 0;
     size_t keep = 0;
     int ink_right = full.left;
     for (size_t k = 0; k < n; k++) {
-        if (!unicode_is_mark(r->cps[k]) && r->items[k].pen_before - full.left + ell_w <= max_width &&
+        if (!unicode_is_mark(r->cps[k]) &&
+            r->items[k].pen_before - full.left + ell_w <= max_width &&
             ink_right - full.left + ell_w <= max_width)
             keep = k;
         if (r->items[k].right > ink_right && r->items[k].right > r->items[k].left)
@@ -290,20 +267,16 @@ static size_t truncate(struct text_renderer *r, size_t n, int max_width, struct 
     }
     for (;;) {
         size_t m = keep;
-        while (m > 0 && r->cps[m - 1] == ' ')
-            m--;
+        while (m > 0 && r->cps[m - 1] == ' ') m--;
         memcpy(r->trial, r->cps, m * sizeof *r->trial);
         memcpy(r->trial + m, ell, ell_len * sizeof *ell);
-        if (layout(r, r->trial, m + ell_len, box) < 0)
-            break;
+        if (layout(r, r->trial, m + ell_len, box) < 0) break;
         if (box->right - box->left <= max_width) {
             memcpy(r->cps, r->trial, (m + ell_len) * sizeof *r->cps);
             return m + ell_len;
         }
-        if (keep == 0)
-            break;
-        do
-            keep--;
+        if (keep == 0) break;
+        do keep--;
         while (keep > 0 && unicode_is_mark(r->cps[keep]));
     }
     *box = (struct line_box){0, 0, 0, 0};
@@ -315,22 +288,19 @@ static size_t decode(struct text_renderer *r, const char *utf8)
 {
     size_t n = utf8_decode(utf8, strlen(utf8), r->cps, TEXT_RENDERER_MAX_CHARS);
     for (size_t i = 0; i < n; i++)
-        if (r->cps[i] < 0x20 || (r->cps[i] >= 0x7F && r->cps[i] < 0xA0))
-            r->cps[i] = ' ';
+        if (r->cps[i] < 0x20 || (r->cps[i] >= 0x7F && r->cps[i] < 0xA0)) r->cps[i] = ' ';
     return unicode_compose_text(r->cps, n);
 }
 
 static int render_into(struct text_renderer *r, struct cache_entry *e)
 {
     if (r->size != e->size) {
-        if (FT_Set_Pixel_Sizes(r->face, 0, (FT_UInt)e->size) != 0)
-            return -1;
+        if (FT_Set_Pixel_Sizes(r->face, 0, (FT_UInt)e->size) != 0) return -1;
         r->size = e->size;
     }
     size_t n = decode(r, e->text);
     struct line_box box;
-    if (layout(r, r->cps, n, &box) < 0)
-        return -1;
+    if (layout(r, r->cps, n, &box) < 0) return -1;
     bool truncated = false;
     if (e->max_width > 0 && box.right - box.left > e->max_width) {
         n = truncate(r, n, e->max_width, &box);
@@ -341,10 +311,9 @@ static int render_into(struct text_renderer *r, struct cache_entry *e)
         return 0;
     }
     e->pixels = rasterise(r, n, &box);
-    if (!e->pixels)
-        return -1;
-    e->bitmap = (struct text_bitmap){box.right - box.left, box.top - box.bottom, box.top,
-                                     e->pixels, truncated};
+    if (!e->pixels) return -1;
+    e->bitmap = (struct text_bitmap){box.right - box.left, box.top - box.bottom, box.top, e->pixels,
+                                     truncated};
     r->stats.renders++;
     return 0;
 }
@@ -352,8 +321,8 @@ static int render_into(struct text_renderer *r, struct cache_entry *e)
 const struct text_bitmap *text_renderer_render(struct text_renderer *r, const char *utf8,
                                                int pixel_size, int max_width)
 {
-    if (!r || !utf8 || pixel_size < TEXT_RENDERER_MIN_SIZE ||
-        pixel_size > TEXT_RENDERER_MAX_SIZE || max_width < 0)
+    if (!r || !utf8 || pixel_size < TEXT_RENDERER_MIN_SIZE || pixel_size > TEXT_RENDERER_MAX_SIZE ||
+        max_width < 0)
         return NULL;
     struct cache_entry *victim = &r->cache[0];
     for (size_t i = 0; i < r->cache_entries; i++) {
@@ -364,14 +333,11 @@ const struct text_bitmap *text_renderer_render(struct text_renderer *r, const ch
             r->stats.cache_hits++;
             return &e->bitmap;
         }
-        if (!e->text || (victim->text && e->last_used < victim->last_used))
-            victim = e;
+        if (!e->text || (victim->text && e->last_used < victim->last_used)) victim = e;
     }
-    if (victim->text)
-        r->stats.evictions++;
+    if (victim->text) r->stats.evictions++;
     entry_clear(victim);
-    if (!(victim->text = strdup(utf8)))
-        return NULL;
+    if (!(victim->text = strdup(utf8))) return NULL;
     victim->size = pixel_size;
     victim->max_width = max_width;
     victim->last_used = ++r->clock;

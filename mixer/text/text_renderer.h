@@ -22,13 +22,13 @@
 
 /* Debian's fonts-dejavu-core. DejaVu Sans has every precomposed Vietnamese letter. */
 #define TEXT_RENDERER_DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-#define TEXT_RENDERER_MIN_SIZE 4
-#define TEXT_RENDERER_MAX_SIZE 512
-#define TEXT_RENDERER_MAX_CHARS 256 /* code points looked at; the rest is cut off */
+#define TEXT_RENDERER_MIN_SIZE     4
+#define TEXT_RENDERER_MAX_SIZE     512
+#define TEXT_RENDERER_MAX_CHARS    256 /* code points looked at; the rest is cut off */
 
 struct text_renderer_config {
-    const char *font_path;  /* read only by _new(); default TEXT_RENDERER_DEFAULT_FONT */
-    size_t cache_entries;   /* rendered bitmaps kept; default 64, at least 1 */
+    const char *font_path; /* read only by _new(); default TEXT_RENDERER_DEFAULT_FONT */
+    size_t cache_entries;  /* rendered bitmaps kept; default 64, at least 1 */
 };
 
 /* A rendered line. Row 0 is the top; the baseline is `baseline` rows down. The
@@ -43,9 +43,9 @@ struct text_bitmap {
 };
 
 struct text_renderer_stats {
-    uint64_t renders;     /* texts laid out and rasterised (cache misses) */
-    uint64_t cache_hits;  /* texts served from the cache */
-    uint64_t evictions;   /* cache entries dropped for newer ones */
+    uint64_t renders;    /* texts laid out and rasterised (cache misses) */
+    uint64_t cache_hits; /* texts served from the cache */
+    uint64_t evictions;  /* cache entries dropped for newer ones */
 };
 
 struct text_renderer;

@@ -13,21 +13,18 @@ bool unicode_is_mark(uint32_t cp)
 
 int unicode_combining_class(uint32_t cp)
 {
-    if (cp >= 0x0300 && cp <= 0x036F)
-        return unicode_mark_classes[cp - 0x0300];
+    if (cp >= 0x0300 && cp <= 0x036F) return unicode_mark_classes[cp - 0x0300];
     return unicode_is_mark(cp) ? 230 : 0;
 }
 
 uint32_t unicode_compose(uint32_t base, uint32_t mark)
 {
-    if (base > 0xFFFF || mark < 0x0300 || mark > 0x036F)
-        return 0;
+    if (base > 0xFFFF || mark < 0x0300 || mark > 0x036F) return 0;
     size_t lo = 0, hi = unicode_composition_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct unicode_composition *e = &unicode_compositions[mid];
-        if (e->base == base && e->mark == mark)
-            return e->composed;
+        if (e->base == base && e->mark == mark) return e->composed;
         if (e->base < base || (e->base == base && e->mark < mark))
             lo = mid + 1;
         else
@@ -41,14 +38,12 @@ static void canonical_order(uint32_t *cps, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         int cc = unicode_combining_class(cps[i]);
-        if (cc == 0)
-            continue;
+        if (cc == 0) continue;
         uint32_t cp = cps[i];
         size_t j = i;
         while (j > 0) {
             int prev = unicode_combining_class(cps[j - 1]);
-            if (prev == 0 || prev <= cc)
-                break;
+            if (prev == 0 || prev <= cc) break;
             cps[j] = cps[j - 1];
             j--;
         }
@@ -58,8 +53,7 @@ static void canonical_order(uint32_t *cps, size_t n)
 
 size_t unicode_compose_text(uint32_t *cps, size_t n)
 {
-    if (n < 2)
-        return n;
+    if (n < 2) return n;
     canonical_order(cps, n);
     size_t starter = 0, out = 1;
     int last_class = unicode_combining_class(cps[0]) ? 256 : 0;

@@ -51,7 +51,6 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *out, size_t cap)
 {
     const uint8_t *p = (const uint8_t *)s, *end = p + len;
     size_t n = 0;
-    while (p < end && n < cap)
-        out[n++] = utf8_next(&p, end);
+    while (p < end && n < cap) out[n++] = utf8_next(&p, end);
     return n;
 }

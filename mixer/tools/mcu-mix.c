@@ -21,16 +21,16 @@
 #include "mixer/tools/mix_options.h"
 #include "mixer/tools/mix_source.h"
 
-#define AUDIO_TICK_US 20000
-#define TAIL_US 200000            /* mixed after the last input ends, if no duration */
-#define PROGRESS_MIN_US 10000000  /* inputs shorter than this show no progress */
+#define AUDIO_TICK_US   20000
+#define TAIL_US         200000   /* mixed after the last input ends, if no duration */
+#define PROGRESS_MIN_US 10000000 /* inputs shorter than this show no progress */
 
 struct run {
     struct mix_options opt;
     struct mix_source **sources;
     struct mix_engine *engine;
-    struct webm_writer *out;      /* header at the first video frame (webm_writer.h) */
-    int64_t end_us;               /* 0: until the inputs end */
+    struct webm_writer *out; /* header at the first video frame (webm_writer.h) */
+    int64_t end_us;          /* 0: until the inputs end */
     bool write_failed;
     char write_err[512];
 };
@@ -57,8 +57,7 @@ static void on_frame(void *opaque, const struct mix_output *out, const struct en
     enum media_kind kind = out->kind == MIX_OUTPUT_VIDEO ? MEDIA_VIDEO : MEDIA_AUDIO;
     if (out->kind == MIX_OUTPUT_AUDIO_OWN || (kind == MEDIA_VIDEO && out->index != 0))
         return; /* benchmark-only outputs */
-    if (r->write_failed)
-        return;
+    if (r->write_failed) return;
     if (webm_writer_write(r->out, kind, frame, now_us, r->write_err, sizeof r->write_err) < 0)
         r->write_failed = true;
 }
@@ -67,8 +66,7 @@ static int open_inputs(struct run *r)
 {
     char err[512];
     r->sources = calloc(r->opt.input_count, sizeof *r->sources);
-    if (!r->sources)
-        return -1;
+    if (!r->sources) return -1;
     int64_t longest = 0;
     for (size_t i = 0; i < r->opt.input_count; i++) {
         r->sources[i] = mix_source_open(r->opt.inputs[i], i, r->opt.audio_levels, err, sizeof err);
@@ -79,8 +77,7 @@ static int open_inputs(struct run *r)
         if (mix_source_transcodes(r->sources[i]) && !r->opt.quiet)
             fprintf(stderr, "mcu-mix: %s: re-encoding (not VP8/H.264/Opus)\n", r->opt.inputs[i]);
         int64_t d = mix_source_duration_us(r->sources[i]);
-        if (d > longest)
-            longest = d;
+        if (d > longest) longest = d;
     }
     r->end_us = r->opt.duration_us ? r->opt.duration_us : longest;
     return 0;
@@ -150,8 +147,7 @@ static int open_engine(struct run *r)
 static bool all_done(const struct run *r)
 {
     for (size_t i = 0; i < r->opt.input_count; i++)
-        if (!mix_source_done(r->sources[i]))
-            return false;
+        if (!mix_source_done(r->sources[i])) return false;
     return true;
 }
 
@@ -177,17 +173,14 @@ static int mix_all(struct run *r)
         int64_t next_video = video ? video_index * 1000000 / r->opt.fps : INT64_MAX;
         int64_t next_audio = audio_index * AUDIO_TICK_US;
         int64_t t = next_video < next_audio ? next_video : next_audio;
-        if (r->end_us > 0 && t >= r->end_us)
-            break;
-        if (r->end_us == 0 && tail_end > 0 && t >= tail_end)
-            break;
+        if (r->end_us > 0 && t >= r->end_us) break;
+        if (r->end_us == 0 && tail_end > 0 && t >= tail_end) break;
         for (size_t i = 0; i < r->opt.input_count; i++)
             if (mix_source_feed(r->sources[i], r->engine, t, err, sizeof err) < 0) {
                 fprintf(stderr, "mcu-mix: %s\n", err);
                 return -1;
             }
-        if (r->end_us == 0 && tail_end == 0 && all_done(r))
-            tail_end = t + TAIL_US;
+        if (r->end_us == 0 && tail_end == 0 && all_done(r)) tail_end = t + TAIL_US;
         while (next_switch < r->opt.switch_count && r->opt.switches[next_switch].at_us <= t) {
             if (mix_engine_set_layout(r->engine, r->opt.switches[next_switch].layout, err,
                                       sizeof err) < 0) {
@@ -198,8 +191,7 @@ static int mix_all(struct run *r)
         }
         if (r->opt.realtime) {
             int64_t wait = started + t - wall_us();
-            if (wait > 0)
-                usleep((useconds_t)wait);
+            if (wait > 0) usleep((useconds_t)wait);
         }
         if (t == next_video) {
             mix_engine_video_tick(r->engine, t, &sink);
@@ -218,16 +210,14 @@ static int mix_all(struct run *r)
             show_progress(r, t, started, false);
         }
     }
-    if (progress)
-        show_progress(r, r->end_us, started, true);
+    if (progress) show_progress(r, r->end_us, started, true);
     return 0;
 }
 
 static void close_run(struct run *r)
 {
     if (r->sources)
-        for (size_t i = 0; i < r->opt.input_count; i++)
-            mix_source_close(r->sources[i]);
+        for (size_t i = 0; i < r->opt.input_count; i++) mix_source_close(r->sources[i]);
     free(r->sources);
     mix_engine_free(r->engine);
     mix_options_free(&r->opt);
@@ -243,8 +233,7 @@ int main(int argc, char **argv)
         return rc > 0 ? 0 : 2;
     }
     if (open_inputs(&r) < 0 || open_engine(&r) < 0) {
-        if (r.out)
-            webm_writer_close(r.out, false, NULL, 0);
+        if (r.out) webm_writer_close(r.out, false, NULL, 0);
         close_run(&r);
         return 2;
     }

@@ -18,9 +18,9 @@
 #include "mixer/tools/mix_transcode.h"
 
 struct source_stream {
-    int index;                       /* in the file; -1: none */
+    int index; /* in the file; -1: none */
     enum media_kind kind;
-    enum media_codec codec;          /* what goes to the engine */
+    enum media_codec codec; /* what goes to the engine */
     AVRational time_base;
     AVBSFContext *bsf;               /* H.264 to Annex B */
     struct mix_transcode *transcode; /* other codecs */
@@ -32,14 +32,14 @@ struct mix_source {
     AVFormatContext *fmt;
     size_t slot;
     struct source_stream video, audio;
-    AVPacket *packet;                /* read, not yet pushed (if pending) */
+    AVPacket *packet; /* read, not yet pushed (if pending) */
     AVPacket *filtered;
     bool pending;
     bool done;
-    int64_t start_us;                /* the file's start: time 0 */
-    uint8_t *levels;                 /* --audio-levels: per audio packet, in order */
+    int64_t start_us; /* the file's start: time 0 */
+    uint8_t *levels;  /* --audio-levels: per audio packet, in order */
     size_t level_count, level_next;
-    struct mix_engine *engine;       /* during feed */
+    struct mix_engine *engine; /* during feed */
 };
 
 static enum media_codec native_codec(enum AVCodecID id)
@@ -68,11 +68,9 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
     s->kind = type == AVMEDIA_TYPE_VIDEO ? MEDIA_VIDEO : MEDIA_AUDIO;
     s->last_arrival_us = 0;
     int index = av_find_best_stream(src->fmt, type, -1, -1, NULL, 0);
-    if (index < 0)
-        return 0;
+    if (index < 0) return 0;
     AVStream *st = src->fmt->streams[index];
-    if (st->disposition & AV_DISPOSITION_ATTACHED_PIC)
-        return 0;
+    if (st->disposition & AV_DISPOSITION_ATTACHED_PIC) return 0;
     s->index = index;
     s->time_base = st->time_base;
     s->codec = native_codec(st->codecpar->codec_id);
@@ -82,8 +80,8 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
         s->transcode = mix_transcode_new(st);
         if (!s->transcode) {
             error_text_set(err, errlen, "%s: cannot decode its %s stream (%s)", path,
-                    s->kind == MEDIA_VIDEO ? "video" : "audio",
-                    avcodec_get_name(st->codecpar->codec_id));
+                           s->kind == MEDIA_VIDEO ? "video" : "audio",
+                           avcodec_get_name(st->codecpar->codec_id));
             return -1;
         }
         s->codec = mix_transcode_codec(s->transcode);
@@ -114,10 +112,8 @@ static int open_stream(struct mix_source *src, struct source_stream *s, enum AVM
 static uint8_t level_of(const int16_t *pcm, int n)
 {
     double energy = 0;
-    for (int i = 0; i < n; i++)
-        energy += (double)pcm[i] * pcm[i];
-    if (n <= 0 || energy <= 0)
-        return 127;
+    for (int i = 0; i < n; i++) energy += (double)pcm[i] * pcm[i];
+    if (n <= 0 || energy <= 0) return 127;
     double dbov = 10.0 * log10(energy / n / (32768.0 * 32768.0));
     return dbov <= -127 ? 127 : dbov >= 0 ? 0 : (uint8_t)(-dbov + 0.5);
 }
@@ -132,15 +128,13 @@ static int measure_levels(struct mix_source *src, const char *path)
     int16_t *pcm = malloc(MIX_AUDIO_MAX_DECODED * sizeof *pcm);
     size_t capacity = 0;
     int rc = -1;
-    if (!p || !dec || !pcm || avformat_open_input(&fmt, path, NULL, NULL) < 0)
-        goto out;
+    if (!p || !dec || !pcm || avformat_open_input(&fmt, path, NULL, NULL) < 0) goto out;
     while (av_read_frame(fmt, p) >= 0) {
         if (p->stream_index == src->audio.index) {
             if (src->level_count == capacity) {
                 capacity = capacity ? capacity * 2 : 1024;
                 uint8_t *grown = realloc(src->levels, capacity);
-                if (!grown)
-                    goto out;
+                if (!grown) goto out;
                 src->levels = grown;
             }
             int n = mix_audio_decoder_decode(dec, p->data, (size_t)p->size, pcm);
@@ -157,8 +151,8 @@ out:
     return rc;
 }
 
-struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels,
-                                   char *err, size_t errlen)
+struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels, char *err,
+                                   size_t errlen)
 {
     struct mix_source *src = calloc(1, sizeof *src);
     if (!src) {
@@ -203,8 +197,7 @@ fail:
 
 void mix_source_close(struct mix_source *src)
 {
-    if (!src)
-        return;
+    if (!src) return;
     close_stream(&src->video);
     close_stream(&src->audio);
     av_packet_free(&src->packet);
@@ -238,10 +231,8 @@ bool mix_source_done(const struct mix_source *src) { return src->done; }
 
 static struct source_stream *stream_of(struct mix_source *src, int index)
 {
-    if (index == src->video.index)
-        return &src->video;
-    if (index == src->audio.index)
-        return &src->audio;
+    if (index == src->video.index) return &src->video;
+    if (index == src->audio.index) return &src->audio;
     return NULL;
 }
 
@@ -250,22 +241,21 @@ static int64_t packet_time_us(const struct mix_source *src, const struct source_
                               const AVPacket *p)
 {
     int64_t ts = p->pts != AV_NOPTS_VALUE ? p->pts : p->dts;
-    if (ts == AV_NOPTS_VALUE)
-        return s->last_arrival_us;
+    if (ts == AV_NOPTS_VALUE) return s->last_arrival_us;
     return av_rescale_q(ts, s->time_base, AV_TIME_BASE_Q) - src->start_us;
 }
 
 /* Pushes an audio packet with its RFC 6464 level in a one-byte header extension. */
-static void push_with_level(struct mix_source *src, const uint8_t *data, size_t size,
-                            uint8_t level, int64_t time_us)
+static void push_with_level(struct mix_source *src, const uint8_t *data, size_t size, uint8_t level,
+                            int64_t time_us)
 {
     uint8_t packet[PACKETIZER_DEFAULT_MTU + 8];
-    if (size < RTP_HEADER_MIN || size + 8 > sizeof packet)
-        return;
+    if (size < RTP_HEADER_MIN || size + 8 > sizeof packet) return;
     memcpy(packet, data, RTP_HEADER_MIN);
-    packet[0] |= 0x10;                                       /* X: extension follows */
-    const uint8_t ext[8] = {0xBE, 0xDE, 0, 1, (uint8_t)(MIX_SOURCE_LEVEL_EXT_ID << 4),
-                            (uint8_t)(0x80 | level), 0, 0};  /* V=1, level; padding */
+    packet[0] |= 0x10; /* X: extension follows */
+    const uint8_t ext[8] = {
+        0xBE, 0xDE, 0, 1, (uint8_t)(MIX_SOURCE_LEVEL_EXT_ID << 4), (uint8_t)(0x80 | level),
+        0,    0}; /* V=1, level; padding */
     memcpy(packet + RTP_HEADER_MIN, ext, sizeof ext);
     memcpy(packet + RTP_HEADER_MIN + sizeof ext, data + RTP_HEADER_MIN, size - RTP_HEADER_MIN);
     mix_engine_push_rtp(src->engine, src->slot, MEDIA_AUDIO, packet, size + sizeof ext, time_us);
@@ -278,8 +268,7 @@ static void push_frame(struct mix_source *src, struct source_stream *s,
     if (time_us < s->last_arrival_us)
         time_us = s->last_arrival_us; /* arrivals never go back (B-frames, rounding) */
     s->last_arrival_us = time_us;
-    if (packetizer_push(s->packetizer, frame) < 0)
-        return;
+    if (packetizer_push(s->packetizer, frame) < 0) return;
     const uint8_t *data;
     size_t size;
     bool level = s->kind == MEDIA_AUDIO && src->levels && src->level_next < src->level_count;
@@ -289,8 +278,7 @@ static void push_frame(struct mix_source *src, struct source_stream *s,
         else
             mix_engine_push_rtp(src->engine, src->slot, s->kind, data, size, time_us);
     }
-    if (level)
-        src->level_next++;
+    if (level) src->level_next++;
 }
 
 static uint32_t rtp_time(const struct source_stream *s, int64_t time_us)
@@ -334,12 +322,10 @@ static int push_packet(struct mix_source *src, struct source_stream *s, AVPacket
         return mix_transcode_feed(s->transcode, p, src->start_us, transcoded_frame, &ctx);
     }
     if (!s->bsf) {
-        if (p)
-            push_av_packet(src, s, p);
+        if (p) push_av_packet(src, s, p);
         return 0;
     }
-    if (av_bsf_send_packet(s->bsf, p) < 0)
-        return -1;
+    if (av_bsf_send_packet(s->bsf, p) < 0) return -1;
     while (av_bsf_receive_packet(s->bsf, src->filtered) == 0) {
         push_av_packet(src, s, src->filtered);
         av_packet_unref(src->filtered);
@@ -359,20 +345,18 @@ static int finish(struct mix_source *src, char *err, size_t errlen)
         rc |= push_packet(src, &src->audio, NULL);
         mix_engine_end_input(src->engine, src->slot, MEDIA_AUDIO);
     }
-    if (rc < 0)
-        error_text_set(err, errlen, "%s: error at the end of the stream", src->fmt->url);
+    if (rc < 0) error_text_set(err, errlen, "%s: error at the end of the stream", src->fmt->url);
     return rc < 0 ? -1 : 0;
 }
 
-int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t until_us,
-                    char *err, size_t errlen)
+int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t until_us, char *err,
+                    size_t errlen)
 {
     src->engine = engine;
     while (!src->done) {
         if (!src->pending) {
             int rc = av_read_frame(src->fmt, src->packet);
-            if (rc == AVERROR_EOF)
-                return finish(src, err, errlen);
+            if (rc == AVERROR_EOF) return finish(src, err, errlen);
             if (rc < 0) {
                 error_text_set(err, errlen, "%s: read error: %s", src->fmt->url, av_err2str(rc));
                 return -1;
@@ -384,14 +368,13 @@ int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t u
             src->pending = true;
         }
         struct source_stream *s = stream_of(src, src->packet->stream_index);
-        if (packet_time_us(src, s, src->packet) > until_us)
-            return 0;
+        if (packet_time_us(src, s, src->packet) > until_us) return 0;
         int rc = push_packet(src, s, src->packet);
         av_packet_unref(src->packet);
         src->pending = false;
         if (rc < 0) {
             error_text_set(err, errlen, "%s: cannot re-encode its %s", src->fmt->url,
-                    s->kind == MEDIA_VIDEO ? "video" : "audio");
+                           s->kind == MEDIA_VIDEO ? "video" : "audio");
             return -1;
         }
     }

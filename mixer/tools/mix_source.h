@@ -24,8 +24,8 @@ struct mix_source;
  * measure each packet's level, which then rides on its RTP packet as an RFC 6464
  * header extension, the way a WebRTC sender measures its own audio: the engine can
  * then leave quiet inputs undecoded. NULL on failure, with the reason in err. */
-struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels,
-                                   char *err, size_t errlen);
+struct mix_source *mix_source_open(const char *path, size_t slot, bool audio_levels, char *err,
+                                   size_t errlen);
 void mix_source_close(struct mix_source *src);
 
 /* What the engine needs to add this input. */
@@ -42,8 +42,8 @@ int64_t mix_source_duration_us(const struct mix_source *src);
 /* Pushes every packet that arrives at or before `until_us` into the engine (slot
  * given at open). At end of file tells the engine once (mix_engine_end_input).
  * Returns 0, or -1 on a read or re-encode error (reason in err). */
-int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t until_us,
-                    char *err, size_t errlen);
+int mix_source_feed(struct mix_source *src, struct mix_engine *engine, int64_t until_us, char *err,
+                    size_t errlen);
 
 /* True once the whole file has been pushed. */
 bool mix_source_done(const struct mix_source *src);

@@ -16,8 +16,7 @@
 struct mix_transcode;
 
 /* Called for each re-encoded frame, `time_us` on the input's clock. */
-typedef int (*mix_transcode_out)(void *opaque, const struct encoded_frame *frame,
-                                 int64_t time_us);
+typedef int (*mix_transcode_out)(void *opaque, const struct encoded_frame *frame, int64_t time_us);
 
 /* NULL if the stream cannot be decoded. */
 struct mix_transcode *mix_transcode_new(const AVStream *stream);

@@ -15,17 +15,17 @@ struct rect {
 };
 
 struct input_slot {
-    AVFrame *picture;       /* newest picture; no buffer if none */
-    uint64_t generation;    /* bumped on every set/clear and label/mute change */
-    char *label;            /* name, NULL if none */
+    AVFrame *picture;    /* newest picture; no buffer if none */
+    uint64_t generation; /* bumped on every set/clear and label/mute change */
+    char *label;         /* name, NULL if none */
     bool video_muted;
 };
 
 struct cell_state {
-    bool valid;             /* drawn since the last layout change */
-    int slot;               /* slot it was drawn from */
-    uint64_t generation;    /* that slot's generation when drawn */
-    struct rect fitted;     /* where the picture went (letterbox); zero if none */
+    bool valid;          /* drawn since the last layout change */
+    int slot;            /* slot it was drawn from */
+    uint64_t generation; /* that slot's generation when drawn */
+    struct rect fitted;  /* where the picture went (letterbox); zero if none */
 };
 
 struct compositor {
@@ -33,10 +33,10 @@ struct compositor {
     AVFrame *canvas;
     struct input_slot *inputs;
     struct layout layout;
-    int assign[LAYOUT_MAX_CELLS];           /* cell -> slot or -1 */
+    int assign[LAYOUT_MAX_CELLS]; /* cell -> slot or -1 */
     struct cell_state cells[LAYOUT_MAX_CELLS];
-    bool full_redraw;                       /* layout changed since last compose */
-    struct text_renderer *text;             /* NULL: labels off or no font */
+    bool full_redraw;           /* layout changed since last compose */
+    struct text_renderer *text; /* NULL: labels off or no font */
     struct compositor_stats stats;
 };
 
@@ -57,30 +57,24 @@ struct compositor *compositor_new(const struct compositor_config *cfg)
         cfg->max_inputs == 0 || cfg->fps <= 0)
         return NULL;
     struct compositor *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
+    if (!c) return NULL;
     c->cfg = *cfg;
     c->cfg.font_path = NULL; /* not kept: the caller's string */
     c->inputs = calloc(cfg->max_inputs, sizeof *c->inputs);
     c->canvas = av_frame_alloc();
-    if (!c->inputs || !c->canvas)
-        goto fail;
+    if (!c->inputs || !c->canvas) goto fail;
     for (size_t i = 0; i < cfg->max_inputs; i++)
-        if (!(c->inputs[i].picture = av_frame_alloc()))
-            goto fail;
+        if (!(c->inputs[i].picture = av_frame_alloc())) goto fail;
     c->canvas->format = AV_PIX_FMT_YUV420P;
     c->canvas->width = cfg->width;
     c->canvas->height = cfg->height;
-    if (av_frame_get_buffer(c->canvas, 32) < 0)
-        goto fail;
+    if (av_frame_get_buffer(c->canvas, 32) < 0) goto fail;
     if (cfg->labels) {
         struct text_renderer_config tc;
         text_renderer_config_init(&tc);
-        if (cfg->font_path)
-            tc.font_path = cfg->font_path;
+        if (cfg->font_path) tc.font_path = cfg->font_path;
         c->text = text_renderer_new(&tc);
-        if (!c->text)
-            c->stats.label_font_missing = 1; /* mixing goes on without labels */
+        if (!c->text) c->stats.label_font_missing = 1; /* mixing goes on without labels */
     }
     struct layout one;
     if (layout_from_name("1x1", cfg->width, cfg->height, &one) < 0 ||
@@ -94,8 +88,7 @@ fail:
 
 void compositor_free(struct compositor *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     if (c->inputs)
         for (size_t i = 0; i < c->cfg.max_inputs; i++) {
             av_frame_free(&c->inputs[i].picture);
@@ -109,8 +102,7 @@ void compositor_free(struct compositor *c)
 
 int compositor_set_layout(struct compositor *c, const struct layout *layout)
 {
-    if (!layout || layout->count == 0 || layout->count > LAYOUT_MAX_CELLS)
-        return -1;
+    if (!layout || layout->count == 0 || layout->count > LAYOUT_MAX_CELLS) return -1;
     for (size_t i = 0; i < layout->count; i++) {
         const struct layout_cell *r = &layout->cells[i];
         if (r->x < 0 || r->y < 0 || r->w < 2 || r->h < 2 || r->x % 2 || r->y % 2 || r->w % 2 ||
@@ -148,24 +140,19 @@ int compositor_set_input(struct compositor *c, size_t slot, const AVFrame *pictu
 
 void compositor_clear_input(struct compositor *c, size_t slot)
 {
-    if (slot >= c->cfg.max_inputs)
-        return;
+    if (slot >= c->cfg.max_inputs) return;
     av_frame_unref(c->inputs[slot].picture);
     c->inputs[slot].generation++;
 }
 
 int compositor_set_label(struct compositor *c, size_t slot, const char *utf8)
 {
-    if (slot >= c->cfg.max_inputs)
-        return -1;
+    if (slot >= c->cfg.max_inputs) return -1;
     struct input_slot *in = &c->inputs[slot];
-    if (utf8 && !*utf8)
-        utf8 = NULL;
-    if ((!utf8 && !in->label) || (utf8 && in->label && !strcmp(utf8, in->label)))
-        return 0;
+    if (utf8 && !*utf8) utf8 = NULL;
+    if ((!utf8 && !in->label) || (utf8 && in->label && !strcmp(utf8, in->label))) return 0;
     char *copy = NULL;
-    if (utf8 && !(copy = strdup(utf8)))
-        return -1;
+    if (utf8 && !(copy = strdup(utf8))) return -1;
     free(in->label);
     in->label = copy;
     in->generation++;
@@ -174,8 +161,7 @@ int compositor_set_label(struct compositor *c, size_t slot, const char *utf8)
 
 int compositor_set_video_muted(struct compositor *c, size_t slot, bool muted)
 {
-    if (slot >= c->cfg.max_inputs)
-        return -1;
+    if (slot >= c->cfg.max_inputs) return -1;
     if (c->inputs[slot].video_muted != muted) {
         c->inputs[slot].video_muted = muted;
         c->inputs[slot].generation++;
@@ -237,8 +223,7 @@ static void draw_placeholder_label(struct compositor *c, struct rect cell, const
 {
     int size = max_int(12, cell.h / 8), margin = size / 2;
     const struct text_bitmap *bm = text_renderer_render(c->text, label, size, cell.w - 2 * margin);
-    if (!bm || bm->width == 0 || bm->height > cell.h)
-        return;
+    if (!bm || bm->width == 0 || bm->height > cell.h) return;
     struct text_style style = {COMPOSITOR_PLACEHOLDER_TEXT_Y, 0, 0};
     text_draw(c->canvas, bm, cell.x + (cell.w - bm->width) / 2, cell.y + (cell.h - bm->height) / 2,
               &style, (struct text_rect){cell.x, cell.y, cell.w, cell.h});
@@ -252,8 +237,7 @@ static void draw_tile_label(struct compositor *c, size_t i, struct rect cell, co
     int size = max_int(10, cell.h / 16), margin = size / 2, pad = max_int(2, size / 4);
     const struct text_bitmap *bm =
         text_renderer_render(c->text, label, size, cell.w - 2 * margin - 2 * pad);
-    if (!bm || bm->width == 0)
-        return;
+    if (!bm || bm->width == 0) return;
     struct text_style style = {COMPOSITOR_LABEL_Y, COMPOSITOR_LABEL_BOX_OPACITY, pad};
     int x = cell.x + margin + pad, bottom = cell.y + cell.h - margin - pad;
     for (bool moved = true; moved;) {
@@ -268,8 +252,7 @@ static void draw_tile_label(struct compositor *c, size_t i, struct rect cell, co
             }
         }
     }
-    if (bottom - bm->height - pad < cell.y)
-        return; /* no room left in the tile */
+    if (bottom - bm->height - pad < cell.y) return; /* no room left in the tile */
     text_draw(c->canvas, bm, x, bottom - bm->height, &style,
               (struct text_rect){cell.x, cell.y, cell.w, cell.h});
     c->stats.labels_drawn++;
@@ -289,8 +272,7 @@ static void draw_cell(struct compositor *c, size_t i, bool repaint_all)
         fill(c, cell, slot < 0 ? COMPOSITOR_BLACK_Y : COMPOSITOR_PLACEHOLDER_Y);
         st->fitted = (struct rect){0, 0, 0, 0};
         c->stats.tiles_filled++;
-        if (label)
-            draw_placeholder_label(c, cell, label);
+        if (label) draw_placeholder_label(c, cell, label);
         return;
     }
     struct rect src, dst;
@@ -301,25 +283,21 @@ static void draw_cell(struct compositor *c, size_t i, bool repaint_all)
     st->fitted = dst;
 
     AVFrame *out = c->canvas;
-    I420Scale(pic->data[0] + (ptrdiff_t)src.y * pic->linesize[0] + src.x, pic->linesize[0],
-              pic->data[1] + (ptrdiff_t)(src.y / 2) * pic->linesize[1] + src.x / 2,
-              pic->linesize[1],
-              pic->data[2] + (ptrdiff_t)(src.y / 2) * pic->linesize[2] + src.x / 2,
-              pic->linesize[2], src.w, src.h,
-              out->data[0] + (ptrdiff_t)dst.y * out->linesize[0] + dst.x, out->linesize[0],
-              out->data[1] + (ptrdiff_t)(dst.y / 2) * out->linesize[1] + dst.x / 2,
-              out->linesize[1],
-              out->data[2] + (ptrdiff_t)(dst.y / 2) * out->linesize[2] + dst.x / 2,
-              out->linesize[2], dst.w, dst.h, kFilterBox);
+    I420Scale(
+        pic->data[0] + (ptrdiff_t)src.y * pic->linesize[0] + src.x, pic->linesize[0],
+        pic->data[1] + (ptrdiff_t)(src.y / 2) * pic->linesize[1] + src.x / 2, pic->linesize[1],
+        pic->data[2] + (ptrdiff_t)(src.y / 2) * pic->linesize[2] + src.x / 2, pic->linesize[2],
+        src.w, src.h, out->data[0] + (ptrdiff_t)dst.y * out->linesize[0] + dst.x, out->linesize[0],
+        out->data[1] + (ptrdiff_t)(dst.y / 2) * out->linesize[1] + dst.x / 2, out->linesize[1],
+        out->data[2] + (ptrdiff_t)(dst.y / 2) * out->linesize[2] + dst.x / 2, out->linesize[2],
+        dst.w, dst.h, kFilterBox);
     c->stats.tiles_scaled++;
-    if (label)
-        draw_tile_label(c, i, cell, label);
+    if (label) draw_tile_label(c, i, cell, label);
 }
 
 const AVFrame *compositor_compose(struct compositor *c, int64_t pts)
 {
-    if (av_frame_make_writable(c->canvas) < 0)
-        return NULL;
+    if (av_frame_make_writable(c->canvas) < 0) return NULL;
     if (c->full_redraw) {
         fill(c, (struct rect){0, 0, c->cfg.width, c->cfg.height}, COMPOSITOR_BLACK_Y);
         c->full_redraw = false;
@@ -331,10 +309,8 @@ const AVFrame *compositor_compose(struct compositor *c, int64_t pts)
         uint64_t generation = slot >= 0 ? c->inputs[slot].generation : 0;
         bool repaint_all = !st->valid || st->slot != slot;
         for (size_t j = 0; j < i && !repaint_all; j++)
-            if (redrawn[j] && overlap(&c->layout.cells[j], &c->layout.cells[i]))
-                repaint_all = true;
-        if (!repaint_all && generation == st->generation)
-            continue;
+            if (redrawn[j] && overlap(&c->layout.cells[j], &c->layout.cells[i])) repaint_all = true;
+        if (!repaint_all && generation == st->generation) continue;
         draw_cell(c, i, repaint_all);
         st->valid = true;
         st->slot = slot;
@@ -350,7 +326,4 @@ const AVFrame *compositor_compose(struct compositor *c, int64_t pts)
     return c->canvas;
 }
 
-const struct compositor_stats *compositor_stats(const struct compositor *c)
-{
-    return &c->stats;
-}
+const struct compositor_stats *compositor_stats(const struct compositor *c) { return &c->stats; }

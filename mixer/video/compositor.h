@@ -49,12 +49,12 @@
 #include "mixer/video/layout.h"
 
 /* Canvas colours (BT.601 limited range). */
-#define COMPOSITOR_BLACK_Y 16
-#define COMPOSITOR_PLACEHOLDER_Y 48
-#define COMPOSITOR_NEUTRAL_UV 128
-#define COMPOSITOR_LABEL_Y 235             /* label text on video tiles */
-#define COMPOSITOR_LABEL_BOX_OPACITY 160   /* darkening of the box behind it, of 255 */
-#define COMPOSITOR_PLACEHOLDER_TEXT_Y 200  /* the name on a placeholder tile */
+#define COMPOSITOR_BLACK_Y            16
+#define COMPOSITOR_PLACEHOLDER_Y      48
+#define COMPOSITOR_NEUTRAL_UV         128
+#define COMPOSITOR_LABEL_Y            235 /* label text on video tiles */
+#define COMPOSITOR_LABEL_BOX_OPACITY  160 /* darkening of the box behind it, of 255 */
+#define COMPOSITOR_PLACEHOLDER_TEXT_Y 200 /* the name on a placeholder tile */
 
 enum compositor_fit {
     COMPOSITOR_FIT_LETTERBOX, /* whole picture, black bars */
@@ -62,21 +62,21 @@ enum compositor_fit {
 };
 
 struct compositor_config {
-    int width, height;        /* canvas, even; default 1280x720 */
-    int fps;                  /* canvas rate, informational for the caller; default 30 */
-    enum compositor_fit fit;  /* default letterbox */
-    size_t max_inputs;        /* default 16 */
-    bool labels;              /* draw name labels; default true */
-    const char *font_path;    /* label font, read only by compositor_new(); default NULL:
+    int width, height;       /* canvas, even; default 1280x720 */
+    int fps;                 /* canvas rate, informational for the caller; default 30 */
+    enum compositor_fit fit; /* default letterbox */
+    size_t max_inputs;       /* default 16 */
+    bool labels;             /* draw name labels; default true */
+    const char *font_path;   /* label font, read only by compositor_new(); default NULL:
                                  TEXT_RENDERER_DEFAULT_FONT (DejaVu Sans) */
 };
 
 struct compositor_stats {
-    uint64_t composed;        /* compose() calls */
-    uint64_t tiles_scaled;    /* I420Scale calls */
-    uint64_t tiles_filled;    /* placeholder / empty cells painted */
-    uint64_t labels_drawn;    /* labels blended onto tiles (video or placeholder) */
-    uint64_t label_renders;   /* label texts rasterised by FreeType (cache misses) */
+    uint64_t composed;      /* compose() calls */
+    uint64_t tiles_scaled;  /* I420Scale calls */
+    uint64_t tiles_filled;  /* placeholder / empty cells painted */
+    uint64_t labels_drawn;  /* labels blended onto tiles (video or placeholder) */
+    uint64_t label_renders; /* label texts rasterised by FreeType (cache misses) */
     uint64_t label_cache_hits;
     uint64_t label_font_missing; /* 1: labels are on but the font could not be loaded */
 };

@@ -13,10 +13,7 @@
 
 #define EPSILON 1e-9
 
-static int even(double v)
-{
-    return 2 * (int)lround(v / 2.0);
-}
+static int even(double v) { return 2 * (int)lround(v / 2.0); }
 
 static int valid_canvas(int width, int height)
 {
@@ -26,17 +23,13 @@ static int valid_canvas(int width, int height)
 int layout_from_fractions(const double (*f)[4], size_t count, int width, int height,
                           struct layout *out)
 {
-    if (!valid_canvas(width, height) || count == 0 || count > LAYOUT_MAX_CELLS)
-        return -1;
+    if (!valid_canvas(width, height) || count == 0 || count > LAYOUT_MAX_CELLS) return -1;
     for (size_t i = 0; i < count; i++) {
         int x0 = even(f[i][0] * width), y0 = even(f[i][1] * height);
         int x1 = even((f[i][0] + f[i][2]) * width), y1 = even((f[i][1] + f[i][3]) * height);
-        if (x1 > width)
-            x1 = width;
-        if (y1 > height)
-            y1 = height;
-        if (x0 < 0 || y0 < 0 || x1 - x0 < 2 || y1 - y0 < 2)
-            return -1;
+        if (x1 > width) x1 = width;
+        if (y1 > height) y1 = height;
+        if (x0 < 0 || y0 < 0 || x1 - x0 < 2 || y1 - y0 < 2) return -1;
         out->cells[i] = (struct layout_cell){x0, y0, x1 - x0, y1 - y0};
     }
     out->count = count;
@@ -54,7 +47,7 @@ static int grid(int n, int width, int height, struct layout *out)
             f[k][2] = 1.0 / n;
             f[k][3] = 1.0 / n;
         }
-    return layout_from_fractions((const double (*)[4])f, k, width, height, out);
+    return layout_from_fractions((const double(*)[4])f, k, width, height, out);
 }
 
 /* One big tile of (n-1)/n at the top left; small tiles of 1/n down the right column
@@ -65,11 +58,9 @@ static int big_plus_small(int n, int width, int height, struct layout *out)
     double s = 1.0 / n, big = (n - 1) * s;
     size_t k = 0;
     f[k][0] = 0, f[k][1] = 0, f[k][2] = big, f[k][3] = big, k++;
-    for (int r = 0; r < n - 1; r++, k++)
-        f[k][0] = big, f[k][1] = r * s, f[k][2] = s, f[k][3] = s;
-    for (int c = 0; c < n; c++, k++)
-        f[k][0] = c * s, f[k][1] = big, f[k][2] = s, f[k][3] = s;
-    return layout_from_fractions((const double (*)[4])f, k, width, height, out);
+    for (int r = 0; r < n - 1; r++, k++) f[k][0] = big, f[k][1] = r * s, f[k][2] = s, f[k][3] = s;
+    for (int c = 0; c < n; c++, k++) f[k][0] = c * s, f[k][1] = big, f[k][2] = s, f[k][3] = s;
+    return layout_from_fractions((const double(*)[4])f, k, width, height, out);
 }
 
 /* Full frame, plus `thumbs` thumbnails of 1/6 of the width (16:9 like the canvas)
@@ -78,41 +69,30 @@ static int speaker(int thumbs, int width, int height, struct layout *out)
 {
     double f[LAYOUT_MAX_CELLS][4];
     double tw = 1.0 / 6, th = 1.0 / 6, margin = 0.02;
-    if (thumbs < 0 || thumbs > LAYOUT_MAX_THUMBNAILS)
-        return -1;
-    if (thumbs > 6)
-        tw = th = (1.0 - 2 * margin) / thumbs;
+    if (thumbs < 0 || thumbs > LAYOUT_MAX_THUMBNAILS) return -1;
+    if (thumbs > 6) tw = th = (1.0 - 2 * margin) / thumbs;
     size_t k = 0;
     f[k][0] = 0, f[k][1] = 0, f[k][2] = 1, f[k][3] = 1, k++;
     double x = (1.0 - thumbs * tw) / 2;
     for (int i = 0; i < thumbs; i++, k++)
         f[k][0] = x + i * tw, f[k][1] = 1.0 - margin - th, f[k][2] = tw, f[k][3] = th;
-    return layout_from_fractions((const double (*)[4])f, k, width, height, out);
+    return layout_from_fractions((const double(*)[4])f, k, width, height, out);
 }
 
 int layout_from_name(const char *name, int width, int height, struct layout *out)
 {
-    if (!name)
-        return -1;
-    if (!strcmp(name, "1x1"))
-        return grid(1, width, height, out);
-    if (!strcmp(name, "2x2"))
-        return grid(2, width, height, out);
-    if (!strcmp(name, "3x3"))
-        return grid(3, width, height, out);
-    if (!strcmp(name, "4x4"))
-        return grid(4, width, height, out);
-    if (!strcmp(name, "1+5"))
-        return big_plus_small(3, width, height, out);
-    if (!strcmp(name, "1+7"))
-        return big_plus_small(4, width, height, out);
-    if (!strcmp(name, "speaker"))
-        return speaker(0, width, height, out);
+    if (!name) return -1;
+    if (!strcmp(name, "1x1")) return grid(1, width, height, out);
+    if (!strcmp(name, "2x2")) return grid(2, width, height, out);
+    if (!strcmp(name, "3x3")) return grid(3, width, height, out);
+    if (!strcmp(name, "4x4")) return grid(4, width, height, out);
+    if (!strcmp(name, "1+5")) return big_plus_small(3, width, height, out);
+    if (!strcmp(name, "1+7")) return big_plus_small(4, width, height, out);
+    if (!strcmp(name, "speaker")) return speaker(0, width, height, out);
     if (!strncmp(name, "speaker+", 8)) {
         char *end;
         long n = strtol(name + 8, &end, 10);
-        if (*end || end == name + 8 || n < 1 || n > LAYOUT_MAX_THUMBNAILS)
-            return -1;
+        if (*end || end == name + 8 || n < 1 || n > LAYOUT_MAX_THUMBNAILS) return -1;
         return speaker((int)n, width, height, out);
     }
     return -1;
@@ -137,8 +117,7 @@ int layout_from_json(const char *json, int width, int height, struct layout *out
     double f[LAYOUT_MAX_CELLS][4];
     if (!valid_canvas(width, height))
         return fail(err, errlen, "canvas %dx%d: must be even and at least 16x16", width, height);
-    if (!json)
-        return fail(err, errlen, "no JSON given");
+    if (!json) return fail(err, errlen, "no JSON given");
     json_error_t jerr;
     json_t *root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
@@ -177,12 +156,12 @@ int layout_from_json(const char *json, int width, int height, struct layout *out
             }
         }
         if (f[i][0] + f[i][2] > 1 + EPSILON || f[i][1] + f[i][3] > 1 + EPSILON) {
-            fail(err, errlen, "cells[%zu]: reaches beyond the canvas (x + w and y + h must be <= 1)",
-                 i);
+            fail(err, errlen,
+                 "cells[%zu]: reaches beyond the canvas (x + w and y + h must be <= 1)", i);
             goto done;
         }
     }
-    if (layout_from_fractions((const double (*)[4])f, count, width, height, out) < 0) {
+    if (layout_from_fractions((const double(*)[4])f, count, width, height, out) < 0) {
         fail(err, errlen, "a cell is smaller than 2x2 pixels on a %dx%d canvas", width, height);
         goto done;
     }

@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#define LAYOUT_MAX_CELLS 32
+#define LAYOUT_MAX_CELLS      32
 #define LAYOUT_MAX_THUMBNAILS 8
 
 struct layout_cell {

@@ -20,17 +20,17 @@
  * Start from protocol_client_request_init(), which sets the "not given" values. */
 struct protocol_client_request {
     enum protocol_request_type type;
-    const char *conference;      /* join: required */
-    const char *name;            /* join: required */
-    const char *pin;             /* join: optional (NULL: not sent) */
-    const char *token;           /* join: optional (NULL: not sent) */
-    const char *sdp;             /* offer: required */
-    const char *candidate;       /* candidate: required ("candidate:...", no "a=") */
-    const char *sdp_mid;         /* candidate: optional */
-    int sdp_mline_index;         /* candidate: -1 = not sent; needs this or sdp_mid */
-    int mute_audio;              /* mute: 1 mute, 0 unmute, -1 not sent; one of the two */
+    const char *conference; /* join: required */
+    const char *name;       /* join: required */
+    const char *pin;        /* join: optional (NULL: not sent) */
+    const char *token;      /* join: optional (NULL: not sent) */
+    const char *sdp;        /* offer: required */
+    const char *candidate;  /* candidate: required ("candidate:...", no "a=") */
+    const char *sdp_mid;    /* candidate: optional */
+    int sdp_mline_index;    /* candidate: -1 = not sent; needs this or sdp_mid */
+    int mute_audio;         /* mute: 1 mute, 0 unmute, -1 not sent; one of the two */
     int mute_video;
-    const char *video_quality;   /* video_quality: "auto", "high" or "low" */
+    const char *video_quality; /* video_quality: "auto", "high" or "low" */
 };
 
 void protocol_client_request_init(struct protocol_client_request *request,
@@ -57,13 +57,13 @@ enum protocol_server_kind {
     PROTOCOL_SERVER_CONFERENCE_ENDING,
     PROTOCOL_SERVER_WAITING_FOR_HOST,
     PROTOCOL_SERVER_HOST_PRESENT,
-    PROTOCOL_SERVER_OTHER,       /* a type this client does not know: `type` says which */
+    PROTOCOL_SERVER_OTHER, /* a type this client does not know: `type` says which */
 };
 
 /* One participant of a roster (participants, participant_joined, mute events). */
 struct protocol_member {
     const char *participant;
-    const char *name;            /* NULL in a mute event */
+    const char *name; /* NULL in a mute event */
     bool audio_muted;
     bool video_muted;
 };
@@ -72,15 +72,15 @@ struct protocol_member {
  * NULL when absent; which fields are set depends on `kind`. */
 struct protocol_server_message {
     enum protocol_server_kind kind;
-    const char *type;            /* the "type" as sent */
+    const char *type; /* the "type" as sent */
 
     /* reply, error: the request's id (this client sends integers; 0 when the id is
      * null or not an integer) and its echoed type name (NULL when null) */
     int64_t id;
     const char *request;
-    json_t *data;                /* reply: the "data" object (an empty one when absent) */
+    json_t *data; /* reply: the "data" object (an empty one when absent) */
     /* reply to join */
-    const char *participant;     /* also: participant_left, active_speaker (NULL: nobody) */
+    const char *participant; /* also: participant_left, active_speaker (NULL: nobody) */
     const char *conference;
     const char *title;
     bool host, waiting_for_host;
@@ -90,8 +90,8 @@ struct protocol_server_message {
     const char *quality;
     /* error */
     const char *error_code;
-    const char *error_message;   /* "" when the server sent none */
-    int64_t retry_after_ms;      /* -1 when absent */
+    const char *error_message; /* "" when the server sent none */
+    int64_t retry_after_ms;    /* -1 when absent */
 
     /* hello */
     const char *server;
@@ -99,22 +99,22 @@ struct protocol_server_message {
     /* candidate */
     const char *candidate;
     const char *sdp_mid;
-    int sdp_mline_index;         /* -1 when absent */
+    int sdp_mline_index; /* -1 when absent */
     /* media */
     const char *state;
-    const char *reason;          /* media, bye ("" when absent), participant_left */
+    const char *reason; /* media, bye ("" when absent), participant_left */
     /* participants */
-    struct protocol_member *members;   /* malloc'd array */
+    struct protocol_member *members; /* malloc'd array */
     size_t member_count;
-    const char *layout;          /* participants, layout */
-    const char *active_speaker;  /* participants: NULL when nobody */
+    const char *layout;         /* participants, layout */
+    const char *active_speaker; /* participants: NULL when nobody */
     /* participant_joined, mute */
     struct protocol_member member;
     /* conference_ending */
     const char *ends_at;
     int64_t seconds;
 
-    json_t *json;                /* the whole message (owned) */
+    json_t *json; /* the whole message (owned) */
 };
 
 /* Reads one server message of `length` bytes. Returns 0 and fills *message (release

@@ -39,26 +39,27 @@ static bool add_fields(json_t *msg, const struct protocol_client_request *r)
 {
     switch (r->type) {
     case PROTOCOL_JOIN:
-        return r->conference != NULL && r->name != NULL && set_string(msg, "conference", r->conference) &&
-               set_string(msg, "name", r->name) && set_string(msg, "pin", r->pin) &&
-               set_string(msg, "token", r->token);
-    case PROTOCOL_OFFER:
-        return r->sdp != NULL && set_string(msg, "sdp", r->sdp);
+        return r->conference != NULL && r->name != NULL &&
+               set_string(msg, "conference", r->conference) && set_string(msg, "name", r->name) &&
+               set_string(msg, "pin", r->pin) && set_string(msg, "token", r->token);
+    case PROTOCOL_OFFER: return r->sdp != NULL && set_string(msg, "sdp", r->sdp);
     case PROTOCOL_CANDIDATE:
         return r->candidate != NULL && (r->sdp_mid != NULL || r->sdp_mline_index >= 0) &&
-               set_string(msg, "candidate", r->candidate) && set_string(msg, "sdpMid", r->sdp_mid) &&
+               set_string(msg, "candidate", r->candidate) &&
+               set_string(msg, "sdpMid", r->sdp_mid) &&
                (r->sdp_mline_index < 0 ||
                 json_object_set_new(msg, "sdpMLineIndex", json_integer(r->sdp_mline_index)) == 0);
     case PROTOCOL_MUTE:
         return (r->mute_audio >= 0 || r->mute_video >= 0) &&
-               (r->mute_audio < 0 || json_object_set_new(msg, "audio", json_boolean(r->mute_audio)) == 0) &&
-               (r->mute_video < 0 || json_object_set_new(msg, "video", json_boolean(r->mute_video)) == 0);
+               (r->mute_audio < 0 ||
+                json_object_set_new(msg, "audio", json_boolean(r->mute_audio)) == 0) &&
+               (r->mute_video < 0 ||
+                json_object_set_new(msg, "video", json_boolean(r->mute_video)) == 0);
     case PROTOCOL_VIDEO_QUALITY:
         return r->video_quality != NULL && set_string(msg, "quality", r->video_quality);
     case PROTOCOL_END_OF_CANDIDATES:
     case PROTOCOL_LEAVE:
-    case PROTOCOL_KEEPALIVE:
-        return true;
+    case PROTOCOL_KEEPALIVE: return true;
     }
     return false;
 }
@@ -69,11 +70,11 @@ char *protocol_client_build(const struct protocol_client_request *request, int64
     json_t *msg;
     char *text = NULL;
 
-    if (type == NULL || id <= 0)
-        return NULL;
+    if (type == NULL || id <= 0) return NULL;
     msg = json_object();
     if (msg != NULL && json_object_set_new(msg, "type", json_string(type)) == 0 &&
-        json_object_set_new(msg, "id", json_integer((json_int_t)id)) == 0 && add_fields(msg, request))
+        json_object_set_new(msg, "id", json_integer((json_int_t)id)) == 0 &&
+        add_fields(msg, request))
         text = json_dumps(msg, JSON_COMPACT);
     json_decref(msg);
     return text;

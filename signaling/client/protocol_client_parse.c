@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail(char *error, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *error, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int fail(char *error, size_t size, const char *fmt, ...)
 {
     va_list ap;
@@ -55,8 +56,8 @@ static bool flag(const json_t *obj, const char *key)
 }
 
 /* A required string member; -1 (with the reason) when it is missing. */
-static int need(const json_t *obj, const char *where, const char *key, const char **out, char *error,
-                size_t size)
+static int need(const json_t *obj, const char *where, const char *key, const char **out,
+                char *error, size_t size)
 {
     *out = str(obj, key);
     if (*out == NULL)
@@ -64,8 +65,8 @@ static int need(const json_t *obj, const char *where, const char *key, const cha
     return 0;
 }
 
-static int read_member(const json_t *obj, const char *where, bool need_name, struct protocol_member *out,
-                       char *error, size_t size)
+static int read_member(const json_t *obj, const char *where, bool need_name,
+                       struct protocol_member *out, char *error, size_t size)
 {
     if (!json_is_object(obj))
         return fail(error, size, "%s: a participant must be an object", where);
@@ -101,18 +102,15 @@ static int parse_reply(struct protocol_server_message *m, char *error, size_t si
             return fail(error, size, "out of memory");
     }
     m->data = data;
-    if (m->request == NULL)
-        return 0;
+    if (m->request == NULL) return 0;
     if (strcmp(m->request, "join") == 0) {
-        if (need(data, "reply to join", "participant", &m->participant, error, size))
-            return -1;
+        if (need(data, "reply to join", "participant", &m->participant, error, size)) return -1;
         m->conference = str(data, "conference");
         m->title = str(data, "title");
         m->host = flag(data, "host");
         m->waiting_for_host = flag(data, "waiting_for_host");
     } else if (strcmp(m->request, "offer") == 0) {
-        if (need(data, "reply to offer", "sdp", &m->sdp, error, size))
-            return -1;
+        if (need(data, "reply to offer", "sdp", &m->sdp, error, size)) return -1;
     } else if (strcmp(m->request, "mute") == 0) {
         m->member.audio_muted = flag(data, "audio");
         m->member.video_muted = flag(data, "video");
@@ -131,11 +129,9 @@ static int parse_error(struct protocol_server_message *m, char *error, size_t si
     m->request = str(m->json, "request");
     if (!json_is_object(err))
         return fail(error, size, "error: field \"error\" is missing or not an object");
-    if (need(err, "error", "code", &m->error_code, error, size))
-        return -1;
+    if (need(err, "error", "code", &m->error_code, error, size)) return -1;
     m->error_message = str(err, "message");
-    if (m->error_message == NULL)
-        m->error_message = "";
+    if (m->error_message == NULL) m->error_message = "";
     if (json_is_integer(retry) && json_integer_value(retry) >= 0)
         m->retry_after_ms = (int64_t)json_integer_value(retry);
     return 0;
@@ -145,10 +141,10 @@ static int parse_candidate(struct protocol_server_message *m, char *error, size_
 {
     json_t *index = json_object_get(m->json, "sdpMLineIndex");
 
-    if (need(m->json, "candidate", "candidate", &m->candidate, error, size))
-        return -1;
+    if (need(m->json, "candidate", "candidate", &m->candidate, error, size)) return -1;
     m->sdp_mid = str(m->json, "sdpMid");
-    if (json_is_integer(index) && json_integer_value(index) >= 0 && json_integer_value(index) <= 65535)
+    if (json_is_integer(index) && json_integer_value(index) >= 0 &&
+        json_integer_value(index) <= 65535)
         m->sdp_mline_index = (int)json_integer_value(index);
     if (m->sdp_mid == NULL && m->sdp_mline_index < 0)
         return fail(error, size, "candidate: needs \"sdpMid\" or \"sdpMLineIndex\"");
@@ -164,11 +160,9 @@ static int parse_participants(struct protocol_server_message *m, char *error, si
         return fail(error, size, "participants: field \"participants\" is missing or not an array");
     m->layout = str(m->json, "layout");
     m->active_speaker = str(m->json, "active_speaker");
-    if (count == 0)
-        return 0;
+    if (count == 0) return 0;
     m->members = calloc(count, sizeof *m->members);
-    if (m->members == NULL)
-        return fail(error, size, "out of memory");
+    if (m->members == NULL) return fail(error, size, "out of memory");
     m->member_count = count;
     for (size_t i = 0; i < count; i++)
         if (read_member(json_array_get(list, i), "participants", true, &m->members[i], error, size))
@@ -188,45 +182,36 @@ static int parse_fields(struct protocol_server_message *m, char *error, size_t s
             return fail(error, size, "hello: field \"version\" is missing or not an integer");
         m->version = (int)json_integer_value(version);
         return 0;
-    case PROTOCOL_SERVER_REPLY:
-        return parse_reply(m, error, size);
-    case PROTOCOL_SERVER_ERROR:
-        return parse_error(m, error, size);
-    case PROTOCOL_SERVER_CANDIDATE:
-        return parse_candidate(m, error, size);
+    case PROTOCOL_SERVER_REPLY: return parse_reply(m, error, size);
+    case PROTOCOL_SERVER_ERROR: return parse_error(m, error, size);
+    case PROTOCOL_SERVER_CANDIDATE: return parse_candidate(m, error, size);
     case PROTOCOL_SERVER_MEDIA:
         m->reason = str(m->json, "reason");
         return need(m->json, "media", "state", &m->state, error, size);
     case PROTOCOL_SERVER_BYE:
         m->reason = str(m->json, "reason");
-        if (m->reason == NULL)
-            m->reason = "";
+        if (m->reason == NULL) m->reason = "";
         return 0;
-    case PROTOCOL_SERVER_PARTICIPANTS:
-        return parse_participants(m, error, size);
+    case PROTOCOL_SERVER_PARTICIPANTS: return parse_participants(m, error, size);
     case PROTOCOL_SERVER_PARTICIPANT_JOINED:
         return read_member(m->json, "participant_joined", true, &m->member, error, size);
     case PROTOCOL_SERVER_PARTICIPANT_LEFT:
         m->reason = str(m->json, "reason");
         return need(m->json, "participant_left", "participant", &m->participant, error, size);
-    case PROTOCOL_SERVER_ACTIVE_SPEAKER:
-        m->participant = str(m->json, "participant");
-        return 0;
-    case PROTOCOL_SERVER_LAYOUT:
-        return need(m->json, "layout", "layout", &m->layout, error, size);
-    case PROTOCOL_SERVER_MUTE:
-        return read_member(m->json, "mute", false, &m->member, error, size);
+    case PROTOCOL_SERVER_ACTIVE_SPEAKER: m->participant = str(m->json, "participant"); return 0;
+    case PROTOCOL_SERVER_LAYOUT: return need(m->json, "layout", "layout", &m->layout, error, size);
+    case PROTOCOL_SERVER_MUTE: return read_member(m->json, "mute", false, &m->member, error, size);
     case PROTOCOL_SERVER_CONFERENCE_ENDING:
         m->ends_at = str(m->json, "ends_at");
         if (!json_is_integer(seconds))
-            return fail(error, size, "conference_ending: field \"seconds\" is missing or not an integer");
+            return fail(error, size,
+                        "conference_ending: field \"seconds\" is missing or not an integer");
         m->seconds = (int64_t)json_integer_value(seconds);
         return 0;
     case PROTOCOL_SERVER_END_OF_CANDIDATES:
     case PROTOCOL_SERVER_WAITING_FOR_HOST:
     case PROTOCOL_SERVER_HOST_PRESENT:
-    case PROTOCOL_SERVER_OTHER:
-        return 0;
+    case PROTOCOL_SERVER_OTHER: return 0;
     }
     return 0;
 }
@@ -245,15 +230,15 @@ int protocol_client_parse(const char *text, size_t length, struct protocol_serve
     size_t i, count = sizeof KINDS / sizeof KINDS[0];
 
     reset(m);
-    if (error != NULL && size > 0)
-        error[0] = '\0';
-    if (text == NULL)
-        return fail(error, size, "no message");
+    if (error != NULL && size > 0) error[0] = '\0';
+    if (text == NULL) return fail(error, size, "no message");
     if (length > PROTOCOL_MAX_MESSAGE)
-        return fail(error, size, "the message has %zu bytes; the limit is %d", length, PROTOCOL_MAX_MESSAGE);
+        return fail(error, size, "the message has %zu bytes; the limit is %d", length,
+                    PROTOCOL_MAX_MESSAGE);
     m->json = json_loadb(text, length, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (m->json == NULL)
-        return fail(error, size, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line, jerr.column);
+        return fail(error, size, "not JSON: %s (line %d, column %d)", jerr.text, jerr.line,
+                    jerr.column);
     if (!json_is_object(m->json)) {
         protocol_server_message_clear(m);
         return fail(error, size, "a message must be a JSON object");

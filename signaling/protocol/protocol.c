@@ -27,29 +27,25 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
         return 0;
     }
     for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;                 /* also stops at the NUL terminator */
+        if ((s[i] & 0xc0) != 0x80) return 0; /* also stops at the NUL terminator */
         *cp = (*cp << 6) | (s[i] & 0x3f);
     }
-    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-        return 0;
+    if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff)) return 0;
     return len;
 }
 
 bool protocol_valid_name(const char *s, size_t max_chars)
 {
-    if (s == NULL)
-        return false;
+    if (s == NULL) return false;
     size_t chars = 0;
     const unsigned char *p = (const unsigned char *)s;
     while (*p != '\0') {
         uint32_t cp = 0;
         size_t n = utf8_decode(p, &cp);
         if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-            return false;             /* invalid UTF-8, or a C0/DEL/C1 control character */
+            return false; /* invalid UTF-8, or a C0/DEL/C1 control character */
         p += n;
-        if (++chars > max_chars)
-            return false;
+        if (++chars > max_chars) return false;
     }
     return chars > 0;
 }
@@ -58,8 +54,7 @@ char *protocol_utf8_sanitize(const char *s)
 {
     size_t n = strlen(s);
     char *out = malloc(n + 1);
-    if (out == NULL)
-        return NULL;
+    if (out == NULL) return NULL;
     memcpy(out, s, n + 1);
     unsigned char *p = (unsigned char *)out;
     while (*p != '\0') {

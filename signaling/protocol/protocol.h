@@ -15,12 +15,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROTOCOL_VERSION 1
-#define PROTOCOL_SERVER "hoinghi/0.1"
-#define PROTOCOL_MAX_MESSAGE (64 * 1024)      /* bytes of one message */
-#define PROTOCOL_MAX_NAME_CHARS 64            /* display name, in Unicode characters */
-#define PROTOCOL_MAX_FIELD_BYTES 256          /* conference, pin, token, sdpMid */
-#define PROTOCOL_MAX_CANDIDATE_BYTES 1024     /* candidate */
+#define PROTOCOL_VERSION             1
+#define PROTOCOL_SERVER              "hoinghi/0.1"
+#define PROTOCOL_MAX_MESSAGE         (64 * 1024) /* bytes of one message */
+#define PROTOCOL_MAX_NAME_CHARS      64          /* display name, in Unicode characters */
+#define PROTOCOL_MAX_FIELD_BYTES     256         /* conference, pin, token, sdpMid */
+#define PROTOCOL_MAX_CANDIDATE_BYTES 1024        /* candidate */
 
 enum protocol_request_type {
     PROTOCOL_JOIN,
@@ -37,31 +37,31 @@ enum protocol_request_type {
  * when absent (a JSON null counts as absent). Unknown fields are ignored. */
 struct protocol_request {
     enum protocol_request_type type;
-    const char *type_name;       /* "join", "offer", ... (static) */
-    json_t *id;                  /* the request id as sent (string or number), owned */
-    const char *conference;      /* join: 1..256 bytes */
-    const char *name;            /* join: 1..64 UTF-8 characters, no control characters */
-    const char *pin;             /* join, optional, 0..256 bytes */
-    const char *token;           /* join, optional, 0..256 bytes */
-    const char *sdp;             /* offer: 1..SDP_MAX_TEXT bytes */
-    const char *candidate;       /* candidate: "candidate:...", 1..1024 bytes */
-    const char *sdp_mid;         /* candidate, optional, 1..256 bytes */
-    int sdp_mline_index;         /* candidate, 0..65535, -1 if absent; a candidate has
+    const char *type_name;  /* "join", "offer", ... (static) */
+    json_t *id;             /* the request id as sent (string or number), owned */
+    const char *conference; /* join: 1..256 bytes */
+    const char *name;       /* join: 1..64 UTF-8 characters, no control characters */
+    const char *pin;        /* join, optional, 0..256 bytes */
+    const char *token;      /* join, optional, 0..256 bytes */
+    const char *sdp;        /* offer: 1..SDP_MAX_TEXT bytes */
+    const char *candidate;  /* candidate: "candidate:...", 1..1024 bytes */
+    const char *sdp_mid;    /* candidate, optional, 1..256 bytes */
+    int sdp_mline_index;    /* candidate, 0..65535, -1 if absent; a candidate has
                                     sdp_mid or sdp_mline_index or both */
-    int mute_audio;              /* mute: 1 mute, 0 unmute, -1 not given */
+    int mute_audio;         /* mute: 1 mute, 0 unmute, -1 not given */
     int mute_video;
-    const char *video_quality;   /* video_quality: "auto", "high" or "low" */
-    json_t *message;             /* the parsed message (owned) */
+    const char *video_quality; /* video_quality: "auto", "high" or "low" */
+    json_t *message;           /* the parsed message (owned) */
 };
 
 /* Why a message could not become a request. `id` and `request` are what could be read
  * (NULL when not): the error reply echoes them. */
 struct protocol_error {
-    json_t *id;                  /* owned reference or NULL */
-    const char *request;         /* static type name, or NULL (unknown or missing type) */
-    const char *code;            /* stable code: bad_json, message_too_large, bad_request,
+    json_t *id;          /* owned reference or NULL */
+    const char *request; /* static type name, or NULL (unknown or missing type) */
+    const char *code;    /* stable code: bad_json, message_too_large, bad_request,
                                     unknown_type, unsupported_version */
-    char message[256];           /* for people; bad_request names the field */
+    char message[256];   /* for people; bad_request names the field */
 };
 
 /* Parses one message of `length` bytes (need not be NUL-terminated). Returns 0 and

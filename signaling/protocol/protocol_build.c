@@ -9,8 +9,7 @@
 /* Dumps and drops `msg`; NULL stays NULL. */
 static char *dump(json_t *msg)
 {
-    if (msg == NULL)
-        return NULL;
+    if (msg == NULL) return NULL;
     char *text = json_dumps(msg, JSON_COMPACT);
     json_decref(msg);
     return text;
@@ -32,10 +31,7 @@ static json_t *message(const char *type)
     return msg;
 }
 
-static bool valid_id(const json_t *id)
-{
-    return json_is_string(id) || json_is_number(id);
-}
+static bool valid_id(const json_t *id) { return json_is_string(id) || json_is_number(id); }
 
 char *protocol_build_hello(void)
 {
@@ -50,8 +46,7 @@ char *protocol_build_hello(void)
 
 char *protocol_build_reply(const json_t *id, const char *request, json_t *data)
 {
-    if (!valid_id(id) || request == NULL || (data != NULL && !json_is_object(data)))
-        return NULL;
+    if (!valid_id(id) || request == NULL || (data != NULL && !json_is_object(data))) return NULL;
     json_t *msg = message("reply");
     if (msg != NULL && (!set_new(msg, "id", json_deep_copy(id)) ||
                         !set_new(msg, "request", json_string(request)) ||
@@ -66,19 +61,18 @@ char *protocol_build_reply(const json_t *id, const char *request, json_t *data)
 static char *build_error(const json_t *id, const char *request, const char *code,
                          const char *message_text, json_int_t retry_after_ms)
 {
-    if (code == NULL)
-        return NULL;
+    if (code == NULL) return NULL;
     /* The message may quote what the client sent (a JSON parser's complaint, an SDP
      * line): bytes that are not UTF-8 become '?', or the reply could not be built. */
     char *text = protocol_utf8_sanitize(message_text ? message_text : code);
     json_t *msg = message("error");
     json_t *error = json_object();
-    bool ok = text != NULL && msg != NULL && error != NULL &&
-              set_new(error, "code", json_string(code)) &&
-              set_new(error, "message", json_string(text)) &&
-              (retry_after_ms < 0 || set_new(error, "retry_after_ms", json_integer(retry_after_ms))) &&
-              set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
-              set_new(msg, "request", request ? json_string(request) : json_null());
+    bool ok =
+        text != NULL && msg != NULL && error != NULL && set_new(error, "code", json_string(code)) &&
+        set_new(error, "message", json_string(text)) &&
+        (retry_after_ms < 0 || set_new(error, "retry_after_ms", json_integer(retry_after_ms))) &&
+        set_new(msg, "id", valid_id(id) ? json_deep_copy(id) : json_null()) &&
+        set_new(msg, "request", request ? json_string(request) : json_null());
     if (ok) {
         ok = json_object_set_new(msg, "error", error) == 0;
         error = NULL;
@@ -101,13 +95,13 @@ char *protocol_build_error(const json_t *id, const char *request, const char *co
 char *protocol_build_retry_error(const json_t *id, const char *request, const char *code,
                                  const char *message_text, int64_t retry_after_ms)
 {
-    return build_error(id, request, code, message_text, retry_after_ms < 0 ? 0 : (json_int_t)retry_after_ms);
+    return build_error(id, request, code, message_text,
+                       retry_after_ms < 0 ? 0 : (json_int_t)retry_after_ms);
 }
 
 char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid, int mline_index)
 {
-    if (candidate == NULL)
-        return NULL;
+    if (candidate == NULL) return NULL;
     json_t *msg = message("candidate");
     bool ok = msg != NULL && set_new(msg, "candidate", json_string(candidate)) &&
               (sdp_mid == NULL || set_new(msg, "sdpMid", json_string(sdp_mid))) &&
@@ -119,24 +113,19 @@ char *protocol_build_candidate_event(const char *candidate, const char *sdp_mid,
     return dump(msg);
 }
 
-char *protocol_build_end_of_candidates_event(void)
-{
-    return dump(message("end_of_candidates"));
-}
+char *protocol_build_end_of_candidates_event(void) { return dump(message("end_of_candidates")); }
 
 static bool valid_media_state(const char *state)
 {
     static const char *const states[] = {"connecting", "connected", "failed", "closed"};
     for (size_t i = 0; state != NULL && i < sizeof states / sizeof states[0]; i++)
-        if (strcmp(state, states[i]) == 0)
-            return true;
+        if (strcmp(state, states[i]) == 0) return true;
     return false;
 }
 
 char *protocol_build_media_event(const char *state, const char *reason)
 {
-    if (!valid_media_state(state))
-        return NULL;
+    if (!valid_media_state(state)) return NULL;
     json_t *msg = message("media");
     bool ok = msg != NULL && set_new(msg, "state", json_string(state)) &&
               (reason == NULL || set_new(msg, "reason", json_string(reason)));
@@ -187,8 +176,7 @@ char *protocol_build_participants_event(const struct protocol_roster_entry *entr
             return NULL;
         }
     }
-    if (list == NULL)
-        return NULL;
+    if (list == NULL) return NULL;
     return event("participants", json_pack("{s:o, s:s, s:s?}", "participants", list, "layout",
                                            layout, "active_speaker", active_speaker));
 }

@@ -20,10 +20,7 @@ const char *sdp_error_code(enum sdp_error e)
     return "sdp_invalid";
 }
 
-void sdp_session_free(struct sdp_session *s)
-{
-    free(s);
-}
+void sdp_session_free(struct sdp_session *s) { free(s); }
 
 const char *sdp_direction_name(enum sdp_direction d)
 {

@@ -16,11 +16,11 @@
 
 #include "signaling/sdp/signaling_error.h"
 
-#define URI_AUDIO_LEVEL    "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-#define URI_MID            "urn:ietf:params:rtp-hdrext:sdes:mid"
-#define URI_ABS_SEND_TIME  "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+#define URI_AUDIO_LEVEL   "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+#define URI_MID           "urn:ietf:params:rtp-hdrext:sdes:mid"
+#define URI_ABS_SEND_TIME "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 
-#define OPUS_ANSWER_FMTP   "minptime=10;useinbandfec=1"
+#define OPUS_ANSWER_FMTP "minptime=10;useinbandfec=1"
 
 static enum sdp_error fail(enum sdp_error e, char *err, size_t errlen, const char *fmt, ...)
 {
@@ -32,10 +32,7 @@ static enum sdp_error fail(enum sdp_error e, char *err, size_t errlen, const cha
 }
 
 /* A section is live when it takes part in the session: a port, or bundle-only. */
-static bool media_is_live(const struct sdp_media *m)
-{
-    return m->port != 0 || m->bundle_only;
-}
+static bool media_is_live(const struct sdp_media *m) { return m->port != 0 || m->bundle_only; }
 
 static bool media_is_rtp(const struct sdp_media *m)
 {
@@ -60,8 +57,7 @@ static enum sdp_setup media_setup(const struct sdp_session *o, const struct sdp_
 static bool has_rtcp_fb(const struct sdp_codec *c, const char *fb)
 {
     for (size_t i = 0; i < c->rtcp_fb_count; i++)
-        if (strcmp(c->rtcp_fb[i], fb) == 0)
-            return true;
+        if (strcmp(c->rtcp_fb[i], fb) == 0) return true;
     return false;
 }
 
@@ -71,14 +67,12 @@ static bool fmtp_value(const char *fmtp, const char *key, char *out, size_t cap)
     size_t keylen = strlen(key);
     const char *p = fmtp;
     while (*p != '\0') {
-        while (*p == ' ' || *p == ';')
-            p++;
+        while (*p == ' ' || *p == ';') p++;
         const char *end = strchr(p, ';');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len > keylen && strncasecmp(p, key, keylen) == 0 && p[keylen] == '=') {
             size_t vlen = len - keylen - 1;
-            if (vlen >= cap)
-                return false;
+            if (vlen >= cap) return false;
             memcpy(out, p + keylen + 1, vlen);
             out[vlen] = '\0';
             return true;
@@ -102,12 +96,10 @@ static bool h264_usable(const struct sdp_codec *c, char *profile_level_id, size_
         profile_level_id[0] = '\0';
         return true;
     }
-    if (strlen(plid) != 6 || strspn(plid, "0123456789abcdefABCDEF") != 6)
-        return false;
+    if (strlen(plid) != 6 || strspn(plid, "0123456789abcdefABCDEF") != 6) return false;
     unsigned long v = strtoul(plid, NULL, 16);
     unsigned idc = (unsigned)(v >> 16) & 0xff, iop = (unsigned)(v >> 8) & 0xff;
-    if (idc != 0x42 || (iop & 0x0f) != 0)
-        return false;
+    if (idc != 0x42 || (iop & 0x0f) != 0) return false;
     snprintf(profile_level_id, cap, "%s", plid);
     return true;
 }
@@ -125,10 +117,8 @@ static const struct sdp_codec *find_video(const struct sdp_media *m, enum sdp_vi
 {
     for (size_t i = 0; i < m->codec_count; i++) {
         const struct sdp_codec *c = &m->codecs[i];
-        if (c->clock_rate != 90000)
-            continue;
-        if (want == SDP_VIDEO_VP8 && strcasecmp(c->name, "VP8") == 0)
-            return c;
+        if (c->clock_rate != 90000) continue;
+        if (want == SDP_VIDEO_VP8 && strcasecmp(c->name, "VP8") == 0) return c;
         if (want == SDP_VIDEO_H264 && strcasecmp(c->name, "H264") == 0 &&
             h264_usable(c, profile_level_id, cap))
             return c;
@@ -138,7 +128,7 @@ static const struct sdp_codec *find_video(const struct sdp_media *m, enum sdp_vi
 
 /* What was chosen for one offered section. */
 struct choice {
-    const struct sdp_codec *codec;     /* NULL: section refused */
+    const struct sdp_codec *codec; /* NULL: section refused */
     enum sdp_video_codec video_codec;
     char profile_level_id[16];
 };
@@ -151,16 +141,14 @@ static void choose_codecs(const struct sdp_session *offer, const struct sdp_answ
         const struct sdp_media *m = &offer->media[i];
         struct choice *ch = &choices[i];
         memset(ch, 0, sizeof *ch);
-        if (!media_is_live(m) || !media_is_rtp(m))
-            continue;
+        if (!media_is_live(m) || !media_is_rtp(m)) continue;
         if (m->type == SDP_MEDIA_AUDIO && !have_audio) {
             ch->codec = find_opus(m);
             have_audio = ch->codec != NULL;
         } else if (m->type == SDP_MEDIA_VIDEO && !have_video) {
             for (size_t k = 0; k < 2 && ch->codec == NULL; k++) {
                 enum sdp_video_codec want = params->video_preference[k];
-                if (want == SDP_VIDEO_NONE)
-                    break;
+                if (want == SDP_VIDEO_NONE) break;
                 ch->codec = find_video(m, want, ch->profile_level_id, sizeof ch->profile_level_id);
                 ch->video_codec = ch->codec ? want : SDP_VIDEO_NONE;
             }
@@ -172,11 +160,9 @@ static void choose_codecs(const struct sdp_session *offer, const struct sdp_answ
 /* Parameters come from the daemon; a bad one is a bug there, reported as syntax. */
 static bool text_ok(const char *s, size_t cap)
 {
-    if (s == NULL || s[0] == '\0' || strlen(s) >= cap)
-        return false;
+    if (s == NULL || s[0] == '\0' || strlen(s) >= cap) return false;
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == ' ')
-            return false;
+        if ((unsigned char)*s < 0x20 || *s == ' ') return false;
     return true;
 }
 
@@ -197,8 +183,8 @@ static enum sdp_error check_params(const struct sdp_answer_params *p, char *err,
         return fail(SDP_ERROR_SYNTAX, err, errlen, "answer parameters: candidates missing");
     for (size_t i = 0; i < p->candidate_count; i++) {
         const char *c = p->candidates[i];
-        if (c == NULL || strncmp(c, "candidate:", 10) != 0 || strlen(c) >= FIELD_SIZE(struct sdp_media, candidates[0]) ||
-            strpbrk(c, "\r\n") != NULL)
+        if (c == NULL || strncmp(c, "candidate:", 10) != 0 ||
+            strlen(c) >= FIELD_SIZE(struct sdp_media, candidates[0]) || strpbrk(c, "\r\n") != NULL)
             return fail(SDP_ERROR_SYNTAX, err, errlen, "answer parameters: bad candidate %zu", i);
     }
     return SDP_OK;
@@ -212,20 +198,18 @@ static enum sdp_error check_offer(const struct sdp_session *offer, const struct 
     size_t live = 0, accepted = 0;
     for (size_t i = 0; i < offer->media_count; i++) {
         const struct sdp_media *m = &offer->media[i];
-        if (!media_is_live(m))
-            continue;
+        if (!media_is_live(m)) continue;
         live++;
         if (media_ice_ufrag(offer, m)[0] == '\0' || media_ice_pwd(offer, m)[0] == '\0')
             return fail(SDP_ERROR_NO_ICE, err, errlen, "m-section %zu has no ICE ufrag/pwd", i);
         if (m->fingerprint_hash[0] == '\0' && offer->fingerprint_hash[0] == '\0')
-            return fail(SDP_ERROR_NO_FINGERPRINT, err, errlen, "m-section %zu has no DTLS fingerprint", i);
+            return fail(SDP_ERROR_NO_FINGERPRINT, err, errlen,
+                        "m-section %zu has no DTLS fingerprint", i);
     }
-    if (live == 0)
-        return fail(SDP_ERROR_NO_CODEC, err, errlen, "the offer has no active media");
+    if (live == 0) return fail(SDP_ERROR_NO_CODEC, err, errlen, "the offer has no active media");
     for (size_t i = 0; i < offer->media_count; i++) {
         const struct sdp_media *m = &offer->media[i];
-        if (choices[i].codec == NULL)
-            continue;
+        if (choices[i].codec == NULL) continue;
         accepted++;
         bool bundled = false;
         for (size_t k = 0; k < offer->bundle_count && m->mid[0]; k++)
@@ -249,11 +233,9 @@ static enum sdp_setup answer_setup(enum sdp_setup offered, enum sdp_setup wanted
     switch (offered) {
     case SDP_SETUP_ACTPASS:
         return wanted == SDP_SETUP_ACTIVE ? SDP_SETUP_ACTIVE : SDP_SETUP_PASSIVE;
-    case SDP_SETUP_PASSIVE:
-        return SDP_SETUP_ACTIVE;
+    case SDP_SETUP_PASSIVE: return SDP_SETUP_ACTIVE;
     case SDP_SETUP_ACTIVE:
-    case SDP_SETUP_NONE:           /* RFC 4145: no a=setup in an offer means active */
-        break;
+    case SDP_SETUP_NONE: /* RFC 4145: no a=setup in an offer means active */ break;
     }
     return SDP_SETUP_PASSIVE;
 }
@@ -270,8 +252,7 @@ static void keep_extmaps(const struct sdp_media *offered, struct sdp_media *answ
 static uint16_t extmap_id(const struct sdp_media *m, const char *uri)
 {
     for (size_t i = 0; i < m->extmap_count; i++)
-        if (strcmp(m->extmaps[i].uri, uri) == 0)
-            return m->extmaps[i].id;
+        if (strcmp(m->extmaps[i].uri, uri) == 0) return m->extmaps[i].id;
     return 0;
 }
 
@@ -280,7 +261,8 @@ static void copy_feedback(const struct sdp_codec *offered, struct sdp_codec *ans
 {
     for (size_t k = 0; k < allowed_count; k++)
         if (has_rtcp_fb(offered, allowed[k]))
-            snprintf(answer->rtcp_fb[answer->rtcp_fb_count++], sizeof answer->rtcp_fb[0], "%s", allowed[k]);
+            snprintf(answer->rtcp_fb[answer->rtcp_fb_count++], sizeof answer->rtcp_fb[0], "%s",
+                     allowed[k]);
 }
 
 /* The answer codec: the offer's payload type and name, our parameters. */
@@ -302,7 +284,8 @@ static void answer_codec(const struct choice *ch, struct sdp_media *a)
     }
     if (ch->video_codec == SDP_VIDEO_H264) {
         if (ch->profile_level_id[0] != '\0')
-            snprintf(c->fmtp, sizeof c->fmtp, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=%s",
+            snprintf(c->fmtp, sizeof c->fmtp,
+                     "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=%s",
                      ch->profile_level_id);
         else
             snprintf(c->fmtp, sizeof c->fmtp, "level-asymmetry-allowed=1;packetization-mode=1");
@@ -312,7 +295,8 @@ static void answer_codec(const struct choice *ch, struct sdp_media *a)
 
 /* Our connection data: the first UDP candidate's address and port, else the
  * JSEP placeholder 0.0.0.0:9. */
-static void default_address(const struct sdp_answer_params *p, uint16_t *port, char *conn, size_t cap)
+static void default_address(const struct sdp_answer_params *p, uint16_t *port, char *conn,
+                            size_t cap)
 {
     *port = 9;
     snprintf(conn, cap, "IN IP4 0.0.0.0");
@@ -323,8 +307,7 @@ static void default_address(const struct sdp_answer_params *p, uint16_t *port, c
         if (sscanf(p->candidates[i], "candidate:%63s %u %7s %lu %47s %u", foundation, &component,
                    transport, &priority, address, &port_value) != 6)
             continue;
-        if (strcasecmp(transport, "udp") != 0 || port_value == 0 || port_value > 65535)
-            continue;
+        if (strcasecmp(transport, "udp") != 0 || port_value == 0 || port_value > 65535) continue;
         *port = (uint16_t)port_value;
         snprintf(conn, cap, "IN %s %s", strchr(address, ':') ? "IP6" : "IP4", address);
         return;
@@ -387,15 +370,15 @@ static void accept_media(const struct sdp_session *offer, size_t index, const st
     }
     if (first) {
         for (size_t i = 0; i < p->candidate_count && i < SDP_MAX_CANDIDATES; i++)
-            snprintf(a->candidates[a->candidate_count++], sizeof a->candidates[0], "%s", p->candidates[i]);
+            snprintf(a->candidates[a->candidate_count++], sizeof a->candidates[0], "%s",
+                     p->candidates[i]);
         a->end_of_candidates = p->end_of_candidates;
     }
 }
 
 static uint32_t remote_ssrc(const struct sdp_media *m)
 {
-    if (m->fid_primary != 0)
-        return m->fid_primary;
+    if (m->fid_primary != 0) return m->fid_primary;
     return m->ssrc_count > 0 ? m->ssrcs[0].ssrc : 0;
 }
 
@@ -408,10 +391,10 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
     for (size_t i = 0; i < offer->media_count; i++) {
         const struct sdp_media *o = &offer->media[i];
         const struct sdp_media *a = &answer->media[i];
-        if (choices[i].codec == NULL)
-            continue;
-        if (n->remote_ice_ufrag[0] == '\0') {          /* the first accepted section */
-            snprintf(n->remote_ice_ufrag, sizeof n->remote_ice_ufrag, "%s", media_ice_ufrag(offer, o));
+        if (choices[i].codec == NULL) continue;
+        if (n->remote_ice_ufrag[0] == '\0') { /* the first accepted section */
+            snprintf(n->remote_ice_ufrag, sizeof n->remote_ice_ufrag, "%s",
+                     media_ice_ufrag(offer, o));
             snprintf(n->remote_ice_pwd, sizeof n->remote_ice_pwd, "%s", media_ice_pwd(offer, o));
             bool own = o->fingerprint_hash[0] != '\0';
             snprintf(n->remote_fingerprint_hash, sizeof n->remote_fingerprint_hash, "%s",
@@ -420,10 +403,8 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
                      own ? o->fingerprint : offer->fingerprint);
             n->remote_setup = media_setup(offer, o);
         }
-        if (n->mid_ext_id == 0)
-            n->mid_ext_id = extmap_id(a, URI_MID);
-        if (n->abs_send_time_ext_id == 0)
-            n->abs_send_time_ext_id = extmap_id(a, URI_ABS_SEND_TIME);
+        if (n->mid_ext_id == 0) n->mid_ext_id = extmap_id(a, URI_MID);
+        if (n->abs_send_time_ext_id == 0) n->abs_send_time_ext_id = extmap_id(a, URI_ABS_SEND_TIME);
         if (o->type == SDP_MEDIA_AUDIO) {
             n->has_audio = true;
             memcpy(n->audio_mid, o->mid, sizeof n->audio_mid);
@@ -436,7 +417,7 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
             memcpy(n->video_mid, o->mid, sizeof n->video_mid);
             n->video_codec = choices[i].video_codec;
             n->video_pt = c->payload_type;
-            n->video_rtx_pt = 0;                        /* no rtx answered (yet) */
+            n->video_rtx_pt = 0; /* no rtx answered (yet) */
             n->video_remote_ssrc = remote_ssrc(o);
             n->video_remote_rtx_ssrc = o->fid_rtx;
             n->video_nack = has_rtcp_fb(c, "nack");
@@ -446,38 +427,33 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
             n->video_transport_cc = has_rtcp_fb(c, "transport-cc");
         }
     }
-    n->transport_cc_ext_id = 0;                         /* not answered (yet) */
+    n->transport_cc_ext_id = 0; /* not answered (yet) */
 }
 
 enum sdp_error sdp_answer_create(const struct sdp_session *offer,
                                  const struct sdp_answer_params *params,
-                                 struct sdp_session **answer,
-                                 struct sdp_negotiated *negotiated,
+                                 struct sdp_session **answer, struct sdp_negotiated *negotiated,
                                  char *err, size_t errlen)
 {
     *answer = NULL;
-    if (err != NULL && errlen > 0)
-        err[0] = '\0';
+    if (err != NULL && errlen > 0) err[0] = '\0';
     enum sdp_error rc = check_params(params, err, errlen);
-    if (rc != SDP_OK)
-        return rc;
+    if (rc != SDP_OK) return rc;
     struct choice choices[SDP_MAX_MEDIA];
     choose_codecs(offer, params, choices);
     rc = check_offer(offer, choices, err, errlen);
-    if (rc != SDP_OK)
-        return rc;
+    if (rc != SDP_OK) return rc;
 
     struct sdp_session *a = calloc(1, sizeof *a);
-    if (a == NULL)
-        return fail(SDP_ERROR_SYNTAX, err, errlen, "out of memory");
+    if (a == NULL) return fail(SDP_ERROR_SYNTAX, err, errlen, "out of memory");
     enum sdp_setup offered_setup = SDP_SETUP_NONE;
     for (size_t i = 0; i < offer->media_count && offered_setup == SDP_SETUP_NONE; i++)
-        if (choices[i].codec != NULL)
-            offered_setup = media_setup(offer, &offer->media[i]);
+        if (choices[i].codec != NULL) offered_setup = media_setup(offer, &offer->media[i]);
     enum sdp_setup setup = answer_setup(offered_setup, params->setup);
 
     snprintf(a->origin_username, sizeof a->origin_username, "hoinghi");
-    a->origin_session_id = offer->origin_session_id ^ 0x686f696e6768ULL;  /* differs from the offer's */
+    a->origin_session_id =
+        offer->origin_session_id ^ 0x686f696e6768ULL; /* differs from the offer's */
     a->origin_version = 1;
     snprintf(a->origin_address, sizeof a->origin_address, "IN IP4 0.0.0.0");
     snprintf(a->session_name, sizeof a->session_name, "-");
@@ -494,8 +470,7 @@ enum sdp_error sdp_answer_create(const struct sdp_session *offer,
         first = false;
         memcpy(a->bundle_mids[a->bundle_count++], offer->media[i].mid, sizeof a->bundle_mids[0]);
     }
-    if (negotiated != NULL)
-        fill_negotiated(offer, a, choices, setup, negotiated);
+    if (negotiated != NULL) fill_negotiated(offer, a, choices, setup, negotiated);
     *answer = a;
     return SDP_OK;
 }

@@ -17,7 +17,7 @@
 
 struct parser {
     struct sdp_session *session;
-    struct sdp_media *media;            /* current m= section, NULL at session level */
+    struct sdp_media *media; /* current m= section, NULL at session level */
     bool media_is_rtp;
     bool seen_version;
     bool seen_origin;
@@ -45,8 +45,7 @@ static enum sdp_error fail(struct parser *p, const char *fmt, ...)
 static bool copy_value(char *dst, size_t cap, const char *src)
 {
     size_t len = strlen(src);
-    if (len >= cap)
-        return false;
+    if (len >= cap) return false;
     memcpy(dst, src, len + 1);
     return true;
 }
@@ -55,38 +54,32 @@ static bool copy_value(char *dst, size_t cap, const char *src)
 static char *next_token(char **cursor)
 {
     char *s = *cursor;
-    while (*s == ' ' || *s == '\t')
-        s++;
+    while (*s == ' ' || *s == '\t') s++;
     if (*s == '\0') {
         *cursor = s;
         return NULL;
     }
     char *start = s;
-    while (*s != '\0' && *s != ' ' && *s != '\t')
-        s++;
-    if (*s != '\0')
-        *s++ = '\0';
+    while (*s != '\0' && *s != ' ' && *s != '\t') s++;
+    if (*s != '\0') *s++ = '\0';
     *cursor = s;
     return start;
 }
 
 static char *skip_spaces(char *s)
 {
-    while (*s == ' ' || *s == '\t')
-        s++;
+    while (*s == ' ' || *s == '\t') s++;
     return s;
 }
 
 /* Strict unsigned decimal: digits only, no sign, value <= max. */
 static bool parse_number(const char *s, unsigned long long max, unsigned long long *out)
 {
-    if (s == NULL || !isdigit((unsigned char)s[0]))
-        return false;
+    if (s == NULL || !isdigit((unsigned char)s[0])) return false;
     errno = 0;
     char *end = NULL;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno != 0 || *end != '\0' || v > max)
-        return false;
+    if (errno != 0 || *end != '\0' || v > max) return false;
     *out = v;
     return true;
 }
@@ -94,16 +87,22 @@ static bool parse_number(const char *s, unsigned long long max, unsigned long lo
 static struct sdp_codec *find_codec(struct sdp_media *m, unsigned long long pt)
 {
     for (size_t i = 0; i < m->codec_count; i++)
-        if (m->codecs[i].payload_type == pt)
-            return &m->codecs[i];
+        if (m->codecs[i].payload_type == pt) return &m->codecs[i];
     return NULL;
 }
 
 /* Names of the static payload types a WebRTC peer may list without an rtpmap. */
 static void set_static_codec(struct sdp_codec *c)
 {
-    static const struct { uint8_t pt; const char *name; uint32_t rate; } known[] = {
-        {0, "PCMU", 8000}, {8, "PCMA", 8000}, {9, "G722", 8000}, {13, "CN", 8000},
+    static const struct {
+        uint8_t pt;
+        const char *name;
+        uint32_t rate;
+    } known[] = {
+        {0, "PCMU", 8000},
+        {8, "PCMA", 8000},
+        {9, "G722", 8000},
+        {13, "CN", 8000},
     };
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         if (known[i].pt == c->payload_type) {
@@ -117,19 +116,17 @@ static void set_static_codec(struct sdp_codec *c)
 static void add_attribute(struct sdp_attribute *list, size_t *count, const char *name,
                           const char *value)
 {
-    if (*count >= SDP_MAX_ATTRIBUTES)
-        return;                                    /* overflow: ignored (sdp.h) */
+    if (*count >= SDP_MAX_ATTRIBUTES) return; /* overflow: ignored (sdp.h) */
     struct sdp_attribute *a = &list[*count];
     if (!copy_value(a->name, sizeof a->name, name) ||
         !copy_value(a->value, sizeof a->value, value ? value : ""))
-        return;                                    /* does not fit: ignored */
+        return; /* does not fit: ignored */
     (*count)++;
 }
 
 static enum sdp_error parse_setup(struct parser *p, const char *value, enum sdp_setup *out)
 {
-    if (value == NULL)
-        return fail(p, "a=setup needs a value");
+    if (value == NULL) return fail(p, "a=setup needs a value");
     if (strcmp(value, "actpass") == 0)
         *out = SDP_SETUP_ACTPASS;
     else if (strcmp(value, "active") == 0)
@@ -144,13 +141,11 @@ static enum sdp_error parse_setup(struct parser *p, const char *value, enum sdp_
 static enum sdp_error parse_fingerprint(struct parser *p, char *value, char *hash, size_t hash_cap,
                                         char *fp, size_t fp_cap)
 {
-    if (hash[0] != '\0')
-        return SDP_OK;                             /* first fingerprint wins */
+    if (hash[0] != '\0') return SDP_OK; /* first fingerprint wins */
     char *cursor = value ? value : (char *)"";
     char *h = next_token(&cursor);
     char *f = next_token(&cursor);
-    if (h == NULL || f == NULL)
-        return fail(p, "a=fingerprint needs a hash function and a value");
+    if (h == NULL || f == NULL) return fail(p, "a=fingerprint needs a hash function and a value");
     if (!copy_value(hash, hash_cap, h) || !copy_value(fp, fp_cap, f)) {
         hash[0] = '\0';
         return fail(p, "a=fingerprint value too long");
@@ -161,10 +156,8 @@ static enum sdp_error parse_fingerprint(struct parser *p, char *value, char *has
 static enum sdp_error parse_ice_value(struct parser *p, const char *name, const char *value,
                                       char *dst, size_t cap)
 {
-    if (value == NULL || value[0] == '\0')
-        return fail(p, "a=%s needs a value", name);
-    if (!copy_value(dst, cap, value))
-        return fail(p, "a=%s longer than %zu bytes", name, cap - 1);
+    if (value == NULL || value[0] == '\0') return fail(p, "a=%s needs a value", name);
+    if (!copy_value(dst, cap, value)) return fail(p, "a=%s longer than %zu bytes", name, cap - 1);
     return SDP_OK;
 }
 
@@ -172,8 +165,7 @@ static void parse_ice_options(struct parser *p, char *value)
 {
     char *cursor = value ? value : (char *)"";
     for (char *t; (t = next_token(&cursor)) != NULL;)
-        if (strcmp(t, "trickle") == 0)
-            p->session->ice_trickle = true;
+        if (strcmp(t, "trickle") == 0) p->session->ice_trickle = true;
 }
 
 static bool parse_direction(const char *name, enum sdp_direction *out)
@@ -191,8 +183,7 @@ static enum sdp_error parse_group(struct parser *p, const char *name, const char
 {
     struct sdp_session *s = p->session;
     char copy[SDP_MAX_GROUP_MIDS * 40];
-    if (!copy_value(copy, sizeof copy, value ? value : ""))
-        return fail(p, "a=group line too long");
+    if (!copy_value(copy, sizeof copy, value ? value : "")) return fail(p, "a=group line too long");
     char *cursor = copy;
     char *semantics = next_token(&cursor);
     if (semantics == NULL || strcmp(semantics, "BUNDLE") != 0 || s->bundle_count > 0) {
@@ -203,7 +194,8 @@ static enum sdp_error parse_group(struct parser *p, const char *name, const char
         if (s->bundle_count >= SDP_MAX_GROUP_MIDS)
             return fail(p, "a=group:BUNDLE lists more than %d mids", SDP_MAX_GROUP_MIDS);
         if (!copy_value(s->bundle_mids[s->bundle_count], sizeof s->bundle_mids[0], mid))
-            return fail(p, "a=group:BUNDLE mid longer than %zu bytes", sizeof s->bundle_mids[0] - 1);
+            return fail(p, "a=group:BUNDLE mid longer than %zu bytes",
+                        sizeof s->bundle_mids[0] - 1);
         s->bundle_count++;
     }
     return SDP_OK;
@@ -212,8 +204,7 @@ static enum sdp_error parse_group(struct parser *p, const char *name, const char
 static enum sdp_error parse_session_attribute(struct parser *p, const char *name, char *value)
 {
     struct sdp_session *s = p->session;
-    if (strcmp(name, "group") == 0)
-        return parse_group(p, name, value);
+    if (strcmp(name, "group") == 0) return parse_group(p, name, value);
     if (strcmp(name, "ice-ufrag") == 0)
         return parse_ice_value(p, name, value, s->ice_ufrag, sizeof s->ice_ufrag);
     if (strcmp(name, "ice-pwd") == 0)
@@ -229,15 +220,14 @@ static enum sdp_error parse_session_attribute(struct parser *p, const char *name
     if (strcmp(name, "fingerprint") == 0)
         return parse_fingerprint(p, value, s->fingerprint_hash, sizeof s->fingerprint_hash,
                                  s->fingerprint, sizeof s->fingerprint);
-    if (strcmp(name, "setup") == 0)
-        return parse_setup(p, value, &s->setup);
+    if (strcmp(name, "setup") == 0) return parse_setup(p, value, &s->setup);
     if (strcmp(name, "msid-semantic") == 0) {
-        if (!copy_value(s->msid_semantic, sizeof s->msid_semantic, skip_spaces(value ? value : (char *)"")))
+        if (!copy_value(s->msid_semantic, sizeof s->msid_semantic,
+                        skip_spaces(value ? value : (char *)"")))
             return fail(p, "a=msid-semantic value too long");
         return SDP_OK;
     }
-    if (value == NULL && parse_direction(name, &p->session_direction))
-        return SDP_OK;
+    if (value == NULL && parse_direction(name, &p->session_direction)) return SDP_OK;
     add_attribute(s->attributes, &s->attribute_count, name, value);
     return SDP_OK;
 }
@@ -259,8 +249,7 @@ static enum sdp_error parse_rtpmap(struct parser *p, char *value)
     if (channels_text != NULL && !parse_number(channels_text, 255, &channels))
         return fail(p, "a=rtpmap:%llu has a bad channel count", pt);
     struct sdp_codec *c = find_codec(p->media, pt);
-    if (c == NULL)
-        return SDP_OK;                             /* not on the m= line: ignored */
+    if (c == NULL) return SDP_OK; /* not on the m= line: ignored */
     if (!copy_value(c->name, sizeof c->name, name))
         return fail(p, "a=rtpmap:%llu encoding name too long", pt);
     c->clock_rate = (uint32_t)rate;
@@ -277,8 +266,7 @@ static enum sdp_error parse_fmtp(struct parser *p, char *value)
     if (pt_text == NULL || !parse_number(pt_text, 127, &pt))
         return fail(p, "a=fmtp needs a payload type");
     struct sdp_codec *c = find_codec(p->media, pt);
-    if (c == NULL)
-        return SDP_OK;
+    if (c == NULL) return SDP_OK;
     if (!copy_value(c->fmtp, sizeof c->fmtp, skip_spaces(cursor)))
         return fail(p, "a=fmtp:%llu longer than %zu bytes", pt, sizeof c->fmtp - 1);
     return SDP_OK;
@@ -287,8 +275,7 @@ static enum sdp_error parse_fmtp(struct parser *p, char *value)
 static void add_rtcp_fb(struct sdp_codec *c, const char *fb)
 {
     for (size_t i = 0; i < c->rtcp_fb_count; i++)
-        if (strcmp(c->rtcp_fb[i], fb) == 0)
-            return;
+        if (strcmp(c->rtcp_fb[i], fb) == 0) return;
     if (c->rtcp_fb_count < SDP_MAX_RTCP_FB)
         snprintf(c->rtcp_fb[c->rtcp_fb_count++], sizeof c->rtcp_fb[0], "%s", fb);
 }
@@ -304,16 +291,13 @@ static enum sdp_error parse_rtcp_fb(struct parser *p, char *value)
     if (strlen(fb) >= sizeof p->media->codecs[0].rtcp_fb[0])
         return fail(p, "a=rtcp-fb value too long");
     if (strcmp(pt_text, "*") == 0) {
-        for (size_t i = 0; i < p->media->codec_count; i++)
-            add_rtcp_fb(&p->media->codecs[i], fb);
+        for (size_t i = 0; i < p->media->codec_count; i++) add_rtcp_fb(&p->media->codecs[i], fb);
         return SDP_OK;
     }
     unsigned long long pt = 0;
-    if (!parse_number(pt_text, 127, &pt))
-        return fail(p, "a=rtcp-fb has a bad payload type");
+    if (!parse_number(pt_text, 127, &pt)) return fail(p, "a=rtcp-fb has a bad payload type");
     struct sdp_codec *c = find_codec(p->media, pt);
-    if (c != NULL)
-        add_rtcp_fb(c, fb);
+    if (c != NULL) add_rtcp_fb(c, fb);
     return SDP_OK;
 }
 
@@ -323,17 +307,13 @@ static enum sdp_error parse_extmap(struct parser *p, char *value)
     char *cursor = value ? value : (char *)"";
     char *id_text = next_token(&cursor);
     char *uri = next_token(&cursor);
-    if (id_text == NULL || uri == NULL)
-        return fail(p, "a=extmap needs an id and a URI");
+    if (id_text == NULL || uri == NULL) return fail(p, "a=extmap needs an id and a URI");
     char *slash = strchr(id_text, '/');
-    if (slash != NULL)
-        *slash = '\0';
+    if (slash != NULL) *slash = '\0';
     unsigned long long id = 0;
-    if (!parse_number(id_text, 4095, &id) || id == 0)
-        return fail(p, "a=extmap id must be 1..4095");
+    if (!parse_number(id_text, 4095, &id) || id == 0) return fail(p, "a=extmap id must be 1..4095");
     struct sdp_media *m = p->media;
-    if (m->extmap_count >= SDP_MAX_EXTMAPS)
-        return SDP_OK;
+    if (m->extmap_count >= SDP_MAX_EXTMAPS) return SDP_OK;
     struct sdp_extmap *e = &m->extmaps[m->extmap_count];
     if (!copy_value(e->uri, sizeof e->uri, uri))
         return fail(p, "a=extmap URI longer than %zu bytes", sizeof e->uri - 1);
@@ -354,17 +334,14 @@ static enum sdp_error parse_ssrc(struct parser *p, char *value)
     struct sdp_media *m = p->media;
     struct sdp_ssrc *entry = NULL;
     for (size_t i = 0; i < m->ssrc_count && entry == NULL; i++)
-        if (m->ssrcs[i].ssrc == ssrc)
-            entry = &m->ssrcs[i];
+        if (m->ssrcs[i].ssrc == ssrc) entry = &m->ssrcs[i];
     if (entry == NULL) {
-        if (m->ssrc_count >= SDP_MAX_SSRCS)
-            return SDP_OK;
+        if (m->ssrc_count >= SDP_MAX_SSRCS) return SDP_OK;
         entry = &m->ssrcs[m->ssrc_count++];
         entry->ssrc = (uint32_t)ssrc;
     }
     char *colon = strchr(attr, ':');
-    if (colon == NULL)
-        return SDP_OK;
+    if (colon == NULL) return SDP_OK;
     *colon = '\0';
     const char *attr_value = colon + 1;
     if (strcmp(attr, "cname") == 0 && !copy_value(entry->cname, sizeof entry->cname, attr_value))
@@ -378,8 +355,7 @@ static enum sdp_error parse_ssrc_group(struct parser *p, const char *name, char 
 {
     struct sdp_media *m = p->media;
     char copy[256];
-    if (!copy_value(copy, sizeof copy, value ? value : ""))
-        return fail(p, "a=ssrc-group too long");
+    if (!copy_value(copy, sizeof copy, value ? value : "")) return fail(p, "a=ssrc-group too long");
     char *cursor = copy;
     char *semantics = next_token(&cursor);
     if (semantics == NULL || strcmp(semantics, "FID") != 0 || m->fid_primary != 0) {
@@ -403,8 +379,7 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
             return fail(p, "a=mid must be 1..%zu bytes", sizeof m->mid - 1);
         return SDP_OK;
     }
-    if (value == NULL && parse_direction(name, &m->direction))
-        return SDP_OK;
+    if (value == NULL && parse_direction(name, &m->direction)) return SDP_OK;
     if (strcmp(name, "rtcp-mux") == 0) {
         m->rtcp_mux = true;
         return SDP_OK;
@@ -432,8 +407,7 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
     if (strcmp(name, "fingerprint") == 0)
         return parse_fingerprint(p, value, m->fingerprint_hash, sizeof m->fingerprint_hash,
                                  m->fingerprint, sizeof m->fingerprint);
-    if (strcmp(name, "setup") == 0)
-        return parse_setup(p, value, &m->setup);
+    if (strcmp(name, "setup") == 0) return parse_setup(p, value, &m->setup);
     if (strcmp(name, "msid") == 0) {
         if (!copy_value(m->msid, sizeof m->msid, value ? value : ""))
             return fail(p, "a=msid longer than %zu bytes", sizeof m->msid - 1);
@@ -443,24 +417,17 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
         if (value != NULL && m->candidate_count < SDP_MAX_CANDIDATES) {
             int n = snprintf(m->candidates[m->candidate_count], sizeof m->candidates[0],
                              "candidate:%s", value);
-            if (n > 0 && (size_t)n < sizeof m->candidates[0])
-                m->candidate_count++;
+            if (n > 0 && (size_t)n < sizeof m->candidates[0]) m->candidate_count++;
         }
         return SDP_OK;
     }
     if (p->media_is_rtp) {
-        if (strcmp(name, "rtpmap") == 0)
-            return parse_rtpmap(p, value);
-        if (strcmp(name, "fmtp") == 0)
-            return parse_fmtp(p, value);
-        if (strcmp(name, "rtcp-fb") == 0)
-            return parse_rtcp_fb(p, value);
-        if (strcmp(name, "extmap") == 0)
-            return parse_extmap(p, value);
-        if (strcmp(name, "ssrc") == 0)
-            return parse_ssrc(p, value);
-        if (strcmp(name, "ssrc-group") == 0)
-            return parse_ssrc_group(p, name, value);
+        if (strcmp(name, "rtpmap") == 0) return parse_rtpmap(p, value);
+        if (strcmp(name, "fmtp") == 0) return parse_fmtp(p, value);
+        if (strcmp(name, "rtcp-fb") == 0) return parse_rtcp_fb(p, value);
+        if (strcmp(name, "extmap") == 0) return parse_extmap(p, value);
+        if (strcmp(name, "ssrc") == 0) return parse_ssrc(p, value);
+        if (strcmp(name, "ssrc-group") == 0) return parse_ssrc_group(p, name, value);
     }
     add_attribute(m->attributes, &m->attribute_count, name, value);
     return SDP_OK;
@@ -469,23 +436,17 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
 static enum sdp_error parse_attribute(struct parser *p, char *body)
 {
     char *value = strchr(body, ':');
-    if (value != NULL)
-        *value++ = '\0';
-    if (body[0] == '\0')
-        return fail(p, "a= line without an attribute name");
-    if (p->media == NULL)
-        return parse_session_attribute(p, body, value);
+    if (value != NULL) *value++ = '\0';
+    if (body[0] == '\0') return fail(p, "a= line without an attribute name");
+    if (p->media == NULL) return parse_session_attribute(p, body, value);
     return parse_media_attribute(p, body, value);
 }
 
 static enum sdp_media_type media_type_of(const char *name)
 {
-    if (strcmp(name, "audio") == 0)
-        return SDP_MEDIA_AUDIO;
-    if (strcmp(name, "video") == 0)
-        return SDP_MEDIA_VIDEO;
-    if (strcmp(name, "application") == 0)
-        return SDP_MEDIA_APPLICATION;
+    if (strcmp(name, "audio") == 0) return SDP_MEDIA_AUDIO;
+    if (strcmp(name, "video") == 0) return SDP_MEDIA_VIDEO;
+    if (strcmp(name, "application") == 0) return SDP_MEDIA_APPLICATION;
     return SDP_MEDIA_OTHER;
 }
 
@@ -493,10 +454,8 @@ static enum sdp_media_type media_type_of(const char *name)
 static enum sdp_error parse_media_line(struct parser *p, char *body)
 {
     struct sdp_session *s = p->session;
-    if (!p->seen_origin)
-        return fail(p, "m= before o=");
-    if (s->media_count >= SDP_MAX_MEDIA)
-        return fail(p, "more than %d m= sections", SDP_MAX_MEDIA);
+    if (!p->seen_origin) return fail(p, "m= before o=");
+    if (s->media_count >= SDP_MAX_MEDIA) return fail(p, "more than %d m= sections", SDP_MAX_MEDIA);
     char *cursor = body;
     char *type = next_token(&cursor);
     char *port_text = next_token(&cursor);
@@ -505,8 +464,7 @@ static enum sdp_error parse_media_line(struct parser *p, char *body)
     if (type == NULL || port_text == NULL || proto == NULL || formats[0] == '\0')
         return fail(p, "m= line needs media, port, protocol and formats");
     char *slash = strchr(port_text, '/');
-    if (slash != NULL)
-        *slash = '\0';
+    if (slash != NULL) *slash = '\0';
     unsigned long long port = 0;
     if (!parse_number(port_text, 65535, &port))
         return fail(p, "m= line has a bad port \"%s\"", port_text);
@@ -515,8 +473,7 @@ static enum sdp_error parse_media_line(struct parser *p, char *body)
     memset(m, 0, sizeof *m);
     if (!copy_value(m->type_name, sizeof m->type_name, type))
         return fail(p, "m= media type too long");
-    if (!copy_value(m->proto, sizeof m->proto, proto))
-        return fail(p, "m= protocol too long");
+    if (!copy_value(m->proto, sizeof m->proto, proto)) return fail(p, "m= protocol too long");
     m->type = media_type_of(type);
     m->port = (uint16_t)port;
     m->direction = p->session_direction;
@@ -529,8 +486,7 @@ static enum sdp_error parse_media_line(struct parser *p, char *body)
             unsigned long long pt = 0;
             if (!parse_number(f, 127, &pt))
                 return fail(p, "m= payload type \"%s\" is not 0..127", f);
-            if (find_codec(m, pt) != NULL || m->codec_count >= SDP_MAX_CODECS)
-                continue;
+            if (find_codec(m, pt) != NULL || m->codec_count >= SDP_MAX_CODECS) continue;
             struct sdp_codec *c = &m->codecs[m->codec_count++];
             c->payload_type = (uint8_t)pt;
             set_static_codec(c);
@@ -553,7 +509,8 @@ static enum sdp_error parse_origin(struct parser *p, char *body)
     unsigned long long id_value = 0, version_value = 0;
     if (user == NULL || id == NULL || version == NULL || address[0] == '\0')
         return fail(p, "o= line needs username, session id, version and address");
-    if (!parse_number(id, UINT64_MAX, &id_value) || !parse_number(version, UINT64_MAX, &version_value))
+    if (!parse_number(id, UINT64_MAX, &id_value) ||
+        !parse_number(version, UINT64_MAX, &version_value))
         return fail(p, "o= session id and version must be numbers");
     if (!copy_value(s->origin_username, sizeof s->origin_username, user) ||
         !copy_value(s->origin_address, sizeof s->origin_address, address))
@@ -567,39 +524,34 @@ static enum sdp_error parse_origin(struct parser *p, char *body)
 static enum sdp_error parse_line(struct parser *p, char *line)
 {
     for (const char *c = line; *c != '\0'; c++)
-        if ((unsigned char)*c < 0x20 && *c != '\t')
-            return fail(p, "control character in line");
+        if ((unsigned char)*c < 0x20 && *c != '\t') return fail(p, "control character in line");
     if (!islower((unsigned char)line[0]) || line[1] != '=')
         return fail(p, "not a \"x=value\" line");
     char type = line[0];
     char *body = line + 2;
     if (!p->seen_version) {
-        if (type != 'v' || strcmp(body, "0") != 0)
-            return fail(p, "SDP must start with v=0");
+        if (type != 'v' || strcmp(body, "0") != 0) return fail(p, "SDP must start with v=0");
         p->seen_version = true;
         return SDP_OK;
     }
     switch (type) {
-    case 'v':
-        return fail(p, "a second v= line");
+    case 'v': return fail(p, "a second v= line");
     case 'o':
-        if (p->seen_origin || p->media != NULL)
-            return fail(p, "o= must appear once, before m=");
+        if (p->seen_origin || p->media != NULL) return fail(p, "o= must appear once, before m=");
         return parse_origin(p, body);
     case 's':
-        if (p->media == NULL && !copy_value(p->session->session_name, sizeof p->session->session_name, body))
+        if (p->media == NULL &&
+            !copy_value(p->session->session_name, sizeof p->session->session_name, body))
             return fail(p, "s= line too long");
         return SDP_OK;
     case 'c':
-        if (p->media != NULL && !copy_value(p->media->connection, sizeof p->media->connection, body))
+        if (p->media != NULL &&
+            !copy_value(p->media->connection, sizeof p->media->connection, body))
             return fail(p, "c= line too long");
         return SDP_OK;
-    case 'm':
-        return parse_media_line(p, body);
-    case 'a':
-        return parse_attribute(p, body);
-    default:
-        return SDP_OK;                             /* t=, b=, i=, u=, e=, p=, k=, r=, z= */
+    case 'm': return parse_media_line(p, body);
+    case 'a': return parse_attribute(p, body);
+    default: return SDP_OK; /* t=, b=, i=, u=, e=, p=, k=, r=, z= */
     }
 }
 
@@ -642,11 +594,9 @@ enum sdp_error sdp_parse(const char *text, struct sdp_session **out, char *err, 
             cursor += strlen(cursor);
         }
         size_t n = strlen(line);
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
+        if (n > 0 && line[n - 1] == '\r') line[--n] = '\0';
         p.line++;
-        if (n == 0)
-            continue;                              /* blank lines are tolerated */
+        if (n == 0) continue; /* blank lines are tolerated */
         rc = parse_line(&p, line);
     }
     if (rc == SDP_OK && !p.seen_version) {

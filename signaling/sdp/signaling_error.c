@@ -14,7 +14,10 @@ static void trim_utf8(char *buf, size_t len)
     }
     if (start == len) return;
     unsigned char lead = (unsigned char)buf[start];
-    size_t need = lead >= 0xf0 && lead <= 0xf7 ? 4 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xc0 ? 2 : 1;
+    size_t need = lead >= 0xf0 && lead <= 0xf7   ? 4
+                  : lead >= 0xe0 && lead <= 0xef ? 3
+                  : lead >= 0xc0                 ? 2
+                                                 : 1;
     if (need > len - start) buf[start] = '\0';
 }
 

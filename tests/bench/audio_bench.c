@@ -40,12 +40,12 @@
 #include "mixer/rtp/rtp.h"
 
 #define ROOMS_PER_CONFERENCE 50
-#define TALKERS 4
-#define SILENT_STREAMS 4          /* distinct near-silent streams, shared round-robin */
-#define LEVEL_EXT_ID 1
-#define TICK_US 20000
-#define MAX_PACKET 1500
-#define PAYLOAD_TYPE 111
+#define TALKERS              4
+#define SILENT_STREAMS       4 /* distinct near-silent streams, shared round-robin */
+#define LEVEL_EXT_ID         1
+#define TICK_US              20000
+#define MAX_PACKET           1500
+#define PAYLOAD_TYPE         111
 
 /* One encoded stream: `ticks` Opus payloads with their RFC 6464 levels. */
 struct stream {
@@ -57,9 +57,9 @@ struct stream {
 
 /* One room: its RTP packets, ready to push, and what it is sent back. */
 struct room {
-    uint8_t *packets;             /* ticks x MAX_PACKET */
+    uint8_t *packets; /* ticks x MAX_PACKET */
     size_t *length;
-    uint8_t out[MAX_PACKET];      /* the packet it hears this tick, rewritten */
+    uint8_t out[MAX_PACKET]; /* the packet it hears this tick, rewritten */
     uint16_t out_sequence;
     uint32_t out_ssrc;
 };
@@ -68,21 +68,21 @@ struct conference {
     struct mix_engine *engine;
     size_t rooms;
     struct room *room;
-    uint8_t full[MAX_PACKET];     /* this tick's packets per output */
+    uint8_t full[MAX_PACKET]; /* this tick's packets per output */
     size_t full_len;
     uint8_t own[ROOMS_PER_CONFERENCE][MAX_PACKET];
     size_t own_len[ROOMS_PER_CONFERENCE];
-    uint64_t modes[3];            /* output packets coded SILK, hybrid, CELT */
+    uint64_t modes[3]; /* output packets coded SILK, hybrid, CELT */
 };
 
 struct bench {
     size_t rooms;
     double seconds;
     size_t ticks;
-    int complexity;               /* full mix; -1: the engine's default */
-    int own_complexity;           /* minus-self mixes; -1: the engine's default */
+    int complexity;     /* full mix; -1: the engine's default */
+    int own_complexity; /* minus-self mixes; -1: the engine's default */
     size_t top_n;
-    int repeat;                   /* runs per mode; the least CPU time is reported */
+    int repeat; /* runs per mode; the least CPU time is reported */
     struct stream talker[TALKERS];
     struct stream silent[SILENT_STREAMS];
 };
@@ -150,8 +150,7 @@ static void talker_pcm(struct talker *tk, int16_t *pcm)
         double syllables = t * (3.2 + 0.3 * tk->k);
         double syllable = fmod(syllables, 1.0);
         double envelope = syllable < 0.65 ? sin(M_PI * syllable / 0.65) : 0;
-        if (fmod(t * 0.25 + 0.1 * tk->k, 1.0) > 0.85)
-            envelope = 0;
+        if (fmod(t * 0.25 + 0.1 * tk->k, 1.0) > 0.85) envelope = 0;
         double noise = (double)(lcg(&tk->seed) >> 16) / 32768.0 - 1;
         double fricative = syllable > 0.55 && syllable < 0.7 && envelope > 0 ? 0.06 * noise : 0;
         double x = pulse * envelope + fricative;
@@ -168,17 +167,14 @@ static void talker_pcm(struct talker *tk, int16_t *pcm)
 /* 20 ms of faint room noise (about -80 dBov). */
 static void silent_pcm(int16_t *pcm, uint32_t *seed)
 {
-    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++)
-        pcm[i] = (int16_t)((int)(lcg(seed) >> 28) - 8);
+    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++) pcm[i] = (int16_t)((int)(lcg(seed) >> 28) - 8);
 }
 
 static uint8_t level_of(const int16_t *pcm)
 {
     double energy = 0;
-    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++)
-        energy += (double)pcm[i] * pcm[i];
-    if (energy <= 0)
-        return AUDIO_LEVEL_SILENT;
+    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++) energy += (double)pcm[i] * pcm[i];
+    if (energy <= 0) return AUDIO_LEVEL_SILENT;
     double db = 10.0 * log10(energy / AUDIO_FRAME_SAMPLES / (32768.0 * 32768.0));
     long level = lrint(-db);
     return (uint8_t)(level < 0 ? 0 : level > AUDIO_LEVEL_SILENT ? AUDIO_LEVEL_SILENT : level);
@@ -191,8 +187,7 @@ static int make_stream(struct stream *s, size_t ticks, int kind)
     struct mix_audio_encoder_config ec;
     mix_audio_encoder_config_init(&ec);
     struct mix_audio_encoder *enc = mix_audio_encoder_new(&ec);
-    if (!enc)
-        return -1;
+    if (!enc) return -1;
     s->ticks = ticks;
     s->payload = calloc(ticks, sizeof *s->payload);
     s->size = calloc(ticks, sizeof *s->size);
@@ -230,8 +225,7 @@ static int make_stream(struct stream *s, size_t ticks, int kind)
 
 static void free_stream(struct stream *s)
 {
-    for (size_t t = 0; s->payload && t < s->ticks; t++)
-        free(s->payload[t]);
+    for (size_t t = 0; s->payload && t < s->ticks; t++) free(s->payload[t]);
     free(s->payload);
     free(s->size);
     free(s->level);
@@ -243,8 +237,7 @@ static int make_room(struct room *room, const struct stream *s, size_t ticks, ui
 {
     room->packets = malloc(ticks * MAX_PACKET);
     room->length = calloc(ticks, sizeof *room->length);
-    if (!room->packets || !room->length)
-        return -1;
+    if (!room->packets || !room->length) return -1;
     uint16_t seq = (uint16_t)(ssrc * 40503u);
     for (size_t t = 0; t < ticks; t++) {
         uint8_t *p = room->packets + t * MAX_PACKET;
@@ -252,8 +245,8 @@ static int make_room(struct room *room, const struct stream *s, size_t ticks, ui
                                     (uint32_t)(ssrc + t * AUDIO_FRAME_SAMPLES), ssrc);
         if (levels) {
             p[0] |= 0x10;
-            const uint8_t ext[8] = {0xBE, 0xDE, 0, 1, LEVEL_EXT_ID << 4,
-                                    (uint8_t)(0x80 | s->level[t]), 0, 0};
+            const uint8_t ext[8] = {
+                0xBE, 0xDE, 0, 1, LEVEL_EXT_ID << 4, (uint8_t)(0x80 | s->level[t]), 0, 0};
             memcpy(p + n, ext, sizeof ext);
             n += sizeof ext;
         }
@@ -265,12 +258,10 @@ static int make_room(struct room *room, const struct stream *s, size_t ticks, ui
     return 0;
 }
 
-static void on_packet(void *opaque, const struct mix_output *out, const uint8_t *packet,
-                      size_t len)
+static void on_packet(void *opaque, const struct mix_output *out, const uint8_t *packet, size_t len)
 {
     struct conference *c = opaque;
-    if (len <= RTP_HEADER_MIN || len > MAX_PACKET)
-        return;
+    if (len <= RTP_HEADER_MIN || len > MAX_PACKET) return;
     unsigned config = packet[RTP_HEADER_MIN] >> 3; /* the Opus TOC (RFC 6716 3.1) */
     c->modes[config < 12 ? 0 : config < 16 ? 1 : 2]++;
     if (out->kind == MIX_OUTPUT_AUDIO_FULL) {
@@ -337,8 +328,7 @@ static void send_to_rooms(struct conference *c)
         bool own = mix_engine_audio_route(c->engine, r) == MIX_ROUTE_OWN;
         const uint8_t *src = own ? c->own[r] : c->full;
         size_t len = own ? c->own_len[r] : c->full_len;
-        if (len < RTP_HEADER_MIN)
-            continue;
+        if (len < RTP_HEADER_MIN) continue;
         memcpy(room->out, src, len);
         rtp_set_ssrc(room->out, room->out_ssrc);
         rtp_set_sequence(room->out, room->out_sequence++);
@@ -350,12 +340,12 @@ static int run(const struct bench *b, const char *mode, struct result *res)
 {
     size_t count = (b->rooms + ROOMS_PER_CONFERENCE - 1) / ROOMS_PER_CONFERENCE;
     struct conference *conf = calloc(count, sizeof *conf);
-    if (!conf)
-        return -1;
+    if (!conf) return -1;
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++) {
         size_t first = i * ROOMS_PER_CONFERENCE;
-        size_t n = b->rooms - first < ROOMS_PER_CONFERENCE ? b->rooms - first : ROOMS_PER_CONFERENCE;
+        size_t n =
+            b->rooms - first < ROOMS_PER_CONFERENCE ? b->rooms - first : ROOMS_PER_CONFERENCE;
         rc = open_conference(&conf[i], b, first, n, mode);
     }
     if (rc == 0) {
@@ -388,12 +378,10 @@ static int run(const struct bench *b, const char *mode, struct result *res)
                 res->skipped += is->audio_skipped;
             }
             res->packets_out += b->ticks * conf[i].rooms;
-            for (int k = 0; k < 3; k++)
-                res->modes[k] += conf[i].modes[k];
+            for (int k = 0; k < 3; k++) res->modes[k] += conf[i].modes[k];
         }
     }
-    for (size_t i = 0; i < count; i++)
-        free_conference(&conf[i]);
+    for (size_t i = 0; i < count; i++) free_conference(&conf[i]);
     free(conf);
     return rc;
 }
@@ -409,12 +397,16 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-    struct bench b = {.rooms = 50, .seconds = 10, .complexity = -1, .own_complexity = -1, .top_n = 4, .repeat = 1};
+    struct bench b = {.rooms = 50,
+                      .seconds = 10,
+                      .complexity = -1,
+                      .own_complexity = -1,
+                      .top_n = 4,
+                      .repeat = 1};
     const char *mode = "all";
     for (int i = 1; i < argc; i++) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v)
-            return usage();
+        if (!v) return usage();
         if (strcmp(argv[i], "--rooms") == 0)
             b.rooms = (size_t)atol(v);
         else if (strcmp(argv[i], "--seconds") == 0)
@@ -433,20 +425,17 @@ int main(int argc, char **argv)
             return usage();
         i++;
     }
-    if (b.rooms < TALKERS || b.rooms > 100000 || b.seconds <= 0 || b.seconds > 3600 || b.top_n < 1 ||
-        b.repeat < 1)
+    if (b.rooms < TALKERS || b.rooms > 100000 || b.seconds <= 0 || b.seconds > 3600 ||
+        b.top_n < 1 || b.repeat < 1)
         return usage();
     struct mix_engine_config def;
     mix_engine_config_init(&def);
-    if (b.complexity < 0)
-        b.complexity = def.audio_complexity;
-    if (b.own_complexity < 0)
-        b.own_complexity = def.audio_own_complexity;
+    if (b.complexity < 0) b.complexity = def.audio_complexity;
+    if (b.own_complexity < 0) b.own_complexity = def.audio_own_complexity;
     /* A tick more than the media: the jitter buffers hold the newest packet 20 ms. */
     b.ticks = (size_t)lrint(b.seconds * 1000000 / TICK_US) + 1;
     int rc = 0;
-    for (int k = 0; k < TALKERS && rc == 0; k++)
-        rc = make_stream(&b.talker[k], b.ticks, k);
+    for (int k = 0; k < TALKERS && rc == 0; k++) rc = make_stream(&b.talker[k], b.ticks, k);
     for (int k = 0; k < SILENT_STREAMS && rc == 0; k++)
         rc = make_stream(&b.silent[k], b.ticks, -1 - k);
     if (rc < 0) {
@@ -455,17 +444,14 @@ int main(int argc, char **argv)
     }
     const char *modes[] = {"shared", "per-room", "decode-all"};
     for (size_t m = 0; m < 3 && rc == 0; m++) {
-        if (strcmp(mode, "all") != 0 && strcmp(mode, modes[m]) != 0)
-            continue;
+        if (strcmp(mode, "all") != 0 && strcmp(mode, modes[m]) != 0) continue;
         struct result res = {0};
         for (int i = 0; i < b.repeat && rc == 0; i++) {
             struct result one = {0};
             rc = run(&b, modes[m], &one);
-            if (i == 0 || one.cpu < res.cpu)
-                res = one;
+            if (i == 0 || one.cpu < res.cpu) res = one;
         }
-        if (rc < 0)
-            break;
+        if (rc < 0) break;
         double per_core = res.cpu > 0 ? (double)b.rooms * b.seconds / res.cpu : 0;
         size_t conferences = (b.rooms + ROOMS_PER_CONFERENCE - 1) / ROOMS_PER_CONFERENCE;
         printf("audio-bench: mode %s rooms %zu conferences %zu seconds %g complexity %d/%d "
@@ -473,17 +459,15 @@ int main(int argc, char **argv)
                "decoded %llu skipped %llu packets-out %llu silk %llu hybrid %llu celt %llu\n",
                modes[m], b.rooms, conferences, b.seconds, b.complexity,
                m == 1 ? b.complexity : b.own_complexity, res.cpu, per_core,
-               res.cpu * 1e6 / ((double)b.rooms * (double)b.ticks),
-               (unsigned long long)res.encodes, (unsigned long long)res.own_encodes,
-               (unsigned long long)res.decoded, (unsigned long long)res.skipped,
-               (unsigned long long)res.packets_out, (unsigned long long)res.modes[0],
-               (unsigned long long)res.modes[1], (unsigned long long)res.modes[2]);
+               res.cpu * 1e6 / ((double)b.rooms * (double)b.ticks), (unsigned long long)res.encodes,
+               (unsigned long long)res.own_encodes, (unsigned long long)res.decoded,
+               (unsigned long long)res.skipped, (unsigned long long)res.packets_out,
+               (unsigned long long)res.modes[0], (unsigned long long)res.modes[1],
+               (unsigned long long)res.modes[2]);
         fflush(stdout);
     }
-    for (int k = 0; k < TALKERS; k++)
-        free_stream(&b.talker[k]);
-    for (int k = 0; k < SILENT_STREAMS; k++)
-        free_stream(&b.silent[k]);
+    for (int k = 0; k < TALKERS; k++) free_stream(&b.talker[k]);
+    for (int k = 0; k < SILENT_STREAMS; k++) free_stream(&b.silent[k]);
     if (rc == 0 && strcmp(mode, "all") != 0 && strcmp(mode, "shared") != 0 &&
         strcmp(mode, "per-room") != 0 && strcmp(mode, "decode-all") != 0)
         return usage();

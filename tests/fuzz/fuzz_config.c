@@ -22,7 +22,8 @@ static char config_path[64];
 static void check(const struct mcu_config *cfg)
 {
     if (!cfg->listen_host || cfg->listen_port == 0 || !cfg->state_dir || !cfg->web_root ||
-        !cfg->archive_dir || cfg->conference_count < 1 || cfg->conference_count > MCU_CONFIG_MAX_CONFERENCES + 1 ||
+        !cfg->archive_dir || cfg->conference_count < 1 ||
+        cfg->conference_count > MCU_CONFIG_MAX_CONFERENCES + 1 ||
         strcmp(cfg->conferences[0].id, MCU_CONFIG_ECHO_ID) != 0 || cfg->segment_minutes < 0 ||
         cfg->segment_minutes > MCU_CONFIG_MAX_SEGMENT_MINUTES)
         abort();
@@ -32,13 +33,13 @@ static void check(const struct mcu_config *cfg)
         const struct mcu_conference_config *c = &cfg->conferences[i];
         size_t n = strlen(c->id);
         if (n < 1 || n > 64 || strspn(c->id, "abcdefghijklmnopqrstuvwxyz0123456789-") != n) abort();
-        if (c->pin_hash && !secret_is_pin_hash(c->pin_hash)) abort();   /* only hashes are kept */
+        if (c->pin_hash && !secret_is_pin_hash(c->pin_hash)) abort(); /* only hashes are kept */
         if (!c->title || !c->layout) abort();
-        if (mcu_config_find_conference(cfg, c->id) != c) abort();   /* ids are unique */
+        if (mcu_config_find_conference(cfg, c->id) != c) abort(); /* ids are unique */
         if (c->type == MCU_CONFERENCE_MIX &&
-            (c->width < 160 || c->width > 1920 || c->height < 90 || c->height > 1080 || c->width % 2 ||
-             c->height % 2 || c->fps < 5 || c->fps > 60 || c->max_participants < 1 ||
-             c->max_participants > MCU_CONFIG_MAX_PARTICIPANTS))
+            (c->width < 160 || c->width > 1920 || c->height < 90 || c->height > 1080 ||
+             c->width % 2 || c->height % 2 || c->fps < 5 || c->fps > 60 ||
+             c->max_participants < 1 || c->max_participants > MCU_CONFIG_MAX_PARTICIPANTS))
             abort();
     }
 }

@@ -40,15 +40,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)depacketizer_push(d, packet, n);
         struct encoded_frame frame;
         while (depacketizer_pull(d, &frame) == 1) {
-            if (frame.codec != codec || frame.size > DEPACKETIZER_MAX_FRAME || (frame.size && !frame.data))
+            if (frame.codec != codec || frame.size > DEPACKETIZER_MAX_FRAME ||
+                (frame.size && !frame.data))
                 abort();
             /* Read every byte (ASan checks memchr's range): a frame must lie in its buffer. */
-            if (frame.size && memchr(frame.data, 0x100 - 1, frame.size) == frame.data + frame.size) abort();
+            if (frame.size && memchr(frame.data, 0x100 - 1, frame.size) == frame.data + frame.size)
+                abort();
             /* H.264 frames are Annex B; a VP8 keyframe starts with the P bit clear. */
             if (codec == MEDIA_CODEC_H264 &&
                 (frame.size < 5 || memcmp(frame.data, "\0\0\0\1", 4) != 0))
                 abort();
-            if (codec == MEDIA_CODEC_VP8 && frame.keyframe && (frame.size == 0 || (frame.data[0] & 1)))
+            if (codec == MEDIA_CODEC_VP8 && frame.keyframe &&
+                (frame.size == 0 || (frame.data[0] & 1)))
                 abort();
             frames++;
         }

@@ -26,14 +26,14 @@ static void pull_all(struct jitter_buffer *jb, struct depacketizer *d, bool audi
     struct jitter_frame frame;
     int guard = 0;
     while (jitter_buffer_pull(jb, now, &frame) == 1) {
-        if (++guard > 100000) abort();   /* pull must run dry */
+        if (++guard > 100000) abort(); /* pull must run dry */
         if (frame.lost) {
             if (frame.packet_count != 0) abort();
             if (frame.next && (frame.next->size == 0 || !frame.next->data)) abort();
             continue;
         }
         if (frame.packet_count == 0 || !frame.packets) abort();
-        if (audio && frame.packet_count != 1) abort();   /* audio: every packet is a frame */
+        if (audio && frame.packet_count != 1) abort(); /* audio: every packet is a frame */
         for (size_t i = 0; i < frame.packet_count; i++) {
             const struct jitter_packet *p = &frame.packets[i];
             struct rtp_header h;
@@ -82,7 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)jitter_buffer_keyframe_request(jb, now);
         }
         const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
-        if (s->buffered_packets > config.max_packets || s->buffered_bytes > config.max_bytes) abort();
+        if (s->buffered_packets > config.max_packets || s->buffered_bytes > config.max_bytes)
+            abort();
     }
     pull_all(jb, d, audio, now + 10000000);
     jitter_buffer_drain(jb);

@@ -45,9 +45,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct mcu_config config = {.conferences = &echo, .conference_count = 1};
     struct control control = {.config = &config};
 
-    char *text = g_strndup((const char *)data + 1, size - 1);   /* the HTTP layer NUL-terminates */
-    struct http_request request = {.method = "POST", .path = "/api/v1/conferences", .query = "",
-                                   .authorization = "", .body = text, .body_length = size - 1,
+    char *text = g_strndup((const char *)data + 1, size - 1); /* the HTTP layer NUL-terminates */
+    struct http_request request = {.method = "POST",
+                                   .path = "/api/v1/conferences",
+                                   .query = "",
+                                   .authorization = "",
+                                   .body = text,
+                                   .body_length = size - 1,
                                    .peer = "127.0.0.1"};
     struct api_call call = {.control = &control, .request = &request, .status = 500};
     json_t *body = api_read_body(&call, false);
@@ -59,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char why[256] = "";
         if (layout && !api_layout_valid(layout, 1280, 720, why, sizeof why)) {
             api_field_errors(&call, json_pack("{s:s}", "layout", why));
-            if (!json_object_get(json_object_get(json_object_get(call.body, "error"), "fields"), "layout"))
+            if (!json_object_get(json_object_get(json_object_get(call.body, "error"), "fields"),
+                                 "layout"))
                 abort();
         }
     } else {
@@ -69,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!create) {
             c.id = g_strdup("giao-ban");
             c.title = g_strdup("Giao ban");
-            c.start = 1740794400;   /* 2025-03-01 09:00 +07 */
+            c.start = 1740794400; /* 2025-03-01 09:00 +07 */
         }
         GPtrArray *rooms = NULL;
         json_t *errors = json_object();
@@ -79,7 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_applied(body, errors, "layout", c.layout);
         check_applied(body, errors, "id", c.id);
         if (json_object_size(errors)) {
-            api_field_errors(&call, errors);   /* steals errors */
+            api_field_errors(&call, errors); /* steals errors */
             check_error_shape(call.body);
         } else {
             json_decref(errors);

@@ -64,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .ice_ufrag = "hoin",
         .ice_pwd = "hoinghifuzzpasswordabcdef",
         .fingerprint_hash = "sha-256",
-        .fingerprint = "6A:2B:8D:1E:0F:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB",
+        .fingerprint =
+            "6A:2B:8D:1E:0F:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB",
         .audio_ssrc = 1111,
         .video_ssrc = 2222,
         .cname = "hoinghi-fuzz",
@@ -79,7 +80,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sdp_negotiated negotiated;
     if (sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err) == SDP_OK) {
         if (!answer || answer->media_count != offer->media_count) abort();
-        if (negotiated.has_audio && !offers_codec(offer, SDP_MEDIA_AUDIO, negotiated.audio_pt, "opus")) abort();
+        if (negotiated.has_audio &&
+            !offers_codec(offer, SDP_MEDIA_AUDIO, negotiated.audio_pt, "opus"))
+            abort();
         if (negotiated.has_video &&
             !offers_codec(offer, SDP_MEDIA_VIDEO, negotiated.video_pt,
                           negotiated.video_codec == SDP_VIDEO_VP8 ? "VP8" : "H264"))

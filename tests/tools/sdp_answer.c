@@ -19,11 +19,9 @@ static char *read_all(FILE *f)
 {
     size_t cap = SDP_MAX_TEXT + 2, len = 0;
     char *buf = malloc(cap);
-    if (buf == NULL)
-        return NULL;
+    if (buf == NULL) return NULL;
     size_t n;
-    while (len < cap - 1 && (n = fread(buf + len, 1, cap - 1 - len, f)) > 0)
-        len += n;
+    while (len < cap - 1 && (n = fread(buf + len, 1, cap - 1 - len, f)) > 0) len += n;
     buf[len] = '\0';
     return buf;
 }
@@ -35,18 +33,17 @@ static const char *codec_name(enum sdp_video_codec c)
 
 static void print_negotiated(const struct sdp_negotiated *n)
 {
-    json_t *o = json_pack("{s:b, s:b, s:s, s:s, s:i, s:I, s:i, s:s, s:i, s:I, s:I, s:b, s:b, s:b, s:b, s:i, s:i, s:s}",
-                          "has_audio", n->has_audio, "has_video", n->has_video,
-                          "audio_mid", n->audio_mid, "video_mid", n->video_mid,
-                          "audio_pt", n->audio_pt, "audio_remote_ssrc", (json_int_t)n->audio_remote_ssrc,
-                          "audio_level_ext_id", n->audio_level_ext_id,
-                          "video_codec", codec_name(n->video_codec), "video_pt", n->video_pt,
-                          "video_remote_ssrc", (json_int_t)n->video_remote_ssrc,
-                          "video_remote_rtx_ssrc", (json_int_t)n->video_remote_rtx_ssrc,
-                          "video_nack", n->video_nack, "video_pli", n->video_pli,
-                          "video_fir", n->video_fir, "video_remb", n->video_remb,
-                          "mid_ext_id", n->mid_ext_id, "abs_send_time_ext_id", n->abs_send_time_ext_id,
-                          "local_setup", sdp_setup_name(n->local_setup));
+    json_t *o = json_pack(
+        "{s:b, s:b, s:s, s:s, s:i, s:I, s:i, s:s, s:i, s:I, s:I, s:b, s:b, s:b, s:b, s:i, s:i, s:s}",
+        "has_audio", n->has_audio, "has_video", n->has_video, "audio_mid", n->audio_mid,
+        "video_mid", n->video_mid, "audio_pt", n->audio_pt, "audio_remote_ssrc",
+        (json_int_t)n->audio_remote_ssrc, "audio_level_ext_id", n->audio_level_ext_id,
+        "video_codec", codec_name(n->video_codec), "video_pt", n->video_pt, "video_remote_ssrc",
+        (json_int_t)n->video_remote_ssrc, "video_remote_rtx_ssrc",
+        (json_int_t)n->video_remote_rtx_ssrc, "video_nack", n->video_nack, "video_pli",
+        n->video_pli, "video_fir", n->video_fir, "video_remb", n->video_remb, "mid_ext_id",
+        n->mid_ext_id, "abs_send_time_ext_id", n->abs_send_time_ext_id, "local_setup",
+        sdp_setup_name(n->local_setup));
     if (o != NULL) {
         json_dumpf(o, stderr, JSON_COMPACT);
         fputc('\n', stderr);
@@ -60,7 +57,8 @@ int main(int argc, char **argv)
         .ice_ufrag = "hoin",
         .ice_pwd = "hoinghitestpasswordabcdef",
         .fingerprint_hash = "sha-256",
-        .fingerprint = "6A:2B:8D:1E:0F:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB",
+        .fingerprint =
+            "6A:2B:8D:1E:0F:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB",
         .audio_ssrc = 1111,
         .video_ssrc = 2222,
         .cname = "hoinghi-test",
@@ -76,7 +74,8 @@ int main(int argc, char **argv)
             enum sdp_video_codec first = strcmp(c, "h264") == 0 ? SDP_VIDEO_H264 : SDP_VIDEO_VP8;
             params.video_preference[0] = first;
             params.video_preference[1] = first == SDP_VIDEO_VP8 ? SDP_VIDEO_H264 : SDP_VIDEO_VP8;
-        } else if (strcmp(argv[i], "--candidate") == 0 && i + 1 < argc && candidate_count < MAX_CANDIDATES) {
+        } else if (strcmp(argv[i], "--candidate") == 0 && i + 1 < argc &&
+                   candidate_count < MAX_CANDIDATES) {
             candidates[candidate_count++] = argv[++i];
         } else {
             fprintf(stderr, "usage: sdp-answer [--prefer vp8|h264] [--candidate C]... < offer\n");
@@ -87,14 +86,12 @@ int main(int argc, char **argv)
     params.candidate_count = candidate_count;
 
     char *text = read_all(stdin);
-    if (text == NULL)
-        return 2;
+    if (text == NULL) return 2;
     char err[256];
     struct sdp_session *offer = NULL, *answer = NULL;
     struct sdp_negotiated negotiated;
     enum sdp_error rc = sdp_parse(text, &offer, err, sizeof err);
-    if (rc == SDP_OK)
-        rc = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
+    if (rc == SDP_OK) rc = sdp_answer_create(offer, &params, &answer, &negotiated, err, sizeof err);
     int status = 1;
     if (rc != SDP_OK) {
         fprintf(stderr, "error %s: %s\n", sdp_error_code(rc), err);

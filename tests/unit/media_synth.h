@@ -10,13 +10,12 @@
 
 /* Writes n frames of a sine (all `channels` equal) starting at sample index `start`
  * (so consecutive calls continue the phase). amplitude in int16 units. */
-void synth_tone(int16_t *out, size_t n, int channels, double freq, double amplitude,
-                double rate, size_t start);
+void synth_tone(int16_t *out, size_t n, int channels, double freq, double amplitude, double rate,
+                size_t start);
 
 /* Amplitude of the `freq` component of n samples (every `stride`-th value), by a
  * Goertzel filter. A pure sine of amplitude A at a bin-centred frequency gives A. */
-double synth_tone_amplitude(const int16_t *pcm, size_t n, size_t stride, double freq,
-                            double rate);
+double synth_tone_amplitude(const int16_t *pcm, size_t n, size_t stride, double freq, double rate);
 
 /* RMS of n int16 samples. */
 double synth_rms(const int16_t *pcm, size_t n);

@@ -15,7 +15,11 @@ static uint8_t *read_file(const char *path, size_t *size)
         if (n == cap) {
             cap = cap ? cap * 2 : 65536;
             uint8_t *p = realloc(bytes, cap);
-            if (!p) { free(bytes); fclose(fp); return NULL; }
+            if (!p) {
+                free(bytes);
+                fclose(fp);
+                return NULL;
+            }
             bytes = p;
         }
         size_t got = fread(bytes + n, 1, cap - n, fp);

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 struct rtp_fixture {
-    uint8_t *bytes;          /* the whole file */
-    size_t count;            /* packets */
-    const uint8_t **packet;  /* packet[i] points into bytes */
+    uint8_t *bytes;         /* the whole file */
+    size_t count;           /* packets */
+    const uint8_t **packet; /* packet[i] points into bytes */
     size_t *length;
 };
 

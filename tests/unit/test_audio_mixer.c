@@ -13,7 +13,7 @@
 #include "mixer/audio/limiter.h"
 #include "tests/unit/media_synth.h"
 
-#define FS AUDIO_SAMPLE_RATE
+#define FS   AUDIO_SAMPLE_RATE
 #define TICK AUDIO_FRAME_SAMPLES
 
 static struct audio_mixer *new_mixer(size_t max_inputs, size_t top_n, int hold)
@@ -95,8 +95,7 @@ static void test_stereo_input_downmixed(void **state)
     int16_t st[2 * TICK];
     for (int t = 0; t < 3; t++) {
         synth_tone(st, TICK, 2, 800, 10000, FS, (size_t)t * TICK);
-        for (size_t i = 0; i < TICK; i++)
-            st[2 * i + 1] = 0; /* tone on the left only */
+        for (size_t i = 0; i < TICK; i++) st[2 * i + 1] = 0; /* tone on the left only */
         audio_mixer_put(m, 0, st, 2, AUDIO_LEVEL_UNKNOWN);
         audio_mixer_mix(m);
     }
@@ -109,7 +108,7 @@ static void test_stereo_input_downmixed(void **state)
  * (-4 dBFS) and no sample reaches the ceiling (-3 dBFS), which leaves room for the
  * Opus round trip's overshoot under -1 dBTP (the golden test measures that). */
 #define THRESHOLD_S16 (LIMITER_THRESHOLD * 32767.0)
-#define CEILING_S16 (LIMITER_CEILING * 32767.0)
+#define CEILING_S16   (LIMITER_CEILING * 32767.0)
 
 /* Several full-scale inputs in phase: the sum is up to 6x full scale. The output
  * must follow the sign of the sum (no wrap-around), stay under the ceiling and show
@@ -129,8 +128,7 @@ static void test_loud_inputs_never_wrap_or_clip(void **state)
             /* same tone, slightly different frequencies: beats make the sum vary */
             synth_tone(in[k], TICK, 1, 300 + 7 * k, 32767, FS, (size_t)t * TICK);
             audio_mixer_put(m, (size_t)k, in[k], 1, AUDIO_LEVEL_UNKNOWN);
-            for (size_t i = 0; i < TICK; i++)
-                expected[(size_t)t * TICK + i] += in[k][i];
+            for (size_t i = 0; i < TICK; i++) expected[(size_t)t * TICK + i] += in[k][i];
         }
         audio_mixer_mix(m);
         memcpy(out + (size_t)t * TICK, audio_mixer_full(m), sizeof(int16_t) * TICK);
@@ -140,19 +138,15 @@ static void test_loud_inputs_never_wrap_or_clip(void **state)
     for (size_t i = LIMITER_LOOKAHEAD; i < total; i++) {
         int32_t want = expected[i - LIMITER_LOOKAHEAD];
         int v = out[i];
-        if (abs(v) > peak)
-            peak = abs(v);
-        if (want > 2000)
-            assert_true(v > 0);
-        if (want < -2000)
-            assert_true(v < 0);
+        if (abs(v) > peak) peak = abs(v);
+        if (want > 2000) assert_true(v > 0);
+        if (want < -2000) assert_true(v < 0);
         assert_true(abs(v) < CEILING_S16);
         if (abs(v) > 0.95 * THRESHOLD_S16 && v == out[i - 1])
             run++;
         else
             run = 0;
-        if (run > longest_run)
-            longest_run = run;
+        if (run > longest_run) longest_run = run;
     }
     assert_true(peak > 0.97 * THRESHOLD_S16); /* limited to the threshold, not muted */
     assert_true(longest_run <= 3);
@@ -172,8 +166,7 @@ static void test_quiet_input_is_transparent(void **state)
     for (size_t i = 0; i < TICK; i++)
         in[i] = (int32_t)(10000 * sin(2 * M_PI * 440 * (double)i / FS));
     limiter_process(&lim, in, out, TICK);
-    for (size_t i = 0; i < LIMITER_LOOKAHEAD; i++)
-        assert_int_equal(out[i], 0);
+    for (size_t i = 0; i < LIMITER_LOOKAHEAD; i++) assert_int_equal(out[i], 0);
     for (size_t i = LIMITER_LOOKAHEAD; i < TICK; i++)
         assert_int_equal(out[i], in[i - LIMITER_LOOKAHEAD]);
 }
@@ -194,10 +187,8 @@ static void test_limiter_same_output_for_any_block_size(void **state)
     struct limiter a, b;
     limiter_init(&a);
     limiter_init(&b);
-    for (size_t t = 0; t < TICKS; t++)
-        limiter_process(&a, in + t * TICK, by_tick + t * TICK, TICK);
-    for (size_t i = 0; i < TICKS * TICK; i++)
-        limiter_process(&b, in + i, by_sample + i, 1);
+    for (size_t t = 0; t < TICKS; t++) limiter_process(&a, in + t * TICK, by_tick + t * TICK, TICK);
+    for (size_t i = 0; i < TICKS * TICK; i++) limiter_process(&b, in + i, by_sample + i, 1);
     for (size_t i = 0; i < TICKS * TICK; i++)
         if (by_tick[i] != by_sample[i])
             fail_msg("sample %zu: %d by tick, %d by sample", i, by_tick[i], by_sample[i]);
@@ -235,15 +226,13 @@ static void test_limiter_output_stays_under_ceiling(void **state)
         limiter_process(&lim, in, out, TICKS * TICK);
         int peak = 0;
         for (size_t i = 0; i < TICKS * TICK; i++)
-            if (abs(out[i]) > peak)
-                peak = abs(out[i]);
+            if (abs(out[i]) > peak) peak = abs(out[i]);
         if (peak >= CEILING_S16)
             fail_msg("input %d: peak %d reaches the ceiling %.0f", kind, peak, CEILING_S16);
         if (kind == 3) {
             int settled = 0; /* the last 100 ms, after the attack */
             for (size_t i = (TICKS - 5) * TICK; i < TICKS * TICK; i++)
-                if (abs(out[i]) > settled)
-                    settled = abs(out[i]);
+                if (abs(out[i]) > settled) settled = abs(out[i]);
             assert_true(settled > 0.98 * THRESHOLD_S16 && settled < 1.01 * THRESHOLD_S16);
         }
     }
@@ -253,8 +242,7 @@ static void run_levels(struct audio_mixer *m, const int *levels, size_t n, int t
 {
     for (int t = 0; t < ticks; t++) {
         for (size_t i = 0; i < n; i++)
-            if (levels[i] >= 0)
-                audio_mixer_put(m, i, NULL, 1, levels[i]);
+            if (levels[i] >= 0) audio_mixer_put(m, i, NULL, 1, levels[i]);
         audio_mixer_mix(m);
     }
 }
@@ -315,8 +303,7 @@ static void test_pick_loudest(void **state)
     bool picked[7];
     assert_int_equal(audio_pick_loudest(levels, 7, 4, picked), 4);
     bool want[7] = {false, true, false, true, true, false, true};
-    for (int i = 0; i < 7; i++)
-        assert_int_equal(picked[i], want[i]);
+    for (int i = 0; i < 7; i++) assert_int_equal(picked[i], want[i]);
     /* Silent inputs are never picked, even with room to spare. */
     uint8_t quiet[3] = {127, 60, 127};
     assert_int_equal(audio_pick_loudest(quiet, 3, 4, picked), 1);
@@ -356,8 +343,7 @@ static void test_top_n_mixes_the_loudest(void **state)
     }
     bool decode[INPUTS];
     assert_int_equal(audio_mixer_select(m, rfc, INPUTS, decode), 4);
-    for (int k = 0; k < INPUTS; k++)
-        assert_int_equal(decode[k], level[k] >= 1500);
+    for (int k = 0; k < INPUTS; k++) assert_int_equal(decode[k], level[k] >= 1500);
     audio_mixer_free(m);
 }
 

@@ -39,7 +39,7 @@ static void test_loss_moves_down_after_two_seconds(void **state)
     bandwidth_policy_init(&p, 0);
     int at = 0;
     assert_int_equal(run(&p, 10, 10, 1500000, 0, 60, &at), BANDWIDTH_DOWN);
-    assert_int_equal(at, 11);                           /* the second congested second */
+    assert_int_equal(at, 11); /* the second congested second */
     /* A single lossy second is not enough. */
     bandwidth_policy_init(&p, 0);
     assert_int_equal(bandwidth_policy_step(&p, 10 * S, 1500000, 0, 60), BANDWIDTH_STAY);

@@ -53,8 +53,8 @@ static void expect_colour_at(const AVFrame *f, int x, int y, uint8_t cy, uint8_t
     double mu = synth_mean(f, 1, x - 4, y - 4, 8, 8);
     double mv = synth_mean(f, 2, x - 4, y - 4, 8, 8);
     if (abs((int)my - cy) > 2 || abs((int)mu - cu) > 2 || abs((int)mv - cv) > 2)
-        fail_msg("at (%d,%d): got Y%.1f U%.1f V%.1f, want Y%d U%d V%d", x, y, my, mu, mv, cy,
-                 cu, cv);
+        fail_msg("at (%d,%d): got Y%.1f U%.1f V%.1f, want Y%d U%d V%d", x, y, my, mu, mv, cy, cu,
+                 cv);
 }
 
 static void expect_slot_at(const AVFrame *f, int x, int y, int slot)
@@ -73,7 +73,7 @@ static void test_every_layout_places_every_input(void **state)
     static const struct {
         const char *name;
         size_t cells;
-    } cases[] = {{"1x1", 1}, {"2x2", 4}, {"3x3", 9}, {"4x4", 16}, {"1+5", 6},
+    } cases[] = {{"1x1", 1}, {"2x2", 4},     {"3x3", 9},       {"4x4", 16},     {"1+5", 6},
                  {"1+7", 8}, {"speaker", 1}, {"speaker+4", 5}, {"speaker+8", 9}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
@@ -87,15 +87,13 @@ static void test_every_layout_places_every_input(void **state)
             assert_true(cell->x + cell->w <= W && cell->y + cell->h <= H);
         }
         assert_int_equal(compositor_set_layout(c, &l), 0);
-        for (int s = 0; s < (int)l.count; s++)
-            give_colour(c, s, 640, 360);
+        for (int s = 0; s < (int)l.count; s++) give_colour(c, s, 640, 360);
         const AVFrame *f = compositor_compose(c, 0);
         assert_non_null(f);
         assert_int_equal(f->width, W);
         assert_int_equal(f->height, H);
         assert_int_equal(f->format, AV_PIX_FMT_YUV420P);
-        for (size_t i = 0; i < l.count; i++)
-            expect_cell_centre(f, &l.cells[i], (int)i);
+        for (size_t i = 0; i < l.count; i++) expect_cell_centre(f, &l.cells[i], (int)i);
         compositor_free(c);
     }
 }
@@ -106,8 +104,7 @@ static void test_grid_cells_tile_the_canvas(void **state)
     struct layout l;
     assert_int_equal(layout_from_name("3x3", W, H, &l), 0);
     long area = 0;
-    for (size_t i = 0; i < l.count; i++)
-        area += (long)l.cells[i].w * l.cells[i].h;
+    for (size_t i = 0; i < l.count; i++) area += (long)l.cells[i].w * l.cells[i].h;
     assert_int_equal(area, (long)W * H);
     assert_int_equal(layout_from_name("5x5", W, H, &l), -1);
     assert_int_equal(layout_from_name("speaker+9", W, H, &l), -1);
@@ -182,8 +179,7 @@ static void test_layout_switch_takes_effect_on_next_frame(void **state)
 {
     (void)state;
     struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
-    for (int s = 0; s < 4; s++)
-        give_colour(c, s, 640, 360);
+    for (int s = 0; s < 4; s++) give_colour(c, s, 640, 360);
     const AVFrame *f = compositor_compose(c, 0);
     expect_slot_at(f, 960, 180, 0); /* 1x1: slot 0 everywhere */
     struct layout l;
@@ -226,11 +222,9 @@ static void test_custom_json_layout(void **state)
 
     struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
     assert_int_equal(compositor_set_layout(c, &l), 0);
-    for (int s = 0; s < 3; s++)
-        give_colour(c, s, 640, 360);
+    for (int s = 0; s < 3; s++) give_colour(c, s, 640, 360);
     const AVFrame *f = compositor_compose(c, 0);
-    for (size_t i = 0; i < 3; i++)
-        expect_cell_centre(f, &l.cells[i], (int)i);
+    for (size_t i = 0; i < 3; i++) expect_cell_centre(f, &l.cells[i], (int)i);
     compositor_free(c);
 
     static const struct {
@@ -256,7 +250,8 @@ static void test_custom_json_layout(void **state)
     }
     char many[4096] = "{\"cells\":[";
     for (int i = 0; i < LAYOUT_MAX_CELLS + 1; i++)
-        strcat(many, i ? ",{\"x\":0,\"y\":0,\"w\":1,\"h\":1}" : "{\"x\":0,\"y\":0,\"w\":1,\"h\":1}");
+        strcat(many,
+               i ? ",{\"x\":0,\"y\":0,\"w\":1,\"h\":1}" : "{\"x\":0,\"y\":0,\"w\":1,\"h\":1}");
     strcat(many, "]}");
     assert_int_equal(layout_from_json(many, W, H, &l, err, sizeof err), -1);
 }
@@ -268,8 +263,7 @@ static void test_tiles_rescaled_only_when_needed(void **state)
     struct layout l;
     assert_int_equal(layout_from_name("2x2", W, H, &l), 0);
     assert_int_equal(compositor_set_layout(c, &l), 0);
-    for (int s = 0; s < 4; s++)
-        give_colour(c, s, 640, 480);
+    for (int s = 0; s < 4; s++) give_colour(c, s, 640, 480);
     const struct compositor_stats *st = compositor_stats(c);
     compositor_compose(c, 0);
     assert_int_equal(st->tiles_scaled, 4);
@@ -281,8 +275,7 @@ static void test_tiles_rescaled_only_when_needed(void **state)
     give_colour(c, 2, 640, 480);
     const AVFrame *f = compositor_compose(c, 3);
     assert_int_equal(st->tiles_scaled, 5);
-    for (size_t i = 0; i < 4; i++)
-        expect_cell_centre(f, &l.cells[i], (int)i);
+    for (size_t i = 0; i < 4; i++) expect_cell_centre(f, &l.cells[i], (int)i);
     /* A re-assigned cell: one tile. A layout change: all tiles. */
     compositor_show(c, 1, 0);
     compositor_compose(c, 4);
@@ -301,14 +294,12 @@ static void test_overlapping_thumbnails_survive_big_tile_update(void **state)
     struct layout l;
     assert_int_equal(layout_from_name("speaker+3", W, H, &l), 0);
     assert_int_equal(compositor_set_layout(c, &l), 0);
-    for (int s = 0; s < 4; s++)
-        give_colour(c, s, 640, 360);
+    for (int s = 0; s < 4; s++) give_colour(c, s, 640, 360);
     compositor_compose(c, 0);
     uint64_t before = compositor_stats(c)->tiles_scaled;
     give_colour(c, 0, 640, 360); /* only the speaker has a new picture */
     const AVFrame *f = compositor_compose(c, 1);
-    for (size_t i = 0; i < l.count; i++)
-        expect_cell_centre(f, &l.cells[i], (int)i);
+    for (size_t i = 0; i < l.count; i++) expect_cell_centre(f, &l.cells[i], (int)i);
     assert_int_equal(compositor_stats(c)->tiles_scaled - before, 4); /* big + 3 on top */
     compositor_free(c);
 }
@@ -356,7 +347,6 @@ static void test_referenced_canvas_is_not_overwritten(void **state)
     compositor_free(c);
 }
 
-
 /* ---- name labels ---- */
 
 static const char *const names[] = {"Sở Y tế Bình Thuận", "UBND huyện Tuy Phong",
@@ -391,13 +381,15 @@ static AVFrame *copy_canvas(const AVFrame *f)
 
 /* Luma pixels that differ between a and b, inside [x, x+w) x [y, y+h) (inside) or
  * outside it. */
-static long luma_changes(const AVFrame *a, const AVFrame *b, int x, int y, int w, int h, bool inside)
+static long luma_changes(const AVFrame *a, const AVFrame *b, int x, int y, int w, int h,
+                         bool inside)
 {
     long n = 0;
     for (int py = 0; py < a->height; py++)
         for (int px = 0; px < a->width; px++) {
             bool in = px >= x && px < x + w && py >= y && py < y + h;
-            if (in == inside && a->data[0][py * a->linesize[0] + px] != b->data[0][py * b->linesize[0] + px])
+            if (in == inside &&
+                a->data[0][py * a->linesize[0] + px] != b->data[0][py * b->linesize[0] + px])
                 n++;
         }
     return n;
@@ -419,8 +411,7 @@ static int brightest(const AVFrame *f, int x, int y, int w, int h)
     int m = 0;
     for (int py = y; py < y + h; py++)
         for (int px = x; px < x + w; px++)
-            if (f->data[0][py * f->linesize[0] + px] > m)
-                m = f->data[0][py * f->linesize[0] + px];
+            if (f->data[0][py * f->linesize[0] + px] > m) m = f->data[0][py * f->linesize[0] + px];
     return m;
 }
 
@@ -429,8 +420,7 @@ static void test_label_bottom_left_of_its_tile(void **state)
     (void)state;
     struct compositor *c = new_labelled(true, NULL);
     assert_int_equal(compositor_stats(c)->label_font_missing, 0);
-    for (int s = 0; s < 4; s++)
-        give_colour(c, s, 640, 360);
+    for (int s = 0; s < 4; s++) give_colour(c, s, 640, 360);
     AVFrame *plain = copy_canvas(compositor_compose(c, 0));
     /* Cell 1 (top right, 640x360): label of 360/16 = 22 px, bottom-left. */
     assert_int_equal(compositor_set_label(c, 1, names[0]), 0);
@@ -439,13 +429,15 @@ static void test_label_bottom_left_of_its_tile(void **state)
     int lx = 640, ly = 360 - 60, lw = 320, lh = 60; /* bottom-left part of cell 1 */
     long inside = luma_changes(plain, f, lx, ly, lw, lh, true);
     long outside = luma_changes(plain, f, lx, ly, lw, lh, false);
-    assert_true(inside > 2000);  /* box and glyphs */
-    assert_int_equal(outside, 0); /* nothing else moved */
+    assert_true(inside > 2000);                       /* box and glyphs */
+    assert_int_equal(outside, 0);                     /* nothing else moved */
     assert_true(brightest(f, lx, ly, lw, lh) >= 200); /* white text on the tile colour */
     /* The box is darker than the tile, its chroma closer to neutral. */
-    expect_colour_at(f, 640 + 14, 360 - 14, (uint8_t)(colour_y(1) - (colour_y(1) - 16) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
-                     (uint8_t)(colour_u(1) + (128 - colour_u(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
-                     (uint8_t)(colour_v(1) + (128 - colour_v(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255));
+    expect_colour_at(
+        f, 640 + 14, 360 - 14,
+        (uint8_t)(colour_y(1) - (colour_y(1) - 16) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
+        (uint8_t)(colour_u(1) + (128 - colour_u(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
+        (uint8_t)(colour_v(1) + (128 - colour_v(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255));
     /* The same name again changes nothing and redraws nothing; clearing it restores
      * the plain tile exactly. */
     uint64_t scaled = compositor_stats(c)->tiles_scaled;
@@ -538,13 +530,11 @@ static void test_labels_off_and_missing_font_draw_nothing(void **state)
         assert_int_equal(compositor_stats(all[k])->labels_drawn, 0);
     }
     /* ...while the same labels do show with the font. */
-    for (int s = 0; s < 4; s++)
-        compositor_set_label(ref, (size_t)s, names[s]);
+    for (int s = 0; s < 4; s++) compositor_set_label(ref, (size_t)s, names[s]);
     assert_false(planes_equal(plain, compositor_compose(ref, 1)));
     assert_int_equal(compositor_stats(ref)->labels_drawn, 4);
     av_frame_free(&plain);
-    for (int k = 0; k < 3; k++)
-        compositor_free(all[k]);
+    for (int k = 0; k < 3; k++) compositor_free(all[k]);
 }
 
 /* Labels are rendered once, drawn only with their cell, and a label on letterbox bars
@@ -594,13 +584,12 @@ static void test_speaker_label_clears_the_thumbnails(void **state)
     struct layout l;
     assert_int_equal(layout_from_name("speaker+6", W, H, &l), 0);
     assert_int_equal(compositor_set_layout(c, &l), 0);
-    for (int s = 0; s < 7; s++)
-        give_colour(c, s, 640, 360);
+    for (int s = 0; s < 7; s++) give_colour(c, s, 640, 360);
     compositor_set_label(c, 0, names[2]);
     const AVFrame *f = compositor_compose(c, 0);
     int strip_top = l.cells[1].y;
     assert_true(brightest(f, 0, strip_top - 80, 400, 80) >= 200); /* just above the strip */
-    expect_cell_centre(f, &l.cells[1], 1); /* the thumbnails are intact */
+    expect_cell_centre(f, &l.cells[1], 1);                        /* the thumbnails are intact */
     assert_int_equal(compositor_stats(c)->labels_drawn, 7 - 6);
     compositor_free(c);
 }
@@ -614,8 +603,7 @@ static int write_png(const AVFrame *f, const char *path)
     AVFrame *rgb = av_frame_alloc();
     AVPacket *pkt = av_packet_alloc();
     FILE *out = NULL;
-    if (!ctx || !rgb || !pkt)
-        goto done;
+    if (!ctx || !rgb || !pkt) goto done;
     ctx->width = f->width;
     ctx->height = f->height;
     ctx->pix_fmt = AV_PIX_FMT_RGB24;
@@ -623,19 +611,17 @@ static int write_png(const AVFrame *f, const char *path)
     rgb->format = AV_PIX_FMT_RGB24;
     rgb->width = f->width;
     rgb->height = f->height;
-    if (avcodec_open2(ctx, codec, NULL) < 0 || av_frame_get_buffer(rgb, 32) < 0)
-        goto done;
+    if (avcodec_open2(ctx, codec, NULL) < 0 || av_frame_get_buffer(rgb, 32) < 0) goto done;
     /* libyuv's "RAW" is R, G, B in memory order: AV_PIX_FMT_RGB24. */
-    I420ToRAW(f->data[0], f->linesize[0], f->data[1], f->linesize[1], f->data[2],
-              f->linesize[2], rgb->data[0], rgb->linesize[0], f->width, f->height);
-    if (avcodec_send_frame(ctx, rgb) < 0 || avcodec_receive_packet(ctx, pkt) < 0)
-        goto done;
-    if (!(out = fopen(path, "wb")) || fwrite(pkt->data, 1, (size_t)pkt->size, out) != (size_t)pkt->size)
+    I420ToRAW(f->data[0], f->linesize[0], f->data[1], f->linesize[1], f->data[2], f->linesize[2],
+              rgb->data[0], rgb->linesize[0], f->width, f->height);
+    if (avcodec_send_frame(ctx, rgb) < 0 || avcodec_receive_packet(ctx, pkt) < 0) goto done;
+    if (!(out = fopen(path, "wb")) ||
+        fwrite(pkt->data, 1, (size_t)pkt->size, out) != (size_t)pkt->size)
         goto done;
     rc = 0;
 done:
-    if (out && fclose(out) != 0)
-        rc = -1;
+    if (out && fclose(out) != 0) rc = -1;
     av_packet_free(&pkt);
     av_frame_free(&rgb);
     avcodec_free_context(&ctx);
@@ -680,8 +666,7 @@ static void test_labels_png(void **state)
     const char *root = getenv("ROOT");
     char path[4096];
     snprintf(path, sizeof path, "%s/tests/out/labels.png", root ? root : ".");
-    if (write_png(f, path) < 0)
-        fail_msg("cannot write %s", path);
+    if (write_png(f, path) < 0) fail_msg("cannot write %s", path);
     compositor_free(c);
 }
 

@@ -79,8 +79,8 @@ static const struct row rows[] = {
 
 struct verdict {
     bool ok;
-    char message[512];   /* config: the whole error; REST: the one field error's text */
-    char name[64];       /* REST: the field named */
+    char message[512]; /* config: the whole error; REST: the one field error's text */
+    char name[64];     /* REST: the field named */
 };
 
 static char dir[64], path[128];
@@ -135,8 +135,9 @@ static void through_rest(const char *body_text, struct verdict *v)
     v->name[0] = v->message[0] = '\0';
     const char *key;
     json_t *why;
-    json_object_foreach(errors, key, why) {
-        assert_int_equal(json_object_size(errors), 1);   /* one value, one error */
+    json_object_foreach(errors, key, why)
+    {
+        assert_int_equal(json_object_size(errors), 1); /* one value, one error */
         snprintf(v->name, sizeof v->name, "%s", key);
         snprintf(v->message, sizeof v->message, "%s", json_string_value(why));
     }
@@ -153,8 +154,10 @@ static void check_row(const char *file, const char *json, bool ok)
     struct verdict f, r;
     through_file(file, &f);
     through_rest(json, &r);
-    if (f.ok != ok) fail_msg("config file: '%s' %s: %s", file, ok ? "refused" : "accepted", f.message);
-    if (r.ok != ok) fail_msg("REST: %s %s: %s %s", json, ok ? "refused" : "accepted", r.name, r.message);
+    if (f.ok != ok)
+        fail_msg("config file: '%s' %s: %s", file, ok ? "refused" : "accepted", f.message);
+    if (r.ok != ok)
+        fail_msg("REST: %s %s: %s %s", json, ok ? "refused" : "accepted", r.name, r.message);
     if (ok) return;
     char key[64];
     snprintf(key, sizeof key, "%.*s", (int)strcspn(file, "="), file);
@@ -168,23 +171,26 @@ static void check_row(const char *file, const char *json, bool ok)
 
 static void test_same_verdicts(void **state)
 {
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) check_row(rows[i].file, rows[i].json, rows[i].ok);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        check_row(rows[i].file, rows[i].json, rows[i].ok);
 }
 
 /* 138 characters, 202 bytes: refused by the REST API while it counted bytes. */
-static const char title_138[] = "Hội nghị “Đổi mới y tế cơ sở” – Sở Y tế Hà Tĩnh, Đắk Lắk, Quảng Trị, Thừa "
-                                "Thiên Huế; Bộ Y tế chủ trì – điều trị, dự phòng, tiêm chủng – Sở";
+static const char title_138[] =
+    "Hội nghị “Đổi mới y tế cơ sở” – Sở Y tế Hà Tĩnh, Đắk Lắk, Quảng Trị, Thừa "
+    "Thiên Huế; Bộ Y tế chủ trì – điều trị, dự phòng, tiêm chủng – Sở";
 
 /* Vietnamese text of exactly n characters. */
 static char *vietnamese(long n)
 {
     if (n == 138) return g_strdup(title_138);
-    const char *words = "Hội nghị giao ban trực tuyến của Sở Y tế với các bệnh viện tuyến tỉnh và trung tâm y tế huyện ";
+    const char *words =
+        "Hội nghị giao ban trực tuyến của Sở Y tế với các bệnh viện tuyến tỉnh và trung tâm y tế huyện ";
     GString *s = g_string_new(NULL);
     while (g_utf8_strlen(s->str, -1) < n) g_string_append(s, words);
     char *cut = g_utf8_substring(s->str, 0, n);
     g_string_free(s, TRUE);
-    if (cut[strlen(cut) - 1] == ' ') cut[strlen(cut) - 1] = '.';   /* the file strips blanks */
+    if (cut[strlen(cut) - 1] == ' ') cut[strlen(cut) - 1] = '.'; /* the file strips blanks */
     return cut;
 }
 
@@ -195,7 +201,7 @@ static void test_title_in_characters(void **state)
         long n = lengths[i];
         char *title = vietnamese(n);
         assert_int_equal(g_utf8_strlen(title, -1), n);
-        assert_true(strlen(title) > 200);   /* more bytes than characters */
+        assert_true(strlen(title) > 200); /* more bytes than characters */
         char *file = g_strdup_printf("title=%s", title);
         json_t *j = json_pack("{s:s}", "title", title);
         char *body = json_dumps(j, 0);
@@ -207,8 +213,8 @@ static void test_title_in_characters(void **state)
     }
     assert_true(conference_text_valid("Hà Nội", 1, 6));
     assert_false(conference_text_valid("Hà Nội", 1, 5));
-    assert_false(conference_text_valid("H\xc3", 1, 200));      /* cut UTF-8 */
-    assert_false(conference_text_valid("\xff\xfe", 1, 200));   /* not UTF-8 */
+    assert_false(conference_text_valid("H\xc3", 1, 200));    /* cut UTF-8 */
+    assert_false(conference_text_valid("\xff\xfe", 1, 200)); /* not UTF-8 */
     assert_false(conference_text_valid("a\x7f", 1, 200));
 }
 
@@ -237,7 +243,8 @@ static void test_table(void **state)
         const struct conference_field *f = &conference_fields[i];
         if (!f->key) continue;
         conference_field_rule(f, rule, sizeof rule);
-        if (!strstr(text, f->key) || !strstr(text, rule + 8)) fail_msg("mcud --help lacks %s (%s)", f->key, rule);
+        if (!strstr(text, f->key) || !strstr(text, rule + 8))
+            fail_msg("mcud --help lacks %s (%s)", f->key, rule);
     }
     free(text);
 }
@@ -256,7 +263,8 @@ static void test_mcuctl_flags(void **state)
         if (!f) fail_msg("mcuctl --%s: no schema key %s", ctl_rows[i].flag, ctl_rows[i].key);
         conference_field_rule(f, rule, sizeof rule);
         if (strcmp(rule + strlen("must be "), ctl_rows[i].rule) != 0)
-            fail_msg("mcuctl --%s says '%s', the schema '%s'", ctl_rows[i].flag, ctl_rows[i].rule, rule);
+            fail_msg("mcuctl --%s says '%s', the schema '%s'", ctl_rows[i].flag, ctl_rows[i].rule,
+                     rule);
     }
 }
 

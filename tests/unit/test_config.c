@@ -26,7 +26,10 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
     strcpy(f->dir, "/tmp/test_config.XXXXXX");
-    if (!mkdtemp(f->dir)) { free(f); return -1; }
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s/mcud.conf", f->dir);
     *state = f;
     return 0;
@@ -69,7 +72,7 @@ static void assert_error(struct fixture *f, int rc, const char *fragment)
 {
     assert_int_equal(rc, -1);
     if (!strstr(f->err, fragment)) fail_msg("error '%s' does not mention '%s'", f->err, fragment);
-    assert_int_equal(f->cfg.conference_count, 0);       /* nothing left owned */
+    assert_int_equal(f->cfg.conference_count, 0); /* nothing left owned */
     assert_null(f->cfg.listen_host);
 }
 
@@ -103,9 +106,10 @@ static void test_defaults(void **state)
 static void test_flags(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(load(f, "--listen", "[::1]:9000", "--state-dir=/srv/h", "--ice-address", "10.0.0.1",
-                          "--ice-address=fe80::1", "--public-address", "203.0.113.7",
-                          "--web-root", "/w", "--log-level", "debug", NULL), 0);
+    assert_int_equal(load(f, "--listen", "[::1]:9000", "--state-dir=/srv/h", "--ice-address",
+                          "10.0.0.1", "--ice-address=fe80::1", "--public-address", "203.0.113.7",
+                          "--web-root", "/w", "--log-level", "debug", NULL),
+                     0);
     assert_string_equal(f->cfg.listen_host, "::1");
     assert_int_equal(f->cfg.listen_port, 9000);
     assert_string_equal(f->cfg.state_dir, "/srv/h");
@@ -121,23 +125,22 @@ static void test_flags(void **state)
     assert_int_equal(f->cfg.listen_port, 1);
 }
 
-static const char sample_file[] =
-    "# sample\n"
-    "[mcud]\n"
-    "listen=127.0.0.2:8089\n"
-    "state-dir=/var/lib/hoinghi\n"
-    "ice-address=127.0.0.1; ::1;\n"
-    "public-address=203.0.113.7\n"
-    "web-root=/usr/share/hoinghi/web\n"
-    "log-level=warn\n"
-    "\n"
-    "[conference secure-echo]\n"
-    "type=echo\n"
-    "pin=4321\n"
-    "title=Camera test with PIN\n"
-    "\n"
-    "[conference open-2]\n"
-    "type=echo\n";
+static const char sample_file[] = "# sample\n"
+                                  "[mcud]\n"
+                                  "listen=127.0.0.2:8089\n"
+                                  "state-dir=/var/lib/hoinghi\n"
+                                  "ice-address=127.0.0.1; ::1;\n"
+                                  "public-address=203.0.113.7\n"
+                                  "web-root=/usr/share/hoinghi/web\n"
+                                  "log-level=warn\n"
+                                  "\n"
+                                  "[conference secure-echo]\n"
+                                  "type=echo\n"
+                                  "pin=4321\n"
+                                  "title=Camera test with PIN\n"
+                                  "\n"
+                                  "[conference open-2]\n"
+                                  "type=echo\n";
 
 static void test_file(void **state)
 {
@@ -204,14 +207,15 @@ static void test_flags_override_file(void **state)
     struct fixture *f = *state;
     write_file(f, sample_file);
     /* flags before and after --config both win */
-    assert_int_equal(load(f, "--listen", "10.1.1.1:7000", "--config", f->path, "--ice-address", "192.0.2.1",
-                          "--log-level", "error", NULL), 0);
+    assert_int_equal(load(f, "--listen", "10.1.1.1:7000", "--config", f->path, "--ice-address",
+                          "192.0.2.1", "--log-level", "error", NULL),
+                     0);
     assert_string_equal(f->cfg.listen_host, "10.1.1.1");
     assert_int_equal(f->cfg.listen_port, 7000);
-    assert_int_equal(f->cfg.ice_address_count, 1);               /* replaced, not appended */
+    assert_int_equal(f->cfg.ice_address_count, 1); /* replaced, not appended */
     assert_string_equal(f->cfg.ice_addresses[0], "192.0.2.1");
     assert_int_equal(f->cfg.log_level, LOG_ERROR);
-    assert_string_equal(f->cfg.state_dir, "/var/lib/hoinghi");    /* from the file */
+    assert_string_equal(f->cfg.state_dir, "/var/lib/hoinghi"); /* from the file */
     assert_int_equal(f->cfg.conference_count, 3);
 }
 
@@ -229,8 +233,9 @@ static void test_help_and_version(void **state)
     assert_non_null(mem);
     mcu_config_usage(mem, "mcud");
     fclose(mem);
-    const char *flags[] = {"--listen", "--state-dir", "--ice-address", "--public-address", "--web-root",
-                           "--log-level", "--config", "--help", "--version", "[conference", "EXIT STATUS"};
+    const char *flags[] = {"--listen",   "--state-dir", "--ice-address", "--public-address",
+                           "--web-root", "--log-level", "--config",      "--help",
+                           "--version",  "[conference", "EXIT STATUS"};
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (!strstr(text, flags[i])) fail_msg("usage lacks %s", flags[i]);
     free(text);
@@ -241,7 +246,7 @@ static void test_flag_errors(void **state)
     struct fixture *f = *state;
     assert_error(f, load(f, "--listen", "1.2.3", NULL), "--listen: '1.2.3' is not ADDR:PORT");
     assert_error(f, load(f, "--listen", "1.2.3.4", NULL), "is not ADDR:PORT");
-    assert_error(f, load(f, "--listen", "::1:80", NULL), "is not ADDR:PORT");      /* needs brackets */
+    assert_error(f, load(f, "--listen", "::1:80", NULL), "is not ADDR:PORT"); /* needs brackets */
     assert_error(f, load(f, "--listen", "[::1]80", NULL), "is not ADDR:PORT");
     assert_error(f, load(f, "--listen", "[nope]:80", NULL), "is not ADDR:PORT");
     assert_error(f, load(f, "--listen", "localhost:80", NULL), "is not ADDR:PORT");
@@ -250,7 +255,8 @@ static void test_flag_errors(void **state)
     assert_error(f, load(f, "--listen", "1.2.3.4:70000", NULL), "not in 1..65535");
     assert_error(f, load(f, "--listen", "1.2.3.4:0", NULL), "not in 1..65535");
     assert_error(f, load(f, "--listen", NULL), "--listen: needs a value");
-    assert_error(f, load(f, "--ice-address", "eth0", NULL), "--ice-address: 'eth0' is not an IPv4 or IPv6");
+    assert_error(f, load(f, "--ice-address", "eth0", NULL),
+                 "--ice-address: 'eth0' is not an IPv4 or IPv6");
     assert_error(f, load(f, "--public-address", "example", NULL), "--public-address: 'example'");
     assert_error(f, load(f, "--log-level", "loud", NULL), "--log-level: 'loud' is not one of");
     assert_error(f, load(f, "--state-dir=", NULL), "--state-dir: must not be empty");
@@ -261,7 +267,10 @@ static void test_flag_errors(void **state)
     assert_error(f, load(f, "--config", "/nonexistent/mcud.conf", NULL), "--config: cannot read");
     char *many[MCU_CONFIG_MAX_ICE_ADDRESSES * 2 + 3] = {"mcud"};
     int argc = 1;
-    for (int i = 0; i <= MCU_CONFIG_MAX_ICE_ADDRESSES; i++) { many[argc++] = "--ice-address"; many[argc++] = "10.0.0.1"; }
+    for (int i = 0; i <= MCU_CONFIG_MAX_ICE_ADDRESSES; i++) {
+        many[argc++] = "--ice-address";
+        many[argc++] = "10.0.0.1";
+    }
     assert_int_equal(mcu_config_load(argc, many, &f->cfg, f->err, sizeof f->err), -1);
     assert_non_null(strstr(f->err, "at most"));
 }
@@ -279,9 +288,11 @@ static void test_access_keys(void **state)
     char pin_hash[SECRET_PIN_HASH_MAX], host_hash[SECRET_PIN_HASH_MAX], text[1024];
     assert_int_equal(secret_pin_hash("97531", pin_hash), 0);
     assert_int_equal(secret_pin_hash("ht_secret-of-the-host", host_hash), 0);
-    snprintf(text, sizeof text, "[mcud]\ntls-cert=/etc/c.pem\ntls-key=/etc/k.pem\n"
+    snprintf(text, sizeof text,
+             "[mcud]\ntls-cert=/etc/c.pem\ntls-key=/etc/k.pem\n"
              "[conference hop]\ntype=mix\npin-hash=%s\nhost-required=true\nhost-token-hash=%s\n"
-             "host-grace=5\n", pin_hash, host_hash);
+             "host-grace=5\n",
+             pin_hash, host_hash);
     write_file(f, text);
     assert_int_equal(load(f, "--config", f->path, NULL), 0);
     assert_string_equal(f->cfg.tls_cert, "/etc/c.pem");
@@ -304,10 +315,13 @@ static void test_file_errors(void **state)
     file_error(f, "[mcud]\nlisten=1.2.3\n", "[mcud] listen: '1.2.3' is not ADDR:PORT");
     file_error(f, "[mcud]\nport=80\n", "unknown key 'port'");
     file_error(f, "[mcud]\ntls-cert=/c.pem\n", "TLS needs both a certificate and its key");
-    file_error(f, "[conference a]\ntype=mix\npin-hash=4321\n", "pin-hash: must be a hash made by mcud --hash-pin");
-    file_error(f, "[conference a]\ntype=mix\npin-hash=pbkdf2-sha256$20000$zz$00\n", "pin-hash: must be a hash");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=4321\n",
+               "pin-hash: must be a hash made by mcud --hash-pin");
+    file_error(f, "[conference a]\ntype=mix\npin-hash=pbkdf2-sha256$20000$zz$00\n",
+               "pin-hash: must be a hash");
     file_error(f, "[conference a]\ntype=mix\nhost-required=true\n", "needs host-token-hash");
-    file_error(f, "[conference a]\ntype=mix\nhost-required=maybe\n", "host-required 'maybe': must be true or false");
+    file_error(f, "[conference a]\ntype=mix\nhost-required=maybe\n",
+               "host-required 'maybe': must be true or false");
     file_error(f, "[conference a]\ntype=echo\nhost-required=true\n", "are for type=mix");
     file_error(f, "[mcud]\nice-address=1.2.3.4;bogus\n", "'bogus' is not an IPv4 or IPv6");
     file_error(f, "[mcud]\nlog-level=chatty\n", "'chatty' is not one of");
@@ -321,21 +335,27 @@ static void test_file_errors(void **state)
     file_error(f, "[conference room-1]\ntype=mix\nlayout=5x5\n", "layout '5x5': must be a layout");
     file_error(f, "[conference room-1]\ntype=mix\nsize=1281x720\n", "size '1281x720'");
     file_error(f, "[conference room-1]\ntype=mix\nsize=big\n", "size 'big'");
-    file_error(f, "[conference room-1]\ntype=mix\nfps=0\n", "fps '0': must be an integer from 5 to 60");
+    file_error(f, "[conference room-1]\ntype=mix\nfps=0\n",
+               "fps '0': must be an integer from 5 to 60");
     file_error(f, "[conference room-1]\ntype=mix\nmax-participants=65\n", "max-participants '65'");
-    file_error(f, "[conference room-1]\ntype=mix\ncodecs=vp9\n", "codecs 'vp9': must be a non-empty list of vp8 and h264");
+    file_error(f, "[conference room-1]\ntype=mix\ncodecs=vp9\n",
+               "codecs 'vp9': must be a non-empty list of vp8 and h264");
     file_error(f, "[conference room-1]\npin=1234\n", "type is missing");
     file_error(f, "[conference room-1]\ntype=echo\npin=12a4\n", "pin: must be 4..12 digits");
     file_error(f, "[conference room-1]\ntype=echo\npin=123\n", "pin: must be 4..12 digits");
-    file_error(f, "[conference room-1]\ntype=echo\npin=1234567890123\n", "pin: must be 4..12 digits");
+    file_error(f, "[conference room-1]\ntype=echo\npin=1234567890123\n",
+               "pin: must be 4..12 digits");
     file_error(f, "[conference room-1]\ntype=echo\ncolour=red\n", "unknown key 'colour'");
-    file_error(f, "[conference room-1]\ntype=echo\ntitle=\n", "title '': must be 1..200 characters");
+    file_error(f, "[conference room-1]\ntype=echo\ntitle=\n",
+               "title '': must be 1..200 characters");
     /* a valid 12-digit PIN and 64-character id are fine */
     write_file(f, "[conference aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
                   "type=echo\npin=123456789012\n");
     assert_int_equal(load(f, "--config", f->path, NULL), 0);
-    file_error(f, "[conference aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\ntype=echo\n",
-               "is not 1..64");
+    file_error(
+        f,
+        "[conference aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\ntype=echo\n",
+        "is not 1..64");
     /* a bad flag after a good file still fails, and cleans up what the file set */
     write_file(f, sample_file);
     assert_error(f, load(f, "--config", f->path, "--listen", "x", NULL), "--listen: 'x'");
@@ -347,10 +367,11 @@ static void test_recording_settings(void **state)
     assert_int_equal(load(f, "--state-dir", "/srv/h", NULL), 0);
     assert_string_equal(f->cfg.archive_dir, "/srv/h/recordings");
     assert_int_equal(f->cfg.segment_minutes, MCU_CONFIG_DEFAULT_SEGMENT_MINUTES);
-    assert_int_equal(f->cfg.retention_days, 0);   /* kept for ever */
-    write_file(f, "[mcud]\narchive-dir=/a\nsegment-minutes=0\nretention-days=90\n"
-                  "[conference r1]\ntype=mix\nrecord=always\n[conference r2]\ntype=mix\nrecord=yes\n"
-                  "[conference r3]\ntype=mix\nrecord=off\n[conference r4]\ntype=mix\n");
+    assert_int_equal(f->cfg.retention_days, 0); /* kept for ever */
+    write_file(f,
+               "[mcud]\narchive-dir=/a\nsegment-minutes=0\nretention-days=90\n"
+               "[conference r1]\ntype=mix\nrecord=always\n[conference r2]\ntype=mix\nrecord=yes\n"
+               "[conference r3]\ntype=mix\nrecord=off\n[conference r4]\ntype=mix\n");
     assert_int_equal(load(f, "--config", f->path, NULL), 0);
     assert_string_equal(f->cfg.archive_dir, "/a");
     assert_int_equal(f->cfg.segment_minutes, 0);

@@ -16,7 +16,7 @@
 #include "mixer/rtp/rtp.h"
 #include "tests/unit/rtp_fixture.h"
 
-#define FIXTURE_WIDTH 176
+#define FIXTURE_WIDTH  176
 #define FIXTURE_HEIGHT 144
 
 /* Decodes frames one at a time and counts what comes out. */
@@ -27,7 +27,7 @@ struct decoder {
     int decoded;
     int errors;
     int width, height;
-    int samples;            /* audio: per decoded frame, last seen */
+    int samples; /* audio: per decoded frame, last seen */
 };
 
 static void decoder_open(struct decoder *d, enum AVCodecID id)
@@ -51,7 +51,10 @@ static void decoder_receive(struct decoder *d)
     for (;;) {
         int rc = avcodec_receive_frame(d->ctx, d->frame);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return;
-        if (rc < 0) { d->errors++; return; }
+        if (rc < 0) {
+            d->errors++;
+            return;
+        }
         d->decoded++;
         d->width = d->frame->width;
         d->height = d->frame->height;
@@ -137,7 +140,7 @@ static void check_video_fixture(const char *name, enum media_codec codec, enum A
     int expected_frames, keyframe_starts;
     count_frames(codec, &f, &expected_frames, &keyframe_starts);
     assert_true(expected_frames >= 10);
-    assert_true(expected_frames < (int)f.count);     /* some frames span packets */
+    assert_true(expected_frames < (int)f.count); /* some frames span packets */
 
     struct decoder dec;
     decoder_open(&dec, id);
@@ -147,7 +150,7 @@ static void check_video_fixture(const char *name, enum media_codec codec, enum A
     decoder_close(&dec);
 
     assert_int_equal(frames, expected_frames);
-    assert_true(keyframes >= 2);                      /* keyframe interval 10 */
+    assert_true(keyframes >= 2); /* keyframe interval 10 */
     assert_true(keyframes <= keyframe_starts);
     assert_int_equal(stats.malformed_packets, 0);
     assert_int_equal(stats.dropped_frames, 0);
@@ -216,7 +219,7 @@ static void test_opus_fixture_decodes(void **state)
     assert_int_equal(stats.malformed_packets, 0);
     assert_int_equal(dec.errors, 0);
     assert_int_equal(dec.decoded, frames);
-    assert_int_equal(dec.samples, 960);              /* 20 ms at 48 kHz */
+    assert_int_equal(dec.samples, 960); /* 20 ms at 48 kHz */
     rtp_fixture_free(&f);
 }
 
@@ -234,7 +237,7 @@ static void test_g711_fixtures(void **state)
             assert_int_equal(depacketizer_push(d, f.packet[i], f.length[i]), 0);
             struct encoded_frame out;
             assert_int_equal(depacketizer_pull(d, &out), 1);
-            assert_int_equal(out.size, h.payload_length);      /* payload as-is */
+            assert_int_equal(out.size, h.payload_length); /* payload as-is */
             assert_memory_equal(out.data, h.payload, out.size);
             assert_int_equal(out.rtp_timestamp, h.timestamp);
             assert_int_equal(depacketizer_pull(d, &out), 0);
@@ -288,8 +291,8 @@ static void test_h264_lost_fragment_drops_nal_unit(void **state)
     assert_true(lost != SIZE_MAX);
     struct depacketizer_stats stats;
     int frames = depacketize(MEDIA_CODEC_H264, &f, lost, NULL, &keyframes, &stats);
-    assert_int_equal(frames, expected);              /* the frame survives ... */
-    assert_true(stats.dropped_nal_units >= 1);       /* ... minus the broken NAL unit */
+    assert_int_equal(frames, expected);        /* the frame survives ... */
+    assert_true(stats.dropped_nal_units >= 1); /* ... minus the broken NAL unit */
     rtp_fixture_free(&f);
 }
 
@@ -310,7 +313,8 @@ static void fuzz_fixture(const char *name, enum media_codec codec)
             if (len >= RTP_HEADER_MIN) rtp_set_sequence(copy, seq++);
             if (len > RTP_HEADER_MIN && (len & 1)) {
                 seed = seed * 1103515245u + 12345u;
-                copy[RTP_HEADER_MIN + (seed >> 8) % (len - RTP_HEADER_MIN)] ^= (uint8_t)(seed >> 16);
+                copy[RTP_HEADER_MIN + (seed >> 8) % (len - RTP_HEADER_MIN)] ^=
+                    (uint8_t)(seed >> 16);
             }
             pushed++;
             if (depacketizer_push(d, copy, len) < 0) refused++;
@@ -322,7 +326,7 @@ static void fuzz_fixture(const char *name, enum media_codec codec)
     const struct depacketizer_stats *s = depacketizer_stats(d);
     assert_int_equal(s->packets, pushed);
     assert_int_equal(s->malformed_packets, refused);
-    assert_true(refused >= 12 * 40 / 2);             /* at least the short headers */
+    assert_true(refused >= 12 * 40 / 2); /* at least the short headers */
     depacketizer_free(d);
     rtp_fixture_free(&f);
 }
@@ -350,23 +354,29 @@ static void test_malformed_payloads(void **state)
     /* H.264: STAP-A whose NAL size runs past the payload. */
     struct depacketizer *d = depacketizer_new(MEDIA_CODEC_H264);
     const uint8_t stap_overrun[] = {24, 0x00, 0x09, 0x67, 0x42};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, true, stap_overrun, sizeof stap_overrun)), -1);
+    assert_int_equal(
+        depacketizer_push(d, pkt, make_packet(pkt, 1, 0, true, stap_overrun, sizeof stap_overrun)),
+        -1);
     /* FU-B, MTAP16: interleaved mode, rejected. */
     const uint8_t fu_b[] = {29, 0x85, 0, 0, 1};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 0, true, fu_b, sizeof fu_b)), -1);
+    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 0, true, fu_b, sizeof fu_b)),
+                     -1);
     /* Forbidden bit set. */
     const uint8_t forbidden[] = {0x85, 1, 2};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 3, 0, true, forbidden, sizeof forbidden)), -1);
+    assert_int_equal(
+        depacketizer_push(d, pkt, make_packet(pkt, 3, 0, true, forbidden, sizeof forbidden)), -1);
     /* FU-A end fragment without a start: no frame comes out. */
     const uint8_t fu_end[] = {0x7c, 0x45, 1, 2, 3};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 4, 9000, true, fu_end, sizeof fu_end)), 0);
+    assert_int_equal(
+        depacketizer_push(d, pkt, make_packet(pkt, 4, 9000, true, fu_end, sizeof fu_end)), 0);
     assert_int_equal(depacketizer_pull(d, &out), 0);
     /* A good single NAL unit still gets through. */
     const uint8_t idr[] = {0x65, 0x88, 0x84};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 5, 18000, true, idr, sizeof idr)), 0);
+    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 5, 18000, true, idr, sizeof idr)),
+                     0);
     assert_int_equal(depacketizer_pull(d, &out), 1);
     assert_int_equal(out.size, 4 + sizeof idr);
-    assert_false(out.keyframe);                       /* no SPS/PPS seen yet */
+    assert_false(out.keyframe); /* no SPS/PPS seen yet */
     assert_int_equal(depacketizer_stats(d)->malformed_packets, 3);
     depacketizer_free(d);
 
@@ -376,20 +386,23 @@ static void test_malformed_payloads(void **state)
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, true, cut, sizeof cut)), -1);
     /* A frame whose first packet is not a partition-0 start is dropped. */
     const uint8_t cont[] = {0x00, 1, 2, 3};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 3000, true, cont, sizeof cont)), 0);
+    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 3000, true, cont, sizeof cont)),
+                     0);
     assert_int_equal(depacketizer_pull(d, &out), 0);
     assert_int_equal(depacketizer_stats(d)->malformed_packets, 1);
     assert_true(depacketizer_stats(d)->dropped_frames >= 1);
     /* Out-of-order input is refused. */
     const uint8_t inter[] = {0x10, 0x01, 0, 0};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 6000, true, inter, sizeof inter)), -1);
+    assert_int_equal(
+        depacketizer_push(d, pkt, make_packet(pkt, 2, 6000, true, inter, sizeof inter)), -1);
     depacketizer_free(d);
 
     /* Opus: an empty payload and a code-3 packet with zero frames. */
     d = depacketizer_new(MEDIA_CODEC_OPUS);
     assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 1, 0, false, NULL, 0)), -1);
     const uint8_t code3[] = {0x03, 0x00};
-    assert_int_equal(depacketizer_push(d, pkt, make_packet(pkt, 2, 960, false, code3, sizeof code3)), -1);
+    assert_int_equal(
+        depacketizer_push(d, pkt, make_packet(pkt, 2, 960, false, code3, sizeof code3)), -1);
     assert_int_equal(depacketizer_pull(d, &out), 0);
     depacketizer_free(d);
     assert_null(depacketizer_new(MEDIA_CODEC_NONE));

@@ -38,7 +38,7 @@ static void remove_state_dir(const char *dir)
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         unlink(path);
     }
-    assert_int_equal(rmdir(dir), 0);      /* fails if anything else (a temp file) was left */
+    assert_int_equal(rmdir(dir), 0); /* fails if anything else (a temp file) was left */
 }
 
 struct pair {
@@ -82,8 +82,7 @@ static int shuttle(struct dtls_transport *from, struct dtls_transport *to, bool 
         assert_true(n <= DTLS_TRANSPORT_MTU);
         assert_true(dtls_is_dtls_record(buf, n));
         moved++;
-        if (drop_first && moved == 1)
-            continue;
+        if (drop_first && moved == 1) continue;
         dtls_transport_handle_datagram(to, buf, n);
     }
     return moved;
@@ -100,10 +99,8 @@ static void run_handshake(struct pair *p)
 {
     for (int round = 0; round < 20; round++) {
         int moved = shuttle(p->client, p->server, false) + shuttle(p->server, p->client, false);
-        if (moved == 0 && settled(p->client) && settled(p->server))
-            return;
-        if (moved == 0)
-            return;
+        if (moved == 0 && settled(p->client) && settled(p->server)) return;
+        if (moved == 0) return;
     }
 }
 
@@ -120,7 +117,7 @@ static void test_identity_create_then_reload(void **state)
     (void)state;
     char *parent = make_temp_dir();
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/state", parent);       /* does not exist yet */
+    snprintf(dir, sizeof dir, "%s/state", parent); /* does not exist yet */
     char err[256] = "";
 
     struct dtls_identity *first = dtls_identity_load_or_create(dir, err, sizeof err);
@@ -285,10 +282,10 @@ static void test_handshake_connects_and_keys_match(void **state)
     pair_make(&p, NULL, NULL);
     assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_NEW);
     struct dtls_srtp_keys k;
-    assert_int_equal(dtls_transport_srtp_keys(p.client, &k), -1);   /* not yet */
+    assert_int_equal(dtls_transport_srtp_keys(p.client, &k), -1); /* not yet */
     assert_int_equal(dtls_transport_start(p.server), 0);
     assert_int_equal(dtls_transport_start(p.client), 0);
-    assert_int_equal(dtls_transport_start(p.client), -1);           /* only once */
+    assert_int_equal(dtls_transport_start(p.client), -1); /* only once */
     assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_CONNECTING);
     assert_true(dtls_transport_timeout_ms(p.client) >= 0);
 
@@ -310,7 +307,7 @@ static void test_handshake_connects_and_keys_match(void **state)
     assert_true(shuttle(p.client, p.server, false) > 0);
     assert_int_equal(dtls_transport_state(p.server), DTLS_STATE_CLOSED);
     assert_non_null(strstr(dtls_transport_failure_reason(p.server), "close_notify"));
-    dtls_transport_close(p.client);                                  /* idempotent */
+    dtls_transport_close(p.client); /* idempotent */
     pair_free(&p);
 }
 
@@ -328,7 +325,7 @@ static void test_handshake_survives_lost_datagram(void **state)
     int64_t wait = dtls_transport_timeout_ms(p.client);
     assert_true(wait > 0 && wait <= DTLS_TRANSPORT_INITIAL_TIMEOUT_MS);
     struct dtls_transport_stats st;
-    dtls_transport_handle_timeout(p.client);            /* too early: nothing happens */
+    dtls_transport_handle_timeout(p.client); /* too early: nothing happens */
     dtls_transport_get_stats(p.client, &st);
     assert_int_equal(st.retransmits, 0);
     assert_int_equal(shuttle(p.client, p.server, false), 0);
@@ -410,8 +407,8 @@ static void test_both_profiles_negotiate(void **state)
     handshake_with_profiles(DTLS_SRTP_PROFILE_AEAD_AES_128_GCM, DTLS_SRTP_PROFILE_NONE, true,
                             DTLS_SRTP_PROFILE_AEAD_AES_128_GCM);
     /* No common profile: no SRTP, no connection. */
-    handshake_with_profiles(DTLS_SRTP_PROFILE_AEAD_AES_128_GCM,
-                            DTLS_SRTP_PROFILE_AES128_CM_SHA1_80, false, DTLS_SRTP_PROFILE_NONE);
+    handshake_with_profiles(DTLS_SRTP_PROFILE_AEAD_AES_128_GCM, DTLS_SRTP_PROFILE_AES128_CM_SHA1_80,
+                            false, DTLS_SRTP_PROFILE_NONE);
 }
 
 static void test_set_profiles_rejects_bad_input(void **state)
@@ -426,7 +423,7 @@ static void test_set_profiles_rejects_bad_input(void **state)
     assert_int_equal(dtls_transport_set_srtp_profiles(p.client, &bogus, 1), -1);
     assert_int_equal(dtls_transport_set_srtp_profiles(p.client, &cm, 0), -1);
     assert_int_equal(dtls_transport_start(p.client), 0);
-    assert_int_equal(dtls_transport_set_srtp_profiles(p.client, &cm, 1), -1);   /* too late */
+    assert_int_equal(dtls_transport_set_srtp_profiles(p.client, &cm, 1), -1); /* too late */
     pair_free(&p);
 }
 
@@ -453,7 +450,7 @@ static void test_wrong_fingerprint_fails(void **state)
     run_handshake(&p);
     assert_int_equal(dtls_transport_state(p.server), DTLS_STATE_FAILED);
     assert_non_null(strstr(dtls_transport_failure_reason(p.server), "does not match"));
-    assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_FAILED);   /* got the alert */
+    assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_FAILED); /* got the alert */
     assert_true(strlen(dtls_transport_failure_reason(p.client)) > 0);
     pair_free(&p);
 }
@@ -536,7 +533,8 @@ static void test_garbage_rejected(void **state)
     assert_true(dtls_is_dtls_record(short_record, sizeof short_record));
     assert_int_equal(dtls_transport_handle_datagram(p.server, stun, sizeof stun), -1);
     assert_int_equal(dtls_transport_handle_datagram(p.server, rtp, sizeof rtp), -1);
-    assert_int_equal(dtls_transport_handle_datagram(p.server, short_record, sizeof short_record), -1);
+    assert_int_equal(dtls_transport_handle_datagram(p.server, short_record, sizeof short_record),
+                     -1);
     assert_int_equal(dtls_transport_handle_datagram(p.server, bad_version, sizeof bad_version), -1);
     assert_int_equal(dtls_transport_handle_datagram(p.server, overlong, sizeof overlong), -1);
     assert_int_equal(dtls_transport_handle_datagram(p.server, bad_type, sizeof bad_type), -1);
@@ -544,7 +542,8 @@ static void test_garbage_rejected(void **state)
     uint8_t *huge = calloc(1, DTLS_TRANSPORT_MAX_DATAGRAM + 1);
     assert_non_null(huge);
     huge[0] = 22;
-    assert_int_equal(dtls_transport_handle_datagram(p.server, huge, DTLS_TRANSPORT_MAX_DATAGRAM + 1), -1);
+    assert_int_equal(
+        dtls_transport_handle_datagram(p.server, huge, DTLS_TRANSPORT_MAX_DATAGRAM + 1), -1);
     free(huge);
 
     /* Well-framed records with random bodies: OpenSSL drops them, nothing breaks. */
@@ -555,12 +554,10 @@ static void test_garbage_rejected(void **state)
         junk[0] = (uint8_t)(20 + rand() % 4);
         junk[1] = 0xfe;
         junk[2] = 0xfd;
-        for (size_t j = 3; j < 11; j++)
-            junk[j] = (uint8_t)rand();
+        for (size_t j = 3; j < 11; j++) junk[j] = (uint8_t)rand();
         junk[11] = (uint8_t)(body >> 8);
         junk[12] = (uint8_t)body;
-        for (size_t j = 0; j < body; j++)
-            junk[13 + j] = (uint8_t)rand();
+        for (size_t j = 0; j < body; j++) junk[13 + j] = (uint8_t)rand();
         dtls_transport_handle_datagram(p.server, junk, 13 + body);
         dtls_transport_pop_outgoing(p.server, junk, sizeof junk);
     }
@@ -583,12 +580,10 @@ static void test_garbage_rejected(void **state)
         junk[0] = 23;
         junk[1] = 0xfe;
         junk[2] = 0xfd;
-        for (size_t j = 3; j < 11; j++)
-            junk[j] = (uint8_t)rand();
+        for (size_t j = 3; j < 11; j++) junk[j] = (uint8_t)rand();
         junk[11] = 0;
         junk[12] = (uint8_t)body;
-        for (size_t j = 0; j < body; j++)
-            junk[13 + j] = (uint8_t)rand();
+        for (size_t j = 0; j < body; j++) junk[13 + j] = (uint8_t)rand();
         dtls_transport_handle_datagram(p.client, junk, 13 + body);
     }
     assert_int_equal(dtls_transport_state(p.client), DTLS_STATE_CONNECTED);

@@ -13,13 +13,13 @@
 #include "mcu/rtp/rtcp.h"
 #include "mixer/rtp/rtp.h"
 
-#define APT 111
-#define VPT 96
+#define APT   111
+#define VPT   96
 #define A_OUT 0xa0a0a0a0u
 #define V_OUT 0xb0b0b0b0u
-#define A_IN 0x11111111u
-#define V_IN 0x22222222u
-#define T0 1000000000
+#define A_IN  0x11111111u
+#define V_IN  0x22222222u
+#define T0    1000000000
 
 struct fixture {
     struct echo *e;
@@ -32,12 +32,18 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
     struct echo_config cfg = {
-        .audio_pt = APT, .video_pt = VPT, .audio_out_ssrc = A_OUT, .video_out_ssrc = V_OUT,
+        .audio_pt = APT,
+        .video_pt = VPT,
+        .audio_out_ssrc = A_OUT,
+        .video_out_ssrc = V_OUT,
         .video_nack = true,
     };
     strcpy(cfg.cname, "test-cname");
     f->e = echo_new(&cfg);
-    if (!f->e) { free(f); return -1; }
+    if (!f->e) {
+        free(f);
+        return -1;
+    }
     *state = f;
     return 0;
 }
@@ -112,8 +118,8 @@ static void test_ssrc_rewrite_keeps_the_rest(void **state)
 static void test_unknown_pt_and_bad_rtp_dropped(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(send_rtp(f, 97, 1, V_IN, T0), -1);    /* e.g. RTX */
-    assert_int_equal(send_rtp(f, 63, 1, V_IN, T0), -1);    /* e.g. RED */
+    assert_int_equal(send_rtp(f, 97, 1, V_IN, T0), -1); /* e.g. RTX */
+    assert_int_equal(send_rtp(f, 63, 1, V_IN, T0), -1); /* e.g. RED */
     const uint8_t junk[] = {0x80, VPT, 0, 1, 0, 0};
     assert_int_equal(echo_handle_rtp(f->e, junk, sizeof junk, T0, &f->out), -1);
     uint8_t big[ECHO_PACKET_MAX + 1] = {0};
@@ -189,7 +195,7 @@ static void test_pli_translated(void **state)
     assert_int_equal(echo_handle_rtcp(f->e, buf, b.length, T0, &f->out), 0);
     const struct echo_packet *p = only_packet(f, ECHO_PACKET_RTCP);
     assert_int_equal(rtcp_parse(p->data, p->length, &f->rtcp), 0);
-    assert_int_equal(f->rtcp.count, 3);                 /* RR + SDES + PLI */
+    assert_int_equal(f->rtcp.count, 3); /* RR + SDES + PLI */
     assert_int_equal(f->rtcp.items[0].type, RTCP_ITEM_RR);
     assert_int_equal(f->rtcp.items[1].type, RTCP_ITEM_SDES);
     assert_string_equal(f->rtcp.items[1].u.sdes.cname, "test-cname");
@@ -214,7 +220,7 @@ static void test_fir_translated(void **state)
     uint8_t buf[64];
     struct rtcp_builder b;
     const uint8_t seqs_in[] = {5, 5, 6};
-    const int want_out[] = {1, 0, 1};                    /* a repeated seq is not a new request */
+    const int want_out[] = {1, 0, 1}; /* a repeated seq is not a new request */
     uint8_t expect_seq = 0;
     for (int i = 0; i < 3; i++) {
         echo_output_clear(&f->out);
@@ -246,7 +252,7 @@ static void test_nack_answered_from_history(void **state)
     uint8_t buf[64];
     struct rtcp_builder b;
     rtcp_builder_init(&b, buf, sizeof buf);
-    const uint16_t lost[] = {65533, 65535, 1, 200};       /* 200 was never sent */
+    const uint16_t lost[] = {65533, 65535, 1, 200}; /* 200 was never sent */
     rtcp_build_nack(&b, V_IN, V_OUT, lost, 4);
     assert_int_equal(echo_handle_rtcp(f->e, buf, b.length, T0 + 20000, &f->out), 0);
     assert_int_equal(f->out.count, 3);
@@ -263,7 +269,8 @@ static void test_nack_answered_from_history(void **state)
     assert_int_equal(st.nack_missed, 1);
     /* too late: aged out of the history */
     echo_output_clear(&f->out);
-    assert_int_equal(echo_handle_rtcp(f->e, buf, b.length, T0 + ECHO_HISTORY_AGE_US + 20000, &f->out), 0);
+    assert_int_equal(
+        echo_handle_rtcp(f->e, buf, b.length, T0 + ECHO_HISTORY_AGE_US + 20000, &f->out), 0);
     assert_int_equal(f->out.count, 0);
     /* a NACK for someone else's stream is ignored */
     rtcp_builder_init(&b, buf, sizeof buf);
@@ -293,7 +300,7 @@ static void test_sr_mirrored_and_lsr_reported(void **state)
     assert_int_equal(sr->ssrc, A_OUT);
     assert_true(sr->ntp == si.ntp);
     assert_int_equal(sr->rtp_timestamp, 123456);
-    assert_int_equal(sr->packet_count, 3);               /* ours, not theirs */
+    assert_int_equal(sr->packet_count, 3); /* ours, not theirs */
     assert_int_equal(sr->octet_count, 3 * 40);
     assert_int_equal(f->rtcp.items[1].u.sdes.ssrc, A_OUT);
     assert_string_equal(f->rtcp.items[1].u.sdes.cname, "test-cname");
@@ -313,7 +320,7 @@ static void test_sr_mirrored_and_lsr_reported(void **state)
     const struct rtcp_report_block *rb = &f->rtcp.items[0].u.rr.blocks[0];
     assert_int_equal(rb->ssrc, A_IN);
     assert_int_equal(rb->lsr, (uint32_t)(0xe73b6f1a4c6a7efaull >> 16));
-    assert_int_equal(rb->dlsr, 32768);                   /* 0.5 s */
+    assert_int_equal(rb->dlsr, 32768); /* 0.5 s */
     struct echo_stats st;
     echo_get_stats(f->e, &st);
     assert_int_equal(st.srs_mirrored, 1);
@@ -323,7 +330,7 @@ static void test_tick_rr_interval(void **state)
 {
     struct fixture *f = *state;
     echo_tick(f->e, T0, &f->out);
-    assert_int_equal(f->out.count, 0);                    /* nothing heard: nothing to report */
+    assert_int_equal(f->out.count, 0); /* nothing heard: nothing to report */
     for (uint16_t s = 10; s < 20; s++) {
         if (s != 15) send_rtp(f, VPT, s, V_IN, T0 + s * 1000);
         send_rtp(f, APT, s, A_IN, T0 + s * 1000);
@@ -355,9 +362,9 @@ static void test_garbage_rtcp_counted(void **state)
 {
     struct fixture *f = *state;
     const uint8_t junk[][8] = {
-        {0x80, 201, 0, 9, 0, 0, 0, 1},       /* length past end */
-        {0x00, 0, 0, 0, 0, 0, 0, 0},         /* version 0 */
-        {0x81, 206, 0, 1, 0, 0, 0, 1},       /* PLI without media SSRC */
+        {0x80, 201, 0, 9, 0, 0, 0, 1}, /* length past end */
+        {0x00, 0, 0, 0, 0, 0, 0, 0},   /* version 0 */
+        {0x81, 206, 0, 1, 0, 0, 0, 1}, /* PLI without media SSRC */
     };
     for (size_t i = 0; i < 3; i++)
         assert_int_equal(echo_handle_rtcp(f->e, junk[i], sizeof junk[i], T0, &f->out), -1);
@@ -382,7 +389,8 @@ static void test_garbage_rtcp_counted(void **state)
 static void test_full_output_counted(void **state)
 {
     struct fixture *f = *state;
-    for (uint16_t s = 0; s < ECHO_OUTPUT_MAX; s++) assert_int_equal(send_rtp(f, APT, s, A_IN, T0), 0);
+    for (uint16_t s = 0; s < ECHO_OUTPUT_MAX; s++)
+        assert_int_equal(send_rtp(f, APT, s, A_IN, T0), 0);
     assert_int_equal(send_rtp(f, APT, ECHO_OUTPUT_MAX, A_IN, T0), -1);
     assert_int_equal(f->out.count, ECHO_OUTPUT_MAX);
     assert_int_equal(f->out.overflow, 1);
@@ -400,7 +408,8 @@ static void test_bad_config(void **state)
     assert_null(echo_new(&none));
     struct echo_config no_ssrc = {.audio_pt = APT};
     assert_null(echo_new(&no_ssrc));
-    struct echo_config same_pt = {.audio_pt = 96, .video_pt = 96, .audio_out_ssrc = 1, .video_out_ssrc = 2};
+    struct echo_config same_pt = {
+        .audio_pt = 96, .video_pt = 96, .audio_out_ssrc = 1, .video_out_ssrc = 2};
     assert_null(echo_new(&same_pt));
     struct echo_config bad_pt = {.audio_pt = 200, .audio_out_ssrc = 1};
     assert_null(echo_new(&bad_pt));
@@ -422,22 +431,28 @@ static void test_random_input_accounted(void **state)
         size_t n = 0;
         x = x * 1103515245u + 12345u;
         n = (x >> 8) % sizeof buf;
-        for (size_t k = 0; k < n; k++) { x = x * 1103515245u + 12345u; buf[k] = (uint8_t)(x >> 16); }
-        if (n > 0 && i % 2) buf[0] = (uint8_t)(0x80 | (buf[0] & 0x3f));  /* often version 2 */
+        for (size_t k = 0; k < n; k++) {
+            x = x * 1103515245u + 12345u;
+            buf[k] = (uint8_t)(x >> 16);
+        }
+        if (n > 0 && i % 2) buf[0] = (uint8_t)(0x80 | (buf[0] & 0x3f)); /* often version 2 */
         uint8_t *exact = malloc(n ? n : 1);
         memcpy(exact, buf, n);
         echo_output_clear(&f->out);
-        if (i % 4 < 2) echo_handle_rtcp(f->e, exact, n, T0 + i, &f->out);
-        else echo_handle_rtp(f->e, exact, n, T0 + i, &f->out);
+        if (i % 4 < 2)
+            echo_handle_rtcp(f->e, exact, n, T0 + i, &f->out);
+        else
+            echo_handle_rtp(f->e, exact, n, T0 + i, &f->out);
         free(exact);
-        for (size_t k = 0; k < f->out.count; k++) assert_true(f->out.packets[k].length <= ECHO_PACKET_MAX);
+        for (size_t k = 0; k < f->out.count; k++)
+            assert_true(f->out.packets[k].length <= ECHO_PACKET_MAX);
     }
     struct echo_stats st;
     echo_get_stats(f->e, &st);
     assert_int_equal(st.rtcp_in, 10000);
     assert_int_equal(st.rtp_in, 10001);
-    assert_int_equal(st.rtp_in, st.dropped_pt + st.dropped_ssrc + st.dropped_malformed + st.output_overflow +
-                     (st.rtp_out - st.nack_resent));
+    assert_int_equal(st.rtp_in, st.dropped_pt + st.dropped_ssrc + st.dropped_malformed +
+                                    st.output_overflow + (st.rtp_out - st.nack_resent));
     assert_true(st.rtcp_malformed > 0);
 }
 

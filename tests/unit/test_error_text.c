@@ -55,7 +55,7 @@ static void test_cut_on_a_character_boundary(void **state)
         assert_true(got + 3 >= n - 1);
         assert_memory_equal(err, full, got);
         assert_true(valid_utf8(err));
-        assert_int_equal(err[n], 'Z');       /* nothing past the buffer */
+        assert_int_equal(err[n], 'Z'); /* nothing past the buffer */
     }
     /* "Ph" + the 2 bytes of ò need 5 with the NUL: 4 keeps "Ph" only. */
     char small[4];
@@ -79,8 +79,8 @@ static void test_trim_of_a_copied_text(void **state)
 {
     (void)state;
     char buf[8];
-    memcpy(buf, "ab\xe1\xbb\x99", 5);     /* ab + ộ */
-    buf[4] = '\0';                        /* a copy that kept 2 of ộ's 3 bytes */
+    memcpy(buf, "ab\xe1\xbb\x99", 5); /* ab + ộ */
+    buf[4] = '\0';                    /* a copy that kept 2 of ộ's 3 bytes */
     error_text_trim_utf8(buf, 4);
     assert_string_equal(buf, "ab");
 }

@@ -13,9 +13,15 @@
 
 static void ignore_datagram(void *owner, const uint8_t *data, size_t length)
 {
-    (void)owner; (void)data; (void)length;
+    (void)owner;
+    (void)data;
+    (void)length;
 }
-static void ignore_state(void *owner, enum ice_state state) { (void)owner; (void)state; }
+static void ignore_state(void *owner, enum ice_state state)
+{
+    (void)owner;
+    (void)state;
+}
 
 static const struct ice_transport_events events = {ignore_datagram, ignore_state};
 
@@ -23,7 +29,9 @@ static struct ice_transport *make(const char *public_address)
 {
     static const char *const loopback[] = {"127.0.0.1", NULL};
     struct ice_transport_config config = {
-        .context = NULL, .local_addresses = loopback, .public_address = public_address,
+        .context = NULL,
+        .local_addresses = loopback,
+        .public_address = public_address,
     };
     char err[256] = "";
     struct ice_transport *t = ice_transport_new(&config, &events, NULL, err, sizeof err);
@@ -46,7 +54,7 @@ static void test_gathers_only_on_configured_address(void **state)
     }
     g_strfreev(candidates);
     assert_int_equal(ice_transport_state(t), ICE_STATE_NEW);
-    assert_int_equal(ice_transport_send(t, (const uint8_t *)"x", 1), -1);  /* no pair selected */
+    assert_int_equal(ice_transport_send(t, (const uint8_t *)"x", 1), -1); /* no pair selected */
     ice_transport_free(t);
 }
 
@@ -68,12 +76,15 @@ static void test_remote_candidates(void **state)
     struct ice_transport *t = make(NULL);
     assert_int_equal(ice_transport_set_remote_credentials(t, "abcd", "0123456789abcdef012345"), 0);
     assert_int_equal(ice_transport_add_remote_candidate(
-        t, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host generation 0"), 0);
+                         t, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host generation 0"),
+                     0);
     assert_int_equal(ice_transport_add_remote_candidate(
-        t, "a=candidate:2 1 UDP 2122260222 127.0.0.1 50001 typ host"), 0);
+                         t, "a=candidate:2 1 UDP 2122260222 127.0.0.1 50001 typ host"),
+                     0);
     /* TCP candidates are ignored, not errors. */
     assert_int_equal(ice_transport_add_remote_candidate(
-        t, "candidate:3 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active"), 0);
+                         t, "candidate:3 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active"),
+                     0);
     assert_int_equal(ice_transport_add_remote_candidate(t, "candidate:garbage"), -1);
     assert_int_equal(ice_transport_add_remote_candidate(t, ""), -1);
     ice_transport_remote_candidates_done(t);
@@ -85,9 +96,11 @@ static void test_restart_gives_new_credentials(void **state)
     (void)state;
     struct ice_transport *t = make(NULL);
     assert_int_equal(ice_transport_set_remote_credentials(t, "abcd", "0123456789012345678901"), 0);
-    assert_int_equal(ice_transport_add_remote_candidate(t,
-        "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"), 0);
-    char *ufrag = g_strdup(ice_transport_local_ufrag(t)), *pwd = g_strdup(ice_transport_local_pwd(t));
+    assert_int_equal(ice_transport_add_remote_candidate(
+                         t, "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"),
+                     0);
+    char *ufrag = g_strdup(ice_transport_local_ufrag(t)),
+         *pwd = g_strdup(ice_transport_local_pwd(t));
     char **before = ice_transport_local_candidates(t);
 
     /* The peer's restart: new credentials here, the same candidates (sockets). */
@@ -97,8 +110,9 @@ static void test_restart_gives_new_credentials(void **state)
     char **after = ice_transport_local_candidates(t);
     assert_non_null(after[0]);
     assert_string_equal(before[0], after[0]);
-    assert_int_equal(ice_transport_add_remote_candidate(t,
-        "candidate:2 1 udp 2122260223 127.0.0.1 50002 typ host"), 0);
+    assert_int_equal(ice_transport_add_remote_candidate(
+                         t, "candidate:2 1 udp 2122260223 127.0.0.1 50002 typ host"),
+                     0);
 
     /* A re-check after lost consent keeps what the peer knows. */
     g_free(ufrag);

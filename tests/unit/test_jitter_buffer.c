@@ -14,9 +14,9 @@
 #include "mixer/rtp/rtp.h"
 #include "tests/unit/rtp_fixture.h"
 
-#define FRAME_TICKS 3000          /* 30 fps at 90 kHz */
-#define FRAME_US 33333
-#define MS 1000
+#define FRAME_TICKS 3000 /* 30 fps at 90 kHz */
+#define FRAME_US    33333
+#define MS          1000
 
 /* A synthetic VP8 packet: descriptor S=1/PID 0 and a frame tag on a frame's first
  * packet (P=0 for a keyframe), a continuation descriptor otherwise. */
@@ -140,7 +140,7 @@ static void test_playout_delay_and_deadline(void **state)
 {
     struct jitter_buffer *jb = video_buffer(50 * MS, 0);
     push_frame(jb, 1, 0, 0, 2, true, 0, -1);
-    expect_nothing(jb, 49 * MS);                        /* complete, not yet due */
+    expect_nothing(jb, 49 * MS); /* complete, not yet due */
     expect_frame(jb, 50 * MS, 0, 2);
     /* Frame 1 is missing its first packet: it waits until its deadline, ... */
     push_frame(jb, 1, 0, 1, 2, false, FRAME_US, 0);
@@ -161,9 +161,9 @@ static void test_loss_waits_for_keyframe_and_rate_limits_requests(void **state)
     push_frame(jb, 10, 0, 0, 3, true, t, -1);
     expect_frame(jb, t, 0, 3);
     t += FRAME_US;
-    push_frame(jb, 10, 0, 1, 3, false, t, 1);           /* middle packet lost */
+    push_frame(jb, 10, 0, 1, 3, false, t, 1); /* middle packet lost */
     push_frame(jb, 10, 0, 2, 3, false, t + FRAME_US, -1);
-    expect_nothing(jb, t + FRAME_US);                   /* frame 1 dropped, frame 2 too */
+    expect_nothing(jb, t + FRAME_US); /* frame 1 dropped, frame 2 too */
     const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
     assert_int_equal(s->dropped_frames, 2);
     assert_int_equal(s->lost, 1);
@@ -202,12 +202,12 @@ static void test_starts_with_keyframe(void **state)
 static void test_nack_candidates(void **state)
 {
     struct jitter_buffer *jb = video_buffer(0, 2);
-    jitter_buffer_set_rtt(jb, 20 * MS);                /* delay becomes >= 20 ms */
-    push_frame(jb, 1000, 0, 0, 5, true, 0, 2);         /* seq 1002 missing */
+    jitter_buffer_set_rtt(jb, 20 * MS);        /* delay becomes >= 20 ms */
+    push_frame(jb, 1000, 0, 0, 5, true, 0, 2); /* seq 1002 missing */
     uint16_t seqs[8];
     assert_int_equal(jitter_buffer_nack(jb, 0, seqs, 8), 1);
     assert_int_equal(seqs[0], 1002);
-    assert_int_equal(jitter_buffer_nack(jb, 5 * MS, seqs, 8), 0);      /* once per RTT */
+    assert_int_equal(jitter_buffer_nack(jb, 5 * MS, seqs, 8), 0); /* once per RTT */
     assert_int_equal(jitter_buffer_nack(jb, 19 * MS, seqs, 8), 0);
     /* After the deadline, not any more (and not a third time anyway). */
     int64_t delay = jitter_buffer_stats(jb)->delay_us;
@@ -217,12 +217,12 @@ static void test_nack_candidates(void **state)
 
     jb = video_buffer(100 * MS, 2);
     jitter_buffer_set_rtt(jb, 20 * MS);
-    push_frame(jb, 65534, 0, 0, 6, true, 0, 1);       /* 65535 missing */
-    push_frame(jb, 65534, 0, 1, 6, false, MS, 3);      /* 7 (after the wrap) missing */
+    push_frame(jb, 65534, 0, 0, 6, true, 0, 1);   /* 65535 missing */
+    push_frame(jb, 65534, 0, 1, 6, false, MS, 3); /* 7 (after the wrap) missing */
     assert_int_equal(jitter_buffer_nack(jb, 2 * MS, seqs, 8), 2);
     assert_int_equal(seqs[0], 65535);
-    assert_int_equal(seqs[1], 7);        /* 65534 + 6 + 3, wrapped */
-    assert_int_equal(jitter_buffer_nack(jb, 22 * MS, seqs, 1), 1);     /* `max` honoured */
+    assert_int_equal(seqs[1], 7);                                  /* 65534 + 6 + 3, wrapped */
+    assert_int_equal(jitter_buffer_nack(jb, 22 * MS, seqs, 1), 1); /* `max` honoured */
     assert_int_equal(seqs[0], 65535);
     assert_int_equal(jitter_buffer_nack(jb, 23 * MS, seqs, 8), 1);
     assert_int_equal(seqs[0], 7);
@@ -230,7 +230,7 @@ static void test_nack_candidates(void **state)
     uint8_t buf[64];
     size_t n = frame_packet(buf, 65534, 0, 0, 1, 6, true);
     assert_int_equal(jitter_buffer_push(jb, buf, n, 30 * MS), 0);
-    assert_int_equal(jitter_buffer_nack(jb, 60 * MS, seqs, 8), 0);     /* 7: nacked twice */
+    assert_int_equal(jitter_buffer_nack(jb, 60 * MS, seqs, 8), 0); /* 7: nacked twice */
     assert_int_equal(jitter_buffer_stats(jb)->nacks, 4);
     expect_frame(jb, 100 * MS, 0, 6);
     jitter_buffer_free(jb);
@@ -248,7 +248,7 @@ static struct jitter_buffer *audio_buffer(void)
 static size_t opus_packet(uint8_t *buf, uint16_t seq, uint32_t ts)
 {
     size_t n = rtp_write_header(buf, false, 111, seq, ts, 77);
-    buf[n++] = 0xfc;                                   /* TOC: code 0 */
+    buf[n++] = 0xfc; /* TOC: code 0 */
     buf[n++] = (uint8_t)seq;
     return n;
 }
@@ -257,14 +257,14 @@ static void test_audio_loss_reported(void **state)
 {
     struct jitter_buffer *jb = audio_buffer();
     uint8_t buf[32];
-    const int arrive[] = {0, 1, 3, 4};                 /* packet 2 lost */
+    const int arrive[] = {0, 1, 3, 4}; /* packet 2 lost */
     for (int i = 0; i < 4; i++) {
         int k = arrive[i];
         size_t n = opus_packet(buf, (uint16_t)(40 + k), (uint32_t)(960 * k));
         assert_int_equal(jitter_buffer_push(jb, buf, n, k * 20 * MS), 0);
     }
     struct jitter_frame f;
-    assert_int_equal(jitter_buffer_pull(jb, 19 * MS, &f), 0);         /* 20 ms minimum */
+    assert_int_equal(jitter_buffer_pull(jb, 19 * MS, &f), 0); /* 20 ms minimum */
     for (int k = 0; k < 5; k++) {
         int64_t now = 20 * MS + k * 20 * MS;
         assert_int_equal(jitter_buffer_pull(jb, now, &f), 1);
@@ -272,7 +272,7 @@ static void test_audio_loss_reported(void **state)
         if (k == 2) {
             assert_true(f.lost);
             assert_int_equal(f.packet_count, 0);
-            assert_non_null(f.next);                   /* packet 3, for FEC */
+            assert_non_null(f.next); /* packet 3, for FEC */
             assert_int_equal(f.next->sequence, 43);
         } else {
             assert_false(f.lost);
@@ -348,16 +348,16 @@ static void test_delay_floor(void **state)
         size_t n = opus_packet(buf, (uint16_t)k, (uint32_t)(960 * k));
         assert_int_equal(jitter_buffer_push(jb, buf, n, k * 20 * MS), 0);
     }
-    assert_int_equal(jitter_buffer_own_delay(jb), 20 * MS);   /* the audio minimum */
+    assert_int_equal(jitter_buffer_own_delay(jb), 20 * MS); /* the audio minimum */
     assert_int_equal(jitter_buffer_stats(jb)->delay_us, 20 * MS);
     jitter_buffer_set_delay_floor(jb, 70 * MS);
     assert_int_equal(jitter_buffer_stats(jb)->delay_us, 70 * MS);
     assert_int_equal(jitter_buffer_own_delay(jb), 20 * MS);
     struct jitter_frame f;
-    assert_int_equal(jitter_buffer_pull(jb, 69 * MS, &f), 0);   /* packet 0 waits for the floor */
+    assert_int_equal(jitter_buffer_pull(jb, 69 * MS, &f), 0); /* packet 0 waits for the floor */
     assert_int_equal(jitter_buffer_pull(jb, 70 * MS, &f), 1);
     assert_int_equal(f.packets[0].sequence, 0);
-    jitter_buffer_set_delay_floor(jb, 900 * MS);                 /* clamped to max */
+    jitter_buffer_set_delay_floor(jb, 900 * MS); /* clamped to max */
     assert_int_equal(jitter_buffer_stats(jb)->delay_us, 200 * MS);
     jitter_buffer_set_delay_floor(jb, 0);
     assert_int_equal(jitter_buffer_stats(jb)->delay_us, 20 * MS);
@@ -378,7 +378,7 @@ static void test_bounded_memory_under_flood(void **state)
         seed = seed * 1103515245u + 12345u;
         size_t size = 13 + (seed >> 4) % (i % 100 == 0 ? 19000 : 1200);
         for (size_t k = 0; k < size; k++) buf[k] = (uint8_t)(seed >> (k % 24));
-        uint16_t seq = (uint16_t)(i % 7 == 0 ? seed >> 16 : (unsigned)i);   /* some wild jumps */
+        uint16_t seq = (uint16_t)(i % 7 == 0 ? seed >> 16 : (unsigned)i); /* some wild jumps */
         rtp_write_header(buf, (seed & 3) == 0, 96, seq, (uint32_t)(i / 3) * 3000, 5);
         if (jitter_buffer_push(jb, buf, size, i * 100) < 0) refused++;
         const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
@@ -393,7 +393,7 @@ static void test_bounded_memory_under_flood(void **state)
     }
     const struct jitter_buffer_stats *s = jitter_buffer_stats(jb);
     assert_true(s->overflow > 0);
-    assert_true(s->malformed > 0);                    /* larger than max_bytes */
+    assert_true(s->malformed > 0); /* larger than max_bytes */
     assert_true(refused > 0);
     /* Garbage that is not RTP at all. */
     assert_int_equal(jitter_buffer_push(jb, (const uint8_t *)"\x01\x02", 2, 0), -1);
@@ -429,9 +429,9 @@ static void test_release_when_complete_and_drain(void **state)
     push_frame(jb, 7, 0, 5, 3, true, 0, -1);
     expect_frame(jb, 0, 0, 3);
     expect_frame(jb, 0, FRAME_TICKS, 3);
-    expect_nothing(jb, 0);                            /* frame 2 incomplete, not due */
-    jitter_buffer_drain(jb);                          /* end of input */
-    expect_frame(jb, 0, 5 * FRAME_TICKS, 3);          /* 2 dropped, 3 and 4 not keyframes */
+    expect_nothing(jb, 0);                   /* frame 2 incomplete, not due */
+    jitter_buffer_drain(jb);                 /* end of input */
+    expect_frame(jb, 0, 5 * FRAME_TICKS, 3); /* 2 dropped, 3 and 4 not keyframes */
     expect_nothing(jb, 0);
     assert_int_equal(jitter_buffer_stats(jb)->dropped_frames, 3);
     assert_int_equal(jitter_buffer_stats(jb)->buffered_packets, 0);
@@ -491,7 +491,7 @@ static void test_fixture_through_buffer_and_depacketizer(void **state)
     assert_int_equal(rtp_fixture_load("tests/fixtures/rtp/h264.rtp", &f), 0);
     size_t *order = malloc(f.count * sizeof(*order));
     for (size_t i = 0; i < f.count; i++) order[i] = i;
-    for (size_t i = 0; i + 1 < f.count; i += 2) {      /* swap neighbours */
+    for (size_t i = 0; i + 1 < f.count; i += 2) { /* swap neighbours */
         size_t t = order[i];
         order[i] = order[i + 1];
         order[i + 1] = t;
@@ -515,8 +515,9 @@ static void test_fixture_through_buffer_and_depacketizer(void **state)
          * after the packets before it in arrival order. */
         struct rtp_header h;
         rtp_parse(f.packet[order[i]], f.length[order[i]], &h);
-        if (i == 0) first_ts = h.timestamp - 3000;      /* frame 0 sent at 33 ms */
-        int64_t arrival = (int64_t)(uint32_t)(h.timestamp - first_ts) * 1000 / 90 + (int64_t)(i % 4) * MS;
+        if (i == 0) first_ts = h.timestamp - 3000; /* frame 0 sent at 33 ms */
+        int64_t arrival =
+            (int64_t)(uint32_t)(h.timestamp - first_ts) * 1000 / 90 + (int64_t)(i % 4) * MS;
         if (arrival > now) now = arrival;
         jitter_buffer_push(jb, f.packet[order[i]], f.length[order[i]], now);
         if (i % 5 == 0) jitter_buffer_push(jb, f.packet[order[i]], f.length[order[i]], now);

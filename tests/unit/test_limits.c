@@ -57,9 +57,11 @@ static void test_file_keys(void **state)
     (void)state;
     struct mcu_config cfg;
     char err[512];
-    assert_int_equal(load_text("[mcud]\nmax-participants=3\nmax-sdp-bytes=2048\njoin-rate=0\n"
-                               "join-burst=2\nmessage-rate=5\nmessage-burst=7\nsend-queue-bytes=65536\n",
-                               &cfg, err, sizeof err), 0);
+    assert_int_equal(
+        load_text("[mcud]\nmax-participants=3\nmax-sdp-bytes=2048\njoin-rate=0\n"
+                  "join-burst=2\nmessage-rate=5\nmessage-burst=7\nsend-queue-bytes=65536\n",
+                  &cfg, err, sizeof err),
+        0);
     assert_int_equal(cfg.limits.max_participants, 3);
     assert_int_equal(cfg.limits.max_sdp_bytes, 2048);
     assert_int_equal(cfg.limits.join_rate, 0);
@@ -82,7 +84,8 @@ static void file_error(const char *text, const char *fragment)
 static void test_file_errors(void **state)
 {
     (void)state;
-    file_error("[mcud]\nmax-participants=0\n", "max-participants: '0' is not a number of participants");
+    file_error("[mcud]\nmax-participants=0\n",
+               "max-participants: '0' is not a number of participants");
     file_error("[mcud]\nmax-participants=lots\n", "max-participants: 'lots'");
     file_error("[mcud]\nmax-sdp-bytes=100\n", "from 1024 to 65536");
     file_error("[mcud]\nmax-sdp-bytes=70000\n", "from 1024 to 65536");
@@ -90,7 +93,7 @@ static void test_file_errors(void **state)
     file_error("[mcud]\njoin-burst=0\n", "join-burst: '0'");
     file_error("[mcud]\nsend-queue-bytes=1000\n", "send-queue-bytes: '1000'");
     file_error("[mcud]\nmax-participant=3\n", "unknown key 'max-participant'");
-    file_error("[mcud]\nmax-participant=3\n", "max-sdp-bytes");   /* the keys are listed */
+    file_error("[mcud]\nmax-participant=3\n", "max-sdp-bytes"); /* the keys are listed */
 }
 
 static struct mcu_limits_config small_limits(void)
@@ -98,7 +101,7 @@ static struct mcu_limits_config small_limits(void)
     struct mcu_limits_config c;
     mcu_limits_config_defaults(&c);
     c.max_participants = 2;
-    c.join_rate = 6;          /* one every 10 s */
+    c.join_rate = 6; /* one every 10 s */
     c.join_burst = 2;
     c.message_rate = 10;
     c.message_burst = 3;
@@ -115,14 +118,14 @@ static void test_join_attempts_per_address(void **state)
     assert_int_equal(retry, 0);
     assert_true(limits_allow_join_attempt(l, "192.0.2.7", 1 * SECOND, NULL));
     assert_false(limits_allow_join_attempt(l, "192.0.2.7", 2 * SECOND, &retry));
-    assert_int_equal(retry, 8000);                       /* ms until the next token */
+    assert_int_equal(retry, 8000); /* ms until the next token */
     assert_true(limits_allow_join_attempt(l, "192.0.2.8", 2 * SECOND, NULL));
     assert_true(limits_allow_join_attempt(l, "192.0.2.7", 10 * SECOND, NULL));
     assert_int_equal(limits_counter(l, LIMITS_JOIN_RATE_LIMITED), 1);
     assert_int_equal(limits_join_table_size(l), 2);
     limits_free(l);
 
-    c.join_rate = 0;                                      /* no limit */
+    c.join_rate = 0; /* no limit */
     l = limits_new(&c);
     for (int i = 0; i < 1000; i++) assert_true(limits_allow_join_attempt(l, "192.0.2.7", 0, NULL));
     assert_int_equal(limits_join_table_size(l), 0);
@@ -152,7 +155,7 @@ static void test_messages_per_connection(void **state)
     for (int i = 0; i < 3; i++) assert_true(limits_allow_message(l, &a, 0, NULL));
     assert_false(limits_allow_message(l, &a, 0, &retry));
     assert_int_equal(retry, 100);
-    assert_true(limits_allow_message(l, &b, 0, NULL));    /* another connection */
+    assert_true(limits_allow_message(l, &b, 0, NULL)); /* another connection */
     assert_true(limits_allow_message(l, &a, 100 * 1000, NULL));
     assert_int_equal(limits_counter(l, LIMITS_MESSAGE_RATE_LIMITED), 1);
     limits_count(l, LIMITS_SDP_TOO_LARGE);

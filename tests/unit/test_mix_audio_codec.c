@@ -48,12 +48,12 @@ static void test_opus_roundtrip_and_header(void **state)
     const uint8_t *head = mix_audio_encoder_extradata(enc, &size);
     assert_int_equal(size, 19);
     assert_memory_equal(head, "OpusHead", 8);
-    assert_int_equal(head[8], 1);                                  /* version */
-    assert_int_equal(head[9], 1);                                  /* mono */
+    assert_int_equal(head[8], 1); /* version */
+    assert_int_equal(head[9], 1); /* mono */
     assert_int_equal(head[10] | head[11] << 8, mix_audio_encoder_delay(enc));
     assert_true(mix_audio_encoder_delay(enc) > 0);
     assert_int_equal(head[12] | head[13] << 8 | head[14] << 16, 48000);
-    assert_int_equal(head[18], 0);                                 /* mapping family */
+    assert_int_equal(head[18], 0); /* mapping family */
     assert_int_equal(mix_audio_decoder_decode(dec, (const uint8_t *)"", 0, out), -1);
     mix_audio_decoder_free(dec);
     mix_audio_encoder_free(enc);

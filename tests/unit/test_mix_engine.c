@@ -21,10 +21,10 @@
 #include "mixer/codec/video_encoder.h"
 #include "tests/unit/media_synth.h"
 
-#define TICK AUDIO_FRAME_SAMPLES
+#define TICK          AUDIO_FRAME_SAMPLES
 #define AUDIO_TICK_US 20000
 #define VIDEO_TICK_US 33333
-#define KEEP_SAMPLES 4800 /* last 100 ms of each audio output: 10 Hz bins */
+#define KEEP_SAMPLES  4800 /* last 100 ms of each audio output: 10 Hz bins */
 
 /* What came out of the engine. */
 struct stream_check {
@@ -80,8 +80,9 @@ static void on_frame(void *opaque, const struct mix_output *out, const struct en
 static void on_packet(void *opaque, const struct mix_output *out, const uint8_t *data, size_t len)
 {
     struct capture *c = opaque;
-    size_t k = out->kind == MIX_OUTPUT_VIDEO ? out->index
-             : out->kind == MIX_OUTPUT_AUDIO_FULL ? 2 : 3 + out->index;
+    size_t k = out->kind == MIX_OUTPUT_VIDEO        ? out->index
+               : out->kind == MIX_OUTPUT_AUDIO_FULL ? 2
+                                                    : 3 + out->index;
     struct stream_check *s = &c->stream[k];
     struct rtp_header h;
     assert_int_equal(rtp_parse(data, len, &h), 0);
@@ -89,10 +90,8 @@ static void on_packet(void *opaque, const struct mix_output *out, const uint8_t 
     assert_int_equal(h.ssrc, out->ssrc);
     assert_int_equal(h.payload_type, out->kind == MIX_OUTPUT_VIDEO ? 96 : 111);
     if (s->seen) {
-        if (h.ssrc != s->ssrc || h.sequence != (uint16_t)(s->last_sequence + 1))
-            s->bad++;
-        if (out->kind != MIX_OUTPUT_VIDEO && h.timestamp != s->last_timestamp + TICK)
-            s->bad++;
+        if (h.ssrc != s->ssrc || h.sequence != (uint16_t)(s->last_sequence + 1)) s->bad++;
+        if (out->kind != MIX_OUTPUT_VIDEO && h.timestamp != s->last_timestamp + TICK) s->bad++;
     }
     s->seen = true;
     s->ssrc = h.ssrc;
@@ -122,8 +121,7 @@ static void capture_init(struct capture *c)
 
 static void capture_free(struct capture *c)
 {
-    for (size_t i = 0; i < 4; i++)
-        mix_audio_decoder_free(c->decoder[i]);
+    for (size_t i = 0; i < 4; i++) mix_audio_decoder_free(c->decoder[i]);
     for (size_t i = 0; i < 2; i++) {
         video_decoder_free(c->video_decoder[i]);
         av_frame_free(&c->picture[i]);
@@ -151,8 +149,8 @@ static void sender_init(struct sender *s, uint32_t ssrc, uint8_t y, uint8_t u, u
     struct video_encoder_config vc;
     video_encoder_config_init(&vc, MEDIA_CODEC_VP8, 160, 120, 200000);
     assert_non_null(s->video = video_encoder_new(&vc));
-    pc = (struct packetizer_config){.codec = MEDIA_CODEC_VP8, .ssrc = ssrc + 1, .payload_type = 96,
-                                    .mtu = 300};
+    pc = (struct packetizer_config){
+        .codec = MEDIA_CODEC_VP8, .ssrc = ssrc + 1, .payload_type = 96, .mtu = 300};
     assert_non_null(s->video_packetizer = packetizer_new(&pc));
     assert_non_null(s->picture = synth_picture(160, 120, y, u, v));
 }
@@ -179,7 +177,8 @@ static void send_audio(struct mix_engine *e, size_t slot, struct sender *s, doub
     const uint8_t *data;
     size_t size;
     while (packetizer_pull(s->audio_packetizer, &data, &size) == 1)
-        assert_int_equal(mix_engine_push_rtp(e, slot, MEDIA_AUDIO, data, size, k * AUDIO_TICK_US), 0);
+        assert_int_equal(mix_engine_push_rtp(e, slot, MEDIA_AUDIO, data, size, k * AUDIO_TICK_US),
+                         0);
 }
 
 /* Encodes the sender's picture as video frame k and pushes its packets; with `lose`,
@@ -193,8 +192,7 @@ static void send_video(struct mix_engine *e, size_t slot, struct sender *s, int6
     const uint8_t *data;
     size_t size;
     while (packetizer_pull(s->video_packetizer, &data, &size) == 1)
-        if (!lose)
-            mix_engine_push_rtp(e, slot, MEDIA_VIDEO, data, size, k * VIDEO_TICK_US);
+        if (!lose) mix_engine_push_rtp(e, slot, MEDIA_VIDEO, data, size, k * VIDEO_TICK_US);
 }
 
 static struct mix_engine *new_engine(size_t profiles, size_t top_n)
@@ -216,8 +214,7 @@ static struct mix_engine *new_engine(size_t profiles, size_t top_n)
     cfg.profiles[1].ssrc = 0x10000002;
     char err[200] = "";
     struct mix_engine *e = mix_engine_new(&cfg, err, sizeof err);
-    if (!e)
-        fail_msg("mix_engine_new: %s", err);
+    if (!e) fail_msg("mix_engine_new: %s", err);
     return e;
 }
 
@@ -231,8 +228,7 @@ static void test_minus_self(void **state)
     (void)state;
     struct mix_engine *e = new_engine(0, 2);
     struct mix_input_config ic = {.audio_codec = MEDIA_CODEC_OPUS, .name = "room"};
-    for (size_t i = 0; i < 3; i++)
-        assert_int_equal(mix_engine_add_input(e, i, &ic), 0);
+    for (size_t i = 0; i < 3; i++) assert_int_equal(mix_engine_add_input(e, i, &ic), 0);
     assert_int_equal(mix_engine_add_input(e, 0, &ic), -1); /* taken */
     struct sender a, b, quiet;
     sender_init(&a, 100, 0, 0, 0);
@@ -260,8 +256,8 @@ static void test_minus_self(void **state)
     double a440 = amp(c.pcm[1], 440), a880 = amp(c.pcm[1], 880);
     double b440 = amp(c.pcm[2], 440), b880 = amp(c.pcm[2], 880);
     double f440 = amp(c.pcm[0], 440), f880 = amp(c.pcm[0], 880);
-    print_message("A's mix: 440 %.0f, 880 %.0f; B's: %.0f, %.0f; full: %.0f, %.0f\n", a440,
-                  a880, b440, b880, f440, f880);
+    print_message("A's mix: 440 %.0f, 880 %.0f; B's: %.0f, %.0f; full: %.0f, %.0f\n", a440, a880,
+                  b440, b880, f440, f880);
     assert_true(a880 > 4000 && a440 < a880 / 20);
     assert_true(b440 > 4000 && b880 < b440 / 20);
     assert_true(f440 > 4000 && f880 > 4000);
@@ -270,8 +266,7 @@ static void test_minus_self(void **state)
     assert_int_equal(c.stream[2].ssrc, mix_engine_config(e)->audio_ssrc);
     assert_int_equal(c.stream[3].ssrc, mix_engine_config(e)->audio_ssrc + 1);
     assert_int_equal(c.stream[4].ssrc, mix_engine_config(e)->audio_ssrc + 2);
-    for (size_t k = 2; k < 5; k++)
-        assert_int_equal(c.stream[k].bad, 0);
+    for (size_t k = 2; k < 5; k++) assert_int_equal(c.stream[k].bad, 0);
     assert_true(mix_engine_input_stats(e, 0)->audio_frames >= 38);
 
     capture_free(&c);
@@ -292,8 +287,7 @@ static void run_video(struct mix_engine *e, struct sender *s, size_t n, int64_t 
                       const struct mix_engine_sink *sink)
 {
     for (size_t i = 0; i < n; i++, (*k)++) {
-        for (size_t slot = 0; slot < 2; slot++)
-            send_video(e, slot, &s[slot], *k, false);
+        for (size_t slot = 0; slot < 2; slot++) send_video(e, slot, &s[slot], *k, false);
         assert_int_equal(mix_engine_video_tick(e, *k * VIDEO_TICK_US, sink), 0);
     }
 }
@@ -306,8 +300,8 @@ static void test_layout_switch_and_profiles(void **state)
     assert_int_equal(mix_engine_add_input(e, 0, &ic), 0);
     assert_int_equal(mix_engine_add_input(e, 1, &ic), 0);
     struct sender s[2];
-    sender_init(&s[0], 100, 81, 90, 240);  /* red */
-    sender_init(&s[1], 200, 145, 54, 34);  /* green */
+    sender_init(&s[0], 100, 81, 90, 240); /* red */
+    sender_init(&s[1], 200, 145, 54, 34); /* green */
     struct capture c;
     capture_init(&c);
     struct mix_engine_sink sink = {&c, on_frame, on_packet};

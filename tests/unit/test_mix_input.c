@@ -14,19 +14,21 @@
 
 static struct mix_input *open_input(void)
 {
-    static struct mix_input in;   /* large (queue inside): not on the stack */
-    struct mix_input_config cfg = {.audio_codec = MEDIA_CODEC_OPUS, .video_codec = MEDIA_CODEC_NONE};
+    static struct mix_input in; /* large (queue inside): not on the stack */
+    struct mix_input_config cfg = {.audio_codec = MEDIA_CODEC_OPUS,
+                                   .video_codec = MEDIA_CODEC_NONE};
     assert_int_equal(mix_input_open(&in, &cfg), 0);
     return &in;
 }
 
-static uint16_t next_sample;   /* numbers the samples (wrapping) */
+static uint16_t next_sample; /* numbers the samples (wrapping) */
 
 /* Appends one tick of numbered samples, as a decoded packet would. */
 static void put_tick(struct mix_input *in)
 {
     assert_true(in->queued + AUDIO_FRAME_SAMPLES <= MIX_INPUT_AUDIO_QUEUE);
-    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++) in->queue[in->queued + i] = (int16_t)next_sample++;
+    for (size_t i = 0; i < AUDIO_FRAME_SAMPLES; i++)
+        in->queue[in->queued + i] = (int16_t)next_sample++;
     in->queued += AUDIO_FRAME_SAMPLES;
 }
 
@@ -35,7 +37,7 @@ static void standing_level_is_trimmed(void **state)
     (void)state;
     struct mix_input *in = open_input();
     next_sample = 0;
-    for (int i = 0; i < 5; i++) put_tick(in);   /* a burst: 5 ticks (100 ms) stand */
+    for (int i = 0; i < 5; i++) put_tick(in); /* a burst: 5 ticks (100 ms) stand */
     uint16_t last = UINT16_MAX;
     for (int t = 0; t < 4 * MIX_INPUT_TRIM_TICKS; t++) {
         put_tick(in);
@@ -52,7 +54,7 @@ static void standing_level_is_trimmed(void **state)
     assert_int_equal(in->stats.audio_underruns, 0);
 
     /* A burst above the high mark is trimmed from the next take on. */
-    for (int i = 0; i < 8; i++) put_tick(in);   /* 160 ms at once */
+    for (int i = 0; i < 8; i++) put_tick(in); /* 160 ms at once */
     put_tick(in);
     assert_true(mix_input_take_tick(in));
     for (int t = 1; t < MIX_INPUT_TRIM_TICKS; t++) {
@@ -74,7 +76,7 @@ static void queue_that_runs_low_is_kept(void **state)
         /* Jitter: every window, two ticks come late and one early; the level
          * touches zero once per window. */
         if (t % MIX_INPUT_TRIM_TICKS == 0) {
-            assert_true(mix_input_take_tick(in));   /* nothing arrived */
+            assert_true(mix_input_take_tick(in)); /* nothing arrived */
             continue;
         }
         if (t % MIX_INPUT_TRIM_TICKS == 1) put_tick(in);

@@ -50,7 +50,7 @@ static void frames_free(struct frame_list *l)
 
 struct roundtrip_counts {
     size_t packets;
-    size_t stap_a, fu_a, single;      /* H.264 payload kinds seen */
+    size_t stap_a, fu_a, single; /* H.264 payload kinds seen */
 };
 
 /* Packetizes every frame, checks each packet's header, depacketizes, compares. */
@@ -85,13 +85,16 @@ static void roundtrip(const struct packetizer_config *cfg, const struct frame_li
             if (cfg->codec == MEDIA_CODEC_VP8) {
                 uint16_t pid = (uint16_t)(((h.payload[2] & 0x7f) << 8) | h.payload[3]);
                 assert_int_equal(pid, (cfg->first_picture_id + i) & 0x7fff);
-                assert_int_equal((h.payload[0] & 0x10) != 0, pulled == 1);    /* S */
+                assert_int_equal((h.payload[0] & 0x10) != 0, pulled == 1); /* S */
             }
             if (cfg->codec == MEDIA_CODEC_H264) {
                 uint8_t type = h.payload[0] & 0x1f;
-                if (type == 24) counts->stap_a++;
-                else if (type == 28) counts->fu_a++;
-                else counts->single++;
+                if (type == 24)
+                    counts->stap_a++;
+                else if (type == 28)
+                    counts->fu_a++;
+                else
+                    counts->single++;
             }
             counts->packets++;
             assert_int_equal(depacketizer_push(d, pkt, len), 0);
@@ -119,13 +122,17 @@ static void test_vp8_roundtrip(void **state)
     frames_from_fixture("tests/fixtures/rtp/vp8.rtp", MEDIA_CODEC_VP8, &frames);
     struct roundtrip_counts counts;
     /* Small MTU, sequence numbers and picture IDs that wrap during the run. */
-    struct packetizer_config cfg = {.codec = MEDIA_CODEC_VP8, .ssrc = 0x11223344, .payload_type = 96,
-                                    .first_sequence = 65530, .first_picture_id = 0x7ffa, .mtu = 120};
+    struct packetizer_config cfg = {.codec = MEDIA_CODEC_VP8,
+                                    .ssrc = 0x11223344,
+                                    .payload_type = 96,
+                                    .first_sequence = 65530,
+                                    .first_picture_id = 0x7ffa,
+                                    .mtu = 120};
     roundtrip(&cfg, &frames, &counts);
     assert_true(counts.packets > 2 * frames.count);
-    cfg.mtu = 0;                                       /* default 1200 */
+    cfg.mtu = 0; /* default 1200 */
     roundtrip(&cfg, &frames, &counts);
-    assert_int_equal(counts.packets, frames.count);   /* these small frames fit */
+    assert_int_equal(counts.packets, frames.count); /* these small frames fit */
     frames_free(&frames);
 }
 
@@ -134,15 +141,18 @@ static void test_h264_roundtrip(void **state)
     struct frame_list frames;
     frames_from_fixture("tests/fixtures/rtp/h264.rtp", MEDIA_CODEC_H264, &frames);
     struct roundtrip_counts counts;
-    struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264, .ssrc = 7, .payload_type = 102,
-                                    .first_sequence = 65000, .mtu = 200};
+    struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264,
+                                    .ssrc = 7,
+                                    .payload_type = 102,
+                                    .first_sequence = 65000,
+                                    .mtu = 200};
     roundtrip(&cfg, &frames, &counts);
     assert_true(counts.fu_a > 0);
     assert_true(counts.single > 0);
     assert_int_equal(counts.stap_a, 0);
     cfg.h264_stap_a = true;
     roundtrip(&cfg, &frames, &counts);
-    assert_true(counts.stap_a > 0);                   /* SPS + PPS at least */
+    assert_true(counts.stap_a > 0); /* SPS + PPS at least */
     assert_true(counts.fu_a > 0);
     frames_free(&frames);
 }
@@ -150,14 +160,17 @@ static void test_h264_roundtrip(void **state)
 static void test_h264_three_byte_start_codes(void **state)
 {
     /* 3-byte start codes and a trailing zero: the depacketizer writes 4-byte codes. */
-    static const uint8_t in[] = {0, 0, 1, 0x67, 0x42, 0x00, 0x1e, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80, 0,
-                                 0, 0, 1, 0x65, 0x88, 0x84, 0x21};
-    static const uint8_t want[] = {0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1e, 0, 0, 0, 1, 0x68, 0xce, 0x3c,
-                                   0x80, 0, 0, 0, 1, 0x65, 0x88, 0x84, 0x21};
-    struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264, .payload_type = 100, .h264_stap_a = true};
+    static const uint8_t in[] = {0,    0,    1,    0x67, 0x42, 0x00, 0x1e, 0,    0,    1,    0x68,
+                                 0xce, 0x3c, 0x80, 0,    0,    0,    1,    0x65, 0x88, 0x84, 0x21};
+    static const uint8_t want[] = {0, 0, 0, 1, 0x67, 0x42, 0x00, 0x1e,
+                                   0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80,
+                                   0, 0, 0, 1, 0x65, 0x88, 0x84, 0x21};
+    struct packetizer_config cfg = {
+        .codec = MEDIA_CODEC_H264, .payload_type = 100, .h264_stap_a = true};
     struct packetizer *p = packetizer_new(&cfg);
-    struct encoded_frame f = {.codec = MEDIA_CODEC_H264, .data = in, .size = sizeof in, .rtp_timestamp = 3000};
-    assert_int_equal(packetizer_push(p, &f), 1);      /* one STAP-A with all three */
+    struct encoded_frame f = {
+        .codec = MEDIA_CODEC_H264, .data = in, .size = sizeof in, .rtp_timestamp = 3000};
+    assert_int_equal(packetizer_push(p, &f), 1); /* one STAP-A with all three */
     const uint8_t *pkt;
     size_t len;
     assert_int_equal(packetizer_pull(p, &pkt, &len), 1);
@@ -178,7 +191,7 @@ static void test_large_frame_split_evenly(void **state)
     size_t size = 100000;
     uint8_t *data = malloc(size);
     for (size_t i = 0; i < size; i++) data[i] = (uint8_t)(i * 7 + 1);
-    data[0] = 0x01;                                   /* VP8 interframe tag */
+    data[0] = 0x01; /* VP8 interframe tag */
     struct packetizer_config cfg = {.codec = MEDIA_CODEC_VP8, .payload_type = 96};
     struct packetizer *p = packetizer_new(&cfg);
     struct encoded_frame f = {.codec = MEDIA_CODEC_VP8, .data = data, .size = size};
@@ -238,7 +251,7 @@ static void test_audio_roundtrip_and_limits(void **state)
 static void test_bad_input_refused(void **state)
 {
     struct packetizer_config cfg = {.codec = MEDIA_CODEC_H264, .payload_type = 96, .mtu = 10};
-    assert_null(packetizer_new(&cfg));             /* MTU below the minimum */
+    assert_null(packetizer_new(&cfg)); /* MTU below the minimum */
     cfg.mtu = 0;
     cfg.payload_type = 200;
     assert_null(packetizer_new(&cfg));
@@ -246,14 +259,15 @@ static void test_bad_input_refused(void **state)
     struct packetizer *p = packetizer_new(&cfg);
     static const uint8_t no_start_code[] = {0x65, 1, 2, 3};
     static const uint8_t only_zeros[] = {0, 0, 1, 0, 0, 0, 0};
-    struct encoded_frame f = {.codec = MEDIA_CODEC_H264, .data = no_start_code, .size = sizeof no_start_code};
+    struct encoded_frame f = {
+        .codec = MEDIA_CODEC_H264, .data = no_start_code, .size = sizeof no_start_code};
     assert_int_equal(packetizer_push(p, &f), -1);
     f.data = only_zeros;
     f.size = sizeof only_zeros;
     assert_int_equal(packetizer_push(p, &f), -1);
     f.size = 0;
     assert_int_equal(packetizer_push(p, &f), -1);
-    f.codec = MEDIA_CODEC_VP8;                        /* not this packetizer's codec */
+    f.codec = MEDIA_CODEC_VP8; /* not this packetizer's codec */
     f.data = no_start_code;
     f.size = sizeof no_start_code;
     assert_int_equal(packetizer_push(p, &f), -1);
@@ -272,10 +286,10 @@ static void test_vp8_set_picture_id(void **state)
     assert_int_equal(payload[2], 0x80 | 0x7a);
     assert_int_equal(payload[3], 0xbc);
     assert_int_equal(payload[4], 0xaa);
-    uint8_t no_i[4] = {0x80, 0x00, 0x81, 0x02};   /* X but no picture ID */
+    uint8_t no_i[4] = {0x80, 0x00, 0x81, 0x02}; /* X but no picture ID */
     assert_false(packetizer_vp8_set_picture_id(no_i, sizeof no_i, 5));
     assert_int_equal(no_i[3], 0x02);
-    assert_false(packetizer_vp8_set_picture_id(payload, 3, 5));   /* too short */
+    assert_false(packetizer_vp8_set_picture_id(payload, 3, 5)); /* too short */
 }
 
 int main(void)

@@ -13,15 +13,15 @@
 #include "signaling/protocol/protocol.h"
 #include "signaling/sdp/sdp.h"
 
-static const char *const TYPE_NAMES[] = {"join", "offer", "candidate", "end_of_candidates",
+static const char *const TYPE_NAMES[] = {"join",  "offer",    "candidate", "end_of_candidates",
                                          "leave", "keepalive"};
 
-static void expect_ok(const char *text, enum protocol_request_type type, struct protocol_request *req)
+static void expect_ok(const char *text, enum protocol_request_type type,
+                      struct protocol_request *req)
 {
     struct protocol_error error;
     int rc = protocol_parse_request(text, strlen(text), req, &error);
-    if (rc != 0)
-        fprintf(stderr, "%s -> %s: %s\n", text, error.code, error.message);
+    if (rc != 0) fprintf(stderr, "%s -> %s: %s\n", text, error.code, error.message);
     assert_int_equal(rc, 0);
     assert_null(error.id);
     assert_null(error.code);
@@ -36,13 +36,14 @@ static void expect_error(const char *text, size_t len, const char *code, const c
     struct protocol_request req;
     struct protocol_error error;
     int rc = protocol_parse_request(text, len, &req, &error);
-    if (rc != -1 || error.code == NULL || strcmp(error.code, code) != 0 || strstr(error.message, part) == NULL)
+    if (rc != -1 || error.code == NULL || strcmp(error.code, code) != 0 ||
+        strstr(error.message, part) == NULL)
         fprintf(stderr, "%.80s -> %s \"%s\", want %s \"%s\"\n", text ? text : "(null)",
                 error.code ? error.code : "ok", error.message, code, part);
     assert_int_equal(rc, -1);
     assert_string_equal(error.code, code);
     assert_non_null(strstr(error.message, part));
-    assert_null(req.message);                        /* nothing left to release in req */
+    assert_null(req.message); /* nothing left to release in req */
     assert_null(req.id);
     protocol_error_clear(&error);
     protocol_request_clear(&req);
@@ -69,8 +70,9 @@ static void test_join(void **state)
 {
     (void)state;
     struct protocol_request req;
-    expect_ok("{\"type\":\"join\",\"id\":1,\"conference\":\"echo\",\"name\":\"S\xe1\xbb\x9f Y t\xe1\xba\xbf\",\"pin\":\"1234\"}",
-              PROTOCOL_JOIN, &req);
+    expect_ok(
+        "{\"type\":\"join\",\"id\":1,\"conference\":\"echo\",\"name\":\"S\xe1\xbb\x9f Y t\xe1\xba\xbf\",\"pin\":\"1234\"}",
+        PROTOCOL_JOIN, &req);
     assert_int_equal(json_integer_value(req.id), 1);
     assert_string_equal(req.conference, "echo");
     assert_string_equal(req.name, "S\xe1\xbb\x9f Y t\xe1\xba\xbf");
@@ -80,8 +82,9 @@ static void test_join(void **state)
     assert_null(req.message);
     assert_null(req.id);
 
-    expect_ok("{\"type\":\"join\",\"id\":\"j-1\",\"conference\":\"c\",\"name\":\"A\",\"token\":\"t0k\",\"version\":1,\"extra\":[1]}",
-              PROTOCOL_JOIN, &req);
+    expect_ok(
+        "{\"type\":\"join\",\"id\":\"j-1\",\"conference\":\"c\",\"name\":\"A\",\"token\":\"t0k\",\"version\":1,\"extra\":[1]}",
+        PROTOCOL_JOIN, &req);
     assert_string_equal(json_string_value(req.id), "j-1");
     assert_string_equal(req.token, "t0k");
     assert_null(req.pin);
@@ -97,21 +100,25 @@ static void test_offer_candidate_and_bare_requests(void **state)
     assert_string_equal(req.sdp, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
     protocol_request_clear(&req);
 
-    expect_ok("{\"type\":\"candidate\",\"id\":3,\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 5000 typ host\","
-              "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}", PROTOCOL_CANDIDATE, &req);
+    expect_ok(
+        "{\"type\":\"candidate\",\"id\":3,\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 5000 typ host\","
+        "\"sdpMid\":\"0\",\"sdpMLineIndex\":0}",
+        PROTOCOL_CANDIDATE, &req);
     assert_string_equal(req.candidate, "candidate:1 1 udp 1 127.0.0.1 5000 typ host");
     assert_string_equal(req.sdp_mid, "0");
     assert_int_equal(req.sdp_mline_index, 0);
     protocol_request_clear(&req);
 
-    expect_ok("{\"type\":\"candidate\",\"id\":4,\"candidate\":\"candidate:x\",\"sdpMid\":null,\"sdpMLineIndex\":1}",
-              PROTOCOL_CANDIDATE, &req);
+    expect_ok(
+        "{\"type\":\"candidate\",\"id\":4,\"candidate\":\"candidate:x\",\"sdpMid\":null,\"sdpMLineIndex\":1}",
+        PROTOCOL_CANDIDATE, &req);
     assert_null(req.sdp_mid);
     assert_int_equal(req.sdp_mline_index, 1);
     protocol_request_clear(&req);
 
-    expect_ok("{\"type\":\"candidate\",\"id\":5,\"candidate\":\"candidate:x\",\"sdpMid\":\"audio0\"}",
-              PROTOCOL_CANDIDATE, &req);
+    expect_ok(
+        "{\"type\":\"candidate\",\"id\":5,\"candidate\":\"candidate:x\",\"sdpMid\":\"audio0\"}",
+        PROTOCOL_CANDIDATE, &req);
     assert_int_equal(req.sdp_mline_index, -1);
     protocol_request_clear(&req);
 
@@ -142,37 +149,46 @@ static void test_parse_errors(void **state)
     expect_error_text("{\"type\":\"leave\",\"id\":{}}", "bad_request", "\"id\" must be");
     expect_error_text("{\"type\":\"leave\",\"id\":null}", "bad_request", "\"id\" must be");
     expect_error_text("{\"type\":\"leave\",\"id\":1,\"version\":\"1\"}", "bad_request", "version");
-    expect_error_text("{\"type\":\"leave\",\"id\":1,\"version\":2}", "unsupported_version", "version 2");
-    expect_error_text("{\"type\":\"leave\",\"id\":1,\"version\":0}", "unsupported_version", "speaks 1");
+    expect_error_text("{\"type\":\"leave\",\"id\":1,\"version\":2}", "unsupported_version",
+                      "version 2");
+    expect_error_text("{\"type\":\"leave\",\"id\":1,\"version\":0}", "unsupported_version",
+                      "speaks 1");
     expect_error_text("{\"type\":\"dance\",\"id\":1}", "unknown_type", "\"dance\"");
     expect_error_text("{\"type\":\"hello\",\"id\":1}", "unknown_type", "hello");
 
     /* join */
-    expect_error_text("{\"type\":\"join\",\"id\":1,\"name\":\"a\"}", "bad_request", "\"conference\"");
+    expect_error_text("{\"type\":\"join\",\"id\":1,\"name\":\"a\"}", "bad_request",
+                      "\"conference\"");
     expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"\",\"name\":\"a\"}",
                       "bad_request", "\"conference\"");
-    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":7,\"name\":\"a\"}",
-                      "bad_request", "\"conference\" must be a string");
-    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\"}", "bad_request", "\"name\"");
+    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":7,\"name\":\"a\"}", "bad_request",
+                      "\"conference\" must be a string");
+    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\"}", "bad_request",
+                      "\"name\"");
     expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"\"}",
                       "bad_request", "\"name\"");
     expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\\nb\"}",
                       "bad_request", "\"name\"");
-    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"pin\":1234}",
-                      "bad_request", "\"pin\" must be a string");
-    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"token\":[]}",
-                      "bad_request", "\"token\"");
+    expect_error_text(
+        "{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"pin\":1234}",
+        "bad_request", "\"pin\" must be a string");
+    expect_error_text(
+        "{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"token\":[]}",
+        "bad_request", "\"token\"");
     /* offer */
     expect_error_text("{\"type\":\"offer\",\"id\":1}", "bad_request", "\"sdp\"");
     expect_error_text("{\"type\":\"offer\",\"id\":1,\"sdp\":\"\"}", "bad_request", "\"sdp\"");
     expect_error_text("{\"type\":\"offer\",\"id\":1,\"sdp\":{}}", "bad_request", "\"sdp\"");
     /* candidate */
-    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"sdpMid\":\"0\"}", "bad_request", "\"candidate\"");
-    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\"}", "bad_request", "sdpMid");
+    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"sdpMid\":\"0\"}", "bad_request",
+                      "\"candidate\"");
+    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\"}", "bad_request",
+                      "sdpMid");
     expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMLineIndex\":-1}",
                       "bad_request", "sdpMLineIndex");
-    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMLineIndex\":\"0\"}",
-                      "bad_request", "sdpMLineIndex");
+    expect_error_text(
+        "{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMLineIndex\":\"0\"}",
+        "bad_request", "sdpMLineIndex");
     expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMid\":5}",
                       "bad_request", "sdpMid");
 }
@@ -197,7 +213,7 @@ static void test_error_keeps_id_and_type(void **state)
     text = "{\"type\":\"fly\",\"id\":9}";
     assert_int_equal(protocol_parse_request(text, strlen(text), &req, &error), -1);
     assert_int_equal(json_integer_value(error.id), 9);
-    assert_null(error.request);                      /* an unknown type is not echoed */
+    assert_null(error.request); /* an unknown type is not echoed */
     protocol_error_clear(&error);
 
     text = "{\"type\":\"offer\",\"id\":[1]}";
@@ -227,7 +243,8 @@ static void test_id_echo_exact(void **state)
         {"{\"type\":\"keepalive\",\"id\":1.5}", "1.5"},
         {"{\"type\":\"keepalive\",\"id\":\"x-1\"}", "\"x-1\""},
         {"{\"type\":\"keepalive\",\"id\":\"\"}", "\"\""},
-        {"{\"type\":\"keepalive\",\"id\":\"\xe1\xbb\x9f \\\"q\\\"\"}", "\"\xe1\xbb\x9f \\\"q\\\"\""},
+        {"{\"type\":\"keepalive\",\"id\":\"\xe1\xbb\x9f \\\"q\\\"\"}",
+         "\"\xe1\xbb\x9f \\\"q\\\"\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct protocol_request req;
@@ -235,13 +252,16 @@ static void test_id_echo_exact(void **state)
         char *reply = protocol_build_reply(req.id, req.type_name, NULL);
         assert_non_null(reply);
         char want[160];
-        snprintf(want, sizeof want, "{\"type\":\"reply\",\"id\":%s,\"request\":\"keepalive\",\"data\":{}}", cases[i][1]);
+        snprintf(want, sizeof want,
+                 "{\"type\":\"reply\",\"id\":%s,\"request\":\"keepalive\",\"data\":{}}",
+                 cases[i][1]);
         assert_string_equal(reply, want);
         free(reply);
         char *error = protocol_build_error(req.id, req.type_name, "not_joined", "join first");
-        snprintf(want, sizeof want,
-                 "{\"type\":\"error\",\"id\":%s,\"request\":\"keepalive\",\"error\":{\"code\":\"not_joined\",\"message\":\"join first\"}}",
-                 cases[i][1]);
+        snprintf(
+            want, sizeof want,
+            "{\"type\":\"error\",\"id\":%s,\"request\":\"keepalive\",\"error\":{\"code\":\"not_joined\",\"message\":\"join first\"}}",
+            cases[i][1]);
         assert_string_equal(error, want);
         free(error);
         protocol_request_clear(&req);
@@ -286,8 +306,7 @@ static void test_name_rules(void **state)
     (void)state;
     /* 64 three-byte characters pass, 65 fail: the limit counts characters */
     char name[65 * 3 + 1] = "";
-    for (int i = 0; i < 64; i++)
-        strcat(name, "\xe1\xbb\x87");                          /* U+1EC7 */
+    for (int i = 0; i < 64; i++) strcat(name, "\xe1\xbb\x87"); /* U+1EC7 */
     char *text = join_with_name(name);
     struct protocol_request req;
     expect_ok(text, PROTOCOL_JOIN, &req);
@@ -302,24 +321,24 @@ static void test_name_rules(void **state)
     text = join_with_name("ab\xff");
     expect_error_text(text, "bad_json", "not JSON");
     free(text);
-    text = join_with_name("\xc0\xaf");                         /* overlong '/' */
+    text = join_with_name("\xc0\xaf"); /* overlong '/' */
     expect_error_text(text, "bad_json", "not JSON");
     free(text);
 
     /* the name rule on its own */
     assert_true(protocol_valid_name("Ph\xc3\xb2ng h\xe1\xbb\x8dp", 64));
-    assert_true(protocol_valid_name("\xf0\x9f\x8e\xa5", 1));   /* U+1F3A5, 4 bytes */
+    assert_true(protocol_valid_name("\xf0\x9f\x8e\xa5", 1)); /* U+1F3A5, 4 bytes */
     assert_false(protocol_valid_name("ab", 1));
     assert_false(protocol_valid_name("", 64));
     assert_false(protocol_valid_name(NULL, 64));
     assert_false(protocol_valid_name("a\xff", 64));
-    assert_false(protocol_valid_name("\xe1\xbb", 64));        /* truncated sequence */
-    assert_false(protocol_valid_name("\xed\xa0\x80", 64));    /* UTF-16 surrogate */
+    assert_false(protocol_valid_name("\xe1\xbb", 64));         /* truncated sequence */
+    assert_false(protocol_valid_name("\xed\xa0\x80", 64));     /* UTF-16 surrogate */
     assert_false(protocol_valid_name("\xf4\x90\x80\x80", 64)); /* above U+10FFFF */
-    assert_false(protocol_valid_name("\xe0\x80\xaf", 64));    /* overlong */
+    assert_false(protocol_valid_name("\xe0\x80\xaf", 64));     /* overlong */
     assert_false(protocol_valid_name("tab\there", 64));
     assert_false(protocol_valid_name("del\x7f", 64));
-    assert_false(protocol_valid_name("c1\xc2\x85", 64));      /* U+0085 */
+    assert_false(protocol_valid_name("c1\xc2\x85", 64)); /* U+0085 */
 }
 
 static void test_builders(void **state)
@@ -337,9 +356,9 @@ static void test_builders(void **state)
     assert_string_equal(json_string_value(json_object_get(msg, "request")), "join");
     assert_true(json_equal(json_object_get(msg, "data"), data));
     json_decref(msg);
-    assert_null(protocol_build_reply(NULL, "join", data));           /* a reply needs an id */
+    assert_null(protocol_build_reply(NULL, "join", data)); /* a reply needs an id */
     json_t *array = json_array();
-    assert_null(protocol_build_reply(id, "join", array));            /* data must be an object */
+    assert_null(protocol_build_reply(id, "join", array)); /* data must be an object */
     assert_null(protocol_build_reply(array, "join", NULL));
     json_decref(array);
     json_decref(data);
@@ -359,7 +378,8 @@ static void test_builders(void **state)
     json_decref(msg);
     json_decref(id);
 
-    msg = load(protocol_build_candidate_event("candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host", "0", 0));
+    msg = load(protocol_build_candidate_event(
+        "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host", "0", 0));
     assert_string_equal(json_string_value(json_object_get(msg, "type")), "candidate");
     assert_string_equal(json_string_value(json_object_get(msg, "candidate")),
                         "candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host");
@@ -389,7 +409,7 @@ static void test_builders(void **state)
             assert_null(json_object_get(msg, "reason"));
         json_decref(msg);
     }
-    assert_null(protocol_build_media_event("dancing", NULL));  /* not a protocol state */
+    assert_null(protocol_build_media_event("dancing", NULL)); /* not a protocol state */
     assert_null(protocol_build_media_event(NULL, NULL));
 
     msg = load(protocol_build_bye("conference ended"));
@@ -398,9 +418,11 @@ static void test_builders(void **state)
     json_decref(msg);
 
     /* non-ASCII stays UTF-8 and round-trips */
-    msg = load(protocol_build_bye("h\xe1\xbb\x99i ngh\xe1\xbb\x8b k\xe1\xba\xbft th\xc3\xba""c"));
+    msg = load(protocol_build_bye("h\xe1\xbb\x99i ngh\xe1\xbb\x8b k\xe1\xba\xbft th\xc3\xba"
+                                  "c"));
     assert_string_equal(json_string_value(json_object_get(msg, "reason")),
-                        "h\xe1\xbb\x99i ngh\xe1\xbb\x8b k\xe1\xba\xbft th\xc3\xba""c");
+                        "h\xe1\xbb\x99i ngh\xe1\xbb\x8b k\xe1\xba\xbft th\xc3\xba"
+                        "c");
     json_decref(msg);
 }
 
@@ -411,9 +433,11 @@ static void test_error_texts(void **state)
     char text[600];
     snprintf(text, sizeof text, "{\"type\":\"%0500d\",\"id\":1}", 7);
     expect_error_text(text, "unknown_type", "no request type");
-    assert_null(protocol_build_error(NULL, NULL, NULL, "x"));  /* a code is required */
+    assert_null(protocol_build_error(NULL, NULL, NULL, "x")); /* a code is required */
     char *e = protocol_build_error(NULL, NULL, "internal_error", NULL);
-    assert_string_equal(e, "{\"type\":\"error\",\"id\":null,\"request\":null,\"error\":{\"code\":\"internal_error\",\"message\":\"internal_error\"}}");
+    assert_string_equal(
+        e,
+        "{\"type\":\"error\",\"id\":null,\"request\":null,\"error\":{\"code\":\"internal_error\",\"message\":\"internal_error\"}}");
     free(e);
 }
 
@@ -431,7 +455,8 @@ static void test_error_reply_for_non_utf8_input(void **state)
     char *reply = protocol_build_error(error.id, error.request, error.code, error.message);
     assert_non_null(reply);
     json_t *msg = load(reply);
-    const char *message = json_string_value(json_object_get(json_object_get(msg, "error"), "message"));
+    const char *message =
+        json_string_value(json_object_get(json_object_get(msg, "error"), "message"));
     assert_non_null(message);
     assert_non_null(strstr(message, "invalid escape"));
     assert_true(protocol_valid_name(message, 1000));

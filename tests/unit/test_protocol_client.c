@@ -16,7 +16,8 @@
 #include "signaling/protocol/protocol.h"
 
 /* Builds `req` with `id`, parses it with the server's parser into *out. */
-static void round_trip(const struct protocol_client_request *req, int64_t id, struct protocol_request *out)
+static void round_trip(const struct protocol_client_request *req, int64_t id,
+                       struct protocol_request *out)
 {
     struct protocol_error error;
     char *text = protocol_client_build(req, id);
@@ -24,8 +25,7 @@ static void round_trip(const struct protocol_client_request *req, int64_t id, st
 
     assert_non_null(text);
     rc = protocol_parse_request(text, strlen(text), out, &error);
-    if (rc != 0)
-        fprintf(stderr, "%s -> %s: %s\n", text, error.code, error.message);
+    if (rc != 0) fprintf(stderr, "%s -> %s: %s\n", text, error.code, error.message);
     assert_int_equal(rc, 0);
     assert_int_equal(out->type, req->type);
     assert_true(json_is_integer(out->id));
@@ -99,7 +99,8 @@ static void test_requests_round_trip(void **state)
     assert_string_equal(got.video_quality, "low");
     protocol_request_clear(&got);
 
-    const enum protocol_request_type bare[] = {PROTOCOL_END_OF_CANDIDATES, PROTOCOL_LEAVE, PROTOCOL_KEEPALIVE};
+    const enum protocol_request_type bare[] = {PROTOCOL_END_OF_CANDIDATES, PROTOCOL_LEAVE,
+                                               PROTOCOL_KEEPALIVE};
     for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++) {
         protocol_client_request_init(&req, bare[i]);
         round_trip(&req, 100 + (int64_t)i, &got);
@@ -114,16 +115,16 @@ static void test_requests_refused(void **state)
 
     protocol_client_request_init(&req, PROTOCOL_JOIN);
     req.conference = "echo";
-    assert_null(protocol_client_build(&req, 1));          /* no name */
+    assert_null(protocol_client_build(&req, 1)); /* no name */
     req.name = "A";
-    assert_null(protocol_client_build(&req, 0));          /* ids are > 0 */
+    assert_null(protocol_client_build(&req, 0)); /* ids are > 0 */
     protocol_client_request_init(&req, PROTOCOL_OFFER);
     assert_null(protocol_client_build(&req, 1));
     protocol_client_request_init(&req, PROTOCOL_CANDIDATE);
     req.candidate = "candidate:x";
-    assert_null(protocol_client_build(&req, 1));          /* neither sdpMid nor sdpMLineIndex */
+    assert_null(protocol_client_build(&req, 1)); /* neither sdpMid nor sdpMLineIndex */
     protocol_client_request_init(&req, PROTOCOL_MUTE);
-    assert_null(protocol_client_build(&req, 1));          /* neither audio nor video */
+    assert_null(protocol_client_build(&req, 1)); /* neither audio nor video */
     protocol_client_request_init(&req, PROTOCOL_VIDEO_QUALITY);
     assert_null(protocol_client_build(&req, 1));
     protocol_client_request_init(&req, (enum protocol_request_type)99);
@@ -138,8 +139,7 @@ static void parse_ok(char *text, enum protocol_server_kind kind, struct protocol
 
     assert_non_null(text);
     rc = protocol_client_parse(text, strlen(text), m, why, sizeof why);
-    if (rc != 0)
-        fprintf(stderr, "%s -> %s\n", text, why);
+    if (rc != 0) fprintf(stderr, "%s -> %s\n", text, why);
     assert_int_equal(rc, 0);
     assert_int_equal(m->kind, kind);
     free(text);
@@ -157,8 +157,8 @@ static void test_server_messages_round_trip(void **state)
     assert_string_equal(m.server, PROTOCOL_SERVER);
     protocol_server_message_clear(&m);
 
-    data = json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", "p1", "conference", "echo", "title", "Echo",
-                     "host", 1, "waiting_for_host", 0);
+    data = json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", "p1", "conference", "echo",
+                     "title", "Echo", "host", 1, "waiting_for_host", 0);
     parse_ok(protocol_build_reply(id, "join", data), PROTOCOL_SERVER_REPLY, &m);
     assert_int_equal(m.id, 7);
     assert_string_equal(m.request, "join");
@@ -188,7 +188,8 @@ static void test_server_messages_round_trip(void **state)
     assert_int_equal(json_object_size(m.data), 0);
     protocol_server_message_clear(&m);
 
-    parse_ok(protocol_build_error(id, "join", "wrong_pin", "the PIN is not right"), PROTOCOL_SERVER_ERROR, &m);
+    parse_ok(protocol_build_error(id, "join", "wrong_pin", "the PIN is not right"),
+             PROTOCOL_SERVER_ERROR, &m);
     assert_int_equal(m.id, 7);
     assert_string_equal(m.request, "join");
     assert_string_equal(m.error_code, "wrong_pin");
@@ -196,7 +197,8 @@ static void test_server_messages_round_trip(void **state)
     assert_int_equal(m.retry_after_ms, -1);
     protocol_server_message_clear(&m);
 
-    parse_ok(protocol_build_retry_error(id, "join", "rate_limited", "slow down", 1500), PROTOCOL_SERVER_ERROR, &m);
+    parse_ok(protocol_build_retry_error(id, "join", "rate_limited", "slow down", 1500),
+             PROTOCOL_SERVER_ERROR, &m);
     assert_int_equal(m.retry_after_ms, 1500);
     protocol_server_message_clear(&m);
 
@@ -218,7 +220,8 @@ static void test_server_messages_round_trip(void **state)
     parse_ok(protocol_build_end_of_candidates_event(), PROTOCOL_SERVER_END_OF_CANDIDATES, &m);
     protocol_server_message_clear(&m);
 
-    parse_ok(protocol_build_media_event("failed", "DTLS handshake failed"), PROTOCOL_SERVER_MEDIA, &m);
+    parse_ok(protocol_build_media_event("failed", "DTLS handshake failed"), PROTOCOL_SERVER_MEDIA,
+             &m);
     assert_string_equal(m.state, "failed");
     assert_string_equal(m.reason, "DTLS handshake failed");
     protocol_server_message_clear(&m);
@@ -230,8 +233,10 @@ static void test_server_messages_round_trip(void **state)
     assert_string_equal(m.reason, "conference ended");
     protocol_server_message_clear(&m);
 
-    const struct protocol_roster_entry roster[] = {{"p1", "Anh", false, true}, {"p2", "B\xc3\xacnh", true, false}};
-    parse_ok(protocol_build_participants_event(roster, 2, "2x2", "p2"), PROTOCOL_SERVER_PARTICIPANTS, &m);
+    const struct protocol_roster_entry roster[] = {{"p1", "Anh", false, true},
+                                                   {"p2", "B\xc3\xacnh", true, false}};
+    parse_ok(protocol_build_participants_event(roster, 2, "2x2", "p2"),
+             PROTOCOL_SERVER_PARTICIPANTS, &m);
     assert_int_equal(m.member_count, 2);
     assert_string_equal(m.members[0].participant, "p1");
     assert_string_equal(m.members[0].name, "Anh");
@@ -243,18 +248,21 @@ static void test_server_messages_round_trip(void **state)
     assert_string_equal(m.active_speaker, "p2");
     protocol_server_message_clear(&m);
     assert_null(m.members);
-    parse_ok(protocol_build_participants_event(roster, 0, "1x1", NULL), PROTOCOL_SERVER_PARTICIPANTS, &m);
+    parse_ok(protocol_build_participants_event(roster, 0, "1x1", NULL),
+             PROTOCOL_SERVER_PARTICIPANTS, &m);
     assert_int_equal(m.member_count, 0);
     assert_null(m.active_speaker);
     protocol_server_message_clear(&m);
 
-    parse_ok(protocol_build_participant_joined_event(&roster[1]), PROTOCOL_SERVER_PARTICIPANT_JOINED, &m);
+    parse_ok(protocol_build_participant_joined_event(&roster[1]),
+             PROTOCOL_SERVER_PARTICIPANT_JOINED, &m);
     assert_string_equal(m.member.participant, "p2");
     assert_string_equal(m.member.name, "B\xc3\xacnh");
     assert_true(m.member.audio_muted);
     protocol_server_message_clear(&m);
 
-    parse_ok(protocol_build_participant_left_event("p2", "consent lost"), PROTOCOL_SERVER_PARTICIPANT_LEFT, &m);
+    parse_ok(protocol_build_participant_left_event("p2", "consent lost"),
+             PROTOCOL_SERVER_PARTICIPANT_LEFT, &m);
     assert_string_equal(m.participant, "p2");
     assert_string_equal(m.reason, "consent lost");
     protocol_server_message_clear(&m);
@@ -286,8 +294,10 @@ static void test_other_events(void **state)
     (void)state;
     struct protocol_server_message m;
 
-    parse_ok(strdup("{\"type\":\"conference_ending\",\"ends_at\":\"2025-01-01T10:00:00Z\",\"seconds\":300}"),
-             PROTOCOL_SERVER_CONFERENCE_ENDING, &m);
+    parse_ok(
+        strdup(
+            "{\"type\":\"conference_ending\",\"ends_at\":\"2025-01-01T10:00:00Z\",\"seconds\":300}"),
+        PROTOCOL_SERVER_CONFERENCE_ENDING, &m);
     assert_string_equal(m.ends_at, "2025-01-01T10:00:00Z");
     assert_int_equal(m.seconds, 300);
     protocol_server_message_clear(&m);
@@ -315,10 +325,11 @@ static void expect_refused(const char *text, size_t length, const char *part)
     int rc = protocol_client_parse(text, length, &m, why, sizeof why);
 
     if (rc != -1 || strstr(why, part) == NULL)
-        fprintf(stderr, "%.80s -> rc %d \"%s\", want \"%s\"\n", text ? text : "(null)", rc, why, part);
+        fprintf(stderr, "%.80s -> rc %d \"%s\", want \"%s\"\n", text ? text : "(null)", rc, why,
+                part);
     assert_int_equal(rc, -1);
     assert_non_null(strstr(why, part));
-    assert_null(m.json);                 /* nothing to release */
+    assert_null(m.json); /* nothing to release */
     assert_null(m.members);
 }
 
@@ -335,7 +346,7 @@ static void test_malformed(void **state)
     expect_refused(NULL, 0, "no message");
     refused("", "not JSON");
     refused("{\"type\":\"hello\"", "not JSON");
-    refused("{\"type\":\"bye\",\"type\":\"bye\"}", "not JSON");        /* duplicate key */
+    refused("{\"type\":\"bye\",\"type\":\"bye\"}", "not JSON"); /* duplicate key */
     refused("[1]", "object");
     refused("\"hello\"", "object");
     refused("{}", "\"type\"");
@@ -349,10 +360,13 @@ static void test_malformed(void **state)
     refused("{\"type\":\"error\",\"id\":1,\"error\":{\"message\":\"m\"}}", "\"code\"");
     refused("{\"type\":\"candidate\",\"sdpMid\":\"0\"}", "\"candidate\"");
     refused("{\"type\":\"candidate\",\"candidate\":\"candidate:x\"}", "sdpMid");
-    refused("{\"type\":\"candidate\",\"candidate\":\"candidate:x\",\"sdpMLineIndex\":-1}", "sdpMid");
+    refused("{\"type\":\"candidate\",\"candidate\":\"candidate:x\",\"sdpMLineIndex\":-1}",
+            "sdpMid");
     refused("{\"type\":\"media\"}", "\"state\"");
     refused("{\"type\":\"participants\"}", "\"participants\"");
-    refused("{\"type\":\"participants\",\"participants\":[{\"participant\":\"p1\",\"name\":\"A\"},3]}", "object");
+    refused(
+        "{\"type\":\"participants\",\"participants\":[{\"participant\":\"p1\",\"name\":\"A\"},3]}",
+        "object");
     refused("{\"type\":\"participants\",\"participants\":[{\"participant\":\"p1\"}]}", "\"name\"");
     refused("{\"type\":\"participant_joined\",\"name\":\"A\"}", "\"participant\"");
     refused("{\"type\":\"participant_left\"}", "\"participant\"");

@@ -39,7 +39,8 @@ static void test_burst_then_refill_time(void **state)
     /* A long pause refills to the burst, never beyond it. */
     assert_false(token_bucket_is_full(&b, &six_per_minute, t + 39 * SECOND));
     assert_true(token_bucket_is_full(&b, &six_per_minute, t + 3600 * SECOND));
-    for (int i = 0; i < 3; i++) assert_true(token_bucket_take(&b, &six_per_minute, t + 3600 * SECOND, NULL));
+    for (int i = 0; i < 3; i++)
+        assert_true(token_bucket_take(&b, &six_per_minute, t + 3600 * SECOND, NULL));
     assert_false(token_bucket_take(&b, &six_per_minute, t + 3600 * SECOND, NULL));
 }
 
@@ -47,8 +48,9 @@ static void test_clock_going_back_is_harmless(void **state)
 {
     (void)state;
     struct token_bucket b = {0};
-    for (int i = 0; i < 3; i++) assert_true(token_bucket_take(&b, &six_per_minute, 50 * SECOND, NULL));
-    assert_false(token_bucket_take(&b, &six_per_minute, 10 * SECOND, NULL));   /* no refill */
+    for (int i = 0; i < 3; i++)
+        assert_true(token_bucket_take(&b, &six_per_minute, 50 * SECOND, NULL));
+    assert_false(token_bucket_take(&b, &six_per_minute, 10 * SECOND, NULL)); /* no refill */
     assert_true(token_bucket_take(&b, &six_per_minute, 60 * SECOND, NULL));
 }
 
@@ -88,7 +90,7 @@ static void test_table_stays_bounded_and_forgets_oldest(void **state)
     assert_int_equal(rate_limiter_evictions(l), 1);
     /* The evicted address starts again with a full bucket; the others remember. */
     assert_false(rate_limiter_allow(l, "10.0.0.0", 4 * SECOND, NULL));
-    assert_true(rate_limiter_allow(l, "10.0.0.1", 4 * SECOND, NULL));   /* evicts 10.0.0.2 */
+    assert_true(rate_limiter_allow(l, "10.0.0.1", 4 * SECOND, NULL)); /* evicts 10.0.0.2 */
     assert_int_equal(rate_limiter_evictions(l), 2);
     assert_int_equal(rate_limiter_size(l), 4);
     /* Thousands of addresses: the table never grows past its bound. */
@@ -104,14 +106,14 @@ static void test_refilled_buckets_go_before_busy_ones(void **state)
 {
     (void)state;
     struct rate_limiter *l = rate_limiter_new(&six_per_minute, 2);
-    assert_true(rate_limiter_allow(l, "quiet", 0, NULL));        /* one token used at t=0 */
+    assert_true(rate_limiter_allow(l, "quiet", 0, NULL)); /* one token used at t=0 */
     for (int i = 0; i < 3; i++) assert_true(rate_limiter_allow(l, "busy", 25 * SECOND, NULL));
     /* At t=30 s "quiet" has refilled (it is the least recently used too); make "busy"
      * the older one and check that the refilled "quiet" is still the one dropped. */
     assert_false(rate_limiter_allow(l, "busy", 29 * SECOND, NULL));
-    assert_true(rate_limiter_allow(l, "quiet", 30 * SECOND, NULL));   /* now most recent */
-    assert_true(rate_limiter_allow(l, "new", 45 * SECOND, NULL));     /* "quiet" is full again */
-    assert_int_equal(rate_limiter_evictions(l), 0);                   /* forgot, not evicted */
+    assert_true(rate_limiter_allow(l, "quiet", 30 * SECOND, NULL)); /* now most recent */
+    assert_true(rate_limiter_allow(l, "new", 45 * SECOND, NULL));   /* "quiet" is full again */
+    assert_int_equal(rate_limiter_evictions(l), 0);                 /* forgot, not evicted */
     /* "busy" is remembered: 2 tokens at 45 s (a forgotten one would have 3). */
     assert_true(rate_limiter_allow(l, "busy", 45 * SECOND, NULL));
     assert_true(rate_limiter_allow(l, "busy", 45 * SECOND, NULL));

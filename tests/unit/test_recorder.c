@@ -26,10 +26,10 @@
 #include "mixer/engine/mix_engine.h"
 
 #define AUDIO_TICK_US 20000
-#define FPS 25
+#define FPS           25
 #define VIDEO_TICK_US (1000000 / FPS)
-#define WIDTH 320
-#define HEIGHT 180
+#define WIDTH         320
+#define HEIGHT        180
 
 /* --- a small conference without rooms, driven on a test clock ------------------------------ */
 
@@ -40,20 +40,23 @@ struct rig {
     int64_t now_us;
     int64_t next_audio, next_video;
     size_t keyframe_requests;
-    int64_t keyframe_every_us;      /* > 0: the encoder also makes a keyframe this often,
+    int64_t keyframe_every_us; /* > 0: the encoder also makes a keyframe this often,
                                        as receivers' PLIs would, so a test does not hang
                                        on when the writer thread asks for one */
     int64_t next_keyframe_us;
 };
 
-static void on_frame(void *opaque, const struct mix_output *out, const struct encoded_frame *f, int64_t now_us)
+static void on_frame(void *opaque, const struct mix_output *out, const struct encoded_frame *f,
+                     int64_t now_us)
 {
     struct rig *rig = opaque;
-    if (out->kind == MIX_OUTPUT_VIDEO && out->index == 0) recorder_push(rig->recorder, MEDIA_VIDEO, f, now_us);
+    if (out->kind == MIX_OUTPUT_VIDEO && out->index == 0)
+        recorder_push(rig->recorder, MEDIA_VIDEO, f, now_us);
     if (out->kind == MIX_OUTPUT_AUDIO_FULL) recorder_push(rig->recorder, MEDIA_AUDIO, f, now_us);
 }
 
-static void rig_init(struct rig *rig, enum media_codec codec, int64_t segment_us, const char *archive)
+static void rig_init(struct rig *rig, enum media_codec codec, int64_t segment_us,
+                     const char *archive)
 {
     memset(rig, 0, sizeof *rig);
     struct mix_engine_config cfg;
@@ -78,10 +81,18 @@ static void rig_init(struct rig *rig, enum media_codec codec, int64_t segment_us
     const uint8_t *header = mix_engine_audio_extradata(rig->engine, &header_size);
     assert_non_null(header);
     struct recorder_config rc = {
-        .archive_dir = rig->archive, .conference_id = "hop-tuan", .title = "Họp tuần",
-        .video_codec = codec, .width = WIDTH, .height = HEIGHT, .fps = FPS,
-        .opus_header = header, .opus_header_size = header_size, .segment_us = segment_us,
-        .queue_frames = 100000, .queue_bytes = 256u << 20,   /* no drops in a fast test */
+        .archive_dir = rig->archive,
+        .conference_id = "hop-tuan",
+        .title = "Họp tuần",
+        .video_codec = codec,
+        .width = WIDTH,
+        .height = HEIGHT,
+        .fps = FPS,
+        .opus_header = header,
+        .opus_header_size = header_size,
+        .segment_us = segment_us,
+        .queue_frames = 100000,
+        .queue_bytes = 256u << 20, /* no drops in a fast test */
     };
     rig->recorder = recorder_new(&rc, err, sizeof err);
     if (!rig->recorder) fail_msg("recorder_new: %s", err);
@@ -159,9 +170,9 @@ struct probe {
     int width, height;
     int video_packets, audio_packets, video_keyframes;
     bool first_is_keyframe;
-    int64_t first_video_ms, last_end_ms;   /* last packet's pts + duration */
+    int64_t first_video_ms, last_end_ms; /* last packet's pts + duration */
     int64_t max_video_gap_ms;
-    int64_t container_duration_ms;         /* -1: unknown */
+    int64_t container_duration_ms; /* -1: unknown */
 };
 
 static int probe_file(const char *path, struct probe *p)
@@ -199,7 +210,8 @@ static int probe_file(const char *path, struct probe *p)
                 p->first_is_keyframe = key;
                 p->first_video_ms = ms;
             }
-            if (last_video >= 0 && ms - last_video > p->max_video_gap_ms) p->max_video_gap_ms = ms - last_video;
+            if (last_video >= 0 && ms - last_video > p->max_video_gap_ms)
+                p->max_video_gap_ms = ms - last_video;
             last_video = ms;
             p->video_packets++;
             p->video_keyframes += key;
@@ -249,7 +261,7 @@ static void test_records_vp8_and_opus(void **state)
     rig_run(&rig, 1000000);
     recorder_room_left(rig.recorder, "p1");
     rig_run(&rig, 1000000);
-    assert_true(rig.keyframe_requests >= 1);   /* start asks for a keyframe */
+    assert_true(rig.keyframe_requests >= 1); /* start asks for a keyframe */
     struct recorder_result res[4];
     assert_int_equal(rig_stop(&rig, res, 4), 1);
     assert_int_equal(recorder_state(rig.recorder, NULL, 0), RECORDER_STOPPED);
@@ -320,11 +332,11 @@ static void test_pause_cuts_time_out(void **state)
     assert_int_equal(recorder_pause(rig.recorder), -1);
     assert_int_equal(recorder_state(rig.recorder, NULL, 0), RECORDER_PAUSED);
     size_t asked = rig.keyframe_requests;
-    rig_run(&rig, 2000000);                      /* not recorded */
+    rig_run(&rig, 2000000); /* not recorded */
     assert_int_equal(recorder_resume(rig.recorder), 0);
     assert_int_equal(recorder_resume(rig.recorder), -1);
     rig_run(&rig, 1000000);
-    assert_true(rig.keyframe_requests > asked);  /* resume asks for a keyframe */
+    assert_true(rig.keyframe_requests > asked); /* resume asks for a keyframe */
     struct recorder_result res[2];
     assert_int_equal(rig_stop(&rig, res, 2), 1);
     struct probe p;
@@ -378,10 +390,11 @@ static void test_write_error_stops_the_recording(void **state)
     struct rig rig;
     rig_init(&rig, MEDIA_CODEC_VP8, 0, NULL);
     small = old;
-    small.rlim_cur = 24 * 1024;                  /* writes past 24 KiB fail with EFBIG */
+    small.rlim_cur = 24 * 1024; /* writes past 24 KiB fail with EFBIG */
     assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
     char reason[RECORDER_REASON_MAX] = "";
-    for (int i = 0; i < 60 && recorder_state(rig.recorder, reason, sizeof reason) != RECORDER_FAILED; i++) {
+    for (int i = 0;
+         i < 60 && recorder_state(rig.recorder, reason, sizeof reason) != RECORDER_FAILED; i++) {
         rig_run(&rig, 500000);
         g_usleep(20000);
     }
@@ -389,13 +402,13 @@ static void test_write_error_stops_the_recording(void **state)
     signal(SIGXFSZ, old_handler);
     assert_int_equal(recorder_state(rig.recorder, reason, sizeof reason), RECORDER_FAILED);
     assert_non_null(strstr(reason, g_strerror(EFBIG)));
-    rig_run(&rig, 500000);                       /* the conference goes on; frames ignored */
+    rig_run(&rig, 500000); /* the conference goes on; frames ignored */
     struct recorder_result res[2];
     assert_int_equal(rig_stop(&rig, res, 2), 1);
     assert_int_equal(recorder_state(rig.recorder, NULL, 0), RECORDER_FAILED);
     assert_int_equal(res[0].status, RECORDER_FILE_FAILED);
     assert_non_null(strstr(res[0].reason, g_strerror(EFBIG)));
-    assert_true(file_exists(res[0].path));       /* kept, and it plays up to the error */
+    assert_true(file_exists(res[0].path)); /* kept, and it plays up to the error */
     struct probe p;
     assert_int_equal(probe_file(res[0].path, &p), 0);
     assert_true(p.video_packets > 0);
@@ -404,7 +417,8 @@ static void test_write_error_stops_the_recording(void **state)
 
     /* An archive that cannot be created: failed at the first keyframe. */
     rig_init(&rig, MEDIA_CODEC_VP8, 0, "/dev/null/archive");
-    for (int i = 0; i < 100 && recorder_state(rig.recorder, reason, sizeof reason) != RECORDER_FAILED; i++) {
+    for (int i = 0;
+         i < 100 && recorder_state(rig.recorder, reason, sizeof reason) != RECORDER_FAILED; i++) {
         rig_run(&rig, 100000);
         g_usleep(10000);
     }
@@ -436,7 +450,7 @@ static void test_cut_file_plays_and_is_recovered(void **state)
     assert_int_equal(probe_file(part, &p), 0);
     assert_int_equal(p.video_streams, 1);
     assert_int_equal(p.audio_streams, 1);
-    assert_true(p.last_end_ms >= 3000);          /* up to near the cut (~4.2 s) */
+    assert_true(p.last_end_ms >= 3000); /* up to near the cut (~4.2 s) */
     int64_t cut_end = p.last_end_ms;
 
     assert_int_equal(recorder_recover(dir, NULL, NULL), 1);
@@ -456,7 +470,7 @@ static void test_cut_file_plays_and_is_recovered(void **state)
     assert_int_equal(probe_file(fixed, &q), 0);
     assert_true(q.container_duration_ms >= cut_end - 100);
     assert_int_equal(q.video_packets, p.video_packets);
-    assert_int_equal(recorder_recover(dir, NULL, NULL), 0);   /* nothing left to do */
+    assert_int_equal(recorder_recover(dir, NULL, NULL), 0); /* nothing left to do */
     assert_int_equal(recorder_recover("/nonexistent/archive", NULL, NULL), 0);
 
     recorder_result_clear(&side);
@@ -475,11 +489,23 @@ static void test_json_round_trip(void **state)
     (void)state;
     struct recorder_room rooms[1] = {{.id = "p1", .name = "Đà Nẵng", .joined_ms = 5, .left_ms = 9}};
     struct recorder_result in = {
-        .path = "/a/b/x-20240501T080000Z.webm", .conference_id = "x", .title = "Tiêu đề", .segment = 2,
-        .start_ms = 1714550400123LL, .end_ms = 1714550410123LL, .duration_ms = 10000, .size = 42,
-        .video_codec = "VP8", .audio_codec = "opus", .width = 1280, .height = 720,
-        .sha256 = "ab", .status = RECORDER_FILE_FAILED, .reason = "No space left on device",
-        .rooms = rooms, .room_count = 1,
+        .path = "/a/b/x-20240501T080000Z.webm",
+        .conference_id = "x",
+        .title = "Tiêu đề",
+        .segment = 2,
+        .start_ms = 1714550400123LL,
+        .end_ms = 1714550410123LL,
+        .duration_ms = 10000,
+        .size = 42,
+        .video_codec = "VP8",
+        .audio_codec = "opus",
+        .width = 1280,
+        .height = 720,
+        .sha256 = "ab",
+        .status = RECORDER_FILE_FAILED,
+        .reason = "No space left on device",
+        .rooms = rooms,
+        .room_count = 1,
     };
     char *text = recorder_result_to_json(&in);
     assert_non_null(text);

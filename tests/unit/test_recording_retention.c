@@ -22,7 +22,7 @@
 #include "mcu/store/store.h"
 
 #define DAY_MS ((int64_t)24 * 3600 * 1000)
-#define NOW_MS ((int64_t)1800000000000)   /* 2027-01-15, injected */
+#define NOW_MS ((int64_t)1800000000000) /* 2027-01-15, injected */
 
 struct fixture {
     char dir[64];
@@ -33,12 +33,19 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     strcpy(f->dir, "/tmp/test_retention.XXXXXX");
-    if (!mkdtemp(f->dir)) { free(f); return -1; }
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     char *path = g_build_filename(f->dir, STORE_FILE_NAME, NULL);
     char err[256];
     f->store = store_open(path, err, sizeof err);
     g_free(path);
-    if (!f->store) { fprintf(stderr, "store_open: %s\n", err); free(f); return -1; }
+    if (!f->store) {
+        fprintf(stderr, "store_open: %s\n", err);
+        free(f);
+        return -1;
+    }
     *state = f;
     return 0;
 }
@@ -57,9 +64,18 @@ static int teardown(void **state)
 static struct store_recording row(const char *status, int64_t started_ms, int64_t ended_ms)
 {
     struct store_recording r = {
-        .conference_id = "hop", .path = "/nowhere/hop.webm", .title = "Họp", .segment = 1,
-        .started_ms = started_ms, .ended_ms = ended_ms, .status = (char *)status,
-        .video_codec = "VP8", .audio_codec = "opus", .sha256 = "", .reason = "", .rooms_json = "[]",
+        .conference_id = "hop",
+        .path = "/nowhere/hop.webm",
+        .title = "Họp",
+        .segment = 1,
+        .started_ms = started_ms,
+        .ended_ms = ended_ms,
+        .status = (char *)status,
+        .video_codec = "VP8",
+        .audio_codec = "opus",
+        .sha256 = "",
+        .reason = "",
+        .rooms_json = "[]",
     };
     return r;
 }
@@ -68,28 +84,29 @@ static void due_only_when_finished_and_old(void **state)
 {
     (void)state;
     struct store_recording r = row("complete", NOW_MS - 31 * DAY_MS, NOW_MS - 30 * DAY_MS);
-    assert_true(recording_retention_due(&r, 30, NOW_MS));        /* exactly 30 days after its end */
-    assert_false(recording_retention_due(&r, 30, NOW_MS - 1));   /* 1 ms short */
+    assert_true(recording_retention_due(&r, 30, NOW_MS));      /* exactly 30 days after its end */
+    assert_false(recording_retention_due(&r, 30, NOW_MS - 1)); /* 1 ms short */
     assert_false(recording_retention_due(&r, 31, NOW_MS));
-    assert_false(recording_retention_due(&r, 0, NOW_MS));        /* 0: kept forever */
+    assert_false(recording_retention_due(&r, 0, NOW_MS)); /* 0: kept forever */
     assert_false(recording_retention_due(&r, -5, NOW_MS));
     r.status = "interrupted";
     assert_true(recording_retention_due(&r, 30, NOW_MS));
     r.status = "failed";
     assert_true(recording_retention_due(&r, 30, NOW_MS));
-    r.status = "recording";                                      /* never one still recording */
+    r.status = "recording"; /* never one still recording */
     assert_false(recording_retention_due(&r, 1, NOW_MS));
     r.status = "complete";
-    r.ended_ms = 0;                                              /* no end: its start counts */
+    r.ended_ms = 0; /* no end: its start counts */
     assert_true(recording_retention_due(&r, 31, NOW_MS));
     assert_false(recording_retention_due(&r, 32, NOW_MS));
-    r.started_ms = 0;                                            /* no time at all: kept */
+    r.started_ms = 0; /* no time at all: kept */
     assert_false(recording_retention_due(&r, 1, NOW_MS));
     assert_false(recording_retention_due(NULL, 1, NOW_MS));
 }
 
 /* A recording file (and sidecar) named `name` in the fixture's folder, indexed. */
-static int64_t put_file(struct fixture *f, const char *name, const char *status, int64_t ended_ms, char **path_out)
+static int64_t put_file(struct fixture *f, const char *name, const char *status, int64_t ended_ms,
+                        char **path_out)
 {
     char *path = g_build_filename(f->dir, name, NULL);
     char *sidecar = g_strdup_printf("%s.json", path);
@@ -130,7 +147,7 @@ static void run_removes_old_finished_files(void **state)
     int64_t id_recent = put_file(f, "hop-recent.webm", "complete", NOW_MS - 6 * DAY_MS, &recent);
     int64_t id_live = put_file(f, "hop-live.webm", "recording", NOW_MS - 90 * DAY_MS, &live);
 
-    assert_int_equal(recording_retention_run(f->store, 0, NOW_MS), 0);   /* kept forever */
+    assert_int_equal(recording_retention_run(f->store, 0, NOW_MS), 0); /* kept forever */
     assert_int_equal(recording_retention_run(f->store, 7, NOW_MS), 2);
 
     struct store_recording got;
@@ -164,7 +181,10 @@ static void run_removes_old_finished_files(void **state)
     assert_false(exists(recent));
     assert_true(exists(live));
     assert_int_equal(count_audit(f->store, 200), 3);
-    g_free(old1); g_free(old2); g_free(recent); g_free(live);
+    g_free(old1);
+    g_free(old2);
+    g_free(recent);
+    g_free(live);
 }
 
 static void file_that_cannot_be_removed_keeps_its_row(void **state)

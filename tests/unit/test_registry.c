@@ -16,7 +16,7 @@
 
 struct fake {
     struct registry_member *entry;
-    GPtrArray *got;            /* texts sent to it (copies) */
+    GPtrArray *got; /* texts sent to it (copies) */
     int kicks;
     char reason[64];
 };
@@ -58,7 +58,7 @@ static struct mcu_conference_config file_conferences[] = {
 };
 static struct mcu_config config = {.conferences = file_conferences, .conference_count = 2};
 
-static char *text(const char *s) { return strdup(s); }   /* broadcasts free() their text */
+static char *text(const char *s) { return strdup(s); } /* broadcasts free() their text */
 
 static void members_join_and_leave(void **state)
 {
@@ -133,7 +133,7 @@ static void broadcast_reaches_exactly_the_conference(void **state)
 
     registry_broadcast(reg, "echo", text("echo"), NULL);
     registry_broadcast(reg, "nobody-here", text("lost"), NULL);
-    registry_broadcast(reg, "main", NULL, NULL);   /* a failed event: nothing */
+    registry_broadcast(reg, "main", NULL, NULL); /* a failed event: nothing */
     assert_int_equal(m[0].got->len, 1);
     assert_int_equal(m[1].got->len, 2);
     assert_int_equal(m[2].got->len, 1);
@@ -160,7 +160,8 @@ static void kick_by_conference_and_id(void **state)
     assert_int_equal(registry_kick(reg, "echo", registry_member_id(a.entry), "x"), -1);
     assert_int_equal(registry_kick(reg, "main", "p12345678", "x"), -1);
     assert_int_equal(a.kicks, 0);
-    assert_int_equal(registry_kick(reg, "main", registry_member_id(a.entry), "removed by an operator"), 0);
+    assert_int_equal(
+        registry_kick(reg, "main", registry_member_id(a.entry), "removed by an operator"), 0);
     assert_int_equal(a.kicks, 1);
     assert_string_equal(a.reason, "removed by an operator");
     assert_null(registry_member_settings(a.entry));
@@ -176,12 +177,15 @@ static void conferences_opened_at_run_time(void **state)
 {
     (void)state;
     struct registry *reg = registry_new(&config, NULL, NULL);
-    struct mcu_conference_config open = {.id = (char *)"weekly", .type = MCU_CONFERENCE_MIX,
-                                         .title = (char *)"Weekly", .layout = (char *)"1+5", .width = 1280};
+    struct mcu_conference_config open = {.id = (char *)"weekly",
+                                         .type = MCU_CONFERENCE_MIX,
+                                         .title = (char *)"Weekly",
+                                         .layout = (char *)"1+5",
+                                         .width = 1280};
     assert_int_equal(registry_open_settings(reg, &open), 0);
     const struct mcu_conference_config *s = registry_find_settings(reg, "weekly");
     assert_non_null(s);
-    assert_ptr_not_equal(s, &open);                 /* a copy */
+    assert_ptr_not_equal(s, &open); /* a copy */
     assert_string_equal(s->title, "Weekly");
     /* A config file conference's id is not for run-time conferences. */
     struct mcu_conference_config clash = {.id = (char *)"main", .title = (char *)"x"};
@@ -216,7 +220,7 @@ static void conferences_opened_at_run_time(void **state)
     assert_null(registry_find_settings(reg, "weekly"));
     assert_int_equal(registry_count_in(reg, "weekly"), 0);
     assert_int_equal(registry_joined_count(reg), 1);
-    registry_close_settings(reg, "weekly", "twice");     /* nothing */
+    registry_close_settings(reg, "weekly", "twice");      /* nothing */
     registry_close_settings(reg, "main", "not run-time"); /* config file's: stays */
     assert_int_equal(outside.kicks, 0);
     assert_non_null(registry_find_settings(reg, "main"));

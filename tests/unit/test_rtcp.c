@@ -27,17 +27,63 @@ static int teardown(void **state)
  * SDES chunk with a 16-character CNAME and two null bytes to the word boundary). */
 static const uint8_t chromium_sr_sdes[] = {
     /* SR: V=2 P=0 RC=0, PT=200, length 6 (28 bytes) */
-    0x80, 0xc8, 0x00, 0x06,
-    0x5a, 0x0e, 0x3c, 0x21,                         /* SSRC */
-    0xe7, 0x3b, 0x6f, 0x1a, 0x4c, 0x6a, 0x7e, 0xfa, /* NTP */
-    0x2b, 0x1e, 0x5a, 0x10,                         /* RTP timestamp */
-    0x00, 0x00, 0x01, 0x2c,                         /* packets 300 */
-    0x00, 0x01, 0x86, 0xa0,                         /* octets 100000 */
+    0x80,
+    0xc8,
+    0x00,
+    0x06,
+    0x5a,
+    0x0e,
+    0x3c,
+    0x21, /* SSRC */
+    0xe7,
+    0x3b,
+    0x6f,
+    0x1a,
+    0x4c,
+    0x6a,
+    0x7e,
+    0xfa, /* NTP */
+    0x2b,
+    0x1e,
+    0x5a,
+    0x10, /* RTP timestamp */
+    0x00,
+    0x00,
+    0x01,
+    0x2c, /* packets 300 */
+    0x00,
+    0x01,
+    0x86,
+    0xa0, /* octets 100000 */
     /* SDES: V=2 SC=1, PT=202, length 6 (28 bytes) */
-    0x81, 0xca, 0x00, 0x06,
-    0x5a, 0x0e, 0x3c, 0x21,
-    0x01, 0x10, 'a', 'b', 'c', 'd', 'E', 'F', 'G', 'H', 'i', 'j', 'k', 'l', 'M', 'N', 'O', 'P',
-    0x00, 0x00,
+    0x81,
+    0xca,
+    0x00,
+    0x06,
+    0x5a,
+    0x0e,
+    0x3c,
+    0x21,
+    0x01,
+    0x10,
+    'a',
+    'b',
+    'c',
+    'd',
+    'E',
+    'F',
+    'G',
+    'H',
+    'i',
+    'j',
+    'k',
+    'l',
+    'M',
+    'N',
+    'O',
+    'P',
+    0x00,
+    0x00,
 };
 
 static void test_chromium_sr_sdes(void **state)
@@ -62,7 +108,8 @@ static void test_chromium_sr_sdes(void **state)
     uint8_t buf[128];
     struct rtcp_builder b;
     rtcp_builder_init(&b, buf, sizeof buf);
-    struct rtcp_sender_info si = {sr->ssrc, sr->ntp, sr->rtp_timestamp, sr->packet_count, sr->octet_count};
+    struct rtcp_sender_info si = {sr->ssrc, sr->ntp, sr->rtp_timestamp, sr->packet_count,
+                                  sr->octet_count};
     assert_int_equal(rtcp_build_sr(&b, &si, NULL, 0), 0);
     assert_int_equal(rtcp_build_sdes_cname(&b, 0x5a0e3c21u, "abcdEFGHijklMNOP"), 0);
     assert_int_equal(b.length, sizeof chromium_sr_sdes);
@@ -74,8 +121,10 @@ static void test_every_truncation_rejected(void **state)
     struct rtcp_compound *c = *state;
     for (size_t n = 0; n < sizeof chromium_sr_sdes; n++) {
         int rc = rtcp_parse(chromium_sr_sdes, n, c);
-        if (n == 28) assert_int_equal(rc, 0);      /* the SR alone is a whole packet */
-        else assert_int_equal(rc, -1);
+        if (n == 28)
+            assert_int_equal(rc, 0); /* the SR alone is a whole packet */
+        else
+            assert_int_equal(rc, -1);
     }
 }
 
@@ -92,7 +141,7 @@ static void assert_block_equal(const struct rtcp_report_block *a, const struct r
 
 static const struct rtcp_report_block sample_blocks[3] = {
     {0x11111111u, 25, 1234, 0x0001fff0u, 42, 0xabcd1234u, 65536},
-    {0x22222222u, 0, -5, 70000, 0, 0, 0},                 /* negative loss (duplicates) */
+    {0x22222222u, 0, -5, 70000, 0, 0, 0}, /* negative loss (duplicates) */
     {0x33333333u, 255, 8388607, 0xffffffffu, 0xffffffffu, 1, 2},
 };
 
@@ -162,7 +211,7 @@ static void test_sdes_padding_all_lengths(void **state)
     rtcp_builder_init(&b, buf, sizeof buf);
     memset(cname, 'x', RTCP_CNAME_MAX + 1);
     cname[RTCP_CNAME_MAX + 1] = '\0';
-    assert_int_equal(rtcp_build_sdes_cname(&b, 1, cname), -1);   /* too long */
+    assert_int_equal(rtcp_build_sdes_cname(&b, 1, cname), -1); /* too long */
     assert_int_equal(rtcp_build_sdes_cname(&b, 1, ""), -1);
     assert_int_equal(b.length, 0);
 }
@@ -172,9 +221,8 @@ static void test_sdes_other_items_and_chunks(void **state)
     struct rtcp_compound *c = *state;
     /* Two chunks: NAME then CNAME "ab"; second chunk has only a NOTE (no CNAME). */
     const uint8_t pkt[] = {
-        0x82, 0xca, 0x00, 0x06,
-        0, 0, 0, 1, 0x02, 0x01, 'n', 0x01, 0x02, 'a', 'b', 0x00,
-        0, 0, 0, 2, 0x07, 0x02, 'h', 'i', 0x00, 0x00, 0x00, 0x00,
+        0x82, 0xca, 0x00, 0x06, 0, 0, 0,    1,    0x02, 0x01, 'n',  0x01, 0x02, 'a',
+        'b',  0x00, 0,    0,    0, 2, 0x07, 0x02, 'h',  'i',  0x00, 0x00, 0x00, 0x00,
     };
     assert_int_equal(rtcp_parse(pkt, sizeof pkt, c), 0);
     assert_int_equal(c->count, 2);
@@ -218,10 +266,10 @@ static void test_nack_packing(void **state)
     uint8_t buf[256];
     struct rtcp_builder b;
     rtcp_builder_init(&b, buf, sizeof buf);
-    const uint16_t seqs[] = {117, 105, 100, 101, 116, 200, 101};   /* unordered, a duplicate */
+    const uint16_t seqs[] = {117, 105, 100, 101, 116, 200, 101}; /* unordered, a duplicate */
     assert_int_equal(rtcp_build_nack(&b, 1, 2, seqs, 7), 0);
     /* 100 + bits for 101 (bit 0), 105 (bit 4), 116 (bit 15); then 117; then 200 */
-    const uint8_t want[] = {0x81, 205, 0x00, 0x05, 0, 0, 0, 1, 0, 0, 0, 2,
+    const uint8_t want[] = {0x81, 205, 0x00, 0x05, 0,    0,   0,    1,    0,    0,   0,    2,
                             0x00, 100, 0x80, 0x11, 0x00, 117, 0x00, 0x00, 0x00, 200, 0x00, 0x00};
     assert_int_equal(b.length, sizeof want);
     assert_memory_equal(buf, want, sizeof want);
@@ -243,7 +291,7 @@ static void test_nack_wraparound(void **state)
     rtcp_builder_init(&b, buf, sizeof buf);
     const uint16_t seqs[] = {3, 65535, 0, 65534};
     assert_int_equal(rtcp_build_nack(&b, 1, 2, seqs, 4), 0);
-    assert_int_equal(b.length, 16);                     /* one entry across the wrap */
+    assert_int_equal(b.length, 16); /* one entry across the wrap */
     assert_int_equal((buf[12] << 8) | buf[13], 65534);
     assert_int_equal((buf[14] << 8) | buf[15], 0x0013); /* 65535, 0, 3 */
     assert_int_equal(rtcp_parse(buf, b.length, c), 0);
@@ -289,8 +337,8 @@ static void test_remb(void **state)
         assert_true(rates[i] - got <= rates[i] / 131072);
     }
     /* exp 63 with a full mantissa saturates instead of overflowing */
-    const uint8_t huge[] = {0x8f, 206, 0, 4, 0, 0, 0, 9, 0, 0, 0, 0,
-                            'R', 'E', 'M', 'B', 0x00, 0xff, 0xff, 0xff};
+    const uint8_t huge[] = {0x8f, 206, 0,   4,   0,   0,   0,    9,    0,    0,
+                            0,    0,   'R', 'E', 'M', 'B', 0x00, 0xff, 0xff, 0xff};
     assert_int_equal(rtcp_parse(huge, sizeof huge, c), 0);
     assert_true(c->items[0].u.remb.bitrate_bps == UINT64_MAX);
 }
@@ -299,12 +347,12 @@ static void test_unknown_and_transport_cc_skipped(void **state)
 {
     struct rtcp_compound *c = *state;
     const uint8_t pkt[] = {
-        0x80, 204, 0, 2, 0, 0, 0, 1, 'n', 'a', 'm', 'e',           /* APP */
-        0x80, 207, 0, 1, 0, 0, 0, 1,                               /* XR */
-        0x8f, 205, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 1, 0, 0,       /* transport-cc */
-        0x82, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2,                   /* PSFB fmt 2 (SLI) */
-        0x8f, 206, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2, 'A', 'B', 'C', 'D', /* AFB, not REMB */
-        0x81, 206, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4,                   /* PLI */
+        0x80, 204, 0, 2, 0, 0, 0, 1, 'n', 'a', 'm', 'e',                     /* APP */
+        0x80, 207, 0, 1, 0, 0, 0, 1,                                         /* XR */
+        0x8f, 205, 0, 3, 0, 0, 0, 1, 0,   0,   0,   2,   0,   1,   0,   0,   /* transport-cc */
+        0x82, 206, 0, 2, 0, 0, 0, 1, 0,   0,   0,   2,                       /* PSFB fmt 2 (SLI) */
+        0x8f, 206, 0, 3, 0, 0, 0, 1, 0,   0,   0,   2,   'A', 'B', 'C', 'D', /* AFB, not REMB */
+        0x81, 206, 0, 2, 0, 0, 0, 3, 0,   0,   0,   4,                       /* PLI */
     };
     assert_int_equal(rtcp_parse(pkt, sizeof pkt, c), 0);
     assert_int_equal(c->unknown, 4);
@@ -321,7 +369,11 @@ static void expect_rejected(struct rtcp_compound *c, const uint8_t *p, size_t n)
     assert_int_equal(rtcp_parse(p, n, c), -1);
 }
 
-#define REJECT(c, ...) do { const uint8_t p_[] = {__VA_ARGS__}; expect_rejected(c, p_, sizeof p_); } while (0)
+#define REJECT(c, ...)                      \
+    do {                                    \
+        const uint8_t p_[] = {__VA_ARGS__}; \
+        expect_rejected(c, p_, sizeof p_);  \
+    } while (0)
 
 static void test_malformed_rejected(void **state)
 {
@@ -335,24 +387,24 @@ static void test_malformed_rejected(void **state)
     REJECT(c, 0x81, 201, 0, 1, 0, 0, 0, 1);                        /* RR RC=1, no block */
     REJECT(c, 0x81, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, /* SR RC=1, no block */
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    REJECT(c, 0x80, 200, 0, 1, 0, 0, 0, 1);                        /* SR without sender info */
-    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 0);                        /* padding count 0 */
-    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 9);                        /* padding longer than body */
-    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 4);                        /* padding eats the SSRC */
-    REJECT(c, 0x81, 202, 0, 2, 0, 0, 0, 1, 1, 9, 'a', 'b');         /* SDES item past end */
-    REJECT(c, 0x81, 202, 0, 2, 0, 0, 0, 1, 1, 2, 'a', 'b');         /* SDES no terminator */
-    REJECT(c, 0x82, 202, 0, 2, 0, 0, 0, 1, 1, 1, 'a', 0);           /* SDES SC=2, one chunk */
-    REJECT(c, 0x81, 202, 0, 1, 0, 0, 0, 1);                        /* SDES chunk without items */
-    REJECT(c, 0x82, 203, 0, 1, 0, 0, 0, 1);                        /* BYE SC=2, one SSRC */
-    REJECT(c, 0x81, 206, 0, 1, 0, 0, 0, 1);                        /* PLI without media SSRC */
-    REJECT(c, 0x81, 205, 0, 1, 0, 0, 0, 1);                        /* NACK without media SSRC */
-    REJECT(c, 0x81, 205, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2);            /* NACK without FCI */
-    REJECT(c, 0x84, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0);            /* FIR without FCI */
+    REJECT(c, 0x80, 200, 0, 1, 0, 0, 0, 1);                 /* SR without sender info */
+    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 0);                 /* padding count 0 */
+    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 9);                 /* padding longer than body */
+    REJECT(c, 0xa0, 201, 0, 1, 0, 0, 0, 4);                 /* padding eats the SSRC */
+    REJECT(c, 0x81, 202, 0, 2, 0, 0, 0, 1, 1, 9, 'a', 'b'); /* SDES item past end */
+    REJECT(c, 0x81, 202, 0, 2, 0, 0, 0, 1, 1, 2, 'a', 'b'); /* SDES no terminator */
+    REJECT(c, 0x82, 202, 0, 2, 0, 0, 0, 1, 1, 1, 'a', 0);   /* SDES SC=2, one chunk */
+    REJECT(c, 0x81, 202, 0, 1, 0, 0, 0, 1);                 /* SDES chunk without items */
+    REJECT(c, 0x82, 203, 0, 1, 0, 0, 0, 1);                 /* BYE SC=2, one SSRC */
+    REJECT(c, 0x81, 206, 0, 1, 0, 0, 0, 1);                 /* PLI without media SSRC */
+    REJECT(c, 0x81, 205, 0, 1, 0, 0, 0, 1);                 /* NACK without media SSRC */
+    REJECT(c, 0x81, 205, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2);     /* NACK without FCI */
+    REJECT(c, 0x84, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0);     /* FIR without FCI */
     REJECT(c, 0x8f, 206, 0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B'); /* REMB cut */
-    REJECT(c, 0x8f, 206, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B',
-           2, 0, 0, 1);                                            /* REMB 2 SSRCs, none there */
-    REJECT(c, 0x8f, 206, 0, 5, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B',
-           2, 0, 0, 1, 0, 0, 0, 7);                                /* REMB 2 SSRCs, one there */
+    REJECT(c, 0x8f, 206, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B', 2, 0, 0,
+           1); /* REMB 2 SSRCs, none there */
+    REJECT(c, 0x8f, 206, 0, 5, 0, 0, 0, 1, 0, 0, 0, 0, 'R', 'E', 'M', 'B', 2, 0, 0, 1, 0, 0, 0,
+           7); /* REMB 2 SSRCs, one there */
     /* A good packet followed by a bad one rejects the whole compound. */
     REJECT(c, 0x81, 206, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0x80, 201, 0, 5, 0, 0, 0, 1);
 }
@@ -376,7 +428,10 @@ static void test_builder_capacity(void **state)
     const uint32_t ssrc = 1;
     struct rtcp_sender_info si = {1, 2, 3, 4, 5};
     /* Each builder into a buffer one word too small: -1 and nothing written. */
-    struct { size_t need; int which; } cases[] = {
+    struct {
+        size_t need;
+        int which;
+    } cases[] = {
         {28, 0}, {8, 1}, {12, 2}, {8, 3}, {12, 4}, {20, 5}, {20, 6}, {24, 7},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -397,7 +452,7 @@ static void test_builder_capacity(void **state)
             }
             assert_int_equal(rc, room ? 0 : -1);
             assert_int_equal(b.length, room ? cases[i].need : 0);
-            assert_int_equal(buf[cap], 0xee);               /* nothing past capacity */
+            assert_int_equal(buf[cap], 0xee); /* nothing past capacity */
         }
     }
     /* Out-of-range arguments. */
@@ -431,7 +486,8 @@ static void test_pool_overflow_counted(void **state)
     uint8_t buf[1024];
     struct rtcp_builder b;
     rtcp_builder_init(&b, buf, sizeof buf);
-    for (int i = 0; i < RTCP_MAX_ITEMS + 8; i++) assert_int_equal(rtcp_build_pli(&b, 1, (uint32_t)i), 0);
+    for (int i = 0; i < RTCP_MAX_ITEMS + 8; i++)
+        assert_int_equal(rtcp_build_pli(&b, 1, (uint32_t)i), 0);
     assert_int_equal(rtcp_parse(buf, b.length, c), 0);
     assert_int_equal(c->count, RTCP_MAX_ITEMS);
     assert_int_equal(c->overflow, 8);
@@ -492,7 +548,10 @@ static void test_mutations_stay_in_bounds(void **state)
         memcpy(exact, pkt, n);
         int rc = rtcp_parse(exact, n, c);
         free(exact);
-        if (rc != 0) { rejected++; continue; }
+        if (rc != 0) {
+            rejected++;
+            continue;
+        }
         accepted++;
         assert_true(c->count <= RTCP_MAX_ITEMS);
         assert_true(c->block_used <= RTCP_POOL_BLOCKS);
@@ -502,11 +561,11 @@ static void test_mutations_stay_in_bounds(void **state)
         for (size_t i = 0; i < c->count; i++) {
             const struct rtcp_item *it = &c->items[i];
             if (it->type == RTCP_ITEM_NACK)
-                assert_true(it->u.nack.seqs + it->u.nack.seq_count <= c->nack_seqs + c->nack_seq_used);
+                assert_true(it->u.nack.seqs + it->u.nack.seq_count <=
+                            c->nack_seqs + c->nack_seq_used);
             if (it->type == RTCP_ITEM_RR)
                 assert_true(it->u.rr.blocks + it->u.rr.block_count <= c->blocks + c->block_used);
-            if (it->type == RTCP_ITEM_SDES)
-                assert_true(it->u.sdes.cname_length <= RTCP_CNAME_MAX);
+            if (it->type == RTCP_ITEM_SDES) assert_true(it->u.sdes.cname_length <= RTCP_CNAME_MAX);
         }
     }
     assert_true(accepted > 0);

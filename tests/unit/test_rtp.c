@@ -40,8 +40,8 @@ static void test_one_byte_extension_audio_level(void **state)
 {
     (void)state;
     /* V=2 X=1, PT 111, ext profile 0xBEDE length 1 word: id 1 len 1 (0x80|30), pad */
-    uint8_t pkt[] = {0x90, 111, 0, 1, 0, 0, 0, 160, 0, 0, 0, 5,
-                     0xBE, 0xDE, 0x00, 0x01, 0x10, 0x9e, 0x00, 0x00, 0xAA};
+    uint8_t pkt[] = {0x90, 111,  0,    1,    0,    0,    0,    160,  0,    0,   0,
+                     5,    0xBE, 0xDE, 0x00, 0x01, 0x10, 0x9e, 0x00, 0x00, 0xAA};
     struct rtp_header h;
     assert_int_equal(rtp_parse(pkt, sizeof pkt, &h), 0);
     assert_int_equal(h.extension_profile, 0xBEDE);
@@ -64,13 +64,13 @@ static void test_malformed_rejected(void **state)
     assert_int_equal(rtp_parse(short_pkt, sizeof short_pkt, &h), -1);
     uint8_t bad_version[12] = {0x40};
     assert_int_equal(rtp_parse(bad_version, sizeof bad_version, &h), -1);
-    uint8_t csrc_overrun[16] = {0x82};           /* says 2 CSRCs, has room for 1 */
+    uint8_t csrc_overrun[16] = {0x82}; /* says 2 CSRCs, has room for 1 */
     assert_int_equal(rtp_parse(csrc_overrun, sizeof csrc_overrun, &h), -1);
     uint8_t ext_overrun[16] = {0x90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE, 0x00, 0x05};
     assert_int_equal(rtp_parse(ext_overrun, sizeof ext_overrun, &h), -1);
-    uint8_t bad_padding[14] = {0xA0};            /* padding count 0 */
+    uint8_t bad_padding[14] = {0xA0}; /* padding count 0 */
     assert_int_equal(rtp_parse(bad_padding, sizeof bad_padding, &h), -1);
-    bad_padding[13] = 9;                          /* more padding than payload */
+    bad_padding[13] = 9; /* more padding than payload */
     assert_int_equal(rtp_parse(bad_padding, sizeof bad_padding, &h), -1);
     bad_padding[13] = 2;
     assert_int_equal(rtp_parse(bad_padding, sizeof bad_padding, &h), 0);

@@ -10,8 +10,8 @@
 
 #include "mcu/rtp/rtp_stats.h"
 
-#define SSRC 0x1234u
-#define TS_STEP 960u                   /* 20 ms at 48 kHz */
+#define SSRC    0x1234u
+#define TS_STEP 960u /* 20 ms at 48 kHz */
 
 /* Feeds seq with a timestamp that follows it and a perfectly regular arrival. */
 static int feed(struct rtp_recv_stats *s, uint16_t seq)
@@ -27,10 +27,10 @@ static void test_probation(void **state)
     struct rtcp_report_block rb;
     rtp_recv_stats_init(&s, SSRC, 48000);
     assert_false(rtp_recv_stats_report(&s, 0, &rb));
-    assert_int_equal(feed(&s, 500), 0);                 /* on probation */
+    assert_int_equal(feed(&s, 500), 0); /* on probation */
     assert_false(rtp_recv_stats_report(&s, 0, &rb));
-    assert_int_equal(feed(&s, 502), 0);                 /* not in sequence: probation restarts */
-    assert_int_equal(feed(&s, 503), 1);                 /* two in sequence: valid */
+    assert_int_equal(feed(&s, 502), 0); /* not in sequence: probation restarts */
+    assert_int_equal(feed(&s, 503), 1); /* two in sequence: valid */
     assert_int_equal(s.received, 1);
     for (uint16_t q = 504; q < 600; q++) assert_int_equal(feed(&s, q), 1);
     assert_true(rtp_recv_stats_report(&s, 0, &rb));
@@ -48,10 +48,10 @@ static void test_sequence_wrap(void **state)
     struct rtp_recv_stats s;
     rtp_recv_stats_init(&s, SSRC, 48000);
     uint16_t q = 65500;
-    for (int i = 0; i < 100; i++, q++) feed(&s, q);     /* 65500 .. 65535, 0 .. 63 */
+    for (int i = 0; i < 100; i++, q++) feed(&s, q); /* 65500 .. 65535, 0 .. 63 */
     assert_int_equal(q, 64);
     assert_int_equal(rtp_recv_stats_ext_highest(&s), 65536u + 63u);
-    assert_int_equal(rtp_recv_stats_expected(&s), 99);  /* base is the second packet */
+    assert_int_equal(rtp_recv_stats_expected(&s), 99); /* base is the second packet */
     assert_int_equal(rtp_recv_stats_cumulative_lost(&s), 0);
     /* a late packet from before the wrap does not add a cycle */
     feed(&s, 65530);
@@ -75,7 +75,7 @@ static void test_loss_and_fraction(void **state)
     assert_int_equal(rb.fraction_lost, 6 * 256 / 100);
     /* next interval: 50 packets, 10 lost -> 51/256 */
     for (uint16_t q = 1101; q <= 1150; q++)
-        if (q % 5 != 1) feed(&s, q);          /* 1101, 1106, .. 1146 lost */
+        if (q % 5 != 1) feed(&s, q); /* 1101, 1106, .. 1146 lost */
     assert_true(rtp_recv_stats_report(&s, 0, &rb));
     assert_int_equal(rb.cumulative_lost, 16);
     assert_int_equal(rb.fraction_lost, 10 * 256 / 50);
@@ -103,7 +103,7 @@ static void test_reorder_and_duplicates(void **state)
     assert_int_equal(rtp_recv_stats_cumulative_lost(&s), -2);
     assert_true(rtp_recv_stats_report(&s, 0, &rb));
     assert_int_equal(rb.cumulative_lost, -2);
-    assert_int_equal(rb.fraction_lost, 0);               /* negative interval loss is 0 */
+    assert_int_equal(rb.fraction_lost, 0); /* negative interval loss is 0 */
 }
 
 static void test_big_jump_needs_confirmation(void **state)
@@ -112,11 +112,11 @@ static void test_big_jump_needs_confirmation(void **state)
     struct rtp_recv_stats s;
     rtp_recv_stats_init(&s, SSRC, 48000);
     for (uint16_t q = 100; q < 200; q++) feed(&s, q);
-    assert_int_equal(feed(&s, 20000), 0);                /* a jump: held back */
+    assert_int_equal(feed(&s, 20000), 0); /* a jump: held back */
     assert_int_equal(rtp_recv_stats_ext_highest(&s), 199);
-    assert_int_equal(feed(&s, 200), 1);                  /* the old stream goes on */
+    assert_int_equal(feed(&s, 200), 1); /* the old stream goes on */
     assert_int_equal(feed(&s, 30000), 0);
-    assert_int_equal(feed(&s, 30001), 1);                /* confirmed: restart from here */
+    assert_int_equal(feed(&s, 30001), 1); /* confirmed: restart from here */
     assert_int_equal(rtp_recv_stats_ext_highest(&s), 30001);
     assert_int_equal(rtp_recv_stats_expected(&s), 1);
     assert_int_equal(rtp_recv_stats_cumulative_lost(&s), 0);
@@ -136,8 +136,10 @@ static void test_jitter_known_pattern(void **state)
     for (uint16_t q = 50; q < 400; q++) {
         uint32_t late = (q % 2) ? 450 : 0;
         rtp_recv_stats_update(&s, q, q * 3000u, q * 3000u + 777u + late, 10);
-        if (q > 50 || late) j += (450.0 - j) / 16.0;     /* first step: D = 450 too */
-        else j += (0.0 - j) / 16.0;
+        if (q > 50 || late)
+            j += (450.0 - j) / 16.0; /* first step: D = 450 too */
+        else
+            j += (0.0 - j) / 16.0;
     }
     assert_true(fabs((double)rtp_recv_stats_jitter(&s) - j) <= 1.0);
     assert_true(rtp_recv_stats_jitter(&s) >= 440);
@@ -161,10 +163,10 @@ static void test_lsr_dlsr(void **state)
     assert_int_equal(rb.lsr, 0);
     assert_int_equal(rb.dlsr, 0);
     rtp_recv_stats_on_sr(&s, 0x0000aaaabbbb0000ull, 10000000);
-    assert_true(rtp_recv_stats_report(&s, 10500000, &rb));   /* 0.5 s later */
+    assert_true(rtp_recv_stats_report(&s, 10500000, &rb)); /* 0.5 s later */
     assert_int_equal(rb.lsr, 0xaaaabbbbu);
     assert_int_equal(rb.dlsr, 32768);
-    assert_true(rtp_recv_stats_report(&s, 12250000, &rb));   /* 2.25 s */
+    assert_true(rtp_recv_stats_report(&s, 12250000, &rb)); /* 2.25 s */
     assert_int_equal(rb.dlsr, 2 * 65536 + 16384);
 }
 
@@ -175,8 +177,9 @@ static void test_arrival_units_and_send_stats(void **state)
     assert_int_equal(rtp_stats_arrival_units(20000, 48000), 960);
     /* a wallclock-sized time: consistent differences despite wrapping */
     int64_t t = 1700000000000000;
-    assert_int_equal((uint32_t)(rtp_stats_arrival_units(t + 1000000, 90000) -
-                                rtp_stats_arrival_units(t, 90000)), 90000);
+    assert_int_equal(
+        (uint32_t)(rtp_stats_arrival_units(t + 1000000, 90000) - rtp_stats_arrival_units(t, 90000)),
+        90000);
     struct rtp_send_stats ss;
     rtp_send_stats_init(&ss, 77);
     assert_false(ss.have_last);

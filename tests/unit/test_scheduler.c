@@ -29,7 +29,11 @@ struct fixture {
     char last_close_reason[64];
 };
 
-static void on_open(void *owner, const struct store_conference *c) { (void)c; ((struct fixture *)owner)->opens++; }
+static void on_open(void *owner, const struct store_conference *c)
+{
+    (void)c;
+    ((struct fixture *)owner)->opens++;
+}
 static void on_close(void *owner, const char *id, const char *reason)
 {
     (void)id;
@@ -37,10 +41,18 @@ static void on_close(void *owner, const char *id, const char *reason)
     f->closes++;
     snprintf(f->last_close_reason, sizeof f->last_close_reason, "%s", reason);
 }
-static void on_warn(void *owner, const struct store_conference *c, int64_t end) { (void)c; (void)end; ((struct fixture *)owner)->warns++; }
-static void on_transition(void *owner, const struct store_conference *c, enum store_conference_state from, int occ)
+static void on_warn(void *owner, const struct store_conference *c, int64_t end)
 {
-    (void)c; (void)from; (void)occ;
+    (void)c;
+    (void)end;
+    ((struct fixture *)owner)->warns++;
+}
+static void on_transition(void *owner, const struct store_conference *c,
+                          enum store_conference_state from, int occ)
+{
+    (void)c;
+    (void)from;
+    (void)occ;
     ((struct fixture *)owner)->transitions++;
 }
 static const struct scheduler_hooks hooks = {on_open, on_close, on_warn, on_transition};
@@ -49,7 +61,10 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     strcpy(f->dir, "/tmp/test_scheduler.XXXXXX");
-    if (!mkdtemp(f->dir)) { free(f); return -1; }
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s/" STORE_FILE_NAME, f->dir);
     f->store = store_open(f->path, f->err, sizeof f->err);
     if (!f->store) return -1;
@@ -75,7 +90,11 @@ static void insert(struct fixture *f, const char *id, int64_t start, int64_t dur
     c.id = (char *)id;
     c.title = (char *)"t";
     c.layout = (char *)"2x2";
-    c.width = 1280; c.height = 720; c.fps = 30; c.allow_vp8 = true; c.max_participants = 4;
+    c.width = 1280;
+    c.height = 720;
+    c.fps = 30;
+    c.allow_vp8 = true;
+    c.max_participants = 4;
     c.start = start;
     c.duration = duration;
     c.timezone = (char *)"Asia/Ho_Chi_Minh";
@@ -155,13 +174,13 @@ static void occurrences_keep_wall_clock_time(void **state)
     assert_string_equal(text, "2025-03-30T09:00:00+02:00");
     g_free(text);
     assert_int_equal(w.end - w.start, 3600);
-    assert_false(schedule_occurrence(&c, 3, &w));   /* count */
+    assert_false(schedule_occurrence(&c, 3, &w)); /* count */
 
     c.recurrence = STORE_RECUR_WEEKLY;
     c.recur_count = 0;
     assert_int_equal(schedule_parse_time("2025-04-11T09:00", c.timezone, &c.recur_until), 0);
     assert_true(schedule_occurrence(&c, 2, &w));
-    assert_false(schedule_occurrence(&c, 3, &w));   /* after until */
+    assert_false(schedule_occurrence(&c, 3, &w)); /* after until */
 
     c.recurrence = STORE_RECUR_NONE;
     c.duration = 0;
@@ -178,10 +197,10 @@ static void conference_opens_warns_and_ends_on_time(void **state)
     struct scheduler *s = scheduler_new(f->store, &hooks, f);
 
     int64_t due = scheduler_step(s, t0);
-    assert_int_equal(due, t0 + 1000 - 600);             /* early join */
+    assert_int_equal(due, t0 + 1000 - 600); /* early join */
     assert_int_equal(f->opens, 0);
     assert_int_equal(scheduler_step(s, due), t0 + 1000);
-    assert_int_equal(f->opens, 1);                      /* joinable, still scheduled */
+    assert_int_equal(f->opens, 1); /* joinable, still scheduled */
     assert_true(scheduler_is_joinable(s, "once"));
     assert_int_equal(state_of(f, "once"), STORE_SCHEDULED);
 
@@ -193,7 +212,7 @@ static void conference_opens_warns_and_ends_on_time(void **state)
     assert_int_equal(f->warns, 1);
     assert_int_equal(due, t0 + 1600);
     scheduler_step(s, t0 + 1599);
-    assert_int_equal(f->warns, 1);                      /* once */
+    assert_int_equal(f->warns, 1); /* once */
     due = scheduler_step(s, t0 + 1600);
     assert_int_equal(state_of(f, "once"), STORE_ENDED);
     assert_int_equal(f->closes, 1);
@@ -211,14 +230,14 @@ static void restart_neither_loses_nor_repeats(void **state)
     struct scheduler *s = scheduler_new(f->store, &hooks, f);
     scheduler_step(s, t0 + 10);
     assert_int_equal(state_of(f, "weekly"), STORE_OPEN);
-    scheduler_free(s);                                  /* "kill -9" */
+    scheduler_free(s); /* "kill -9" */
 
     /* Back during the same occurrence: open again for the rest of it. */
     s = scheduler_new(f->store, &hooks, f);
     scheduler_step(s, t0 + 20);
     assert_int_equal(state_of(f, "weekly"), STORE_OPEN);
     assert_int_equal(f->opens, 2);
-    assert_int_equal(f->transitions, 1);                /* no second scheduled -> open */
+    assert_int_equal(f->transitions, 1); /* no second scheduled -> open */
     scheduler_step(s, t0 + 3600);
     struct store_conference c = get(f, "weekly");
     assert_int_equal(c.state, STORE_SCHEDULED);
@@ -263,7 +282,7 @@ static void end_now_and_delete(void **state)
     assert_int_equal(scheduler_end_now(s, &c, t0 + 6), STORE_OK);
     store_conference_clear(&c);
     c = get(f, "daily");
-    assert_int_equal(c.state, STORE_SCHEDULED);         /* the next day's */
+    assert_int_equal(c.state, STORE_SCHEDULED); /* the next day's */
     assert_int_equal(c.occurrence, 1);
     store_conference_clear(&c);
     assert_false(scheduler_is_joinable(s, "daily"));

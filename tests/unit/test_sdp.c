@@ -26,8 +26,7 @@ static char *read_fixture(const char *name)
     char *buf = malloc(256 * 1024);
     size_t n = buf ? fread(buf, 1, 256 * 1024 - 1, f) : 0;
     fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
+    if (buf != NULL) buf[n] = '\0';
     return buf;
 }
 
@@ -35,8 +34,7 @@ static char *read_fixture(const char *name)
 static char *replace_all(const char *text, const char *from, const char *to)
 {
     size_t fl = strlen(from), tl = strlen(to), count = 0;
-    for (const char *p = text; (p = strstr(p, from)) != NULL; p += fl)
-        count++;
+    for (const char *p = text; (p = strstr(p, from)) != NULL; p += fl) count++;
     char *out = malloc(strlen(text) + count * tl + 1);
     assert_non_null(out);
     char *w = out;
@@ -56,8 +54,7 @@ static struct sdp_session *parse_ok(const char *text)
     struct sdp_session *s = NULL;
     char err[256] = "";
     enum sdp_error rc = sdp_parse(text, &s, err, sizeof err);
-    if (rc != SDP_OK)
-        fprintf(stderr, "sdp_parse: %s\n", err);
+    if (rc != SDP_OK) fprintf(stderr, "sdp_parse: %s\n", err);
     assert_int_equal(rc, SDP_OK);
     assert_non_null(s);
     return s;
@@ -83,7 +80,8 @@ static struct sdp_answer_params test_params(enum sdp_video_codec first, enum sdp
         .ice_ufrag = "mcuU",
         .ice_pwd = "mcupasswordmcupassword22",
         .fingerprint_hash = "sha-256",
-        .fingerprint = "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
+        .fingerprint =
+            "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99",
         .audio_ssrc = 0x11111111,
         .video_ssrc = 0x22222222,
         .cname = "mcu-cname",
@@ -103,7 +101,7 @@ static enum sdp_error answer(const struct sdp_session *offer, const struct sdp_a
     enum sdp_error rc = sdp_answer_create(offer, p, out, n, err, sizeof err);
     if (rc != SDP_OK) {
         assert_null(*out);
-        assert_true(err[0] != '\0');                 /* every refusal says why */
+        assert_true(err[0] != '\0'); /* every refusal says why */
     }
     return rc;
 }
@@ -111,24 +109,21 @@ static enum sdp_error answer(const struct sdp_session *offer, const struct sdp_a
 static const struct sdp_codec *codec_by_pt(const struct sdp_media *m, uint8_t pt)
 {
     for (size_t i = 0; i < m->codec_count; i++)
-        if (m->codecs[i].payload_type == pt)
-            return &m->codecs[i];
+        if (m->codecs[i].payload_type == pt) return &m->codecs[i];
     return NULL;
 }
 
 static bool has_fb(const struct sdp_codec *c, const char *fb)
 {
     for (size_t i = 0; i < c->rtcp_fb_count; i++)
-        if (strcmp(c->rtcp_fb[i], fb) == 0)
-            return true;
+        if (strcmp(c->rtcp_fb[i], fb) == 0) return true;
     return false;
 }
 
 static bool has_attribute(const struct sdp_attribute *a, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(a[i].name, name) == 0)
-            return true;
+        if (strcmp(a[i].name, name) == 0) return true;
     return false;
 }
 
@@ -158,13 +153,16 @@ static void test_parse_chromium_offer(void **state)
     assert_string_equal(a->ice_ufrag, "XhNx");
     assert_string_equal(a->ice_pwd, "CrSo3wSTyNwYCH6V/08VXsVi");
     assert_string_equal(a->fingerprint_hash, "sha-256");
-    assert_string_equal(a->fingerprint, "26:61:AA:3F:F0:7A:75:5F:DE:8F:99:97:C0:B4:4B:CB:15:17:DB:39:B7:17:6F:72:6D:A8:82:61:70:7B:82:1D");
+    assert_string_equal(
+        a->fingerprint,
+        "26:61:AA:3F:F0:7A:75:5F:DE:8F:99:97:C0:B4:4B:CB:15:17:DB:39:B7:17:6F:72:6D:A8:82:61:70:7B:82:1D");
     assert_int_equal(a->setup, SDP_SETUP_ACTPASS);
     assert_int_equal(a->direction, SDP_SENDRECV);
     assert_true(a->rtcp_mux);
     assert_true(a->rtcp_rsize);
     assert_false(a->bundle_only);
-    assert_string_equal(a->msid, "a8612ffe-cb4e-4615-98f8-84d43e7e2e0d 58cd8504-e8e8-4f51-8a92-ebbd72d64f65");
+    assert_string_equal(
+        a->msid, "a8612ffe-cb4e-4615-98f8-84d43e7e2e0d 58cd8504-e8e8-4f51-8a92-ebbd72d64f65");
     assert_int_equal(a->codec_count, 8);
     assert_int_equal(a->codecs[0].payload_type, 111);
     assert_string_equal(a->codecs[0].name, "opus");
@@ -182,8 +180,9 @@ static void test_parse_chromium_offer(void **state)
     assert_int_equal(a->extmaps[3].id, 4);
     assert_string_equal(a->extmaps[3].uri, "urn:ietf:params:rtp-hdrext:sdes:mid");
     assert_int_equal(a->candidate_count, 2);
-    assert_string_equal(a->candidates[0],
-                        "candidate:54621268 1 udp 2122260223 127.0.0.1 42025 typ host generation 0 network-id 1 network-cost 50");
+    assert_string_equal(
+        a->candidates[0],
+        "candidate:54621268 1 udp 2122260223 127.0.0.1 42025 typ host generation 0 network-id 1 network-cost 50");
     assert_non_null(strstr(a->candidates[1], " tcp "));
     assert_false(a->end_of_candidates);
     assert_int_equal(a->ssrc_count, 1);
@@ -207,7 +206,8 @@ static void test_parse_chromium_offer(void **state)
     assert_string_equal(codec_by_pt(v, 97)->name, "rtx");
     assert_string_equal(codec_by_pt(v, 97)->fmtp, "apt=96");
     assert_string_equal(codec_by_pt(v, 102)->name, "H264");
-    assert_string_equal(codec_by_pt(v, 102)->fmtp, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
+    assert_string_equal(codec_by_pt(v, 102)->fmtp,
+                        "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
     assert_string_equal(codec_by_pt(v, 45)->name, "AV1");
     assert_int_equal(v->extmap_count, 11);
     assert_int_equal(v->extmaps[0].id, 14);
@@ -338,18 +338,18 @@ static void test_answer_chromium_prefers_vp8(void **state)
     assert_string_equal(a->codecs[0].fmtp, "minptime=10;useinbandfec=1");
     assert_int_equal(a->codecs[0].rtcp_fb_count, 1);
     assert_string_equal(a->codecs[0].rtcp_fb[0], "transport-cc");
-    assert_int_equal(a->extmap_count, 3);                       /* audio-level, abs-send-time, mid */
+    assert_int_equal(a->extmap_count, 3); /* audio-level, abs-send-time, mid */
     assert_int_equal(a->ssrcs[0].ssrc, 0x11111111);
     assert_string_equal(a->msid, "hoinghi hoinghi-audio");
     assert_string_equal(a->ssrcs[0].msid, "hoinghi hoinghi-audio");
-    assert_int_equal(a->candidate_count, 2);                    /* on the BUNDLE tag only */
+    assert_int_equal(a->candidate_count, 2); /* on the BUNDLE tag only */
     assert_string_equal(a->candidates[0], LOCAL_CANDIDATES[0]);
     assert_true(a->end_of_candidates);
     assert_int_equal(v->candidate_count, 0);
     assert_string_equal(v->codecs[0].name, "VP8");
     assert_int_equal(v->codecs[0].payload_type, 96);
     assert_string_equal(v->codecs[0].fmtp, "");
-    assert_int_equal(v->codecs[0].rtcp_fb_count, 4);            /* no transport-cc */
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 4); /* no transport-cc */
     assert_false(has_fb(&v->codecs[0], "transport-cc"));
     assert_int_equal(v->extmap_count, 2);
     assert_int_equal(v->extmaps[0].id, 2);
@@ -413,10 +413,11 @@ static void test_answer_webrtcbin_h264(void **state)
     assert_int_equal(n.mid_ext_id, 0);
     assert_string_equal(n.remote_ice_ufrag, "xS+2tSoVgecpbHGA6gfGnzt/+wdjP0hW");
     const struct sdp_media *v = &ans->media[1];
-    assert_int_equal(v->port, 40000);                /* bundle-only in the offer, live in the answer */
+    assert_int_equal(v->port, 40000); /* bundle-only in the offer, live in the answer */
     assert_false(v->bundle_only);
     assert_string_equal(v->codecs[0].name, "H264");
-    assert_string_equal(v->codecs[0].fmtp, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c015");
+    assert_string_equal(v->codecs[0].fmtp,
+                        "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42c015");
     assert_int_equal(v->codecs[0].rtcp_fb_count, 2);
     assert_string_equal(ans->media[0].codecs[0].name, "OPUS");
     assert_int_equal(ans->bundle_count, 2);
@@ -466,14 +467,16 @@ static void test_answer_refuses_extra_sections(void **state)
     char *grouped = replace_all(text, "a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2 3");
     char *full = malloc(strlen(grouped) + 2048);
     assert_non_null(full);
-    sprintf(full, "%s"
-            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n"
-            "a=ice-ufrag:XhNx\r\na=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
-            "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:2\r\na=sctp-port:5000\r\n"
-            "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:XhNx\r\n"
-            "a=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
-            "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:3\r\na=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n",
-            grouped);
+    sprintf(
+        full,
+        "%s"
+        "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\n"
+        "a=ice-ufrag:XhNx\r\na=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
+        "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:2\r\na=sctp-port:5000\r\n"
+        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:XhNx\r\n"
+        "a=ice-pwd:CrSo3wSTyNwYCH6V/08VXsVi\r\na=setup:actpass\r\n"
+        "a=fingerprint:sha-256 26:61:AA:3F\r\na=mid:3\r\na=rtcp-mux\r\na=rtpmap:96 VP8/90000\r\n",
+        grouped);
     struct sdp_session *offer = parse_ok(full), *ans = NULL;
     assert_int_equal(offer->media_count, 4);
     assert_string_equal(offer->media[2].formats, "webrtc-datachannel");
@@ -589,9 +592,9 @@ static void test_answer_h264_profiles(void **state)
     assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e01f"));
     assert_true(video_accepted("H264/90000", "profile-level-id=42C01F;packetization-mode=1"));
     assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42001f"));
-    assert_true(video_accepted("h264/90000", "packetization-mode=1"));     /* default 420010 */
+    assert_true(video_accepted("h264/90000", "packetization-mode=1")); /* default 420010 */
     assert_false(video_accepted("H264/90000", "packetization-mode=0;profile-level-id=42e01f"));
-    assert_false(video_accepted("H264/90000", "profile-level-id=42e01f"));  /* mode 0 by default */
+    assert_false(video_accepted("H264/90000", "profile-level-id=42e01f")); /* mode 0 by default */
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=4d001f"));
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640c1f"));
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e11f"));
@@ -619,8 +622,7 @@ static void expect_refusal(const char *fixture, enum sdp_error expected, const c
         assert_null(offer);
         assert_true(err[0] != '\0');
     }
-    if (rc != expected)
-        fprintf(stderr, "%s: got %d (%s), want %d\n", fixture, rc, err, expected);
+    if (rc != expected) fprintf(stderr, "%s: got %d (%s), want %d\n", fixture, rc, err, expected);
     assert_int_equal(rc, expected);
     assert_string_equal(sdp_error_code(rc), code);
     sdp_session_free(offer);
@@ -670,9 +672,13 @@ static void test_syntax_errors(void **state)
     expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=fingerprint:sha-256\r\n", "fingerprint");
     expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=ice-ufrag:\r\n", "ice-ufrag");
     expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=x\001y\r\n", "control");
-    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=extmap:0 urn:x\r\n", "extmap");
-    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc:99999999999 cname:x\r\n", "SSRC");
-    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc-group:FID 1\r\n", "FID");
+    expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=extmap:0 urn:x\r\n",
+                  "extmap");
+    expect_syntax(
+        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc:99999999999 cname:x\r\n",
+        "SSRC");
+    expect_syntax(
+        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=ssrc-group:FID 1\r\n", "FID");
     expect_syntax("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=mid:\r\n", "mid");
 }
 
@@ -698,8 +704,7 @@ static void test_too_large(void **state)
     assert_string_equal(sdp_error_code(SDP_ERROR_TOO_LARGE), "sdp_invalid");
     /* cut back to whole lines within the limit: accepted */
     size_t cut = SDP_MAX_TEXT;
-    while (cut > 0 && huge[cut - 1] != '\n')
-        cut--;
+    while (cut > 0 && huge[cut - 1] != '\n') cut--;
     huge[cut] = '\0';
     assert_int_equal(sdp_parse(huge, &s, err, sizeof err), SDP_OK);
     sdp_session_free(s);
@@ -713,21 +718,19 @@ static void test_bounds(void **state)
     (void)state;
     char *text = malloc(64 * 1024);
     assert_non_null(text);
-    size_t n = (size_t)sprintf(text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF");
-    for (int pt = 90; pt < 127; pt++)                          /* 37 payload types */
+    size_t n = (size_t)sprintf(
+        text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=video 9 UDP/TLS/RTP/SAVPF");
+    for (int pt = 90; pt < 127; pt++) /* 37 payload types */
         n += (size_t)sprintf(text + n, " %d", pt);
     n += (size_t)sprintf(text + n, "\r\na=mid:v\r\n");
     for (int i = 0; i < 40; i++)
-        n += (size_t)sprintf(text + n, "a=candidate:%d 1 udp 1 127.0.0.1 %d typ host\r\n", i, 1000 + i);
-    for (int i = 1; i <= 20; i++)
-        n += (size_t)sprintf(text + n, "a=extmap:%d urn:x:%d\r\n", i, i);
-    for (int i = 1; i <= 12; i++)
-        n += (size_t)sprintf(text + n, "a=ssrc:%d cname:c%d\r\n", i, i);
-    for (int i = 1; i <= 80; i++)
-        n += (size_t)sprintf(text + n, "a=x-unknown-%d:%d\r\n", i, i);
-    for (int i = 1; i <= 15; i++)
-        n += (size_t)sprintf(text + n, "a=rtcp-fb:90 fb%d\r\n", i);
-    n += (size_t)sprintf(text + n, "a=rtpmap:126 VP8/90000\r\n");  /* not kept: ignored */
+        n += (size_t)sprintf(text + n, "a=candidate:%d 1 udp 1 127.0.0.1 %d typ host\r\n", i,
+                             1000 + i);
+    for (int i = 1; i <= 20; i++) n += (size_t)sprintf(text + n, "a=extmap:%d urn:x:%d\r\n", i, i);
+    for (int i = 1; i <= 12; i++) n += (size_t)sprintf(text + n, "a=ssrc:%d cname:c%d\r\n", i, i);
+    for (int i = 1; i <= 80; i++) n += (size_t)sprintf(text + n, "a=x-unknown-%d:%d\r\n", i, i);
+    for (int i = 1; i <= 15; i++) n += (size_t)sprintf(text + n, "a=rtcp-fb:90 fb%d\r\n", i);
+    n += (size_t)sprintf(text + n, "a=rtpmap:126 VP8/90000\r\n"); /* not kept: ignored */
     n += (size_t)sprintf(text + n, "a=fmtp:127 x=1\r\n");
     struct sdp_session *s = parse_ok(text);
     const struct sdp_media *m = &s->media[0];
@@ -747,7 +750,8 @@ static void test_bounds(void **state)
     expect_syntax(text, "more than");
 
     /* an interpreted value that does not fit is an error */
-    n = (size_t)sprintf(text, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=fmtp:96 ");
+    n = (size_t)sprintf(text,
+                        "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nm=video 9 RTP/SAVPF 96\r\na=fmtp:96 ");
     memset(text + n, 'x', 600);
     strcpy(text + n + 600, "\r\n");
     expect_syntax(text, "fmtp");
@@ -771,7 +775,7 @@ static void test_answer_params_checked(void **state)
     p.candidates = NULL;
     p.candidate_count = 0;
     assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
-    assert_int_equal(ans->media[0].port, 9);                /* no candidate: placeholder */
+    assert_int_equal(ans->media[0].port, 9); /* no candidate: placeholder */
     assert_string_equal(ans->media[0].connection, "IN IP4 0.0.0.0");
     sdp_session_free(ans);
     sdp_session_free(offer);

@@ -19,7 +19,7 @@ static void pin_hash_round_trip(void **state)
     assert_int_equal(secret_pin_hash("4321", a), 0);
     assert_int_equal(secret_pin_hash("4321", b), 0);
     assert_true(strncmp(a, "pbkdf2-sha256$20000$", 20) == 0);
-    assert_string_not_equal(a, b);                 /* a new salt each time */
+    assert_string_not_equal(a, b); /* a new salt each time */
     assert_null(strstr(a, "4321$"));
     assert_true(secret_is_pin_hash(a));
     assert_true(secret_pin_verify("4321", a));
@@ -39,11 +39,19 @@ static void malformed_hashes_never_match(void **state)
     const char *hash = strrchr(good, '$') + 1;
     char text[400];
     const char *const bad[] = {
-        "", "4321", "pbkdf2-sha256$", "pbkdf2-sha256$20000$", "pbkdf2-sha256$x$00112233445566778899$",
-        "pbkdf2-sha1$20000$0011223344556677$%s", "pbkdf2-sha256$999$0011223344556677$%s",
-        "pbkdf2-sha256$99999999$0011223344556677$%s", "pbkdf2-sha256$20000$00112233$%s",
-        "pbkdf2-sha256$20000$00112233445566ZZ$%s", "pbkdf2-sha256$20000$0011223344556677$%.63s",
-        "pbkdf2-sha256$20000$0011223344556677$%sff", "pbkdf2-sha256$20000$0011223344556677$%s$",
+        "",
+        "4321",
+        "pbkdf2-sha256$",
+        "pbkdf2-sha256$20000$",
+        "pbkdf2-sha256$x$00112233445566778899$",
+        "pbkdf2-sha1$20000$0011223344556677$%s",
+        "pbkdf2-sha256$999$0011223344556677$%s",
+        "pbkdf2-sha256$99999999$0011223344556677$%s",
+        "pbkdf2-sha256$20000$00112233$%s",
+        "pbkdf2-sha256$20000$00112233445566ZZ$%s",
+        "pbkdf2-sha256$20000$0011223344556677$%.63s",
+        "pbkdf2-sha256$20000$0011223344556677$%sff",
+        "pbkdf2-sha256$20000$0011223344556677$%s$",
         "pbkdf2-sha256$-20000$0011223344556677$%s",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {

@@ -36,7 +36,7 @@ static void test_put_get(void **state)
     assert_int_equal(len, n);
     assert_memory_equal(got, pkt, n);
     assert_non_null(send_history_get(h, 0, 0, &len));
-    assert_null(send_history_get(h, 100, 0, &len));     /* never stored */
+    assert_null(send_history_get(h, 100, 0, &len)); /* never stored */
     assert_null(send_history_get(h, 1000, 0, &len));
     send_history_free(h);
 }
@@ -44,7 +44,7 @@ static void test_put_get(void **state)
 static void test_eviction_by_sequence(void **state)
 {
     (void)state;
-    struct send_history *h = send_history_new(3, 0);   /* rounds up to 4 */
+    struct send_history *h = send_history_new(3, 0); /* rounds up to 4 */
     assert_int_equal(send_history_capacity(h), 4);
     uint8_t pkt[64];
     for (uint16_t s = 1; s <= 6; s++) send_history_put(h, pkt, make_packet(pkt, s, 10), 0);
@@ -77,11 +77,11 @@ static void test_bad_input(void **state)
     uint8_t pkt[SEND_HISTORY_MAX_PACKET + 1];
     memset(pkt, 0, sizeof pkt);
     make_packet(pkt, 1, 0);
-    assert_int_equal(send_history_put(h, pkt, 11, 0), -1);                           /* short */
-    assert_int_equal(send_history_put(h, pkt, sizeof pkt, 0), -1);                   /* too big */
-    assert_int_equal(send_history_put(h, pkt, SEND_HISTORY_MAX_PACKET, 0), 0);       /* just fits */
+    assert_int_equal(send_history_put(h, pkt, 11, 0), -1);                     /* short */
+    assert_int_equal(send_history_put(h, pkt, sizeof pkt, 0), -1);             /* too big */
+    assert_int_equal(send_history_put(h, pkt, SEND_HISTORY_MAX_PACKET, 0), 0); /* just fits */
     pkt[0] = 0x40;
-    assert_int_equal(send_history_put(h, pkt, 20, 0), -1);                           /* version 1 */
+    assert_int_equal(send_history_put(h, pkt, 20, 0), -1); /* version 1 */
     assert_int_equal(send_history_put(h, NULL, 20, 0), -1);
     assert_int_equal(send_history_count(h), 1);
     send_history_free(h);

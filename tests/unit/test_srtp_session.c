@@ -76,7 +76,7 @@ static size_t make_rtcp_rr(uint8_t *buf, uint32_t ssrc)
     buf[5] = (uint8_t)(ssrc >> 16);
     buf[6] = (uint8_t)(ssrc >> 8);
     buf[7] = (uint8_t)ssrc;
-    buf[8] = 0xca;              /* reportee SSRC */
+    buf[8] = 0xca; /* reportee SSRC */
     buf[9] = 0xfe;
     return 32;
 }
@@ -101,7 +101,7 @@ static void roundtrip_profile(enum dtls_srtp_profile profile)
             memcpy(clear, pkt, len);
             assert_int_equal(srtp_session_protect_rtp(client, pkt, &len, sizeof pkt), 0);
             assert_true(len > clear_len);
-            assert_memory_not_equal(pkt + 12, clear + 12, clear_len - 12);   /* encrypted */
+            assert_memory_not_equal(pkt + 12, clear + 12, clear_len - 12); /* encrypted */
             assert_int_equal(srtp_session_unprotect_rtp(server, pkt, &len), 0);
             assert_int_equal(len, clear_len);
             assert_memory_equal(pkt, clear, len);
@@ -254,7 +254,7 @@ static void test_replays_rejected(void **state)
     assert_int_equal(srtp_session_unprotect_rtp(s.rx, pkt, &len), 0);
     memcpy(pkt, saved, saved_len);
     len = saved_len;
-    assert_int_equal(srtp_session_unprotect_rtp(s.rx, pkt, &len), -1);      /* replay */
+    assert_int_equal(srtp_session_unprotect_rtp(s.rx, pkt, &len), -1); /* replay */
 
     /* A packet that arrives after the window moved past it is too old. */
     uint8_t late[PACKET_CAP];
@@ -263,7 +263,7 @@ static void test_replays_rejected(void **state)
     len = make_rtp(pkt, 1000 + SRTP_SESSION_REPLAY_WINDOW + 10, 77, "later");
     assert_int_equal(srtp_session_protect_rtp(s.tx, pkt, &len, sizeof pkt), 0);
     assert_int_equal(srtp_session_unprotect_rtp(s.rx, pkt, &len), 0);
-    assert_int_equal(srtp_session_unprotect_rtp(s.rx, late, &late_len), -1);  /* too old */
+    assert_int_equal(srtp_session_unprotect_rtp(s.rx, late, &late_len), -1); /* too old */
     /* The sender cannot protect it again either: its window moved on too. */
     late_len = make_rtp(late, 1001, 77, "late");
     assert_int_equal(srtp_session_protect_rtp(s.tx, late, &late_len, sizeof late), -1);
@@ -304,14 +304,16 @@ static void test_small_cap_refused(void **state)
     size_t clear_len = len;
     /* Exactly enough for the packet, no room for a tag. */
     assert_int_equal(srtp_session_protect_rtp(s.tx, pkt, &len, clear_len), -1);
-    assert_int_equal(srtp_session_protect_rtp(s.tx, pkt, &len, clear_len + SRTP_SESSION_MAX_TRAILER - 1), -1);
+    assert_int_equal(
+        srtp_session_protect_rtp(s.tx, pkt, &len, clear_len + SRTP_SESSION_MAX_TRAILER - 1), -1);
     assert_int_equal(len, clear_len);
-    assert_memory_equal(pkt, clear, len);                   /* untouched */
+    assert_memory_equal(pkt, clear, len); /* untouched */
     assert_int_equal(srtp_session_protect_rtcp(s.tx, pkt, &len, clear_len + 4), -1);
     size_t tiny = 4;
     assert_int_equal(srtp_session_protect_rtp(s.tx, pkt, &tiny, sizeof pkt), -1);
     assert_int_equal(srtp_session_protect_rtp(s.tx, NULL, &len, sizeof pkt), -1);
-    assert_int_equal(srtp_session_protect_rtp(s.tx, pkt, &len, clear_len + SRTP_SESSION_MAX_TRAILER), 0);
+    assert_int_equal(
+        srtp_session_protect_rtp(s.tx, pkt, &len, clear_len + SRTP_SESSION_MAX_TRAILER), 0);
     struct srtp_session_stats st;
     srtp_session_get_stats(s.tx, &st);
     assert_int_equal(st.bad_length, 5);
@@ -330,7 +332,7 @@ static void test_bad_keys_refused(void **state)
     k.master_salt_len = 14;
     assert_null(srtp_session_new(&k, err, sizeof err));
     assert_true(strlen(err) > 0);
-    k.profile = DTLS_SRTP_PROFILE_AEAD_AES_128_GCM;         /* GCM wants a 12-byte salt */
+    k.profile = DTLS_SRTP_PROFILE_AEAD_AES_128_GCM; /* GCM wants a 12-byte salt */
     assert_null(srtp_session_new(&k, err, sizeof err));
     k.profile = DTLS_SRTP_PROFILE_AES128_CM_SHA1_80;
     k.master_key_len = 32;
@@ -346,12 +348,9 @@ static void test_bad_keys_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_roundtrip_gcm),
-        cmocka_unit_test(test_roundtrip_cm),
-        cmocka_unit_test(test_tampered_packets_fail),
-        cmocka_unit_test(test_replays_rejected),
-        cmocka_unit_test(test_small_cap_refused),
-        cmocka_unit_test(test_bad_keys_refused),
+        cmocka_unit_test(test_roundtrip_gcm),         cmocka_unit_test(test_roundtrip_cm),
+        cmocka_unit_test(test_tampered_packets_fail), cmocka_unit_test(test_replays_rejected),
+        cmocka_unit_test(test_small_cap_refused),     cmocka_unit_test(test_bad_keys_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

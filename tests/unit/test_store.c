@@ -28,7 +28,10 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     strcpy(f->dir, "/tmp/test_store.XXXXXX");
-    if (!mkdtemp(f->dir)) { free(f); return -1; }
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     snprintf(f->path, sizeof f->path, "%s/" STORE_FILE_NAME, f->dir);
     *state = f;
     return 0;
@@ -51,7 +54,9 @@ static void sample(struct store_conference *c, const char *id)
     c->title = g_strdup("Giao ban tuần");
     c->pin_hash = g_strdup("4321");
     c->layout = g_strdup("1+5");
-    c->width = 1280; c->height = 720; c->fps = 30;
+    c->width = 1280;
+    c->height = 720;
+    c->fps = 30;
     c->allow_vp8 = true;
     c->max_participants = 8;
     c->record = STORE_RECORD_MANUAL;
@@ -93,10 +98,14 @@ static void old_database_is_migrated_with_rows_kept(void **state)
     assert_int_equal(store_migrate(s, 1, f->err, sizeof f->err), 0);
     assert_int_equal(store_schema_version(s), 1);
     /* A version-1 row, written as that schema had it (a plain PIN). */
-    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO conferences VALUES ('weekly', 'Giao ban tuần', '4321', "
-                                         "'2x2', 1280, 720, 30, 1, 1, 16, 'manual', 1700000000, 3600, "
-                                         "'Asia/Ho_Chi_Minh', 10, 'none', 0, 0, 'scheduled', 0, 0, 0, "
-                                         "1700000000, 1700000000)", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(s->db,
+                     "INSERT INTO conferences VALUES ('weekly', 'Giao ban tuần', '4321', "
+                     "'2x2', 1280, 720, 30, 1, 1, 16, 'manual', 1700000000, 3600, "
+                     "'Asia/Ho_Chi_Minh', 10, 'none', 0, 0, 'scheduled', 0, 0, 0, "
+                     "1700000000, 1700000000)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     store_close(s);
     struct store_conference c;
 
@@ -105,7 +114,7 @@ static void old_database_is_migrated_with_rows_kept(void **state)
     assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
     assert_int_equal(store_conference_get(s, "weekly", &c), STORE_OK);
     assert_string_equal(c.title, "Giao ban tuần");
-    assert_string_equal(c.pin_hash, "4321");   /* hashed by control_new(), see test_api */
+    assert_string_equal(c.pin_hash, "4321"); /* hashed by control_new(), see test_api */
     assert_false(c.host_required);
     assert_null(c.host_token_hash);
     store_conference_clear(&c);
@@ -119,9 +128,13 @@ static void recordings_migration_keeps_old_rows(void **state)
     struct store *s = store_open_raw(f->path, f->err, sizeof f->err);
     assert_non_null(s);
     assert_int_equal(store_migrate(s, 2, f->err, sizeof f->err), 0);
-    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO recordings (conference_id, occurrence, path, started_at, "
-                                         "bytes, sha256, state) VALUES ('hop', 2, '/a/hop.webm', 1700000000000, "
-                                         "10, 'ab', 'complete')", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(s->db,
+                     "INSERT INTO recordings (conference_id, occurrence, path, started_at, "
+                     "bytes, sha256, state) VALUES ('hop', 2, '/a/hop.webm', 1700000000000, "
+                     "10, 'ab', 'complete')",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     store_close(s);
     s = store_open(f->path, f->err, sizeof f->err);
     assert_non_null(s);
@@ -140,7 +153,8 @@ static void recordings_migration_keeps_old_rows(void **state)
     store_close(s);
 }
 
-static void sample_recording(struct store_recording *r, const char *conference, const char *path, int64_t start)
+static void sample_recording(struct store_recording *r, const char *conference, const char *path,
+                             int64_t start)
 {
     memset(r, 0, sizeof *r);
     r->conference_id = (char *)conference;
@@ -201,7 +215,7 @@ static void recordings_round_trip(void **state)
 
     GPtrArray *all = store_recording_list(s, NULL), *hop = store_recording_list(s, "hop");
     assert_int_equal(all->len, 2);
-    assert_int_equal(((struct store_recording *)all->pdata[0])->id, id2);   /* newest first */
+    assert_int_equal(((struct store_recording *)all->pdata[0])->id, id2); /* newest first */
     assert_int_equal(hop->len, 1);
     assert_int_equal(((struct store_recording *)hop->pdata[0])->id, id1);
     g_ptr_array_free(all, TRUE);
@@ -219,7 +233,8 @@ static void newer_database_is_refused(void **state)
     struct store *s = store_open(f->path, f->err, sizeof f->err);
     assert_non_null(s);
     struct store *peek = s;
-    assert_int_equal(sqlite3_exec(peek->db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(peek->db, "PRAGMA user_version = 99", NULL, NULL, NULL),
+                     SQLITE_OK);
     store_close(s);
     s = store_open(f->path, f->err, sizeof f->err);
     assert_null(s);
@@ -263,11 +278,11 @@ static void conference_round_trip_and_conflicts(void **state)
 
     assert_int_equal(store_room_put(s, "weekly", "Hà Nội", "aa"), STORE_OK);
     assert_int_equal(store_room_put(s, "weekly", "Huế", "bb"), STORE_OK);
-    assert_int_equal(store_room_put(s, "weekly", "Huế", "cc"), STORE_OK);   /* new token */
-    assert_int_equal(store_room_put(s, "nope", "x", "dd"), STORE_EXISTS);    /* foreign key */
+    assert_int_equal(store_room_put(s, "weekly", "Huế", "cc"), STORE_OK); /* new token */
+    assert_int_equal(store_room_put(s, "nope", "x", "dd"), STORE_EXISTS); /* foreign key */
     GPtrArray *rooms = store_room_list(s, "weekly");
     assert_int_equal(rooms->len, 2);
-    assert_string_equal(((struct store_room *)rooms->pdata[0])->name, "Huế");   /* byte order */
+    assert_string_equal(((struct store_room *)rooms->pdata[0])->name, "Huế"); /* byte order */
     assert_string_equal(((struct store_room *)rooms->pdata[0])->token_hash, "cc");
     g_ptr_array_free(rooms, TRUE);
 
@@ -275,7 +290,7 @@ static void conference_round_trip_and_conflicts(void **state)
     assert_int_equal(store_conference_delete(s, "weekly"), STORE_NOT_FOUND);
     assert_int_equal(store_conference_get(s, "weekly", &got), STORE_NOT_FOUND);
     rooms = store_room_list(s, "weekly");
-    assert_int_equal(rooms->len, 0);   /* cascaded */
+    assert_int_equal(rooms->len, 0); /* cascaded */
     g_ptr_array_free(rooms, TRUE);
     assert_int_equal(store_conference_update(s, &c), STORE_NOT_FOUND);
     store_conference_clear(&c);
@@ -333,15 +348,23 @@ static void tokens_and_audit(void **state)
     assert_true(viewer->revoked_at > 0);
     g_ptr_array_free(tokens, TRUE);
 
-    struct store_audit_entry e = {.at_ms = 1000, .token_name = "admin", .action = "conference.create",
-                                  .target = "weekly", .source = "127.0.0.1", .status = 201, .result = "ok"};
+    struct store_audit_entry e = {.at_ms = 1000,
+                                  .token_name = "admin",
+                                  .action = "conference.create",
+                                  .target = "weekly",
+                                  .source = "127.0.0.1",
+                                  .status = 201,
+                                  .result = "ok"};
     assert_int_equal(store_audit_add(s, &e), STORE_OK);
-    struct store_audit_entry bad = {.at_ms = 2000, .action = "conference.list", .source = "127.0.0.1",
-                                    .status = 401, .result = "unknown token"};
+    struct store_audit_entry bad = {.at_ms = 2000,
+                                    .action = "conference.list",
+                                    .source = "127.0.0.1",
+                                    .status = 401,
+                                    .result = "unknown token"};
     assert_int_equal(store_audit_add(s, &bad), STORE_OK);
     GPtrArray *all = store_audit_list(s, NULL);
     assert_int_equal(all->len, 2);
-    assert_int_equal(((struct store_audit_entry *)all->pdata[0])->status, 401);   /* newest first */
+    assert_int_equal(((struct store_audit_entry *)all->pdata[0])->status, 401); /* newest first */
     assert_null(((struct store_audit_entry *)all->pdata[0])->token_name);
     g_ptr_array_free(all, TRUE);
     struct store_audit_filter failed = {.failed_only = 1};

@@ -22,8 +22,7 @@ static struct text_renderer *new_renderer(void)
     struct text_renderer_config cfg;
     text_renderer_config_init(&cfg);
     struct text_renderer *r = text_renderer_new(&cfg);
-    if (!r)
-        fail_msg("cannot open %s (fonts-dejavu-core, scripts/deps.sh)", cfg.font_path);
+    if (!r) fail_msg("cannot open %s (fonts-dejavu-core, scripts/deps.sh)", cfg.font_path);
     return r;
 }
 
@@ -32,8 +31,7 @@ static int ink_top(const struct text_bitmap *b)
 {
     for (int y = 0; y < b->height; y++)
         for (int x = 0; x < b->width; x++)
-            if (b->coverage[y * b->width + x] >= 64)
-                return b->baseline - y;
+            if (b->coverage[y * b->width + x] >= 64) return b->baseline - y;
     return -1000;
 }
 
@@ -42,8 +40,7 @@ static int ink_bottom(const struct text_bitmap *b)
 {
     for (int y = b->height - 1; y >= 0; y--)
         for (int x = 0; x < b->width; x++)
-            if (b->coverage[y * b->width + x] >= 64)
-                return b->baseline - y - 1;
+            if (b->coverage[y * b->width + x] >= 64) return b->baseline - y - 1;
     return 1000;
 }
 
@@ -52,8 +49,7 @@ static long ink_sum(const struct text_bitmap *b, int x0, int y0, int w, int h)
     long s = 0;
     for (int y = y0; y < y0 + h && y < b->height; y++)
         for (int x = x0; x < x0 + w && x < b->width; x++)
-            if (x >= 0 && y >= 0)
-                s += b->coverage[y * b->width + x];
+            if (x >= 0 && y >= 0) s += b->coverage[y * b->width + x];
     return s;
 }
 
@@ -109,20 +105,21 @@ static void test_utf8_strict_decoding(void **state)
         size_t n;
         uint32_t first, last;
     } bad[] = {
-        {"\xc0\xaf", 2, 0xFFFD, 0xFFFD},          /* overlong '/': two bad bytes */
-        {"\xe0\x80\x80", 3, 0xFFFD, 0xFFFD},      /* overlong NUL */
-        {"\xed\xa0\x80", 3, 0xFFFD, 0xFFFD},      /* surrogate */
-        {"\xf4\x90\x80\x80", 4, 0xFFFD, 0xFFFD},  /* above U+10FFFF */
-        {"\xe1\xbb" "a", 2, 0xFFFD, 'a'},         /* cut short: one U+FFFD, then 'a' */
-        {"\x80x", 2, 0xFFFD, 'x'},                /* stray continuation */
-        {"\xf0\x9f\x98", 1, 0xFFFD, 0xFFFD},      /* cut at the end */
+        {"\xc0\xaf", 2, 0xFFFD, 0xFFFD},         /* overlong '/': two bad bytes */
+        {"\xe0\x80\x80", 3, 0xFFFD, 0xFFFD},     /* overlong NUL */
+        {"\xed\xa0\x80", 3, 0xFFFD, 0xFFFD},     /* surrogate */
+        {"\xf4\x90\x80\x80", 4, 0xFFFD, 0xFFFD}, /* above U+10FFFF */
+        {"\xe1\xbb"
+         "a",
+         2, 0xFFFD, 'a'},                    /* cut short: one U+FFFD, then 'a' */
+        {"\x80x", 2, 0xFFFD, 'x'},           /* stray continuation */
+        {"\xf0\x9f\x98", 1, 0xFFFD, 0xFFFD}, /* cut at the end */
         {"\xff\xfe", 2, 0xFFFD, 0xFFFD},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t n = decode(bad[i].in, cp, 16);
         if (n != bad[i].n || cp[0] != bad[i].first || cp[n - 1] != bad[i].last)
-            fail_msg("case %zu: %zu code points, first U+%04X last U+%04X", i, n, cp[0],
-                     cp[n - 1]);
+            fail_msg("case %zu: %zu code points, first U+%04X last U+%04X", i, n, cp[0], cp[n - 1]);
     }
     assert_int_equal(decode("abcdef", cp, 3), 3); /* capacity respected */
 }
@@ -130,22 +127,22 @@ static void test_utf8_strict_decoding(void **state)
 static void test_composition(void **state)
 {
     (void)state;
-    uint32_t t1[] = {'o', 0x031B, 0x0309};            /* o + horn + hook above */
+    uint32_t t1[] = {'o', 0x031B, 0x0309}; /* o + horn + hook above */
     assert_int_equal(unicode_compose_text(t1, 3), 1);
-    assert_int_equal(t1[0], 0x1EDF);                  /* ở */
-    uint32_t t2[] = {'e', 0x0302, 0x0323, 'x'};       /* marks out of canonical order */
+    assert_int_equal(t1[0], 0x1EDF);            /* ở */
+    uint32_t t2[] = {'e', 0x0302, 0x0323, 'x'}; /* marks out of canonical order */
     assert_int_equal(unicode_compose_text(t2, 4), 2);
-    assert_int_equal(t2[0], 0x1EC7);                  /* ệ */
+    assert_int_equal(t2[0], 0x1EC7); /* ệ */
     assert_int_equal(t2[1], 'x');
-    uint32_t t3[] = {0x01A1, 0x0309};                 /* precomposed ơ + hook */
+    uint32_t t3[] = {0x01A1, 0x0309}; /* precomposed ơ + hook */
     assert_int_equal(unicode_compose_text(t3, 2), 1);
     assert_int_equal(t3[0], 0x1EDF);
-    uint32_t t4[] = {'x', 0x0301, 0x0301};            /* nothing to compose with */
+    uint32_t t4[] = {'x', 0x0301, 0x0301}; /* nothing to compose with */
     assert_int_equal(unicode_compose_text(t4, 3), 3);
-    uint32_t t5[] = {0x0301, 'a', 0x0300};            /* leading mark stays, a + grave */
+    uint32_t t5[] = {0x0301, 'a', 0x0300}; /* leading mark stays, a + grave */
     assert_int_equal(unicode_compose_text(t5, 3), 2);
     assert_int_equal(t5[1], 0x00E0);
-    uint32_t t6[] = {'a', 0x0301, 0x0301};            /* second acute is blocked */
+    uint32_t t6[] = {'a', 0x0301, 0x0301}; /* second acute is blocked */
     assert_int_equal(unicode_compose_text(t6, 3), 2);
     assert_int_equal(t6[0], 0x00E1);
     assert_int_equal(unicode_compose('D', 0x0301), 0);
@@ -157,18 +154,15 @@ static void test_every_vietnamese_letter_has_a_glyph(void **state)
 {
     (void)state;
     struct text_renderer *r = new_renderer();
-    static const uint32_t latin1[] = {0xC0, 0xC1, 0xC2, 0xC3, 0xC8, 0xC9, 0xCA, 0xCC, 0xCD,
-                                      0xD2, 0xD3, 0xD4, 0xD5, 0xD9, 0xDA, 0xDD, 0xE0, 0xE1,
-                                      0xE2, 0xE3, 0xE8, 0xE9, 0xEA, 0xEC, 0xED, 0xF2, 0xF3,
-                                      0xF4, 0xF5, 0xF9, 0xFA, 0xFD, 0x102, 0x103, 0x110, 0x111,
-                                      0x128, 0x129, 0x168, 0x169, 0x1A0, 0x1A1, 0x1AF, 0x1B0,
-                                      0x2026, 0xFFFD};
+    static const uint32_t latin1[] = {
+        0xC0,  0xC1,  0xC2,  0xC3,  0xC8,  0xC9,  0xCA,  0xCC,  0xCD,   0xD2,  0xD3,  0xD4,
+        0xD5,  0xD9,  0xDA,  0xDD,  0xE0,  0xE1,  0xE2,  0xE3,  0xE8,   0xE9,  0xEA,  0xEC,
+        0xED,  0xF2,  0xF3,  0xF4,  0xF5,  0xF9,  0xFA,  0xFD,  0x102,  0x103, 0x110, 0x111,
+        0x128, 0x129, 0x168, 0x169, 0x1A0, 0x1A1, 0x1AF, 0x1B0, 0x2026, 0xFFFD};
     for (size_t i = 0; i < sizeof latin1 / sizeof latin1[0]; i++)
-        if (!text_renderer_glyph_index(r, latin1[i]))
-            fail_msg("U+%04X has no glyph", latin1[i]);
+        if (!text_renderer_glyph_index(r, latin1[i])) fail_msg("U+%04X has no glyph", latin1[i]);
     for (uint32_t cp = 0x1EA0; cp <= 0x1EF9; cp++)
-        if (!text_renderer_glyph_index(r, cp))
-            fail_msg("U+%04X has no glyph", cp);
+        if (!text_renderer_glyph_index(r, cp)) fail_msg("U+%04X has no glyph", cp);
     assert_int_equal(text_renderer_glyph_index(r, 0xE000), 0); /* private use: .notdef */
     text_renderer_free(r);
 }
@@ -194,12 +188,12 @@ static void test_diacritics_differ_from_base_letters(void **state)
         const struct text_bitmap *b = text_renderer_render(r, cases[i].letter, 40, 0);
         assert_non_null(b);
         long d = difference(&base, b);
-        long base_ink = ink_sum(&(struct text_bitmap){base.width, base.height, base.baseline,
-                                                      base.px, false},
-                                0, 0, base.width, base.height);
+        long base_ink =
+            ink_sum(&(struct text_bitmap){base.width, base.height, base.baseline, base.px, false},
+                    0, 0, base.width, base.height);
         if (d < base_ink / 20)
-            fail_msg("%s looks like %s (difference %ld, ink %ld)", cases[i].letter,
-                     cases[i].base, d, base_ink);
+            fail_msg("%s looks like %s (difference %ld, ink %ld)", cases[i].letter, cases[i].base,
+                     d, base_ink);
         struct text_bitmap bb = {base.width, base.height, base.baseline, base.px, false};
         if (cases[i].above && ink_top(b) < ink_top(&bb) + 3)
             fail_msg("%s: no mark above (top %d vs %d)", cases[i].letter, ink_top(b), ink_top(&bb));
@@ -217,8 +211,8 @@ static void test_decomposed_matches_precomposed(void **state)
     struct text_renderer *r = new_renderer();
     struct copy pre = copy_of(text_renderer_render(r, "Sở Y tế Bình Thuận", 32, 0));
     /* o U+031B U+0309, e U+0302 U+0301, i U+0300, a U+0323 U+0302 (non-canonical order) */
-    const struct text_bitmap *dec =
-        text_renderer_render(r, "So\xcc\x9b\xcc\x89 Y te\xcc\x82\xcc\x81 Bi\xcc\x80nh Thua\xcc\xa3\xcc\x82n", 32, 0);
+    const struct text_bitmap *dec = text_renderer_render(
+        r, "So\xcc\x9b\xcc\x89 Y te\xcc\x82\xcc\x81 Bi\xcc\x80nh Thua\xcc\xa3\xcc\x82n", 32, 0);
     assert_non_null(dec);
     assert_int_equal(dec->width, pre.width);
     assert_int_equal(dec->height, pre.height);
@@ -298,14 +292,12 @@ static void test_invalid_utf8_does_not_crash(void **state)
     char buf[65];
     for (int i = 0; i < 500; i++) {
         int n = rand() % 64;
-        for (int k = 0; k < n; k++)
-            buf[k] = (char)(1 + rand() % 255);
+        for (int k = 0; k < n; k++) buf[k] = (char)(1 + rand() % 255);
         buf[n] = 0;
         b = text_renderer_render(r, buf, 8 + rand() % 40, rand() % 3 ? 0 : rand() % 300);
         assert_non_null(b);
         assert_true(b->width >= 0 && b->height >= 0);
-        if (b->width)
-            assert_true(b->coverage[(size_t)b->width * b->height - 1] <= 255);
+        if (b->width) assert_true(b->coverage[(size_t)b->width * b->height - 1] <= 255);
     }
     assert_non_null(text_renderer_render(r, "", 24, 0));
     assert_int_equal(text_renderer_render(r, "", 24, 0)->width, 0);
@@ -330,13 +322,23 @@ static void test_truncation_with_ellipsis(void **state)
         b = text_renderer_render(r, name, 24, max);
         assert_non_null(b);
         assert_true(b->truncated);
-        if (b->width > max || b->width == 0)
-            fail_msg("max %d: width %d", max, b->width);
+        if (b->width > max || b->width == 0) fail_msg("max %d: width %d", max, b->width);
         struct copy got = copy_of(b);
         /* It is a prefix (cut at a character, no trailing space) plus "…". */
-        const char *cuts[] = {"", "S", "Sở", "Sở Y", "Sở Y t", "Sở Y tế", "Sở Y tế B",
-                              "Sở Y tế Bì", "Sở Y tế Bìn", "Sở Y tế Bình", "Sở Y tế Bình T",
-                              "Sở Y tế Bình Th", "Sở Y tế Bình Thu", "Sở Y tế Bình Thuậ"};
+        const char *cuts[] = {"",
+                              "S",
+                              "Sở",
+                              "Sở Y",
+                              "Sở Y t",
+                              "Sở Y tế",
+                              "Sở Y tế B",
+                              "Sở Y tế Bì",
+                              "Sở Y tế Bìn",
+                              "Sở Y tế Bình",
+                              "Sở Y tế Bình T",
+                              "Sở Y tế Bình Th",
+                              "Sở Y tế Bình Thu",
+                              "Sở Y tế Bình Thuậ"};
         bool found = false;
         for (size_t k = 0; k < sizeof cuts / sizeof cuts[0] && !found; k++) {
             char text[64];
@@ -344,8 +346,7 @@ static void test_truncation_with_ellipsis(void **state)
             const struct text_bitmap *want = text_renderer_render(r, text, 24, 0);
             found = want->width == got.width && difference(&got, want) == 0;
         }
-        if (!found)
-            fail_msg("max %d: not a prefix plus an ellipsis", max);
+        if (!found) fail_msg("max %d: not a prefix plus an ellipsis", max);
         free(got.px);
     }
     /* Not even the ellipsis fits: nothing. */
@@ -369,7 +370,7 @@ static void test_cache(void **state)
     text_renderer_render(r, "UBND huyện Tuy Phong", 20, 0);
     assert_int_equal(st->renders, 1);
     assert_int_equal(st->cache_hits, 1);
-    text_renderer_render(r, "UBND huyện Tuy Phong", 30, 0); /* another size */
+    text_renderer_render(r, "UBND huyện Tuy Phong", 30, 0);   /* another size */
     text_renderer_render(r, "UBND huyện Tuy Phong", 20, 100); /* another width */
     assert_int_equal(st->renders, 3);
     assert_int_equal(st->evictions, 1);

@@ -15,8 +15,8 @@
 #include "mixer/codec/video_encoder.h"
 #include "tests/unit/media_synth.h"
 
-#define PW 320
-#define PH 240
+#define PW   320
+#define PH   240
 #define BG_Y 120
 #define BG_U 90
 #define BG_V 160
@@ -119,8 +119,16 @@ static void roundtrip(enum media_codec codec)
     video_encoder_free(enc);
 }
 
-static void test_vp8_roundtrip(void **state) { (void)state; roundtrip(MEDIA_CODEC_VP8); }
-static void test_h264_roundtrip(void **state) { (void)state; roundtrip(MEDIA_CODEC_H264); }
+static void test_vp8_roundtrip(void **state)
+{
+    (void)state;
+    roundtrip(MEDIA_CODEC_VP8);
+}
+static void test_h264_roundtrip(void **state)
+{
+    (void)state;
+    roundtrip(MEDIA_CODEC_H264);
+}
 
 static bool has_nal(const struct packet_copy *p, int type)
 {
@@ -147,8 +155,7 @@ static void keyframe_on_demand(enum media_codec codec)
     struct video_encoder *enc = video_encoder_new(&cfg);
     assert_non_null(enc);
     for (int n = 0; n < 8; n++) {
-        if (n == 5)
-            video_encoder_request_keyframe(enc);
+        if (n == 5) video_encoder_request_keyframe(enc);
         AVFrame *in = moving_picture(n);
         struct packet_copy p = encode_one(enc, in, 3000 * n);
         av_frame_free(&in);
@@ -164,9 +171,9 @@ static void keyframe_on_demand(enum media_codec codec)
             if (want_key) {
                 const uint8_t *sps = find_sps(&p);
                 assert_non_null(sps);
-                assert_int_equal(sps[0], 66);          /* baseline */
-                assert_true(sps[1] & 0x40);            /* constraint_set1: constrained */
-                assert_int_equal(sps[2], 31);          /* level 3.1 */
+                assert_int_equal(sps[0], 66); /* baseline */
+                assert_true(sps[1] & 0x40);   /* constraint_set1: constrained */
+                assert_int_equal(sps[2], 31); /* level 3.1 */
             }
         }
         free(p.data);
@@ -175,8 +182,16 @@ static void keyframe_on_demand(enum media_codec codec)
     video_encoder_free(enc);
 }
 
-static void test_vp8_keyframe_on_demand(void **state) { (void)state; keyframe_on_demand(MEDIA_CODEC_VP8); }
-static void test_h264_keyframe_on_demand(void **state) { (void)state; keyframe_on_demand(MEDIA_CODEC_H264); }
+static void test_vp8_keyframe_on_demand(void **state)
+{
+    (void)state;
+    keyframe_on_demand(MEDIA_CODEC_VP8);
+}
+static void test_h264_keyframe_on_demand(void **state)
+{
+    (void)state;
+    keyframe_on_demand(MEDIA_CODEC_H264);
+}
 
 /* Noise at 800 kbit/s for 2 s, then 150 kbit/s: the non-key frames of the second
  * half must shrink to well under half. */
@@ -191,8 +206,7 @@ static void bitrate_change(enum media_codec codec)
     uint32_t seed = 1;
     size_t bytes[2] = {0, 0};
     for (int half = 0; half < 2; half++) {
-        if (half == 1)
-            assert_int_equal(video_encoder_set_bitrate(enc, 150000), 0);
+        if (half == 1) assert_int_equal(video_encoder_set_bitrate(enc, 150000), 0);
         for (int n = 0; n < FRAMES; n++) {
             AVFrame *in = noise_picture(&seed);
             struct packet_copy p = encode_one(enc, in, 3000 * (half * FRAMES + n));
@@ -213,8 +227,16 @@ static void bitrate_change(enum media_codec codec)
     video_encoder_free(enc);
 }
 
-static void test_vp8_bitrate_change(void **state) { (void)state; bitrate_change(MEDIA_CODEC_VP8); }
-static void test_h264_bitrate_change(void **state) { (void)state; bitrate_change(MEDIA_CODEC_H264); }
+static void test_vp8_bitrate_change(void **state)
+{
+    (void)state;
+    bitrate_change(MEDIA_CODEC_VP8);
+}
+static void test_h264_bitrate_change(void **state)
+{
+    (void)state;
+    bitrate_change(MEDIA_CODEC_H264);
+}
 
 /* Good keyframe, good frames, then a damaged frame and garbage: errors are counted,
  * frames are dropped while waiting, and the next keyframe brings pictures back. */
@@ -229,8 +251,7 @@ static void garbage_recovers(enum media_codec codec)
     const AVFrame *pic;
     struct packet_copy p[12];
     for (int n = 0; n < 12; n++) {
-        if (n == 8)
-            video_encoder_request_keyframe(enc);
+        if (n == 8) video_encoder_request_keyframe(enc);
         AVFrame *in = moving_picture(n);
         p[n] = encode_one(enc, in, 3000 * n);
         av_frame_free(&in);
@@ -273,8 +294,7 @@ static void garbage_recovers(enum media_codec codec)
         assert_true(abs((int)synth_mean(pic, 0, 0, 0, PW, 96) - BG_Y) <= 4);
     }
     assert_false(video_decoder_needs_keyframe(dec));
-    for (int n = 0; n < 12; n++)
-        free(p[n].data);
+    for (int n = 0; n < 12; n++) free(p[n].data);
     video_decoder_free(dec);
     video_encoder_free(enc);
 }
@@ -299,8 +319,7 @@ static void mutations_never_crash(enum media_codec codec)
     }
     uint32_t seed = 99;
     size_t biggest = 0;
-    for (int n = 0; n < FRAMES; n++)
-        biggest = p[n].size > biggest ? p[n].size : biggest;
+    for (int n = 0; n < FRAMES; n++) biggest = p[n].size > biggest ? p[n].size : biggest;
     uint8_t *buf = malloc(biggest);
     assert_non_null(buf);
     const AVFrame *pic;
@@ -320,8 +339,7 @@ static void mutations_never_crash(enum media_codec codec)
                     st == VIDEO_DECODE_NEED_KEYFRAME);
         if (st == VIDEO_DECODE_PICTURE)
             assert_true(pic->width > 0 && pic->height > 0 && pic->data[0]);
-        if (k % 7 == 0)
-            video_decoder_frame_lost(dec);
+        if (k % 7 == 0) video_decoder_frame_lost(dec);
     }
     free(buf);
     print_message("%s: %llu errors in 300 damaged frames\n", media_codec_name(codec),
@@ -335,17 +353,32 @@ static void mutations_never_crash(enum media_codec codec)
         assert_int_equal(pic->width, PW);
         assert_true(abs((int)synth_mean(pic, 0, 0, 0, PW, 96) - BG_Y) <= 4);
     }
-    for (int n = 0; n < FRAMES; n++)
-        free(p[n].data);
+    for (int n = 0; n < FRAMES; n++) free(p[n].data);
     video_decoder_free(dec);
     video_encoder_free(enc);
 }
 
-static void test_vp8_mutations_never_crash(void **state) { (void)state; mutations_never_crash(MEDIA_CODEC_VP8); }
-static void test_h264_mutations_never_crash(void **state) { (void)state; mutations_never_crash(MEDIA_CODEC_H264); }
+static void test_vp8_mutations_never_crash(void **state)
+{
+    (void)state;
+    mutations_never_crash(MEDIA_CODEC_VP8);
+}
+static void test_h264_mutations_never_crash(void **state)
+{
+    (void)state;
+    mutations_never_crash(MEDIA_CODEC_H264);
+}
 
-static void test_vp8_garbage_recovers(void **state) { (void)state; garbage_recovers(MEDIA_CODEC_VP8); }
-static void test_h264_garbage_recovers(void **state) { (void)state; garbage_recovers(MEDIA_CODEC_H264); }
+static void test_vp8_garbage_recovers(void **state)
+{
+    (void)state;
+    garbage_recovers(MEDIA_CODEC_VP8);
+}
+static void test_h264_garbage_recovers(void **state)
+{
+    (void)state;
+    garbage_recovers(MEDIA_CODEC_H264);
+}
 
 /* A 1280x720 canvas into a 640x360 profile: the encoder scales; colours survive. */
 static void test_encoder_scales_to_profile(void **state)

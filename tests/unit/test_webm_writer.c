@@ -24,11 +24,11 @@
 #include "mixer/mux/webm_writer.h"
 #include "tests/unit/media_synth.h"
 
-#define W 160
-#define H 120
-#define FPS 25
-#define VIDEO_FRAMES 10           /* 0.4 s */
-#define AUDIO_FRAMES 20           /* 0.4 s of 20 ms */
+#define W            160
+#define H            120
+#define FPS          25
+#define VIDEO_FRAMES 10 /* 0.4 s */
+#define AUDIO_FRAMES 20 /* 0.4 s of 20 ms */
 
 struct frames {
     struct video_encoder *venc;
@@ -68,7 +68,8 @@ static void write_video(struct frames *fr, struct webm_writer *w, int i)
     int got = 0;
     char err[256] = "";
     while (video_encoder_receive(fr->venc, &f) == 1) {
-        assert_int_equal(webm_writer_write(w, MEDIA_VIDEO, &f, (int64_t)i * 1000000 / FPS, err, sizeof err), 0);
+        assert_int_equal(
+            webm_writer_write(w, MEDIA_VIDEO, &f, (int64_t)i * 1000000 / FPS, err, sizeof err), 0);
         got++;
     }
     assert_int_equal(got, 1);
@@ -79,7 +80,8 @@ static void write_video(struct frames *fr, struct webm_writer *w, int i)
 static int write_audio(struct frames *fr, struct webm_writer *w, int64_t time_us)
 {
     int16_t pcm[AUDIO_FRAME_SAMPLES * AUDIO_CHANNELS];
-    synth_tone(pcm, AUDIO_FRAME_SAMPLES, AUDIO_CHANNELS, 440, 8000, AUDIO_SAMPLE_RATE, (size_t)fr->sample);
+    synth_tone(pcm, AUDIO_FRAME_SAMPLES, AUDIO_CHANNELS, 440, 8000, AUDIO_SAMPLE_RATE,
+               (size_t)fr->sample);
     struct encoded_frame f;
     int rc = mix_audio_encoder_encode(fr->aenc, pcm, fr->sample, &f);
     fr->sample += AUDIO_FRAME_SAMPLES;
@@ -94,7 +96,7 @@ struct readback {
     int streams;
     enum AVCodecID codec[2];
     int packets[2];
-    int64_t first_ms[2], last_ms[2];    /* pts in milliseconds */
+    int64_t first_ms[2], last_ms[2]; /* pts in milliseconds */
     bool ascending;
     double duration_s;
 };
@@ -117,8 +119,10 @@ static void read_back(const char *path, struct readback *rb)
     while (av_read_frame(in, p) >= 0) {
         int s = p->stream_index;
         int64_t ms = av_rescale_q(p->pts, in->streams[s]->time_base, (AVRational){1, 1000});
-        if (rb->first_ms[s] == INT64_MIN) rb->first_ms[s] = ms;
-        else if (ms <= rb->last_ms[s]) rb->ascending = false;
+        if (rb->first_ms[s] == INT64_MIN)
+            rb->first_ms[s] = ms;
+        else if (ms <= rb->last_ms[s])
+            rb->ascending = false;
         rb->last_ms[s] = ms;
         rb->packets[s]++;
         av_packet_unref(p);
@@ -149,9 +153,15 @@ static struct webm_writer_config vp8_opus_config(const char *path, struct frames
 {
     size_t head_size = 0;
     const uint8_t *head = mix_audio_encoder_extradata(fr->aenc, &head_size);
-    return (struct webm_writer_config){.path = path, .webm = true, .video_codec = MEDIA_CODEC_VP8,
-                                       .width = W, .height = H, .fps = FPS, .opus_header = head,
-                                       .opus_header_size = head_size, .title = "Phòng họp"};
+    return (struct webm_writer_config){.path = path,
+                                       .webm = true,
+                                       .video_codec = MEDIA_CODEC_VP8,
+                                       .width = W,
+                                       .height = H,
+                                       .fps = FPS,
+                                       .opus_header = head,
+                                       .opus_header_size = head_size,
+                                       .title = "Phòng họp"};
 }
 
 /* Interleaved VP8 and Opus: what was written is what reads back. */
@@ -174,7 +184,7 @@ static void test_vp8_and_opus_read_back(void **state)
         }
     }
     assert_true(audio_written >= AUDIO_FRAMES - 1);
-    assert_int_equal(webm_writer_duration_us(w), (int64_t)(AUDIO_FRAMES) * 20000);
+    assert_int_equal(webm_writer_duration_us(w), (int64_t)(AUDIO_FRAMES)*20000);
     assert_int_equal(webm_writer_sync(w, err, sizeof err), 0);
     assert_true(webm_writer_bytes(w) > 0);
     assert_int_equal(webm_writer_close(w, true, err, sizeof err), 0);
@@ -235,20 +245,20 @@ static void test_cut_file_demuxes_and_remuxes(void **state)
     frames_init(&fr);
     char *path = temp_path("c.webm");
     struct webm_writer_config cfg = vp8_opus_config(path, &fr);
-    cfg.video_codec = MEDIA_CODEC_NONE;       /* audio only: header at once */
+    cfg.video_codec = MEDIA_CODEC_NONE; /* audio only: header at once */
     char err[256] = "";
     struct webm_writer *w = webm_writer_open(&cfg, NULL, err, sizeof err);
     assert_non_null(w);
     assert_true(webm_writer_bytes(w) > 0);
     int written = 0;
     for (int a = 0; a < 100; a++) written += write_audio(&fr, w, (int64_t)a * 20000);
-    assert_int_equal(webm_writer_close(w, false, err, sizeof err), 0);   /* no trailer */
+    assert_int_equal(webm_writer_close(w, false, err, sizeof err), 0); /* no trailer */
 
     struct readback rb;
     read_back(path, &rb);
     assert_int_equal(rb.streams, 1);
     assert_int_equal(rb.codec[0], AV_CODEC_ID_OPUS);
-    assert_true(rb.packets[0] >= written - 50);   /* at least the finished clusters */
+    assert_true(rb.packets[0] >= written - 50); /* at least the finished clusters */
 
     char *fixed = g_strconcat(path, ".fixed.webm", NULL);
     int64_t duration_us = 0;
@@ -279,16 +289,16 @@ static void test_refusals(void **state)
 
     cfg.video_codec = MEDIA_CODEC_VP8;
     g_file_set_contents(path, "x", 1, NULL);
-    assert_null(webm_writer_open(&cfg, NULL, err, sizeof err));   /* exists, no replace */
+    assert_null(webm_writer_open(&cfg, NULL, err, sizeof err)); /* exists, no replace */
     assert_non_null(strstr(err, "cannot create"));
     cfg.replace = true;
     struct webm_writer *w = webm_writer_open(&cfg, NULL, NULL, 0);
     assert_non_null(w);
-    assert_int_equal(webm_writer_close(w, true, NULL, 0), 0);   /* header only */
+    assert_int_equal(webm_writer_close(w, true, NULL, 0), 0); /* header only */
     gchar *data = NULL;
     gsize size = 0;
     assert_true(g_file_get_contents(path, &data, &size, NULL));
-    assert_true(size > 4 && memcmp(data, "\x1a\x45\xdf\xa3", 4) == 0);   /* EBML */
+    assert_true(size > 4 && memcmp(data, "\x1a\x45\xdf\xa3", 4) == 0); /* EBML */
     g_free(data);
     remove_path(path);
     frames_free(&fr);

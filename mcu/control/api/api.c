@@ -10,7 +10,7 @@
 #include "mcu/core/log.h"
 #include "mcu/core/secret.h"
 
-#define API_PREFIX "/api/v1/"
+#define API_PREFIX   "/api/v1/"
 #define MAX_SEGMENTS 8
 
 /* --- answers ------------------------------------------------------------------------ */
@@ -111,11 +111,11 @@ const char *api_query(GHashTable *params, const char *name)
 
 struct route {
     const char *method;
-    const char *pattern;       /* segments; "*" matches any one */
+    const char *pattern; /* segments; "*" matches any one */
     const char *action;
     enum store_token_role role;
     void (*handler)(struct api_call *call);
-    int target_segment;        /* the segment the audit names as target; -1 none */
+    int target_segment; /* the segment the audit names as target; -1 none */
 };
 
 static const struct route routes[] = {
@@ -126,19 +126,28 @@ static const struct route routes[] = {
     {"DELETE", "conferences/*", "conference.delete", STORE_ROLE_OPERATOR, api_conference_delete, 1},
     {"POST", "conferences/*/end", "conference.end", STORE_ROLE_OPERATOR, api_conference_end, 1},
     {"POST", "conferences/*/lock", "conference.lock", STORE_ROLE_OPERATOR, api_conference_lock, 1},
-    {"POST", "conferences/*/unlock", "conference.unlock", STORE_ROLE_OPERATOR, api_conference_unlock, 1},
+    {"POST", "conferences/*/unlock", "conference.unlock", STORE_ROLE_OPERATOR,
+     api_conference_unlock, 1},
     {"PUT", "conferences/*/layout", "layout.set", STORE_ROLE_OPERATOR, api_layout_set, 1},
     {"PUT", "conferences/*/focus", "participant.focus", STORE_ROLE_OPERATOR, api_focus_set, 1},
-    {"POST", "conferences/*/recording/start", "record.start", STORE_ROLE_OPERATOR, api_recording_start, 1},
-    {"POST", "conferences/*/recording/stop", "record.stop", STORE_ROLE_OPERATOR, api_recording_stop, 1},
-    {"POST", "conferences/*/recording/pause", "record.pause", STORE_ROLE_OPERATOR, api_recording_pause, 1},
-    {"POST", "conferences/*/recording/resume", "record.resume", STORE_ROLE_OPERATOR, api_recording_resume, 1},
+    {"POST", "conferences/*/recording/start", "record.start", STORE_ROLE_OPERATOR,
+     api_recording_start, 1},
+    {"POST", "conferences/*/recording/stop", "record.stop", STORE_ROLE_OPERATOR, api_recording_stop,
+     1},
+    {"POST", "conferences/*/recording/pause", "record.pause", STORE_ROLE_OPERATOR,
+     api_recording_pause, 1},
+    {"POST", "conferences/*/recording/resume", "record.resume", STORE_ROLE_OPERATOR,
+     api_recording_resume, 1},
     {"POST", "conferences/*/rooms/*/token", "room.token", STORE_ROLE_OPERATOR, api_room_token, 1},
     {"POST", "conferences/*/host-token", "host.token", STORE_ROLE_OPERATOR, api_host_token, 1},
-    {"GET", "conferences/*/participants", "participant.list", STORE_ROLE_VIEWER, api_participant_list, 1},
-    {"POST", "conferences/*/participants/*/mute", "participant.mute", STORE_ROLE_OPERATOR, api_participant_mute, 3},
-    {"POST", "conferences/*/participants/*/unmute", "participant.unmute", STORE_ROLE_OPERATOR, api_participant_unmute, 3},
-    {"POST", "conferences/*/participants/*/kick", "participant.kick", STORE_ROLE_OPERATOR, api_participant_kick, 3},
+    {"GET", "conferences/*/participants", "participant.list", STORE_ROLE_VIEWER,
+     api_participant_list, 1},
+    {"POST", "conferences/*/participants/*/mute", "participant.mute", STORE_ROLE_OPERATOR,
+     api_participant_mute, 3},
+    {"POST", "conferences/*/participants/*/unmute", "participant.unmute", STORE_ROLE_OPERATOR,
+     api_participant_unmute, 3},
+    {"POST", "conferences/*/participants/*/kick", "participant.kick", STORE_ROLE_OPERATOR,
+     api_participant_kick, 3},
     {"GET", "recordings", "recording.list", STORE_ROLE_VIEWER, api_recording_list, -1},
     {"GET", "recordings/*", "recording.show", STORE_ROLE_VIEWER, api_recording_show, 1},
     {"DELETE", "recordings/*", "recording.delete", STORE_ROLE_OPERATOR, api_recording_delete, 1},
@@ -173,7 +182,7 @@ static char **split_path(const char *rest, size_t *count)
 {
     char **raw = g_strsplit(rest, "/", MAX_SEGMENTS + 1);
     size_t n = g_strv_length(raw);
-    if (n > 0 && raw[n - 1][0] == '\0') {   /* one trailing slash is fine */
+    if (n > 0 && raw[n - 1][0] == '\0') { /* one trailing slash is fine */
         g_free(raw[n - 1]);
         raw[--n] = NULL;
     }
@@ -236,7 +245,8 @@ static void audit(struct api_call *call, const char *action)
         .result = call->error_message ? call->error_message : (char *)"ok",
     };
     if (store_audit_add(call->control->store, &e) != STORE_OK)
-        log_error("audit: cannot record %s by %s", action, call->token_name ? call->token_name : "-");
+        log_error("audit: cannot record %s by %s", action,
+                  call->token_name ? call->token_name : "-");
 }
 
 static void respond(struct api_call *call, struct http_response *response)
@@ -270,7 +280,8 @@ void control_http_request(struct control *control, const struct http_request *re
         }
         if (route) {
             action = route->action;
-            if (route->target_segment >= 0) api_set_target(&call, call.segments[route->target_segment]);
+            if (route->target_segment >= 0)
+                api_set_target(&call, call.segments[route->target_segment]);
         }
     }
 
@@ -292,9 +303,9 @@ void control_http_request(struct control *control, const struct http_request *re
         } else if (!route) {
             api_error(&call, 404, "not_found", "there is no API resource at %s", request->path);
         } else if (call.role < (int)route->role) {
-            api_error(&call, 403, "forbidden", "token '%s' (%s) may not do %s; it needs the %s role",
-                      token->name, store_role_name(token->role), route->action,
-                      store_role_name(route->role));
+            api_error(&call, 403, "forbidden",
+                      "token '%s' (%s) may not do %s; it needs the %s role", token->name,
+                      store_role_name(token->role), route->action, store_role_name(route->role));
         } else {
             route->handler(&call);
         }
@@ -305,7 +316,8 @@ void control_http_request(struct control *control, const struct http_request *re
         log_debug("api: GET /metrics by %s from %s", call.token_name, request->peer);
     else
         log_info("api: %s %s by %s from %s -> %d", request->method, request->path,
-                 call.token_name ? call.token_name : "(no valid token)", request->peer, call.status);
+                 call.token_name ? call.token_name : "(no valid token)", request->peer,
+                 call.status);
     if (!(metrics && call.status == 200)) respond(&call, response);
 
     json_decref(call.body);

@@ -26,7 +26,8 @@ static bool name_valid(const char *name)
     size_t n = strlen(name);
     if (n < 1 || n > TOKEN_NAME_MAX) return false;
     for (size_t i = 0; i < n; i++)
-        if (!g_ascii_isalnum(name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.') return false;
+        if (!g_ascii_isalnum(name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.')
+            return false;
     return true;
 }
 
@@ -36,10 +37,11 @@ void api_token_list(struct api_call *call)
     json_t *out = json_array();
     for (guint i = 0; i < tokens->len; i++) {
         const struct store_token *t = tokens->pdata[i];
-        json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "name", t->name,
-                                             "role", store_role_name(t->role), "created_at", time_or_null(t->created_at),
-                                             "last_used_at", time_or_null(t->last_used_at),
-                                             "revoked_at", time_or_null(t->revoked_at), "revoked", t->revoked_at != 0));
+        json_array_append_new(
+            out, json_pack("{s:s, s:s, s:o, s:o, s:o, s:b}", "name", t->name, "role",
+                           store_role_name(t->role), "created_at", time_or_null(t->created_at),
+                           "last_used_at", time_or_null(t->last_used_at), "revoked_at",
+                           time_or_null(t->revoked_at), "revoked", t->revoked_at != 0));
     }
     g_ptr_array_free(tokens, TRUE);
     api_reply(call, 200, out);
@@ -51,11 +53,15 @@ void api_token_create(struct api_call *call)
     if (!body) return;
     json_t *errors = json_object();
     const char *name = json_string_value(json_object_get(body, "name"));
-    const char *role_name = json_object_get(body, "role") ? json_string_value(json_object_get(body, "role")) : "operator";
+    const char *role_name = json_object_get(body, "role")
+                                ? json_string_value(json_object_get(body, "role"))
+                                : "operator";
     int role = store_role_from_name(role_name);
     if (!name || !name_valid(name))
-        json_object_set_new(errors, "name", json_string("is required: 1..64 characters of A-Z a-z 0-9 - _ ."));
-    if (role < 0) json_object_set_new(errors, "role", json_string("must be viewer, operator or admin"));
+        json_object_set_new(errors, "name",
+                            json_string("is required: 1..64 characters of A-Z a-z 0-9 - _ ."));
+    if (role < 0)
+        json_object_set_new(errors, "role", json_string("must be viewer, operator or admin"));
     if (json_object_size(errors)) {
         api_field_errors(call, errors);
         json_decref(body);
@@ -72,12 +78,14 @@ void api_token_create(struct api_call *call)
     secret_hash(token, hash);
     int rc = store_token_insert(call->control->store, name, hash, (enum store_token_role)role);
     if (rc == STORE_EXISTS)
-        api_error(call, 409, "conflict", "a token named '%s' exists already (revoked names stay taken)", name);
+        api_error(call, 409, "conflict",
+                  "a token named '%s' exists already (revoked names stay taken)", name);
     else if (rc != STORE_OK)
         api_error(call, 500, "internal_error", "the store failed; see the mcud log");
     else {
         log_info("operator token '%s' (%s) created by %s", name, role_name, call->token_name);
-        api_reply(call, 201, json_pack("{s:s, s:s, s:s}", "name", name, "role", role_name, "token", token));
+        api_reply(call, 201,
+                  json_pack("{s:s, s:s, s:s}", "name", name, "role", role_name, "token", token));
     }
     memset(token, 0, sizeof token);
     json_decref(body);
@@ -103,8 +111,10 @@ void api_audit_list(struct api_call *call)
     if (!params) return;
     json_t *errors = json_object();
     struct store_audit_filter f = {
-        .token_name = api_query(params, "token"), .action = api_query(params, "action"),
-        .target = api_query(params, "target"), .limit = 100,
+        .token_name = api_query(params, "token"),
+        .action = api_query(params, "action"),
+        .target = api_query(params, "target"),
+        .limit = 100,
     };
     const char *since = api_query(params, "since"), *until = api_query(params, "until");
     const char *limit = api_query(params, "limit"), *result = api_query(params, "result");
@@ -112,22 +122,28 @@ void api_audit_list(struct api_call *call)
     if (since) {
         if (schedule_parse_time(since, SCHEDULE_DEFAULT_TIMEZONE, &t) != 0)
             json_object_set_new(errors, "since", json_string("must be an ISO 8601 time"));
-        else f.since_ms = t * 1000;
+        else
+            f.since_ms = t * 1000;
     }
     if (until) {
         if (schedule_parse_time(until, SCHEDULE_DEFAULT_TIMEZONE, &t) != 0)
             json_object_set_new(errors, "until", json_string("must be an ISO 8601 time"));
-        else f.until_ms = t * 1000;
+        else
+            f.until_ms = t * 1000;
     }
     if (limit) {
         char *end;
         long n = strtol(limit, &end, 10);
-        if (*end || n < 1 || n > 10000) json_object_set_new(errors, "limit", json_string("must be 1..10000"));
-        else f.limit = (int)n;
+        if (*end || n < 1 || n > 10000)
+            json_object_set_new(errors, "limit", json_string("must be 1..10000"));
+        else
+            f.limit = (int)n;
     }
     if (result) {
-        if (strcmp(result, "failed") == 0) f.failed_only = 1;
-        else if (strcmp(result, "any") != 0) json_object_set_new(errors, "result", json_string("must be failed or any"));
+        if (strcmp(result, "failed") == 0)
+            f.failed_only = 1;
+        else if (strcmp(result, "any") != 0)
+            json_object_set_new(errors, "result", json_string("must be failed or any"));
     }
     if (json_object_size(errors)) {
         api_field_errors(call, errors);
@@ -147,10 +163,13 @@ void api_audit_list(struct api_call *call)
         char *base = g_date_time_format(local, "%Y-%m-%dT%H:%M:%S");
         char *offset = g_date_time_format(local, "%:z");
         char *at = g_strdup_printf("%s.%03d%s", base, (int)(e->at_ms % 1000), offset);
-        json_array_append_new(out, json_pack("{s:I, s:s, s:o, s:s, s:o, s:s, s:i, s:s}",
-            "id", (json_int_t)e->id, "at", at, "token", e->token_name ? json_string(e->token_name) : json_null(),
-            "action", e->action, "target", e->target ? json_string(e->target) : json_null(),
-            "source", e->source ? e->source : "", "status", e->status, "result", e->result ? e->result : ""));
+        json_array_append_new(
+            out,
+            json_pack("{s:I, s:s, s:o, s:s, s:o, s:s, s:i, s:s}", "id", (json_int_t)e->id, "at", at,
+                      "token", e->token_name ? json_string(e->token_name) : json_null(), "action",
+                      e->action, "target", e->target ? json_string(e->target) : json_null(),
+                      "source", e->source ? e->source : "", "status", e->status, "result",
+                      e->result ? e->result : ""));
         g_free(at);
         g_free(base);
         g_free(offset);

@@ -31,7 +31,8 @@ static int issue_room_token(struct control *control, const char *id, const char 
     int rc = store_room_put(control->store, id, room, hash);
     if (rc == STORE_OK) {
         char *url = join_url(control, id, room, token);
-        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "name", room, "token", token, "join_url", url));
+        json_array_append_new(
+            out, json_pack("{s:s, s:s, s:s}", "name", room, "token", token, "join_url", url));
         g_free(url);
     }
     memset(token, 0, sizeof token);
@@ -58,8 +59,10 @@ int api_load_conference(struct api_call *call, const char *id, struct store_conf
 {
     int rc = store_conference_get(call->control->store, id, out);
     if (rc == STORE_OK) return 0;
-    if (rc == STORE_NOT_FOUND) api_error(call, 404, "not_found", "there is no conference '%s'", id);
-    else api_error(call, 500, "internal_error", "the store failed; see the mcud log");
+    if (rc == STORE_NOT_FOUND)
+        api_error(call, 404, "not_found", "there is no conference '%s'", id);
+    else
+        api_error(call, 500, "internal_error", "the store failed; see the mcud log");
     return -1;
 }
 
@@ -99,7 +102,8 @@ void api_conference_list(struct api_call *call)
     if (s && (state = store_state_from_name(s)) < 0)
         json_object_set_new(errors, "state", json_string("must be scheduled, open or ended"));
     int64_t from = 0, to = 0;
-    const char *tz = api_query(params, "timezone") ? api_query(params, "timezone") : SCHEDULE_DEFAULT_TIMEZONE;
+    const char *tz =
+        api_query(params, "timezone") ? api_query(params, "timezone") : SCHEDULE_DEFAULT_TIMEZONE;
     if (api_query(params, "from") && schedule_parse_time(api_query(params, "from"), tz, &from) != 0)
         json_object_set_new(errors, "from", json_string("must be an ISO 8601 time"));
     if (api_query(params, "to") && schedule_parse_time(api_query(params, "to"), tz, &to) != 0)
@@ -115,7 +119,8 @@ void api_conference_list(struct api_call *call)
     for (guint i = 0; i < list->len; i++) {
         const struct store_conference *c = list->pdata[i];
         /* Date filter: the current/next occurrence overlaps [from, to). */
-        struct schedule_window w = {c->start, c->duration ? c->start + c->duration : SCHEDULE_FOREVER};
+        struct schedule_window w = {c->start,
+                                    c->duration ? c->start + c->duration : SCHEDULE_FOREVER};
         if (c->state != STORE_ENDED) schedule_occurrence(c, c->occurrence, &w);
         if (from && w.end <= from) continue;
         if (to && w.start >= to) continue;
@@ -156,8 +161,10 @@ void api_conference_create(struct api_call *call)
     if (rc == STORE_OK) rc = store_conference_insert(control->store, &c);
     for (guint i = 0; rooms && rc == STORE_OK && i < rooms->len; i++)
         rc = issue_room_token(control, c.id, rooms->pdata[i], issued);
-    if (rc == STORE_OK) rc = store_commit(control->store);
-    else store_rollback(control->store);
+    if (rc == STORE_OK)
+        rc = store_commit(control->store);
+    else
+        store_rollback(control->store);
     if (rc == STORE_EXISTS) {
         api_error(call, 409, "conflict", "a conference '%s' exists already", c.id);
         json_decref(issued);
@@ -233,12 +240,15 @@ void api_conference_update(struct api_call *call)
     }
     c.updated_at = control_now();
     json_t *issued = json_array(), *host = NULL;
-    int rc = c.host_required && !c.host_token_hash ? issue_host_token(control, &c, &host) : STORE_OK;
+    int rc =
+        c.host_required && !c.host_token_hash ? issue_host_token(control, &c, &host) : STORE_OK;
     if (rc == STORE_OK) rc = store_begin(control->store);
     if (rc == STORE_OK) rc = store_conference_update(control->store, &c);
     if (rooms && rc == STORE_OK) rc = update_rooms(control, c.id, rooms, issued);
-    if (rc == STORE_OK) rc = store_commit(control->store);
-    else store_rollback(control->store);
+    if (rc == STORE_OK)
+        rc = store_commit(control->store);
+    else
+        store_rollback(control->store);
     if (rc != STORE_OK) {
         json_decref(issued);
         json_decref(host);
@@ -278,7 +288,7 @@ void api_conference_delete(struct api_call *call)
         return;
     }
     log_info("conference %s deleted by %s", id, call->token_name);
-    control_reschedule(call->control);     /* closes it if it was joinable */
+    control_reschedule(call->control); /* closes it if it was joinable */
     api_reply(call, 200, json_pack("{s:s, s:b}", "id", id, "deleted", 1));
 }
 
@@ -309,14 +319,16 @@ static void set_lock(struct api_call *call, bool locked)
     if (c.state == STORE_ENDED) {
         api_error(call, 409, "conflict", "conference %s has ended", c.id);
     } else if (c.locked == locked) {
-        api_error(call, 409, "conflict", "conference %s is already %s", c.id, locked ? "locked" : "unlocked");
+        api_error(call, 409, "conflict", "conference %s is already %s", c.id,
+                  locked ? "locked" : "unlocked");
     } else {
         c.locked = locked;
         c.updated_at = control_now();
         if (store_conference_update(call->control->store, &c) != STORE_OK) {
             api_error(call, 500, "internal_error", "the store failed; see the mcud log");
         } else {
-            log_info("conference %s %s by %s", c.id, locked ? "locked" : "unlocked", call->token_name);
+            log_info("conference %s %s by %s", c.id, locked ? "locked" : "unlocked",
+                     call->token_name);
             api_reply(call, 200, api_conference_json(call->control, &c));
         }
     }

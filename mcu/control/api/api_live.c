@@ -71,23 +71,23 @@ static void add_participant(struct conference_member *m, void *data)
     struct list_state *l = data;
     struct conference_member_stats st;
     conference_member_get_stats(l->conference, m, &st);
-    json_t *stats = json_pack("{s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o, s:f, s:I, s:I}",
-        "audio_codec", nullable_string(codec_name(st.audio_codec)),
-        "video_codec", nullable_string(codec_name(st.video_codec)),
-        "resolution", st.width ? json_sprintf("%dx%d", st.width, st.height) : json_null(),
-        "profile", st.profile_name ? st.profile_name : "none",
-        "packets_in", (json_int_t)st.rtp_in, "packets_out", (json_int_t)st.rtp_out,
-        "bytes_in", (json_int_t)st.bytes_in, "bytes_out", (json_int_t)st.bytes_out,
-        "audio_lost", (json_int_t)st.audio_lost, "video_lost", (json_int_t)st.video_lost,
-        "audio_jitter_ms", st.audio_jitter_ms, "video_jitter_ms", st.video_jitter_ms,
-        "rtt_ms", st.rtt_ms >= 0 ? json_integer(st.rtt_ms) : json_null(),
-        "loss_fraction", st.fraction_lost / 256.0,
-        "bandwidth_bps", (json_int_t)st.remb_bps,
+    json_t *stats = json_pack(
+        "{s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o, s:f, s:I, s:I}",
+        "audio_codec", nullable_string(codec_name(st.audio_codec)), "video_codec",
+        nullable_string(codec_name(st.video_codec)), "resolution",
+        st.width ? json_sprintf("%dx%d", st.width, st.height) : json_null(), "profile",
+        st.profile_name ? st.profile_name : "none", "packets_in", (json_int_t)st.rtp_in,
+        "packets_out", (json_int_t)st.rtp_out, "bytes_in", (json_int_t)st.bytes_in, "bytes_out",
+        (json_int_t)st.bytes_out, "audio_lost", (json_int_t)st.audio_lost, "video_lost",
+        (json_int_t)st.video_lost, "audio_jitter_ms", st.audio_jitter_ms, "video_jitter_ms",
+        st.video_jitter_ms, "rtt_ms", st.rtt_ms >= 0 ? json_integer(st.rtt_ms) : json_null(),
+        "loss_fraction", st.fraction_lost / 256.0, "bandwidth_bps", (json_int_t)st.remb_bps,
         "keyframe_requests", (json_int_t)st.keyframe_requests);
-    json_array_append_new(l->out, json_pack("{s:s, s:s, s:b, s:b, s:o}",
-        "id", conference_member_id(m), "name", conference_member_name(m),
-        "audio_muted", conference_member_audio_muted(m), "video_muted", conference_member_video_muted(m),
-        "stats", stats));
+    json_array_append_new(l->out,
+                          json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", conference_member_id(m),
+                                    "name", conference_member_name(m), "audio_muted",
+                                    conference_member_audio_muted(m), "video_muted",
+                                    conference_member_video_muted(m), "stats", stats));
 }
 
 void api_participant_list(struct api_call *call)
@@ -108,8 +108,10 @@ static void set_mute(struct api_call *call, bool mute)
     if (!body) return;
     json_t *a = json_object_get(body, "audio"), *v = json_object_get(body, "video");
     json_t *errors = json_object();
-    if (a && !json_is_boolean(a)) json_object_set_new(errors, "audio", json_string("must be true or false"));
-    if (v && !json_is_boolean(v)) json_object_set_new(errors, "video", json_string("must be true or false"));
+    if (a && !json_is_boolean(a))
+        json_object_set_new(errors, "audio", json_string("must be true or false"));
+    if (v && !json_is_boolean(v))
+        json_object_set_new(errors, "video", json_string("must be true or false"));
     bool audio = a ? json_is_true(a) : !v;
     bool video = v && json_is_true(v);
     json_decref(body);
@@ -120,16 +122,19 @@ static void set_mute(struct api_call *call, bool mute)
     json_decref(errors);
     struct conference_member *m = find_member(call, running);
     if (!m) return;
-    bool audio_muted = conference_member_audio_muted(m), video_muted = conference_member_video_muted(m);
+    bool audio_muted = conference_member_audio_muted(m),
+         video_muted = conference_member_video_muted(m);
     if (audio) audio_muted = mute;
     if (video) video_muted = mute;
     conference_member_set_mute(running, m, audio_muted, video_muted);
     log_info("participant %s: audio %s, video %s (by operator %s)", conference_member_id(m),
              audio_muted ? "muted" : "on", video_muted ? "muted" : "on", call->token_name);
     registry_broadcast(call->control->registry, call->segments[1],
-                       protocol_build_mute_event(conference_member_id(m), audio_muted, video_muted), NULL);
-    api_reply(call, 200, json_pack("{s:s, s:b, s:b}", "id", conference_member_id(m),
-                                   "audio_muted", audio_muted, "video_muted", video_muted));
+                       protocol_build_mute_event(conference_member_id(m), audio_muted, video_muted),
+                       NULL);
+    api_reply(call, 200,
+              json_pack("{s:s, s:b, s:b}", "id", conference_member_id(m), "audio_muted",
+                        audio_muted, "video_muted", video_muted));
 }
 
 void api_participant_mute(struct api_call *call) { set_mute(call, true); }
@@ -153,7 +158,8 @@ void api_push_layout(struct control *control, const char *id, const char *layout
     struct conference *running = registry_running(control->registry, id);
     char why[256];
     if (running && conference_set_layout(running, layout, why, sizeof why) == 0)
-        registry_broadcast(control->registry, id, protocol_build_layout_event(conference_layout(running)), NULL);
+        registry_broadcast(control->registry, id,
+                           protocol_build_layout_event(conference_layout(running)), NULL);
 }
 
 void api_layout_set(struct api_call *call)
@@ -166,19 +172,21 @@ void api_layout_set(struct api_call *call)
     char *copy = g_strdup(layout);
     json_decref(body);
     if (!copy) {
-        api_field_errors(call, json_pack("{s:s}", "layout", "is required: a layout name or custom JSON text"));
+        api_field_errors(
+            call, json_pack("{s:s}", "layout", "is required: a layout name or custom JSON text"));
         return;
     }
     struct store_conference c;
     bool stored = store_conference_get(call->control->store, call->segments[1], &c) == STORE_OK;
-    const struct mcu_conference_config *cfg = registry_find_settings(call->control->registry, call->segments[1]);
+    const struct mcu_conference_config *cfg =
+        registry_find_settings(call->control->registry, call->segments[1]);
     int width = stored ? c.width : cfg ? cfg->width : MCU_CONFIG_DEFAULT_WIDTH;
     int height = stored ? c.height : cfg ? cfg->height : MCU_CONFIG_DEFAULT_HEIGHT;
     char why[256] = "";
     if (!api_layout_valid(copy, width, height, why, sizeof why)) {
         api_field_errors(call, json_pack("{s:s}", "layout", why));
     } else {
-        if (stored) {   /* kept for the conference's next start too */
+        if (stored) { /* kept for the conference's next start too */
             g_free(c.layout);
             c.layout = g_strdup(copy);
             c.updated_at = control_now();
@@ -196,7 +204,8 @@ void api_layout_set(struct api_call *call)
 
 static bool has_big_cell(const char *layout)
 {
-    return strncmp(layout, "speaker", 7) == 0 || strcmp(layout, "1+5") == 0 || strcmp(layout, "1+7") == 0;
+    return strncmp(layout, "speaker", 7) == 0 || strcmp(layout, "1+5") == 0 ||
+           strcmp(layout, "1+7") == 0;
 }
 
 void api_focus_set(struct api_call *call)
@@ -210,7 +219,8 @@ void api_focus_set(struct api_call *call)
     bool valid = p && (json_is_null(p) || pid);
     json_decref(body);
     if (!valid) {
-        api_field_errors(call, json_pack("{s:s}", "participant", "is required: a participant id, or null for "
+        api_field_errors(call, json_pack("{s:s}", "participant",
+                                         "is required: a participant id, or null for "
                                          "the active speaker"));
     } else if (!running) {
         api_error(call, 409, "conflict", "nobody is in conference %s", call->segments[1]);
@@ -221,11 +231,13 @@ void api_focus_set(struct api_call *call)
         struct member_search s = {pid, NULL};
         if (pid) conference_foreach_member(running, match_member, &s);
         if (pid && !s.found) {
-            api_error(call, 404, "not_found", "participant '%s' is not in conference %s", pid, call->segments[1]);
+            api_error(call, 404, "not_found", "participant '%s' is not in conference %s", pid,
+                      call->segments[1]);
         } else {
             conference_set_focus(running, s.found);
-            api_reply(call, 200, json_pack("{s:s, s:o}", "id", call->segments[1], "focus",
-                                           pid ? json_string(pid) : json_null()));
+            api_reply(call, 200,
+                      json_pack("{s:s, s:o}", "id", call->segments[1], "focus",
+                                pid ? json_string(pid) : json_null()));
         }
     }
     g_free(pid);
@@ -241,8 +253,9 @@ static void recording_reply(struct api_call *call, struct conference *running)
     enum recorder_state state;
     char reason[RECORDER_REASON_MAX] = "";
     bool have = conference_recording_state(running, &state, reason, sizeof reason);
-    api_reply(call, 200, json_pack("{s:s, s:s}", "id", call->segments[1], "recording",
-                                   have ? recorder_state_name(state) : "stopped"));
+    api_reply(call, 200,
+              json_pack("{s:s, s:s}", "id", call->segments[1], "recording",
+                        have ? recorder_state_name(state) : "stopped"));
 }
 
 static void recording_action(struct api_call *call, enum recording_action action)
@@ -251,7 +264,8 @@ static void recording_action(struct api_call *call, enum recording_action action
     if (find_conference(call, &running) != 0) return;
     const char *id = call->segments[1];
     if (!running) {
-        api_error(call, 409, "not_running", "nobody is in conference %s; it records only while it runs", id);
+        api_error(call, 409, "not_running",
+                  "nobody is in conference %s; it records only while it runs", id);
         return;
     }
     enum recorder_state state;
@@ -261,7 +275,8 @@ static void recording_action(struct api_call *call, enum recording_action action
     switch (action) {
     case RECORDING_START: {
         if (recording) {
-            api_error(call, 409, "already_recording", "conference %s is being recorded already (%s)", id,
+            api_error(call, 409, "already_recording",
+                      "conference %s is being recorded already (%s)", id,
                       recorder_state_name(state));
             return;
         }
@@ -272,7 +287,8 @@ static void recording_action(struct api_call *call, enum recording_action action
         };
         char why[256] = "";
         if (conference_start_recording(running, &opts, why, sizeof why) != 0) {
-            api_error(call, 500, "recording_failed", "the recording of %s cannot start: %s", id, why);
+            api_error(call, 500, "recording_failed", "the recording of %s cannot start: %s", id,
+                      why);
             return;
         }
         break;
@@ -284,12 +300,16 @@ static void recording_action(struct api_call *call, enum recording_action action
     if (rc != 0) {
         static const char *const what[] = {"", "stop", "pause", "resume"};
         const char *now = recording ? recorder_state_name(state) : "not recording";
-        api_error(call, 409, "not_recording", "conference %s has no recording to %s (%s)", id, what[action], now);
+        api_error(call, 409, "not_recording", "conference %s has no recording to %s (%s)", id,
+                  what[action], now);
         return;
     }
     log_info("conference %s: recording %s by operator %s", id,
-             action == RECORDING_START ? "started" : action == RECORDING_STOP ? "stopped"
-             : action == RECORDING_PAUSE ? "paused" : "resumed", call->token_name);
+             action == RECORDING_START   ? "started"
+             : action == RECORDING_STOP  ? "stopped"
+             : action == RECORDING_PAUSE ? "paused"
+                                         : "resumed",
+             call->token_name);
     recording_reply(call, running);
 }
 

@@ -26,18 +26,20 @@ static json_t *recording_json(const struct store_recording *r)
         json_decref(rooms);
         rooms = json_array();
     }
-    char *codecs = g_strdup_printf("%s%s%s", r->video_codec, r->video_codec[0] && r->audio_codec[0] ? "+" : "",
-                                   r->audio_codec);
-    json_t *out = json_pack("{s:I, s:s, s:i, s:s?, s:s, s:i, s:o, s:o, s:I, s:I, s:f, s:I, s:I, s:s, s:s, "
-                            "s:s, s:i, s:i, s:s, s:s, s:s, s:o}",
-        "id", (json_int_t)r->id, "conference", r->conference_id, "occurrence", r->occurrence,
-        "title", r->title, "path", r->path, "segment", r->segment,
-        "started_at", time_or_null(r->started_ms), "ended_at", time_or_null(r->ended_ms),
-        "started_ms", (json_int_t)r->started_ms, "ended_ms", (json_int_t)r->ended_ms,
-        "duration", r->duration_ms / 1000.0, "duration_ms", (json_int_t)r->duration_ms,
-        "size", (json_int_t)r->size, "codecs", codecs, "video_codec", r->video_codec,
-        "audio_codec", r->audio_codec, "width", r->width, "height", r->height,
-        "sha256", r->sha256, "status", r->status, "reason", r->reason, "rooms", rooms);
+    char *codecs =
+        g_strdup_printf("%s%s%s", r->video_codec, r->video_codec[0] && r->audio_codec[0] ? "+" : "",
+                        r->audio_codec);
+    json_t *out =
+        json_pack("{s:I, s:s, s:i, s:s?, s:s, s:i, s:o, s:o, s:I, s:I, s:f, s:I, s:I, s:s, s:s, "
+                  "s:s, s:i, s:i, s:s, s:s, s:s, s:o}",
+                  "id", (json_int_t)r->id, "conference", r->conference_id, "occurrence",
+                  r->occurrence, "title", r->title, "path", r->path, "segment", r->segment,
+                  "started_at", time_or_null(r->started_ms), "ended_at", time_or_null(r->ended_ms),
+                  "started_ms", (json_int_t)r->started_ms, "ended_ms", (json_int_t)r->ended_ms,
+                  "duration", r->duration_ms / 1000.0, "duration_ms", (json_int_t)r->duration_ms,
+                  "size", (json_int_t)r->size, "codecs", codecs, "video_codec", r->video_codec,
+                  "audio_codec", r->audio_codec, "width", r->width, "height", r->height, "sha256",
+                  r->sha256, "status", r->status, "reason", r->reason, "rooms", rooms);
     g_free(codecs);
     return out;
 }
@@ -48,7 +50,8 @@ void api_recording_list(struct api_call *call)
     if (!params) return;
     GPtrArray *rows = store_recording_list(call->control->store, api_query(params, "conference"));
     json_t *out = json_array();
-    for (guint i = 0; i < rows->len; i++) json_array_append_new(out, recording_json(rows->pdata[i]));
+    for (guint i = 0; i < rows->len; i++)
+        json_array_append_new(out, recording_json(rows->pdata[i]));
     g_ptr_array_free(rows, TRUE);
     g_hash_table_unref(params);
     api_reply(call, 200, out);
@@ -61,9 +64,12 @@ static int load_recording(struct api_call *call, struct store_recording *out)
     char *end = NULL;
     long long id = strtoll(text, &end, 10);
     int rc = end && end != text && *end == '\0' && id > 0
-             ? store_recording_get(call->control->store, id, out) : STORE_NOT_FOUND;
-    if (rc == STORE_NOT_FOUND) api_error(call, 404, "not_found", "there is no recording '%s'", text);
-    else if (rc != STORE_OK) api_error(call, 500, "internal_error", "the recordings index cannot be read");
+                 ? store_recording_get(call->control->store, id, out)
+                 : STORE_NOT_FOUND;
+    if (rc == STORE_NOT_FOUND)
+        api_error(call, 404, "not_found", "there is no recording '%s'", text);
+    else if (rc != STORE_OK)
+        api_error(call, 500, "internal_error", "the recordings index cannot be read");
     return rc == STORE_OK ? 0 : -1;
 }
 
@@ -83,9 +89,11 @@ void api_recording_delete(struct api_call *call)
     if (recording_remove(call->control->store, &r, why, sizeof why) != 0) {
         api_error(call, 500, "internal_error", "%s", why);
     } else {
-        log_info("recording %lld (%s) deleted by operator %s", (long long)r.id, r.path, call->token_name);
-        api_reply(call, 200, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)r.id, "path", r.path,
-                                       "deleted", 1));
+        log_info("recording %lld (%s) deleted by operator %s", (long long)r.id, r.path,
+                 call->token_name);
+        api_reply(
+            call, 200,
+            json_pack("{s:I, s:s, s:b}", "id", (json_int_t)r.id, "path", r.path, "deleted", 1));
     }
     store_recording_clear(&r);
 }

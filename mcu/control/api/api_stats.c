@@ -59,7 +59,8 @@ static void count_states(struct control *control, int counts[3])
 {
     GPtrArray *list = store_conference_list(control->store, -1);
     counts[0] = counts[1] = counts[2] = 0;
-    for (guint i = 0; i < list->len; i++) counts[((struct store_conference *)list->pdata[i])->state]++;
+    for (guint i = 0; i < list->len; i++)
+        counts[((struct store_conference *)list->pdata[i])->state]++;
     g_ptr_array_free(list, TRUE);
 }
 
@@ -73,25 +74,30 @@ void api_stats(struct api_call *call)
     for (guint i = 0; i < running->len; i++) {
         const struct conference_totals *t = &g_array_index(running, struct conference_totals, i);
         participants += t->participants;
-        json_array_append_new(list, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I}",
-            "id", t->id, "participants", (json_int_t)t->participants,
-            "packets_in", (json_int_t)t->packets_in, "packets_out", (json_int_t)t->packets_out,
-            "bytes_in", (json_int_t)t->bytes_in, "bytes_out", (json_int_t)t->bytes_out,
-            "packets_lost", (json_int_t)t->lost, "video_frames", (json_int_t)t->media.video_ticks,
-            "video_frames_skipped", (json_int_t)t->media.video_ticks_skipped,
-            "audio_ticks", (json_int_t)t->media.audio_ticks,
-            "mixer_frame_ms", t->media.video_tick_ms,
-            "video_decode_ms", t->media.video_decode_ms, "video_encode_ms", t->media.video_encode_ms,
-            "latency_median_ms", t->media.latency_median_ms, "latency_p99_ms", t->media.latency_p99_ms,
-            "input_frames_dropped", (json_int_t)t->media.input_frames_dropped,
-            "queue_drops", (json_int_t)t->media.packets_queued_dropped));
+        json_array_append_new(
+            list,
+            json_pack(
+                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I}",
+                "id", t->id, "participants", (json_int_t)t->participants, "packets_in",
+                (json_int_t)t->packets_in, "packets_out", (json_int_t)t->packets_out, "bytes_in",
+                (json_int_t)t->bytes_in, "bytes_out", (json_int_t)t->bytes_out, "packets_lost",
+                (json_int_t)t->lost, "video_frames", (json_int_t)t->media.video_ticks,
+                "video_frames_skipped", (json_int_t)t->media.video_ticks_skipped, "audio_ticks",
+                (json_int_t)t->media.audio_ticks, "mixer_frame_ms", t->media.video_tick_ms,
+                "video_decode_ms", t->media.video_decode_ms, "video_encode_ms",
+                t->media.video_encode_ms, "latency_median_ms", t->media.latency_median_ms,
+                "latency_p99_ms", t->media.latency_p99_ms, "input_frames_dropped",
+                (json_int_t)t->media.input_frames_dropped, "queue_drops",
+                (json_int_t)t->media.packets_queued_dropped));
     }
     g_array_free(running, TRUE);
-    api_reply(call, 200, json_pack("{s:I, s:{s:i, s:i, s:i}, s:I, s:I, s:o}",
-        "uptime_seconds", (json_int_t)(control_now() - call->control->started_at),
-        "conferences", "scheduled", counts[STORE_SCHEDULED], "open", counts[STORE_OPEN], "ended", counts[STORE_ENDED],
-        "running_conferences", (json_int_t)json_array_size(list),
-        "participants", (json_int_t)participants, "running", list));
+    api_reply(call, 200,
+              json_pack("{s:I, s:{s:i, s:i, s:i}, s:I, s:I, s:o}", "uptime_seconds",
+                        (json_int_t)(control_now() - call->control->started_at), "conferences",
+                        "scheduled", counts[STORE_SCHEDULED], "open", counts[STORE_OPEN], "ended",
+                        counts[STORE_ENDED], "running_conferences",
+                        (json_int_t)json_array_size(list), "participants", (json_int_t)participants,
+                        "running", list));
 }
 
 static void metric(GString *s, const char *name, const char *type, const char *help)
@@ -105,12 +111,15 @@ static void append_limit_metrics(GString *s, const struct control *control)
     metric(s, "hoinghi_limit_refusals_total", "counter",
            "Requests refused, messages dropped and connections closed by a limit.");
     for (int k = 0; k < LIMITS_COUNTER_COUNT; k++)
-        g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"%s\"} %llu\n", limits_counter_name(k),
+        g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"%s\"} %llu\n",
+                               limits_counter_name(k),
                                (unsigned long long)limits_counter(control->limits, k));
     g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"slow_client_dropped\"} %llu\n",
                            (unsigned long long)http_server_slow_clients_dropped(control->http));
-    metric(s, "hoinghi_join_rate_addresses", "gauge", "Source addresses the join rate limiter remembers.");
-    g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n", limits_join_table_size(control->limits));
+    metric(s, "hoinghi_join_rate_addresses", "gauge",
+           "Source addresses the join rate limiter remembers.");
+    g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n",
+                           limits_join_table_size(control->limits));
 }
 
 /* The process's memory as the C library's allocator sees it (glibc mallinfo2): what
@@ -120,9 +129,11 @@ static void append_limit_metrics(GString *s, const struct control *control)
 static void append_heap_metrics(GString *s)
 {
     struct mallinfo2 m = mallinfo2();
-    metric(s, "hoinghi_heap_in_use_bytes", "gauge", "Bytes allocated with malloc and not freed (all arenas and mmapped blocks).");
+    metric(s, "hoinghi_heap_in_use_bytes", "gauge",
+           "Bytes allocated with malloc and not freed (all arenas and mmapped blocks).");
     g_string_append_printf(s, "hoinghi_heap_in_use_bytes %zu\n", m.uordblks + m.hblkhd);
-    metric(s, "hoinghi_heap_held_bytes", "gauge", "Bytes the allocator holds from the system (in use or free for reuse).");
+    metric(s, "hoinghi_heap_held_bytes", "gauge",
+           "Bytes the allocator holds from the system (in use or free for reuse).");
     g_string_append_printf(s, "hoinghi_heap_held_bytes %zu\n", m.arena + m.hblkhd);
 }
 
@@ -134,8 +145,10 @@ void api_metrics(struct api_call *call, struct http_response *response)
     GString *s = g_string_new(NULL);
     metric(s, "hoinghi_conferences", "gauge", "Stored conferences by state.");
     for (int i = 0; i < 3; i++)
-        g_string_append_printf(s, "hoinghi_conferences{state=\"%s\"} %d\n", store_state_name(i), counts[i]);
-    metric(s, "hoinghi_running_conferences", "gauge", "Conferences with someone in them (media running).");
+        g_string_append_printf(s, "hoinghi_conferences{state=\"%s\"} %d\n", store_state_name(i),
+                               counts[i]);
+    metric(s, "hoinghi_running_conferences", "gauge",
+           "Conferences with someone in them (media running).");
     g_string_append_printf(s, "hoinghi_running_conferences %u\n", running->len);
     size_t participants = 0;
     for (guint i = 0; i < running->len; i++)
@@ -150,26 +163,36 @@ void api_metrics(struct api_call *call, struct http_response *response)
         const char *name, *type, *help;
     } per[] = {
         {"hoinghi_conference_participants", "gauge", "Participants in the conference."},
-        {"hoinghi_packets_received_total", "counter", "RTP packets received from the conference's rooms."},
+        {"hoinghi_packets_received_total", "counter",
+         "RTP packets received from the conference's rooms."},
         {"hoinghi_packets_sent_total", "counter", "RTP packets sent to the conference's rooms."},
         {"hoinghi_bytes_received_total", "counter", "RTP payload bytes received."},
         {"hoinghi_bytes_sent_total", "counter", "RTP payload bytes sent."},
-        {"hoinghi_packets_lost_total", "counter", "RTP packets lost on the way in (cumulative, RFC 3550)."},
+        {"hoinghi_packets_lost_total", "counter",
+         "RTP packets lost on the way in (cumulative, RFC 3550)."},
         {"hoinghi_mixer_frames_total", "counter", "Canvas frames composed (video ticks)."},
-        {"hoinghi_mixer_frames_skipped_total", "counter", "Canvas frames not made: the media thread fell behind."},
-        {"hoinghi_mixer_frame_seconds", "gauge", "Mean time of one video tick (decode + compose + encode)."},
+        {"hoinghi_mixer_frames_skipped_total", "counter",
+         "Canvas frames not made: the media thread fell behind."},
+        {"hoinghi_mixer_frame_seconds", "gauge",
+         "Mean time of one video tick (decode + compose + encode)."},
         {"hoinghi_audio_ticks_total", "counter", "20 ms audio mixes."},
-        {"hoinghi_latency_median_seconds", "gauge", "MCU-added video delay, median (arrival to composite out)."},
+        {"hoinghi_latency_median_seconds", "gauge",
+         "MCU-added video delay, median (arrival to composite out)."},
         {"hoinghi_latency_p99_seconds", "gauge", "MCU-added video delay, 99th percentile."},
-        {"hoinghi_input_frames_dropped_total", "counter", "Input video frames not shown (loss, decode errors, keyframe waits)."},
-        {"hoinghi_inbound_queue_drops_total", "counter", "Inbound packets dropped on a full media queue."},
-        {"hoinghi_video_decode_seconds", "gauge", "Mean time per video tick spent decoding the rooms' video."},
-        {"hoinghi_video_encode_seconds", "gauge", "Mean time per video tick spent encoding the output profiles."},
+        {"hoinghi_input_frames_dropped_total", "counter",
+         "Input video frames not shown (loss, decode errors, keyframe waits)."},
+        {"hoinghi_inbound_queue_drops_total", "counter",
+         "Inbound packets dropped on a full media queue."},
+        {"hoinghi_video_decode_seconds", "gauge",
+         "Mean time per video tick spent decoding the rooms' video."},
+        {"hoinghi_video_encode_seconds", "gauge",
+         "Mean time per video tick spent encoding the output profiles."},
     };
     for (size_t k = 0; k < G_N_ELEMENTS(per); k++) {
         metric(s, per[k].name, per[k].type, per[k].help);
         for (guint i = 0; i < running->len; i++) {
-            const struct conference_totals *t = &g_array_index(running, struct conference_totals, i);
+            const struct conference_totals *t =
+                &g_array_index(running, struct conference_totals, i);
             double v = 0;
             switch (k) {
             case 0: v = (double)t->participants; break;

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-struct peer_candidate {     /* a local candidate made before the offer went out */
+struct peer_candidate { /* a local candidate made before the offer went out */
     unsigned mline;
     char *mid;
     char *candidate;
@@ -51,8 +51,7 @@ static void send_join(struct peer *p)
 static void maybe_create_offer(struct peer *p)
 {
     bool ready = p->opt.print_offer || p->joined;
-    if (!ready || !p->negotiation_needed || p->offer_started || p->finished)
-        return;
+    if (!ready || !p->negotiation_needed || p->offer_started || p->finished) return;
     p->offer_started = true;
     webrtc_call_make_offer(p->call);
 }
@@ -81,8 +80,9 @@ static void on_offer(void *user, const char *sdp, const char *error)
     struct peer_candidate *c;
 
     if (!sdp) {
-        peer_finish(p, PEER_SETUP, g_strdup_printf("webrtcbin could not create an offer: %s",
-                                                  error ? error : "no reason"));
+        peer_finish(p, PEER_SETUP,
+                    g_strdup_printf("webrtcbin could not create an offer: %s",
+                                    error ? error : "no reason"));
         return;
     }
     if (p->opt.print_offer) {
@@ -91,8 +91,7 @@ static void on_offer(void *user, const char *sdp, const char *error)
         peer_finish(p, PEER_OK, NULL);
         return;
     }
-    if (p->opt.show_sdp)
-        peer_log("offer SDP:\n%s", sdp);
+    if (p->opt.show_sdp) peer_log("offer SDP:\n%s", sdp);
     protocol_client_request_init(&req, PROTOCOL_OFFER);
     req.sdp = sdp;
     p->offer_id = signalling_request(p->sig, &req);
@@ -102,8 +101,7 @@ static void on_offer(void *user, const char *sdp, const char *error)
         send_candidate(p, c->mline, c->mid, c->candidate);
         peer_candidate_free(c);
     }
-    if (p->gathering_done)
-        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
+    if (p->gathering_done) signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
 }
 
 static void on_candidate(void *user, unsigned mline, const char *mid, const char *candidate)
@@ -112,13 +110,12 @@ static void on_candidate(void *user, unsigned mline, const char *mid, const char
     struct peer_candidate *c;
 
     peer_log("local candidate: %s", candidate);
-    if (p->opt.print_offer)
-        return;
+    if (p->opt.print_offer) return;
     if (p->offer_sent) {
         send_candidate(p, mline, mid, candidate);
         return;
     }
-    c = g_new0(struct peer_candidate, 1);   /* gathering starts at set-local-description */
+    c = g_new0(struct peer_candidate, 1); /* gathering starts at set-local-description */
     c->mline = mline;
     c->mid = g_strdup(mid);
     c->candidate = g_strdup(candidate);
@@ -128,14 +125,11 @@ static void on_candidate(void *user, unsigned mline, const char *mid, const char
 static void on_gathering_done(void *user)
 {
     struct peer *p = user;
-    if (p->gathering_done)
-        return;
+    if (p->gathering_done) return;
     p->gathering_done = true;
     peer_log("ICE gathering complete");
-    if (p->opt.print_offer)
-        return;
-    if (p->offer_sent)
-        signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
+    if (p->opt.print_offer) return;
+    if (p->offer_sent) signalling_request_simple(p->sig, PROTOCOL_END_OF_CANDIDATES);
     /* else on_offer sends it after the offer */
 }
 
@@ -143,7 +137,8 @@ static void on_answer_applied(void *user, const char *error)
 {
     struct peer *p = user;
     if (error) {
-        peer_finish(p, PEER_SIGNALLING, g_strdup_printf("webrtcbin rejected the answer: %s", error));
+        peer_finish(p, PEER_SIGNALLING,
+                    g_strdup_printf("webrtcbin rejected the answer: %s", error));
     } else {
         p->answer_applied = true;
         peer_log("answer applied");
@@ -154,10 +149,10 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
 {
     struct peer *p = user;
     (void)conn;
-    if ((int)ice == p->last_ice_state)
-        return;
+    if ((int)ice == p->last_ice_state) return;
     p->last_ice_state = (int)ice;
-    peer_log("ICE connection state: %s", webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice));
+    peer_log("ICE connection state: %s",
+             webrtc_call_state_name(GST_TYPE_WEBRTC_ICE_CONNECTION_STATE, (int)ice));
 }
 
 static const struct webrtc_call_callbacks call_callbacks = {
@@ -169,8 +164,8 @@ bool peer_call_start(struct peer *p)
     char *error = NULL;
 
     p->last_ice_state = -1;
-    p->call = webrtc_call_new(p->webrtc, p->opt.ice_addresses, p->opt.ice_address_count, &call_callbacks, p,
-                              &error);
+    p->call = webrtc_call_new(p->webrtc, p->opt.ice_addresses, p->opt.ice_address_count,
+                              &call_callbacks, p, &error);
     if (!p->call) {
         fprintf(stderr, "webrtc_peer: %s\n", error);
         g_free(error);
@@ -190,11 +185,11 @@ static void apply_answer(struct peer *p, const char *sdp_text)
 
     if (gst_sdp_message_new_from_text(sdp_text, &sdp) != GST_SDP_OK) {
         gst_sdp_message_free(sdp);
-        peer_finish(p, PEER_SIGNALLING, g_strdup("the server's answer is not SDP that GStreamer can parse"));
+        peer_finish(p, PEER_SIGNALLING,
+                    g_strdup("the server's answer is not SDP that GStreamer can parse"));
         return;
     }
-    if (p->opt.show_sdp)
-        peer_log("answer SDP:\n%s", sdp_text);
+    if (p->opt.show_sdp) peer_log("answer SDP:\n%s", sdp_text);
     p->answer_video = sdp_video_codec(sdp, &p->answer_video_codec);
     gst_sdp_message_free(sdp);
     peer_log("answer received: video %s", p->answer_video ? p->answer_video : "none");
@@ -222,15 +217,16 @@ static void on_reply(struct peer *p, const struct protocol_server_message *msg)
 static void on_error(struct peer *p, const struct protocol_server_message *msg)
 {
     if (msg->id != 0 && msg->id == p->join_id) {
-        peer_finish(p, PEER_JOIN_REFUSED, g_strdup_printf("join refused: %s (%s)", msg->error_code,
-                                                         msg->error_message));
+        peer_finish(p, PEER_JOIN_REFUSED,
+                    g_strdup_printf("join refused: %s (%s)", msg->error_code, msg->error_message));
     } else if (msg->id != 0 && msg->id == p->offer_id) {
-        peer_finish(p, PEER_SIGNALLING, g_strdup_printf("offer refused: %s (%s)", msg->error_code,
-                                                       msg->error_message));
+        peer_finish(p, PEER_SIGNALLING,
+                    g_strdup_printf("offer refused: %s (%s)", msg->error_code, msg->error_message));
     } else {
         /* a candidate or keepalive error is worth seeing but not fatal by itself */
         peer_log("server error for request %s (id %" G_GINT64_FORMAT "): %s (%s)",
-                 msg->request ? msg->request : "?", (gint64)msg->id, msg->error_code, msg->error_message);
+                 msg->request ? msg->request : "?", (gint64)msg->id, msg->error_code,
+                 msg->error_message);
     }
 }
 
@@ -249,12 +245,8 @@ static void on_message(void *user, const struct protocol_server_message *msg)
     struct peer *p = user;
 
     switch (msg->kind) {
-    case PROTOCOL_SERVER_REPLY:
-        on_reply(p, msg);
-        break;
-    case PROTOCOL_SERVER_ERROR:
-        on_error(p, msg);
-        break;
+    case PROTOCOL_SERVER_REPLY: on_reply(p, msg); break;
+    case PROTOCOL_SERVER_ERROR: on_error(p, msg); break;
     case PROTOCOL_SERVER_CANDIDATE:
         if (msg->sdp_mline_index < 0) {
             peer_log("ignoring a server candidate without sdpMLineIndex");
@@ -263,22 +255,21 @@ static void on_message(void *user, const struct protocol_server_message *msg)
         peer_log("server candidate: %s", msg->candidate);
         webrtc_call_add_candidate(p->call, (unsigned)msg->sdp_mline_index, msg->candidate);
         break;
-    case PROTOCOL_SERVER_END_OF_CANDIDATES:
-        peer_log("server: end of candidates");
-        break;
+    case PROTOCOL_SERVER_END_OF_CANDIDATES: peer_log("server: end of candidates"); break;
     case PROTOCOL_SERVER_MEDIA:
-        peer_log("server media state: %s%s%s", msg->state, msg->reason ? ", " : "", msg->reason ? msg->reason : "");
+        peer_log("server media state: %s%s%s", msg->state, msg->reason ? ", " : "",
+                 msg->reason ? msg->reason : "");
         if (strcmp(msg->state, "failed") == 0)
-            peer_finish(p, PEER_NO_MEDIA, g_strdup_printf("the server reports media failed: %s",
-                                                          msg->reason ? msg->reason : "no reason given"));
+            peer_finish(p, PEER_NO_MEDIA,
+                        g_strdup_printf("the server reports media failed: %s",
+                                        msg->reason ? msg->reason : "no reason given"));
         break;
     case PROTOCOL_SERVER_BYE:
-        peer_finish(p, PEER_SIGNALLING, g_strdup_printf("the server said bye: %s",
-                                                        msg->reason[0] ? msg->reason : "no reason"));
+        peer_finish(
+            p, PEER_SIGNALLING,
+            g_strdup_printf("the server said bye: %s", msg->reason[0] ? msg->reason : "no reason"));
         break;
-    default:
-        peer_log("ignoring server message of type %s", msg->type);
-        break;
+    default: peer_log("ignoring server message of type %s", msg->type); break;
     }
 }
 
@@ -293,7 +284,9 @@ static void on_closed(void *user, const char *reason)
 }
 
 static const struct signalling_callbacks signalling_callbacks = {
-    on_ready, on_message, on_closed,
+    on_ready,
+    on_message,
+    on_closed,
 };
 
 bool peer_signalling_start(struct peer *p)
@@ -301,8 +294,7 @@ bool peer_signalling_start(struct peer *p)
     char *error = NULL;
 
     p->hub = signalling_hub_new(p->loop, NULL, p->opt.duration_s);
-    if (!p->hub)
-        return false;
+    if (!p->hub) return false;
     p->sig = signalling_connect(p->hub, p->opt.server, &signalling_callbacks, p, &error);
     if (!p->sig) {
         fprintf(stderr, "webrtc_peer: %s\n", error);
@@ -317,12 +309,11 @@ void peer_call_free(struct peer *p)
 {
     struct peer_candidate *c;
 
-    signalling_close(p->sig);       /* no leave: the socket closing is the test's "vanish" */
+    signalling_close(p->sig); /* no leave: the socket closing is the test's "vanish" */
     p->sig = NULL;
     signalling_hub_free(p->hub);
     p->hub = NULL;
     webrtc_call_free(p->call);
     p->call = NULL;
-    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL)
-        peer_candidate_free(c);
+    while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) peer_candidate_free(c);
 }

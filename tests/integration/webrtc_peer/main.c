@@ -33,11 +33,9 @@ void peer_finish(struct peer *p, int exit_code, char *failure)
 
 static void peer_free(struct peer *p)
 {
-    if (p->pipeline)
-        gst_element_set_state(p->pipeline, GST_STATE_NULL);
-    peer_call_free(p);              /* after the pipeline stopped: no webrtcbin thread left */
-    if (p->pipeline)
-        gst_object_unref(p->pipeline);
+    if (p->pipeline) gst_element_set_state(p->pipeline, GST_STATE_NULL);
+    peer_call_free(p); /* after the pipeline stopped: no webrtcbin thread left */
+    if (p->pipeline) gst_object_unref(p->pipeline);
     g_main_loop_unref(p->loop);
     g_mutex_clear(&p->media_lock);
     g_free(p->participant);
@@ -61,9 +59,8 @@ int main(int argc, char **argv)
 
     memset(p, 0, sizeof(*p));
     rc = peer_parse_options(argc, argv, &p->opt);
-    if (rc >= 0)
-        return rc;
-    g_set_prgname("webrtc_peer");   /* client/room/signalling.c's messages name the program */
+    if (rc >= 0) return rc;
+    g_set_prgname("webrtc_peer"); /* client/room/signalling.c's messages name the program */
     gst_init(NULL, NULL);
     p->loop = g_main_loop_new(NULL, FALSE);
     g_queue_init(&p->early_candidates);
@@ -80,20 +77,17 @@ int main(int argc, char **argv)
     p->deadline_timer = g_timeout_add_seconds((guint)p->opt.duration_s, peer_on_deadline, p);
     sigterm = g_unix_signal_add(SIGTERM, peer_on_stop_signal, p);
     sigint = g_unix_signal_add(SIGINT, peer_on_stop_signal, p);
-    if (!p->finished)
-        g_main_loop_run(p->loop);
+    if (!p->finished) g_main_loop_run(p->loop);
     room_stop_source(&p->deadline_timer);
     room_stop_source(&sigterm);
     room_stop_source(&sigint);
 
     if (!p->opt.print_offer) {
         peer_read_transport_states(p);
-        if (p->exit_code == PEER_NO_MEDIA && !p->failure)
-            p->failure = peer_media_shortfall(p);
+        if (p->exit_code == PEER_NO_MEDIA && !p->failure) p->failure = peer_media_shortfall(p);
         peer_print_summary(p);
     }
-    if (p->failure)
-        fprintf(stderr, "webrtc_peer: FAILED: %s\n", p->failure);
+    if (p->failure) fprintf(stderr, "webrtc_peer: FAILED: %s\n", p->failure);
     rc = p->exit_code;
     peer_free(p);
     return rc;

@@ -7,10 +7,10 @@
 
 #include "client/room/elements.h"
 
-
 static void note_progress(struct peer *p)
 {
-    if (g_atomic_int_get(&p->video_frames) >= p->opt.min_frames && g_atomic_int_get(&p->audio_buffers) > 0 &&
+    if (g_atomic_int_get(&p->video_frames) >= p->opt.min_frames &&
+        g_atomic_int_get(&p->audio_buffers) > 0 &&
         g_atomic_int_compare_and_exchange(&p->goal_reported, 0, 1))
         g_idle_add(peer_on_goal_check, p);
 }
@@ -82,8 +82,7 @@ static void on_decoded_pad(GstElement *decodebin, GstPad *pad, gpointer data)
     } else if (g_str_has_prefix(kind, "audio/")) {
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_decoded_audio, p, NULL);
     }
-    if (caps)
-        gst_caps_unref(caps);
+    if (caps) gst_caps_unref(caps);
 }
 
 /* Records which decoder decodebin picked for video (avdec_h264, vp8dec, ...). */
@@ -112,14 +111,12 @@ static void on_webrtc_pad(GstElement *webrtc, GstPad *pad, gpointer data)
     GstPad *sinkpad;
     (void)webrtc;
 
-    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
-        return;
+    if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC) return;
     caps = gst_pad_get_current_caps(pad);
-    if (!caps)
-        caps = gst_pad_query_caps(pad, NULL);
+    if (!caps) caps = gst_pad_query_caps(pad, NULL);
     s = gst_caps_get_structure(caps, 0);
     peer_log("incoming %s stream: %s", gst_structure_get_string(s, "media"),
-          gst_structure_get_string(s, "encoding-name"));
+             gst_structure_get_string(s, "encoding-name"));
     if (g_strcmp0(gst_structure_get_string(s, "media"), "video") == 0) {
         g_mutex_lock(&p->media_lock);
         g_free(p->received_video_codec);
@@ -139,24 +136,22 @@ static void on_webrtc_pad(GstElement *webrtc, GstPad *pad, gpointer data)
     gst_object_unref(sinkpad);
 }
 
-
 /* Every element the run needs (elements.c names the Debian package of each). */
 static bool check_elements(const char *codec)
 {
     static const char *const h264[] = {
-        "webrtcbin", "dtlssrtpenc", "srtpenc", "nicesrc", "rtpbin", "videotestsrc", "audiotestsrc",
-        "opusenc", "opusdec", "rtpopuspay", "decodebin", "fakesink",
-        "x264enc", "rtph264pay", "rtph264depay", "avdec_h264", NULL,
+        "webrtcbin",    "dtlssrtpenc", "srtpenc",      "nicesrc",    "rtpbin",    "videotestsrc",
+        "audiotestsrc", "opusenc",     "opusdec",      "rtpopuspay", "decodebin", "fakesink",
+        "x264enc",      "rtph264pay",  "rtph264depay", "avdec_h264", NULL,
     };
     static const char *const vp8[] = {
-        "webrtcbin", "dtlssrtpenc", "srtpenc", "nicesrc", "rtpbin", "videotestsrc", "audiotestsrc",
-        "opusenc", "opusdec", "rtpopuspay", "decodebin", "fakesink",
-        "vp8enc", "rtpvp8pay", "rtpvp8depay", "vp8dec", NULL,
+        "webrtcbin",    "dtlssrtpenc", "srtpenc",     "nicesrc",    "rtpbin",    "videotestsrc",
+        "audiotestsrc", "opusenc",     "opusdec",     "rtpopuspay", "decodebin", "fakesink",
+        "vp8enc",       "rtpvp8pay",   "rtpvp8depay", "vp8dec",     NULL,
     };
     char *error = NULL;
 
-    if (elements_check(strcmp(codec, "h264") == 0 ? h264 : vp8, &error))
-        return true;
+    if (elements_check(strcmp(codec, "h264") == 0 ? h264 : vp8, &error)) return true;
     fprintf(stderr, "webrtc_peer: %s\n", error);
     g_free(error);
     return false;
@@ -191,14 +186,16 @@ static gboolean on_bus_message(GstBus *bus, GstMessage *msg, gpointer data)
         char *debug = NULL;
         gst_message_parse_error(msg, &err, &debug);
         peer_log("pipeline error debug: %s", debug ? debug : "-");
-        peer_finish(p, PEER_SETUP, g_strdup_printf("GStreamer error from %s: %s", GST_OBJECT_NAME(msg->src),
-                                                  err ? err->message : "?"));
+        peer_finish(p, PEER_SETUP,
+                    g_strdup_printf("GStreamer error from %s: %s", GST_OBJECT_NAME(msg->src),
+                                    err ? err->message : "?"));
         g_clear_error(&err);
         g_free(debug);
     } else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
         GError *err = NULL;
         gst_message_parse_warning(msg, &err, NULL);
-        peer_log("GStreamer warning from %s: %s", GST_OBJECT_NAME(msg->src), err ? err->message : "?");
+        peer_log("GStreamer warning from %s: %s", GST_OBJECT_NAME(msg->src),
+                 err ? err->message : "?");
         g_clear_error(&err);
     }
     return G_SOURCE_CONTINUE;
@@ -209,8 +206,7 @@ bool peer_pipeline_create(struct peer *p)
     GError *err = NULL;
     GstBus *bus;
 
-    if (!check_elements(p->opt.codec))
-        return false;
+    if (!check_elements(p->opt.codec)) return false;
     p->pipeline = gst_parse_launch(pipeline_description(p->opt.codec), &err);
     if (!p->pipeline || err) {
         fprintf(stderr, "webrtc_peer: cannot build the pipeline: %s\n", err ? err->message : "?");
@@ -218,9 +214,8 @@ bool peer_pipeline_create(struct peer *p)
         return false;
     }
     p->webrtc = gst_bin_get_by_name(GST_BIN(p->pipeline), "webrtc");
-    gst_object_unref(p->webrtc);    /* the pipeline keeps it alive */
-    if (!peer_call_start(p))
-        return false;
+    gst_object_unref(p->webrtc); /* the pipeline keeps it alive */
+    if (!peer_call_start(p)) return false;
     g_signal_connect(p->webrtc, "pad-added", G_CALLBACK(on_webrtc_pad), p);
     bus = gst_pipeline_get_bus(GST_PIPELINE(p->pipeline));
     gst_bus_add_watch(bus, on_bus_message, p);

@@ -34,8 +34,7 @@ static bool fmtp_has(const char *params, const char *want)
 {
     char **parts = g_strsplit(params, ";", -1);
     bool found = false;
-    for (char **s = parts; *s && !found; s++)
-        found = g_ascii_strcasecmp(g_strstrip(*s), want) == 0;
+    for (char **s = parts; *s && !found; s++) found = g_ascii_strcasecmp(g_strstrip(*s), want) == 0;
     g_strfreev(parts);
     return found;
 }
@@ -51,8 +50,7 @@ int offer_fix_h264_fmtp(GstSDPMessage *sdp)
     for (guint mi = 0; mi < gst_sdp_message_medias_len(sdp); mi++) {
         /* GstSDPMessage hands out const media; the message is ours to edit */
         GstSDPMedia *m = (GstSDPMedia *)gst_sdp_message_get_media(sdp, mi);
-        if (g_strcmp0(gst_sdp_media_get_media(m), "video") != 0)
-            continue;
+        if (g_strcmp0(gst_sdp_media_get_media(m), "video") != 0) continue;
         for (guint fi = 0; fi < gst_sdp_media_formats_len(m); fi++) {
             const char *pt = gst_sdp_media_get_format(m, fi);
             const char *map = rtpmap_of(m, pt);
@@ -61,12 +59,12 @@ int offer_fix_h264_fmtp(GstSDPMessage *sdp)
             GstSDPAttribute attr;
             char *value;
 
-            if (!map || g_ascii_strncasecmp(map, "H264/", 5) != 0)
-                continue;
+            if (!map || g_ascii_strncasecmp(map, "H264/", 5) != 0) continue;
             idx = fmtp_index(m, pt);
             if (idx >= 0)
                 params = gst_sdp_media_get_attribute(m, (guint)idx)->value + strlen(pt) + 1;
-            if (fmtp_has(params, "packetization-mode=1") && fmtp_has(params, "profile-level-id=42e01f"))
+            if (fmtp_has(params, "packetization-mode=1") &&
+                fmtp_has(params, "profile-level-id=42e01f"))
                 continue;
             peer_log("offer H.264 pt %s fmtp was '%s'", pt, params);
             value = g_strdup_printf("%s %s", pt, H264_PT_FMTP);
@@ -75,8 +73,7 @@ int offer_fix_h264_fmtp(GstSDPMessage *sdp)
                 gst_sdp_media_replace_attribute(m, (guint)idx, &attr);
             else
                 gst_sdp_media_add_attribute(m, "fmtp", value);
-            if (idx < 0)
-                gst_sdp_attribute_clear(&attr);
+            if (idx < 0) gst_sdp_attribute_clear(&attr);
             g_free(value);
             fixed++;
         }
@@ -102,8 +99,9 @@ char *sdp_video_codec(const GstSDPMessage *sdp, char **codec)
         map = rtpmap_of(m, pt);
         idx = fmtp_index(m, pt);
         *codec = g_strndup(map ? map : "?", map ? strcspn(map, "/") : 1);
-        return g_strdup_printf("%s pt=%s fmtp=%s", map ? map : "?", pt,
-                               idx >= 0 ? gst_sdp_media_get_attribute(m, (guint)idx)->value + strlen(pt) + 1 : "-");
+        return g_strdup_printf(
+            "%s pt=%s fmtp=%s", map ? map : "?", pt,
+            idx >= 0 ? gst_sdp_media_get_attribute(m, (guint)idx)->value + strlen(pt) + 1 : "-");
     }
     return NULL;
 }

@@ -8,32 +8,30 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-        "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
-        "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
-        "                   [--min-frames N] [--ice-address ADDR]...\n"
-        "                   [--offer-as-is] [--show-sdp] [--stay]\n"
-        "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
-        "\n"
-        "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
-        "back. Exit 0 when at least --min-frames video frames (default 60) and some\n"
-        "audio were decoded within --duration seconds (default 15).\n"
-        "--ice-address adds a local ICE address (libnice gathers no loopback address\n"
-        "on its own: in a loopback-only namespace pass --ice-address 127.0.0.1).\n"
-        "The offer's H.264 fmtp is rewritten to packetization-mode=1;profile-level-id=\n"
-        "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets).\n"
-        "--stay keeps the call up after that, until --duration runs out or SIGTERM /\n"
-        "SIGINT (exit 0 if the goal was met by then); it logs 'goal reached' when met.\n"
-        "Exit codes: 0 ok, 1 not enough media, 2 usage, 3 join refused,\n"
-        "4 signalling failure, 5 GStreamer set-up failure.\n");
+    fprintf(out, "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
+                 "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
+                 "                   [--min-frames N] [--ice-address ADDR]...\n"
+                 "                   [--offer-as-is] [--show-sdp] [--stay]\n"
+                 "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
+                 "\n"
+                 "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
+                 "back. Exit 0 when at least --min-frames video frames (default 60) and some\n"
+                 "audio were decoded within --duration seconds (default 15).\n"
+                 "--ice-address adds a local ICE address (libnice gathers no loopback address\n"
+                 "on its own: in a loopback-only namespace pass --ice-address 127.0.0.1).\n"
+                 "The offer's H.264 fmtp is rewritten to packetization-mode=1;profile-level-id=\n"
+                 "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets).\n"
+                 "--stay keeps the call up after that, until --duration runs out or SIGTERM /\n"
+                 "SIGINT (exit 0 if the goal was met by then); it logs 'goal reached' when met.\n"
+                 "Exit codes: 0 ok, 1 not enough media, 2 usage, 3 join refused,\n"
+                 "4 signalling failure, 5 GStreamer set-up failure.\n");
 }
 
 static bool parse_count(const char *text, int min, int *out)
 {
     char *end;
     long v = strtol(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || v < min || v > 1000000)
-        return false;
+    if (*text == '\0' || *end != '\0' || v < min || v > 1000000) return false;
     *out = (int)v;
     return true;
 }
@@ -76,7 +74,8 @@ int peer_parse_options(int argc, char **argv, struct peer_options *opt)
         case 'y': opt->stay = true; break;
         case 'd':
             if (!parse_count(optarg, 1, &opt->duration_s)) {
-                fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n", optarg);
+                fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n",
+                        optarg);
                 return PEER_USAGE;
             }
             break;

@@ -26,38 +26,38 @@
 #include "client/room/webrtc_call.h"
 
 #define PEER_MAX_ICE_ADDRESSES 8
-#define H264_PT_FMTP "packetization-mode=1;profile-level-id=42e01f;level-asymmetry-allowed=1"
+#define H264_PT_FMTP           "packetization-mode=1;profile-level-id=42e01f;level-asymmetry-allowed=1"
 
 enum peer_exit {
     PEER_OK = 0,
-    PEER_NO_MEDIA = 1,      /* connected, but not enough media decoded in time */
+    PEER_NO_MEDIA = 1, /* connected, but not enough media decoded in time */
     PEER_USAGE = 2,
-    PEER_JOIN_REFUSED = 3,  /* the server answered the join with an error */
-    PEER_SIGNALLING = 4,    /* cannot connect, offer refused, socket closed, ... */
-    PEER_SETUP = 5,         /* a GStreamer element is missing or the pipeline failed */
+    PEER_JOIN_REFUSED = 3, /* the server answered the join with an error */
+    PEER_SIGNALLING = 4,   /* cannot connect, offer refused, socket closed, ... */
+    PEER_SETUP = 5,        /* a GStreamer element is missing or the pipeline failed */
 };
 
 struct peer_options {
-    const char *server;         /* ws://HOST:PORT/PATH */
+    const char *server; /* ws://HOST:PORT/PATH */
     const char *conference;
     const char *name;
-    const char *pin;            /* NULL: none sent */
-    const char *codec;          /* "h264" or "vp8" */
+    const char *pin;   /* NULL: none sent */
+    const char *codec; /* "h264" or "vp8" */
     int duration_s;
     int min_frames;
     const char *ice_addresses[PEER_MAX_ICE_ADDRESSES];
     int ice_address_count;
-    bool print_offer;           /* print the SDP offer and exit, no server */
-    bool offer_as_is;           /* send webrtcbin's H.264 fmtp unchanged */
-    bool show_sdp;              /* log the offer and the answer on stderr */
-    bool stay;                  /* goal reached: stay until --duration or SIGTERM */
+    bool print_offer; /* print the SDP offer and exit, no server */
+    bool offer_as_is; /* send webrtcbin's H.264 fmtp unchanged */
+    bool show_sdp;    /* log the offer and the answer on stderr */
+    bool stay;        /* goal reached: stay until --duration or SIGTERM */
 };
 
 struct peer {
     struct peer_options opt;
     GMainLoop *loop;
     GstElement *pipeline;
-    GstElement *webrtc;             /* owned by pipeline */
+    GstElement *webrtc; /* owned by pipeline */
     struct webrtc_call *call;
 
     /* signalling: main loop only */
@@ -66,32 +66,32 @@ struct peer {
     int64_t join_id, offer_id;
     bool greeted, joined;
     bool negotiation_needed, offer_started, offer_sent, answered, answer_applied;
-    GQueue early_candidates;        /* struct peer_candidate: made before the offer went out */
+    GQueue early_candidates; /* struct peer_candidate: made before the offer went out */
     int candidates_sent;
     bool gathering_done;
     char *participant;
-    int last_ice_state;             /* for logging changes; -1 at first */
+    int last_ice_state; /* for logging changes; -1 at first */
 
     /* negotiation results (main loop) */
-    char *answer_video;             /* e.g. "H264/90000 pt=102 fmtp=..." */
-    char *answer_video_codec;       /* e.g. "H264" */
-    char *ice_state, *dtls_state, *connection_state;   /* read when finishing */
+    char *answer_video;                              /* e.g. "H264/90000 pt=102 fmtp=..." */
+    char *answer_video_codec;                        /* e.g. "H264" */
+    char *ice_state, *dtls_state, *connection_state; /* read when finishing */
 
     /* media: written by streaming threads */
-    gint video_frames;              /* atomic */
-    gint audio_buffers;             /* atomic */
-    gint goal_reported;             /* atomic flag: idle check queued once */
-    GMutex media_lock;              /* guards the fields below */
+    gint video_frames;  /* atomic */
+    gint audio_buffers; /* atomic */
+    gint goal_reported; /* atomic flag: idle check queued once */
+    GMutex media_lock;  /* guards the fields below */
     int width, height;
-    char *video_format;             /* decoded caps format, e.g. "I420" */
-    char *received_video_codec;     /* encoding-name on webrtcbin's video src pad */
-    char *video_decoder;            /* factory that decodebin picked, e.g. "avdec_h264" */
+    char *video_format;         /* decoded caps format, e.g. "I420" */
+    char *received_video_codec; /* encoding-name on webrtcbin's video src pad */
+    char *video_decoder;        /* factory that decodebin picked, e.g. "avdec_h264" */
 
     /* outcome */
-    guint deadline_timer;           /* --duration */
+    guint deadline_timer; /* --duration */
     bool finished;
     int exit_code;
-    char *failure;                  /* why it failed, NULL on success */
+    char *failure; /* why it failed, NULL on success */
 };
 
 /* "webrtc_peer: " + the message + newline on stderr. */
