@@ -237,7 +237,7 @@ void ice_transport_remote_candidates_done(struct ice_transport *t)
 
 int ice_transport_send(struct ice_transport *t, const uint8_t *data, size_t length)
 {
-    /* No state check here: this may run on a media worker thread, and libnice itself
+    /* No state check here: this may run on a conference's media thread, and libnice itself
      * refuses to send before a pair is selected (and is thread-safe). */
     gint n = nice_agent_send(t->agent, t->stream_id, 1, (guint)length, (const gchar *)data);
     return n == (gint)length ? 0 : -1;

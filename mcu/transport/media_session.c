@@ -27,7 +27,7 @@ struct media_session {
     int64_t ice_lost_us; /* when consent was lost on a connected session; 0: not */
     struct media_session_stats stats;
     uint8_t buffer[MEDIA_SESSION_MAX_PACKET + SRTP_SESSION_MAX_TRAILER]; /* receive path */
-    /* The send path may run on a media worker thread while the control thread
+    /* The send path may run on a conference's media thread while the control thread
      * receives: `send_lock` guards the state as seen by senders, the outbound SRTP
      * context and the send counters. */
     GMutex send_lock;

@@ -29,9 +29,9 @@
  * decoder's keyframe wait, rate-limited. From receivers: mix_engine_request_keyframe()
  * and mix_engine_set_bitrate() per profile.
  *
- * Threads: not thread-safe; one thread at a time calls into one engine (a live
- * daemon queues a conference's packets to its tick job; different engines run in
- * parallel). Inside mix_engine_video_tick() the inputs' video decoding (and, with
+ * Threads: not thread-safe; one thread at a time calls into one engine (mcud's
+ * control thread queues a conference's packets to that conference's media thread,
+ * which alone drives its engine; different engines run in parallel). Inside mix_engine_video_tick() the inputs' video decoding (and, with
  * several profiles, the encoders) fan out over a pool of config.threads threads,
  * which return before the tick does; with threads = 1 everything runs on the
  * caller's thread. */

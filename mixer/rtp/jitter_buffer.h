@@ -28,7 +28,8 @@
  *
  * Audio. Every packet is a frame. When a packet is missing at its playout time, pull
  * hands out a loss record instead (`lost`, with the packet after it if that one is
- * here, for Opus in-band FEC), so that the decoder can conceal it.
+ * here, for Opus in-band FEC). Today's consumer (mixer/engine/mix_input.c) skips loss
+ * records: nothing conceals the gap yet.
  *
  * Memory is bounded by max_packets and max_bytes: when a packet would exceed them, the
  * oldest frame is dropped (video: as a loss, with a keyframe request). A packet more
