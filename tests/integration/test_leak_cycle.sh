@@ -11,7 +11,9 @@ source "$(dirname "$0")/lib.sh"
 require mcud mcu-room
 command -v ffprobe >/dev/null 2>&1 || fail "ffprobe is missing; run: make deps"
 
-if ldd "$MCUD" | grep -q libasan; then
+# The ELF's own list of needed libraries (readelf reads the file; ldd runs the loader,
+# which failed once under heavy load and sent an ASan build to valgrind).
+if readelf -d "$MCUD" | grep -q 'NEEDED.*libasan'; then
     CHECKER=LeakSanitizer
     case ${ASAN_OPTIONS:-} in
         *detect_leaks=1*) ;;

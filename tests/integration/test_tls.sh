@@ -106,11 +106,13 @@ say "mcu-room over WSS"
 room() { ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --ice-address 127.0.0.1 --size 320x180 --fps 15 "$@"; }
 rc=0
 room --server "wss://127.0.0.1:$MCUD_PORT/ws" --cacert "$CERT" --conference echo --name "TLS room" \
-    --duration 4 >"$TEST_TMP/room.out" 2>"$TEST_TMP/room.err" || rc=$?
+    --duration 6 >"$TEST_TMP/room.out" 2>"$TEST_TMP/room.err" || rc=$?
 sed 's/^/    [room] /' "$TEST_TMP/room.err" "$TEST_TMP/room.out"
 [ "$rc" -eq 0 ] || fail "mcu-room over WSS exited $rc"
 frames=$(sed -n 's/.*video_frames_received=\([0-9]*\).*/\1/p' "$TEST_TMP/room.out")
-[ "${frames:-0}" -gt 20 ] || fail "mcu-room over WSS received ${frames:-no} video frames"
+# Media flowing is what counts: a loaded machine sets the call up slowly (12 frames
+# of a 4 s call were seen with the load average over 20), so a wide margin.
+[ "${frames:-0}" -gt 10 ] || fail "mcu-room over WSS received ${frames:-no} video frames"
 rc=0
 room --server "wss://127.0.0.1:$MCUD_PORT/ws" --conference echo --name "No CA" --connect-timeout 5 \
     >"$TEST_TMP/noca.out" 2>"$TEST_TMP/noca.err" || rc=$?
