@@ -51,6 +51,14 @@ static void on_active_speaker(void *owner, struct conference *conference,
     participant_announce_active_speaker(server->registry, conference, speaker);
 }
 
+static void on_send_limits(void *owner, struct conference *conference,
+                           struct conference_member *member, const struct send_limits *limits)
+{
+    (void)owner;
+    (void)conference;
+    participant_send_limits(member, limits);
+}
+
 static void on_host_state(void *owner, struct conference *conference, bool waiting)
 {
     struct mcu_server *server = owner;
@@ -117,6 +125,7 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .active_speaker = on_active_speaker,
         .recording_file = on_recording_file,
         .host_state = on_host_state,
+        .send_limits = on_send_limits,
     };
     server->registry = registry_new(config, &conference_events, server);
     server->limits = limits_new(&config->limits);

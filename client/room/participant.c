@@ -415,6 +415,21 @@ static void on_conference_event(struct participant *p, const struct protocol_ser
         VLOG(p, "%s: audio %s, video %s", name_of(p, msg->member.participant),
              msg->member.audio_muted ? "muted" : "on", msg->member.video_muted ? "muted" : "on");
         break;
+    case PROTOCOL_SERVER_SEND_LIMITS: {
+        const struct protocol_send_limits *l = &msg->send_limits;
+        char *applied = NULL;
+        if (p->sources)
+            sources_apply_limits(p->sources, l, &applied);
+        else
+            applied = g_strdup("not applied (no pipeline yet)");
+        if (l->active)
+            plog(p, "send limits %dx%d@%d %" G_GINT64_FORMAT " bit/s: sending %s", l->width,
+                 l->height, l->fps, (gint64)l->max_bitrate, applied);
+        else
+            plog(p, "send limits: not drawn: %s", applied);
+        g_free(applied);
+        break;
+    }
     case PROTOCOL_SERVER_CONFERENCE_ENDING:
         VLOG(p, "the conference ends in %" G_GINT64_FORMAT " s (%s)", (gint64)msg->seconds,
              msg->ends_at ? msg->ends_at : "?");
@@ -585,7 +600,9 @@ void participant_update_stats(struct participant *p, gboolean print)
     stats_sample(&p->stats, p->webrtc);
     if (!print) return;
     line = stats_line(&p->stats);
-    printf("mcu-room[%s]: %s\n", p->name, line);
+    char *sent = p->sources ? sources_sent_size(p->sources) : NULL;
+    printf("mcu-room[%s]: %s%s%s\n", p->name, line, sent ? " sent " : "", sent ? sent : "");
+    g_free(sent);
     fflush(stdout);
     g_free(line);
 }

@@ -24,6 +24,13 @@ struct room_sources {
     struct file_loop *video_file; /* NULL unless a file feeds video */
     struct file_loop *audio_file;
     char *description;
+    /* the encoded video branch (NULL: replay, or no video): where send limits apply */
+    GstElement *limits; /* capsfilter after videoscale ! videorate */
+    GstElement *pause;  /* valve before the encoder */
+    GstElement *encoder;
+    enum room_codec codec;
+    int width, height, fps, bitrate_kbps; /* the room's own settings: never exceeded */
+    gboolean paused;
 };
 
 static const char *const base_elements[] = {
@@ -93,13 +100,13 @@ static char *video_encoder(const struct room_options *opt)
 
     if (opt->codec == ROOM_CODEC_H264)
         return g_strdup_printf(
-            "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=%d bitrate=%d "
+            "x264enc name=encoder tune=zerolatency speed-preset=ultrafast key-int-max=%d bitrate=%d "
             "! video/x-h264,profile=constrained-baseline "
             "! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
             "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=H264,payload=%d\"",
             keyint, opt->bitrate_kbps, H264_PT);
     return g_strdup_printf(
-        "vp8enc deadline=1 cpu-used=4 end-usage=cbr target-bitrate=%d keyframe-max-dist=%d "
+        "vp8enc name=encoder deadline=1 cpu-used=4 end-usage=cbr target-bitrate=%d keyframe-max-dist=%d "
         "lag-in-frames=0 threads=2 "
         "! rtpvp8pay picture-id-mode=15-bit "
         "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
@@ -135,6 +142,14 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
     if (!check(opt->codec == ROOM_CODEC_H264 ? h264 : vp8, error) || !check(raw, error))
         return FALSE;
     enc = video_encoder(opt);
+    /* Send limits (sources_apply_limits) change this capsfilter and the valve. */
+    char *limits = g_strdup_printf("videoscale ! videorate drop-only=true "
+                                   "! capsfilter name=limits caps=\"video/x-raw,width=%d,"
+                                   "height=%d,framerate=%d/1\" ! valve name=pause drop=false "
+                                   "! queue ! %s",
+                                   opt->width, opt->height, opt->fps, enc);
+    g_free(enc);
+    enc = limits;
     switch (opt->video) {
     case ROOM_VIDEO_TEST: {
         static const char *const need[] = {"videotestsrc", NULL};
@@ -144,7 +159,7 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
         }
         desc = g_strdup_printf(
             "videotestsrc is-live=true pattern=%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 "
-            "! queue ! %s",
+            "! %s",
             opt->video_arg, opt->width, opt->height, opt->fps, enc);
         break;
     }
@@ -154,10 +169,9 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf(
-            "v4l2src name=camera ! videoconvert ! videoscale ! videorate "
-            "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
-            opt->width, opt->height, opt->fps, enc);
+        desc = g_strdup_printf("v4l2src name=camera ! videoconvert ! videoscale ! videorate "
+                               "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! %s",
+                               opt->width, opt->height, opt->fps, enc);
         break;
     }
     default: /* ROOM_VIDEO_FILE */
@@ -166,16 +180,25 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf(
-            "videoconvert ! videoscale ! videorate "
-            "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! queue ! %s",
-            opt->width, opt->height, opt->fps, enc);
+        desc = g_strdup_printf("videoconvert ! videoscale ! videorate "
+                               "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! %s",
+                               opt->width, opt->height, opt->fps, enc);
         break;
     }
     g_free(enc);
     ok = add_branch(pipeline, webrtc, desc, s->video_file ? file_loop_source(s->video_file) : NULL,
                     &bin, error);
     g_free(desc);
+    if (ok) {
+        s->limits = gst_bin_get_by_name(GST_BIN(bin), "limits");
+        s->pause = gst_bin_get_by_name(GST_BIN(bin), "pause");
+        s->encoder = gst_bin_get_by_name(GST_BIN(bin), "encoder");
+        s->codec = opt->codec;
+        s->width = opt->width;
+        s->height = opt->height;
+        s->fps = opt->fps;
+        s->bitrate_kbps = opt->bitrate_kbps;
+    }
     if (ok && opt->video == ROOM_VIDEO_V4L2 && opt->video_arg) {
         GstElement *camera = gst_bin_get_by_name(GST_BIN(bin), "camera");
         g_object_set(camera, "device", opt->video_arg, NULL);
@@ -336,9 +359,83 @@ void sources_start(struct room_sources *s, GstElement *pipeline)
 
 const char *sources_describe(const struct room_sources *s) { return s->description; }
 
+gboolean sources_apply_limits(struct room_sources *s, const struct protocol_send_limits *l,
+                              char **applied)
+{
+    if (!s->limits || !s->pause || !s->encoder) {
+        *applied = g_strdup("not applied (no live encoder: replay or no video)");
+        return FALSE;
+    }
+    if (!l->active) {
+        g_object_set(s->pause, "drop", TRUE, NULL);
+        s->paused = TRUE;
+        *applied = g_strdup("video paused");
+        return TRUE;
+    }
+    /* The largest size that fits the cell, keeping the room's own aspect; never more
+     * than the room's own size, rate or bitrate. */
+    double scale = 1.0;
+    if (l->width > 0 && l->height > 0) {
+        double sw = (double)s->width / l->width, sh = (double)s->height / l->height;
+        scale = sw > sh ? sw : sh;
+        if (scale < 1.0) scale = 1.0;
+    }
+    int w = ((int)(s->width / scale)) & ~1, h = ((int)(s->height / scale)) & ~1;
+    if (w < 16) w = 16;
+    if (h < 16) h = 16;
+    int fps = l->fps > 0 && l->fps < s->fps ? l->fps : s->fps;
+    int kbps = s->bitrate_kbps;
+    if (l->max_bitrate > 0 && l->max_bitrate / 1000 < kbps) kbps = (int)(l->max_bitrate / 1000);
+    if (kbps < 16) kbps = 16;
+    GstCaps *caps = gst_caps_new_simple("video/x-raw", "width", G_TYPE_INT, w, "height", G_TYPE_INT,
+                                        h, "framerate", GST_TYPE_FRACTION, fps, 1, NULL);
+    g_object_set(s->limits, "caps", caps, NULL);
+    gst_caps_unref(caps);
+    if (s->codec == ROOM_CODEC_H264)
+        g_object_set(s->encoder, "bitrate", (guint)kbps, NULL);
+    else
+        g_object_set(s->encoder, "target-bitrate", kbps * 1000, NULL);
+    if (s->paused) {
+        g_object_set(s->pause, "drop", FALSE, NULL);
+        s->paused = FALSE;
+        /* Back in view: start with a keyframe (the MCU asks too). */
+        GstPad *src = gst_element_get_static_pad(s->encoder, "src");
+        if (src) {
+            gst_pad_send_event(
+                src, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM,
+                                          gst_structure_new("GstForceKeyUnit", "all-headers",
+                                                            G_TYPE_BOOLEAN, TRUE, NULL)));
+            gst_object_unref(src);
+        }
+    }
+    *applied = g_strdup_printf("%dx%d@%d %d kbit/s", w, h, fps, kbps);
+    return TRUE;
+}
+
+char *sources_sent_size(const struct room_sources *s)
+{
+    if (!s->limits) return NULL;
+    if (s->paused) return g_strdup("paused");
+    GstPad *pad = gst_element_get_static_pad(s->limits, "src");
+    GstCaps *caps = pad ? gst_pad_get_current_caps(pad) : NULL;
+    char *out = NULL;
+    int w = 0, h = 0;
+    if (caps) {
+        const GstStructure *st = gst_caps_get_structure(caps, 0);
+        if (gst_structure_get_int(st, "width", &w) && gst_structure_get_int(st, "height", &h))
+            out = g_strdup_printf("%dx%d", w, h);
+        gst_caps_unref(caps);
+    }
+    if (pad) gst_object_unref(pad);
+    return out;
+}
+
 void sources_free(struct room_sources *s)
 {
     if (!s) return;
+    if (s->limits) gst_object_unref(s->limits);
+    if (s->pause) gst_object_unref(s->pause);
+    if (s->encoder) gst_object_unref(s->encoder);
     file_loop_free(s->video_file);
     file_loop_free(s->audio_file);
     g_free(s->description);

@@ -11,6 +11,7 @@
 #include <gst/gst.h>
 
 #include "client/room/options.h"
+#include "signaling/protocol/protocol.h"
 
 struct room_sources;
 
@@ -24,6 +25,19 @@ void sources_start(struct room_sources *s, GstElement *pipeline);
 
 /* What is sent, for people: e.g. "video VP8 640x360@30 (test:smpte), audio Opus (test:440 Hz)". */
 const char *sources_describe(const struct room_sources *s);
+
+/* The MCU's send_limits (docs/sender-control.md), applied to the live encoder: the
+ * capsfilter after videoscale ! videorate gets the largest size that fits the cell with
+ * the room's own aspect (never larger than --width/--height) and the lower of the two
+ * frame rates; the encoder the lower of the two bitrates (vp8enc target-bitrate,
+ * x264enc bitrate); active false closes a valve before the encoder (video paused),
+ * and opening it again asks the encoder for a keyframe. *applied says what was done
+ * (g_free it). FALSE when there is no live encoder (replay, no video). */
+gboolean sources_apply_limits(struct room_sources *s, const struct protocol_send_limits *l,
+                              char **applied);
+
+/* The size the encoder is fed now ("640x360"), "paused", or NULL (g_free it). */
+char *sources_sent_size(const struct room_sources *s);
 
 /* Frees the file readers; the branches belong to the pipeline. */
 void sources_free(struct room_sources *s);

@@ -31,6 +31,7 @@ window.hoinghi = {
   get activeSpeaker() { return session.state.activeSpeaker; },
   get layout() { return session.state.layout; },
   get events() { return session.events; },
+  get sendLimits() { return session.call ? session.call.appliedLimits : null; },
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
   setVideoQuality: (quality) => session.setVideoQuality(quality),

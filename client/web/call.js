@@ -20,6 +20,9 @@ export class Call {
     this.restarting = false;       // a restart's offer/answer is under way
     this.restartedSinceConnected = false;
     this.disconnectedTimer = null;
+    this.sendLimits = null;        // the server's last send_limits.video (docs/protocol.md)
+    this.appliedLimits = null;     // ... once setParameters took it
+    this.limitsQueue = Promise.resolve();
     const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.pc = pc;
     pc.onicecandidate = (event) => this.sendLocalCandidate(event.candidate);
@@ -53,6 +56,38 @@ export class Call {
     const { sdp } = await answered;
     await pc.setRemoteDescription({ type: 'answer', sdp });
     for (const candidate of this.remoteCandidates.splice(0)) await this.addRemoteCandidate(candidate);
+    if (this.sendLimits) this.applySendLimits(this.sendLimits);
+  }
+
+  // The server's send_limits event (docs/sender-control.md): the camera's encoding
+  // fits the cell this room is drawn in (scaled down, never up), at its frame rate and
+  // bitrate; active false pauses the video (the room is not drawn). One
+  // setParameters at a time, always with the newest limits.
+  applySendLimits(video) {
+    this.sendLimits = video;
+    this.limitsQueue = this.limitsQueue.then(() => this.setSendParameters()).catch((error) => {
+      console.warn('send limits not applied:', error.message);
+    });
+    return this.limitsQueue;
+  }
+
+  async setSendParameters() {
+    const video = this.sendLimits;
+    const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === 'video');
+    if (!video || !sender || this.pc.signalingState === 'closed') return;
+    const params = sender.getParameters();
+    if (!params.encodings || params.encodings.length === 0) return; // applied after the answer
+    const encoding = params.encodings[0];
+    encoding.active = Boolean(video.active);
+    if (video.active && video.width > 0 && video.height > 0) {
+      const { width, height } = sender.track.getSettings();
+      encoding.scaleResolutionDownBy = Math.max(1, (width || video.width) / video.width,
+        (height || video.height) / video.height);
+      if (video.fps > 0) encoding.maxFramerate = video.fps;
+    }
+    if (video.max_bitrate > 0) encoding.maxBitrate = video.max_bitrate;
+    await sender.setParameters(params);
+    this.appliedLimits = { ...video, scaleResolutionDownBy: encoding.scaleResolutionDownBy };
   }
 
   // Server events that belong to the media session.

@@ -237,6 +237,9 @@ export class Session {
       case 'end_of_candidates':
         if (this.call) this.call.handleEvent(message);
         break;
+      case 'send_limits':
+        if (this.call) this.call.applySendLimits(message.video);
+        break;
       case 'media':
         this.update({ media: message.state, mediaReason: message.reason || '' });
         if (message.state === 'failed') {

@@ -65,6 +65,7 @@ static gboolean on_event_timer(gpointer data)
     g_mutex_unlock(&c->lock);
     if (changed && c->events.active_speaker) c->events.active_speaker(c->owner, c, speaker);
     conference_recording_poll(c);
+    conference_limits_poll(c);
     return G_SOURCE_CONTINUE;
 }
 
@@ -126,6 +127,7 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     for (size_t i = 0; i < c->profile_count; i++)
         mix_engine_set_profile_active(c->engine, i, false);
     if (mix_engine_set_layout(c->engine, c->layout_name, err, errlen) != 0) goto fail;
+    conference_limits_init(c);
 
     c->start_us = g_get_monotonic_time();
     c->thread = g_thread_try_new("conference", conference_media_thread, c, NULL);
@@ -233,6 +235,8 @@ static void detach_media_locked(struct conference *c, struct conference_member *
     m->profile = m->pending_profile = -1;
     send_history_free(m->video_history);
     m->video_history = NULL;
+    m->limits_known = false;
+    if (c->limits.focus_slot == (int)m->slot) c->limits.focus_slot = -1; /* as the engine */
     struct conference_command command = {.kind = COMMAND_REMOVE_INPUT, .slot = m->slot};
     push_command(c, &command);
 }
@@ -482,6 +486,7 @@ int conference_set_layout(struct conference *c, const char *layout, char *err, s
     struct conference_command command = {.kind = COMMAND_SET_LAYOUT};
     snprintf(command.layout, sizeof command.layout, "%s", layout);
     push_command(c, &command);
+    conference_limits_layout_locked(c, &check, layout);
     struct conference_command keyframe = {.kind = COMMAND_KEYFRAME};
     push_command(c, &keyframe);
     g_mutex_unlock(&c->lock);
@@ -533,6 +538,7 @@ void conference_set_focus(struct conference *c, struct conference_member *m)
     struct conference_command command = {
         .kind = COMMAND_FOCUS, .slot = m ? m->slot : 0, .flag = m != NULL};
     push_command(c, &command);
+    c->limits.focus_slot = m ? (int)m->slot : -1;
     struct conference_command keyframe = {.kind = COMMAND_KEYFRAME};
     push_command(c, &keyframe);
     g_mutex_unlock(&c->lock);

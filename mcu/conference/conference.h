@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcu/conference/send_limits.h"
 #include "mcu/core/config.h"
 #include "mcu/transport/media_session.h"
 #include "mcu/recording/recorder.h"
@@ -45,6 +46,10 @@ struct conference_events {
                            const struct recorder_result *file);
     /* Host-required conferences: media was held (waiting: no host) or released. */
     void (*host_state)(void *owner, struct conference *conference, bool waiting);
+    /* What a member's camera should send changed (send_limits.h): size of its cell,
+     * frame rate, bitrate; active false when it is not drawn. docs/sender-control.md */
+    void (*send_limits)(void *owner, struct conference *conference,
+                        struct conference_member *member, const struct send_limits *limits);
 };
 
 /* What a member's SDP negotiation agreed. Payload types are the member's own. */
@@ -108,6 +113,10 @@ bool conference_member_video_muted(const struct conference_member *m);
 void *conference_member_user(const struct conference_member *m);
 const char *conference_member_id(const struct conference_member *m);
 const char *conference_member_name(const struct conference_member *m);
+
+/* What the member was last asked to send (active false before the first time). */
+void conference_member_send_limits(struct conference *c, const struct conference_member *m,
+                                   struct send_limits *out);
 
 /* Changes the layout from the next canvas frame on; receivers get a keyframe. */
 int conference_set_layout(struct conference *c, const char *layout, char *err, size_t errlen);

@@ -7,6 +7,7 @@
 
 #include "mcu/conference/bandwidth_policy.h"
 #include "mcu/conference/conference.h"
+#include "mcu/conference/send_limits.h"
 #include "mcu/rtp/keyframe_limiter.h"
 #include "mcu/rtp/rtp_stats.h"
 #include "mcu/rtp/send_history.h"
@@ -68,6 +69,13 @@ struct conference_member {
     int64_t last_rate_us;
     struct bandwidth_policy bandwidth;
     enum conference_video_quality quality; /* the room's own choice */
+
+    /* sender limits (conference_limits.c; control thread, under the lock) */
+    struct send_limits limits_sent; /* what the room was last told */
+    bool limits_known;              /* told at least once since its media attached */
+    int64_t limits_event_us;        /* when it was last told */
+    int64_t limits_remb_us;         /* last REMB with its cap */
+    int64_t limits_pli_us;          /* keyframe request due (asked for more), 0 none */
 };
 
 enum conference_command_kind {
@@ -86,6 +94,14 @@ struct conference_command {
     char name[MIX_ENGINE_NAME_MAX];
     char layout[64]; /* SET_LAYOUT */
     bool flag;       /* VIDEO_MUTE */
+};
+
+/* Sender limits (conference_limits.c; control thread, under the lock). */
+struct conference_limits {
+    struct layout layout; /* the layout in effect, canvas pixels */
+    bool follow_speaker;
+    int focus_slot; /* conference_set_focus(), -1 none */
+    int64_t last_poll_us;
 };
 
 struct queued_packet {
@@ -142,6 +158,9 @@ struct conference {
     size_t hosts_present;      /* members marked as host */
     GSource *host_grace_timer; /* the last host left; media held when it fires */
     char last_recording_failure[RECORDER_REASON_MAX];
+
+    /* sender limits (conference_limits.c; control thread, under the lock) */
+    struct conference_limits limits;
 };
 
 /* conference.c: queues a command for the media thread. Under the lock. */
@@ -149,6 +168,16 @@ void conference_push_command_locked(struct conference *c, const struct conferenc
 
 /* conference_host.c: a host member left (after it was removed). Control thread. */
 void conference_host_left(struct conference *c);
+
+/* conference_limits.c (control thread) */
+/* The layout the engine starts with (before the media thread runs). */
+void conference_limits_init(struct conference *c);
+/* Under the lock: the layout changed. */
+void conference_limits_layout_locked(struct conference *c, const struct layout *layout,
+                                     const char *name);
+/* From the event timer: recomputes the limits (at most every 250 ms), tells the rooms
+ * whose limits changed, sends REMBs and the keyframe requests that are due. */
+void conference_limits_poll(struct conference *c);
 
 /* conference_media.c */
 gpointer conference_media_thread(gpointer data);

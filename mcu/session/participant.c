@@ -234,6 +234,14 @@ void participant_announce_active_speaker(struct registry *registry, struct confe
         protocol_build_active_speaker_event(speaker ? conference_member_id(speaker) : NULL), NULL);
 }
 
+void participant_send_limits(struct conference_member *member, const struct send_limits *limits)
+{
+    struct participant *p = conference_member_user(member);
+    struct protocol_send_limits l = {limits->active, limits->width, limits->height, limits->fps,
+                                     limits->max_bitrate};
+    if (p) send_text(p, protocol_build_send_limits_event(&l));
+}
+
 /* Out of its conference (if in one): media ended, out of the registry's table and
  * of the mix, whose other members are told. */
 static void leave_conference(struct participant *p, const char *reason)

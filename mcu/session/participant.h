@@ -46,6 +46,9 @@ struct conference_member;
 /* conference_events.active_speaker, given the registry: tells every member. */
 void participant_announce_active_speaker(struct registry *registry, struct conference *conference,
                                          struct conference_member *speaker);
+/* Tells the member's room what its camera should send (a send_limits event). */
+struct send_limits;
+void participant_send_limits(struct conference_member *member, const struct send_limits *limits);
 
 /* Ends the media session, leaves the conference and frees the participant (the
  * connection is gone). */

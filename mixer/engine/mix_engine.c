@@ -139,6 +139,7 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     e->composed_arrivals = calloc(n, sizeof *e->composed_arrivals);
     e->levels = calloc(n, sizeof *e->levels);
     e->decode_audio = calloc(n, sizeof *e->decode_audio);
+    e->present = calloc(n, sizeof *e->present);
     e->pool = work_pool_new(cfg->threads);
     e->focus_slot = -1;
 
@@ -161,7 +162,8 @@ struct mix_engine *mix_engine_new(const struct mix_engine_config *cfg, char *err
     e->full_packetizer =
         new_packetizer(e, MEDIA_CODEC_OPUS, cfg->audio_payload_type, cfg->audio_ssrc);
     if (!e->inputs || !e->decode_list || !e->composed_arrivals || !e->levels || !e->decode_audio ||
-        !e->pool || !e->compositor || !e->audio_mixer || !e->full_encoder || !e->full_packetizer) {
+        !e->present || !e->pool || !e->compositor || !e->audio_mixer || !e->full_encoder ||
+        !e->full_packetizer) {
         error_text_set(err, errlen, "cannot set up the engine (out of memory, or no libopus)");
         mix_engine_free(e);
         return NULL;
@@ -193,6 +195,7 @@ void mix_engine_free(struct mix_engine *e)
     free(e->composed_arrivals);
     free(e->levels);
     free(e->decode_audio);
+    free(e->present);
     free(e);
 }
 
@@ -307,9 +310,19 @@ int mix_engine_set_layout(struct mix_engine *e, const char *name, char *err, siz
         return -1;
     }
     e->layout = l;
-    e->follow_speaker =
-        strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 || strcmp(name, "1+7") == 0;
+    e->follow_speaker = mix_engine_layout_follows_speaker(name);
     return 0;
+}
+
+bool mix_engine_layout_follows_speaker(const char *name)
+{
+    return strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 || strcmp(name, "1+7") == 0;
+}
+
+bool mix_engine_input_drawn(const struct mix_engine *e, size_t slot)
+{
+    const struct mix_input *in = input_at(e, slot);
+    return in && !in->hidden;
 }
 
 const struct layout *mix_engine_layout(const struct mix_engine *e) { return &e->layout; }
@@ -317,7 +330,7 @@ const struct layout *mix_engine_layout(const struct mix_engine *e) { return &e->
 bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_us)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb) return false;
+    if (!in || !in->video_jb || in->hidden) return false;
     /* One request per input per interval, whichever part wants it: the jitter buffer
      * (a frame lost for good) and the decoder (a broken reference) must not each
      * ask in turn. The jitter buffer keeps its wish until it is asked. */
@@ -337,7 +350,7 @@ size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16
                        size_t max)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb) return 0;
+    if (!in || !in->video_jb || in->hidden) return 0;
     return jitter_buffer_nack(in->video_jb, now_us, seqs, max);
 }
 

@@ -131,6 +131,7 @@ struct mix_input_stats {
     uint64_t audio_trimmed;     /* samples dropped because they stood in the queue
                                      (latency the input did not need; mix_input.h) */
     uint64_t keyframe_requests; /* times mix_engine_keyframe_request() said yes */
+    uint64_t video_hidden;      /* frames dropped undecoded: the input was not drawn */
 };
 
 struct mix_engine_stats {
@@ -191,6 +192,23 @@ int mix_engine_set_layout(struct mix_engine *e, const char *layout, char *err, s
 int mix_engine_set_focus(struct mix_engine *e, int slot);
 /* The layout in effect (canvas pixels). */
 const struct layout *mix_engine_layout(const struct mix_engine *e);
+
+/* Which input each cell of a layout shows, as the video tick decides it (pure; the
+ * MCU's sender limits use it to agree with the picture). present[i]: input i exists
+ * (i < inputs). Grid layouts (follow_speaker false): cell i shows input i. Layouts
+ * that follow the speaker: cell 0 shows `focus` if present, else `speaker` if
+ * present, else the first input; the other cells the other inputs in slot order.
+ * Writes cell_slot[0..cell_count-1], -1 for an empty cell. */
+void mix_engine_cells(size_t cell_count, bool follow_speaker, const bool *present, size_t inputs,
+                      int focus, int speaker, int *cell_slot);
+/* True for the layouts whose cell 0 follows the active speaker: "speaker",
+ * "speaker+N", "1+5", "1+7" (not grids, not JSON). */
+bool mix_engine_layout_follows_speaker(const char *name);
+/* Whether input `slot` was drawn in the last video tick. An input that is not drawn
+ * (more inputs than cells) is not decoded: its video frames are dropped as they come
+ * due, no keyframe requests or NACKs are made for it, and when it comes into view it
+ * waits for a keyframe (mix_engine_keyframe_request() asks for one at once). */
+bool mix_engine_input_drawn(const struct mix_engine *e, size_t slot);
 
 /* Composes and encodes one picture per profile; outputs go to the sink. */
 int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink);

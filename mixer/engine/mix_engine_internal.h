@@ -41,6 +41,7 @@ struct mix_engine {
     int64_t *composed_arrivals; /* arrival of the input frames new in the last
                                           composed canvas (max_inputs of them) */
     size_t composed_count;
+    bool *present; /* scratch per input: present, then drawn (assign_cells) */
 
     /* audio */
     struct audio_mixer *audio_mixer;

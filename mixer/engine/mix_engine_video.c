@@ -40,39 +40,64 @@ static void encode_job(void *arg, size_t index)
         job->e->stats.errors++; /* counted once more by the encoder itself */
 }
 
-/* Cell 0 shows the active speaker (or the first input), the other cells the other
- * inputs in slot order. */
-static void assign_speaker_cells(struct mix_engine *e)
+void mix_engine_cells(size_t cell_count, bool follow_speaker, const bool *present, size_t inputs,
+                      int focus, int speaker, int *cell_slot)
 {
-    int speaker = audio_mixer_active_speaker(e->audio_mixer);
-    if (e->focus_slot >= 0 && e->inputs[e->focus_slot].active) speaker = e->focus_slot;
-    if (speaker < 0 || !e->inputs[speaker].active) {
-        speaker = -1;
-        for (size_t i = 0; i < e->cfg.max_inputs && speaker < 0; i++)
-            if (e->inputs[i].active) speaker = (int)i;
+    if (!follow_speaker) {
+        for (size_t cell = 0; cell < cell_count; cell++)
+            cell_slot[cell] = cell < inputs && present[cell] ? (int)cell : -1;
+        return;
+    }
+    int lead = focus >= 0 && (size_t)focus < inputs && present[focus] ? focus : speaker;
+    if (lead < 0 || (size_t)lead >= inputs || !present[lead]) {
+        lead = -1;
+        for (size_t i = 0; i < inputs && lead < 0; i++)
+            if (present[i]) lead = (int)i;
     }
     size_t cell = 0;
-    compositor_show(e->compositor, cell++, speaker);
-    for (size_t i = 0; i < e->cfg.max_inputs && cell < e->layout.count; i++)
-        if (e->inputs[i].active && (int)i != speaker)
-            compositor_show(e->compositor, cell++, (int)i);
-    while (cell < e->layout.count) compositor_show(e->compositor, cell++, -1);
+    if (cell_count == 0) return;
+    cell_slot[cell++] = lead;
+    for (size_t i = 0; i < inputs && cell < cell_count; i++)
+        if (present[i] && (int)i != lead) cell_slot[cell++] = (int)i;
+    while (cell < cell_count) cell_slot[cell++] = -1;
 }
 
-/* Cell i shows input i, or nothing (black) if there is no input i. */
-static void assign_grid_cells(struct mix_engine *e)
+/* Which input each cell shows (mix_engine_cells()), to the compositor; each input
+ * learns whether it is drawn. An input that comes into view waits for a keyframe
+ * (its decoder skipped everything while it was hidden). */
+static void assign_cells(struct mix_engine *e)
 {
-    for (size_t cell = 0; cell < e->layout.count; cell++)
-        compositor_show(e->compositor, cell,
-                        cell < e->cfg.max_inputs && e->inputs[cell].active ? (int)cell : -1);
+    int cell_slot[LAYOUT_MAX_CELLS];
+    for (size_t i = 0; i < e->cfg.max_inputs; i++) e->present[i] = e->inputs[i].active;
+    mix_engine_cells(e->layout.count, e->follow_speaker, e->present, e->cfg.max_inputs,
+                     e->focus_slot, audio_mixer_active_speaker(e->audio_mixer), cell_slot);
+    for (size_t i = 0; i < e->cfg.max_inputs; i++) e->present[i] = false; /* now: drawn */
+    for (size_t cell = 0; cell < e->layout.count; cell++) {
+        compositor_show(e->compositor, cell, cell_slot[cell]);
+        if (cell_slot[cell] >= 0) e->present[cell_slot[cell]] = true;
+    }
+    for (size_t i = 0; i < e->cfg.max_inputs; i++) {
+        struct mix_input *in = &e->inputs[i];
+        if (!in->active) continue;
+        bool hidden = !e->present[i];
+        if (in->hidden && !hidden) in->reference_lost = true; /* back: from a keyframe */
+        in->hidden = hidden;
+    }
 }
 
 int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink)
 {
     struct video_job job = {.e = e, .now_us = now_us};
+    assign_cells(e);
     e->decode_count = 0;
-    for (size_t i = 0; i < e->cfg.max_inputs; i++)
-        if (e->inputs[i].active && e->inputs[i].video_jb) e->decode_list[e->decode_count++] = i;
+    for (size_t i = 0; i < e->cfg.max_inputs; i++) {
+        struct mix_input *in = &e->inputs[i];
+        if (!in->active || !in->video_jb) continue;
+        if (in->hidden)
+            mix_input_skip_video(in, now_us); /* not drawn: not decoded */
+        else
+            e->decode_list[e->decode_count++] = i;
+    }
     uint64_t decode_start = phase_clock_us();
     work_pool_run(e->pool, e->decode_count, decode_job, &job);
     e->stats.video_decode_us += phase_clock_us() - decode_start;
@@ -87,10 +112,6 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
             e->composed_arrivals[e->composed_count++] = in->picture_arrival_us;
         if (compositor_set_input(e->compositor, slot, in->picture) < 0) e->stats.errors++;
     }
-    if (e->follow_speaker)
-        assign_speaker_cells(e);
-    else
-        assign_grid_cells(e);
     e->stats.video_ticks++;
     if (e->cfg.profile_count == 0) return 0;
 

@@ -101,6 +101,14 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us)
     }
 }
 
+void mix_input_skip_video(struct mix_input *in, int64_t now_us)
+{
+    if (!in->video_jb) return;
+    struct jitter_frame jf;
+    while (jitter_buffer_pull(in->video_jb, now_us, &jf) == 1) in->stats.video_hidden++;
+    in->video_lost = jitter_buffer_stats(in->video_jb)->lost;
+}
+
 /* The RFC 6464 level of a packet, or -1 without the extension. */
 static int packet_level(const struct mix_input *in, const uint8_t *data, size_t size)
 {

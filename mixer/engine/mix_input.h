@@ -59,6 +59,7 @@ struct mix_input {
                                       a keyframe (the jitter buffer hands out the next
                                       complete frame and VP8 decoders cannot tell) */
     uint64_t video_lost;        /* the jitter buffer's loss count, last seen */
+    bool hidden;                /* not drawn in the last video tick: not decoded */
     int64_t last_keyframe_request_us;
 
     /* audio */
@@ -91,6 +92,10 @@ void mix_input_close(struct mix_input *in);
  * picture ends up in in->picture (new_picture set). Touches only this input: safe
  * to run for different inputs in parallel. */
 void mix_input_decode_video(struct mix_input *in, int64_t now_us);
+
+/* The same for an input that is not drawn: the frames due are taken out of the jitter
+ * buffer and dropped, undecoded (counted in stats.video_hidden). */
+void mix_input_skip_video(struct mix_input *in, int64_t now_us);
 
 /* Pulls every audio frame due at now_us into `pending` and notes its level. First,
  * with video too, sets each jitter buffer's delay floor to the other's own delay

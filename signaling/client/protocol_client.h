@@ -57,6 +57,7 @@ enum protocol_server_kind {
     PROTOCOL_SERVER_CONFERENCE_ENDING,
     PROTOCOL_SERVER_WAITING_FOR_HOST,
     PROTOCOL_SERVER_HOST_PRESENT,
+    PROTOCOL_SERVER_SEND_LIMITS,
     PROTOCOL_SERVER_OTHER, /* a type this client does not know: `type` says which */
 };
 
@@ -113,6 +114,8 @@ struct protocol_server_message {
     /* conference_ending */
     const char *ends_at;
     int64_t seconds;
+    /* send_limits: what this room's camera should send */
+    struct protocol_send_limits send_limits;
 
     json_t *json; /* the whole message (owned) */
 };

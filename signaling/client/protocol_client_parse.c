@@ -42,6 +42,7 @@ static const struct {
     {"conference_ending", PROTOCOL_SERVER_CONFERENCE_ENDING},
     {"waiting_for_host", PROTOCOL_SERVER_WAITING_FOR_HOST},
     {"host_present", PROTOCOL_SERVER_HOST_PRESENT},
+    {"send_limits", PROTOCOL_SERVER_SEND_LIMITS},
 };
 
 /* A string member of obj, or NULL (absent, null or not a string). */
@@ -170,6 +171,36 @@ static int parse_participants(struct protocol_server_message *m, char *error, si
     return 0;
 }
 
+/* send_limits: "video" with active (boolean) and the integers; an inactive video may
+ * leave out the sizes. */
+static int parse_send_limits(struct protocol_server_message *m, char *error, size_t size)
+{
+    const json_t *video = json_object_get(m->json, "video");
+    if (!json_is_object(video))
+        return fail(error, size, "send_limits: field \"video\" is missing or not an object");
+    const json_t *active = json_object_get(video, "active");
+    if (!json_is_boolean(active))
+        return fail(error, size, "send_limits: field \"video.active\" is missing or not a boolean");
+    struct protocol_send_limits *l = &m->send_limits;
+    l->active = json_is_true(active);
+    static const char *const keys[] = {"width", "height", "fps", "max_bitrate"};
+    json_int_t values[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < 4; i++) {
+        const json_t *v = json_object_get(video, keys[i]);
+        if (v == NULL && !l->active) continue;
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > (i == 3 ? (json_int_t)1 << 40 : 65535))
+            return fail(error, size, "send_limits: field \"video.%s\" is missing or out of range",
+                        keys[i]);
+        values[i] = json_integer_value(v);
+    }
+    l->width = (int)values[0];
+    l->height = (int)values[1];
+    l->fps = (int)values[2];
+    l->max_bitrate = (int64_t)values[3];
+    return 0;
+}
+
 static int parse_fields(struct protocol_server_message *m, char *error, size_t size)
 {
     json_t *version = json_object_get(m->json, "version");
@@ -208,6 +239,7 @@ static int parse_fields(struct protocol_server_message *m, char *error, size_t s
                         "conference_ending: field \"seconds\" is missing or not an integer");
         m->seconds = (int64_t)json_integer_value(seconds);
         return 0;
+    case PROTOCOL_SERVER_SEND_LIMITS: return parse_send_limits(m, error, size);
     case PROTOCOL_SERVER_END_OF_CANDIDATES:
     case PROTOCOL_SERVER_WAITING_FOR_HOST:
     case PROTOCOL_SERVER_HOST_PRESENT:

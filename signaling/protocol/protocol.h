@@ -128,4 +128,15 @@ char *protocol_build_layout_event(const char *layout);
 /* {"type":"mute","participant":..,"audio_muted":..,"video_muted":..} */
 char *protocol_build_mute_event(const char *participant, bool audio_muted, bool video_muted);
 
+/* What this room's camera should send (docs/sender-control.md):
+ * {"type":"send_limits","video":{"active":A,"width":W,"height":H,"fps":F,"max_bitrate":B}};
+ * active false (not drawn: pause the video): width, height and fps are 0. */
+struct protocol_send_limits {
+    bool active;
+    int width, height; /* the picture must fit inside */
+    int fps;
+    int64_t max_bitrate; /* bits per second */
+};
+char *protocol_build_send_limits_event(const struct protocol_send_limits *limits);
+
 #endif

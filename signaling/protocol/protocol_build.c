@@ -207,3 +207,11 @@ char *protocol_build_mute_event(const char *participant, bool audio_muted, bool 
     return event("mute", json_pack("{s:s, s:b, s:b}", "participant", participant, "audio_muted",
                                    audio_muted, "video_muted", video_muted));
 }
+
+char *protocol_build_send_limits_event(const struct protocol_send_limits *l)
+{
+    if (l == NULL) return NULL;
+    return event("send_limits", json_pack("{s:{s:b,s:i,s:i,s:i,s:I}}", "video", "active", l->active,
+                                          "width", l->width, "height", l->height, "fps", l->fps,
+                                          "max_bitrate", (json_int_t)l->max_bitrate));
+}

@@ -317,11 +317,22 @@ static void test_layout_switch_and_profiles(void **state)
         assert_true(luma(pic, 0.0, 0.3, 0.1, 0.4) < 30); /* bar */
     }
 
-    /* 2x2 from the next tick: red top left, green top right, bottom black. */
+    /* Input 1 has no cell in 1x1: it is not decoded and asks for nothing. */
+    assert_true(mix_engine_input_drawn(e, 0));
+    assert_false(mix_engine_input_drawn(e, 1));
+    assert_int_equal(mix_engine_input_stats(e, 1)->video_pictures, 0);
+    assert_int_equal(mix_engine_input_stats(e, 1)->video_hidden, 5);
+    assert_false(mix_engine_keyframe_request(e, 1, k * VIDEO_TICK_US));
+
+    /* 2x2 from the next tick: red top left, green top right, bottom black. Input 1
+     * comes into view from a keyframe (what the MCU's PLI brings). */
     char err[200];
     assert_int_equal(mix_engine_set_layout(e, "2x2", err, sizeof err), 0);
     assert_int_equal(mix_engine_layout(e)->count, 4);
+    video_encoder_request_keyframe(s[1].video);
     run_video(e, s, 3, &k, &sink);
+    assert_true(mix_engine_input_drawn(e, 1));
+    assert_int_equal(mix_engine_input_stats(e, 1)->video_pictures, 3);
     for (size_t p = 0; p < 2; p++) {
         const AVFrame *pic = c.picture[p];
         assert_true(fabs(luma(pic, 0.2, 0.15, 0.1, 0.2) - 81) < 12);
@@ -351,6 +362,34 @@ static void test_layout_switch_and_profiles(void **state)
     sender_free(&s[0]);
     sender_free(&s[1]);
     mix_engine_free(e);
+}
+
+static void test_cells(void **state)
+{
+    (void)state;
+    bool present[5] = {true, true, false, true, true};
+    int cells[4];
+    /* Grid: cell i shows input i. */
+    mix_engine_cells(4, false, present, 5, -1, 3, cells);
+    assert_int_equal(cells[0], 0);
+    assert_int_equal(cells[1], 1);
+    assert_int_equal(cells[2], -1);
+    assert_int_equal(cells[3], 3);
+    /* Speaker: the speaker first, the others in slot order, as many as fit. */
+    mix_engine_cells(3, true, present, 5, -1, 3, cells);
+    assert_int_equal(cells[0], 3);
+    assert_int_equal(cells[1], 0);
+    assert_int_equal(cells[2], 1);
+    /* The focus wins over the speaker; an absent speaker gives the first input. */
+    mix_engine_cells(2, true, present, 5, 4, 3, cells);
+    assert_int_equal(cells[0], 4);
+    assert_int_equal(cells[1], 0);
+    mix_engine_cells(2, true, present, 5, -1, 2, cells);
+    assert_int_equal(cells[0], 0);
+    assert_int_equal(cells[1], 1);
+    assert_true(mix_engine_layout_follows_speaker("speaker+4"));
+    assert_true(mix_engine_layout_follows_speaker("1+5"));
+    assert_false(mix_engine_layout_follows_speaker("3x3"));
 }
 
 static void test_keyframe_request_from_stalled_input(void **state)
@@ -480,6 +519,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minus_self),
         cmocka_unit_test(test_layout_switch_and_profiles),
+        cmocka_unit_test(test_cells),
         cmocka_unit_test(test_keyframe_request_from_stalled_input),
         cmocka_unit_test(test_bad_config_and_inputs),
         cmocka_unit_test(test_threads_give_the_same_picture),

@@ -285,6 +285,24 @@ static void test_server_messages_round_trip(void **state)
     assert_true(m.member.video_muted);
     protocol_server_message_clear(&m);
 
+    struct protocol_send_limits limits = {true, 426, 240, 30, 306720};
+    parse_ok(protocol_build_send_limits_event(&limits), PROTOCOL_SERVER_SEND_LIMITS, &m);
+    assert_true(m.send_limits.active);
+    assert_int_equal(m.send_limits.width, 426);
+    assert_int_equal(m.send_limits.height, 240);
+    assert_int_equal(m.send_limits.fps, 30);
+    assert_int_equal(m.send_limits.max_bitrate, 306720);
+    protocol_server_message_clear(&m);
+    limits = (struct protocol_send_limits){.active = false, .max_bitrate = 50000};
+    parse_ok(protocol_build_send_limits_event(&limits), PROTOCOL_SERVER_SEND_LIMITS, &m);
+    assert_false(m.send_limits.active);
+    assert_int_equal(m.send_limits.width, 0);
+    protocol_server_message_clear(&m);
+    parse_ok(strdup("{\"type\":\"send_limits\",\"video\":{\"active\":false}}"),
+             PROTOCOL_SERVER_SEND_LIMITS, &m);
+    assert_false(m.send_limits.active);
+    protocol_server_message_clear(&m);
+
     json_decref(id);
 }
 
@@ -373,6 +391,13 @@ static void test_malformed(void **state)
     refused("{\"type\":\"layout\",\"layout\":null}", "\"layout\"");
     refused("{\"type\":\"mute\",\"audio_muted\":true}", "\"participant\"");
     refused("{\"type\":\"conference_ending\",\"seconds\":\"300\"}", "\"seconds\"");
+    refused("{\"type\":\"send_limits\"}", "\"video\"");
+    refused("{\"type\":\"send_limits\",\"video\":{\"width\":2}}", "\"video.active\"");
+    refused("{\"type\":\"send_limits\",\"video\":{\"active\":true,\"width\":2}}",
+            "\"video.height\"");
+    refused("{\"type\":\"send_limits\",\"video\":{\"active\":true,\"width\":-2,"
+            "\"height\":2,\"fps\":30,\"max_bitrate\":1}}",
+            "\"video.width\"");
 
     big = malloc(PROTOCOL_MAX_MESSAGE + 2);
     assert_non_null(big);
