@@ -31,15 +31,15 @@
 #define TWCC_NOT_RECEIVED       INT64_MIN
 
 struct twcc_feedback {
-    bool started;             /* a first packet has been recorded */
-    int64_t highest;          /* unwrapped highest sequence number recorded */
-    int64_t next;             /* unwrapped first sequence number not yet reported */
-    uint8_t feedback_count;   /* the fb pkt count of the next packet (wraps) */
-    uint64_t recorded;        /* packets recorded */
-    uint64_t duplicates;      /* sequence numbers recorded twice (the first kept) */
-    uint64_t too_old;         /* arrivals for numbers already out of the ring */
-    uint64_t dropped;         /* received packets dropped from the ring unreported */
-    uint64_t packets_built;   /* feedback packets built */
+    bool started;           /* a first packet has been recorded */
+    int64_t highest;        /* unwrapped highest sequence number recorded */
+    int64_t next;           /* unwrapped first sequence number not yet reported */
+    uint8_t feedback_count; /* the fb pkt count of the next packet (wraps) */
+    uint64_t recorded;      /* packets recorded */
+    uint64_t duplicates;    /* sequence numbers recorded twice (the first kept) */
+    uint64_t too_old;       /* arrivals for numbers already out of the ring */
+    uint64_t dropped;       /* received packets dropped from the ring unreported */
+    uint64_t packets_built; /* feedback packets built */
     int64_t arrival_us[TWCC_FEEDBACK_WINDOW]; /* by seq % WINDOW; TWCC_NOT_RECEIVED */
 };
 
