@@ -3,21 +3,23 @@
 // good bitrate soon after joining, backs off when a token bucket (set by the shell
 // through a file handshake, as congestion_chromium.mjs does) narrows the link, and
 // recovers when the bucket is gone. Usage:
-//   node send_bandwidth_chromium.mjs http://127.0.0.1:PORT CONFERENCE CONTROL_DIR
+//   node send_bandwidth_chromium.mjs http://127.0.0.1:PORT CONFERENCE CONTROL_DIR [VIDEO.y4m]
+// VIDEO.y4m: the camera (a noisy 1280x720 pattern costs real bits; the built-in fake
+// camera's picture is so simple that VP8 stays near 500 kbit/s whatever it may use).
 // Reads the page's RTCPeerConnection: outbound-rtp video (bytesSent, frameWidth,
 // qualityLimitationReason) and the selected candidate pair's availableOutgoingBitrate.
 // Thresholds (kbit/s) and deadlines (s) come from the environment, with margins for a
-// loaded machine: RAMP_KBPS (900) within RAMP_S (12) of the first video sent,
+// loaded machine: RAMP_KBPS (900) within RAMP_S (40) of the first video sent,
 // BACKOFF_KBPS (600) within BACKOFF_S (20) of the shaping, RECOVER_KBPS (700) within
-// RECOVER_S (40) of its end. DUMP_STATS=1 prints the whole outbound-rtp record once.
+// RECOVER_S (60) of its end. DUMP_STATS=1 prints the whole outbound-rtp record once.
 import fs from 'node:fs';
 import { launchChromium, poll } from './chromium.mjs';
 
-const [baseUrl, conference, control] = process.argv.slice(2);
+const [baseUrl, conference, control, videoFile] = process.argv.slice(2);
 const env = (name, value) => Number(process.env[name] || value);
-const RAMP_KBPS = env('RAMP_KBPS', 900), RAMP_S = env('RAMP_S', 12);
+const RAMP_KBPS = env('RAMP_KBPS', 900), RAMP_S = env('RAMP_S', 40);
 const BACKOFF_KBPS = env('BACKOFF_KBPS', 600), BACKOFF_S = env('BACKOFF_S', 20);
-const RECOVER_KBPS = env('RECOVER_KBPS', 700), RECOVER_S = env('RECOVER_S', 40);
+const RECOVER_KBPS = env('RECOVER_KBPS', 700), RECOVER_S = env('RECOVER_S', 60);
 
 // The camera asks for 1280x720 whatever the client wants (the fake device follows).
 const HD_CAMERA = `(() => {
@@ -86,7 +88,7 @@ async function ask(step) {
   if (!(await poll(10, () => fs.existsSync(`${control}/${step}.done`)))) throw new Error(`the shell did not ${step}`);
 }
 
-const browser = await launchChromium();
+const browser = await launchChromium({ videoFile });
 await browser.context.addInitScript(HD_CAMERA);
 const page = await browser.context.newPage();
 let start = Date.now();

@@ -16,10 +16,15 @@ fps=15
 codecs=vp8
 layout=1x1
 CONF
+# The camera: a moving pattern with noise, 1280x720 at 30 fps, 1 s looped (41 MiB): a
+# picture that needs the bitrate (the built-in fake camera's does not).
+ffmpeg -v error -y -f lavfi -i "testsrc2=s=1280x720:r=30:d=1,noise=alls=30:allf=t" \
+    -pix_fmt yuv420p "$TEST_TMP/camera.y4m" || fail "ffmpeg could not make the camera file"
 start_mcud "$TEST_TMP/mcud.conf"
 control=$TEST_TMP/control
 mkdir -p "$control"
-timeout -k 5 150 node "$ROOT/tests/integration/send_bandwidth_chromium.mjs" "$MCUD_URL" meeting "$control" &
+timeout -k 5 220 node "$ROOT/tests/integration/send_bandwidth_chromium.mjs" "$MCUD_URL" meeting "$control" \
+    "$TEST_TMP/camera.y4m" &
 node_pid=$!
 track_background "$node_pid"
 throttled=no
