@@ -138,6 +138,7 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     c->event_timer = g_timeout_source_new(EVENT_POLL_MS);
     g_source_set_callback(c->event_timer, on_event_timer, c, NULL);
     g_source_attach(c->event_timer, NULL);
+    conference_twcc_start(c);
     log_info("conference %s started (%dx%d at %d fps, layout %s, %zu output profiles)",
              c->config.id, config->width, config->height, config->fps, c->layout_name,
              c->profile_count);
@@ -151,6 +152,7 @@ fail:
 void conference_free(struct conference *c)
 {
     if (!c) return;
+    conference_twcc_stop(c);
     if (c->thread) {
         g_mutex_lock(&c->lock);
         c->stopping = true;
@@ -237,6 +239,7 @@ static void detach_media_locked(struct conference *c, struct conference_member *
     m->video_history = NULL;
     m->limits_known = false;
     if (c->limits.focus_slot == (int)m->slot) c->limits.focus_slot = -1; /* as the engine */
+    conference_twcc_detach_locked(m);
     struct conference_command command = {.kind = COMMAND_REMOVE_INPUT, .slot = m->slot};
     push_command(c, &command);
 }
@@ -287,6 +290,7 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
             &c->profiles[profile].keyframes); /* the joiner gets a keyframe at once */
     }
     m->has_media = true;
+    conference_twcc_attach_locked(m);
     struct conference_command command = {.kind = COMMAND_ADD_INPUT, .slot = m->slot};
     command.input.audio_codec = media->audio_codec;
     command.input.video_codec = media->video_codec;
@@ -316,6 +320,7 @@ void conference_member_rtp(struct conference *c, struct conference_member *m, co
     if (rtp_parse(packet, length, &h) != 0) return;
     g_mutex_lock(&c->lock);
     if (!m->has_media) goto out;
+    conference_twcc_record_locked(m, &h, arrival_us); /* every packet, rtx too */
     enum media_kind kind;
     struct rtp_recv_stats *stats;
     uint32_t clock_rate;
@@ -529,6 +534,7 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->video_jitter_ms = rtp_recv_stats_jitter(&m->video_recv) / 90.0;
     out->rtt_ms = m->rtt_ms;
     out->keyframe_requests = m->keyframe_requests;
+    out->transport_cc_feedback = m->twcc_packets_sent;
     g_mutex_unlock(&c->lock);
 }
 

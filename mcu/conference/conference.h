@@ -64,6 +64,9 @@ struct conference_media_config {
     uint32_t audio_in_ssrc, video_in_ssrc;   /* from the offer, 0 if unknown */
     bool video_nack;                         /* answer NACKs from the send history */
     const char *cname;
+    /* transport-wide-cc header extension id (one number space over audio and video),
+     * 0 if none; with it the member's sender gets transport-cc feedback. */
+    uint8_t transport_cc_ext_id;
 };
 
 /* Starts the conference and its media thread. NULL with a reason in err. */
@@ -156,6 +159,7 @@ struct conference_member_stats {
     double audio_jitter_ms, video_jitter_ms; /* interarrival jitter of its streams */
     int rtt_ms;                              /* from its RRs about our video, -1 unknown */
     uint64_t keyframe_requests;              /* PLIs sent to its camera */
+    uint64_t transport_cc_feedback;          /* transport-cc packets sent to its sender */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);

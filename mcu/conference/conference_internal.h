@@ -11,6 +11,7 @@
 #include "mcu/rtp/keyframe_limiter.h"
 #include "mcu/rtp/rtp_stats.h"
 #include "mcu/rtp/send_history.h"
+#include "mcu/rtp/twcc_feedback.h"
 #include "mixer/engine/mix_engine.h"
 
 #define CONFERENCE_MAX_PROFILES       MIX_ENGINE_MAX_PROFILES
@@ -76,6 +77,10 @@ struct conference_member {
     int64_t limits_event_us;        /* when it was last told */
     int64_t limits_remb_us;         /* last REMB with its cap */
     int64_t limits_pli_us;          /* keyframe request due (asked for more), 0 none */
+    /* transport-cc feedback to its sender (conference_twcc.c; control thread: arrivals
+     * from conference_member_rtp, feedback from the twcc timer; under lock) */
+    struct twcc_feedback *twcc; /* NULL: no transport-wide-cc extension negotiated */
+    uint64_t twcc_packets_sent;
 };
 
 enum conference_command_kind {
@@ -161,6 +166,8 @@ struct conference {
 
     /* sender limits (conference_limits.c; control thread, under the lock) */
     struct conference_limits limits;
+    /* transport-cc feedback timer (conference_twcc.c; control thread only) */
+    GSource *twcc_timer;
 };
 
 /* conference.c: queues a command for the media thread. Under the lock. */
@@ -187,6 +194,19 @@ void conference_release_profile(struct conference *c, int profile);
 
 /* The index of the profile a member with this codec starts on (high), or -1. */
 int conference_profile_for(const struct conference *c, enum media_codec codec, bool low);
+
+/* conference_twcc.c: transport-cc feedback to the members' senders. */
+#define CONFERENCE_TWCC_INTERVAL_MS 50
+struct rtp_header;
+/* Control thread: the feedback timer (conference_new), stopped by conference_free. */
+void conference_twcc_start(struct conference *c);
+void conference_twcc_stop(struct conference *c);
+/* Under the lock: media attached (member's media config set) or detached. */
+void conference_twcc_attach_locked(struct conference_member *m);
+void conference_twcc_detach_locked(struct conference_member *m);
+/* Under the lock, control thread: one RTP packet from the member arrived. */
+void conference_twcc_record_locked(struct conference_member *m, const struct rtp_header *h,
+                                   int64_t arrival_us);
 
 /* conference_recording.c */
 /* Media thread, inside a tick: one encoded frame of an output (recorded or not). */

@@ -10,6 +10,7 @@
 #include "mcu/rtp/rtcp.h"
 #include "mcu/rtp/rtp_stats.h"
 #include "mcu/rtp/send_history.h"
+#include "mcu/rtp/twcc_feedback.h"
 #include "mixer/rtp/rtp.h"
 
 #define DEFAULT_AUDIO_CLOCK 48000
@@ -41,7 +42,9 @@ struct echo {
     bool have_rr_time;
     int64_t last_rr_us;
     struct echo_stats stats;
-    struct rtcp_compound rtcp; /* parse scratch, too big for the stack */
+    struct rtcp_compound rtcp;  /* parse scratch, too big for the stack */
+    struct twcc_feedback *twcc; /* NULL without the transport-wide-cc extension */
+    int64_t last_twcc_us;
 };
 
 static void stream_init(struct echo_stream *st, uint8_t pt, uint32_t out_ssrc, uint32_t hint,
@@ -81,6 +84,14 @@ struct echo *echo_new(const struct echo_config *cfg)
             return NULL;
         }
     }
+    if (cfg->transport_cc_ext_id) {
+        e->twcc = malloc(sizeof *e->twcc);
+        if (!e->twcc) {
+            echo_free(e);
+            return NULL;
+        }
+        twcc_feedback_init(e->twcc);
+    }
     return e;
 }
 
@@ -88,6 +99,7 @@ void echo_free(struct echo *e)
 {
     if (!e) return;
     send_history_free(e->history);
+    free(e->twcc);
     free(e);
 }
 
@@ -167,6 +179,38 @@ static bool accept_ssrc(struct echo_stream *st, uint32_t ssrc, int64_t now_us)
     return true;
 }
 
+/* RR + SDES + transport-cc for what arrived since the last feedback. */
+static void output_twcc(struct echo *e, int64_t now_us, struct echo_output *out)
+{
+    e->last_twcc_us = now_us;
+    if (!twcc_feedback_pending(e->twcc)) return;
+    struct echo_packet *p = output_next(e, out, ECHO_PACKET_RTCP);
+    if (!p) return;
+    struct rtcp_builder b;
+    rtcp_builder_init(&b, p->data, sizeof p->data);
+    uint32_t media = e->video.in_ssrc ? e->video.in_ssrc : e->audio.in_ssrc;
+    if (rtcp_build_rr(&b, e->report_ssrc, NULL, 0) != 0 ||
+        rtcp_build_sdes_cname(&b, e->report_ssrc, e->cfg.cname) != 0 ||
+        twcc_feedback_build(e->twcc, &b, e->report_ssrc, media) != 0) {
+        out->count--; /* nothing to send after all */
+        return;
+    }
+    p->length = b.length;
+    e->stats.rtcp_out++;
+    e->stats.transport_cc_sent++;
+}
+
+/* Records the packet's transport-wide sequence number; feedback when it is time. */
+static void record_twcc(struct echo *e, const struct rtp_header *h, int64_t now_us,
+                        struct echo_output *out)
+{
+    const struct rtp_extension *ext = rtp_find_extension(h, e->cfg.transport_cc_ext_id);
+    uint16_t seq;
+    if (ext && twcc_feedback_read_extension(ext->data, ext->length, &seq) == 0)
+        twcc_feedback_record(e->twcc, seq, now_us);
+    if (now_us - e->last_twcc_us >= ECHO_TWCC_INTERVAL_US) output_twcc(e, now_us, out);
+}
+
 int echo_handle_rtp(struct echo *e, const uint8_t *packet, size_t len, int64_t now_us,
                     struct echo_output *out)
 {
@@ -176,6 +220,7 @@ int echo_handle_rtp(struct echo *e, const uint8_t *packet, size_t len, int64_t n
         e->stats.dropped_malformed++;
         return -1;
     }
+    if (e->twcc) record_twcc(e, &h, now_us, out); /* every packet, rtx too */
     struct echo_stream *st = NULL;
     if (e->audio.enabled && h.payload_type == e->audio.pt)
         st = &e->audio;
@@ -304,6 +349,7 @@ int echo_handle_rtcp(struct echo *e, const uint8_t *packet, size_t len, int64_t 
 
 void echo_tick(struct echo *e, int64_t now_us, struct echo_output *out)
 {
+    if (e->twcc) output_twcc(e, now_us, out);
     if (e->have_rr_time && now_us - e->last_rr_us < ECHO_RR_INTERVAL_US) return;
     struct rtcp_report_block blocks[2];
     size_t n = 0;

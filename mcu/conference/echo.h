@@ -21,7 +21,13 @@
  * we emit is a compound starting with RR or SR followed by SDES CNAME.
  *
  * echo_tick() about once per second emits RR + SDES with report blocks for the inbound
- * streams. */
+ * streams.
+ *
+ * Transport-cc (cfg.transport_cc_ext_id set): the arrival of every RTP packet carrying
+ * the transport-wide sequence number (any payload type) is recorded
+ * (mcu/rtp/twcc_feedback.h), and RR + SDES + transport-cc feedback goes out with the
+ * next packet handled ECHO_TWCC_INTERVAL_US after the last feedback, or at the next
+ * echo_tick(), so that the participant's sender estimates its bandwidth. */
 #ifndef HOINGHI_MCU_ECHO_H
 #define HOINGHI_MCU_ECHO_H
 
@@ -29,12 +35,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ECHO_OUTPUT_MAX      64      /* packets per echo_output */
-#define ECHO_PACKET_MAX      1500    /* bytes per packet */
-#define ECHO_HISTORY_PACKETS 512     /* video send history size */
-#define ECHO_HISTORY_AGE_US  2000000 /* ... and age limit */
-#define ECHO_RR_INTERVAL_US  1000000
-#define ECHO_SSRC_TIMEOUT_US 2000000
+#define ECHO_OUTPUT_MAX       64      /* packets per echo_output */
+#define ECHO_PACKET_MAX       1500    /* bytes per packet */
+#define ECHO_HISTORY_PACKETS  512     /* video send history size */
+#define ECHO_HISTORY_AGE_US   2000000 /* ... and age limit */
+#define ECHO_RR_INTERVAL_US   1000000
+#define ECHO_SSRC_TIMEOUT_US  2000000
+#define ECHO_TWCC_INTERVAL_US 50000
 
 struct echo_config {
     uint8_t audio_pt; /* 0 = no audio */
@@ -43,10 +50,11 @@ struct echo_config {
     uint32_t video_out_ssrc;
     uint32_t audio_in_ssrc_hint; /* from SDP, 0 if unknown */
     uint32_t video_in_ssrc_hint;
-    bool video_nack;           /* keep a send history and answer NACKs */
-    uint32_t audio_clock_rate; /* 0 = 48000 */
-    uint32_t video_clock_rate; /* 0 = 90000 */
-    char cname[64];            /* our SDES CNAME; "" = "hoinghi-echo" */
+    bool video_nack;             /* keep a send history and answer NACKs */
+    uint32_t audio_clock_rate;   /* 0 = 48000 */
+    uint32_t video_clock_rate;   /* 0 = 90000 */
+    char cname[64];              /* our SDES CNAME; "" = "hoinghi-echo" */
+    uint8_t transport_cc_ext_id; /* transport-wide-cc extension id, 0 = none */
 };
 
 enum echo_packet_kind { ECHO_PACKET_RTP, ECHO_PACKET_RTCP };
@@ -88,7 +96,8 @@ struct echo_stats {
     uint64_t srs_mirrored;
     uint64_t rr_received; /* RR packets and SR report blocks, ignored */
     uint64_t remb_received;
-    uint64_t other_rtcp; /* SDES, BYE, transport-cc, unknown: ignored */
+    uint64_t other_rtcp;        /* SDES, BYE, transport-cc, unknown: ignored */
+    uint64_t transport_cc_sent; /* transport-cc feedback packets put into outputs */
 };
 
 struct echo;

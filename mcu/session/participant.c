@@ -545,6 +545,7 @@ static int connect_media(struct participant *p, struct first_offer *o, char *err
             .video_in_ssrc = n->video_remote_ssrc,
             .video_nack = n->video_nack,
             .cname = o->cname,
+            .transport_cc_ext_id = (uint8_t)n->transport_cc_ext_id,
         };
         if (conference_attach_media(p->mix, p->member, &media) == 0) return 0;
         snprintf(err, errlen, "the conference does not send the video codec this offer chose");
@@ -558,6 +559,7 @@ static int connect_media(struct participant *p, struct first_offer *o, char *err
         .audio_in_ssrc_hint = n->audio_remote_ssrc,
         .video_in_ssrc_hint = n->video_remote_ssrc,
         .video_nack = n->video_nack,
+        .transport_cc_ext_id = (uint8_t)n->transport_cc_ext_id,
     };
     snprintf(echo_config.cname, sizeof echo_config.cname, "%s", o->cname);
     p->echo = echo_new(&echo_config);

@@ -19,6 +19,7 @@
 #define URI_AUDIO_LEVEL   "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 #define URI_MID           "urn:ietf:params:rtp-hdrext:sdes:mid"
 #define URI_ABS_SEND_TIME "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+#define URI_TRANSPORT_CC  "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 
 #define OPUS_ANSWER_FMTP "minptime=10;useinbandfec=1"
 
@@ -242,7 +243,8 @@ static enum sdp_setup answer_setup(enum sdp_setup offered, enum sdp_setup wanted
 
 static void keep_extmaps(const struct sdp_media *offered, struct sdp_media *answer)
 {
-    static const char *const kept[] = {URI_AUDIO_LEVEL, URI_MID, URI_ABS_SEND_TIME};
+    static const char *const kept[] = {URI_AUDIO_LEVEL, URI_MID, URI_ABS_SEND_TIME,
+                                       URI_TRANSPORT_CC};
     for (size_t i = 0; i < offered->extmap_count; i++)
         for (size_t k = 0; k < sizeof kept / sizeof kept[0]; k++)
             if (strcmp(offered->extmaps[i].uri, kept[k]) == 0)
@@ -265,11 +267,14 @@ static void copy_feedback(const struct sdp_codec *offered, struct sdp_codec *ans
                      allowed[k]);
 }
 
-/* The answer codec: the offer's payload type and name, our parameters. */
+/* The answer codec: the offer's payload type and name, our parameters. Called after
+ * keep_extmaps(): transport-cc feedback is answered only where its header extension
+ * is (without the sequence numbers there is nothing to give feedback on). */
 static void answer_codec(const struct choice *ch, struct sdp_media *a)
 {
-    static const char *const audio_fb[] = {"transport-cc"};
+    static const char *const transport_cc[] = {"transport-cc"};
     static const char *const video_fb[] = {"nack", "nack pli", "ccm fir", "goog-remb"};
+    bool twcc = extmap_id(a, URI_TRANSPORT_CC) != 0;
     const struct sdp_codec *o = ch->codec;
     struct sdp_codec *c = &a->codecs[0];
     a->codec_count = 1;
@@ -279,7 +284,7 @@ static void answer_codec(const struct choice *ch, struct sdp_media *a)
     if (a->type == SDP_MEDIA_AUDIO) {
         c->channels = 2;
         snprintf(c->fmtp, sizeof c->fmtp, "%s", OPUS_ANSWER_FMTP);
-        copy_feedback(o, c, audio_fb, 1);
+        if (twcc) copy_feedback(o, c, transport_cc, 1);
         return;
     }
     if (ch->video_codec == SDP_VIDEO_H264) {
@@ -291,6 +296,7 @@ static void answer_codec(const struct choice *ch, struct sdp_media *a)
             snprintf(c->fmtp, sizeof c->fmtp, "level-asymmetry-allowed=1;packetization-mode=1");
     }
     copy_feedback(o, c, video_fb, sizeof video_fb / sizeof video_fb[0]);
+    if (twcc) copy_feedback(o, c, transport_cc, 1);
 }
 
 /* Our connection data: the first UDP candidate's address and port, else the
@@ -351,8 +357,8 @@ static void accept_media(const struct sdp_session *offer, size_t index, const st
     snprintf(a->fingerprint_hash, sizeof a->fingerprint_hash, "%s", p->fingerprint_hash);
     snprintf(a->fingerprint, sizeof a->fingerprint, "%s", p->fingerprint);
     a->setup = setup;
-    answer_codec(ch, a);
     keep_extmaps(o, a);
+    answer_codec(ch, a);
 
     uint32_t ssrc = audio ? p->audio_ssrc : p->video_ssrc;
     bool sending = a->direction == SDP_SENDRECV || a->direction == SDP_SENDONLY;
@@ -405,6 +411,7 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
         }
         if (n->mid_ext_id == 0) n->mid_ext_id = extmap_id(a, URI_MID);
         if (n->abs_send_time_ext_id == 0) n->abs_send_time_ext_id = extmap_id(a, URI_ABS_SEND_TIME);
+        if (n->transport_cc_ext_id == 0) n->transport_cc_ext_id = extmap_id(a, URI_TRANSPORT_CC);
         if (o->type == SDP_MEDIA_AUDIO) {
             n->has_audio = true;
             memcpy(n->audio_mid, o->mid, sizeof n->audio_mid);
@@ -427,7 +434,6 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
             n->video_transport_cc = has_rtcp_fb(c, "transport-cc");
         }
     }
-    n->transport_cc_ext_id = 0; /* not answered (yet) */
 }
 
 enum sdp_error sdp_answer_create(const struct sdp_session *offer,

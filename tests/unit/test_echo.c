@@ -456,6 +456,50 @@ static void test_random_input_accounted(void **state)
     assert_true(st.rtcp_malformed > 0);
 }
 
+/* With the transport-wide-cc extension: every packet's arrival (an unknown payload
+ * type too) is recorded, and RR + SDES + transport-cc goes out at most every 50 ms. */
+static void test_transport_cc(void **state)
+{
+    (void)state;
+    struct echo_config cfg = {.audio_pt = APT, .audio_out_ssrc = A_OUT, .transport_cc_ext_id = 5};
+    struct echo *e = echo_new(&cfg);
+    struct echo_output *out = calloc(1, sizeof *out);
+    struct rtcp_compound *c = calloc(1, sizeof *c);
+    assert_non_null(e);
+    size_t feedback = 0;
+    for (int i = 0; i < 8; i++) {
+        uint8_t pkt[128];
+        size_t n = rtp_write_header(pkt, false, i == 2 ? 99 : APT, (uint16_t)i, 960u * i, A_IN);
+        pkt[0] |= 0x10;
+        const uint8_t ext[] = {0xbe, 0xde, 0x00, 0x01, 0x51, 0x12, (uint8_t)(0x30 + i), 0x00};
+        memcpy(pkt + n, ext, sizeof ext);
+        memset(pkt + n + sizeof ext, 0xaa, 20);
+        echo_handle_rtp(e, pkt, n + sizeof ext + 20, T0 + i * 20000, out);
+        for (size_t k = 0; k < out->count; k++) {
+            if (out->packets[k].kind != ECHO_PACKET_RTCP) continue;
+            assert_int_equal(rtcp_parse(out->packets[k].data, out->packets[k].length, c), 0);
+            assert_int_equal(c->items[0].type, RTCP_ITEM_RR);
+            assert_int_equal(c->items[1].type, RTCP_ITEM_SDES);
+            assert_int_equal(c->items[2].type, RTCP_ITEM_TRANSPORT_CC);
+            if (feedback > 0) /* the first one is sent before the SSRC is learnt */
+                assert_int_equal(c->items[2].u.transport_cc.media_ssrc, A_IN);
+            feedback++;
+        }
+        echo_output_clear(out);
+    }
+    /* at 0 (the first packet), 60 ms and 120 ms; the rest at the next tick */
+    assert_int_equal(feedback, 3);
+    echo_tick(e, T0 + 150000, out);
+    assert_true(out->count >= 1);
+    assert_int_equal(out->packets[0].kind, ECHO_PACKET_RTCP);
+    struct echo_stats st;
+    echo_get_stats(e, &st);
+    assert_int_equal(st.transport_cc_sent, 4);
+    free(c);
+    free(out);
+    echo_free(e);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -472,6 +516,7 @@ int main(void)
         T(test_garbage_rtcp_counted),
         T(test_full_output_counted),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_transport_cc),
         T(test_random_input_accounted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -302,10 +302,10 @@ static void test_answer_chromium_prefers_vp8(void **state)
     assert_int_equal(n.video_remote_ssrc, 1210724875u);
     assert_int_equal(n.video_remote_rtx_ssrc, 4068526700u);
     assert_true(n.video_nack && n.video_pli && n.video_fir && n.video_remb);
-    assert_false(n.video_transport_cc);
+    assert_true(n.video_transport_cc);
     assert_int_equal(n.mid_ext_id, 4);
     assert_int_equal(n.abs_send_time_ext_id, 2);
-    assert_int_equal(n.transport_cc_ext_id, 0);
+    assert_int_equal(n.transport_cc_ext_id, 3);
     assert_string_equal(n.remote_ice_ufrag, "XhNx");
     assert_string_equal(n.remote_ice_pwd, "CrSo3wSTyNwYCH6V/08VXsVi");
     assert_string_equal(n.remote_fingerprint_hash, "sha-256");
@@ -338,7 +338,7 @@ static void test_answer_chromium_prefers_vp8(void **state)
     assert_string_equal(a->codecs[0].fmtp, "minptime=10;useinbandfec=1");
     assert_int_equal(a->codecs[0].rtcp_fb_count, 1);
     assert_string_equal(a->codecs[0].rtcp_fb[0], "transport-cc");
-    assert_int_equal(a->extmap_count, 3); /* audio-level, abs-send-time, mid */
+    assert_int_equal(a->extmap_count, 4); /* audio-level, abs-send-time, transport-cc, mid */
     assert_int_equal(a->ssrcs[0].ssrc, 0x11111111);
     assert_string_equal(a->msid, "hoinghi hoinghi-audio");
     assert_string_equal(a->ssrcs[0].msid, "hoinghi hoinghi-audio");
@@ -349,11 +349,12 @@ static void test_answer_chromium_prefers_vp8(void **state)
     assert_string_equal(v->codecs[0].name, "VP8");
     assert_int_equal(v->codecs[0].payload_type, 96);
     assert_string_equal(v->codecs[0].fmtp, "");
-    assert_int_equal(v->codecs[0].rtcp_fb_count, 4); /* no transport-cc */
-    assert_false(has_fb(&v->codecs[0], "transport-cc"));
-    assert_int_equal(v->extmap_count, 2);
+    assert_int_equal(v->codecs[0].rtcp_fb_count, 5);
+    assert_true(has_fb(&v->codecs[0], "transport-cc"));
+    assert_int_equal(v->extmap_count, 3); /* abs-send-time, transport-cc, mid */
     assert_int_equal(v->extmaps[0].id, 2);
-    assert_int_equal(v->extmaps[1].id, 4);
+    assert_int_equal(v->extmaps[1].id, 3);
+    assert_int_equal(v->extmaps[2].id, 4);
     assert_int_equal(v->ssrcs[0].ssrc, 0x22222222);
     assert_int_equal(v->fid_primary, 0);
 
@@ -389,6 +390,41 @@ static void test_answer_chromium_prefers_h264(void **state)
                         "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f");
     sdp_session_free(ans);
     sdp_session_free(offer);
+}
+
+/* transport-cc feedback is answered only with its header extension, whose id the
+ * negotiation hands on. */
+static void test_answer_transport_cc(void **state)
+{
+    (void)state;
+    char *text = read_fixture("chromium_offer.sdp");
+    assert_non_null(text);
+    char *moved = replace_all(text, "a=extmap:3 http://www.ietf.org/id/draft-holmer",
+                              "a=extmap:9 http://www.ietf.org/id/draft-holmer");
+    char *without = replace_all(text, "a=extmap:3 http://www.ietf.org/id/draft-holmer",
+                                "a=extmap:3 http://example.invalid/id/draft-holmer");
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    for (int k = 0; k < 2; k++) {
+        struct sdp_session *offer = parse_ok(k == 0 ? moved : without), *ans = NULL;
+        struct sdp_negotiated n;
+        assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+        assert_int_equal(n.transport_cc_ext_id, k == 0 ? 9 : 0);
+        assert_int_equal(n.video_transport_cc, k == 0);
+        for (size_t i = 0; i < 2; i++) {
+            const struct sdp_media *m = &ans->media[i];
+            assert_int_equal(has_fb(&m->codecs[0], "transport-cc"), k == 0);
+            bool ext = false;
+            for (size_t e = 0; e < m->extmap_count; e++)
+                ext = ext || (m->extmaps[e].id == 9 && strstr(m->extmaps[e].uri, "transport-wide"));
+            assert_int_equal(ext, k == 0);
+        }
+        assert_true(has_fb(&ans->media[1].codecs[0], "goog-remb")); /* REMB stays */
+        sdp_session_free(ans);
+        sdp_session_free(offer);
+    }
+    free(moved);
+    free(without);
+    free(text);
 }
 
 static void test_answer_webrtcbin_h264(void **state)
@@ -804,6 +840,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_real_offers),
         cmocka_unit_test(test_answer_chromium_prefers_vp8),
         cmocka_unit_test(test_answer_chromium_prefers_h264),
+        cmocka_unit_test(test_answer_transport_cc),
         cmocka_unit_test(test_answer_webrtcbin_h264),
         cmocka_unit_test(test_answer_webrtcbin_vp8),
         cmocka_unit_test(test_answer_video_refused_when_not_preferred),

@@ -17,6 +17,7 @@ struct conference_totals {
     const char *id;
     size_t participants;
     uint64_t packets_in, packets_out, bytes_in, bytes_out, lost;
+    uint64_t transport_cc_feedback;
     struct conference_stats media;
 };
 
@@ -36,6 +37,7 @@ static void sum_member(struct conference_member *m, void *data)
     s->totals->bytes_in += st.bytes_in;
     s->totals->bytes_out += st.bytes_out;
     s->totals->lost += (uint64_t)st.audio_lost + st.video_lost;
+    s->totals->transport_cc_feedback += st.transport_cc_feedback;
 }
 
 static void add_totals(const char *id, struct conference *conference, void *data)
@@ -187,6 +189,8 @@ void api_metrics(struct api_call *call, struct http_response *response)
          "Mean time per video tick spent decoding the rooms' video."},
         {"hoinghi_video_encode_seconds", "gauge",
          "Mean time per video tick spent encoding the output profiles."},
+        {"hoinghi_transport_cc_feedback_total", "counter",
+         "RTCP transport-cc feedback packets sent to the rooms' senders (present rooms)."},
     };
     for (size_t k = 0; k < G_N_ELEMENTS(per); k++) {
         metric(s, per[k].name, per[k].type, per[k].help);
@@ -211,6 +215,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
             case 13: v = (double)t->media.packets_queued_dropped; break;
             case 14: v = t->media.video_decode_ms / 1e3; break;
             case 15: v = t->media.video_encode_ms / 1e3; break;
+            case 16: v = (double)t->transport_cc_feedback; break;
             }
             g_string_append_printf(s, "%s{conference=\"%s\"} %.9g\n", per[k].name, t->id, v);
         }

@@ -1,0 +1,52 @@
+#!/bin/bash
+# test_send_bandwidth.sh - transport-cc feedback steers a room's sending: a Chromium room
+# with a 1280x720 camera in a mixing conference ramps its outbound video up soon after
+# joining (mcud answers the transport-wide-cc extension and sends feedback every 50 ms,
+# so the browser's send-side estimator runs), backs off when a token bucket (tc tbf)
+# on the namespace's loopback narrows the link, and comes back once it is removed.
+source "$(dirname "$0")/lib.sh"
+require chromium node node_modules mcud
+command -v tc >/dev/null || fail "tc (iproute2) is missing; run: make deps"
+
+cat >"$TEST_TMP/mcud.conf" <<'CONF'
+[conference meeting]
+type=mix
+size=320x180
+fps=15
+codecs=vp8
+layout=1x1
+CONF
+# The camera: a moving pattern with noise, 1280x720 at 30 fps, 1 s looped (41 MiB): a
+# picture that needs the bitrate (the built-in fake camera's does not).
+ffmpeg -v error -y -f lavfi -i "testsrc2=s=1280x720:r=30:d=1,noise=alls=30:allf=t" \
+    -pix_fmt yuv420p "$TEST_TMP/camera.y4m" || fail "ffmpeg could not make the camera file"
+start_mcud "$TEST_TMP/mcud.conf"
+control=$TEST_TMP/control
+mkdir -p "$control"
+timeout -k 5 220 node "$ROOT/tests/integration/send_bandwidth_chromium.mjs" "$MCUD_URL" meeting "$control" \
+    "$TEST_TMP/camera.y4m" &
+node_pid=$!
+track_background "$node_pid"
+throttled=no
+while process_running "$node_pid"; do
+    if [ -e "$control/congest" ] && [ ! -e "$control/congest.done" ]; then
+        tc qdisc add dev lo root tbf rate ${SHAPE_RATE:-500kbit} burst 16kbit latency 200ms \
+            || fail "tc could not add a token bucket on lo"
+        throttled=yes
+        touch "$control/congest.done"
+    fi
+    if [ -e "$control/clear" ] && [ ! -e "$control/clear.done" ]; then
+        tc qdisc del dev lo root || true
+        throttled=no
+        touch "$control/clear.done"
+    fi
+    sleep 0.2
+done
+rc=0
+wait "$node_pid" || rc=$?
+[ "$throttled" = no ] || tc qdisc del dev lo root || true
+[ "$rc" -eq 0 ] || fail "the room's sending did not follow the bandwidth (see above)"
+process_running "$MCUD_PID" || fail "mcud died"
+stop_mcud
+check_mcud_log_clean
+say "pass"
