@@ -8,11 +8,13 @@ source "$(dirname "$0")/lib.sh"
 require chromium node node_modules mcud
 command -v tc >/dev/null || fail "tc (iproute2) is missing; run: make deps"
 
+# The room fills the whole canvas: its send limit (docs/sender-control.md) is
+# 960 x 540 x 30 / 10 = 1.55 Mbit/s, above what this test waits for.
 cat >"$TEST_TMP/mcud.conf" <<'CONF'
 [conference meeting]
 type=mix
-size=320x180
-fps=15
+size=960x540
+fps=30
 codecs=vp8
 layout=1x1
 CONF
