@@ -258,6 +258,8 @@ async function checkCandidates() {
   await client.receive(); // hello
   await client.request('join', { conference: 'echo', name: 'Candidates' });
   const host = (n) => `candidate:${n} 1 udp 2122260223 127.0.0.1 ${40000 + n} typ host`;
+  const earlyEnd = await client.request('end_of_candidates');
+  check(earlyEnd.type === 'reply', 'end_of_candidates before the offer is answered', earlyEnd);
   const early = await client.request('candidate', { candidate: host(0), sdpMid: '0' });
   expectError(early, 'bad_request', 'a candidate before the offer');
   check(early.error?.message === 'candidate before offer', 'its message is "candidate before offer"', early);
@@ -279,14 +281,16 @@ async function checkCandidates() {
   check(emptyMid.type === 'reply', 'a candidate with "sdpMid": "" and sdpMLineIndex 0 is accepted', emptyMid);
   let taken = 1;
   for (let n = 2; n <= 64; n++) {
+    if (n === 61) { // end_of_candidates is a hint: later candidates are still taken
+      const eoc = await client.request('end_of_candidates');
+      check(eoc.type === 'reply', 'end_of_candidates is answered', eoc);
+    }
     const reply = await client.request('candidate', { candidate: host(n), sdpMid: '0' });
     if (reply.type === 'reply') taken++;
   }
   check(taken === 64, `64 candidates are taken after 70 mDNS and 3 unparseable ones (${taken})`, taken);
   expectError(await client.request('candidate', { candidate: host(65), sdpMid: '0' }),
     'too_many_candidates', 'the 65th candidate');
-  const eoc = await client.request('end_of_candidates');
-  check(eoc.type === 'reply', 'end_of_candidates is answered', eoc);
   await client.request('leave');
   client.close();
 }
