@@ -444,7 +444,7 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
     return SDP_OK;
 }
 
-/* The line's end is trimmed already (parse_line); the name's end and the value's
+/* The line's end is trimmed already (sdp_parse); the name's end and the value's
  * start are trimmed here: "a=rtcp-fb: 96 nack " reads as "a=rtcp-fb:96 nack". */
 static enum sdp_error parse_attribute(struct parser *p, char *body)
 {
