@@ -15,6 +15,7 @@ struct limits {
     struct mcu_limits_config config;
     struct rate_limiter *joins; /* NULL: join-rate 0 */
     uint64_t counters[LIMITS_COUNTER_COUNT];
+    uint64_t ignored_candidates[LIMITS_IGNORED_CANDIDATE_COUNT];
 };
 
 void mcu_limits_config_defaults(struct mcu_limits_config *cfg)
@@ -149,4 +150,24 @@ const char *limits_counter_name(enum limits_counter counter)
 size_t limits_join_table_size(const struct limits *l)
 {
     return l && l->joins ? rate_limiter_size(l->joins) : 0;
+}
+
+void limits_count_ignored_candidate(struct limits *l, enum limits_ignored_candidate why)
+{
+    if (l && why < LIMITS_IGNORED_CANDIDATE_COUNT) l->ignored_candidates[why]++;
+}
+
+uint64_t limits_ignored_candidates(const struct limits *l, enum limits_ignored_candidate why)
+{
+    return l && why < LIMITS_IGNORED_CANDIDATE_COUNT ? l->ignored_candidates[why] : 0;
+}
+
+const char *limits_ignored_candidate_name(enum limits_ignored_candidate why)
+{
+    switch (why) {
+    case LIMITS_CANDIDATE_MDNS: return "mdns";
+    case LIMITS_CANDIDATE_UNPARSEABLE: return "unparseable";
+    case LIMITS_IGNORED_CANDIDATE_COUNT: break;
+    }
+    return "unknown";
 }

@@ -89,4 +89,17 @@ const char *limits_counter_name(enum limits_counter counter);
 /* Addresses in the join-rate table. */
 size_t limits_join_table_size(const struct limits *l);
 
+/* Remote ICE candidates that no limit refused but that were not given to ICE either
+ * (shown in /metrics as hoinghi_remote_candidates_ignored_total{reason}). */
+enum limits_ignored_candidate {
+    LIMITS_CANDIDATE_MDNS,        /* an mDNS host name ("<uuid>.local"): accepted, ignored */
+    LIMITS_CANDIDATE_UNPARSEABLE, /* refused with bad_request */
+    LIMITS_IGNORED_CANDIDATE_COUNT
+};
+/* NULL `l` as above. */
+void limits_count_ignored_candidate(struct limits *l, enum limits_ignored_candidate why);
+uint64_t limits_ignored_candidates(const struct limits *l, enum limits_ignored_candidate why);
+/* "mdns", "unparseable". */
+const char *limits_ignored_candidate_name(enum limits_ignored_candidate why);
+
 #endif

@@ -308,15 +308,29 @@ static void handle_mute(struct participant *p, const struct protocol_request *r)
 
 /* --- requests ------------------------------------------------------------------- */
 
-/* One more remote candidate for the media session: false (counted) past the limit. */
-static bool take_candidate_slot(struct participant *p)
+/* One remote candidate (the offer's or trickled) for the media session. An mDNS host
+ * candidate ("<uuid>.local") is accepted and ignored: resolving it could block the
+ * control thread, and ICE finds that path anyway, as a peer-reflexive candidate, when
+ * the peer's checks arrive. Only candidates ICE takes count towards the limit.
+ * Returns NULL, or the error code to refuse a trickled one with. */
+static const char *add_remote_candidate(struct participant *p, const char *candidate)
 {
+    if (sdp_candidate_is_mdns(candidate)) {
+        limits_count_ignored_candidate(p->session->limits, LIMITS_CANDIDATE_MDNS);
+        log_debug("participant %s: mDNS candidate ignored: %.200s", p->id, candidate);
+        return NULL;
+    }
     if (p->remote_candidates >= MCU_LIMITS_MAX_REMOTE_CANDIDATES) {
         limits_count(p->session->limits, LIMITS_CANDIDATES_REFUSED);
-        return false;
+        return "too_many_candidates";
+    }
+    if (media_session_add_remote_candidate(p->media, candidate) != 0) {
+        limits_count_ignored_candidate(p->session->limits, LIMITS_CANDIDATE_UNPARSEABLE);
+        log_info("participant %s: candidate cannot be parsed: %.200s", p->id, candidate);
+        return "bad_request";
     }
     p->remote_candidates++;
-    return true;
+    return NULL;
 }
 
 static void handle_join(struct participant *p, const struct protocol_request *r)
@@ -491,8 +505,7 @@ static int open_media(struct participant *p, struct first_offer *o, char *err, s
     for (size_t m = 0; m < o->offer->media_count; m++) {
         const struct sdp_media *media = &o->offer->media[m];
         for (size_t c = 0; c < media->candidate_count; c++)
-            if (take_candidate_slot(p))
-                media_session_add_remote_candidate(p->media, media->candidates[c]);
+            add_remote_candidate(p, media->candidates[c]); /* refused ones: ignored */
         if (media->end_of_candidates) media_session_remote_candidates_done(p->media);
     }
     return 0;
@@ -632,6 +645,25 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
     send_text(p, protocol_build_media_event("connecting", NULL));
 }
 
+static void handle_candidate(struct participant *p, const struct protocol_request *r)
+{
+    if (!p->media) {
+        send_error(p, r->id, r->type_name, "bad_request", "candidate before offer");
+        return;
+    }
+    const char *refused = add_remote_candidate(p, r->candidate);
+    if (refused && strcmp(refused, "too_many_candidates") == 0) {
+        char message[96];
+        snprintf(message, sizeof message, "at most %d candidates per media session",
+                 MCU_LIMITS_MAX_REMOTE_CANDIDATES);
+        send_error(p, r->id, r->type_name, refused, message);
+    } else if (refused) {
+        send_error(p, r->id, r->type_name, refused, "the candidate cannot be parsed");
+    } else {
+        send_reply(p, r->id, r->type_name, json_object());
+    }
+}
+
 static void handle_request(struct participant *p, const struct protocol_request *r)
 {
     if (r->type != PROTOCOL_JOIN && r->type != PROTOCOL_KEEPALIVE && !CONFERENCE(p)) {
@@ -641,24 +673,7 @@ static void handle_request(struct participant *p, const struct protocol_request 
     switch (r->type) {
     case PROTOCOL_JOIN: handle_join(p, r); break;
     case PROTOCOL_OFFER: handle_offer(p, r); break;
-    case PROTOCOL_CANDIDATE:
-        if (!p->media) {
-            send_error(p, r->id, r->type_name, "bad_request", "candidate before offer");
-            return;
-        }
-        if (!take_candidate_slot(p)) {
-            char message[96];
-            snprintf(message, sizeof message, "at most %d candidates per media session",
-                     MCU_LIMITS_MAX_REMOTE_CANDIDATES);
-            send_error(p, r->id, r->type_name, "too_many_candidates", message);
-            return;
-        }
-        if (media_session_add_remote_candidate(p->media, r->candidate) != 0) {
-            send_error(p, r->id, r->type_name, "bad_request", "the candidate cannot be parsed");
-            return;
-        }
-        send_reply(p, r->id, r->type_name, json_object());
-        break;
+    case PROTOCOL_CANDIDATE: handle_candidate(p, r); break;
     case PROTOCOL_END_OF_CANDIDATES:
         if (p->media) media_session_remote_candidates_done(p->media);
         send_reply(p, r->id, r->type_name, json_object());

@@ -11,9 +11,14 @@ struct video_decoder {
     enum media_codec codec;
     AVCodecContext *ctx;
     AVPacket *packet;
-    AVFrame *decoded;   /* what libavcodec returned */
+    AVFrame *decoded;   /* what libavcodec returned: the newest picture */
+    AVFrame *received;  /* the one being received */
     AVFrame *converted; /* 4:2:2 / 4:4:4 converted to I420 */
     bool waiting_keyframe;
+    /* While waiting: a keyframe went in, its picture has not come out yet (H.264 with
+     * B-frames holds pictures back for reordering). Frames after it are decoded. */
+    bool keyframe_in;
+    unsigned frames_since_keyframe_in;
     struct video_decoder_stats stats;
 };
 
@@ -31,10 +36,14 @@ struct video_decoder *video_decoder_new(enum media_codec codec)
     dec->ctx = avcodec_alloc_context3(av);
     dec->packet = av_packet_alloc();
     dec->decoded = av_frame_alloc();
+    dec->received = av_frame_alloc();
     dec->converted = av_frame_alloc();
-    if (!dec->ctx || !dec->packet || !dec->decoded || !dec->converted) goto fail;
+    if (!dec->ctx || !dec->packet || !dec->decoded || !dec->received || !dec->converted) goto fail;
     dec->ctx->thread_count = 1;
-    dec->ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
+    /* VP8 has no reordering. H.264 may (Main/High profile B-frames): libavcodec's
+     * reordering stays on (its own guess, or the SPS's num_reorder_frames); streams
+     * without B-frames still come out one picture per frame. */
+    if (codec == MEDIA_CODEC_VP8) dec->ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
     dec->ctx->max_pixels = VIDEO_DECODER_MAX_PIXELS;
     dec->ctx->err_recognition = AV_EF_EXPLODE;
     if (avcodec_open2(dec->ctx, av, NULL) < 0) goto fail;
@@ -50,6 +59,7 @@ void video_decoder_free(struct video_decoder *dec)
     avcodec_free_context(&dec->ctx);
     av_packet_free(&dec->packet);
     av_frame_free(&dec->decoded);
+    av_frame_free(&dec->received);
     av_frame_free(&dec->converted);
     free(dec);
 }
@@ -81,6 +91,7 @@ static enum video_decode_status fail_and_wait(struct video_decoder *dec)
 {
     dec->stats.errors++;
     dec->waiting_keyframe = true;
+    dec->keyframe_in = false;
     avcodec_flush_buffers(dec->ctx);
     return VIDEO_DECODE_NEED_KEYFRAME;
 }
@@ -113,6 +124,10 @@ static const AVFrame *as_i420(struct video_decoder *dec)
     return out;
 }
 
+/* A keyframe whose picture has not come out after this many frames was not one that
+ * decodes (H.264 holds back at most 16 pictures). */
+#define MAX_FRAMES_BEFORE_PICTURE 17
+
 enum video_decode_status video_decoder_decode(struct video_decoder *dec,
                                               const struct encoded_frame *frame,
                                               const AVFrame **picture)
@@ -123,7 +138,7 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
         return fail_and_wait(dec);
     bool keyframe =
         frame->keyframe || video_bitstream_is_keyframe(dec->codec, frame->data, frame->size);
-    if (dec->waiting_keyframe && !keyframe) {
+    if (dec->waiting_keyframe && !keyframe && !dec->keyframe_in) {
         dec->stats.dropped++;
         return VIDEO_DECODE_NEED_KEYFRAME;
     }
@@ -135,22 +150,36 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
     int rc = avcodec_send_packet(dec->ctx, dec->packet);
     av_packet_unref(dec->packet);
     if (rc < 0 && rc != AVERROR(EAGAIN)) return fail_and_wait(dec);
+    if (dec->waiting_keyframe && keyframe && !dec->keyframe_in) {
+        dec->keyframe_in = true;
+        dec->frames_since_keyframe_in = 0;
+    }
 
+    /* Take every picture the decoder has: with reordering (B-frames) none may come out
+     * for a frame and more than one for a later one. They come in display order; the
+     * newest is shown, older ones are counted as superseded. */
     bool got = false;
     for (;;) {
-        av_frame_unref(dec->decoded);
-        rc = avcodec_receive_frame(dec->ctx, dec->decoded);
+        av_frame_unref(dec->received);
+        rc = avcodec_receive_frame(dec->ctx, dec->received);
         if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) break;
         if (rc < 0) return fail_and_wait(dec);
-        if (dec->decoded->decode_error_flags || (dec->decoded->flags & AV_FRAME_FLAG_CORRUPT))
+        if (dec->received->decode_error_flags || (dec->received->flags & AV_FRAME_FLAG_CORRUPT))
             return fail_and_wait(dec);
+        if (got) dec->stats.superseded++;
+        av_frame_unref(dec->decoded);
+        av_frame_move_ref(dec->decoded, dec->received);
         got = true;
-        break; /* low delay: one frame in, at most one picture out */
     }
-    if (!got) return dec->waiting_keyframe ? VIDEO_DECODE_NEED_KEYFRAME : VIDEO_DECODE_NO_PICTURE;
+    if (!got) {
+        if (dec->keyframe_in && ++dec->frames_since_keyframe_in >= MAX_FRAMES_BEFORE_PICTURE)
+            return fail_and_wait(dec);
+        return dec->waiting_keyframe && !dec->keyframe_in ? VIDEO_DECODE_NEED_KEYFRAME
+                                                          : VIDEO_DECODE_NO_PICTURE;
+    }
     const AVFrame *out = as_i420(dec);
     if (!out) return fail_and_wait(dec);
-    if (keyframe) dec->waiting_keyframe = false; /* low delay: a keyframe decodes to a picture */
+    if (dec->keyframe_in) dec->waiting_keyframe = dec->keyframe_in = false;
     dec->stats.pictures_out++;
     dec->stats.width = out->width;
     dec->stats.height = out->height;
@@ -160,11 +189,15 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
 
 void video_decoder_frame_lost(struct video_decoder *dec)
 {
-    if (!dec->waiting_keyframe) avcodec_flush_buffers(dec->ctx);
+    if (!dec->waiting_keyframe || dec->keyframe_in) avcodec_flush_buffers(dec->ctx);
     dec->waiting_keyframe = true;
+    dec->keyframe_in = false;
 }
 
-bool video_decoder_needs_keyframe(const struct video_decoder *dec) { return dec->waiting_keyframe; }
+bool video_decoder_needs_keyframe(const struct video_decoder *dec)
+{
+    return dec->waiting_keyframe && !dec->keyframe_in;
+}
 
 const struct video_decoder_stats *video_decoder_stats(const struct video_decoder *dec)
 {

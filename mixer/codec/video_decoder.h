@@ -14,6 +14,15 @@
  * keyframe if its encoded_frame says so or its bitstream does (VP8 key frame header,
  * H.264 IDR NAL unit). Corrupt input never crashes: that is what the unit tests feed.
  *
+ * Reordering: H.264 Main and High profile streams may have B-frames, sent in decode
+ * order (their RTP timestamps / pts go back within a group of pictures). libavcodec
+ * reorders them and gives pictures out in display order, some frames later; so a
+ * frame may give VIDEO_DECODE_NO_PICTURE (also right after a keyframe: the wait for
+ * a keyframe ends when the keyframe's picture comes out, and the frames after the
+ * keyframe are decoded meanwhile), and when one call yields several pictures the
+ * newest is returned (the others are counted as superseded). VP8, and H.264 without
+ * B-frames, give one picture per frame. A picture's pts is its frame's rtp_timestamp.
+ *
  * Threads: one decoder per stream, used by one thread at a time; different decoders
  * may run in parallel. Decoding itself is single-threaded (the worker pool
  * parallelises across streams; frame threads would add a frame of latency). */
@@ -40,9 +49,10 @@ enum video_decode_status {
 struct video_decoder_stats {
     uint64_t frames_in; /* encoded frames given */
     uint64_t pictures_out;
-    uint64_t errors;   /* decode errors (bad data, corrupt pictures) */
-    uint64_t dropped;  /* non-keyframes dropped while waiting for a keyframe */
-    int width, height; /* size of the last picture */
+    uint64_t errors;     /* decode errors (bad data, corrupt pictures) */
+    uint64_t dropped;    /* non-keyframes dropped while waiting for a keyframe */
+    uint64_t superseded; /* pictures that came out with a newer one in one call */
+    int width, height;   /* size of the last picture */
 };
 
 struct video_decoder;
@@ -61,7 +71,7 @@ enum video_decode_status video_decoder_decode(struct video_decoder *dec,
 void video_decoder_frame_lost(struct video_decoder *dec);
 
 /* True while the decoder waits for a keyframe (from the start, after an error, after
- * a lost frame). */
+ * a lost frame) and none has gone in since. */
 bool video_decoder_needs_keyframe(const struct video_decoder *dec);
 
 const struct video_decoder_stats *video_decoder_stats(const struct video_decoder *dec);

@@ -214,6 +214,33 @@ static int mix_all(struct run *r)
     return 0;
 }
 
+/* An input whose video the mixer could not decode shows the placeholder: say so,
+ * naming the input (also with --quiet: the output is not what was asked for). */
+static void warn_undecoded(const struct run *r)
+{
+    for (size_t i = 0; i < r->opt.input_count; i++) {
+        const struct mix_input_stats *st = mix_engine_input_stats(r->engine, i);
+        if (!st || !mix_source_has_video(r->sources[i])) continue;
+        if (st->video_frames > 0 && st->video_pictures == 0)
+            fprintf(stderr,
+                    "mcu-mix: warning: %s: none of its %llu video frames could be decoded "
+                    "(unsupported profile or pixel format, or damaged data): its cell shows "
+                    "the placeholder\n",
+                    r->opt.inputs[i], (unsigned long long)st->video_frames);
+        else if (st->video_frames == 0)
+            fprintf(stderr,
+                    "mcu-mix: warning: %s: no video frame of it reached the decoder: its cell "
+                    "shows the placeholder\n",
+                    r->opt.inputs[i]);
+        else if (st->video_errors > st->video_frames / 2)
+            fprintf(stderr,
+                    "mcu-mix: warning: %s: %llu of its %llu video frames could not be "
+                    "decoded\n",
+                    r->opt.inputs[i], (unsigned long long)st->video_errors,
+                    (unsigned long long)st->video_frames);
+    }
+}
+
 static void close_run(struct run *r)
 {
     if (r->sources)
@@ -239,6 +266,7 @@ int main(int argc, char **argv)
     }
     double cpu_start = cpu_seconds();
     rc = mix_all(&r);
+    if (rc == 0) warn_undecoded(&r);
     char err[512] = "";
     if (webm_writer_close(r.out, true, err, sizeof err) < 0 && rc == 0) {
         fprintf(stderr, "mcu-mix: cannot finish %s: %s\n", r.opt.output, err);

@@ -45,7 +45,7 @@ struct protocol_request {
     const char *token;      /* join, optional, 0..256 bytes */
     const char *sdp;        /* offer: 1..SDP_MAX_TEXT bytes */
     const char *candidate;  /* candidate: "candidate:...", 1..1024 bytes */
-    const char *sdp_mid;    /* candidate, optional, 1..256 bytes */
+    const char *sdp_mid;    /* candidate, optional, 1..256 bytes ("" with an index: NULL) */
     int sdp_mline_index;    /* candidate, 0..65535, -1 if absent; a candidate has
                                     sdp_mid or sdp_mline_index or both */
     int mute_audio;         /* mute: 1 mute, 0 unmute, -1 not given */

@@ -69,7 +69,7 @@ static int parse_candidate(struct protocol_request *r, struct protocol_error *er
 {
     if (string_field(r->message, "candidate", true, 1, PROTOCOL_MAX_CANDIDATE_BYTES, &r->candidate,
                      error) ||
-        string_field(r->message, "sdpMid", false, 1, PROTOCOL_MAX_FIELD_BYTES, &r->sdp_mid, error))
+        string_field(r->message, "sdpMid", false, 0, PROTOCOL_MAX_FIELD_BYTES, &r->sdp_mid, error))
         return -1;
     json_t *index = json_object_get(r->message, "sdpMLineIndex");
     if (index != NULL && !json_is_null(index)) {
@@ -78,6 +78,13 @@ static int parse_candidate(struct protocol_request *r, struct protocol_error *er
             return fail(error, "bad_request",
                         "field \"sdpMLineIndex\" must be an integer 0..65535");
         r->sdp_mline_index = (int)json_integer_value(index);
+    }
+    /* Some stacks send "sdpMid": "" with an index: an empty mid counts as absent. */
+    if (r->sdp_mid != NULL && r->sdp_mid[0] == '\0') {
+        if (r->sdp_mline_index < 0)
+            return fail(error, "bad_request", "field \"sdpMid\" must be 1..%d bytes long",
+                        PROTOCOL_MAX_FIELD_BYTES);
+        r->sdp_mid = NULL;
     }
     if (r->sdp_mid == NULL && r->sdp_mline_index < 0)
         return fail(error, "bad_request", "a candidate needs \"sdpMid\" or \"sdpMLineIndex\"");

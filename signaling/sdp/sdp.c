@@ -4,6 +4,8 @@
 #include "signaling/sdp/sdp.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 const char *sdp_error_code(enum sdp_error e)
 {
@@ -53,4 +55,24 @@ enum sdp_direction sdp_direction_reverse(enum sdp_direction d)
     case SDP_INACTIVE: break;
     }
     return d;
+}
+
+bool sdp_candidate_is_mdns(const char *candidate)
+{
+    if (candidate == NULL) return false;
+    if (strncmp(candidate, "a=", 2) == 0) candidate += 2;
+    if (strncmp(candidate, "candidate:", 10) != 0) return false;
+    const char *p = candidate + 10;
+    /* foundation, component, transport, priority, then the connection address */
+    for (int field = 0; field < 5; field++) {
+        while (*p == ' ' || *p == '\t') p++;
+        const char *start = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t') p++;
+        if (p == start) return false;
+        if (field == 4) {
+            size_t len = (size_t)(p - start);
+            return len > 6 && strncasecmp(p - 6, ".local", 6) == 0;
+        }
+    }
+    return false;
 }

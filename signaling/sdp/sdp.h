@@ -3,7 +3,7 @@
  *
  * The MCU is always the answerer. It needs BUNDLE (RFC 8843) and rtcp-mux (RFC 5761),
  * a DTLS fingerprint (RFC 8122), and decodes Opus audio and VP8 or H.264
- * (packetization-mode 1, constrained baseline) video. Everything else in an offer is
+ * (packetization-mode 1; constrained baseline, Main or High profile) video. Everything else in an offer is
  * kept as parsed data (unknown attributes are preserved per media section) but is
  * not answered.
  *
@@ -152,6 +152,11 @@ const char *sdp_setup_name(enum sdp_setup s);
 /* The offered direction seen from the answerer: sendonly <-> recvonly. */
 enum sdp_direction sdp_direction_reverse(enum sdp_direction d);
 
+/* Whether an ICE candidate ("candidate:..." or "a=candidate:...") names its address
+ * with an mDNS host name ("<uuid>.local", as browsers hide host addresses) instead
+ * of an IP address. */
+bool sdp_candidate_is_mdns(const char *candidate);
+
 /* Text form of a session, CRLF line ends. malloc'd; NULL only when out of memory. */
 char *sdp_write(const struct sdp_session *s);
 
@@ -202,7 +207,8 @@ struct sdp_negotiated {
 /* Builds the answer to `offer`. Media sections we cannot use are answered with port 0
  * in the same order (as RFC 8829 requires); audio gets Opus, video the first codec of
  * params->video_preference the offer lists (H.264 only when packetization-mode=1 and a
- * constrained-baseline profile-level-id 42e0xx/42c0xx/4200xx, ...). Refuses offers with
+ * profile-level-id of constrained baseline 42e0xx/42c0xx/4200xx, Main 4dxxxx or High
+ * 64xxxx, ...). Refuses offers with
  * no fingerprint, no BUNDLE, no rtcp-mux or no usable codec at all.
  * The local candidates and a=end-of-candidates go on the first accepted section (the
  * BUNDLE tag); m= port and c= come from the first UDP candidate (else 9, 0.0.0.0).

@@ -62,31 +62,40 @@ static bool has_rtcp_fb(const struct sdp_codec *c, const char *fb)
     return false;
 }
 
-/* Value of `key` in an fmtp "k=v;k=v" list, copied into out; false if absent. */
+/* Value of `key` in an fmtp "k=v;k=v" list, copied into out; false if absent.
+ * Spaces and tabs around keys and values are not part of them. */
 static bool fmtp_value(const char *fmtp, const char *key, char *out, size_t cap)
 {
     size_t keylen = strlen(key);
     const char *p = fmtp;
     while (*p != '\0') {
-        while (*p == ' ' || *p == ';') p++;
+        while (*p == ' ' || *p == '\t' || *p == ';') p++;
         const char *end = strchr(p, ';');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len > keylen && strncasecmp(p, key, keylen) == 0 && p[keylen] == '=') {
-            size_t vlen = len - keylen - 1;
+        if (!end) end = p + strlen(p);
+        const char *v = (size_t)(end - p) > keylen ? p + keylen : end;
+        while (v < end && (*v == ' ' || *v == '\t')) v++;
+        if (v < end && *v == '=' && strncasecmp(p, key, keylen) == 0) {
+            v++;
+            while (v < end && (*v == ' ' || *v == '\t')) v++;
+            const char *vend = end;
+            while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t')) vend--;
+            size_t vlen = (size_t)(vend - v);
             if (vlen >= cap) return false;
-            memcpy(out, p + keylen + 1, vlen);
+            memcpy(out, v, vlen);
             out[vlen] = '\0';
             return true;
         }
-        p += len;
+        p = end;
     }
     return false;
 }
 
 /* H.264 we decode: packetization-mode=1 and profile_idc 0x42 (baseline) with the
  * reserved low bits of profile-iop clear: 42e0xx, 42c0xx (constrained baseline) and
- * 4200xx (baseline, of which constrained baseline is the part WebRTC peers send).
- * No profile-level-id means 420010 (RFC 6184 section 8.1). */
+ * 4200xx (baseline, of which constrained baseline is the part WebRTC peers send);
+ * or 0x4d (Main) or 0x64 (High, 8-bit 4:2:0; room systems send it, B-frames
+ * included) with profile-iop's two reserved bits clear: 4d00xx, 4d40xx, 6400xx,
+ * 640cxx, ... No profile-level-id means 420010 (RFC 6184 section 8.1). */
 static bool h264_usable(const struct sdp_codec *c, char *profile_level_id, size_t cap)
 {
     char mode[8] = "";
@@ -100,7 +109,9 @@ static bool h264_usable(const struct sdp_codec *c, char *profile_level_id, size_
     if (strlen(plid) != 6 || strspn(plid, "0123456789abcdefABCDEF") != 6) return false;
     unsigned long v = strtoul(plid, NULL, 16);
     unsigned idc = (unsigned)(v >> 16) & 0xff, iop = (unsigned)(v >> 8) & 0xff;
-    if (idc != 0x42 || (iop & 0x0f) != 0) return false;
+    bool baseline = idc == 0x42 && (iop & 0x0f) == 0;
+    bool main_or_high = (idc == 0x4d || idc == 0x64) && (iop & 0x03) == 0;
+    if (!baseline && !main_or_high) return false;
     snprintf(profile_level_id, cap, "%s", plid);
     return true;
 }

@@ -72,6 +72,13 @@ static char *skip_spaces(char *s)
     return s;
 }
 
+/* Cuts the spaces and tabs off the end of s (in place). */
+static void trim_end(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+}
+
 /* Strict unsigned decimal: digits only, no sign, value <= max. */
 static bool parse_number(const char *s, unsigned long long max, unsigned long long *out)
 {
@@ -280,16 +287,20 @@ static void add_rtcp_fb(struct sdp_codec *c, const char *fb)
         snprintf(c->rtcp_fb[c->rtcp_fb_count++], sizeof c->rtcp_fb[0], "%s", fb);
 }
 
-/* "PT|* type [subtype]" */
+/* "PT|* type [subtype]"; kept as "type subtype" with one space between the words. */
 static enum sdp_error parse_rtcp_fb(struct parser *p, char *value)
 {
     char *cursor = value ? value : (char *)"";
     char *pt_text = next_token(&cursor);
-    char *fb = skip_spaces(cursor);
+    char fb[sizeof p->media->codecs[0].rtcp_fb[0]] = "";
+    size_t len = 0;
+    for (char *word; (word = next_token(&cursor)) != NULL;) {
+        int n = snprintf(fb + len, sizeof fb - len, "%s%s", len ? " " : "", word);
+        if (n < 0 || (size_t)n >= sizeof fb - len) return fail(p, "a=rtcp-fb value too long");
+        len += (size_t)n;
+    }
     if (pt_text == NULL || fb[0] == '\0')
         return fail(p, "a=rtcp-fb needs a payload type and a feedback type");
-    if (strlen(fb) >= sizeof p->media->codecs[0].rtcp_fb[0])
-        return fail(p, "a=rtcp-fb value too long");
     if (strcmp(pt_text, "*") == 0) {
         for (size_t i = 0; i < p->media->codec_count; i++) add_rtcp_fb(&p->media->codecs[i], fb);
         return SDP_OK;
@@ -433,10 +444,16 @@ static enum sdp_error parse_media_attribute(struct parser *p, const char *name, 
     return SDP_OK;
 }
 
+/* The line's end is trimmed already (sdp_parse); the name's end and the value's
+ * start are trimmed here: "a=rtcp-fb: 96 nack " reads as "a=rtcp-fb:96 nack". */
 static enum sdp_error parse_attribute(struct parser *p, char *body)
 {
     char *value = strchr(body, ':');
-    if (value != NULL) *value++ = '\0';
+    if (value != NULL) {
+        *value++ = '\0';
+        value = skip_spaces(value);
+    }
+    trim_end(body);
     if (body[0] == '\0') return fail(p, "a= line without an attribute name");
     if (p->media == NULL) return parse_session_attribute(p, body, value);
     return parse_media_attribute(p, body, value);
@@ -521,6 +538,9 @@ static enum sdp_error parse_origin(struct parser *p, char *body)
     return SDP_OK;
 }
 
+/* One line, its trailing spaces and tabs cut off (sdp_parse): no value the parser
+ * reads ends in whitespace (RFC 8866 allows it only in free text and unknown
+ * attributes, and those are not interpreted). */
 static enum sdp_error parse_line(struct parser *p, char *line)
 {
     for (const char *c = line; *c != '\0'; c++)
@@ -595,8 +615,9 @@ enum sdp_error sdp_parse(const char *text, struct sdp_session **out, char *err, 
         }
         size_t n = strlen(line);
         if (n > 0 && line[n - 1] == '\r') line[--n] = '\0';
+        trim_end(line);
         p.line++;
-        if (n == 0) continue; /* blank lines are tolerated */
+        if (line[0] == '\0') continue; /* blank lines are tolerated */
         rc = parse_line(&p, line);
     }
     if (rc == SDP_OK && !p.seen_version) {

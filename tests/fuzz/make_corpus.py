@@ -56,6 +56,20 @@ def sdp():
     d = target_dir("fuzz_sdp")
     for f in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures/sdp/*.sdp"))):
         shutil.copy(f, os.path.join(d, os.path.basename(f)))
+    # As other stacks write it: spaces and tabs around values (a=rtcp-fb:96 nack<space>,
+    # a=mid: 0, fmtp "k = v ; k=v"), whitespace-only lines, and H.264 Main and High
+    # profile offers (docs/protocol.md, "SDP").
+    offer = open(os.path.join(ROOT, "tests/fixtures/sdp/chromium_offer.sdp")).read()
+    lines = offer.replace("\r\n", "\n").split("\n")
+    spaced = [ln + (" " if i % 3 else " \t") if ln else "  " for i, ln in enumerate(lines)]
+    spaced = [ln.replace("a=mid:", "a=mid: ").replace(";", " ; ") for ln in spaced]
+    write(d, "chromium_offer_trailing_spaces.sdp", "\r\n".join(spaced))
+    h264 = open(os.path.join(ROOT, "tests/fixtures/sdp/webrtcbin_h264_offer.sdp")).read()
+    write(d, "webrtcbin_h264_high_offer.sdp",
+          h264.replace("profile-level-id=42c015", "profile-level-id=640c1f"))
+    write(d, "webrtcbin_h264_main_offer.sdp",
+          h264.replace("profile-level-id=42c015", "profile-level-id = 4d001f ")
+              .replace("\r\n", " \r\n"))
 
 
 def protocol():
@@ -75,6 +89,12 @@ def protocol():
         "candidate_mline": {"type": "candidate", "id": 4, "candidate":
                             "candidate:2 1 tcp 1518280447 127.0.0.1 9 typ host tcptype active",
                             "sdpMLineIndex": 1},
+        "candidate_mdns": {"type": "candidate", "id": 11, "candidate":
+                           "candidate:0 1 UDP 2122187007 7003a12f-5e3b-4c8a-9d0e-1f2a3b4c5d6e.local "
+                           "46072 typ host", "sdpMid": "0", "sdpMLineIndex": 0},
+        "candidate_empty_mid": {"type": "candidate", "id": 12, "candidate":
+                                "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host",
+                                "sdpMid": "", "sdpMLineIndex": 0},
         "end_of_candidates": {"type": "end_of_candidates", "id": 5},
         "leave": {"type": "leave", "id": 6},
         "keepalive": {"type": "keepalive", "id": 7},

@@ -2,12 +2,15 @@
 // conference, two WebRTC stacks, two video codecs.
 //
 //   1. headless Chromium (room A: red, 770 Hz; offers VP8 first) joins;
-//   2. GStreamer webrtcbin (webrtc_peer --codec h264 --stay: offers H.264 only, sends a
-//      test pattern and a 440 Hz sine) joins: the browser's roster lists it;
+//   2. GStreamer webrtcbin (webrtc_peer --codec h264 --h264-profile high --pattern
+//      green --stay: offers H.264 High profile 64001f only, sends green with B-frames,
+//      as room systems do, and a 440 Hz sine) joins: the browser's roster lists it;
 //   3. the browser still receives VP8 (inbound-rtp codecId -> codec mimeType), sees
-//      its red in cell 0, and hears webrtcbin's 440 Hz and not its own 770 Hz;
+//      its red in cell 0 and webrtcbin's green in cell 1 (mcud decoded the High
+//      profile stream), and hears webrtcbin's 440 Hz and not its own 770 Hz;
 //   4. webrtc_peer decoded enough H.264 (avdec_h264) at the canvas size: told to stop
-//      (SIGTERM) after its goal, it exits 0 and its summary says so;
+//      (SIGTERM) after its goal, it exits 0 and its summary says so (the answer kept
+//      its profile-level-id 64001f);
 //   5. its socket closed without `leave`: the browser gets `participant_left` for it.
 // Usage:
 //   node conference_webrtcbin.mjs http://127.0.0.1:PORT CONFERENCE MEDIA_DIR PEER WxH
@@ -74,6 +77,7 @@ function readBrowser(page) {
 function startPeer() {
   const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/ws`;
   const args = ['--server', wsUrl, '--conference', conference, '--name', PEER_NAME, '--codec', 'h264',
+    '--h264-profile', 'high', '--pattern', 'green',
     '--ice-address', '127.0.0.1', '--duration', '50', '--min-frames', '30', '--stay'];
   console.log(`starting: ${peerProgram} ${args.join(' ')}`);
   const child = spawn(peerProgram, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,6 +117,8 @@ try {
   console.log(`Chromium inbound video: ${JSON.stringify(video.video)}`);
   await expect('the browser\'s red is in cell 0', () => readCells(page, gridCells('2x2')),
     (p) => colourName(p.cells[0]) === 'red');
+  await expect('webrtcbin\'s green (H.264 High profile, B-frames) is in cell 1',
+    () => readCells(page, gridCells('2x2')), (p) => colourName(p.cells[1]) === 'green');
   const tones = await expect(`the browser hears webrtcbin's ${PEER_HZ} Hz, not its own ${BROWSER_HZ} Hz`,
     () => toneLevels(page, [PEER_HZ, BROWSER_HZ]),
     (t) => t[PEER_HZ].level >= PRESENT_DB && t[BROWSER_HZ].level < t[PEER_HZ].level - ABSENT_MARGIN_DB);
@@ -130,7 +136,10 @@ try {
     'video_decoder=avdec_h264', `resolution=${canvasSize}`, 'dtls=connected']) {
     if (!` ${summary} `.includes(` ${want} `)) throw new CheckFailed(`expected ${want} in webrtc_peer's summary: ${summary}`);
   }
-  console.log('ok: webrtc_peer decoded H.264 at the canvas size and exited 0');
+  if (!/answer (received: )?video.*profile-level-id=64001f/.test(peer.stderr + peer.stdout)) {
+    throw new CheckFailed('the answer did not keep the offer\'s High profile-level-id 64001f');
+  }
+  console.log('ok: webrtc_peer decoded H.264 at the canvas size and exited 0; the answer says High profile');
 
   await expect('the browser gets participant_left for the webrtcbin room and lists only itself',
     () => readBrowser(page), (r) => r.events.some((e) => e.type === 'participant_left' && e.participant === peerId)

@@ -249,9 +249,56 @@ async function checkHttp() {
   }
 }
 
+// Candidates (docs/protocol.md, "Candidates"): before the offer they are refused; mDNS
+// host candidates (Firefox's "<uuid>.local") are accepted and ignored and do not count
+// towards the 64 per media session, nor do unparseable ones (refused); an empty sdpMid
+// with sdpMLineIndex is as good as none; the 65th candidate ICE takes is refused.
+async function checkCandidates() {
+  const client = await Client.connect();
+  await client.receive(); // hello
+  await client.request('join', { conference: 'echo', name: 'Candidates' });
+  const host = (n) => `candidate:${n} 1 udp 2122260223 127.0.0.1 ${40000 + n} typ host`;
+  const earlyEnd = await client.request('end_of_candidates');
+  check(earlyEnd.type === 'reply', 'end_of_candidates before the offer is answered', earlyEnd);
+  const early = await client.request('candidate', { candidate: host(0), sdpMid: '0' });
+  expectError(early, 'bad_request', 'a candidate before the offer');
+  check(early.error?.message === 'candidate before offer', 'its message is "candidate before offer"', early);
+  const offer = await client.request('offer', { sdp: offerWith() });
+  check(offer.type === 'reply', 'the offer is answered', offer);
+  let mdnsOk = 0;
+  for (let i = 0; i < 70; i++) {
+    const mdns = `candidate:${i} 1 UDP 2122187007 7003a12f-${String(i).padStart(4, '0')}-4c8a-9d0e-1f2a3b4c5d6e.local ${46000 + i} typ host`;
+    const reply = await client.request('candidate', { candidate: mdns, sdpMid: '0', sdpMLineIndex: 0 });
+    if (reply.type === 'reply') mdnsOk++;
+  }
+  check(mdnsOk === 70, `70 mDNS host candidates are accepted (${mdnsOk})`, mdnsOk);
+  for (const junk of ['candidate:garbage', 'candidate:1 1 udp 1 host.example 5000 typ host', 'not a candidate']) {
+    const bad = await client.request('candidate', { candidate: junk, sdpMid: '0' });
+    expectError(bad, 'bad_request', `an unparseable candidate (${junk})`);
+    check(bad.error?.message === 'the candidate cannot be parsed', 'its message names the candidate', bad);
+  }
+  const emptyMid = await client.request('candidate', { candidate: host(1), sdpMid: '', sdpMLineIndex: 0 });
+  check(emptyMid.type === 'reply', 'a candidate with "sdpMid": "" and sdpMLineIndex 0 is accepted', emptyMid);
+  let taken = 1;
+  for (let n = 2; n <= 64; n++) {
+    if (n === 61) { // end_of_candidates is a hint: later candidates are still taken
+      const eoc = await client.request('end_of_candidates');
+      check(eoc.type === 'reply', 'end_of_candidates is answered', eoc);
+    }
+    const reply = await client.request('candidate', { candidate: host(n), sdpMid: '0' });
+    if (reply.type === 'reply') taken++;
+  }
+  check(taken === 64, `64 candidates are taken after 70 mDNS and 3 unparseable ones (${taken})`, taken);
+  expectError(await client.request('candidate', { candidate: host(65), sdpMid: '0' }),
+    'too_many_candidates', 'the 65th candidate');
+  await client.request('leave');
+  client.close();
+}
+
 try {
   await checkSignalling();
   await checkReoffers();
+  await checkCandidates();
   await checkHttp();
 } catch (error) {
   console.log(`FAIL ${error.stack}`);

@@ -1,8 +1,9 @@
 #!/bin/bash
 # test_conference_webrtcbin.sh - one `mix` conference, two WebRTC stacks, two codecs:
-# headless Chromium (VP8) and GStreamer webrtcbin offering only H.264
-# (build/tests/webrtc_peer --codec h264 --stay). The browser keeps receiving VP8,
-# lists the webrtcbin room, hears its tone and not its own; webrtc_peer
+# headless Chromium (VP8) and GStreamer webrtcbin offering only H.264, High profile
+# with B-frames (build/tests/webrtc_peer --codec h264 --h264-profile high --pattern
+# green --stay). The browser keeps receiving VP8, lists the webrtcbin room, sees its
+# green in the composite, hears its tone and not its own; webrtc_peer
 # decodes the composite as H.264 (avdec_h264) at the canvas size (512x288 here, not
 # the 640x360 it sends, so the size is the conference's); when it goes away, the
 # browser gets participant_left. See conference_webrtcbin.mjs for the steps.

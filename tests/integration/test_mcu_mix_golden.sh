@@ -3,7 +3,9 @@
 # output is measured with ffmpeg: the colour of each layout cell (mean over the cell's
 # centre), the placeholder of an audio-only input, the letterbox bars of a portrait
 # input, a layout switch mid-stream, both input tones in the audio mix, and, when two
-# full-scale inputs add up, no wrap-around and a true peak under -1 dBTP after Opus.
+# full-scale inputs add up, no wrap-around and a true peak under -1 dBTP after Opus;
+# an H.264 High profile input with B-frames in its colour, and a warning naming an
+# input that cannot be decoded (H.264 High 10).
 # Every output must also probe as the asked codec, size and duration and decode
 # without a single error.
 set -u
@@ -157,6 +159,32 @@ expect_exit2 "unknown flag" --frobnicate -o e.webm red.webm
     fail "mcu-mix h264 exited $?"
 check_file h264.mkv h264 320 180
 expect_rgb "h264 cell 0 red" h264.mkv 1.0 60 25 40 40 255 0 0
+
+# 8. H.264 High profile with B-frames (libx264's default: what room systems send): the
+# frames come in decode order, timestamps going back within each group of pictures;
+# the cell shows the clip's colour (0x20C020), not the placeholder, with no warning.
+ffmpeg -v error -y -f lavfi -i "color=c=0x20C020:s=640x480:r=30" -t 2 -c:v libx264 -pix_fmt yuv420p \
+    bframes.mkv
+probe=$(ffprobe -v error -select_streams v:0 -show_entries stream=profile,has_b_frames -of csv=p=0 bframes.mkv)
+[ "$probe" = "High,2" ] || fail "the B-frames clip probes as '$probe', want High,2"
+msg=$("$MIX" --quiet --layout 2x2 --size 640x360 -o bframes_mix.webm red.webm bframes.mkv 2>&1) ||
+    fail "mcu-mix bframes exited $?"
+[ -z "$msg" ] && pass "B-frames input: no warning" || fail "B-frames input printed: $msg"
+check_file bframes_mix.webm vp8 640 360
+expect_rgb "cell 1 H.264 High with B-frames" bframes_mix.webm 1.0 440 50 80 80 32 192 32
+expect_rgb "cell 1 H.264 High with B-frames, later" bframes_mix.webm 1.8 440 50 80 80 32 192 32
+
+# 9. An input the mixer cannot decode (H.264 High 10: 10-bit pictures) shows the
+# placeholder, and mcu-mix says so, naming it (exit 0: the mix itself is fine).
+ffmpeg -v error -y -f lavfi -i "color=c=0x2020C0:s=320x240:r=30" -t 2 -c:v libx264 -pix_fmt yuv420p10le \
+    high10.mkv
+msg=$("$MIX" --quiet --layout 2x2 --size 640x360 -o high10_mix.webm red.webm high10.mkv 2>&1)
+rc=$?
+[ "$rc" -eq 0 ] || fail "mcu-mix high10 exited $rc"
+grep -q "warning: high10.mkv: .*placeholder" <<<"$msg" && pass "undecodable input warned: $msg" ||
+    fail "no warning naming high10.mkv, got: '$msg'"
+grep -q "red.webm" <<<"$msg" && fail "a warning about the decodable red.webm: $msg"
+expect_rgb "cell 1 undecodable: placeholder" high10_mix.webm 1.0 440 50 80 80 37 37 37
 
 if [ "$failures" -gt 0 ]; then
     echo "$failures check(s) failed"

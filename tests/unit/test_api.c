@@ -395,6 +395,10 @@ static void stats_and_metrics(void **state)
     assert_non_null(strstr(response.content_type, "text/plain"));
     assert_non_null(strstr(response.body, "hoinghi_conferences{state=\"open\"} 1\n"));
     assert_non_null(strstr(response.body, "hoinghi_joins_refused_total{reason=\"wrong_pin\"} 0\n"));
+    assert_non_null(
+        strstr(response.body, "hoinghi_remote_candidates_ignored_total{reason=\"mdns\"} 0\n"));
+    assert_non_null(strstr(response.body,
+                           "hoinghi_remote_candidates_ignored_total{reason=\"unparseable\"} 0\n"));
     free(response.body);
 }
 

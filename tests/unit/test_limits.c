@@ -161,6 +161,14 @@ static void test_messages_per_connection(void **state)
     limits_count(l, LIMITS_SDP_TOO_LARGE);
     assert_int_equal(limits_counter(l, LIMITS_SDP_TOO_LARGE), 1);
     assert_string_equal(limits_counter_name(LIMITS_SDP_TOO_LARGE), "sdp_too_large");
+    /* ignored candidates are counted apart from the refusals */
+    limits_count_ignored_candidate(l, LIMITS_CANDIDATE_MDNS);
+    limits_count_ignored_candidate(l, LIMITS_CANDIDATE_MDNS);
+    assert_int_equal(limits_ignored_candidates(l, LIMITS_CANDIDATE_MDNS), 2);
+    assert_int_equal(limits_ignored_candidates(l, LIMITS_CANDIDATE_UNPARSEABLE), 0);
+    assert_int_equal(limits_counter(l, LIMITS_CANDIDATES_REFUSED), 0);
+    assert_string_equal(limits_ignored_candidate_name(LIMITS_CANDIDATE_MDNS), "mdns");
+    assert_int_equal(limits_ignored_candidates(NULL, LIMITS_CANDIDATE_MDNS), 0);
     limits_free(l);
 }
 

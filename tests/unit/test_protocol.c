@@ -122,6 +122,14 @@ static void test_offer_candidate_and_bare_requests(void **state)
     assert_int_equal(req.sdp_mline_index, -1);
     protocol_request_clear(&req);
 
+    /* An empty sdpMid with an index counts as absent (some stacks send it so). */
+    expect_ok("{\"type\":\"candidate\",\"id\":9,\"candidate\":\"candidate:x\",\"sdpMid\":\"\","
+              "\"sdpMLineIndex\":0}",
+              PROTOCOL_CANDIDATE, &req);
+    assert_null(req.sdp_mid);
+    assert_int_equal(req.sdp_mline_index, 0);
+    protocol_request_clear(&req);
+
     expect_ok("{\"type\":\"end_of_candidates\",\"id\":6}", PROTOCOL_END_OF_CANDIDATES, &req);
     protocol_request_clear(&req);
     expect_ok("{\"type\":\"leave\",\"id\":7}", PROTOCOL_LEAVE, &req);
@@ -191,6 +199,12 @@ static void test_parse_errors(void **state)
         "bad_request", "sdpMLineIndex");
     expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMid\":5}",
                       "bad_request", "sdpMid");
+    /* ... but an empty sdpMid alone is no mid at all */
+    expect_error_text("{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMid\":\"\"}",
+                      "bad_request", "\"sdpMid\" must be 1..256 bytes");
+    expect_error_text(
+        "{\"type\":\"candidate\",\"id\":1,\"candidate\":\"c\",\"sdpMid\":\"\",\"sdpMLineIndex\":null}",
+        "bad_request", "sdpMid");
 }
 
 /* On error the id and the request type are kept, so the error can echo them. */

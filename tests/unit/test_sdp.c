@@ -631,8 +631,15 @@ static void test_answer_h264_profiles(void **state)
     assert_true(video_accepted("h264/90000", "packetization-mode=1")); /* default 420010 */
     assert_false(video_accepted("H264/90000", "packetization-mode=0;profile-level-id=42e01f"));
     assert_false(video_accepted("H264/90000", "profile-level-id=42e01f")); /* mode 0 by default */
-    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=4d001f"));
-    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640c1f"));
+    /* Main and High (room systems send them, B-frames included) */
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=4d001f"));
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=4d401f"));
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640c1f"));
+    assert_true(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640028"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=0;profile-level-id=640c1f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=6e001f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=f4001f"));
+    assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=640d1f"));
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e11f"));
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=42e0"));
     assert_false(video_accepted("H264/90000", "packetization-mode=1;profile-level-id=zze01f"));

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <libavcodec/avcodec.h>
 #include <libavutil/log.h>
+#include <libavutil/opt.h>
 
 #include "mixer/codec/video_decoder.h"
 #include "mixer/codec/video_encoder.h"
@@ -128,6 +130,80 @@ static void test_h264_roundtrip(void **state)
 {
     (void)state;
     roundtrip(MEDIA_CODEC_H264);
+}
+
+/* H.264 High profile with B-frames as libx264 makes it by default (a room system's
+ * stream): frames go in in decode order, their timestamps going back within each
+ * group of pictures; the pictures must come out in display order, each with its
+ * square where its own frame drew it, none lost but the last few the decoder still
+ * holds back. */
+static void test_h264_high_bframes_in_display_order(void **state)
+{
+    (void)state;
+    const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
+    if (!x264) skip();
+    AVCodecContext *enc = avcodec_alloc_context3(x264);
+    assert_non_null(enc);
+    enc->width = PW;
+    enc->height = PH;
+    enc->pix_fmt = AV_PIX_FMT_YUV420P;
+    enc->time_base = (AVRational){1, 90000};
+    enc->framerate = (AVRational){30, 1};
+    enc->gop_size = 250;
+    enc->max_b_frames = 3;
+    enc->thread_count = 1;
+    av_opt_set(enc->priv_data, "preset", "veryfast", 0);
+    av_opt_set(enc->priv_data, "profile", "high", 0);
+    /* no AV_CODEC_FLAG_GLOBAL_HEADER: Annex B with SPS/PPS in band, as RTP carries it */
+    assert_int_equal(avcodec_open2(enc, x264, NULL), 0);
+
+    struct video_decoder *dec = video_decoder_new(MEDIA_CODEC_H264);
+    assert_non_null(dec);
+    AVPacket *pkt = av_packet_alloc();
+    enum { FRAMES = 40 };
+    int pictures = 0, bframes = 0;
+    int64_t last_pts = -1, last_in = -1;
+    for (int n = 0; n <= FRAMES; n++) {
+        int rc;
+        if (n < FRAMES) {
+            AVFrame *in = moving_picture(n);
+            in->pts = 3000 * n;
+            rc = avcodec_send_frame(enc, in);
+            av_frame_free(&in);
+        } else {
+            rc = avcodec_send_frame(enc, NULL); /* the encoder's held-back frames */
+        }
+        assert_int_equal(rc, 0);
+        while (avcodec_receive_packet(enc, pkt) == 0) {
+            if (pkt->pts < last_in) bframes++; /* a timestamp that goes back */
+            if (pkt->pts > last_in) last_in = pkt->pts;
+            struct encoded_frame f = {MEDIA_CODEC_H264, pkt->data, (size_t)pkt->size,
+                                      (uint32_t)pkt->pts, (pkt->flags & AV_PKT_FLAG_KEY) != 0};
+            const AVFrame *pic = NULL;
+            enum video_decode_status st = video_decoder_decode(dec, &f, &pic);
+            assert_int_not_equal(st, VIDEO_DECODE_NEED_KEYFRAME);
+            if (st == VIDEO_DECODE_PICTURE) {
+                assert_true(pic->pts > last_pts); /* display order */
+                last_pts = pic->pts;
+                int shown = (int)(pic->pts / 3000);
+                int sx = (8 * shown) % (PW - 32);
+                assert_true(synth_mean(pic, 0, sx + 8, 108, 16, 16) > 200);
+                assert_true(abs((int)synth_mean(pic, 1, 0, 0, PW, 96) - BG_U) <= 4);
+                pictures++;
+            }
+            av_packet_unref(pkt);
+        }
+    }
+    assert_true(bframes > 0); /* the stream had B-frames */
+    const struct video_decoder_stats *st = video_decoder_stats(dec);
+    assert_int_equal(st->errors, 0);
+    assert_int_equal(st->dropped, 0);
+    assert_int_equal(st->frames_in, FRAMES);
+    assert_true(pictures + (int)st->superseded >= FRAMES - 4);
+    assert_false(video_decoder_needs_keyframe(dec));
+    av_packet_free(&pkt);
+    avcodec_free_context(&enc);
+    video_decoder_free(dec);
 }
 
 static bool has_nal(const struct packet_copy *p, int type)
@@ -432,6 +508,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vp8_roundtrip),
         cmocka_unit_test(test_h264_roundtrip),
+        cmocka_unit_test(test_h264_high_bframes_in_display_order),
         cmocka_unit_test(test_vp8_keyframe_on_demand),
         cmocka_unit_test(test_h264_keyframe_on_demand),
         cmocka_unit_test(test_vp8_bitrate_change),

@@ -118,6 +118,12 @@ static void append_limit_metrics(GString *s, const struct control *control)
                                (unsigned long long)limits_counter(control->limits, k));
     g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"slow_client_dropped\"} %llu\n",
                            (unsigned long long)http_server_slow_clients_dropped(control->http));
+    metric(s, "hoinghi_remote_candidates_ignored_total", "counter",
+           "Remote ICE candidates not given to ICE: mDNS names (accepted), unparseable ones.");
+    for (int k = 0; k < LIMITS_IGNORED_CANDIDATE_COUNT; k++)
+        g_string_append_printf(s, "hoinghi_remote_candidates_ignored_total{reason=\"%s\"} %llu\n",
+                               limits_ignored_candidate_name(k),
+                               (unsigned long long)limits_ignored_candidates(control->limits, k));
     metric(s, "hoinghi_join_rate_addresses", "gauge",
            "Source addresses the join rate limiter remembers.");
     g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n",

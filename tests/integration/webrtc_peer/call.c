@@ -67,10 +67,9 @@ static void on_negotiation_needed(void *user)
 static void edit_offer(GstSDPMessage *offer, void *user)
 {
     struct peer *p = user;
-    int fixed = offer_fix_h264_fmtp(offer);
-    if (fixed > 0)
-        peer_log("rewrote %d H.264 fmtp line(s) of the offer to '%s'", fixed, H264_PT_FMTP);
-    (void)p;
+    const char *fmtp = peer_h264_fmtp(&p->opt);
+    int fixed = offer_fix_h264_fmtp(offer, fmtp);
+    if (fixed > 0) peer_log("rewrote %d H.264 fmtp line(s) of the offer to '%s'", fixed, fmtp);
 }
 
 static void on_offer(void *user, const char *sdp, const char *error)

@@ -157,23 +157,38 @@ static bool check_elements(const char *codec)
     return false;
 }
 
-static const char *pipeline_description(const char *codec)
+/* The fixed test pipeline; g_free it. H.264 Main and High add B-frames (two between
+ * references, as room systems send them: decode order, timestamps going back). */
+static char *pipeline_description(const struct peer_options *opt)
 {
-    if (strcmp(codec, "h264") == 0)
-        return "webrtcbin name=webrtc bundle-policy=max-bundle "
-               "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 "
-               "! queue ! x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 "
-               "! video/x-h264,profile=constrained-baseline "
-               "! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
-               "! application/x-rtp,media=video,encoding-name=H264,payload=102 ! webrtc. "
-               "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc "
-               "! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.";
-    return "webrtcbin name=webrtc bundle-policy=max-bundle "
-           "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 "
-           "! queue ! vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay "
-           "! application/x-rtp,media=video,encoding-name=VP8,payload=96 ! webrtc. "
-           "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc "
-           "! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.";
+    const char *audio =
+        "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! queue ! opusenc "
+        "! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.";
+    char *video;
+    if (strcmp(opt->codec, "h264") == 0) {
+        /* x264 writes the lowest profile the tools fit: CABAC and B-frames make Main,
+         * the 8x8 transform High */
+        const char *tools = strcmp(opt->h264_profile, "high") == 0
+                                ? "bframes=2 b-adapt=false cabac=true dct8x8=true"
+                            : strcmp(opt->h264_profile, "main") == 0
+                                ? "bframes=2 b-adapt=false cabac=true"
+                                : "tune=zerolatency";
+        video = g_strdup_printf("x264enc speed-preset=ultrafast key-int-max=30 %s "
+                                "! video/x-h264,profile=%s "
+                                "! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
+                                "! application/x-rtp,media=video,encoding-name=H264,payload=102",
+                                tools, opt->h264_profile);
+    } else {
+        video = g_strdup("vp8enc deadline=1 keyframe-max-dist=30 ! rtpvp8pay "
+                         "! application/x-rtp,media=video,encoding-name=VP8,payload=96");
+    }
+    char *desc = g_strdup_printf(
+        "webrtcbin name=webrtc bundle-policy=max-bundle "
+        "videotestsrc is-live=true pattern=%s ! video/x-raw,width=640,height=360,framerate=30/1 "
+        "! queue ! %s ! webrtc. %s",
+        opt->pattern, video, audio);
+    g_free(video);
+    return desc;
 }
 
 static gboolean on_bus_message(GstBus *bus, GstMessage *msg, gpointer data)
@@ -207,7 +222,9 @@ bool peer_pipeline_create(struct peer *p)
     GstBus *bus;
 
     if (!check_elements(p->opt.codec)) return false;
-    p->pipeline = gst_parse_launch(pipeline_description(p->opt.codec), &err);
+    char *desc = pipeline_description(&p->opt);
+    p->pipeline = gst_parse_launch(desc, &err);
+    g_free(desc);
     if (!p->pipeline || err) {
         fprintf(stderr, "webrtc_peer: cannot build the pipeline: %s\n", err ? err->message : "?");
         g_clear_error(&err);

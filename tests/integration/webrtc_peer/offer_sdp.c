@@ -39,13 +39,26 @@ static bool fmtp_has(const char *params, const char *want)
     return found;
 }
 
-/* The offer must say packetization-mode=1 and constrained baseline 42e01f for every
+const char *peer_h264_fmtp(const struct peer_options *opt)
+{
+    if (strcmp(opt->h264_profile, "high") == 0)
+        return "packetization-mode=1;profile-level-id=64001f;level-asymmetry-allowed=1";
+    if (strcmp(opt->h264_profile, "main") == 0)
+        return "packetization-mode=1;profile-level-id=4d001f;level-asymmetry-allowed=1";
+    return "packetization-mode=1;profile-level-id=42e01f;level-asymmetry-allowed=1";
+}
+
+/* The offer must say packetization-mode=1 and the profile-level-id of `fmtp` for every
  * H.264 payload type (docs/protocol.md: what mcud decodes). webrtcbin copies
  * whatever the payloader's caps say, which may be another level or nothing before
  * the first buffer, so rewrite the fmtp where it differs. Returns how many fmtp
  * lines were rewritten. */
-int offer_fix_h264_fmtp(GstSDPMessage *sdp)
+int offer_fix_h264_fmtp(GstSDPMessage *sdp, const char *fmtp)
 {
+    char plid[32];
+    const char *at = strstr(fmtp, "profile-level-id=");
+    snprintf(plid, sizeof plid, "%.23s", at ? at : "");
+    plid[strcspn(plid, ";")] = '\0';
     int fixed = 0;
     for (guint mi = 0; mi < gst_sdp_message_medias_len(sdp); mi++) {
         /* GstSDPMessage hands out const media; the message is ours to edit */
@@ -63,11 +76,9 @@ int offer_fix_h264_fmtp(GstSDPMessage *sdp)
             idx = fmtp_index(m, pt);
             if (idx >= 0)
                 params = gst_sdp_media_get_attribute(m, (guint)idx)->value + strlen(pt) + 1;
-            if (fmtp_has(params, "packetization-mode=1") &&
-                fmtp_has(params, "profile-level-id=42e01f"))
-                continue;
+            if (fmtp_has(params, "packetization-mode=1") && fmtp_has(params, plid)) continue;
             peer_log("offer H.264 pt %s fmtp was '%s'", pt, params);
-            value = g_strdup_printf("%s %s", pt, H264_PT_FMTP);
+            value = g_strdup_printf("%s %s", pt, fmtp);
             gst_sdp_attribute_set(&attr, "fmtp", value);
             if (idx >= 0)
                 gst_sdp_media_replace_attribute(m, (guint)idx, &attr);

@@ -11,7 +11,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: webrtc_peer --server ws://HOST:PORT/ws --conference ID --name NAME\n"
                  "                   [--pin PIN] [--codec h264|vp8] [--duration SECONDS]\n"
                  "                   [--min-frames N] [--ice-address ADDR]...\n"
-                 "                   [--offer-as-is] [--show-sdp] [--stay]\n"
+                 "                   [--h264-profile constrained-baseline|main|high]\n"
+                 "                   [--pattern PATTERN] [--offer-as-is] [--show-sdp] [--stay]\n"
                  "       webrtc_peer --print-offer [--codec h264|vp8] [--offer-as-is]\n"
                  "\n"
                  "Joins a conference, sends a test pattern and a sine tone, decodes what comes\n"
@@ -20,7 +21,9 @@ static void usage(FILE *out)
                  "--ice-address adds a local ICE address (libnice gathers no loopback address\n"
                  "on its own: in a loopback-only namespace pass --ice-address 127.0.0.1).\n"
                  "The offer's H.264 fmtp is rewritten to packetization-mode=1;profile-level-id=\n"
-                 "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets).\n"
+                 "42e01f unless --offer-as-is (webrtcbin's own says 42c01e, with sprop sets);\n"
+                 "--h264-profile main or high sends that profile with B-frames and offers\n"
+                 "4d001f or 64001f. --pattern is videotestsrc's (default ball; e.g. green).\n"
                  "--stay keeps the call up after that, until --duration runs out or SIGTERM /\n"
                  "SIGINT (exit 0 if the goal was met by then); it logs 'goal reached' when met.\n"
                  "Exit codes: 0 ok, 1 not enough media, 2 usage, 3 join refused,\n"
@@ -52,6 +55,8 @@ int peer_parse_options(int argc, char **argv, struct peer_options *opt)
         {"offer-as-is", no_argument, NULL, 'a'},
         {"show-sdp", no_argument, NULL, 'S'},
         {"stay", no_argument, NULL, 'y'},
+        {"h264-profile", required_argument, NULL, 'P'},
+        {"pattern", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -59,6 +64,8 @@ int peer_parse_options(int argc, char **argv, struct peer_options *opt)
 
     memset(opt, 0, sizeof(*opt));
     opt->codec = "h264";
+    opt->h264_profile = "constrained-baseline";
+    opt->pattern = "ball";
     opt->duration_s = 15;
     opt->min_frames = 60;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -72,6 +79,8 @@ int peer_parse_options(int argc, char **argv, struct peer_options *opt)
         case 'a': opt->offer_as_is = true; break;
         case 'S': opt->show_sdp = true; break;
         case 'y': opt->stay = true; break;
+        case 'P': opt->h264_profile = optarg; break;
+        case 't': opt->pattern = optarg; break;
         case 'd':
             if (!parse_count(optarg, 1, &opt->duration_s)) {
                 fprintf(stderr, "webrtc_peer: --duration wants whole seconds >= 1, not '%s'\n",
@@ -102,6 +111,16 @@ int peer_parse_options(int argc, char **argv, struct peer_options *opt)
     }
     if (strcmp(opt->codec, "h264") != 0 && strcmp(opt->codec, "vp8") != 0) {
         fprintf(stderr, "webrtc_peer: --codec is h264 or vp8, not '%s'\n", opt->codec);
+        return PEER_USAGE;
+    }
+    if (strcmp(opt->h264_profile, "constrained-baseline") != 0 &&
+        strcmp(opt->h264_profile, "main") != 0 && strcmp(opt->h264_profile, "high") != 0) {
+        fprintf(stderr, "webrtc_peer: --h264-profile is constrained-baseline, main or high\n");
+        return PEER_USAGE;
+    }
+    if (opt->pattern[0] == '\0' ||
+        strspn(opt->pattern, "abcdefghijklmnopqrstuvwxyz-") != strlen(opt->pattern)) {
+        fprintf(stderr, "webrtc_peer: --pattern wants a videotestsrc pattern name\n");
         return PEER_USAGE;
     }
     if (!opt->print_offer && (!opt->server || !opt->conference || !opt->name)) {

@@ -26,7 +26,6 @@
 #include "client/room/webrtc_call.h"
 
 #define PEER_MAX_ICE_ADDRESSES 8
-#define H264_PT_FMTP           "packetization-mode=1;profile-level-id=42e01f;level-asymmetry-allowed=1"
 
 enum peer_exit {
     PEER_OK = 0,
@@ -41,8 +40,10 @@ struct peer_options {
     const char *server; /* ws://HOST:PORT/PATH */
     const char *conference;
     const char *name;
-    const char *pin;   /* NULL: none sent */
-    const char *codec; /* "h264" or "vp8" */
+    const char *pin;          /* NULL: none sent */
+    const char *codec;        /* "h264" or "vp8" */
+    const char *h264_profile; /* "constrained-baseline" (default), "main" or "high" */
+    const char *pattern;      /* videotestsrc pattern, default "ball" */
     int duration_s;
     int min_frames;
     const char *ice_addresses[PEER_MAX_ICE_ADDRESSES];
@@ -110,8 +111,10 @@ bool peer_call_start(struct peer *p);
 bool peer_signalling_start(struct peer *p);
 void peer_call_free(struct peer *p);
 
-/* offer_sdp.c */
-int offer_fix_h264_fmtp(GstSDPMessage *sdp);
+/* offer_sdp.c: the H.264 fmtp the offer says for --h264-profile (packetization-mode=1
+ * and profile-level-id 42e01f, 4d001f or 64001f: level 3.1). */
+const char *peer_h264_fmtp(const struct peer_options *opt);
+int offer_fix_h264_fmtp(GstSDPMessage *sdp, const char *fmtp);
 char *sdp_video_codec(const GstSDPMessage *sdp, char **codec);
 
 /* media.c: builds and starts the pipeline (false on failure, after a message). */
