@@ -175,6 +175,29 @@ check_mcud_log_clean() {
 BACKGROUND_PIDS=()
 track_background() { BACKGROUND_PIDS+=("$@"); }
 
+# shape_lo_on_request PID CONTROL RATE: while PID runs, a token bucket (tc tbf) of RATE
+# goes on the namespace's loopback when the file CONTROL/congest appears and comes off
+# when CONTROL/clear does (each answered with a .done file, so the driver knows); it
+# is off again when PID ends.
+shape_lo_on_request() {
+    local pid=$1 control=$2 rate=$3 shaped=no
+    while process_running "$pid"; do
+        if [ -e "$control/congest" ] && [ ! -e "$control/congest.done" ]; then
+            tc qdisc add dev lo root tbf rate "$rate" burst 16kbit latency 200ms \
+                || fail "tc could not add a token bucket on lo"
+            shaped=yes
+            touch "$control/congest.done"
+        fi
+        if [ -e "$control/clear" ] && [ ! -e "$control/clear.done" ]; then
+            tc qdisc del dev lo root || true
+            shaped=no
+            touch "$control/clear.done"
+        fi
+        sleep 0.2
+    done
+    [ "$shaped" = no ] || tc qdisc del dev lo root || true
+}
+
 mean_colour() {
     # Decodes the whole file at 10 frames a second, each frame reduced to the region's
     # mean colour (1x1 pixel), and picks the frame SEEK seconds before the end. This

@@ -21,24 +21,9 @@ mkdir -p "$control"
 timeout -k 5 150 node "$ROOT/tests/integration/congestion_chromium.mjs" "$MCUD_URL" meeting 640 360 "$control" &
 node_pid=$!
 track_background "$node_pid"
-throttled=no
-while process_running "$node_pid"; do
-    if [ -e "$control/congest" ] && [ ! -e "$control/congest.done" ]; then
-        tc qdisc add dev lo root tbf rate ${CONGESTION_RATE:-300kbit} burst 16kbit latency 200ms \
-            || fail "tc could not add a token bucket on lo"
-        throttled=yes
-        touch "$control/congest.done"
-    fi
-    if [ -e "$control/clear" ] && [ ! -e "$control/clear.done" ]; then
-        tc qdisc del dev lo root || true
-        throttled=no
-        touch "$control/clear.done"
-    fi
-    sleep 0.2
-done
+shape_lo_on_request "$node_pid" "$control" "${CONGESTION_RATE:-300kbit}"
 rc=0
 wait "$node_pid" || rc=$?
-[ "$throttled" = no ] || tc qdisc del dev lo root || true
 [ "$rc" -eq 0 ] || fail "the room's picture did not follow its bandwidth (see above)"
 grep -q "moves to vp8-320x180" "$MCUD_LOG" || fail "mcud never moved the room down"
 grep -q "moves to vp8-640x360" "$MCUD_LOG" || fail "mcud never moved the room back up"

@@ -29,24 +29,9 @@ timeout -k 5 220 node "$ROOT/tests/integration/send_bandwidth_chromium.mjs" "$MC
     "$TEST_TMP/camera.y4m" &
 node_pid=$!
 track_background "$node_pid"
-throttled=no
-while process_running "$node_pid"; do
-    if [ -e "$control/congest" ] && [ ! -e "$control/congest.done" ]; then
-        tc qdisc add dev lo root tbf rate ${SHAPE_RATE:-500kbit} burst 16kbit latency 200ms \
-            || fail "tc could not add a token bucket on lo"
-        throttled=yes
-        touch "$control/congest.done"
-    fi
-    if [ -e "$control/clear" ] && [ ! -e "$control/clear.done" ]; then
-        tc qdisc del dev lo root || true
-        throttled=no
-        touch "$control/clear.done"
-    fi
-    sleep 0.2
-done
+shape_lo_on_request "$node_pid" "$control" "${SHAPE_RATE:-500kbit}"
 rc=0
 wait "$node_pid" || rc=$?
-[ "$throttled" = no ] || tc qdisc del dev lo root || true
 [ "$rc" -eq 0 ] || fail "the room's sending did not follow the bandwidth (see above)"
 process_running "$MCUD_PID" || fail "mcud died"
 stop_mcud
