@@ -20,8 +20,9 @@ start_rooms 2
 wait_log "recorder hop: writing " 30
 wait_log "recording stopped by an error: .*No space left on device" 40
 say "the recording stopped on the full disk; the meeting goes on"
-grep -qE "recording $ARCHIVE/.*\.webm ended failed \(.*No space left on device\)" "$MCUD_LOG" \
-    || fail "no log line for the failed file"
+# The finished file's line follows once the writer thread has closed it (100 ms later
+# was seen): waited for, not read at once.
+wait_log "recording $ARCHIVE/.*\.webm ended failed \(.*No space left on device\)" 10
 log_lines_at_failure=$(grep -c . "$MCUD_LOG")
 sleep 4
 process_running "$MCUD_PID" || fail "mcud died after the disk filled up"
