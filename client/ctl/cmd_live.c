@@ -195,7 +195,7 @@ const struct ctl_command ctl_live_commands[] = {
     {"participant", "focus", "CONFERENCE [PARTICIPANT]", 1, 2, focus_opts, cmd_focus,
      "put a room in the big tile (layouts 1+5, 1+7, speaker), or --none"},
     {"layout", "set", "CONFERENCE LAYOUT", 2, 2, no_opts, cmd_layout,
-     "change the picture: 1x1 2x2 3x3 4x4 1+5 1+7 speaker speaker+N or custom JSON"},
+     "change the picture: 1x1 2x2 3x3 4x4 5x5 1+5 1+7 speaker speaker+N or custom JSON"},
     {"record", "start", "CONFERENCE", 1, 1, no_opts, cmd_record_start,
      "start recording a running conference into the archive"},
     {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop,

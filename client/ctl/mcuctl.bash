@@ -34,7 +34,7 @@ _mcuctl() {
     done
 
     case $prev in
-        --layout) COMPREPLY=($(compgen -W "1x1 2x2 3x3 4x4 1+5 1+7 speaker speaker+4" -- "$cur")); return ;;
+        --layout) COMPREPLY=($(compgen -W "1x1 2x2 3x3 4x4 5x5 1+5 1+7 speaker speaker+4" -- "$cur")); return ;;
         --repeat) COMPREPLY=($(compgen -W "daily weekly" -- "$cur")); return ;;
         --record-policy) COMPREPLY=($(compgen -W "off manual always" -- "$cur")); return ;;
         --state) COMPREPLY=($(compgen -W "scheduled open ended" -- "$cur")); return ;;

@@ -31,6 +31,7 @@ struct file_loop {
     GstClockTime offset; /* added per round: the file's length so far */
     GstClockTime first_ts, last_ts, step;
     gboolean rewinding;
+    gboolean stopped; /* the reader failed: nothing more comes */
     unsigned rounds;
 };
 
@@ -252,17 +253,6 @@ GstElement *file_loop_source(struct file_loop *fl) { return fl->appsrc; }
 
 unsigned file_loop_rounds(const struct file_loop *fl) { return fl->rounds; }
 
-static GstClockTime running_time(GstElement *pipeline)
-{
-    GstClock *clock = gst_element_get_clock(pipeline);
-    GstClockTime now;
-
-    if (!clock) return GST_CLOCK_TIME_NONE;
-    now = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline);
-    gst_object_unref(clock);
-    return now;
-}
-
 /* End of file: the next round starts one file length later. */
 static void rewind_reader(struct file_loop *fl)
 {
@@ -274,8 +264,8 @@ static void rewind_reader(struct file_loop *fl)
                             GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
 }
 
-/* Restamps and pushes one buffer; returns FALSE when it is not due yet. */
-static gboolean push_if_due(struct file_loop *fl, GstClockTime now)
+/* The pending buffer restamped, or NULL when it is not due yet. */
+static GstBuffer *restamp_if_due(struct file_loop *fl, GstClockTime now)
 {
     GstBuffer *buf = gst_sample_get_buffer(fl->pending);
     GstClockTime ts = GST_BUFFER_DTS_IS_VALID(buf) ? GST_BUFFER_DTS(buf) : GST_BUFFER_PTS(buf);
@@ -287,7 +277,7 @@ static gboolean push_if_due(struct file_loop *fl, GstClockTime now)
     if (ts < fl->first_ts) ts = fl->first_ts;
     base = fl->start + fl->offset;
     out = base + (ts - fl->first_ts);
-    if (out > now + LEAD) return FALSE;
+    if (out > now + LEAD) return NULL;
 
     buf = gst_buffer_make_writable(gst_buffer_ref(buf)); /* metadata copy, memory shared */
     if (GST_BUFFER_PTS_IS_VALID(buf))
@@ -302,35 +292,58 @@ static gboolean push_if_due(struct file_loop *fl, GstClockTime now)
         fl->step = ts - fl->last_ts;
     fl->last_ts = ts;
     fl->rewinding = FALSE;
-    gst_app_src_push_buffer(GST_APP_SRC(fl->appsrc), buf);
     gst_sample_unref(fl->pending);
     fl->pending = NULL;
-    return TRUE;
+    return buf;
+}
+
+GstBuffer *file_loop_take_due(struct file_loop *fl, GstClockTime now)
+{
+    char *why;
+
+    if (fl->stopped || !GST_CLOCK_TIME_IS_VALID(now)) return NULL;
+    if (!GST_CLOCK_TIME_IS_VALID(fl->start)) fl->start = now + START_DELAY;
+    if ((why = reader_error(fl)) != NULL) {
+        fprintf(stderr, "mcu-room: file reader (%s) stopped: %s\n", fl->media, why);
+        g_free(why);
+        fl->stopped = TRUE;
+        return NULL;
+    }
+    if (!fl->pending) fl->pending = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), 0);
+    if (!fl->pending) {
+        if (!fl->rewinding && gst_app_sink_is_eos(GST_APP_SINK(fl->appsink))) rewind_reader(fl);
+        return NULL;
+    }
+    return restamp_if_due(fl, now);
+}
+
+gboolean file_loop_stopped(const struct file_loop *fl) { return fl->stopped; }
+
+GstClockTime file_loop_running_time(GstElement *pipeline)
+{
+    GstClock *clock = gst_element_get_clock(pipeline);
+    GstClockTime now;
+
+    if (!clock) return GST_CLOCK_TIME_NONE;
+    now = gst_clock_get_time(clock) - gst_element_get_base_time(pipeline);
+    gst_object_unref(clock);
+    return now;
 }
 
 static gboolean tick(gpointer data)
 {
     struct file_loop *fl = data;
-    GstClockTime now = running_time(fl->target);
-    char *why;
+    GstClockTime now = file_loop_running_time(fl->target);
+    GstBuffer *buf;
 
-    if (!GST_CLOCK_TIME_IS_VALID(now)) return G_SOURCE_CONTINUE;
-    if (!GST_CLOCK_TIME_IS_VALID(fl->start)) fl->start = now + START_DELAY;
-    if ((why = reader_error(fl)) != NULL) {
-        fprintf(stderr, "mcu-room: file reader (%s) stopped: %s\n", fl->media, why);
-        g_free(why);
+    while ((buf = file_loop_take_due(fl, now)) != NULL)
+        gst_app_src_push_buffer(GST_APP_SRC(fl->appsrc), buf);
+    if (fl->stopped) {
         gst_app_src_end_of_stream(GST_APP_SRC(fl->appsrc));
         fl->timer = 0;
         return G_SOURCE_REMOVE;
     }
-    for (;;) {
-        if (!fl->pending) fl->pending = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), 0);
-        if (!fl->pending) {
-            if (!fl->rewinding && gst_app_sink_is_eos(GST_APP_SINK(fl->appsink))) rewind_reader(fl);
-            return G_SOURCE_CONTINUE;
-        }
-        if (!push_if_due(fl, now)) return G_SOURCE_CONTINUE;
-    }
+    return G_SOURCE_CONTINUE;
 }
 
 void file_loop_start(struct file_loop *fl, GstElement *pipeline)

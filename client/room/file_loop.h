@@ -31,7 +31,21 @@ const GstCaps *file_loop_caps(const struct file_loop *fl);
 /* The appsrc to put into the sending pipeline (file_loop keeps its own reference). */
 GstElement *file_loop_source(struct file_loop *fl);
 
-/* Starts feeding in real time on pipeline's clock (call once it is PLAYING). */
+/* For a caller that paces several loops itself (replay_ladder.h) instead of
+ * file_loop_start: the next buffer due at running time `now` (restamped so that
+ * timestamps keep growing across rounds), or NULL when none is due yet. The first call
+ * fixes the loop's start (now + 50 ms): loops of files with the same timing called
+ * with the same `now` stay frame-aligned. */
+GstBuffer *file_loop_take_due(struct file_loop *fl, GstClockTime now);
+
+/* TRUE once the reader failed (it said why on stderr): nothing more will come. */
+gboolean file_loop_stopped(const struct file_loop *fl);
+
+/* pipeline's running time now, GST_CLOCK_TIME_NONE before it has a clock. */
+GstClockTime file_loop_running_time(GstElement *pipeline);
+
+/* Starts feeding the appsrc in real time on pipeline's clock (call once it is
+ * PLAYING). */
 void file_loop_start(struct file_loop *fl, GstElement *pipeline);
 
 /* Times the file has been started over so far. */

@@ -91,7 +91,10 @@ void options_usage(FILE *out)
         "    --replay PATH            send the VP8 or H.264 video and Opus audio of a\n"
         "                             WebM/MKV file as they are (no decoding, no encoding),\n"
         "                             looped and paced in real time; replaces --video and\n"
-        "                             --audio; cheap senders for load tests\n"
+        "                             --audio; cheap senders for load tests. Given\n"
+        "                             up to 4 times: renditions of one clip (same codec,\n"
+        "                             keyframes at the same times), the one that fits the\n"
+        "                             MCU's send limits is sent, switched at a keyframe\n"
         "    --codec vp8|h264         video codec to encode (default vp8)\n"
         "    --size WxH               picture size sent (default %dx%d)\n"
         "    --fps N                  frame rate sent (default %d)\n"
@@ -312,7 +315,13 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
     case OPT_CACERT: opt->cacert = arg; return -1;
     case OPT_VIDEO: *media_given = true; return parse_video(arg, opt);
     case OPT_AUDIO: *media_given = true; return parse_audio(arg, opt);
-    case OPT_REPLAY: opt->replay = arg; return -1;
+    case OPT_REPLAY:
+        if (opt->replay_count == (int)G_N_ELEMENTS(opt->replay))
+            return bad("--replay is given at most 4 times (renditions of one clip): '%s' is one "
+                       "too many",
+                       arg);
+        opt->replay[opt->replay_count++] = arg;
+        return -1;
     case OPT_CODEC:
         if (strcmp(arg, "vp8") == 0)
             opt->codec = ROOM_CODEC_VP8;
@@ -377,9 +386,9 @@ static int check_required(const struct room_options *opt, bool media_given)
         g_utf8_strlen(opt->name, -1) > 60)
         return bad("--name wants 1..60 characters of UTF-8, not '%s'", opt->name);
     if (opt->pin && opt->token) return bad("--pin and --token exclude each other (%s)", "give one");
-    if (opt->replay && media_given)
+    if (opt->replay_count && media_given)
         return bad("--replay sends the file's own video and audio: drop --video/--audio (%s)",
-                   opt->replay);
+                   opt->replay[0]);
     if (opt->show && opt->no_decode)
         return bad("--show needs decoding: drop --no-decode (%s)", "--show");
     return -1;

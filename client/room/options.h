@@ -44,7 +44,8 @@ struct room_options {
     enum room_audio_source audio;
     const char *audio_arg; /* test: tone in Hz; pulse/alsa: device (NULL = default); file: path */
     int tone_hz;           /* test audio: sine frequency */
-    const char *replay;    /* WebM/MKV to send as it is, or NULL */
+    const char *replay[4]; /* WebM/MKV renditions of one clip to send as stored */
+    int replay_count;      /* 0: no --replay */
     enum room_codec codec;
     int width, height, fps;
     int bitrate_kbps; /* video encoder target */

@@ -12,6 +12,7 @@
 
 #include "client/room/elements.h"
 #include "client/room/file_loop.h"
+#include "client/room/replay_ladder.h"
 #include "client/room/util.h"
 
 #define VIDEO_PT            96
@@ -22,6 +23,7 @@
 
 struct room_sources {
     struct file_loop *video_file; /* NULL unless a file feeds video */
+    struct replay_ladder *ladder; /* --replay: the video as stored, one rendition at a time */
     struct file_loop *audio_file;
     char *description;
     /* the encoded video branch (NULL: replay, or no video): where send limits apply */
@@ -288,16 +290,13 @@ static gboolean build_replay(struct room_sources *s, const struct room_options *
     const GstStructure *st;
     const char *name;
     char *desc, *audio_error = NULL;
-    int w = 0, h = 0;
     gboolean ok;
 
     if (!check(need, error)) return FALSE;
-    s->video_file = file_loop_new(opt->replay, "video", FILE_LOOP_ENCODED, error);
-    if (!s->video_file) return FALSE;
-    st = gst_caps_get_structure(file_loop_caps(s->video_file), 0);
+    s->ladder = replay_ladder_new(opt->replay, opt->replay_count, error);
+    if (!s->ladder) return FALSE;
+    st = gst_caps_get_structure(replay_ladder_caps(s->ladder), 0);
     name = gst_structure_get_name(st);
-    gst_structure_get_int(st, "width", &w);
-    gst_structure_get_int(st, "height", &h);
     if (strcmp(name, "video/x-h264") == 0)
         desc = g_strdup_printf(
             "h264parse ! rtph264pay config-interval=-1 aggregate-mode=zero-latency "
@@ -308,13 +307,15 @@ static gboolean build_replay(struct room_sources *s, const struct room_options *
             "rtpvp8pay picture-id-mode=15-bit "
             "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
             VIDEO_PT);
-    ok = add_branch(pipeline, webrtc, desc, file_loop_source(s->video_file), NULL, error);
+    ok = add_branch(pipeline, webrtc, desc, replay_ladder_source(s->ladder), NULL, error);
     g_free(desc);
     if (!ok) return FALSE;
-    g_string_append_printf(what, "replay of %s: video %s %dx%d as stored", opt->replay,
-                           strcmp(name, "video/x-h264") == 0 ? "H264" : "VP8", w, h);
+    char *sizes = replay_ladder_describe(s->ladder);
+    g_string_append_printf(what, "replay of %s: video %s %s as stored", opt->replay[0],
+                           strcmp(name, "video/x-h264") == 0 ? "H264" : "VP8", sizes);
+    g_free(sizes);
 
-    s->audio_file = file_loop_new(opt->replay, "audio", FILE_LOOP_ENCODED, &audio_error);
+    s->audio_file = file_loop_new(opt->replay[0], "audio", FILE_LOOP_ENCODED, &audio_error);
     if (!s->audio_file) {
         add_recvonly(
             webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
@@ -338,7 +339,7 @@ struct room_sources *sources_new(const struct room_options *opt, GstElement *pip
     GString *what = g_string_new(NULL);
     gboolean ok = check(base_elements, error);
 
-    if (ok && opt->replay)
+    if (ok && opt->replay_count)
         ok = build_replay(s, opt, pipeline, webrtc, what, error);
     else if (ok)
         ok = build_video(s, opt, pipeline, webrtc, what, error) &&
@@ -354,6 +355,7 @@ struct room_sources *sources_new(const struct room_options *opt, GstElement *pip
 void sources_start(struct room_sources *s, GstElement *pipeline)
 {
     if (s->video_file) file_loop_start(s->video_file, pipeline);
+    if (s->ladder) replay_ladder_start(s->ladder, pipeline);
     if (s->audio_file) file_loop_start(s->audio_file, pipeline);
 }
 
@@ -362,8 +364,12 @@ const char *sources_describe(const struct room_sources *s) { return s->descripti
 gboolean sources_apply_limits(struct room_sources *s, const struct protocol_send_limits *l,
                               char **applied)
 {
+    if (s->ladder) {
+        replay_ladder_apply_limits(s->ladder, l, applied);
+        return TRUE;
+    }
     if (!s->limits || !s->pause || !s->encoder) {
-        *applied = g_strdup("not applied (no live encoder: replay or no video)");
+        *applied = g_strdup("not applied (no video)");
         return FALSE;
     }
     if (!l->active) {
@@ -414,6 +420,7 @@ gboolean sources_apply_limits(struct room_sources *s, const struct protocol_send
 
 char *sources_sent_size(const struct room_sources *s)
 {
+    if (s->ladder) return replay_ladder_sent_size(s->ladder);
     if (!s->limits) return NULL;
     if (s->paused) return g_strdup("paused");
     GstPad *pad = gst_element_get_static_pad(s->limits, "src");
@@ -437,6 +444,7 @@ void sources_free(struct room_sources *s)
     if (s->pause) gst_object_unref(s->pause);
     if (s->encoder) gst_object_unref(s->encoder);
     file_loop_free(s->video_file);
+    replay_ladder_free(s->ladder);
     file_loop_free(s->audio_file);
     g_free(s->description);
     g_free(s);

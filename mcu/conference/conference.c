@@ -122,6 +122,7 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     }
     ec.audio_ssrc = (g_random_int() & 0x7fffff00u) | 1u;
     ec.minus_self = true;
+    ec.decode_hidden = !config->sender_control;
     c->engine = mix_engine_new(&ec, err, errlen);
     if (!c->engine) goto fail;
     for (size_t i = 0; i < c->profile_count; i++)
@@ -481,7 +482,8 @@ int conference_set_layout(struct conference *c, const char *layout, char *err, s
         if (layout_from_json(layout, c->config.width, c->config.height, &check, err, errlen) != 0)
             return -1;
     } else if (layout_from_name(layout, c->config.width, c->config.height, &check) != 0) {
-        snprintf(err, errlen, "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker)",
+        snprintf(err, errlen,
+                 "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N)",
                  layout);
         return -1;
     }

@@ -117,10 +117,6 @@ void *conference_member_user(const struct conference_member *m);
 const char *conference_member_id(const struct conference_member *m);
 const char *conference_member_name(const struct conference_member *m);
 
-/* What the member was last asked to send (active false before the first time). */
-void conference_member_send_limits(struct conference *c, const struct conference_member *m,
-                                   struct send_limits *out);
-
 /* Changes the layout from the next canvas frame on; receivers get a keyframe. */
 int conference_set_layout(struct conference *c, const char *layout, char *err, size_t errlen);
 const char *conference_layout(const struct conference *c);

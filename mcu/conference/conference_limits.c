@@ -96,6 +96,7 @@ struct limits_change {
 void conference_limits_poll(struct conference *c)
 {
     int64_t now = g_get_monotonic_time();
+    if (!c->config.sender_control) return;
     if (now - c->limits.last_poll_us < CONFERENCE_LIMITS_POLL_US) return;
     c->limits.last_poll_us = now;
     size_t slots = (size_t)c->config.max_participants;
@@ -136,12 +137,4 @@ void conference_limits_poll(struct conference *c)
                      changes[k].member->participant_id, l->max_bitrate);
         if (c->events.send_limits) c->events.send_limits(c->owner, c, changes[k].member, l);
     }
-}
-
-void conference_member_send_limits(struct conference *c, const struct conference_member *m,
-                                   struct send_limits *out)
-{
-    g_mutex_lock(&c->lock);
-    *out = m->limits_known ? m->limits_sent : (struct send_limits){.active = false};
-    g_mutex_unlock(&c->lock);
 }

@@ -49,6 +49,11 @@ const struct conference_field conference_fields[CONFERENCE_FIELD_COUNT] = {
     {CONFERENCE_FIELD_RECORD, "record", "record", CONFERENCE_TYPE_CHOICE, 0, 0, record_names, true,
      false,
      "mix: off, manual (an operator starts it) or always (recorded from the moment it starts; also yes)"},
+    {CONFERENCE_FIELD_SENDER_CONTROL, "sender-control", NULL, CONFERENCE_TYPE_BOOL, 0, 0, NULL,
+     true, false,
+     "mix: true: rooms are asked to send what their cell needs and rooms not drawn are not "
+     "decoded (docs/sender-control.md); false: every room sends what it chooses and is decoded "
+     "(the behaviour before sender control, for comparison; default true)"},
 };
 
 const struct conference_field *conference_field_by_key(const char *key)
@@ -103,7 +108,7 @@ void conference_field_rule(const struct conference_field *f, char *out, size_t o
     case CONFERENCE_TYPE_LAYOUT:
         snprintf(
             out, outlen,
-            "must be a layout: 1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N or custom JSON");
+            "must be a layout: 1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N or custom JSON");
         break;
     case CONFERENCE_TYPE_SIZE:
         snprintf(out, outlen, "must be WIDTHxHEIGHT, both even, %dx%d to %dx%d", w->min, h->min,
@@ -288,8 +293,11 @@ int conference_settings_set_int(struct mcu_conference_config *c, const struct co
 int conference_settings_set_bool(struct mcu_conference_config *c, const struct conference_field *f,
                                  bool value, char *why, size_t whylen)
 {
-    if (f->id != CONFERENCE_FIELD_HOST_REQUIRED) return refuse(f, why, whylen);
-    c->host_required = value;
+    switch (f->id) {
+    case CONFERENCE_FIELD_HOST_REQUIRED: c->host_required = value; break;
+    case CONFERENCE_FIELD_SENDER_CONTROL: c->sender_control = value; break;
+    default: return refuse(f, why, whylen);
+    }
     return 0;
 }
 
@@ -319,6 +327,7 @@ void conference_settings_defaults(struct mcu_conference_config *c)
     c->width = MCU_CONFIG_DEFAULT_WIDTH;
     c->height = MCU_CONFIG_DEFAULT_HEIGHT;
     c->fps = MCU_CONFIG_DEFAULT_FPS;
+    c->sender_control = true;
     c->max_participants = MCU_CONFIG_DEFAULT_MAX_PARTICIPANTS;
     c->allow_vp8 = c->allow_h264 = true;
     c->record = MCU_RECORD_MANUAL;

@@ -89,6 +89,10 @@ struct mcu_conference_config {
     char *host_token_hash;  /* the host token's hash: SHA-256 hex or a PIN
                                         * hash (mcu/core/secret.h); NULL: no host token */
     int host_grace_seconds; /* 0..3600, default MCU_CONFIG_DEFAULT_HOST_GRACE */
+    /* key sender-control (config file only): send limits, REMB caps and no decoding of
+     * rooms not drawn (docs/sender-control.md); false is the old behaviour, kept for
+     * the benchmark's comparison. Default true. */
+    bool sender_control;
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */

@@ -192,6 +192,7 @@ void store_conference_get_settings(const struct store_conference *c,
     out->host_required = c->host_required;
     out->host_token_hash = g_strdup(c->host_token_hash);
     out->host_grace_seconds = MCU_CONFIG_DEFAULT_HOST_GRACE;
+    out->sender_control = true; /* a config-file key only */
 }
 
 void store_conference_put_settings(struct store_conference *c,

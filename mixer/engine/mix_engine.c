@@ -330,7 +330,7 @@ const struct layout *mix_engine_layout(const struct mix_engine *e) { return &e->
 bool mix_engine_keyframe_request(struct mix_engine *e, size_t slot, int64_t now_us)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb || in->hidden) return false;
+    if (!in || !in->video_jb || (in->hidden && !e->cfg.decode_hidden)) return false;
     /* One request per input per interval, whichever part wants it: the jitter buffer
      * (a frame lost for good) and the decoder (a broken reference) must not each
      * ask in turn. The jitter buffer keeps its wish until it is asked. */
@@ -350,7 +350,7 @@ size_t mix_engine_nack(struct mix_engine *e, size_t slot, int64_t now_us, uint16
                        size_t max)
 {
     struct mix_input *in = input_at(e, slot);
-    if (!in || !in->video_jb || in->hidden) return 0;
+    if (!in || !in->video_jb || (in->hidden && !e->cfg.decode_hidden)) return 0;
     return jitter_buffer_nack(in->video_jb, now_us, seqs, max);
 }
 

@@ -81,6 +81,8 @@ struct mix_engine_config {
                                    full mix (a recording); default true */
     bool encode_every_input;    /* benchmark baseline: every input gets its own
                                    encode, even when it would share; default false */
+    bool decode_hidden;         /* baseline (sender control off): inputs that are not
+                                   drawn are decoded all the same; default false */
     size_t mtu;                 /* RTP packets; 0: PACKETIZER_DEFAULT_MTU */
 };
 

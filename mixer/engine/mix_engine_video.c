@@ -80,7 +80,8 @@ static void assign_cells(struct mix_engine *e)
         struct mix_input *in = &e->inputs[i];
         if (!in->active) continue;
         bool hidden = !e->present[i];
-        if (in->hidden && !hidden) in->reference_lost = true; /* back: from a keyframe */
+        if (in->hidden && !hidden && !e->cfg.decode_hidden)
+            in->reference_lost = true; /* back: from a keyframe */
         in->hidden = hidden;
     }
 }
@@ -93,7 +94,7 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     for (size_t i = 0; i < e->cfg.max_inputs; i++) {
         struct mix_input *in = &e->inputs[i];
         if (!in->active || !in->video_jb) continue;
-        if (in->hidden)
+        if (in->hidden && !e->cfg.decode_hidden)
             mix_input_skip_video(in, now_us); /* not drawn: not decoded */
         else
             e->decode_list[e->decode_count++] = i;

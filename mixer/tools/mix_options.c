@@ -27,7 +27,7 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  -o, --output FILE     output file (required)\n"
-    "  --layout L            1x1, 2x2, 3x3, 4x4, 1+5, 1+7, speaker, speaker+N, or a\n"
+    "  --layout L            1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N, or a\n"
     "                        FILE.json with {\"cells\":[{\"x\":0,\"y\":0,\"w\":0.5,\"h\":1},...]}\n"
     "                        (fractions of the canvas). Default: the smallest grid that\n"
     "                        holds all inputs. `speaker` layouts show the active speaker\n"
@@ -256,7 +256,11 @@ static int parse_flag(struct mix_options *o, int c, const char *arg)
 
 static const char *default_grid(size_t inputs)
 {
-    return inputs <= 1 ? "1x1" : inputs <= 4 ? "2x2" : inputs <= 9 ? "3x3" : "4x4";
+    return inputs <= 1    ? "1x1"
+           : inputs <= 4  ? "2x2"
+           : inputs <= 9  ? "3x3"
+           : inputs <= 16 ? "4x4"
+                          : "5x5";
 }
 
 /* Checks that the inputs fit a layout; prints and returns -1 if not. */

@@ -86,6 +86,7 @@ int layout_from_name(const char *name, int width, int height, struct layout *out
     if (!strcmp(name, "2x2")) return grid(2, width, height, out);
     if (!strcmp(name, "3x3")) return grid(3, width, height, out);
     if (!strcmp(name, "4x4")) return grid(4, width, height, out);
+    if (!strcmp(name, "5x5")) return grid(5, width, height, out);
     if (!strcmp(name, "1+5")) return big_plus_small(3, width, height, out);
     if (!strcmp(name, "1+7")) return big_plus_small(4, width, height, out);
     if (!strcmp(name, "speaker")) return speaker(0, width, height, out);

@@ -5,7 +5,7 @@
  * the compositor's business (compositor_show()).
  *
  * Built-in layouts (by name):
- *   "1x1", "2x2", "3x3", "4x4"  equal grid
+ *   "1x1" .. "5x5"       equal grid
  *   "1+5"   one 2/3-size tile top left, 5 of 1/3 along the right and bottom
  *   "1+7"   one 3/4-size tile top left, 7 of 1/4 along the right and bottom
  *   "speaker"    one full-frame cell (put the active speaker in it)

@@ -43,7 +43,7 @@ body=$(http POST /api/v1/conferences "$admin" '{"title": "x",' | expect_status 4
 echo "$body" | json 'o.error.message' | grep -q "not valid JSON" || fail "no message for malformed JSON: $body"
 body=$(http POST /api/v1/conferences "$admin" '[1, 2]' | expect_status 400 "a JSON array")
 body=$(http POST /api/v1/conferences "$admin" \
-    '{"title": "", "pin": "12", "layout": "5x5", "canvas": {"fps": 500}, "schedule": {"start": "yesterday"}, "colour": 1}' \
+    '{"title": "", "pin": "12", "layout": "6x6", "canvas": {"fps": 500}, "schedule": {"start": "yesterday"}, "colour": 1}' \
     | expect_status 400 "bad fields")
 for field in title pin layout canvas.fps schedule.start colour; do
     [ "$(echo "$body" | json "o.error.fields['$field'] !== undefined")" = true ] || fail "field $field not named: $body"

@@ -22,9 +22,10 @@
 #define W 1280
 #define H 720
 
-static uint8_t colour_y(int slot) { return (uint8_t)(70 + 9 * slot); }
-static uint8_t colour_u(int slot) { return (uint8_t)(40 + 11 * slot); }
-static uint8_t colour_v(int slot) { return (uint8_t)(220 - 10 * slot); }
+/* Distinct for slots 0..24 (a 5x5 grid), every channel within 0..255. */
+static uint8_t colour_y(int slot) { return (uint8_t)(40 + 8 * slot); }
+static uint8_t colour_u(int slot) { return (uint8_t)(30 + 8 * slot); }
+static uint8_t colour_v(int slot) { return (uint8_t)(230 - 8 * slot); }
 
 static struct compositor *new_compositor(enum compositor_fit fit)
 {
@@ -33,6 +34,7 @@ static struct compositor *new_compositor(enum compositor_fit fit)
     assert_int_equal(cfg.width, W);
     assert_int_equal(cfg.height, H);
     cfg.fit = fit;
+    cfg.max_inputs = 25; /* a 5x5 grid */
     struct compositor *c = compositor_new(&cfg);
     assert_non_null(c);
     return c;
@@ -73,8 +75,8 @@ static void test_every_layout_places_every_input(void **state)
     static const struct {
         const char *name;
         size_t cells;
-    } cases[] = {{"1x1", 1}, {"2x2", 4},     {"3x3", 9},       {"4x4", 16},     {"1+5", 6},
-                 {"1+7", 8}, {"speaker", 1}, {"speaker+4", 5}, {"speaker+8", 9}};
+    } cases[] = {{"1x1", 1}, {"2x2", 4}, {"3x3", 9},     {"4x4", 16},      {"5x5", 25},
+                 {"1+5", 6}, {"1+7", 8}, {"speaker", 1}, {"speaker+4", 5}, {"speaker+8", 9}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
         struct layout l;
@@ -106,7 +108,7 @@ static void test_grid_cells_tile_the_canvas(void **state)
     long area = 0;
     for (size_t i = 0; i < l.count; i++) area += (long)l.cells[i].w * l.cells[i].h;
     assert_int_equal(area, (long)W * H);
-    assert_int_equal(layout_from_name("5x5", W, H, &l), -1);
+    assert_int_equal(layout_from_name("6x6", W, H, &l), -1);
     assert_int_equal(layout_from_name("speaker+9", W, H, &l), -1);
     assert_int_equal(layout_from_name("speaker+", W, H, &l), -1);
     assert_int_equal(layout_from_name("2x2", 15, H, &l), -1);
@@ -317,7 +319,7 @@ static void test_odd_sizes_and_bad_input(void **state)
     assert_int_equal(av_frame_get_buffer(pic, 32), 0);
     assert_int_equal(compositor_set_input(c, 1, pic), -1);
     pic->format = AV_PIX_FMT_YUV420P;
-    assert_int_equal(compositor_set_input(c, 16, pic), -1);
+    assert_int_equal(compositor_set_input(c, 25, pic), -1);
     av_frame_free(&pic);
     struct layout l = {.count = 1, .cells = {{0, 0, W + 2, H}}};
     assert_int_equal(compositor_set_layout(c, &l), -1);

@@ -63,7 +63,7 @@ static const struct row rows[] = {
     {"layout=speaker+4", "{\"layout\": \"speaker+4\"}", true},
     {"layout={\"cells\":[{\"x\":0,\"y\":0,\"w\":1,\"h\":1}]}",
      "{\"layout\": \"{\\\"cells\\\":[{\\\"x\\\":0,\\\"y\\\":0,\\\"w\\\":1,\\\"h\\\":1}]}\"}", true},
-    {"layout=5x5", "{\"layout\": \"5x5\"}", false},
+    {"layout=6x6", "{\"layout\": \"6x6\"}", false},
     {"layout={\"cells\":[]}", "{\"layout\": \"{\\\"cells\\\":[]}\"}", false},
     {"codecs=vp8", "{\"codecs\": [\"vp8\"]}", true},
     {"codecs=h264;vp8", "{\"codecs\": [\"h264\", \"vp8\"]}", true},

@@ -332,7 +332,7 @@ static void test_file_errors(void **state)
     file_error(f, "[conference echo]\ntype=echo\n", "conference 'echo' is built in");
     file_error(f, "[conference room-1]\ntype=party\n", "type 'party': must be echo or mix");
     file_error(f, "[conference room-1]\ntype=echo\nlayout=2x2\n", "are for type=mix");
-    file_error(f, "[conference room-1]\ntype=mix\nlayout=5x5\n", "layout '5x5': must be a layout");
+    file_error(f, "[conference room-1]\ntype=mix\nlayout=6x6\n", "layout '6x6': must be a layout");
     file_error(f, "[conference room-1]\ntype=mix\nsize=1281x720\n", "size '1281x720'");
     file_error(f, "[conference room-1]\ntype=mix\nsize=big\n", "size 'big'");
     file_error(f, "[conference room-1]\ntype=mix\nfps=0\n",

@@ -195,7 +195,7 @@ static void send_video(struct mix_engine *e, size_t slot, struct sender *s, int6
         if (!lose) mix_engine_push_rtp(e, slot, MEDIA_VIDEO, data, size, k * VIDEO_TICK_US);
 }
 
-static struct mix_engine *new_engine(size_t profiles, size_t top_n)
+static struct mix_engine *new_engine_with(size_t profiles, size_t top_n, bool decode_hidden)
 {
     struct mix_engine_config cfg;
     mix_engine_config_init(&cfg);
@@ -212,10 +212,16 @@ static struct mix_engine *new_engine(size_t profiles, size_t top_n)
     cfg.profiles[1].height = 90;
     cfg.profiles[1].bitrate = 100000;
     cfg.profiles[1].ssrc = 0x10000002;
+    cfg.decode_hidden = decode_hidden;
     char err[200] = "";
     struct mix_engine *e = mix_engine_new(&cfg, err, sizeof err);
     if (!e) fail_msg("mix_engine_new: %s", err);
     return e;
+}
+
+static struct mix_engine *new_engine(size_t profiles, size_t top_n)
+{
+    return new_engine_with(profiles, top_n, false);
 }
 
 static double amp(const int16_t *pcm, double freq)
@@ -339,7 +345,7 @@ static void test_layout_switch_and_profiles(void **state)
         assert_true(fabs(luma(pic, 0.7, 0.15, 0.1, 0.2) - 145) < 12);
         assert_true(luma(pic, 0.2, 0.6, 0.6, 0.3) < 30);
     }
-    assert_int_equal(mix_engine_set_layout(e, "5x5", err, sizeof err), -1);
+    assert_int_equal(mix_engine_set_layout(e, "6x6", err, sizeof err), -1);
     assert_int_equal(mix_engine_set_layout(e, "{\"cells\":[]}", err, sizeof err), -1);
 
     /* Packetization: every frame came out as RTP with a marker on its last packet,
@@ -362,6 +368,31 @@ static void test_layout_switch_and_profiles(void **state)
     sender_free(&s[0]);
     sender_free(&s[1]);
     mix_engine_free(e);
+}
+
+/* The baseline of the benchmark (sender control off): an input that is not drawn is
+ * decoded all the same. */
+static void test_decode_hidden_baseline(void **state)
+{
+    (void)state;
+    struct mix_engine *e = new_engine_with(2, 4, true);
+    struct mix_input_config ic = {.video_codec = MEDIA_CODEC_VP8};
+    assert_int_equal(mix_engine_add_input(e, 0, &ic), 0);
+    assert_int_equal(mix_engine_add_input(e, 1, &ic), 0);
+    struct sender s[2];
+    sender_init(&s[0], 100, 81, 90, 240);
+    sender_init(&s[1], 200, 145, 54, 34);
+    struct capture c;
+    capture_init(&c);
+    struct mix_engine_sink sink = {&c, on_frame, on_packet};
+    int64_t k = 0;
+    run_video(e, s, 5, &k, &sink); /* 1x1: input 1 has no cell */
+    assert_false(mix_engine_input_drawn(e, 1));
+    assert_int_equal(mix_engine_input_stats(e, 1)->video_hidden, 0);
+    assert_int_equal(mix_engine_input_stats(e, 1)->video_pictures, 5);
+    mix_engine_free(e);
+    for (size_t i = 0; i < 2; i++) sender_free(&s[i]);
+    capture_free(&c);
 }
 
 static void test_cells(void **state)
@@ -519,6 +550,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_minus_self),
         cmocka_unit_test(test_layout_switch_and_profiles),
+        cmocka_unit_test(test_decode_hidden_baseline),
         cmocka_unit_test(test_cells),
         cmocka_unit_test(test_keyframe_request_from_stalled_input),
         cmocka_unit_test(test_bad_config_and_inputs),
