@@ -318,10 +318,26 @@ void conference_member_rtp(struct conference *c, struct conference_member *m, co
                            size_t length, int64_t arrival_us)
 {
     struct rtp_header h;
+    uint8_t original[CONFERENCE_MAX_RTP_BYTES];
     if (rtp_parse(packet, length, &h) != 0) return;
     g_mutex_lock(&c->lock);
     if (!m->has_media) goto out;
     conference_twcc_record_locked(m, &h, arrival_us); /* every packet, rtx too */
+    if (m->media.video_rtx_pt && h.payload_type == m->media.video_rtx_pt &&
+        m->media.video_codec != MEDIA_CODEC_NONE) {
+        /* RFC 4588: a retransmission goes on as the packet it repeats; padding only (a
+         * bandwidth probe) has done its job once its arrival is recorded */
+        int n = m->video_in_ssrc ? rtp_rtx_unwrap(packet, &h, m->media.video_pt, m->video_in_ssrc,
+                                                  original, sizeof original)
+                                 : 0;
+        if (n <= 0 || rtp_parse(original, (size_t)n, &h) != 0) {
+            if (n == 0) m->rtx_padding_in++;
+            goto out;
+        }
+        packet = original;
+        length = (size_t)n;
+        m->rtx_in++;
+    }
     enum media_kind kind;
     struct rtp_recv_stats *stats;
     uint32_t clock_rate;
@@ -537,6 +553,8 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->rtt_ms = m->rtt_ms;
     out->keyframe_requests = m->keyframe_requests;
     out->transport_cc_feedback = m->twcc_packets_sent;
+    out->rtx_in = m->rtx_in;
+    out->rtx_padding_in = m->rtx_padding_in;
     g_mutex_unlock(&c->lock);
 }
 

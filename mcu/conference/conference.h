@@ -60,6 +60,7 @@ struct conference_media_config {
     uint8_t audio_level_ext_id;   /* RFC 6464, 0 if none */
     enum media_codec video_codec; /* VP8, H264 or NONE */
     uint8_t video_pt;
+    uint8_t video_rtx_pt; /* RFC 4588 rtx for video_pt (unwrapped on arrival), 0 if none */
     uint32_t audio_out_ssrc, video_out_ssrc; /* announced in our answer */
     uint32_t audio_in_ssrc, video_in_ssrc;   /* from the offer, 0 if unknown */
     bool video_nack;                         /* answer NACKs from the send history */
@@ -156,6 +157,8 @@ struct conference_member_stats {
     int rtt_ms;                              /* from its RRs about our video, -1 unknown */
     uint64_t keyframe_requests;              /* PLIs sent to its camera */
     uint64_t transport_cc_feedback;          /* transport-cc packets sent to its sender */
+    uint64_t rtx_in;                         /* RFC 4588 retransmissions received and unwrapped */
+    uint64_t rtx_padding_in; /* RTX packets with padding only (its sender's probes) */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);

@@ -19,6 +19,7 @@
 #define CONFERENCE_HISTORY_AGE_US     2000000
 #define CONFERENCE_RTCP_INTERVAL_US   1000000
 #define CONFERENCE_MAX_QUEUED_PACKETS 4096 /* inbound queue bound */
+#define CONFERENCE_MAX_RTP_BYTES      2048 /* an inbound packet unwrapped from RTX */
 #define CONFERENCE_LATENCY_BUCKETS    2000 /* 1 ms each; the last one is ">=" */
 
 struct conference_profile {
@@ -46,7 +47,8 @@ struct conference_member {
     uint32_t audio_in_ssrc, video_in_ssrc; /* learned from the first packets */
     struct rtp_recv_stats audio_recv, video_recv;
     uint64_t rtp_in;
-    uint64_t keyframe_requests; /* PLIs sent to its camera (media thread) */
+    uint64_t rtx_in, rtx_padding_in; /* RFC 4588: unwrapped; padding only (probes) */
+    uint64_t keyframe_requests;      /* PLIs sent to its camera (media thread) */
 
     /* outbound, media thread (under lock) */
     int profile;           /* -1: none yet */

@@ -138,6 +138,14 @@ static void log_media_stats(struct participant *p)
         (unsigned long long)ms.dropped_unprotect, (unsigned long long)ms.dropped_unknown,
         (unsigned long long)ms.dropped_early, (unsigned long long)ms.send_not_ready,
         (unsigned long long)ms.send_failed);
+    if (p->member) {
+        struct conference_member_stats cs;
+        conference_member_get_stats(p->mix, p->member, &cs);
+        log_info("participant %s video in: rtx %llu retransmissions, %llu probes; transport-cc "
+                 "feedback %llu",
+                 p->id, (unsigned long long)cs.rtx_in, (unsigned long long)cs.rtx_padding_in,
+                 (unsigned long long)cs.transport_cc_feedback);
+    }
 }
 
 static void end_media(struct participant *p)
@@ -452,6 +460,7 @@ static void set_our_side(struct participant *p, struct first_offer *o)
         .video_ssrc = g_random_int() | 1u,
         .cname = o->cname,
         .stream_id = "hoinghi",
+        .accept_rtx = p->member != NULL, /* the mix unwraps RTX; the echo forwards as is */
     };
     size_t n_codecs = 0;
     if (CONFERENCE(p)->allow_vp8) params.video_preference[n_codecs++] = SDP_VIDEO_VP8;
@@ -552,6 +561,7 @@ static int connect_media(struct participant *p, struct first_offer *o, char *err
                            : n->video_codec == SDP_VIDEO_H264 ? MEDIA_CODEC_H264
                                                               : MEDIA_CODEC_VP8,
             .video_pt = n->video_pt,
+            .video_rtx_pt = n->video_rtx_pt,
             .audio_out_ssrc = o->params.audio_ssrc,
             .video_out_ssrc = o->params.video_ssrc,
             .audio_in_ssrc = n->audio_remote_ssrc,
@@ -634,12 +644,12 @@ static void handle_offer(struct participant *p, const struct protocol_request *r
         return;
     }
     const struct sdp_negotiated *n = &o.negotiated;
-    log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u)", p->id,
+    log_info("participant %s: offer answered (audio %s pt %u, video %s pt %u, rtx pt %u)", p->id,
              n->has_audio ? "opus" : "none", n->audio_pt,
              n->video_codec == SDP_VIDEO_VP8    ? "VP8"
              : n->video_codec == SDP_VIDEO_H264 ? "H264"
                                                 : "none",
-             n->video_pt);
+             n->video_pt, n->video_rtx_pt);
     send_reply(p, r->id, r->type_name, json_pack("{s:s, s:s}", "type", "answer", "sdp", answer));
     free(answer);
     send_text(p, protocol_build_media_event("connecting", NULL));

@@ -116,6 +116,25 @@ int rtp_parse(const uint8_t *data, size_t len, struct rtp_header *h)
     return 0;
 }
 
+int rtp_rtx_unwrap(const uint8_t *rtx, const struct rtp_header *h, uint8_t pt, uint32_t ssrc,
+                   uint8_t *out, size_t cap)
+{
+    if (h->payload_length < 2) return 0;
+    size_t length = h->header_length + h->payload_length - 2;
+    if (length > cap) return -1;
+    memcpy(out, rtx, h->header_length);
+    memcpy(out + h->header_length, h->payload + 2, h->payload_length - 2);
+    out[0] &= (uint8_t)~0x20; /* no padding any more */
+    out[1] = (uint8_t)((out[1] & 0x80) | (pt & 0x7f));
+    out[2] = h->payload[0]; /* the original sequence number */
+    out[3] = h->payload[1];
+    out[8] = (uint8_t)(ssrc >> 24);
+    out[9] = (uint8_t)(ssrc >> 16);
+    out[10] = (uint8_t)(ssrc >> 8);
+    out[11] = (uint8_t)ssrc;
+    return (int)length;
+}
+
 bool rtp_is_rtcp(const uint8_t *data, size_t len)
 {
     if (!data || len < 2) return false;

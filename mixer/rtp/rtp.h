@@ -41,6 +41,14 @@ struct rtp_header {
 /* Parses `len` bytes at `data`. Returns 0 on success, -1 for a malformed packet. */
 int rtp_parse(const uint8_t *data, size_t len, struct rtp_header *out);
 
+/* RFC 4588: the original packet carried by the RTX packet `rtx` (`length` bytes, parsed
+ * as h): the same header (extensions kept, padding bit cleared) with payload type pt,
+ * the original sequence number (the payload's first two bytes) and SSRC ssrc, then the
+ * payload after those two bytes, into out. Returns its length; 0 when the RTX packet
+ * carries no original (padding only: a bandwidth probe); -1 when out is too small. */
+int rtp_rtx_unwrap(const uint8_t *rtx, const struct rtp_header *h, uint8_t pt, uint32_t ssrc,
+                   uint8_t *out, size_t cap);
+
 /* True when the first bytes look like RTCP rather than RTP (RFC 5761 section 4:
  * payload type field 192..223 with the marker bit). */
 bool rtp_is_rtcp(const uint8_t *data, size_t len);

@@ -176,7 +176,11 @@ struct sdp_answer_params {
     const char *cname;
     const char *stream_id;                    /* msid stream id, e.g. "hoinghi" */
     enum sdp_video_codec video_preference[2]; /* e.g. {VP8, H264}; NONE ends the list */
-    const char *const *candidates;            /* local candidates ("candidate:..."), may be NULL */
+    /* video: also answer the offer's rtx (RFC 4588) for the chosen codec, so that the
+     * sender retransmits and probes the path on its RTX stream (its bandwidth estimate
+     * starts right; the receiver must unwrap: rtp_rtx_unwrap) */
+    bool accept_rtx;
+    const char *const *candidates; /* local candidates ("candidate:..."), may be NULL */
     size_t candidate_count;
     bool end_of_candidates;
 };

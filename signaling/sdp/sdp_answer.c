@@ -310,6 +310,34 @@ static void answer_codec(const struct choice *ch, struct sdp_media *a)
     if (twcc) copy_feedback(o, c, transport_cc, 1);
 }
 
+/* The offer's rtx codec for the answered video codec ("a=fmtp:R apt=P", perhaps with
+ * ";rtx-time=..." after it), or NULL. */
+static const struct sdp_codec *offered_rtx(const struct sdp_media *o, uint8_t primary_pt)
+{
+    char apt[16];
+    int n = snprintf(apt, sizeof apt, "apt=%u", primary_pt);
+    for (size_t i = 0; i < o->codec_count; i++) {
+        const struct sdp_codec *c = &o->codecs[i];
+        if (strcasecmp(c->name, "rtx") == 0 && c->clock_rate == 90000 &&
+            strncmp(c->fmtp, apt, (size_t)n) == 0 && (c->fmtp[n] == '\0' || c->fmtp[n] == ';'))
+            return c;
+    }
+    return NULL;
+}
+
+/* RFC 4588: rtx for the answered video codec, when the offer has it. */
+static void answer_rtx(const struct sdp_media *o, struct sdp_media *a)
+{
+    const struct sdp_codec *r = offered_rtx(o, a->codecs[0].payload_type);
+    if (!r || a->codec_count >= SDP_MAX_CODECS) return;
+    struct sdp_codec *c = &a->codecs[a->codec_count++];
+    memset(c, 0, sizeof *c);
+    c->payload_type = r->payload_type;
+    snprintf(c->name, sizeof c->name, "%s", r->name);
+    c->clock_rate = 90000;
+    snprintf(c->fmtp, sizeof c->fmtp, "apt=%u", a->codecs[0].payload_type);
+}
+
 /* Our connection data: the first UDP candidate's address and port, else the
  * JSEP placeholder 0.0.0.0:9. */
 static void default_address(const struct sdp_answer_params *p, uint16_t *port, char *conn,
@@ -370,6 +398,7 @@ static void accept_media(const struct sdp_session *offer, size_t index, const st
     a->setup = setup;
     keep_extmaps(o, a);
     answer_codec(ch, a);
+    if (!audio && p->accept_rtx) answer_rtx(o, a);
 
     uint32_t ssrc = audio ? p->audio_ssrc : p->video_ssrc;
     bool sending = a->direction == SDP_SENDRECV || a->direction == SDP_SENDONLY;
@@ -435,7 +464,7 @@ static void fill_negotiated(const struct sdp_session *offer, const struct sdp_se
             memcpy(n->video_mid, o->mid, sizeof n->video_mid);
             n->video_codec = choices[i].video_codec;
             n->video_pt = c->payload_type;
-            n->video_rtx_pt = 0; /* no rtx answered (yet) */
+            n->video_rtx_pt = a->codec_count > 1 ? a->codecs[1].payload_type : 0;
             n->video_remote_ssrc = remote_ssrc(o);
             n->video_remote_rtx_ssrc = o->fid_rtx;
             n->video_nack = has_rtcp_fb(c, "nack");

@@ -1,14 +1,23 @@
 #!/bin/bash
-# hoinghi benchmark (make bench; not a test): one live mixing conference in mcud with
-# 4 and with 9 rooms at 1280x720, 30 fps (VP8), fed by cheap senders (mcu-room
-# --replay: pre-encoded 720p VP8 + Opus, no encoding; --no-decode: the rooms count
-# what they receive without decoding it), all on this machine over loopback in a
-# network namespace of its own. It measures mcud's CPU (user + sys, from /proc) over a
-# steady window, the canvas frames mcud dropped, the input frames it could not show,
-# and the MCU-added latency (arrival of an input frame's last packet to the first
-# packet of the composite frame that contains it going out: median and 99th
-# percentile, as mcud logs them when the conference ends). Writes its section of
+# hoinghi benchmark (make bench; not a test): live mixing conferences in mcud at
+# 1280x720, 30 fps (VP8), fed by cheap senders, each case twice in the same run: with
+# sender control (the default: send limits, REMB caps, rooms not drawn not decoded;
+# docs/sender-control.md) and without it (the conference key sender-control=false: the
+# behaviour before sender control). Senders: mcu-room --replay given four renditions of
+# one clip (1280x720, 640x360, 426x240, 320x180 VP8 + Opus, keyframes every second): a
+# room sends the rendition that fits its cell and pauses when it is not drawn; without
+# sender control every room sends 1280x720. Receivers count without decoding
+# (--no-decode). All on this machine over loopback in a network namespace of its own.
+#
+# Per case: mcud's CPU (user + sys, from /proc) over a steady window, the canvas frames
+# made and dropped, the input frames mcud could not show, the MCU-added latency
+# (median, p99: arrival of an input frame's last packet to the first packet of the
+# composite that contains it), the mean bitrate each room sends to mcud (from mcu-room's
+# last --stats line of each room) and the senders' CPU. Writes its section of
 # docs/benchmarks.md (between the conference markers).
+#
+#   tests/bench/conference.sh             every case
+#   CASES="9:3x3" tests/bench/conference.sh   some of them (ROOMS:LAYOUT ...)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -23,42 +32,71 @@ DIR=${BENCH_DIR:-$ROOT/tests/out/bench}/conference
 OUT_MD=$ROOT/docs/benchmarks.md
 WARMUP=8          # seconds after the rooms start before measuring
 WINDOW=20         # seconds measured
+ROOMS_PER_PROCESS=15
 mkdir -p "$DIR"
 for b in "$MCUD" "$ROOM"; do [ -x "$b" ] || { echo "bench: $b not built (make)" >&2; exit 1; }; done
 log() { echo "bench: $*" >&2; }
 
-clip=$DIR/room-720p.webm
-if [ ! -s "$clip" ]; then
-    log "making the senders' clip (1280x720 30 fps VP8 1.2 Mbit/s + Opus, 10 s)"
-    ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi \
-        -i "sine=frequency=440:sample_rate=48000" -t 10 -c:v libvpx -deadline realtime \
-        -cpu-used 8 -b:v 1200k -g 90 -c:a libopus -b:a 32k "$clip"
-fi
+CASES=${CASES:-"9:3x3 16:4x4 25:5x5 60:4x4"}
+
+# The ladder: one clip, four renditions, a keyframe every second in all of them.
+renditions=""
+for r in 1280x720:1200k 640x360:500k 426x240:250k 320x180:150k; do
+    size=${r%%:*} rate=${r##*:}
+    clip=$DIR/room-$size.webm
+    if [ ! -s "$clip" ]; then
+        log "making the senders' $size rendition (30 fps VP8 $rate + Opus, 10 s)"
+        ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi \
+            -i "sine=frequency=440:sample_rate=48000" -t 10 -vf "scale=${size/x/:}" \
+            -c:v libvpx -deadline realtime -cpu-used 8 -b:v "$rate" -g 30 -keyint_min 30 \
+            -force_key_frames 'expr:gte(t,n_forced*1)' -c:a libopus -b:a 32k "$clip"
+    fi
+    renditions="$renditions --replay $clip"
+done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run ROOMS LAYOUT -> "cpu_percent|canvas|dropped|not_shown|tick_ms|median|p99|samples|room_cpu"
+# run ROOMS LAYOUT SENDER_CONTROL ->
+#   "cpu|canvas|dropped|not_shown|tick_ms|median|p99|samples|room_cpu|kbps_per_room|joined"
 run() {
-    local rooms=$1 layout=$2 port=$((30000 + RANDOM % 20000)) state conf log pid rpid
+    local rooms=$1 layout=$2 control=$3 port=$((30000 + RANDOM % 20000)) state conf log pid rpid
     state=$(mktemp -d "$DIR/state.XXXXXX")
     conf=$state/mcud.conf
     log=$state/mcud.log
-    printf '[conference bench]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\n' "$layout" >"$conf"
+    printf '[mcud]\njoin-rate=0\n[conference bench]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\nmax-participants=64\nsender-control=%s\n' \
+        "$layout" "$control" >"$conf"
     "$MCUD" --listen "127.0.0.1:$port" --state-dir "$state" --ice-address 127.0.0.1 \
         --config "$conf" 2>"$log" &
     pid=$!
     sleep 1
-    "$ROOM" --server "ws://127.0.0.1:$port/ws" --conference bench --name Room --count "$rooms" \
-        --replay "$clip" --no-decode --ice-address 127.0.0.1 \
-        --duration $((WARMUP + WINDOW + 2)) >"$state/rooms.log" 2>&1 &
-    rpid=$!
-    sleep "$WARMUP"
-    local hz t0 t1 r0 r1
+    # more rooms take longer to join: the window starts once they all could have
+    local warmup=$((WARMUP + rooms / 10))
+    # at most ROOMS_PER_PROCESS rooms per mcu-room process (each runs its rooms on one
+    # main loop): the senders use both cores, and ICE consent is answered in time
+    local rpids=() left=$rooms n k=0
+    while [ "$left" -gt 0 ]; do
+        n=$((left < ROOMS_PER_PROCESS ? left : ROOMS_PER_PROCESS))
+        k=$((k + 1))
+        # shellcheck disable=SC2086 # $renditions is a list of options
+        "$ROOM" --server "ws://127.0.0.1:$port/ws" --conference bench --name "Room $k." \
+            --count "$n" $renditions --no-decode --ice-address 127.0.0.1 --connect-timeout 60 \
+            --stats --stats-interval 5 --duration $((warmup + WINDOW + 2)) \
+            >"$state/rooms-$k.log" 2>&1 &
+        rpids+=($!)
+        left=$((left - n))
+    done
+    sleep "$warmup"
+    local hz t0 t1 r0=0 r1=0 p
     hz=$(getconf CLK_TCK)
-    t0=$(cpu_ticks "$pid"); r0=$(cpu_ticks "$rpid")
+    t0=$(cpu_ticks "$pid")
+    for p in "${rpids[@]}"; do r0=$((r0 + $(cpu_ticks "$p"))); done
     sleep "$WINDOW"
-    t1=$(cpu_ticks "$pid"); r1=$(cpu_ticks "$rpid")
-    wait "$rpid" || log "mcu-room exited with $? (see $state/rooms.log)"
+    t1=$(cpu_ticks "$pid")
+    for p in "${rpids[@]}"; do r1=$((r1 + $(cpu_ticks "$p"))); done
+    for p in "${rpids[@]}"; do
+        wait "$p" || log "an mcu-room exited with $? (see $state/rooms-*.log)"
+    done
+    cat "$state"/rooms-*.log >"$state/rooms.log"
     kill -TERM "$pid"; wait "$pid" || true
     local line
     line=$(grep "conference bench media:" "$log" | tail -1)
@@ -71,43 +109,64 @@ run() {
     median=$(sed -E 's/.*latency median ([0-9.]+) ms.*/\1/' <<<"$line")
     p99=$(sed -E 's/.*p99 ([0-9.]+) ms.*/\1/' <<<"$line")
     samples=$(sed -E 's/.*ms \(([0-9]+) frames\).*/\1/' <<<"$line")
-    local cpu room_cpu
+    local cpu room_cpu kbps joined
     cpu=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v w="$WINDOW" 'BEGIN{printf "%.0f", 100 * d / hz / w}')
     room_cpu=$(awk -v d=$((r1 - r0)) -v hz="$hz" -v w="$WINDOW" 'BEGIN{printf "%.0f", 100 * d / hz / w}')
-    echo "$cpu|$canvas|$dropped|$notshown|$tick|$median|$p99|$samples|$room_cpu"
+    # each room's last "out N kbit/s" (the last 5 s of the window), averaged over rooms
+    kbps=$(awk '/^mcu-room\[.*\]: in .* out [0-9]+ kbit\/s/ {
+                   room = $0; sub(/\]:.*/, "", room)
+                   v = $0; sub(/.* out /, "", v); sub(/ kbit.*/, "", v); last[room] = v }
+               END { n = 0; t = 0; for (r in last) { n++; t += last[r] }
+                     printf "%.0f", n ? t / n : 0 }' "$state/rooms.log")
+    joined=$(grep -c "result=ok" "$state/rooms.log" || true)
+    echo "$cpu|$canvas|$dropped|$notshown|$tick|$median|$p99|$samples|$room_cpu|$kbps|$joined"
 }
 
-log "4 rooms, 2x2"
-four=$(run 4 2x2)
-log "9 rooms, 3x3"
-nine=$(run 9 3x3)
+rows=()
+for c in $CASES; do
+    rooms=${c%%:*} layout=${c##*:}
+    for control in false true; do
+        log "$rooms rooms, $layout, sender control $control"
+        r=$(run "$rooms" "$layout" "$control")
+        log "  $r"
+        rows+=("$rooms|$layout|$control|$r")
+    done
+done
 
 row() {
-    local label=$1 r=$2
-    IFS='|' read -r cpu canvas dropped notshown tick median p99 samples room_cpu <<<"$r"
-    echo "| $label | $cpu % | $canvas | $dropped | $notshown | $tick | $median | $p99 | $samples | $room_cpu % |"
+    IFS='|' read -r rooms layout control cpu canvas dropped notshown tick median p99 samples \
+        room_cpu kbps joined <<<"$1"
+    local label="$rooms rooms, $layout"
+    [ "$control" = true ] && label="$label, sender control" || label="$label, before (off)"
+    echo "| $label | $joined | $cpu % | $canvas | $dropped | $notshown | $tick | $median | $p99 | $kbps | $room_cpu % |"
 }
 
 section=$(mktemp)
 {
     echo "<!-- conference-begin -->"
-    echo "## Live conference in mcud: 720p30, 4 and 9 rooms"
+    echo "## Live conference in mcud: 720p30, 9 to 60 rooms, with and without sender control"
     echo
     echo "Measured by \`make bench\` (tests/bench/conference.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'):"
-    echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
+    echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average"
+    echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end."
     echo
     echo "One mixing conference, canvas 1280x720 at 30 fps, VP8 out (one encode of the high"
-    echo "profile fanned out to every room). Senders: \`mcu-room --replay\` of a 1280x720 30 fps"
-    echo "VP8 (1.2 Mbit/s) + Opus clip, no encoding; receivers count without decoding. mcud's"
-    echo "CPU is user + sys over ${WINDOW} s after ${WARMUP} s of warm-up (100 % = one core of"
-    echo "the two). Frames dropped: canvas frames mcud did not make because its media thread"
-    echo "fell behind, over the whole run. Latency: from the arrival of an input frame's last"
-    echo "packet to the first packet of the composite that contains it leaving mcud."
+    echo "profile fanned out to every room). Senders: \`mcu-room --replay\` of one clip in four"
+    echo "renditions (1280x720 1.2 Mbit/s, 640x360 500 kbit/s, 426x240 250 kbit/s, 320x180"
+    echo "150 kbit/s VP8, keyframes every second, + Opus): with sender control a room sends the"
+    echo "rendition that fits its cell and pauses when it is not drawn; before (the conference"
+    echo "key \`sender-control=false\`) every room sends 1280x720 and every room is decoded."
+    echo "Receivers count without decoding. mcud's CPU is user + sys over ${WINDOW} s after a"
+    echo "warm-up of ${WARMUP} s plus 1 s per 10 rooms (100 % = one core of the two). Frames"
+    echo "dropped: canvas frames mcud did not make because its media thread fell behind, over"
+    echo "the whole run (about $((WARMUP + WINDOW)) s and more, 30 a second). Latency: from the"
+    echo "arrival of an input frame's last packet to the first packet of the composite that"
+    echo "contains it leaving mcud. Sent per room: the mean over the rooms of what each sent"
+    echo "to mcud in the last 5 s. Rooms in: the rooms that joined and ended normally."
     echo
-    echo "| conference | mcud CPU | canvas frames | canvas frames dropped | input frames not shown | video tick (ms) | latency median (ms) | latency p99 (ms) | latency samples | senders' CPU |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    row "4 rooms, 2x2" "$four"
-    row "9 rooms, 3x3" "$nine"
+    echo "| conference | rooms in | mcud CPU | canvas frames | canvas frames dropped | input frames not shown | video tick (ms) | latency median (ms) | latency p99 (ms) | sent per room (kbit/s) | senders' CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for r in "${rows[@]}"; do row "$r"; done
     echo "<!-- conference-end -->"
 } >"$section"
 

@@ -36,6 +36,53 @@ static void test_roundtrip_fixed_header(void **state)
     assert_true(h.marker);
 }
 
+/* RFC 4588: an RTX packet (a one-byte extension, padding) gives back the original. */
+static void test_rtx_unwrap(void **state)
+{
+    (void)state;
+    uint8_t rtx[64] = {0};
+    size_t n = rtp_write_header(rtx, true, 97, 500, 9000, 0x11111111u);
+    rtx[0] |= 0x10; /* extension */
+    const uint8_t ext[] = {0xbe, 0xde, 0x00, 0x01, 0x30, 0x07, 0x00, 0x00};
+    memcpy(rtx + n, ext, sizeof ext);
+    n += sizeof ext;
+    rtx[n++] = 0x12; /* original sequence number 0x1234 */
+    rtx[n++] = 0x34;
+    memcpy(rtx + n, "vp8!", 4);
+    n += 4;
+    rtx[0] |= 0x20; /* three bytes of padding */
+    rtx[n++] = 0;
+    rtx[n++] = 0;
+    rtx[n++] = 3;
+    struct rtp_header h;
+    assert_int_equal(rtp_parse(rtx, n, &h), 0);
+    uint8_t out[64];
+    int len = rtp_rtx_unwrap(rtx, &h, 96, 0x22222222u, out, sizeof out);
+    assert_int_equal(len, 12 + 8 + 4);
+    struct rtp_header o;
+    assert_int_equal(rtp_parse(out, (size_t)len, &o), 0);
+    assert_int_equal(o.payload_type, 96);
+    assert_true(o.marker);
+    assert_false(o.padding);
+    assert_int_equal(o.sequence, 0x1234);
+    assert_int_equal(o.timestamp, 9000);
+    assert_int_equal(o.ssrc, 0x22222222u);
+    assert_int_equal(o.extension_count, 1);
+    assert_int_equal(o.payload_length, 4);
+    assert_memory_equal(o.payload, "vp8!", 4);
+    assert_int_equal(rtp_rtx_unwrap(rtx, &h, 96, 1, out, 10), -1); /* too small */
+
+    /* padding only: a probe, nothing to unwrap */
+    uint8_t probe[32] = {0};
+    n = rtp_write_header(probe, false, 97, 501, 9000, 0x11111111u);
+    probe[0] |= 0x20;
+    memset(probe + n, 0, 10);
+    n += 10;
+    probe[n - 1] = 10;
+    assert_int_equal(rtp_parse(probe, n, &h), 0);
+    assert_int_equal(rtp_rtx_unwrap(probe, &h, 96, 1, out, sizeof out), 0);
+}
+
 static void test_one_byte_extension_audio_level(void **state)
 {
     (void)state;
@@ -93,6 +140,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_fixed_header),
+        cmocka_unit_test(test_rtx_unwrap),
         cmocka_unit_test(test_one_byte_extension_audio_level),
         cmocka_unit_test(test_malformed_rejected),
         cmocka_unit_test(test_rtcp_demux_and_sequence_compare),

@@ -376,6 +376,41 @@ static void test_answer_chromium_prefers_vp8(void **state)
     sdp_session_free(offer);
 }
 
+/* With accept_rtx the answer keeps the offer's rtx for the chosen codec (and only it). */
+static void test_answer_rtx(void **state)
+{
+    (void)state;
+    struct sdp_session *offer = parse_fixture("chromium_offer.sdp"), *ans = NULL;
+    struct sdp_answer_params p = test_params(SDP_VIDEO_VP8, SDP_VIDEO_H264);
+    p.accept_rtx = true;
+    struct sdp_negotiated n;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(n.video_pt, 96);
+    assert_int_equal(n.video_rtx_pt, 97);
+    char *text = sdp_write(ans);
+    assert_non_null(text);
+    assert_non_null(strstr(text, " 96 97\r\n"));
+    assert_non_null(strstr(text, "a=rtpmap:97 rtx/90000\r\n"));
+    assert_non_null(strstr(text, "a=fmtp:97 apt=96\r\n"));
+    free(text);
+    sdp_session_free(ans);
+
+    /* H.264 chosen: its own rtx */
+    p = test_params(SDP_VIDEO_H264, SDP_VIDEO_VP8);
+    p.accept_rtx = true;
+    assert_int_equal(answer(offer, &p, &ans, &n), SDP_OK);
+    assert_int_equal(n.video_codec, SDP_VIDEO_H264);
+    assert_int_not_equal(n.video_rtx_pt, 0);
+    const struct sdp_media *v = &ans->media[1];
+    assert_int_equal(v->codec_count, 2);
+    assert_string_equal(v->codecs[1].name, "rtx");
+    char apt[16];
+    snprintf(apt, sizeof apt, "apt=%u", n.video_pt);
+    assert_string_equal(v->codecs[1].fmtp, apt);
+    sdp_session_free(ans);
+    sdp_session_free(offer);
+}
+
 static void test_answer_chromium_prefers_h264(void **state)
 {
     (void)state;
@@ -846,6 +881,7 @@ int main(void)
         cmocka_unit_test(test_parse_webrtcbin_h264_offer),
         cmocka_unit_test(test_roundtrip_real_offers),
         cmocka_unit_test(test_answer_chromium_prefers_vp8),
+        cmocka_unit_test(test_answer_rtx),
         cmocka_unit_test(test_answer_chromium_prefers_h264),
         cmocka_unit_test(test_answer_transport_cc),
         cmocka_unit_test(test_answer_webrtcbin_h264),

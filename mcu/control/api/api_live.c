@@ -72,7 +72,8 @@ static void add_participant(struct conference_member *m, void *data)
     struct conference_member_stats st;
     conference_member_get_stats(l->conference, m, &st);
     json_t *stats = json_pack(
-        "{s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o, s:f, s:I, s:I, s:I}",
+        "{s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:o, s:f, s:I, s:I, s:I, s:I, "
+        "s:I}",
         "audio_codec", nullable_string(codec_name(st.audio_codec)), "video_codec",
         nullable_string(codec_name(st.video_codec)), "resolution",
         st.width ? json_sprintf("%dx%d", st.width, st.height) : json_null(), "profile",
@@ -83,7 +84,8 @@ static void add_participant(struct conference_member *m, void *data)
         st.video_jitter_ms, "rtt_ms", st.rtt_ms >= 0 ? json_integer(st.rtt_ms) : json_null(),
         "loss_fraction", st.fraction_lost / 256.0, "bandwidth_bps", (json_int_t)st.remb_bps,
         "keyframe_requests", (json_int_t)st.keyframe_requests, "transport_cc_feedback",
-        (json_int_t)st.transport_cc_feedback);
+        (json_int_t)st.transport_cc_feedback, "rtx_in", (json_int_t)st.rtx_in, "rtx_probes_in",
+        (json_int_t)st.rtx_padding_in);
     json_array_append_new(l->out,
                           json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", conference_member_id(m),
                                     "name", conference_member_name(m), "audio_muted",
