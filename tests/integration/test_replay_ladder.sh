@@ -47,11 +47,19 @@ wait_log() {   # wait_log FILE PATTERN COUNT SECONDS
     done
     return 1
 }
-# expect WHAT PATTERN: the replay room logged PATTERN (a new line since the last step)
+# step: the replay room's log lines from here on count for the next expectations
+SINCE=1
+step() { SINCE=$(($(wc -l <"$LADDER_LOG") + 1)); }
+# expect WHAT PATTERN: the replay room logged PATTERN since the last step
 expect() {
-    wait_log "$LADDER_LOG" "$2" $(($(grep -c -- "$2" "$LADDER_LOG") + 1)) 20 \
+    local tries
+    for tries in $(seq 200); do
+        tail -n "+$SINCE" "$LADDER_LOG" | grep -q -- "$2" && break
+        sleep 0.1
+    done
+    tail -n "+$SINCE" "$LADDER_LOG" | grep -q -- "$2" \
         || { tail -n 30 "$LADDER_LOG"; fail "the replay room did not $1"; }
-    say "$(grep -- "$2" "$LADDER_LOG" | tail -n1)"
+    say "$(tail -n "+$SINCE" "$LADDER_LOG" | grep -- "$2" | tail -n1)"
 }
 
 CAMERA_LOG=$TEST_TMP/camera.log
@@ -72,14 +80,17 @@ wait_log "$LADDER_LOG" "send limits 320x180@15 .*: sending rendition 320x180" 1 
     || { cat "$LADDER_LOG"; fail "the replay room did not choose 320x180 for its 2x2 cell"; }
 expect "send 320x180" " sent 320x180"
 
+step
 ctl layout set meeting 1x1 >/dev/null || fail "layout set 1x1 failed"
 expect "pause when not drawn" "send limits: not drawn: video paused"
 expect "stop sending when paused" " sent paused"
 
+step
 ctl layout set meeting 1+5 >/dev/null || fail "layout set 1+5 failed"
 expect "choose 160x90 for a small cell" "send limits 21[0-4]x120@15 .*: sending rendition 160x90"
 expect "send 160x90" " sent 160x90"
 
+step
 ctl participant focus meeting "$ladder_id" >/dev/null || fail "participant focus failed"
 expect "choose 426x240 for the big cell" "send limits 42[68]x240@15 .*: sending rendition 426x240"
 expect "send 426x240" " sent 426x240"
