@@ -1,0 +1,28 @@
+#!/bin/bash
+# test_web_mix_firefox.sh - the web client in Firefox ESR: a Chromium room (red) and a
+# Firefox room (Debian's firefox-esr over WebDriver BiDi, its fake camera) meet in a
+# 2x2 `mix` conference; Firefox joins with the page, decodes the composite with the
+# red room in cell 0 and itself in cell 1, Chromium sees Firefox's picture, and
+# Firefox leaves with the button. mcud logged no `ERROR` and exits 0. Screenshot:
+# tests/out/web_mix_firefox.png. See web_mix_firefox.mjs for the steps.
+source "$(dirname "$0")/lib.sh"
+require chromium firefox node node_modules ffmpeg mcud
+loopback_default_route
+
+make_room_media a 0xFF0000 540
+cat >"$TEST_TMP/mcud.conf" <<'CONF'
+[conference meeting]
+type=mix
+title=Firefox meeting
+layout=2x2
+size=640x360
+fps=15
+CONF
+start_mcud "$TEST_TMP/mcud.conf"
+mkdir -p "$ROOT/tests/out"
+timeout -k 5 150 node "$ROOT/tests/integration/web_mix_firefox.mjs" "$MCUD_URL" meeting "$TEST_TMP" \
+    "$ROOT/tests/out/web_mix_firefox.png" || fail "the web client did not work in Firefox ESR (see above)"
+process_running "$MCUD_PID" || fail "mcud died during the meeting"
+stop_mcud
+check_mcud_log_clean
+say "pass"
