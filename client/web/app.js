@@ -1,13 +1,16 @@
-// app.js - the web client's entry point: wires the page to a Session, prefills the
-// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
+// app.js - the web client's entry point: picks the language (?lang=vi|en, else the
+// browser's preference; i18n.js), wires the page to a Session, prefills the form from
+// the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
 // &token=T is an invited room's join token from its join link) and exposes
 // window.hoinghi for tests (docs/testing.md): state, pc, lastError, the roster
 // (participants, activeSpeaker, layout), the conference events received, and
-// leave() / setMuted() / setVideoQuality() / restartIce().
+// leave() / setMuted() / setVideoQuality() / restartIce(), and the page's language.
 
 import { Session } from './session.js';
 import { PageView } from './ui.js';
+import { chooseLanguage, setLanguage, currentLanguage } from './i18n.js';
 
+setLanguage(chooseLanguage(location.search, navigator.languages || [navigator.language]));
 const view = new PageView();
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
 const session = new Session(`${wsScheme}://${location.host}/ws`, {
@@ -21,6 +24,14 @@ view.bind({
   onLeave: () => session.leave(),
   onToggleAudio: () => session.toggleAudio(),
   onToggleVideo: () => session.toggleVideo(),
+  onLanguage: () => {
+    setLanguage(currentLanguage() === 'vi' ? 'en' : 'vi');
+    const url = new URL(location.href);
+    url.searchParams.set('lang', currentLanguage());
+    history.replaceState(null, '', url);
+    view.translate();
+    view.render(session);
+  },
 });
 
 window.hoinghi = {
@@ -31,6 +42,7 @@ window.hoinghi = {
   get activeSpeaker() { return session.state.activeSpeaker; },
   get layout() { return session.state.layout; },
   get events() { return session.events; },
+  get language() { return currentLanguage(); },
   get sendLimits() { return session.call ? session.call.appliedLimits : null; },
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
@@ -41,5 +53,6 @@ window.hoinghi = {
 const params = new URLSearchParams(location.search);
 view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin'),
   token: params.get('token') });
+view.translate();
 view.render(session);
 if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());
