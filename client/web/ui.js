@@ -235,10 +235,11 @@ function icon(kind, off, label) {
   return wrap;
 }
 
+// The first letters (or digits) of the first and last words that have one.
 function initials(name) {
-  const words = nfc(name).trim().split(/\s+/).filter(Boolean);
+  const words = nfc(name).trim().split(/\s+/).map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => Array.from(w)[0].toUpperCase()).join('') || '?';
+  return letters.map((w) => w.toUpperCase()).join('') || '?';
 }
 
 function el(tag, className, text) {
