@@ -17,6 +17,7 @@ const LEAVE_REPLY_WAIT_MS = 2000;
 const EVENT_LOG_SIZE = 200;
 // Seconds before reconnect attempt 1, 2, ...; the last one repeats (at most a minute).
 export const RECONNECT_DELAYS_S = [1, 2, 4, 8, 16, 32, 60];
+const RECONNECTED_NOTICE_MS = 15000;   // "reconnected" shows this long
 // Join refusals that another attempt cannot mend: the room stops trying.
 const FINAL_JOIN_ERRORS = new Set(['unknown_conference', 'wrong_pin', 'invalid_token', 'conference_locked',
   'unsupported_version', 'NotAllowedError', 'NotFoundError']);
@@ -140,8 +141,15 @@ export class Session {
       this.reachedCall = true;
       if (rejoining) {
         this.reconnectAttempt = 0;
-        this.lastError = { code: 'reconnected', message: 'back in the meeting', kind: 'info' };
+        const notice = { code: 'reconnected', message: 'back in the meeting', kind: 'info' };
+        this.lastError = notice;
         this.state.reconnects += 1;
+        setTimeout(() => {
+          if (this.lastError === notice) {
+            this.lastError = null;
+            this.onChange();
+          }
+        }, RECONNECTED_NOTICE_MS);
       }
       if (this.state.audioMuted || this.state.videoMuted) this.sendMute();
       this.update({ phase: 'in-call' });

@@ -5,7 +5,8 @@
 #   loopback_default_route  a default route over lo (src 127.0.0.1) in the test's
 #                          loopback-only namespace: Firefox gathers ICE candidates only
 #                          on its default route's address (no packet leaves lo)
-#   start_mcud [CONFIG [STATE_DIR]]  mcud on a free 127.0.0.1 port, a temp state dir (or
+#   start_mcud [CONFIG [STATE_DIR [PORT]]]  mcud on a free 127.0.0.1 port (or PORT, to
+#                          restart where clients knew it), a temp state dir (or
 #                          STATE_DIR, to restart on the same state), log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait); sets
 #                          MCUD_STATE_DIR; runs under the command in the array
@@ -115,8 +116,8 @@ http_answers() {
 }
 
 start_mcud() {
-    local config=${1:-} state_dir=${2:-} tries rc=0
-    MCUD_PORT=$(free_port) || exit 1
+    local config=${1:-} state_dir=${2:-} port=${3:-} tries rc=0
+    if [ -n "$port" ]; then MCUD_PORT=$port; else MCUD_PORT=$(free_port) || exit 1; fi
     MCUD_URL=http://127.0.0.1:$MCUD_PORT
     [ -n "$state_dir" ] || state_dir=$(mktemp -d "$TEST_TMP/state.XXXXXX")
     MCUD_STATE_DIR=$state_dir

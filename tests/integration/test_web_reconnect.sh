@@ -1,0 +1,38 @@
+#!/bin/bash
+# test_web_reconnect.sh - the web client rejoins by itself after an mcud restart: two
+# Chromium pages (English and Vietnamese) in a `mix` conference; mcud is killed
+# (SIGKILL) and started again 3 s later on the same port and state; each page says it
+# is reconnecting (information, in its language), rejoins within a minute, says it is
+# back, decodes the mix and lists both rooms again. See web_reconnect_chromium.mjs.
+source "$(dirname "$0")/lib.sh"
+require chromium node node_modules mcud
+
+cat >"$TEST_TMP/mcud.conf" <<'CONF'
+[conference meeting]
+type=mix
+title=Reconnect test
+layout=2x2
+size=640x360
+fps=15
+CONF
+start_mcud "$TEST_TMP/mcud.conf"
+port=$MCUD_PORT
+state=$MCUD_STATE_DIR
+signal=$TEST_TMP/signal
+timeout -k 5 150 node "$ROOT/tests/integration/web_reconnect_chromium.mjs" "$MCUD_URL" meeting "$signal" &
+driver=$!
+track_background "$driver"
+for _ in $(seq 300); do
+    [ -e "$signal.ready" ] && break
+    process_running "$driver" || break
+    sleep 0.1
+done
+[ -e "$signal.ready" ] || fail "the pages did not get into the call (see above)"
+kill_mcud
+sleep 3
+start_mcud "$TEST_TMP/mcud.conf" "$state" "$port"
+wait "$driver" || fail "the pages did not reconnect by themselves (see above)"
+process_running "$MCUD_PID" || fail "mcud died after the restart"
+stop_mcud
+check_mcud_log_clean
+say "pass"
