@@ -9,18 +9,38 @@
 import { Session } from './session.js';
 import { PageView } from './ui.js';
 import { chooseLanguage, setLanguage, currentLanguage } from './i18n.js';
+import { DevicePicker } from './devices.js';
 
 setLanguage(chooseLanguage(location.search, navigator.languages || [navigator.language]));
 const view = new PageView();
+const devices = new DevicePicker({
+  preview: document.getElementById('preview'),
+  camera: document.getElementById('camera'),
+  microphone: document.getElementById('microphone'),
+  level: document.getElementById('level-bar'),
+});
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
+let wasInSession = false;
 const session = new Session(`${wsScheme}://${location.host}/ws`, {
-  onChange: () => view.render(session),
+  onChange: () => {
+    // Back on the form after a meeting: the preview runs again.
+    if (wasInSession && !session.inSession) devices.start();
+    wasInSession = session.inSession;
+    view.render(session);
+  },
+  openMedia: () => devices.getUserMedia(),
   onLocalStream: (stream) => view.showLocal(stream),
   onRemoteStream: (stream) => view.showRemote(stream),
 });
 
+// The call takes the devices: the preview lets them go first.
+function join(details) {
+  devices.stop();
+  return session.join(details);
+}
+
 view.bind({
-  onJoin: (details) => session.join(details),
+  onJoin: (details) => join(details),
   onLeave: () => session.leave(),
   onToggleAudio: () => session.toggleAudio(),
   onToggleVideo: () => session.toggleVideo(),
@@ -43,6 +63,7 @@ window.hoinghi = {
   get layout() { return session.state.layout; },
   get events() { return session.events; },
   get language() { return currentLanguage(); },
+  devices,
   get sendLimits() { return session.call ? session.call.appliedLimits : null; },
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
@@ -55,4 +76,5 @@ view.fillForm({ conference: params.get('conference'), name: params.get('name'), 
   token: params.get('token') });
 view.translate();
 view.render(session);
-if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());
+if (params.get('autojoin') === '1' && view.formIsValid()) join(view.readForm());
+else devices.start();

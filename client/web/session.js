@@ -55,8 +55,11 @@ function initialState() {
 export class Session {
   // onChange() is called after every state change; onLocalStream / onRemoteStream get
   // the streams to show (null when they go away).
-  constructor(wsUrl, { onChange, onLocalStream, onRemoteStream }) {
+  // openMedia() resolves with the camera and microphone stream (the chosen devices).
+  constructor(wsUrl, { onChange, onLocalStream, onRemoteStream, openMedia }) {
     this.wsUrl = wsUrl;
+    this.openMedia = openMedia || (() => navigator.mediaDevices.getUserMedia({
+      audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } }));
     this.onChange = onChange;
     this.onLocalStream = onLocalStream;
     this.onRemoteStream = onRemoteStream;
@@ -106,10 +109,7 @@ export class Session {
     this.onChange();
     const visit = this.visit;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: true,
-        video: { width: { ideal: 640 }, height: { ideal: 480 } },
-      });
+      const stream = await this.openMedia();
       if (visit !== this.visit) {
         stream.getTracks().forEach((t) => t.stop());
         return;
