@@ -3,18 +3,23 @@
 // mcud and starts it again on the same port; each page says it lost the connection and
 // is reconnecting (in its language, as information, not an error), rejoins the same
 // meeting by itself, says it is back, decodes the mix again and lists both rooms.
+// Then the shell ends the meeting (an operator): each page says the meeting has ended,
+// as information, and stays out (no rejoin).
 // Usage: node web_reconnect_chromium.mjs http://127.0.0.1:PORT CONFERENCE SIGNAL
 // Protocol with the shell: this script writes SIGNAL.ready when both pages are in the
-// call, then waits for the reconnect (the shell restarts mcud). Exit 0 = pass.
+// call (the shell restarts mcud), SIGNAL.back when both are back (the shell ends the
+// meeting). Exit 0 = pass.
 import fs from 'node:fs';
 import { launchChromium, poll } from './chromium.mjs';
 import { readCall, reportFailure, CheckFailed } from './call_checks.mjs';
 
 const [baseUrl, conference, signal] = process.argv.slice(2);
 const ROOMS = [
-  { name: 'Room EN', lang: 'en', reconnecting: 'Reconnecting', back: 'Reconnected' },
-  { name: 'Phòng VI', lang: 'vi', reconnecting: 'kết nối lại', back: 'Đã kết nối lại' },
+  { name: 'Room EN', lang: 'en', reconnecting: 'Reconnecting', back: 'Reconnected', ended: 'The meeting has ended.' },
+  { name: 'Phòng VI', lang: 'vi', reconnecting: 'kết nối lại', back: 'Đã kết nối lại', ended: 'Cuộc họp đã kết thúc.' },
 ];
+// After the end: no rejoin attempt within this long (the first would come after 1 s).
+const STAYS_OUT_S = 4;
 // The shell restarts mcud about 3 s after the kill; attempts come 1, 2, 4, 8 s apart,
 // so the page is back within about 15 s. The limit leaves a wide margin.
 const BACK_WITHIN_S = 60;
@@ -58,6 +63,14 @@ try {
       && r.banner.text.includes(room.back))));
   await Promise.all(ROOMS.map((room) => expectPage('decodes the mix again and lists both rooms', room, 20, (r) =>
     r.phase === 'in-call' && r.frames > 20 && r.names === both)));
+  fs.writeFileSync(`${signal}.back`, '');
+
+  await Promise.all(ROOMS.map((room) => expectPage('says the meeting has ended, as information', room, 20, (r) =>
+    r.phase === 'left' && r.lastError?.code === 'bye' && r.banner.shown && r.banner.kind === 'info'
+    && r.banner.text.includes(room.ended))));
+  await new Promise((resolve) => setTimeout(resolve, STAYS_OUT_S * 1000));
+  await Promise.all(ROOMS.map((room) => expectPage('stays out of the ended meeting', room, 1, (r) =>
+    r.phase === 'left' && !r.reconnect && r.banner.text.includes(room.ended))));
 } catch (error) {
   reportFailure(error);
   process.exitCode = 1;
