@@ -10,7 +10,8 @@
 //      A's page lists B's name in NFC and sees B's picture in cell 1;
 //   3. on both pages the self-view is beside the picture, not over it;
 //   4. B mutes its microphone with the button (in Vietnamese): A's roster shows it;
-//   5. A switches its page to Vietnamese with the language button;
+//   5. A switches its page to Vietnamese with the language button, and B its page to
+//      English; A's full-screen button shows the picture alone and back;
 //   6. B leaves with the button: its page says it left with no error, A's roster no
 //      longer lists it.
 // Screenshots: OUT/web_client_en_chromium.png (A in English, step 4),
@@ -51,6 +52,7 @@ function readPage(page) {
       leave: text('leave'),
       muteAudio: text('mute-audio'),
       fullscreen: text('fullscreen'),
+      fullscreenElement: document.fullscreenElement ? document.fullscreenElement.id : '',
       title: text('call-title'),
       roster: document.getElementById('roster').textContent,
       banner: document.getElementById('error').hidden ? '' : text('error'),
@@ -133,6 +135,16 @@ try {
   await expectPage(`${A}'s page is in Vietnamese after the language button`, a, (r) =>
     r.language === 'vi' && r.leave === 'Rời cuộc họp' && r.roster.includes('micrô tắt') && r.roster.includes('bạn'));
   await a.screenshot({ path: `${outDir}/web_client_vi_chromium.png` });
+  await b.click('#language');
+  await expectPage(`${B}'s page is in English after the language button`, b, (r) =>
+    r.language === 'en' && r.htmlLang === 'en' && r.leave === 'Leave' && r.muteAudio === 'Unmute mic'
+    && r.roster.includes('Participants') && r.roster.includes('you') && r.title.endsWith('in the meeting'));
+  await a.click('#fullscreen');
+  await expectPage(`${A}'s picture is full screen`, a, (r) =>
+    r.fullscreenElement === 'stage' && r.fullscreen === 'Thoát toàn màn hình');
+  await a.click('#fullscreen');
+  await expectPage(`${A}'s picture is back in the page`, a, (r) =>
+    r.fullscreenElement === '' && r.fullscreen === 'Toàn màn hình');
 
   // 6. B leaves
   await b.click('#leave');
