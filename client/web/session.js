@@ -121,7 +121,9 @@ export class Session {
       this.update({ signalling: 'connecting' });
       this.signalling = new Signalling(this.wsUrl, {
         onEvent: (message) => this.handleEvent(message),
-        onClose: () => this.lost(new ServerError('connection_closed', 'the server closed the signalling connection')),
+        onClose: (event) => this.lost(event?.code === 4000
+          ? new ServerError('connection_lost', 'the server stopped answering')
+          : new ServerError('connection_closed', 'the server closed the signalling connection')),
       });
       await this.signalling.connect();
       this.update({ signalling: 'open' });

@@ -16,10 +16,10 @@ ctl conference create --id meeting --title "Reconnect test" >/dev/null || fail "
 port=$MCUD_PORT
 state=$MCUD_STATE_DIR
 signal=$TEST_TMP/signal
-timeout -k 5 150 node "$ROOT/tests/integration/web_reconnect_chromium.mjs" "$MCUD_URL" meeting "$signal" &
+timeout -k 5 240 node "$ROOT/tests/integration/web_reconnect_chromium.mjs" "$MCUD_URL" meeting "$signal" &
 driver=$!
 track_background "$driver"
-for _ in $(seq 300); do
+for _ in $(seq 1200); do
     [ -e "$signal.ready" ] && break
     process_running "$driver" || break
     sleep 0.1

@@ -1,8 +1,12 @@
 // web_reconnect_chromium.mjs - the browser half of test_web_reconnect.sh: two web-client
-// pages (one English, one Vietnamese: ?lang=vi) in a `mix` conference; the shell kills
-// mcud and starts it again on the same port; each page says it lost the connection and
-// is reconnecting (in its language, as information, not an error), rejoins the same
-// meeting by itself, says it is back, decodes the mix again and lists both rooms.
+// pages (one English, one Vietnamese: ?lang=vi) in a `mix` conference.
+//   1. A network drop: every packet on the namespace's loopback is dropped (nftables,
+//      input hook: TCP signalling and UDP media) for DROP_SECONDS; each page notices
+//      (its keepalive is not answered), says it is reconnecting (in its language, as
+//      information), and once the network is back rejoins by itself and decodes again.
+//   2. The shell kills mcud and starts it again on the same port: each page says it
+//      lost the connection and is reconnecting, rejoins the same meeting by itself,
+//      says it is back, decodes the mix again and lists both rooms.
 // Then the shell ends the meeting (an operator): each page says the meeting has ended,
 // as information, and stays out (no rejoin).
 // Usage: node web_reconnect_chromium.mjs http://127.0.0.1:PORT CONFERENCE SIGNAL
@@ -10,16 +14,26 @@
 // call (the shell restarts mcud), SIGNAL.back when both are back (the shell ends the
 // meeting). Exit 0 = pass.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { launchChromium, poll } from './chromium.mjs';
 import { readCall, reportFailure, CheckFailed } from './call_checks.mjs';
 
 const [baseUrl, conference, signal] = process.argv.slice(2);
 const ROOMS = [
   { name: 'Room EN', lang: 'en', reconnecting: 'Reconnecting', back: 'Reconnected', ended: 'The meeting has ended.' },
-  { name: 'Phòng VI', lang: 'vi', reconnecting: 'kết nối lại', back: 'Đã kết nối lại', ended: 'Cuộc họp đã kết thúc.' },
+  { name: 'Phòng VI', lang: 'vi', reconnecting: 'kết nối lại sau', back: 'Đã kết nối lại', ended: 'Cuộc họp đã kết thúc.' },
 ];
 // After the end: no rejoin attempt within this long (the first would come after 1 s).
 const STAYS_OUT_S = 4;
+const DROP_SECONDS = 25;
+const DROP_TABLE = 'hoinghi_web_drop';
+
+function dropNetwork(on) {
+  const script = on
+    ? `table inet ${DROP_TABLE} {\n  chain in {\n    type filter hook input priority 0; policy drop;\n  }\n}\n`
+    : `delete table inet ${DROP_TABLE}\n`;
+  execFileSync('nft', ['-f', '-'], { input: script, stdio: ['pipe', 'inherit', 'inherit'] });
+}
 // The shell restarts mcud about 3 s after the kill; attempts come 1, 2, 4, 8 s apart,
 // so the page is back within about 15 s. The limit leaves a wide margin.
 const BACK_WITHIN_S = 60;
@@ -53,13 +67,31 @@ try {
     await expectPage('in the call, decoding, both rooms listed', room, 20, (r) =>
       r.phase === 'in-call' && r.frames > 20 && r.names === both && !r.banner.shown);
   }
+
+  // 1. a network drop
+  dropNetwork(true);
+  console.log(`network dropped for ${DROP_SECONDS} s`);
+  const dropped = Date.now();
+  try {
+    await Promise.all(ROOMS.map((room) => expectPage('notices the drop and says it is reconnecting', room,
+      DROP_SECONDS - 1, (r) => ['reconnecting', 'joining'].includes(r.phase) && r.banner.kind === 'info'
+        && r.banner.text.includes(room.reconnecting))));
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, DROP_SECONDS * 1000 - (Date.now() - dropped))));
+    dropNetwork(false);
+    console.log('network back');
+  }
+  await Promise.all(ROOMS.map((room) => expectPage('is back in the meeting after the drop, decoding', room,
+    BACK_WITHIN_S, (r) => r.phase === 'in-call' && r.reconnects === 1 && r.frames > 20 && r.names === both)));
+
+  // 2. an mcud restart
   fs.writeFileSync(`${signal}.ready`, '');
 
   await Promise.all(ROOMS.map((room) => expectPage('says it is reconnecting, as information', room, 20, (r) =>
     ['reconnecting', 'joining'].includes(r.phase) && r.reconnect?.attempt >= 1 && r.banner.shown
     && r.banner.kind === 'info' && r.banner.text.includes(room.reconnecting))));
   await Promise.all(ROOMS.map((room) => expectPage('is back in the meeting by itself, and says so', room, BACK_WITHIN_S,
-    (r) => r.phase === 'in-call' && r.reconnects === 1 && r.banner.kind === 'info'
+    (r) => r.phase === 'in-call' && r.reconnects === 2 && r.banner.kind === 'info'
       && r.banner.text.includes(room.back))));
   await Promise.all(ROOMS.map((room) => expectPage('decodes the mix again and lists both rooms', room, 20, (r) =>
     r.phase === 'in-call' && r.frames > 20 && r.names === both)));
