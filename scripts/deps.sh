@@ -15,7 +15,7 @@ libyuv-dev libopus-dev
 libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0-dev
 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools
-chromium ffmpeg sqlite3 iproute2 nftables util-linux procps valgrind ca-certificates curl openssl
+chromium firefox-esr ffmpeg sqlite3 iproute2 nftables util-linux procps valgrind ca-certificates curl openssl
 "
 
 as_root() {
@@ -54,8 +54,8 @@ if [ "$node_major" -lt 18 ]; then
     exit 1
 fi
 
-# Pinned npm test drivers (playwright-core drives Debian's chromium; ws is a plain
-# WebSocket client). Re-installed only when the lock file changed.
+# Pinned npm test drivers (playwright-core drives Debian's chromium, puppeteer-core
+# Debian's firefox-esr over WebDriver BiDi; ws is a plain WebSocket client). Re-installed only when the lock file changed.
 stamp=node_modules/.hoinghi-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
     echo "deps: installing npm test drivers from package-lock.json"

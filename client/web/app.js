@@ -1,26 +1,57 @@
-// app.js - the web client's entry point: wires the page to a Session, prefills the
-// form from the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
+// app.js - the web client's entry point: picks the language (?lang=vi|en, else the
+// browser's preference; i18n.js), wires the page to a Session, prefills the form from
+// the URL (?conference=ID&name=NAME&pin=PIN&autojoin=1 joins with no click;
 // &token=T is an invited room's join token from its join link) and exposes
 // window.hoinghi for tests (docs/testing.md): state, pc, lastError, the roster
 // (participants, activeSpeaker, layout), the conference events received, and
-// leave() / setMuted() / setVideoQuality() / restartIce().
+// leave() / setMuted() / setVideoQuality() / restartIce(), and the page's language.
 
 import { Session } from './session.js';
 import { PageView } from './ui.js';
+import { chooseLanguage, setLanguage, currentLanguage } from './i18n.js';
+import { DevicePicker } from './devices.js';
 
+setLanguage(chooseLanguage(location.search, navigator.languages || [navigator.language]));
 const view = new PageView();
+const devices = new DevicePicker({
+  preview: document.getElementById('preview'),
+  camera: document.getElementById('camera'),
+  microphone: document.getElementById('microphone'),
+  level: document.getElementById('level-bar'),
+});
 const wsScheme = location.protocol === 'https:' ? 'wss' : 'ws';
+let wasInSession = false;
 const session = new Session(`${wsScheme}://${location.host}/ws`, {
-  onChange: () => view.render(session),
+  onChange: () => {
+    // Back on the form after a meeting: the preview runs again.
+    if (wasInSession && !session.inSession) devices.start();
+    wasInSession = session.inSession;
+    view.render(session);
+  },
+  openMedia: () => devices.getUserMedia(),
   onLocalStream: (stream) => view.showLocal(stream),
   onRemoteStream: (stream) => view.showRemote(stream),
 });
 
+// The call takes the devices: the preview lets them go first.
+function join(details) {
+  devices.stop();
+  return session.join(details);
+}
+
 view.bind({
-  onJoin: (details) => session.join(details),
+  onJoin: (details) => join(details),
   onLeave: () => session.leave(),
   onToggleAudio: () => session.toggleAudio(),
   onToggleVideo: () => session.toggleVideo(),
+  onLanguage: () => {
+    setLanguage(currentLanguage() === 'vi' ? 'en' : 'vi');
+    const url = new URL(location.href);
+    url.searchParams.set('lang', currentLanguage());
+    history.replaceState(null, '', url);
+    view.translate();
+    view.render(session);
+  },
 });
 
 window.hoinghi = {
@@ -31,6 +62,8 @@ window.hoinghi = {
   get activeSpeaker() { return session.state.activeSpeaker; },
   get layout() { return session.state.layout; },
   get events() { return session.events; },
+  get language() { return currentLanguage(); },
+  devices,
   get sendLimits() { return session.call ? session.call.appliedLimits : null; },
   leave: () => session.leave(),
   setMuted: (wanted) => session.setMuted(wanted),
@@ -41,5 +74,7 @@ window.hoinghi = {
 const params = new URLSearchParams(location.search);
 view.fillForm({ conference: params.get('conference'), name: params.get('name'), pin: params.get('pin'),
   token: params.get('token') });
+view.translate();
 view.render(session);
-if (params.get('autojoin') === '1' && view.formIsValid()) session.join(view.readForm());
+if (params.get('autojoin') === '1' && view.formIsValid()) join(view.readForm());
+else devices.start();

@@ -1,19 +1,33 @@
 // session.js - one visit to a conference, from join to leave: camera and microphone,
 // the signalling connection, the media call, mute switches (local track + the server's
 // `mute` request), the conference roster, the stats sampler and the state the page
-// shows (and tests read through window.hoinghi).
+// shows (and tests read through window.hoinghi). When the connection is lost after the
+// room was in the meeting (network drop, server restart, ICE given up) it rejoins the
+// same meeting by itself, waiting 1, 2, 4, ... s between attempts, at most a minute.
+// Notices carry a kind: `info` (the ending notice, a normal end, a reconnect) or
+// `error`; the page words them (i18n.js).
 
 import { Signalling, ServerError } from './signalling.js';
 import { Call } from './call.js';
 import { StatsSampler } from './stats.js';
 import { Roster, CONFERENCE_EVENTS } from './roster.js';
+import { nfc } from './i18n.js';
 
 const LEAVE_REPLY_WAIT_MS = 2000;
 const EVENT_LOG_SIZE = 200;
+// Seconds before reconnect attempt 1, 2, ...; the last one repeats (at most a minute).
+export const RECONNECT_DELAYS_S = [1, 2, 4, 8, 16, 32, 60];
+const RECONNECTED_NOTICE_MS = 15000;   // "reconnected" shows this long
+// Join refusals that another attempt cannot mend: the room stops trying.
+const FINAL_JOIN_ERRORS = new Set(['unknown_conference', 'wrong_pin', 'invalid_token', 'conference_locked',
+  'unsupported_version', 'NotAllowedError', 'NotFoundError']);
+// `bye` reasons of a meeting that ended as planned, and of an operator's removal.
+const ENDED_REASONS = /conference ended|meeting over/i;
+const REMOVED_REASONS = /removed by an operator/i;
 
 function initialState() {
   return {
-    phase: 'idle',         // idle | joining | negotiating | in-call | left | failed
+    phase: 'idle',         // idle | joining | negotiating | in-call | reconnecting | left | failed
     signalling: 'closed',  // closed | connecting | open
     ice: 'new',            // RTCPeerConnection.iceConnectionState
     iceRestarts: 0,        // ICE restarts the server answered
@@ -21,6 +35,7 @@ function initialState() {
     media: 'none',         // the server's last `media` event state
     mediaReason: '',
     conference: '',
+    title: '',             // the meeting's title (join reply), NFC; '' when it has none
     participant: '',
     audioMuted: false,     // the mute switches: the local tracks are disabled
     videoMuted: false,
@@ -32,19 +47,24 @@ function initialState() {
     stats: null,           // the latest StatsSampler figures
     waitingForHost: false, // a host-required conference without its host: no media yet
     host: false,           // we joined with the host token
+    reconnect: null,       // while reconnecting: { attempt, seconds (until the next try) }
+    reconnects: 0,         // successful rejoins in this visit
   };
 }
 
 export class Session {
   // onChange() is called after every state change; onLocalStream / onRemoteStream get
   // the streams to show (null when they go away).
-  constructor(wsUrl, { onChange, onLocalStream, onRemoteStream }) {
+  // openMedia() resolves with the camera and microphone stream (the chosen devices).
+  constructor(wsUrl, { onChange, onLocalStream, onRemoteStream, openMedia }) {
     this.wsUrl = wsUrl;
+    this.openMedia = openMedia || (() => navigator.mediaDevices.getUserMedia({
+      audio: true, video: { width: { ideal: 640 }, height: { ideal: 480 } } }));
     this.onChange = onChange;
     this.onLocalStream = onLocalStream;
     this.onRemoteStream = onRemoteStream;
     this.state = initialState();
-    this.lastError = null;   // { code, message }
+    this.lastError = null;   // { code, message, kind: 'error' | 'info', ...words for the page }
     this.signalling = null;
     this.call = null;
     this.localStream = null;
@@ -54,6 +74,10 @@ export class Session {
     this.events = [];        // the last conference events received, oldest first (for tests)
     this.muteSeq = 0;        // bumped per `mute` request: only the newest reply counts
     this.mutePending = 0;    // `mute` requests without an answer yet
+    this.details = null;     // the last join's details, for rejoining
+    this.reachedCall = false; // this visit was in the meeting once: losses are rejoined
+    this.reconnectTimer = null;
+    this.reconnectAttempt = 0;
   }
 
   get pc() {
@@ -61,22 +85,31 @@ export class Session {
   }
 
   get inSession() {
-    return ['joining', 'negotiating', 'in-call'].includes(this.state.phase);
+    return ['joining', 'negotiating', 'in-call', 'reconnecting'].includes(this.state.phase);
   }
 
-  async join({ conference, name, pin, token }) {
-    if (this.inSession) return;
-    this.state = { ...initialState(), phase: 'joining', conference };
+  // A join from the page (the form, a link): a new visit.
+  join(details) {
+    if (this.inSession) return Promise.resolve();
+    this.details = { ...details, name: nfc(details.name) };
+    this.reachedCall = false;
+    this.reconnectAttempt = 0;
     this.lastError = null;
+    return this.connect();
+  }
+
+  async connect() {
+    const { conference, name, pin, token } = this.details;
+    const rejoining = this.reconnectAttempt > 0;
+    const kept = rejoining ? { reconnects: this.state.reconnects, audioMuted: this.state.audioMuted,
+      videoMuted: this.state.videoMuted, title: this.state.title } : {};
+    this.state = { ...initialState(), ...kept, phase: 'joining', conference };
     this.roster.clear();
     this.events = [];
     this.onChange();
     const visit = this.visit;
     try {
-      const stream = await navigator.mediaDevices.getUserMedia({
-        audio: true,
-        video: { width: { ideal: 640 }, height: { ideal: 480 } },
-      });
+      const stream = await this.openMedia();
       if (visit !== this.visit) {
         stream.getTracks().forEach((t) => t.stop());
         return;
@@ -88,7 +121,9 @@ export class Session {
       this.update({ signalling: 'connecting' });
       this.signalling = new Signalling(this.wsUrl, {
         onEvent: (message) => this.handleEvent(message),
-        onClose: () => this.fail(new ServerError('connection_closed', 'the server closed the signalling connection')),
+        onClose: (event) => this.lost(event?.code === 4000
+          ? new ServerError('connection_lost', 'the server stopped answering')
+          : new ServerError('connection_closed', 'the server closed the signalling connection')),
       });
       await this.signalling.connect();
       this.update({ signalling: 'open' });
@@ -96,7 +131,7 @@ export class Session {
       const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}), ...(token ? { token } : {}) });
       // waitingForHost follows the events only (one may arrive before this line runs).
       this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference,
-        host: joined.host === true });
+        title: nfc(joined.title || ''), host: joined.host === true });
 
       this.call = new Call(this.signalling, {
         onRemoteStream: (stream) => this.onRemoteStream(stream),
@@ -105,18 +140,78 @@ export class Session {
       this.onChange();
       await this.call.start(this.localStream);
       if (visit !== this.visit) return;
+      this.reachedCall = true;
+      if (rejoining) {
+        this.reconnectAttempt = 0;
+        const notice = { code: 'reconnected', message: 'back in the meeting', kind: 'info' };
+        this.lastError = notice;
+        this.state.reconnects += 1;
+        setTimeout(() => {
+          if (this.lastError === notice) {
+            this.lastError = null;
+            this.onChange();
+          }
+        }, RECONNECTED_NOTICE_MS);
+      }
+      if (this.state.audioMuted || this.state.videoMuted) this.sendMute();
       this.update({ phase: 'in-call' });
       this.startStats();
     } catch (error) {
       // Leaving mid-join makes the pending steps fail: that is no error.
-      if (visit === this.visit) this.fail(error);
+      if (visit !== this.visit) return;
+      if (rejoining && !FINAL_JOIN_ERRORS.has(error.code || error.name)) this.lost(error);
+      else this.fail(error);
     }
+  }
+
+  // The connection was lost: a room that was in the meeting rejoins it (backoff);
+  // otherwise this is a failure.
+  lost(error) {
+    if (!this.reachedCall || ['left', 'failed'].includes(this.state.phase)) {
+      this.fail(error);
+      return;
+    }
+    if (this.state.phase === 'reconnecting') return;
+    const attempt = this.reconnectAttempt + 1;
+    this.reconnectAttempt = attempt;
+    const seconds = RECONNECT_DELAYS_S[Math.min(attempt, RECONNECT_DELAYS_S.length) - 1];
+    // The cause's code stays (what happened); `reconnecting` says what the page does.
+    const code = error.code || error.name || 'error';
+    this.lastError = { code, kind: 'info', reconnecting: { attempt, seconds },
+      message: `${error.message || code}: reconnecting in ${seconds} s, attempt ${attempt}` };
+    console.warn(this.lastError.message);
+    this.teardown('reconnecting');
+    this.state.media = 'none';
+    const due = Date.now() + seconds * 1000;
+    this.state.reconnect = { attempt, seconds };
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((due - Date.now()) / 1000));
+      if (left > 0) {
+        this.state.reconnect = { attempt, seconds: left };
+        this.lastError = { ...this.lastError, reconnecting: { attempt, seconds: left } };
+        this.onChange();
+        this.reconnectTimer = setTimeout(tick, Math.min(1000, due - Date.now()));
+        return;
+      }
+      this.reconnectTimer = null;
+      this.state.reconnect = { attempt, seconds: 0 };
+      this.lastError = { ...this.lastError, reconnecting: { attempt, seconds: 0 } };
+      this.connect();
+    };
+    this.reconnectTimer = setTimeout(tick, Math.min(1000, seconds * 1000));
+    this.onChange();
   }
 
   // Says goodbye to the server (bounded wait for its reply) and releases everything.
   async leave() {
     if (!this.inSession) return;
-    if (this.lastError?.code === 'ending') this.lastError = null;   // a notice, not an error
+    if (this.lastError?.kind === 'info') this.lastError = null;   // a notice, not an error
+    if (this.state.phase === 'reconnecting') {
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.teardown('left');
+      return;
+    }
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       const bye = this.signalling.request('leave').catch(() => {});
       await Promise.race([bye, new Promise((resolve) => setTimeout(resolve, LEAVE_REPLY_WAIT_MS))]);
@@ -243,13 +338,22 @@ export class Session {
       case 'media':
         this.update({ media: message.state, mediaReason: message.reason || '' });
         if (message.state === 'failed') {
-          this.fail(new ServerError('media_failed', message.reason || 'the media session failed'));
+          this.lost(new ServerError('media_failed', message.reason || 'the media session failed'));
         }
         break;
-      case 'bye':
-        this.lastError = { code: 'bye', message: message.reason || 'the server ended the call' };
+      case 'bye': {
+        // A meeting that ended as planned and an operator's removal are information;
+        // any other reason (the media session failed, consent lost) is an error.
+        const reason = message.reason || 'the server ended the call';
+        const words = ENDED_REASONS.test(reason) ? 'ended' : REMOVED_REASONS.test(reason) ? 'removed' : 'other';
+        if (words === 'other') {
+          this.lost(new ServerError('bye', reason));
+          break;
+        }
+        this.lastError = { code: 'bye', message: reason, kind: 'info', words };
         this.teardown('left');
         break;
+      }
       case 'waiting_for_host':
         this.update({ waitingForHost: true });
         break;
@@ -259,14 +363,16 @@ export class Session {
       case 'conference_ending': {
         // A scheduled meeting ends soon: say so in the banner, stay in.
         const minutes = Math.max(1, Math.round((message.seconds || 0) / 60));
-        const at = message.ends_at ? new Date(message.ends_at).toLocaleTimeString() : '';
-        this.lastError = { code: 'ending', message: `the meeting ends in about ${minutes} min${at ? ` (${at})` : ''}` };
+        const endsAt = message.ends_at ? new Date(message.ends_at) : null;
+        const at = endsAt && !Number.isNaN(endsAt.getTime()) ? endsAt : null;
+        this.lastError = { code: 'ending', kind: 'info', minutes, endsAt: at ? at.toISOString() : null,
+          message: `the meeting ends in about ${minutes} min${at ? ` (${at.toISOString()})` : ''}` };
         this.onChange();
         break;
       }
       case 'error':
         // The server could not read one of our messages (id null): show it, stay in.
-        this.lastError = { code: message.error?.code || 'unknown', message: message.error?.message || '' };
+        this.lastError = { code: message.error?.code || 'unknown', message: message.error?.message || '', kind: 'error' };
         this.onChange();
         break;
       default:
@@ -280,7 +386,7 @@ export class Session {
     this.update({ ice: pc.iceConnectionState, connection: pc.connectionState, iceRestarts: this.call.iceRestarts });
     // A failed connection gets one ICE restart (call.js) before the call is given up.
     if (this.call.gaveUp) {
-      this.fail(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
+      this.lost(new ServerError('ice_failed', 'the media connection to the server failed (ICE/DTLS)'));
     }
   }
 
@@ -303,7 +409,9 @@ export class Session {
 
   fail(error) {
     if (this.state.phase === 'failed' || this.state.phase === 'left') return;
-    this.lastError = { code: error.code || error.name || 'error', message: error.message || String(error) };
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.lastError = { code: error.code || error.name || 'error', message: error.message || String(error), kind: 'error' };
     if (this.signalling && this.state.participant && this.state.signalling === 'open') {
       this.signalling.request('leave').catch(() => {});
     }

@@ -1,8 +1,14 @@
 // signalling.js - the hoinghi signalling protocol (docs/protocol.md) over one WebSocket:
 // waits for `hello`, matches replies and errors to requests by id, hands server events
-// to a callback and sends a keepalive every 20 s.
+// to a callback and sends a keepalive every 10 s. A keepalive not answered within 8 s
+// means the path is gone (a network drop can leave a socket "open" for minutes): the
+// connection is given up as closed.
 
-const KEEPALIVE_MS = 20000;
+const KEEPALIVE_MS = 10000;
+const KEEPALIVE_ANSWER_MS = 8000;
+// No `hello` within this long: the server is not reached (a dropped network can leave
+// a connection attempt waiting for minutes).
+const CONNECT_TIMEOUT_MS = 10000;
 
 // A server `error` reply, thrown by request(): `code` is the stable protocol code.
 export class ServerError extends Error {
@@ -32,11 +38,19 @@ export class Signalling {
       const socket = new WebSocket(this.url);
       this.socket = socket;
       let greeted = false;
+      const timeout = setTimeout(() => {
+        socket.onclose = null;
+        socket.onmessage = null;
+        socket.close();
+        reject(new ServerError('connection_failed', `no answer from ${this.url}`));
+      }, CONNECT_TIMEOUT_MS);
       socket.onmessage = (event) => {
+        this.lastMessageAt = performance.now();
         const message = parseMessage(event.data);
         if (!message) return;
         if (!greeted && message.type === 'hello') {
           greeted = true;
+          clearTimeout(timeout);
           this.startKeepalive();
           resolve(message);
           return;
@@ -44,6 +58,7 @@ export class Signalling {
         this.dispatch(message);
       };
       socket.onclose = (event) => {
+        clearTimeout(timeout);
         this.stopKeepalive();
         this.failPending(new ServerError('connection_closed', 'the signalling connection closed'));
         if (!greeted) reject(new ServerError('connection_failed', `cannot reach ${this.url}`));
@@ -92,13 +107,39 @@ export class Signalling {
 
   startKeepalive() {
     this.keepaliveTimer = setInterval(() => {
-      this.request('keepalive').catch(() => {});
+      if (this.keepaliveDeadline) return;
+      const sentAt = performance.now();
+      // Checked once more a second later: a page that was frozen (its timers and
+      // socket events both late) gets its queued messages first.
+      this.keepaliveDeadline = setTimeout(() => {
+        this.keepaliveDeadline = setTimeout(() => {
+          if (!(this.lastMessageAt > sentAt)) this.giveUp();
+          else this.keepaliveDeadline = null;
+        }, 1000);
+      }, KEEPALIVE_ANSWER_MS);
+      this.request('keepalive').then(() => {
+        clearTimeout(this.keepaliveDeadline);
+        this.keepaliveDeadline = null;
+      }, () => {});
     }, KEEPALIVE_MS);
   }
 
   stopKeepalive() {
     clearInterval(this.keepaliveTimer);
     this.keepaliveTimer = null;
+    clearTimeout(this.keepaliveDeadline);
+    this.keepaliveDeadline = null;
+  }
+
+  // The server stopped answering (nothing at all came since the keepalive): closed, as
+  // if the socket had closed.
+  giveUp() {
+    this.keepaliveDeadline = null;
+    console.warn(`no keepalive answer within ${KEEPALIVE_ANSWER_MS} ms: the connection is lost`);
+    const onClose = this.onClose;
+    this.close();
+    this.failPending(new ServerError('connection_lost', 'the server stopped answering'));
+    onClose({ code: 4000, reason: 'keepalive not answered' });
   }
 }
 

@@ -1,6 +1,10 @@
-// ui.js - the page's DOM: reads the join form, shows the two videos, the connection
-// state badges, the stats line, the mute buttons, the participant list (mute icons,
-// speaking indicator, layout name) and the error banner.
+// ui.js - the page's DOM: reads the join form, shows the two videos (the mix on the
+// stage, the self-view beside it), the meeting's title, the connection state badges,
+// the stats line, the mute and full-screen buttons, the participant list (mute icons,
+// speaking indicator, layout name) and the notice banner (information or error), all
+// in the page's language (i18n.js).
+
+import { t, errorSentence, nfc, translatePage, currentLanguage } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,8 +22,9 @@ export class PageView {
     this.mix = $('mix');
   }
 
-  // Handlers: onJoin({conference, name, pin}), onLeave(), onToggleAudio(), onToggleVideo().
-  bind({ onJoin, onLeave, onToggleAudio, onToggleVideo }) {
+  // Handlers: onJoin({conference, name, pin}), onLeave(), onToggleAudio(), onToggleVideo(),
+  // onLanguage() (the language button).
+  bind({ onJoin, onLeave, onToggleAudio, onToggleVideo, onLanguage }) {
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       onJoin(this.readForm());
@@ -27,13 +32,37 @@ export class PageView {
     $('leave').addEventListener('click', onLeave);
     $('mute-audio').addEventListener('click', onToggleAudio);
     $('mute-video').addEventListener('click', onToggleVideo);
-    $('error-dismiss').addEventListener('click', () => { $('error').hidden = true; });
+    $('error-dismiss').addEventListener('click', () => { $('error').hidden = true; this.dismissed = this.noticeKey; });
     $('play').addEventListener('click', () => this.playMix());
+    $('fullscreen').addEventListener('click', () => this.toggleFullscreen());
+    $('language').addEventListener('click', onLanguage);
+    document.addEventListener('fullscreenchange', () => this.renderFullscreen());
+  }
+
+  // The page's fixed words, in the current language (again after a switch).
+  translate() {
+    translatePage(document);
+    this.rosterKey = null;
+    this.renderFullscreen();
+  }
+
+  // Full screen shows the meeting picture alone (the stage element).
+  toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else $('stage').requestFullscreen().catch((error) => console.warn('full screen refused:', error.message));
+  }
+
+  renderFullscreen() {
+    const on = Boolean(document.fullscreenElement);
+    const button = $('fullscreen');
+    button.textContent = t(on ? 'fullscreen.exit' : 'fullscreen.enter');
+    button.setAttribute('aria-pressed', String(on));
+    button.disabled = !document.fullscreenEnabled;
   }
 
   fillForm({ conference, name, pin, token }) {
     if (conference) $('conference').value = conference;
-    if (name) $('name').value = name;
+    if (name) $('name').value = nfc(name);
     if (pin) $('pin').value = pin;
     this.token = token || null;   // an invited room's join token (from its join link)
   }
@@ -41,7 +70,7 @@ export class PageView {
   readForm() {
     return {
       conference: $('conference').value.trim(),
-      name: $('name').value.trim(),
+      name: nfc($('name').value.trim()),
       pin: $('pin').value,
       ...(this.token ? { token: this.token } : {}),
     };
@@ -79,22 +108,35 @@ export class PageView {
     setBadge('state-ice', state.ice);
     setBadge('state-connection', state.connection);
     setBadge('state-media', state.media === 'none' ? '—' : state.media);
-    $('call-title').textContent = state.participant
-      ? [state.conference, state.layout, state.phase === 'in-call' ? 'in call' : state.phase]
-        .filter(Boolean).join(' · ')
-      : state.conference;
+    // The meeting's title (its id when it has none), then how far the call is.
+    const title = nfc(state.title) || state.conference;
+    const phase = t(`phase.${state.phase}`);
+    $('call-title').textContent = [title, phase.startsWith('phase.') ? '' : phase].filter(Boolean).join(' · ');
+    document.title = title ? `${title} · ${t('page.title')}` : t('page.title');
 
     $('waiting-host').hidden = !state.waitingForHost;
-    setToggle('mute-audio', state.audioMuted, state.confirmedAudioMuted, 'Unmute mic', 'Mute mic');
-    setToggle('mute-video', state.videoMuted, state.confirmedVideoMuted, 'Start camera', 'Stop camera');
+    setToggle('mute-audio', state.audioMuted, state.confirmedAudioMuted, t('mic.unmute'), t('mic.mute'));
+    setToggle('mute-video', state.videoMuted, state.confirmedVideoMuted, t('camera.start'), t('camera.stop'));
     this.renderRoster(state);
     $('stats').textContent = formatStats(state.stats);
+    $('join').textContent = t(state.phase === 'failed' || state.phase === 'left' ? 'join.retry' : 'join.submit');
+    this.renderNotice(lastError);
+  }
 
-    $('error').hidden = !lastError;
-    if (lastError) {
-      $('error-code').textContent = lastError.code;
-      $('error-message').textContent = lastError.message;
-    }
+  // The banner: a sentence in the page's language, styled as information or error; an
+  // error also names its code (for the people who support the room).
+  renderNotice(notice) {
+    const key = notice ? JSON.stringify([notice, currentLanguage()]) : null;
+    this.noticeKey = key;
+    const banner = $('error');
+    banner.hidden = !notice || key === this.dismissed;
+    if (!notice) return;
+    banner.dataset.kind = notice.kind === 'info' ? 'info' : 'error';
+    banner.setAttribute('role', notice.kind === 'info' ? 'status' : 'alert');
+    $('error-message').textContent = noticeSentence(notice);
+    const showCode = notice.kind !== 'info';
+    $('error-code').hidden = !showCode;
+    $('error-code').textContent = showCode ? `${t('error.code')}: ${notice.code}` : '';
   }
 
   // The participant list shows in mixing conferences (the server sent a roster).
@@ -105,13 +147,36 @@ export class PageView {
     if (!shown) return;
     $('roster-count').textContent = String(state.participants.length);
     $('layout-name').textContent = state.layout || '—';
-    const key = JSON.stringify([state.participants, state.activeSpeaker, state.participant]);
+    const key = JSON.stringify([state.participants, state.activeSpeaker, state.participant, currentLanguage()]);
     if (key === this.rosterKey) return;
     this.rosterKey = key;
     $('participant-list').replaceChildren(...state.participants.map((p) => participantItem(p, {
       self: p.participant === state.participant,
       speaking: p.participant === state.activeSpeaker,
     })));
+  }
+}
+
+// The banner's sentence for a notice (session.js): reconnecting, the ending notice, a
+// `bye`, a reconnect, or an error code.
+function noticeSentence(notice) {
+  if (notice.reconnecting) {
+    const { attempt, seconds } = notice.reconnecting;
+    return seconds > 0 ? t('notice.reconnecting', { attempt, seconds }) : t('notice.reconnecting.now', { attempt });
+  }
+  switch (notice.code) {
+    case 'ending': {
+      const at = notice.endsAt
+        ? t('notice.ending.at', { time: new Date(notice.endsAt).toLocaleTimeString(currentLanguage(), { hour: '2-digit', minute: '2-digit' }) })
+        : '';
+      return t('notice.ending', { minutes: notice.minutes, at });
+    }
+    case 'reconnected': return t('notice.reconnected');
+    case 'bye':
+      if (notice.words === 'ended') return t('notice.ended');
+      if (notice.words === 'removed') return t('notice.removed');
+      return t('error.bye', { reason: notice.message });
+    default: return errorSentence(notice.code);
   }
 }
 
@@ -131,17 +196,17 @@ function participantItem(p, { self, speaking }) {
   avatar.append(bars);
 
   const who = el('span', 'who');
-  who.append(el('span', 'name', p.name));
-  if (self) who.append(el('span', 'tag', 'you'));
+  who.append(el('span', 'name', nfc(p.name)));
+  if (self) who.append(el('span', 'tag', t('you')));
 
   const media = el('span', 'media-state');
   media.append(
-    icon('mic', p.audio_muted, p.audio_muted ? 'mic off' : 'mic on'),
-    icon('cam', p.video_muted, p.video_muted ? 'camera off' : 'camera on'),
+    icon('mic', p.audio_muted, t(p.audio_muted ? 'mic.off' : 'mic.on')),
+    icon('cam', p.video_muted, t(p.video_muted ? 'camera.off' : 'camera.on')),
   );
   item.append(avatar, who, media);
-  item.title = `${p.name}${self ? ' (you)' : ''}${speaking ? ', speaking' : ''}`
-    + `${p.audio_muted ? ', mic off' : ''}${p.video_muted ? ', camera off' : ''}`;
+  item.title = `${nfc(p.name)}${self ? ` (${t('you')})` : ''}${speaking ? `, ${t('speaking')}` : ''}`
+    + `${p.audio_muted ? `, ${t('mic.off')}` : ''}${p.video_muted ? `, ${t('camera.off')}` : ''}`;
   return item;
 }
 
@@ -170,10 +235,11 @@ function icon(kind, off, label) {
   return wrap;
 }
 
+// The first letters (or digits) of the first and last words that have one.
 function initials(name) {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const words = nfc(name).trim().split(/\s+/).map((w) => w.match(/[\p{L}\p{N}]/u)?.[0]).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
-  return letters.map((w) => Array.from(w)[0].toUpperCase()).join('') || '?';
+  return letters.map((w) => w.toUpperCase()).join('') || '?';
 }
 
 function el(tag, className, text) {
@@ -183,9 +249,12 @@ function el(tag, className, text) {
   return node;
 }
 
+// A state badge: its value in words (the raw state in data-state), coloured by tone.
 function setBadge(id, value) {
   const badge = $(id);
-  badge.textContent = value;
+  const words = t(`value.${value}`);
+  badge.textContent = words.startsWith('value.') ? value : words;
+  badge.dataset.state = value;
   badge.dataset.tone = TONES[value] || 'idle';
 }
 
@@ -197,17 +266,17 @@ function setToggle(id, pressed, confirmed, pressedLabel, releasedLabel) {
   button.textContent = pressed ? pressedLabel : releasedLabel;
   const pending = confirmed !== null && confirmed !== pressed;
   button.classList.toggle('pending', pending);
-  button.title = confirmed === null ? '' : `the server has you ${confirmed ? 'muted' : 'unmuted'}`;
+  button.title = confirmed === null ? '' : t(confirmed ? 'server.muted' : 'server.unmuted');
 }
 
 function formatStats(stats) {
-  if (!stats) return 'waiting for media…';
-  const size = stats.width ? `${stats.width}×${stats.height}` : 'no video yet';
+  if (!stats) return t('stats.waiting');
+  const size = stats.width ? `${stats.width}×${stats.height}` : t('stats.novideo');
   return [
-    `in: ${size}`,
+    `${t('stats.in')}: ${size}`,
     `${stats.fps.toFixed(0)} fps`,
     `${stats.inKbps.toFixed(0)} kbit/s`,
-    `${stats.packetsLost} lost`,
-    `out: ${stats.outKbps.toFixed(0)} kbit/s`,
+    `${stats.packetsLost} ${t('stats.lost')}`,
+    `${t('stats.out')}: ${stats.outKbps.toFixed(0)} kbit/s`,
   ].join(' · ');
 }

@@ -4,6 +4,8 @@
  * conference_media.c. See conference.h. */
 #include "mcu/conference/conference_internal.h"
 
+#include "mcu/conference/cell_order.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +49,28 @@ static void push_command(struct conference *c, const struct conference_command *
 void conference_push_command_locked(struct conference *c, const struct conference_command *command)
 {
     push_command(c, command);
+}
+
+size_t conference_cell_order_locked(const struct conference *c, int *slots)
+{
+    struct cell_order_room rooms[MIX_ENGINE_MAX_INPUTS];
+    size_t count = 0;
+    for (size_t i = 0; i < (size_t)c->config.max_participants && i < MIX_ENGINE_MAX_INPUTS; i++) {
+        const struct conference_member *m = c->members[i];
+        if (!m) continue;
+        rooms[count++] =
+            (struct cell_order_room){.slot = (int)i, .joined = m->joined, .in_mix = m->has_media};
+    }
+    return cell_order(rooms, count, slots);
+}
+
+/* Under the lock: the mix engine draws the members in join order (after its input was
+ * added or removed), so a room that leaves leaves no hole. */
+static void push_cell_order_locked(struct conference *c)
+{
+    struct conference_command command = {.kind = COMMAND_ORDER};
+    command.order_count = conference_cell_order_locked(c, command.order);
+    push_command(c, &command);
 }
 
 /* Delivers what the media thread noticed (active speaker) on the control thread. */
@@ -208,6 +232,7 @@ struct conference_member *conference_add_member(struct conference *c, const char
         m = g_new0(struct conference_member, 1);
         m->conference = c;
         m->slot = i;
+        m->joined = c->next_joined++;
         m->user = user;
         m->participant_id = g_strdup(participant_id);
         m->name = g_strdup(name);
@@ -243,6 +268,7 @@ static void detach_media_locked(struct conference *c, struct conference_member *
     conference_twcc_detach_locked(m);
     struct conference_command command = {.kind = COMMAND_REMOVE_INPUT, .slot = m->slot};
     push_command(c, &command);
+    push_cell_order_locked(c);
 }
 
 void conference_remove_member(struct conference *c, struct conference_member *m)
@@ -298,6 +324,7 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
     command.input.audio_level_ext_id = media->audio_level_ext_id;
     snprintf(command.name, sizeof command.name, "%s", m->name);
     push_command(c, &command);
+    push_cell_order_locked(c);
     if (m->video_muted) {
         struct conference_command mute = {
             .kind = COMMAND_VIDEO_MUTE, .slot = m->slot, .flag = true};

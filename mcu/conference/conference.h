@@ -79,11 +79,13 @@ void conference_free(struct conference *c);
 
 const struct mcu_conference_config *conference_config(const struct conference *c);
 
-/* A participant joined: it gets a slot (a layout cell, in join order). NULL when the
- * conference is full. `user` is returned by conference_member_user(). */
+/* A participant joined: it gets a slot (its mix engine input, kept while it is in).
+ * The rooms in the mix fill the layout's cells in join order (cell_order.h): when one
+ * leaves, the rooms after it move up a cell, so the empty cells are only at the end.
+ * NULL when the conference is full. `user` is returned by conference_member_user(). */
 struct conference_member *conference_add_member(struct conference *c, const char *participant_id,
                                                 const char *name, void *user);
-/* The member leaves: its cell turns to the placeholder, it leaves the audio mix. */
+/* The member leaves: the rooms after it move up a cell, it leaves the audio mix. */
 void conference_remove_member(struct conference *c, struct conference_member *m);
 
 /* The member's media session is up (negotiated); its packets may flow. */

@@ -33,7 +33,8 @@ struct conference_profile {
 
 struct conference_member {
     struct conference *conference;
-    size_t slot;
+    size_t slot;     /* its engine input, kept while it is in */
+    uint64_t joined; /* join sequence number: the cells fill in this order (cell_order.h) */
     void *user;
     char *participant_id;
     char *name;
@@ -92,6 +93,7 @@ enum conference_command_kind {
     COMMAND_VIDEO_MUTE,
     COMMAND_KEYFRAME, /* all profiles (layout change, join) */
     COMMAND_FOCUS,    /* slot into the big cell; flag false: none */
+    COMMAND_ORDER,    /* the order the inputs fill the cells in (cell_order.h) */
 };
 
 struct conference_command {
@@ -99,8 +101,10 @@ struct conference_command {
     size_t slot;
     struct mix_input_config input; /* ADD_INPUT; name copied below */
     char name[MIX_ENGINE_NAME_MAX];
-    char layout[64]; /* SET_LAYOUT */
-    bool flag;       /* VIDEO_MUTE */
+    char layout[64];                  /* SET_LAYOUT */
+    bool flag;                        /* VIDEO_MUTE */
+    int order[MIX_ENGINE_MAX_INPUTS]; /* ORDER: slots, order_count of them */
+    size_t order_count;
 };
 
 /* Sender limits (conference_limits.c; control thread, under the lock). */
@@ -130,8 +134,9 @@ struct conference {
     bool stopping;
     struct conference_member **members; /* [max_participants], NULL = free */
     size_t member_count;
-    GQueue commands; /* of struct conference_command* */
-    GQueue packets;  /* of struct queued_packet* */
+    uint64_t next_joined; /* the next member's join sequence number */
+    GQueue commands;      /* of struct conference_command* */
+    GQueue packets;       /* of struct queued_packet* */
     size_t queued_packets;
     uint64_t queue_drops;
     size_t profile_count;
@@ -174,6 +179,9 @@ struct conference {
 
 /* conference.c: queues a command for the media thread. Under the lock. */
 void conference_push_command_locked(struct conference *c, const struct conference_command *command);
+/* conference.c: the slots of the members in the mix, in the order they fill the cells
+ * (join order, cell_order.h); returns how many. Under the lock. */
+size_t conference_cell_order_locked(const struct conference *c, int *slots);
 
 /* conference_host.c: a host member left (after it was removed). Control thread. */
 void conference_host_left(struct conference *c);

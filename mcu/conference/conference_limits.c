@@ -33,13 +33,25 @@ void conference_limits_layout_locked(struct conference *c, const struct layout *
     c->limits.follow_speaker = name[0] != '{' && mix_engine_layout_follows_speaker(name);
 }
 
-/* Under the lock: the limits of every slot now. */
+/* The position of `slot` in order[0..count-1], or -1. */
+static int position_of(const int *order, size_t count, int slot)
+{
+    for (size_t i = 0; slot >= 0 && i < count; i++)
+        if (order[i] == slot) return (int)i;
+    return -1;
+}
+
+/* Under the lock: the limits of every slot now. The rooms fill the cells in join
+ * order (cell_order.h), as the engine draws them: the scene lists them by their
+ * position in that order, and the limits go back to their slots. */
 static void compute_locked(struct conference *c, struct send_limits *out)
 {
     size_t slots = (size_t)c->config.max_participants;
+    if (slots > MIX_ENGINE_MAX_INPUTS) slots = MIX_ENGINE_MAX_INPUTS;
+    int order[MIX_ENGINE_MAX_INPUTS];
+    size_t rooms = conference_cell_order_locked(c, order);
     bool present[MIX_ENGINE_MAX_INPUTS] = {false};
-    for (size_t i = 0; i < slots && i < MIX_ENGINE_MAX_INPUTS; i++)
-        present[i] = c->members[i] && c->members[i]->has_media;
+    for (size_t i = 0; i < rooms; i++) present[i] = true;
     struct send_limits_size sizes[CONFERENCE_MAX_PROFILES];
     size_t count = 0;
     for (size_t p = 0; p < c->profile_count; p++) /* the profiles encoded now */
@@ -48,21 +60,24 @@ static void compute_locked(struct conference *c, struct send_limits *out)
     for (size_t p = 0; count == 0 && p < c->profile_count; p++)
         sizes[p] = (struct send_limits_size){c->profiles[p].width, c->profiles[p].height};
     if (count == 0) count = c->profile_count;
-    int focus = c->limits.focus_slot;
+    int focus = position_of(order, rooms, c->limits.focus_slot);
     struct send_limits_scene scene = {
         .layout = &c->limits.layout,
         .canvas_width = c->config.width,
         .canvas_height = c->config.height,
         .fps = c->config.fps,
         .follow_speaker = c->limits.follow_speaker,
-        .focus = focus >= 0 && (size_t)focus < slots && present[focus] ? focus : -1,
-        .speaker = c->active_speaker_slot,
+        .focus = focus,
+        .speaker = position_of(order, rooms, c->active_speaker_slot),
         .profiles = sizes,
         .profile_count = count,
         .present = present,
-        .slots = slots < MIX_ENGINE_MAX_INPUTS ? slots : MIX_ENGINE_MAX_INPUTS,
+        .slots = rooms,
     };
-    send_limits_compute(&scene, out);
+    struct send_limits by_position[MIX_ENGINE_MAX_INPUTS];
+    send_limits_compute(&scene, by_position);
+    for (size_t i = 0; i < slots; i++) out[i] = (struct send_limits){.active = false};
+    for (size_t p = 0; p < rooms; p++) out[order[p]] = by_position[p];
 }
 
 /* Under the lock: REMB with the member's cap; PLI when it was asked for more. */

@@ -84,6 +84,10 @@ static void apply_command(struct conference *c, const struct conference_command 
     case COMMAND_FOCUS:
         mix_engine_set_focus(c->engine, command->flag ? (int)command->slot : -1);
         break;
+    case COMMAND_ORDER:
+        if (mix_engine_set_order(c->engine, command->order, command->order_count) != 0)
+            log_warn("conference %s: the mixer refused the cell order", c->config.id);
+        break;
     case COMMAND_KEYFRAME: break; /* handled under the lock, see take_work() */
     }
 }

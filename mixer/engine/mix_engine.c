@@ -239,6 +239,20 @@ int mix_engine_set_focus(struct mix_engine *e, int slot)
     return 0;
 }
 
+int mix_engine_set_order(struct mix_engine *e, const int *slots, size_t count)
+{
+    bool listed[MIX_ENGINE_MAX_INPUTS] = {false};
+    if (count > e->cfg.max_inputs) return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (slots[i] < 0 || (size_t)slots[i] >= e->cfg.max_inputs || listed[slots[i]]) return -1;
+        listed[slots[i]] = true;
+    }
+    for (size_t i = 0; i < count; i++) e->order[i] = slots[i];
+    e->order_count = count;
+    e->ordered = true;
+    return 0;
+}
+
 int mix_engine_set_input_video_muted(struct mix_engine *e, size_t slot, bool muted)
 {
     struct mix_input *in = input_at(e, slot);

@@ -184,14 +184,22 @@ int mix_engine_push_rtp(struct mix_engine *e, size_t slot, enum media_kind kind,
 void mix_engine_end_input(struct mix_engine *e, size_t slot, enum media_kind kind);
 
 /* Layout by name (layout.h's built-ins) or, if it starts with '{', JSON; takes
- * effect at the next video tick. Cell i shows slot i, except that with `speaker`
- * layouts (and 1+5, 1+7) cell 0 follows the active speaker and the other cells show
- * the other inputs in slot order. Returns 0, or -1 (reason in err). */
+ * effect at the next video tick. Cell i shows slot i (or, once mix_engine_set_order()
+ * was called, the i-th input of that order), except that with `speaker` layouts (and
+ * 1+5, 1+7) cell 0 follows the active speaker and the other cells show the other
+ * inputs in slot (or that) order. Returns 0, or -1 (reason in err). */
 int mix_engine_set_layout(struct mix_engine *e, const char *layout, char *err, size_t errlen);
 /* Puts input `slot` in cell 0 of the layouts that follow the active speaker (an
  * operator's focus), until it leaves; -1 gives cell 0 back to the speaker. Grid
  * layouts are not affected. Returns 0, or -1 for a slot out of range. */
 int mix_engine_set_focus(struct mix_engine *e, int slot);
+/* The order in which the inputs fill the cells (a conference's join order): from the
+ * next video tick on, the active inputs among `slots` fill the cells in that order,
+ * then any other active input in slot order; a slot that is not active takes no
+ * cell, so when an input leaves the ones after it move up and empty cells are only
+ * at the end (no holes). Without a call the cells follow the slots (cell i, slot i).
+ * Returns 0, or -1 for a slot out of range or listed twice (the order is unchanged). */
+int mix_engine_set_order(struct mix_engine *e, const int *slots, size_t count);
 /* The layout in effect (canvas pixels). */
 const struct layout *mix_engine_layout(const struct mix_engine *e);
 
@@ -203,6 +211,14 @@ const struct layout *mix_engine_layout(const struct mix_engine *e);
  * Writes cell_slot[0..cell_count-1], -1 for an empty cell. */
 void mix_engine_cells(size_t cell_count, bool follow_speaker, const bool *present, size_t inputs,
                       int focus, int speaker, int *cell_slot);
+/* mix_engine_cells() over inputs in a given order, as the video tick decides it after
+ * mix_engine_set_order(): order[0..count-1] are the slots of the inputs that are
+ * present, in the order they fill the cells; focus and speaker are slots (-1 none).
+ * Grid layouts: cell i shows order[i]; speaker layouts: cell 0 the focus, else the
+ * speaker, else order[0], then the others in order. Writes cell_slot[0..cell_count-1],
+ * -1 for an empty cell (only after the filled ones). */
+void mix_engine_cells_in_order(size_t cell_count, bool follow_speaker, const int *order,
+                               size_t count, int focus, int speaker, int *cell_slot);
 /* True for the layouts whose cell 0 follows the active speaker: "speaker",
  * "speaker+N", "1+5", "1+7" (not grids, not JSON). */
 bool mix_engine_layout_follows_speaker(const char *name);

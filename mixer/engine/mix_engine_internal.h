@@ -35,6 +35,9 @@ struct mix_engine {
     struct layout layout;
     bool follow_speaker; /* cell 0 shows the active speaker */
     int focus_slot;      /* ... or this input, when >= 0 and active */
+    bool ordered;        /* mix_engine_set_order() was called: cells follow `order` */
+    int order[MIX_ENGINE_MAX_INPUTS];
+    size_t order_count;
     struct mix_profile profiles[MIX_ENGINE_MAX_PROFILES];
     size_t *decode_list; /* scratch: inputs to decode this tick */
     size_t decode_count;

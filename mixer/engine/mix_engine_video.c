@@ -62,15 +62,63 @@ void mix_engine_cells(size_t cell_count, bool follow_speaker, const bool *presen
     while (cell < cell_count) cell_slot[cell++] = -1;
 }
 
-/* Which input each cell shows (mix_engine_cells()), to the compositor; each input
- * learns whether it is drawn. An input that comes into view waits for a keyframe
- * (its decoder skipped everything while it was hidden). */
+/* The position of `slot` in order[0..count-1], or -1. */
+static int position_of(const int *order, size_t count, int slot)
+{
+    for (size_t i = 0; slot >= 0 && i < count; i++)
+        if (order[i] == slot) return (int)i;
+    return -1;
+}
+
+void mix_engine_cells_in_order(size_t cell_count, bool follow_speaker, const int *order,
+                               size_t count, int focus, int speaker, int *cell_slot)
+{
+    bool present[MIX_ENGINE_MAX_INPUTS];
+    int cell_position[LAYOUT_MAX_CELLS];
+    if (count > MIX_ENGINE_MAX_INPUTS) count = MIX_ENGINE_MAX_INPUTS;
+    if (cell_count > LAYOUT_MAX_CELLS) cell_count = LAYOUT_MAX_CELLS;
+    for (size_t i = 0; i < count; i++) present[i] = true;
+    mix_engine_cells(cell_count, follow_speaker, present, count, position_of(order, count, focus),
+                     position_of(order, count, speaker), cell_position);
+    for (size_t cell = 0; cell < cell_count; cell++)
+        cell_slot[cell] = cell_position[cell] >= 0 ? order[cell_position[cell]] : -1;
+}
+
+/* The active inputs in drawing order: the order set, then the others in slot order. */
+static size_t drawing_order(const struct mix_engine *e, int *order)
+{
+    bool taken[MIX_ENGINE_MAX_INPUTS] = {false};
+    size_t count = 0;
+    for (size_t i = 0; i < e->order_count; i++) {
+        int slot = e->order[i];
+        if (!e->inputs[slot].active) continue;
+        order[count++] = slot;
+        taken[slot] = true;
+    }
+    for (size_t slot = 0; slot < e->cfg.max_inputs; slot++)
+        if (e->inputs[slot].active && !taken[slot]) order[count++] = (int)slot;
+    return count;
+}
+
+/* Which input each cell shows (mix_engine_cells(), or mix_engine_cells_in_order()
+ * once an order was set), to the compositor; each input learns whether it is drawn.
+ * An input that comes into view waits for a keyframe (its decoder skipped everything
+ * while it was hidden). */
 static void assign_cells(struct mix_engine *e)
 {
     int cell_slot[LAYOUT_MAX_CELLS];
-    for (size_t i = 0; i < e->cfg.max_inputs; i++) e->present[i] = e->inputs[i].active;
-    mix_engine_cells(e->layout.count, e->follow_speaker, e->present, e->cfg.max_inputs,
-                     e->focus_slot, audio_mixer_active_speaker(e->audio_mixer), cell_slot);
+    int speaker = audio_mixer_active_speaker(e->audio_mixer);
+    if (e->ordered) {
+        int order[MIX_ENGINE_MAX_INPUTS];
+        size_t count = drawing_order(e, order);
+        int focus = e->focus_slot >= 0 && e->inputs[e->focus_slot].active ? e->focus_slot : -1;
+        mix_engine_cells_in_order(e->layout.count, e->follow_speaker, order, count, focus, speaker,
+                                  cell_slot);
+    } else {
+        for (size_t i = 0; i < e->cfg.max_inputs; i++) e->present[i] = e->inputs[i].active;
+        mix_engine_cells(e->layout.count, e->follow_speaker, e->present, e->cfg.max_inputs,
+                         e->focus_slot, speaker, cell_slot);
+    }
     for (size_t i = 0; i < e->cfg.max_inputs; i++) e->present[i] = false; /* now: drawn */
     for (size_t cell = 0; cell < e->layout.count; cell++) {
         compositor_show(e->compositor, cell, cell_slot[cell]);

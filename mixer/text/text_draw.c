@@ -52,11 +52,12 @@ void text_draw(AVFrame *pic, const struct text_bitmap *bm, int x, int y,
     area = intersect(area, bounds);
     if (area.w <= 0 || area.h <= 0) return;
     int box = style->box_opacity;
+    int box_y = style->box_y ? style->box_y : 16;
     for (int py = area.y; py < area.y + area.h; py++) {
         uint8_t *row = pic->data[0] + (ptrdiff_t)py * pic->linesize[0];
         for (int px = area.x; px < area.x + area.w; px++) {
             int v = row[px];
-            if (box) v = blend(v, 16, box);
+            if (box) v = blend(v, box_y, box);
             int cov = coverage_at(bm, px - x, py - y);
             if (cov) v = blend(v, style->text_y, cov);
             row[px] = (uint8_t)v;

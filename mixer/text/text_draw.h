@@ -22,8 +22,10 @@ struct text_rect {
 
 struct text_style {
     uint8_t text_y;      /* luma of full coverage, e.g. 235 (white) */
-    uint8_t box_opacity; /* 0: no box .. 255: opaque black box */
+    uint8_t box_opacity; /* 0: no box .. 255: opaque box */
     int box_padding;     /* pixels of box around the bitmap on each side */
+    uint8_t box_y;       /* the luma the box blends toward; 0: black (16). A grey
+                            above black keeps the box visible on black bars too */
 };
 
 /* The box drawn for a bitmap with its top-left at (x, y): the bitmap grown by the

@@ -224,7 +224,7 @@ static void draw_placeholder_label(struct compositor *c, struct rect cell, const
     int size = max_int(12, cell.h / 8), margin = size / 2;
     const struct text_bitmap *bm = text_renderer_render(c->text, label, size, cell.w - 2 * margin);
     if (!bm || bm->width == 0 || bm->height > cell.h) return;
-    struct text_style style = {COMPOSITOR_PLACEHOLDER_TEXT_Y, 0, 0};
+    struct text_style style = {COMPOSITOR_PLACEHOLDER_TEXT_Y, 0, 0, 0};
     text_draw(c->canvas, bm, cell.x + (cell.w - bm->width) / 2, cell.y + (cell.h - bm->height) / 2,
               &style, (struct text_rect){cell.x, cell.y, cell.w, cell.h});
     c->stats.labels_drawn++;
@@ -238,7 +238,8 @@ static void draw_tile_label(struct compositor *c, size_t i, struct rect cell, co
     const struct text_bitmap *bm =
         text_renderer_render(c->text, label, size, cell.w - 2 * margin - 2 * pad);
     if (!bm || bm->width == 0) return;
-    struct text_style style = {COMPOSITOR_LABEL_Y, COMPOSITOR_LABEL_BOX_OPACITY, pad};
+    struct text_style style = {COMPOSITOR_LABEL_Y, COMPOSITOR_LABEL_BOX_OPACITY, pad,
+                               COMPOSITOR_LABEL_BOX_Y};
     int x = cell.x + margin + pad, bottom = cell.y + cell.h - margin - pad;
     for (bool moved = true; moved;) {
         moved = false;

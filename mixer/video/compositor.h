@@ -49,11 +49,15 @@
 #include "mixer/video/layout.h"
 
 /* Canvas colours (BT.601 limited range). */
-#define COMPOSITOR_BLACK_Y            16
-#define COMPOSITOR_PLACEHOLDER_Y      48
-#define COMPOSITOR_NEUTRAL_UV         128
-#define COMPOSITOR_LABEL_Y            235 /* label text on video tiles */
-#define COMPOSITOR_LABEL_BOX_OPACITY  160 /* darkening of the box behind it, of 255 */
+#define COMPOSITOR_BLACK_Y           16
+#define COMPOSITOR_PLACEHOLDER_Y     48
+#define COMPOSITOR_NEUTRAL_UV        128
+#define COMPOSITOR_LABEL_Y           235 /* label text on video tiles */
+#define COMPOSITOR_LABEL_BOX_OPACITY 200 /* how much the box behind it covers, of 255 */
+#define COMPOSITOR_LABEL_BOX_Y \
+    52                                    /* the box's grey: lighter than the black bars,
+                                             so the whole label sits on one box whether
+                                             it lies on the picture or on a bar */
 #define COMPOSITOR_PLACEHOLDER_TEXT_Y 200 /* the name on a placeholder tile */
 
 enum compositor_fit {

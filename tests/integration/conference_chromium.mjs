@@ -6,10 +6,11 @@
 //      every roster lists A, B, C with the layout name; every room's picture has red,
 //      green, blue in cells 0, 1, 2 (join order, row-major); every room hears the two
 //      other rooms' tones and not its own (minus-self);
-//   2. B leaves: A and C get `participant_left` for B, B's cell turns empty (black or
-//      the dark grey placeholder) and B's tone leaves their sound;
-//   3. D (yellow, 1350 Hz) joins late: it shows in a free cell on every picture, the
-//      others list it, and D hears A and C but not itself;
+//   2. B leaves: A and C get `participant_left` for B, C moves up into B's cell 1 and
+//      cell 2 is empty (no hole: the cells fill in join order), and B's tone leaves
+//      their sound;
+//   3. D (yellow, 1350 Hz) joins late: it shows in cell 2, after C, on every picture,
+//      the others list it, and D hears A and C but not itself;
 //   4. C mutes microphone and camera with its buttons (the `mute` request): C's page
 //      shows the server-confirmed mute, A's and D's rosters show C muted, C's tone
 //      leaves their sound and C's cell shows the placeholder.
@@ -147,11 +148,9 @@ try {
   await expectAll('participant_left for B arrives and B is off the roster', [a, c], readState,
     (s) => s.events.some((e) => e.type === 'participant_left' && e.participant === b.id)
       && names(s.participants).join() === 'Room A,Room C');
-  // An empty cell: mcu/conference/conference.h and mixer/engine/mix_engine.h say a departed room's cell
-  // shows the placeholder, mixer/video/compositor.h and docs/mixer-engine.md say a cell
-  // with no input is black (what mcud does now). Either look means B is gone.
-  await expectAll('B\'s picture leaves its cell (empty: black or placeholder); A and C stay', [a, c], readPicture,
-    (p) => p.cells[0] === 'red' && ['placeholder', 'black'].includes(p.cells[1]) && p.cells[2] === 'blue');
+  // No hole: C moves up into B's cell and the empty cell (black) is after it.
+  await expectAll('B\'s picture is gone, C moves up into cell 1, cell 2 is empty', [a, c], readPicture,
+    (p) => p.cells[0] === 'red' && p.cells[1] === 'blue' && p.cells[2] === 'black' && p.cells[3] === 'black');
   await expectHearing('B\'s tone is gone: A and C hear only each other', [a, c], [a, c]);
 
   // 3. D joins late
@@ -160,9 +159,8 @@ try {
   // append D as it arrives: compare as sets)
   await expectAll('D is on every roster', [a, c, d], readState,
     (s) => names(s.participants).sort().join() === 'Room A,Room C,Room D');
-  await expectAll('D\'s yellow shows in one free cell; red and blue stay in cells 0 and 2', [a, c, d], readPicture,
-    (p) => p.cells[0] === 'red' && p.cells[2] === 'blue'
-      && (p.cells[1] === 'yellow') !== (p.cells[3] === 'yellow'));
+  await expectAll('D\'s yellow shows in cell 2, after C; red and blue stay in cells 0 and 1', [a, c, d], readPicture,
+    (p) => p.cells[0] === 'red' && p.cells[1] === 'blue' && p.cells[2] === 'yellow' && p.cells[3] === 'black');
   await expectHearing('A, C, D hear the two others, not themselves', [a, c, d], [a, c, d]);
   await a.page.screenshot({ path: screenshotPath });
 
@@ -178,7 +176,7 @@ try {
       && s.participants.filter((p) => p.participant !== c.id).every((p) => !p.audio_muted && !p.video_muted));
   await expectHearing('C\'s tone is gone: A and D hear only each other', [a, d], [a, d]);
   await expectAll('C\'s cell shows the placeholder', [a, d], readPicture,
-    (p) => p.cells[0] === 'red' && p.cells[2] === 'placeholder' && p.cells.includes('yellow'));
+    (p) => p.cells[0] === 'red' && p.cells[1] === 'placeholder' && p.cells[2] === 'yellow');
 
   for (const room of [a, c, d]) {
     const s = await readState(room);

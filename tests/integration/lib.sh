@@ -1,7 +1,12 @@
 # lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
 #
-#   require chromium node node_modules ffmpeg mcud   fail (never skip) when something is missing
-#   start_mcud [CONFIG [STATE_DIR]]  mcud on a free 127.0.0.1 port, a temp state dir (or
+#   require chromium firefox node node_modules ffmpeg mcud   fail (never skip) when
+#                          something is missing
+#   loopback_default_route  a default route over lo (src 127.0.0.1) in the test's
+#                          loopback-only namespace: Firefox gathers ICE candidates only
+#                          on its default route's address (no packet leaves lo)
+#   start_mcud [CONFIG [STATE_DIR [PORT]]]  mcud on a free 127.0.0.1 port (or PORT, to
+#                          restart where clients knew it), a temp state dir (or
 #                          STATE_DIR, to restart on the same state), log in $MCUD_LOG;
 #                          returns once the port answers HTTP (bounded wait); sets
 #                          MCUD_STATE_DIR; runs under the command in the array
@@ -59,17 +64,26 @@ require() {
         case $what in
             chromium)
                 [ -x /usr/bin/chromium ] || fail "chromium is missing (/usr/bin/chromium); run: make deps" ;;
+            firefox)
+                [ -x /usr/bin/firefox-esr ] || fail "firefox-esr is missing (/usr/bin/firefox-esr); run: make deps" ;;
             node)
                 command -v node >/dev/null 2>&1 || fail "node is missing; run: make deps" ;;
             ffmpeg)
                 command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg is missing; run: make deps" ;;
             node_modules)
                 [ -d "$ROOT/node_modules/playwright-core" ] && [ -d "$ROOT/node_modules/ws" ] \
+                    && [ -d "$ROOT/node_modules/puppeteer-core" ] \
                     || fail "npm test drivers are missing ($ROOT/node_modules); run: make deps" ;;
             *)
                 [ -x "$BUILD_DIR/$what" ] || fail "$what is missing ($BUILD_DIR/$what); run: make" ;;
         esac
     done
+}
+
+loopback_default_route() {
+    [ -z "$(ip -o link show | grep -v ': lo:')" ] \
+        || fail "loopback_default_route: this namespace has links besides lo; run the test with tests/run.sh"
+    ip route replace default dev lo src 127.0.0.1 || fail "could not add a default route over lo"
 }
 
 # True while PID runs (a zombie that exited but was not reaped yet counts as gone).
@@ -102,8 +116,8 @@ http_answers() {
 }
 
 start_mcud() {
-    local config=${1:-} state_dir=${2:-} tries rc=0
-    MCUD_PORT=$(free_port) || exit 1
+    local config=${1:-} state_dir=${2:-} port=${3:-} tries rc=0
+    if [ -n "$port" ]; then MCUD_PORT=$port; else MCUD_PORT=$(free_port) || exit 1; fi
     MCUD_URL=http://127.0.0.1:$MCUD_PORT
     [ -n "$state_dir" ] || state_dir=$(mktemp -d "$TEST_TMP/state.XXXXXX")
     MCUD_STATE_DIR=$state_dir

@@ -3,8 +3,9 @@
 # Chromium rooms (one launch each, for their own fake camera and microphone: a solid
 # colour and a sine tone) meet in a 2x2 `mix` conference; each checks, by pixel and by
 # spectrum, that the composite shows every room in its join-order cell and that its
-# sound holds everyone but itself; one leaves (placeholder tile, participant_left), one
-# joins late, one mutes (its tone leaves the mix, the roster shows it muted). See
+# sound holds everyone but itself; one leaves (participant_left; the rooms after it
+# move up a cell, no hole), one joins late (after the others), one mutes (its tone
+# leaves the mix, the roster shows it muted). See
 # conference_chromium.mjs for the steps. Screenshot: tests/out/conference_chromium.png.
 source "$(dirname "$0")/lib.sh"
 require chromium node node_modules ffmpeg mcud

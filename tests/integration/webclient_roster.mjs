@@ -123,6 +123,8 @@ function readPage(page) {
       senders,
       audioButton: button('mute-audio'),
       videoButton: button('mute-video'),
+      banner: document.getElementById('error').hidden ? null
+        : { kind: document.getElementById('error').dataset.kind, text: document.getElementById('error-message').textContent },
     };
   });
 }
@@ -204,8 +206,9 @@ try {
 
   if ((await readPage(page)).lastError) throw new CheckFailed('the page shows an error', await readPage(page));
   send({ type: 'conference_ending', ends_at: new Date(Date.now() + 300000).toISOString(), seconds: 300 });
-  await expectWithin('`conference_ending` shows the five-minute warning and the call goes on', page, (r) =>
-    r.lastError?.code === 'ending' && /5 min/.test(r.lastError.message) && !['left', 'failed'].includes(r.phase));
+  await expectWithin('`conference_ending` shows the five-minute warning, as information, and the call goes on', page, (r) =>
+    r.lastError?.code === 'ending' && /5 min/.test(r.lastError.message) && !['left', 'failed'].includes(r.phase)
+    && r.banner?.kind === 'info' && r.banner.text.startsWith('The meeting ends in about 5 min'));
   await page.click('#leave');
   await expectWithin('leaving clears the roster and hides the list', page, (r) =>
     r.phase === 'left' && r.participants.length === 0 && r.layout === '' && !r.rosterShown && !r.lastError);

@@ -434,10 +434,11 @@ static void test_label_bottom_left_of_its_tile(void **state)
     assert_true(inside > 2000);                       /* box and glyphs */
     assert_int_equal(outside, 0);                     /* nothing else moved */
     assert_true(brightest(f, lx, ly, lw, lh) >= 200); /* white text on the tile colour */
-    /* The box is darker than the tile, its chroma closer to neutral. */
+    /* The box blends the tile toward its grey, its chroma closer to neutral. */
     expect_colour_at(
         f, 640 + 14, 360 - 14,
-        (uint8_t)(colour_y(1) - (colour_y(1) - 16) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
+        (uint8_t)(colour_y(1) +
+                  (COMPOSITOR_LABEL_BOX_Y - colour_y(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
         (uint8_t)(colour_u(1) + (128 - colour_u(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255),
         (uint8_t)(colour_v(1) + (128 - colour_v(1)) * COMPOSITOR_LABEL_BOX_OPACITY / 255));
     /* The same name again changes nothing and redraws nothing; clearing it restores
@@ -452,6 +453,40 @@ static void test_label_bottom_left_of_its_tile(void **state)
     assert_true(planes_equal(plain, f));
     assert_int_equal(compositor_set_label(c, 16, "x"), -1);
     av_frame_free(&plain);
+    compositor_free(c);
+}
+
+/* Pixels of luma in [lo, hi] inside [x, x+w) x [y, y+h). */
+static long luma_in_range(const AVFrame *f, int x, int y, int w, int h, int lo, int hi)
+{
+    long n = 0;
+    for (int py = y; py < y + h; py++)
+        for (int px = x; px < x + w; px++) {
+            int v = f->data[0][py * f->linesize[0] + px];
+            if (v >= lo && v <= hi) n++;
+        }
+    return n;
+}
+
+/* A 4:3 camera pillarboxed in a 16:9 cell: the label starts on the black bar, and its
+ * box shows there too (not only where it lies over the picture). */
+static void test_label_box_covers_the_bar(void **state)
+{
+    (void)state;
+    struct compositor *c = new_labelled(true, NULL);
+    give_colour(c, 1, 480, 360); /* 4:3 in the 640x360 cell 1: bars of 80 px */
+    assert_int_equal(compositor_set_label(c, 1, "Sở Tư pháp"), 0);
+    const AVFrame *f = compositor_compose(c, 0);
+    assert_int_equal(compositor_stats(c)->labels_drawn, 1);
+    int box_on_black =
+        (int)(16 + ((COMPOSITOR_LABEL_BOX_Y - 16) * COMPOSITOR_LABEL_BOX_OPACITY + 127) / 255);
+    assert_true(box_on_black >= 16 + 20); /* a box one can see on black */
+    /* The left bar (x 640..719) at the label's rows holds the box's grey... */
+    long box = luma_in_range(f, 640, 360 - 50, 80, 50, box_on_black - 3, box_on_black + 3);
+    print_message("box pixels on the bar: %ld\n", box);
+    assert_true(box > 400);
+    /* ...and the bar above the label stays black. */
+    assert_int_equal(luma_in_range(f, 640, 100, 80, 100, 17, 255), 0);
     compositor_free(c);
 }
 
@@ -687,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_odd_sizes_and_bad_input),
         cmocka_unit_test(test_referenced_canvas_is_not_overwritten),
         cmocka_unit_test(test_label_bottom_left_of_its_tile),
+        cmocka_unit_test(test_label_box_covers_the_bar),
         cmocka_unit_test(test_placeholder_shows_name_centred),
         cmocka_unit_test(test_muted_video_shows_placeholder_with_name),
         cmocka_unit_test(test_labels_off_and_missing_font_draw_nothing),

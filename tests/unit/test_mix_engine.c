@@ -423,6 +423,122 @@ static void test_cells(void **state)
     assert_false(mix_engine_layout_follows_speaker("3x3"));
 }
 
+/* Cells in a given order (a conference's join order): no holes, focus and speaker
+ * in the big cell whatever their position. */
+static void test_cells_in_order(void **state)
+{
+    (void)state;
+    int cells[4];
+    /* Rooms that joined in slots 4, 0, 3 (slot 1 left, 2 was never there). */
+    const int order[3] = {4, 0, 3};
+    mix_engine_cells_in_order(4, false, order, 3, -1, 3, cells);
+    assert_int_equal(cells[0], 4);
+    assert_int_equal(cells[1], 0);
+    assert_int_equal(cells[2], 3);
+    assert_int_equal(cells[3], -1); /* empty cells only at the end */
+    /* Speaker layouts: the speaker first, the others in that order. */
+    mix_engine_cells_in_order(3, true, order, 3, -1, 3, cells);
+    assert_int_equal(cells[0], 3);
+    assert_int_equal(cells[1], 4);
+    assert_int_equal(cells[2], 0);
+    /* The operator's focus keeps the big cell; a speaker not in the order is ignored. */
+    mix_engine_cells_in_order(3, true, order, 3, 0, 3, cells);
+    assert_int_equal(cells[0], 0);
+    assert_int_equal(cells[1], 4);
+    assert_int_equal(cells[2], 3);
+    mix_engine_cells_in_order(2, true, order, 3, -1, 1, cells);
+    assert_int_equal(cells[0], 4);
+    assert_int_equal(cells[1], 0);
+    mix_engine_cells_in_order(2, false, order, 0, -1, -1, cells);
+    assert_int_equal(cells[0], -1);
+    assert_int_equal(cells[1], -1);
+}
+
+/* One video tick per step for the active slots, each from its own sender. */
+static void run_slots(struct mix_engine *e, struct sender *s, const size_t *slots, size_t n,
+                      size_t ticks, int64_t *k, const struct mix_engine_sink *sink)
+{
+    for (size_t t = 0; t < ticks; t++, (*k)++) {
+        for (size_t i = 0; i < n; i++) send_video(e, slots[i], &s[i], *k, false);
+        assert_int_equal(mix_engine_video_tick(e, *k * VIDEO_TICK_US, sink), 0);
+    }
+}
+
+/* The luma of the middle of each 2x2 cell of the picture (row-major). */
+static void cell_lumas(const AVFrame *pic, double out[4])
+{
+    for (size_t cell = 0; cell < 4; cell++)
+        out[cell] =
+            luma(pic, 0.2 + 0.5 * (double)(cell % 2), 0.15 + 0.5 * (double)(cell / 2), 0.1, 0.2);
+}
+
+static void assert_cells(const AVFrame *pic, const double want[4])
+{
+    double got[4];
+    cell_lumas(pic, got);
+    print_message("cells: %.0f %.0f %.0f %.0f (want %.0f %.0f %.0f %.0f)\n", got[0], got[1], got[2],
+                  got[3], want[0], want[1], want[2], want[3]);
+    for (size_t cell = 0; cell < 4; cell++) assert_true(fabs(got[cell] - want[cell]) < 12);
+}
+
+/* A conference's join order: A (slot 0), B (1), C (2) fill a 2x2; B leaves and C moves
+ * up into its cell; D joins into the free slot 1 and comes after C. */
+static void test_order_fills_cells_without_holes(void **state)
+{
+    (void)state;
+    struct mix_engine *e = new_engine(1, 4);
+    char err[200];
+    assert_int_equal(mix_engine_set_layout(e, "2x2", err, sizeof err), 0);
+    struct mix_input_config ic = {.video_codec = MEDIA_CODEC_VP8};
+    for (size_t slot = 0; slot < 3; slot++) assert_int_equal(mix_engine_add_input(e, slot, &ic), 0);
+    struct sender s[4];
+    sender_init(&s[0], 100, 81, 90, 240);  /* A: red */
+    sender_init(&s[1], 200, 145, 54, 34);  /* B: green */
+    sender_init(&s[2], 300, 41, 240, 110); /* C: blue */
+    sender_init(&s[3], 400, 210, 16, 146); /* D: yellow */
+    struct capture c;
+    capture_init(&c);
+    struct mix_engine_sink sink = {&c, on_frame, on_packet};
+    int64_t k = 0;
+    const double black = 16;
+
+    const int abc[3] = {0, 1, 2};
+    assert_int_equal(mix_engine_set_order(e, abc, 3), 0);
+    const size_t abc_slots[3] = {0, 1, 2};
+    run_slots(e, s, abc_slots, 3, 3, &k, &sink);
+    assert_cells(c.picture[0], (double[4]){81, 145, 41, black});
+
+    /* B leaves: C moves up into cell 1, cell 2 is empty (no hole before C). */
+    mix_engine_remove_input(e, 1);
+    const int ac[2] = {0, 2};
+    assert_int_equal(mix_engine_set_order(e, ac, 2), 0);
+    struct sender a_c[2] = {s[0], s[2]};
+    const size_t ac_slots[2] = {0, 2};
+    run_slots(e, a_c, ac_slots, 2, 2, &k, &sink);
+    assert_cells(c.picture[0], (double[4]){81, 41, black, black});
+
+    /* D joins late in slot 1: it comes after C, in cell 2. */
+    assert_int_equal(mix_engine_add_input(e, 1, &ic), 0);
+    const int acd[3] = {0, 2, 1};
+    assert_int_equal(mix_engine_set_order(e, acd, 3), 0);
+    struct sender a_c_d[3] = {s[0], s[2], s[3]};
+    const size_t acd_slots[3] = {0, 2, 1};
+    run_slots(e, a_c_d, acd_slots, 3, 3, &k, &sink);
+    assert_cells(c.picture[0], (double[4]){81, 41, 210, black});
+
+    /* A bad order is refused and the one in effect stays. */
+    const int twice[2] = {0, 0};
+    assert_int_equal(mix_engine_set_order(e, twice, 2), -1);
+    const int outside[1] = {3};
+    assert_int_equal(mix_engine_set_order(e, outside, 1), -1);
+    run_slots(e, a_c_d, acd_slots, 3, 1, &k, &sink);
+    assert_cells(c.picture[0], (double[4]){81, 41, 210, black});
+
+    capture_free(&c);
+    for (size_t i = 0; i < 4; i++) sender_free(&s[i]);
+    mix_engine_free(e);
+}
+
 static void test_keyframe_request_from_stalled_input(void **state)
 {
     (void)state;
@@ -552,6 +668,8 @@ int main(void)
         cmocka_unit_test(test_layout_switch_and_profiles),
         cmocka_unit_test(test_decode_hidden_baseline),
         cmocka_unit_test(test_cells),
+        cmocka_unit_test(test_cells_in_order),
+        cmocka_unit_test(test_order_fills_cells_without_holes),
         cmocka_unit_test(test_keyframe_request_from_stalled_input),
         cmocka_unit_test(test_bad_config_and_inputs),
         cmocka_unit_test(test_threads_give_the_same_picture),

@@ -401,7 +401,7 @@ static void test_draw_on_i420(void **state)
     AVFrame *pic = synth_picture(320, 120, 160, 60, 200);
     assert_non_null(pic);
     const struct text_bitmap *b = text_renderer_render(r, "Bình", 32, 0);
-    struct text_style style = {235, 128, 4};
+    struct text_style style = {235, 128, 4, 0};
     text_draw(pic, b, 41, 31, &style, (struct text_rect){0, 0, 320, 120});
     struct text_rect box = text_box(b, 41, 31, &style);
     assert_true(box.x % 2 == 0 && box.y % 2 == 0 && box.w % 2 == 0 && box.h % 2 == 0);
