@@ -13,6 +13,9 @@
 #define LEAD            (20 * GST_MSECOND) /* hand buffers over this much early */
 #define START_DELAY     (50 * GST_MSECOND)
 #define PREROLL_TIMEOUT (10 * GST_SECOND)
+/* An encoded stream up to this size is read whole at the start and replayed from
+ * memory: no reader runs during the call (many --replay rooms stay cheap). */
+#define PRELOAD_MAX_BYTES (32 * 1024 * 1024)
 
 struct file_loop {
     char *media; /* "video" or "audio" */
@@ -31,7 +34,9 @@ struct file_loop {
     GstClockTime offset; /* added per round: the file's length so far */
     GstClockTime first_ts, last_ts, step;
     gboolean rewinding;
-    gboolean stopped; /* the reader failed: nothing more comes */
+    gboolean stopped;     /* the reader failed: nothing more comes */
+    GPtrArray *preloaded; /* encoded mode, small file: every sample, in order; else NULL */
+    guint next;           /* the next preloaded sample */
     unsigned rounds;
 };
 
@@ -221,6 +226,33 @@ static gboolean preroll(struct file_loop *fl, const char *path, char **error)
     return TRUE;
 }
 
+/* Encoded mode: reads the whole stream into memory when it is small enough, then stops
+ * the reader; a larger (or failing) one is streamed as before, from its start. */
+static void preload(struct file_loop *fl)
+{
+    GPtrArray *samples = g_ptr_array_new_with_free_func((GDestroyNotify)gst_sample_unref);
+    gsize bytes = 0;
+    gboolean whole = FALSE;
+    for (;;) {
+        GstSample *s = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), PREROLL_TIMEOUT);
+        if (!s) {
+            whole = gst_app_sink_is_eos(GST_APP_SINK(fl->appsink)) && samples->len > 0;
+            break;
+        }
+        bytes += gst_buffer_get_size(gst_sample_get_buffer(s));
+        g_ptr_array_add(samples, s);
+        if (bytes > PRELOAD_MAX_BYTES) break;
+    }
+    if (whole) {
+        fl->preloaded = samples;
+        gst_element_set_state(fl->reader, GST_STATE_NULL);
+        return;
+    }
+    g_ptr_array_unref(samples);
+    gst_element_seek_simple(fl->reader, GST_FORMAT_TIME,
+                            GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
+}
+
 struct file_loop *file_loop_new(const char *path, const char *media, enum file_loop_mode mode,
                                 char **error)
 {
@@ -240,6 +272,7 @@ struct file_loop *file_loop_new(const char *path, const char *media, enum file_l
         file_loop_free(fl);
         return NULL;
     }
+    if (mode == FILE_LOOP_ENCODED) preload(fl);
     fl->appsrc = gst_element_factory_make("appsrc", NULL);
     gst_object_ref_sink(fl->appsrc);
     g_object_set(fl->appsrc, "caps", fl->caps, "format", GST_FORMAT_TIME, "is-live", TRUE,
@@ -260,6 +293,7 @@ static void rewind_reader(struct file_loop *fl)
         fl->offset += fl->last_ts - fl->first_ts + (fl->step ? fl->step : 20 * GST_MSECOND);
     fl->rounds++;
     fl->rewinding = TRUE;
+    if (fl->preloaded) return; /* replayed from memory */
     gst_element_seek_simple(fl->reader, GST_FORMAT_TIME,
                             GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_KEY_UNIT, 0);
 }
@@ -303,11 +337,18 @@ GstBuffer *file_loop_take_due(struct file_loop *fl, GstClockTime now)
 
     if (fl->stopped || !GST_CLOCK_TIME_IS_VALID(now)) return NULL;
     if (!GST_CLOCK_TIME_IS_VALID(fl->start)) fl->start = now + START_DELAY;
-    if ((why = reader_error(fl)) != NULL) {
+    if (!fl->preloaded && (why = reader_error(fl)) != NULL) {
         fprintf(stderr, "mcu-room: file reader (%s) stopped: %s\n", fl->media, why);
         g_free(why);
         fl->stopped = TRUE;
         return NULL;
+    }
+    if (!fl->pending && fl->preloaded) {
+        if (fl->next == fl->preloaded->len) {
+            rewind_reader(fl);
+            fl->next = 0;
+        }
+        fl->pending = gst_sample_ref(g_ptr_array_index(fl->preloaded, fl->next++));
     }
     if (!fl->pending) fl->pending = gst_app_sink_try_pull_sample(GST_APP_SINK(fl->appsink), 0);
     if (!fl->pending) {
@@ -358,6 +399,7 @@ void file_loop_free(struct file_loop *fl)
     if (!fl) return;
     room_stop_source(&fl->timer);
     if (fl->pending) gst_sample_unref(fl->pending);
+    if (fl->preloaded) g_ptr_array_unref(fl->preloaded);
     if (fl->reader) {
         gst_element_set_state(fl->reader, GST_STATE_NULL);
         gst_object_unref(fl->reader);
