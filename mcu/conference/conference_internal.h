@@ -201,6 +201,18 @@ void conference_limits_layout_locked(struct conference *c, const struct layout *
 void conference_limits_poll(struct conference *c);
 
 /* conference_share.c (control thread) */
+/* What the presentation is asked for (docs/sender-control.md, "Presenting"): its cell,
+ * at most 10 fps (text changes seldom; each frame gets the bits), 0.2 bit per pixel
+ * per frame (twice a camera's: fine lines and letters need them), clamped to
+ * [300 kbit/s, 2.5 Mbit/s]. */
+#define CONFERENCE_SHARE_FPS            10
+#define CONFERENCE_SHARE_PIXELS_PER_BIT 5
+#define CONFERENCE_SHARE_MIN_BITRATE    300000
+#define CONFERENCE_SHARE_MAX_BITRATE    2500000
+/* Under the lock: the presentation's entry of limits[slots] (the limits of every
+ * slot, as send_limits_compute() made them) turned into a presentation's. */
+void conference_share_limits_locked(const struct conference *c, struct send_limits *limits,
+                                    size_t slots);
 /* conference_set_layout() was called: during a share, the operator chose a layout. */
 void conference_share_layout_changed(struct conference *c);
 /* Under the lock: an operator's focus while a share holds the big cell is kept for

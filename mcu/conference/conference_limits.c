@@ -63,6 +63,7 @@ static void compute_locked(struct conference *c, struct send_limits *out)
         .slots = slots < MIX_ENGINE_MAX_INPUTS ? slots : MIX_ENGINE_MAX_INPUTS,
     };
     send_limits_compute(&scene, out);
+    conference_share_limits_locked(c, out, scene.slots);
 }
 
 /* Under the lock: REMB with the member's cap; PLI when it was asked for more. */

@@ -13,6 +13,19 @@
 
 #define PRESENTATION_LAYOUT "presentation"
 
+void conference_share_limits_locked(const struct conference *c, struct send_limits *limits,
+                                    size_t slots)
+{
+    const struct conference_member *content = c->share.content;
+    if (!content || content->slot >= slots || !limits[content->slot].active) return;
+    struct send_limits *l = &limits[content->slot];
+    if (l->fps > CONFERENCE_SHARE_FPS) l->fps = CONFERENCE_SHARE_FPS;
+    int64_t bitrate = (int64_t)l->width * l->height * l->fps / CONFERENCE_SHARE_PIXELS_PER_BIT;
+    l->max_bitrate = (int)(bitrate < CONFERENCE_SHARE_MIN_BITRATE   ? CONFERENCE_SHARE_MIN_BITRATE
+                           : bitrate > CONFERENCE_SHARE_MAX_BITRATE ? CONFERENCE_SHARE_MAX_BITRATE
+                                                                    : bitrate);
+}
+
 void conference_member_set_content(struct conference_member *m, const char *owner_id)
 {
     g_free(m->content_owner);

@@ -7,7 +7,7 @@
 #   beta    a blue camera, joins later; --share test:red --share-after 1
 # Checked, in order:
 #   1. alpha presents: every room gets `presenting`, the conference switches to the
-#      presentation layout; the viewer's picture shows the lines over the content area
+#      presentation layout, the share is asked for its cell at 10 fps; the viewer's picture shows the lines over the content area
 #      with as many stripes as the source and at least half its edge contrast
 #      (share_picture.py lines);
 #   2. beta takes over: alpha's share is ended ("another room took over"), alpha stays
@@ -81,6 +81,10 @@ ALPHA_PID=$ROOM_PID
 wait_line "$TEST_TMP/viewer.err" 'presenting: alpha' 30 || { show_logs; fail "the viewer was not told that alpha presents"; }
 T1=$(now_s)
 grep -q 'conference meeting layout presentation' "$MCUD_LOG" || fail "the conference did not switch to the presentation layout"
+# The share is asked for its content cell (1280x600) at a text's rate: 10 fps, 0.2 bit a
+# pixel a frame (docs/sender-control.md, "Presenting").
+wait_line "$TEST_TMP/alpha.err" 'alpha share\]: send limits 1280x600@10 1536000 bit/s: sending 1066x600@10' 10 \
+    || { show_logs; fail "alpha's share was not asked for its content cell at 10 fps"; }
 say "alpha presents ($(offset "$T1" "$T0") s after the viewer connected)"
 sleep 8
 CHECK1=$(offset "$(now_s)" "$T0")
