@@ -4,8 +4,11 @@
 # (share_chromium.mjs). An mcu-room viewer records what it receives: the content area of
 # its picture must show the lines with as many stripes as the source and at least half
 # its edge contrast (share_picture.py, against the same picture made by ffmpeg). The
-# operator stops the share (mcuctl share stop): the page's share ends with the server's
-# reason, the room stays in the call, and the 2x2 layout comes back.
+# operator then chooses another layout during the share (speaker+4: the content keeps
+# the big cell) and stops the share (mcuctl share stop): the page's share ends with the
+# server's reason, the room stays in the call, and the operator's layout stays (the
+# layout from before the share comes back only when nobody chose one meanwhile:
+# test_share_room checks that).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require mcud mcu-room chromium node node_modules
@@ -68,10 +71,13 @@ sleep 8
 CHECK=$(offset "$(now_s)" "$T0")
 CHECK=$(offset "$CHECK" 2)
 
+ctl layout set meeting speaker+4 >/dev/null || fail "mcuctl layout set failed during the share"
+wait_line "$MCUD_LOG" 'conference meeting layout speaker\+4' 10 || fail "the operator's layout was not taken during the share"
 ctl share stop meeting >"$TEST_TMP/stop.out" || { cat "$TEST_TMP/stop.out"; fail "mcuctl share stop failed"; }
 wait_line "$TEST_TMP/viewer.err" 'nobody presents \(stopped by the operator\)' 10 \
     || { show_logs; fail "the viewer was not told that the operator stopped the share"; }
-grep -q 'conference meeting layout 2x2' "$MCUD_LOG" || fail "the 2x2 layout did not come back"
+wait_line "$MCUD_LOG" 'the share ended \(layout speaker\+4\)' 10 || fail "the operator's layout did not stay after the share"
+if grep -q 'conference meeting layout 2x2' "$MCUD_LOG"; then fail "the layout went back to 2x2 although the operator chose speaker+4 during the share"; fi
 sleep 1
 touch "$STOP"
 rc=0
