@@ -97,7 +97,7 @@ wait_line "$TEST_TMP/viewer.err" 'presenting: beta' 30 || { show_logs; fail "the
 T2=$(now_s)
 wait_line "$TEST_TMP/alpha.err" 'the share was stopped: another room took over the presentation' 10 \
     || { show_logs; fail "alpha was not told that beta took over"; }
-grep -q 'presenting: beta (this room)' "$TEST_TMP/beta.err" || { show_logs; fail "beta was not told that it presents"; }
+wait_line "$TEST_TMP/beta.err" 'presenting: beta \(this room\)' 10 || { show_logs; fail "beta was not told that it presents"; }
 sleep 7
 CHECK2=$(offset "$(now_s)" "$T0")
 CHECK2=$(offset "$CHECK2" 2)
