@@ -1,5 +1,5 @@
 /* cmd_live.c - mcuctl participant list|mute|unmute|kick|focus, layout set,
- * record start|stop|pause|resume: actions on a running conference. */
+ * share stop, record start|stop|pause|resume: actions on a running conference. */
 #include "client/ctl/ctl.h"
 
 #include <stdio.h>
@@ -148,6 +148,22 @@ static int cmd_layout(struct ctl *ctl, const struct ctl_args *a)
     return CTL_OK;
 }
 
+/* POST .../share/stop: ends the presentation (the room goes on). */
+static int cmd_share_stop(struct ctl *ctl, const struct ctl_args *a)
+{
+    json_t *out = NULL;
+    int rc = conference_call(ctl, "POST", a->positional[0], "/share/stop", NULL, &out);
+    if (rc == CTL_OK) {
+        if (ctl->json)
+            ctl_print_json(out);
+        else
+            printf("%s: share of %s stopped\n", a->positional[0],
+                   json_string_value(json_object_get(out, "participant")));
+    }
+    json_decref(out);
+    return rc;
+}
+
 /* POST .../recording/ACTION; prints the recording's state afterwards. */
 static int record(struct ctl *ctl, const struct ctl_args *a, const char *action)
 {
@@ -195,7 +211,10 @@ const struct ctl_command ctl_live_commands[] = {
     {"participant", "focus", "CONFERENCE [PARTICIPANT]", 1, 2, focus_opts, cmd_focus,
      "put a room in the big tile (layouts 1+5, 1+7, speaker), or --none"},
     {"layout", "set", "CONFERENCE LAYOUT", 2, 2, no_opts, cmd_layout,
-     "change the picture: 1x1 2x2 3x3 4x4 5x5 1+5 1+7 speaker speaker+N or custom JSON"},
+     "change the picture: 1x1 2x2 3x3 4x4 5x5 1+5 1+7 speaker speaker+N presentation or "
+     "custom JSON"},
+    {"share", "stop", "CONFERENCE", 1, 1, no_opts, cmd_share_stop,
+     "stop the presentation (screen share) in a conference; the room stays"},
     {"record", "start", "CONFERENCE", 1, 1, no_opts, cmd_record_start,
      "start recording a running conference into the archive"},
     {"record", "stop", "CONFERENCE", 1, 1, no_opts, cmd_record_stop,

@@ -19,7 +19,7 @@ _mcuctl() {
     local settings="--title --id --layout --pin --no-pin --host-required --no-host-required --start --end --duration --timezone
         --early-join --repeat --count --until --record --record-policy --room
         --max-participants --size --fps --codecs"
-    local groups="conference participant layout record recordings token stats metrics audit"
+    local groups="conference participant layout share record recordings token stats metrics audit"
 
     # The command words typed so far (options and their values skipped).
     local i group="" sub="" npos=0
@@ -64,6 +64,7 @@ _mcuctl() {
             esac ;;
         layout) subs="set" ;;
         record) subs="start stop pause resume" ;;
+        share) subs="stop" ;;
         recordings) subs="list show verify export delete"; opts="$common --conference --progress" ;;
         token) subs="create list revoke"; [ "$sub" = create ] && opts="$common --role" ;;
         audit) opts="$common --by --action --target --since --until --failed --limit"; sub=- ;;

@@ -100,6 +100,13 @@ void options_usage(FILE *out)
         "    --fps N                  frame rate sent (default %d)\n"
         "    --bitrate KBPS           video bitrate in kbit/s (default %d)\n"
         "\n"
+        "PRESENTING (a second connection carries the room's content)\n"
+        "    --share test[:PATTERN]   present a videotestsrc pattern\n"
+        "    --share file:PATH        present a media file (a video, looped)\n"
+        "    --share-after SECONDS    start presenting this long after media connected\n"
+        "                             (default 0: at once); the share is sent at up to\n"
+        "                             1920x1080, 10 fps, scaled to what the MCU asks for\n"
+        "\n"
         "SINKS (what the room does with what it receives)\n"
         "    (default)           decode and discard: headless\n"
         "    --show              show the picture in a window, play the sound\n"
@@ -205,6 +212,27 @@ static int parse_video(const char *text, struct room_options *opt)
     return -1;
 }
 
+/* --share: the forms of --video that make sense for a presentation. */
+static int parse_share(const char *text, struct room_options *opt)
+{
+    const char *arg;
+
+    if (has_kind(text, "test", &arg)) {
+        opt->share = ROOM_VIDEO_TEST;
+        opt->share_arg = arg ? arg : DEFAULT_PATTERN;
+        if (!known_pattern(opt->share_arg))
+            return bad(
+                "--share test:PATTERN: '%s' is not a videotestsrc pattern (smpte, ball, red, ...)",
+                opt->share_arg);
+    } else if (has_kind(text, "file", &arg) && arg && *arg) {
+        opt->share = ROOM_VIDEO_FILE;
+        opt->share_arg = arg;
+    } else {
+        return bad("--share is test[:PATTERN] or file:PATH, not '%s'", text);
+    }
+    return -1;
+}
+
 static int parse_audio(const char *text, struct room_options *opt)
 {
     const char *arg;
@@ -272,6 +300,8 @@ enum long_only {
     OPT_COUNT,
     OPT_ICE_ADDRESS,
     OPT_VERBOSE,
+    OPT_SHARE,
+    OPT_SHARE_AFTER,
     OPT_HELP,
 };
 
@@ -299,6 +329,8 @@ static const struct option long_options[] = {
     {"count", required_argument, NULL, OPT_COUNT},
     {"ice-address", required_argument, NULL, OPT_ICE_ADDRESS},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"share", required_argument, NULL, OPT_SHARE},
+    {"share-after", required_argument, NULL, OPT_SHARE_AFTER},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -363,6 +395,11 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
         opt->ice_addresses[opt->ice_address_count++] = arg;
         return -1;
     case OPT_VERBOSE: opt->verbose = true; return -1;
+    case OPT_SHARE: return parse_share(arg, opt);
+    case OPT_SHARE_AFTER:
+        return parse_int(arg, 0, 7 * 24 * 3600, &opt->share_after_s)
+                   ? -1
+                   : bad("--share-after wants whole seconds >= 0, not '%s'", arg);
     case OPT_HELP: options_usage(stdout); return ROOM_EXIT_OK;
     default: return ROOM_EXIT_USAGE;
     }
@@ -389,6 +426,10 @@ static int check_required(const struct room_options *opt, bool media_given)
     if (opt->replay_count && media_given)
         return bad("--replay sends the file's own video and audio: drop --video/--audio (%s)",
                    opt->replay[0]);
+    if (opt->share != ROOM_VIDEO_NONE && opt->count > 1)
+        return bad("--share is for one room: drop --count (%s)", "--share");
+    if (opt->share == ROOM_VIDEO_NONE && opt->share_after_s)
+        return bad("--share-after needs --share (%s)", "--share-after");
     if (opt->show && opt->no_decode)
         return bad("--show needs decoding: drop --no-decode (%s)", "--show");
     return -1;
@@ -412,6 +453,7 @@ int options_parse(int argc, char **argv, struct room_options *opt)
     opt->stats_interval_s = DEFAULT_STATS_INTERVAL_S;
     opt->connect_timeout_s = DEFAULT_CONNECT_TIMEOUT_S;
     opt->count = 1;
+    opt->share = ROOM_VIDEO_NONE;
 
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {

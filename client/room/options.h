@@ -62,7 +62,23 @@ struct room_options {
     const char *ice_addresses[ROOM_MAX_ICE_ADDRESSES];
     int ice_address_count;
     bool verbose;
+
+    /* presenting (docs/room-client.md): a second connection sends this as the room's
+     * content; ROOM_VIDEO_NONE: no share */
+    enum room_video_source share;
+    const char *share_arg; /* test: pattern; file: path */
+    int share_after_s;     /* after media connected (0: at once) */
+    /* set only in the content connection's own copy of the options: no audio, no
+     * receiving, a send-only video section */
+    bool content;
 };
+
+/* What a share is sent at before the MCU's send limits scale it to its cell: a large
+ * picture at a low rate, as text needs (docs/benchmarks.md). */
+#define ROOM_SHARE_WIDTH        1920
+#define ROOM_SHARE_HEIGHT       1080
+#define ROOM_SHARE_FPS          10
+#define ROOM_SHARE_BITRATE_KBPS 2500
 
 /* Fills *opt from argv. Returns -1 when the program should run, else the exit status
  * to leave with right away (0 after --help, ROOM_EXIT_USAGE after a message on stderr). */

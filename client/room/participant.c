@@ -5,7 +5,13 @@
  *   set it locally -> send `offer` + trickle candidates -> apply the answer ->
  *   ICE + DTLS connected -> in the call, until leave or failure.
  * Leaving: send `leave`, close the recording, wait (bounded) until the file is
- * complete, stop the pipeline, close the socket, report finished. */
+ * complete, stop the pipeline, close the socket, report finished.
+ *
+ * Presenting (--share): once the room's media is up (and --share-after later), the
+ * room starts a second participant of its own, its content connection: the same
+ * conference and credentials, `content_of` the room's id, one send-only video (the
+ * share) and nothing received (docs/protocol.md, "Presenting"). The server may end
+ * it (another room took over, the operator stopped it): the room goes on. */
 #include "client/room/participant.h"
 
 #include <stdio.h>
@@ -36,6 +42,13 @@ static void early_candidate_free(struct early_candidate *c)
 struct participant {
     const struct room_options *opt;
     char *name;
+    struct signalling_hub *hub;
+    /* presenting: in a room with --share, its content connection (owned) and the
+     * options it runs with; in a content connection, the room's id */
+    struct participant *share;
+    struct room_options share_opt;
+    guint share_timer;
+    char *content_of;
     char *record_path;
     participant_finished_fn on_finished;
     void *finished_user;
@@ -78,7 +91,7 @@ static void plog(struct participant *p, const char *fmt, ...)
     va_start(ap, fmt);
     text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "mcu-room[%s]: %s\n", p->name, text);
+    fprintf(stderr, "mcu-room[%s%s]: %s\n", p->name, p->content_of ? " share" : "", text);
     g_free(text);
 }
 
@@ -149,6 +162,8 @@ static void begin_leaving(struct participant *p)
 {
     if (p->leaving) return;
     p->leaving = TRUE;
+    room_stop_source(&p->share_timer);
+    if (p->share) participant_leave(p->share, "the room leaves");
     room_stop_source(&p->connect_timer);
     room_stop_source(&p->duration_timer);
     if (p->sig && p->joined) signalling_request_simple(p->sig, PROTOCOL_LEAVE);
@@ -265,6 +280,51 @@ static void on_answer_applied(void *user, const char *error)
         VLOG(p, "answer applied");
 }
 
+/* ---------------------------------------------------------------- presenting */
+
+static struct participant *participant_start(const struct room_options *opt, int index,
+                                             const char *content_of, struct signalling_hub *hub,
+                                             participant_finished_fn on_finished, void *user);
+
+static void on_share_finished(struct participant *share, void *user)
+{
+    struct participant *p = user;
+    if (participant_exit_code(share) != ROOM_EXIT_OK)
+        plog(p, "the share failed: %s", participant_failure(share));
+    else
+        plog(p, "the share ended");
+    p->share = NULL;
+    participant_free(share);
+}
+
+static gboolean on_share_due(gpointer data)
+{
+    struct participant *p = data;
+    p->share_timer = 0;
+    if (p->leaving || p->share || !p->participant_id) return G_SOURCE_REMOVE;
+    struct room_options *s = &p->share_opt;
+    *s = *p->opt;
+    s->video = p->opt->share;
+    s->video_arg = p->opt->share_arg;
+    s->audio = ROOM_AUDIO_NONE;
+    s->replay_count = 0;
+    s->width = ROOM_SHARE_WIDTH;
+    s->height = ROOM_SHARE_HEIGHT;
+    s->fps = ROOM_SHARE_FPS;
+    s->bitrate_kbps = ROOM_SHARE_BITRATE_KBPS;
+    s->show = FALSE;
+    s->record = NULL;
+    s->no_decode = TRUE;
+    s->duration_s = 0;
+    s->share = ROOM_VIDEO_NONE;
+    s->content = TRUE;
+    s->name = p->name;
+    plog(p, "starting to present %s%s",
+         s->video == ROOM_VIDEO_TEST ? "test:" : "file:", s->video_arg);
+    p->share = participant_start(s, 0, p->participant_id, p->hub, on_share_finished, p);
+    return G_SOURCE_REMOVE;
+}
+
 static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerConnectionState conn)
 {
     struct participant *p = user;
@@ -278,6 +338,8 @@ static void on_state(void *user, GstWebRTCICEConnectionState ice, GstWebRTCPeerC
         p->connected_at_us = g_get_monotonic_time();
         room_stop_source(&p->connect_timer);
         plog(p, "media connected (ICE %s, DTLS %s)", ice_name, webrtc_call_dtls_state(p->call));
+        if (p->opt->share != ROOM_VIDEO_NONE && !p->content_of)
+            p->share_timer = g_timeout_add_seconds((guint)p->opt->share_after_s, on_share_due, p);
         if (p->opt->duration_s)
             p->duration_timer = g_timeout_add_seconds((guint)p->opt->duration_s, on_duration, p);
     } else if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED) {
@@ -335,6 +397,7 @@ static void on_ready(void *user, const char *server, int version)
     req.name = p->name;
     req.pin = p->opt->pin;
     req.token = p->opt->token;
+    req.content_of = p->content_of;
     p->join_id = signalling_request(p->sig, &req);
 }
 
@@ -343,8 +406,8 @@ static void on_reply(struct participant *p, const struct protocol_server_message
     if (msg->id == p->join_id && !p->joined && msg->participant) {
         p->participant_id = g_strdup(msg->participant);
         p->joined = TRUE;
-        plog(p, "joined conference %s as %s%s", p->opt->conference, p->participant_id,
-             msg->host ? " (the host)" : "");
+        plog(p, "joined conference %s as %s%s%s", p->opt->conference, p->participant_id,
+             msg->host ? " (the host)" : "", p->content_of ? " to present" : "");
         maybe_make_offer(p);
     } else if (msg->id == p->offer_id) {
         char *error = NULL;
@@ -411,6 +474,16 @@ static void on_conference_event(struct participant *p, const struct protocol_ser
         plog(p, "waiting for the host: no picture or sound until the host joins");
         break;
     case PROTOCOL_SERVER_HOST_PRESENT: plog(p, "the host is present: media flows"); break;
+    case PROTOCOL_SERVER_PRESENTING:
+        if (p->content_of) break; /* the room logs it */
+        if (msg->participant)
+            plog(p, "presenting: %s%s", msg->member.name ? msg->member.name : msg->participant,
+                 p->participant_id && strcmp(msg->participant, p->participant_id) == 0
+                     ? " (this room)"
+                     : "");
+        else
+            plog(p, "nobody presents (%s)", msg->reason ? msg->reason : "stopped");
+        break;
     case PROTOCOL_SERVER_MUTE:
         VLOG(p, "%s: audio %s, video %s", name_of(p, msg->member.participant),
              msg->member.audio_muted ? "muted" : "on", msg->member.video_muted ? "muted" : "on");
@@ -460,6 +533,11 @@ static void on_message(void *user, const struct protocol_server_message *msg)
                                  msg->reason ? msg->reason : "no reason"));
         break;
     case PROTOCOL_SERVER_BYE:
+        if (p->content_of) { /* the share ends; the room goes on */
+            plog(p, "the share was stopped: %s", msg->reason[0] ? msg->reason : "no reason");
+            begin_leaving(p);
+            break;
+        }
         fail(p, ROOM_EXIT_MEDIA,
              g_strdup_printf("the server ended the call: %s",
                              msg->reason[0] ? msg->reason : "no reason"));
@@ -566,10 +644,19 @@ struct participant *participant_new(const struct room_options *opt, int index,
                                     struct signalling_hub *hub, participant_finished_fn on_finished,
                                     void *user)
 {
+    return participant_start(opt, index, NULL, hub, on_finished, user);
+}
+
+static struct participant *participant_start(const struct room_options *opt, int index,
+                                             const char *content_of, struct signalling_hub *hub,
+                                             participant_finished_fn on_finished, void *user)
+{
     struct participant *p = g_new0(struct participant, 1);
     char *error = NULL;
 
     p->opt = opt;
+    p->hub = hub;
+    p->content_of = g_strdup(content_of);
     p->name = index ? g_strdup_printf("%s %d", opt->name, index) : g_strdup(opt->name);
     p->record_path = opt->record ? suffixed_path(opt->record, index) : NULL;
     p->on_finished = on_finished;
@@ -651,6 +738,8 @@ void participant_free(struct participant *p)
     room_stop_source(&p->duration_timer);
     room_stop_source(&p->finish_idle);
     room_stop_source(&p->bus_watch);
+    room_stop_source(&p->share_timer);
+    participant_free(p->share);
     signalling_close(p->sig);
     if (p->pipeline) {
         gst_element_set_state(p->pipeline, GST_STATE_NULL);
@@ -663,6 +752,7 @@ void participant_free(struct participant *p)
     while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) early_candidate_free(c);
     g_hash_table_destroy(p->roster);
     g_free(p->participant_id);
+    g_free(p->content_of);
     g_free(p->name);
     g_free(p->record_path);
     g_free(p->failure);

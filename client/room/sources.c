@@ -3,7 +3,8 @@
  * Each branch is a bin made from a pipeline description (numbers and checked words
  * only: device names and paths are set as properties afterwards, never pasted into
  * the description), with a ghost src pad linked to a webrtcbin sink_%u pad. File
- * sources put a file_loop's appsrc in front of the bin's ghost sink pad. */
+ * sources put a file_loop's appsrc in front of the bin's ghost sink pad. A content
+ * connection (presenting) has one send-only video section and no audio. */
 #define GST_USE_UNSTABLE_API
 #include "client/room/sources.h"
 
@@ -39,10 +40,21 @@ static const char *const base_elements[] = {
     "webrtcbin", "nicesrc", "nicesink", "dtlssrtpenc", "srtpenc", "rtpbin", "queue", NULL,
 };
 
+/* The transceiver of a linked webrtc sink pad only sends (a presentation). */
+static void make_sendonly(GstPad *sink)
+{
+    GstWebRTCRTPTransceiver *trans = NULL;
+    g_object_get(sink, "transceiver", &trans, NULL);
+    if (!trans) return;
+    g_object_set(trans, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+    gst_object_unref(trans);
+}
+
 /* Adds a bin made from desc to pipeline, links its src to a new webrtc sink pad, and
  * feeds its sink from feeder when given. */
 static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char *desc,
-                           GstElement *feeder, GstElement **bin_out, char **error)
+                           GstElement *feeder, GstElement **bin_out, gboolean sendonly,
+                           char **error)
 {
     GError *err = NULL;
     GstElement *bin = gst_parse_bin_from_description(desc, TRUE, &err);
@@ -67,6 +79,7 @@ static gboolean add_branch(GstElement *pipeline, GstElement *webrtc, const char 
     sink = gst_element_request_pad_simple(webrtc, "sink_%u");
     ok = src && sink && gst_pad_link(src, sink) == GST_PAD_LINK_OK;
     if (!ok) room_set_error(error, "cannot link '%s' to webrtcbin", desc);
+    if (ok && sendonly) make_sendonly(sink);
     if (src) gst_object_unref(src);
     if (sink) gst_object_unref(sink);
     if (bin_out) *bin_out = bin;
@@ -189,7 +202,7 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
     }
     g_free(enc);
     ok = add_branch(pipeline, webrtc, desc, s->video_file ? file_loop_source(s->video_file) : NULL,
-                    &bin, error);
+                    &bin, opt->content, error);
     g_free(desc);
     if (ok) {
         s->limits = gst_bin_get_by_name(GST_BIN(bin), "limits");
@@ -227,6 +240,10 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
     GstElement *bin = NULL;
     gboolean ok;
 
+    if (opt->content) { /* the room's own microphone speaks for its presentation */
+        g_string_append(what, ", no audio (presenting)");
+        return TRUE;
+    }
     if (opt->audio == ROOM_AUDIO_NONE) {
         add_recvonly(
             webrtc, "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
@@ -263,7 +280,7 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
         }
     }
     ok = add_branch(pipeline, webrtc, desc, s->audio_file ? file_loop_source(s->audio_file) : NULL,
-                    &bin, error);
+                    &bin, FALSE, error);
     g_free(desc);
     if (ok && (opt->audio == ROOM_AUDIO_PULSE || opt->audio == ROOM_AUDIO_ALSA) && opt->audio_arg) {
         GstElement *mic = gst_bin_get_by_name(GST_BIN(bin), "microphone");
@@ -307,7 +324,7 @@ static gboolean build_replay(struct room_sources *s, const struct room_options *
             "rtpvp8pay picture-id-mode=15-bit "
             "! capsfilter caps=\"application/x-rtp,media=video,encoding-name=VP8,payload=%d\"",
             VIDEO_PT);
-    ok = add_branch(pipeline, webrtc, desc, replay_ladder_source(s->ladder), NULL, error);
+    ok = add_branch(pipeline, webrtc, desc, replay_ladder_source(s->ladder), NULL, FALSE, error);
     g_free(desc);
     if (!ok) return FALSE;
     char *sizes = replay_ladder_describe(s->ladder);
@@ -327,7 +344,7 @@ static gboolean build_replay(struct room_sources *s, const struct room_options *
     ok = add_branch(
         pipeline, webrtc,
         "rtpopuspay ! capsfilter caps=\"application/x-rtp,media=audio,encoding-name=OPUS,payload=111\"",
-        file_loop_source(s->audio_file), NULL, error);
+        file_loop_source(s->audio_file), NULL, FALSE, error);
     g_string_append(what, ", audio Opus as stored");
     return ok;
 }

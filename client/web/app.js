@@ -4,12 +4,14 @@
 // &token=T is an invited room's join token from its join link) and exposes
 // window.hoinghi for tests (docs/testing.md): state, pc, lastError, the roster
 // (participants, activeSpeaker, layout), the conference events received, and
-// leave() / setMuted() / setVideoQuality() / restartIce(), and the page's language.
+// leave() / setMuted() / setVideoQuality() / restartIce(), and the page's language;
+// share: the presentation (share.js: state, reason, error).
 
 import { Session } from './session.js';
 import { PageView } from './ui.js';
-import { chooseLanguage, setLanguage, currentLanguage } from './i18n.js';
+import { chooseLanguage, setLanguage, currentLanguage, t } from './i18n.js';
 import { DevicePicker } from './devices.js';
+import { Share } from './share.js';
 
 setLanguage(chooseLanguage(location.search, navigator.languages || [navigator.language]));
 const view = new PageView();
@@ -33,15 +35,33 @@ const session = new Session(`${wsScheme}://${location.host}/ws`, {
   onRemoteStream: (stream) => view.showRemote(stream),
 });
 
-// The call takes the devices: the preview lets them go first.
+// Presenting (share.js): the Share button starts or stops this room's share.
+let joinDetails = null;
+const shareButton = document.getElementById('share');
+function renderShareButton() {
+  shareButton.setAttribute('aria-pressed', String(share.active));
+  shareButton.textContent = t(share.active ? 'share.stop' : 'share.start');
+}
+const share = new Share(`${wsScheme}://${location.host}/ws`, { onChange: () => renderShareButton() });
+shareButton.addEventListener('click', () => {
+  if (share.active) share.stop('stopped by this room');
+  else if (joinDetails && session.state.phase === 'in-call') share.start(joinDetails, session.state.participant);
+});
+
+// The call takes the devices: the preview lets them go first; the share joins with the
+// same details.
 function join(details) {
   devices.stop();
+  joinDetails = details;
   return session.join(details);
 }
 
 view.bind({
   onJoin: (details) => join(details),
-  onLeave: () => session.leave(),
+  onLeave: () => {
+    share.stop('the room left');
+    session.leave();
+  },
   onToggleAudio: () => session.toggleAudio(),
   onToggleVideo: () => session.toggleVideo(),
   onLanguage: () => {
@@ -51,6 +71,7 @@ view.bind({
     history.replaceState(null, '', url);
     view.translate();
     view.render(session);
+    renderShareButton();
   },
 });
 
@@ -69,6 +90,7 @@ window.hoinghi = {
   setMuted: (wanted) => session.setMuted(wanted),
   setVideoQuality: (quality) => session.setVideoQuality(quality),
   restartIce: () => session.restartIce(),
+  get share() { return { state: share.state, reason: share.reason, error: share.error }; },
 };
 
 const params = new URLSearchParams(location.search);

@@ -40,14 +40,16 @@ export class Call {
     pc.onicegatheringstatechange = () => this.onStateChange();
   }
 
-  // Sends localStream's tracks (sendrecv audio + video) and negotiates with the server.
-  async start(localStream) {
+  // Sends localStream's tracks (sendrecv audio + video; sendOnly: nothing received, a
+  // presentation's) and negotiates with the server.
+  async start(localStream, { sendOnly = false } = {}) {
     const pc = this.pc;
     for (const kind of ['audio', 'video']) {
       for (const track of localStream.getTracks().filter((t) => t.kind === kind)) {
         pc.addTrack(track, localStream);
       }
     }
+    if (sendOnly) pc.getTransceivers().forEach((t) => { t.direction = 'sendonly'; });
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     const answered = this.signalling.request('offer', { sdp: offer.sdp });

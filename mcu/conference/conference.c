@@ -106,6 +106,8 @@ struct conference *conference_new(const struct mcu_conference_config *config,
     c->media_held = config->type == MCU_CONFERENCE_MIX && config->host_required;
     c->config.layout = g_strdup(config->layout);
     c->layout_name = g_strdup(config->layout);
+    c->layout_spec = g_strdup(config->layout);
+    c->share.operator_focus = -1;
     if (events) c->events = *events;
     c->owner = owner;
     g_mutex_init(&c->lock);
@@ -212,6 +214,8 @@ void conference_free(struct conference *c)
     glib_source_stop(&c->host_grace_timer);
     g_free(c->config.layout);
     g_free(c->layout_name);
+    g_free(c->layout_spec);
+    conference_share_free(c);
     g_mutex_clear(&c->lock);
     g_cond_clear(&c->wake);
     g_free(c);
@@ -280,6 +284,8 @@ void conference_remove_member(struct conference *c, struct conference_member *m)
     c->member_count--;
     g_mutex_unlock(&c->lock);
     bool host = m->host;
+    conference_share_member_removed(c, m);
+    g_free(m->content_owner);
     g_free(m->participant_id);
     g_free(m->name);
     g_free(m);
@@ -289,10 +295,11 @@ void conference_remove_member(struct conference *c, struct conference_member *m)
 int conference_attach_media(struct conference *c, struct conference_member *m,
                             const struct conference_media_config *media)
 {
-    int profile = media->video_codec != MEDIA_CODEC_NONE
+    bool receives = !conference_member_is_content(m); /* a presentation gets nothing */
+    int profile = receives && media->video_codec != MEDIA_CODEC_NONE
                       ? conference_profile_for(c, media->video_codec, false)
                       : -1;
-    if (media->video_codec != MEDIA_CODEC_NONE && profile < 0) return -1;
+    if (receives && media->video_codec != MEDIA_CODEC_NONE && profile < 0) return -1;
     g_mutex_lock(&c->lock);
     m->media = *media;
     snprintf(m->cname, sizeof m->cname, "%s", media->cname ? media->cname : "hoinghi");
@@ -526,13 +533,16 @@ int conference_set_layout(struct conference *c, const char *layout, char *err, s
             return -1;
     } else if (layout_from_name(layout, c->config.width, c->config.height, &check) != 0) {
         snprintf(err, errlen,
-                 "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N)",
+                 "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, "
+                 "speaker+N, presentation)",
                  layout);
         return -1;
     }
     g_mutex_lock(&c->lock);
     g_free(c->layout_name);
     c->layout_name = g_strdup(layout[0] == '{' ? "custom" : layout);
+    g_free(c->layout_spec);
+    c->layout_spec = g_strdup(layout);
     struct conference_command command = {.kind = COMMAND_SET_LAYOUT};
     snprintf(command.layout, sizeof command.layout, "%s", layout);
     push_command(c, &command);
@@ -541,6 +551,7 @@ int conference_set_layout(struct conference *c, const char *layout, char *err, s
     push_command(c, &keyframe);
     g_mutex_unlock(&c->lock);
     log_info("conference %s layout %s", c->config.id, c->layout_name);
+    conference_share_layout_changed(c);
     return 0;
 }
 
@@ -588,6 +599,12 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
 void conference_set_focus(struct conference *c, struct conference_member *m)
 {
     g_mutex_lock(&c->lock);
+    if (conference_share_hold_focus_locked(c, m ? (int)m->slot : -1)) {
+        g_mutex_unlock(&c->lock);
+        log_info("conference %s focus %s after the share", c->config.id,
+                 m ? m->participant_id : "on the active speaker");
+        return;
+    }
     struct conference_command command = {
         .kind = COMMAND_FOCUS, .slot = m ? m->slot : 0, .flag = m != NULL};
     push_command(c, &command);

@@ -139,6 +139,22 @@ void conference_member_set_host(struct conference *c, struct conference_member *
 bool conference_member_is_host(const struct conference_member *m);
 bool conference_waiting_for_host(const struct conference *c);
 
+/* Presenting (conference_share.c; docs/protocol.md "Presenting"). A content member
+ * carries a room's presentation: marked before its media attaches, it receives
+ * nothing. When its media is up, conference_share_start() makes it the presentation:
+ * its picture takes the big cell and the conference switches to the "presentation"
+ * layout (the layout from before comes back when the share ends, unless the operator
+ * set one meanwhile). Returns the previous presentation's member (still a member: the
+ * caller ends it) or NULL. The share ends when the content member is removed. */
+void conference_member_set_content(struct conference_member *m, const char *owner_id);
+bool conference_member_is_content(const struct conference_member *m);
+/* The room's participant id (NULL: not a content member). */
+const char *conference_member_content_owner(const struct conference_member *m);
+struct conference_member *conference_share_start(struct conference *c,
+                                                 struct conference_member *content);
+/* The presentation now, NULL when nobody presents. */
+struct conference_member *conference_share_content(const struct conference *c);
+
 size_t conference_member_count(const struct conference *c);
 /* Calls fn for each member in slot order (control thread). */
 void conference_foreach_member(struct conference *c,

@@ -40,6 +40,10 @@ struct conference_member {
     char *name;
     bool audio_muted, video_muted;
     bool host; /* joined with the host token (control thread) */
+    /* a content connection (presenting; conference_share.c): the participant id of
+     * the room whose presentation it carries, NULL for a room. Set before its media
+     * attaches; it receives nothing (control thread) */
+    char *content_owner;
 
     /* media, set by attach (control thread, under lock) */
     bool has_media;
@@ -175,6 +179,16 @@ struct conference {
     struct conference_limits limits;
     /* transport-cc feedback timer (conference_twcc.c; control thread only) */
     GSource *twcc_timer;
+
+    /* the layout as last set (a name or the JSON text; control thread only) */
+    char *layout_spec;
+    /* presenting (conference_share.c; control thread, under the lock) */
+    struct {
+        struct conference_member *content; /* the presentation, NULL none */
+        int operator_focus;                /* the operator's focus, kept for after */
+        char *saved_layout;                /* the layout from before the share */
+        bool layout_chosen;                /* the operator chose a layout meanwhile */
+    } share;
 };
 
 /* conference.c: queues a command for the media thread. Under the lock. */
@@ -195,6 +209,29 @@ void conference_limits_layout_locked(struct conference *c, const struct layout *
 /* From the event timer: recomputes the limits (at most every 250 ms), tells the rooms
  * whose limits changed, sends REMBs and the keyframe requests that are due. */
 void conference_limits_poll(struct conference *c);
+
+/* conference_share.c (control thread) */
+/* What the presentation is asked for (docs/sender-control.md, "Presenting"): its cell,
+ * at most 10 fps (text changes seldom; each frame gets the bits), 0.2 bit per pixel
+ * per frame (twice a camera's: fine lines and letters need them), clamped to
+ * [300 kbit/s, 2.5 Mbit/s]. */
+#define CONFERENCE_SHARE_FPS            10
+#define CONFERENCE_SHARE_PIXELS_PER_BIT 5
+#define CONFERENCE_SHARE_MIN_BITRATE    300000
+#define CONFERENCE_SHARE_MAX_BITRATE    2500000
+/* Under the lock: the presentation's entry of limits[slots] (the limits of every
+ * slot, as send_limits_compute() made them) turned into a presentation's. */
+void conference_share_limits_locked(const struct conference *c, struct send_limits *limits,
+                                    size_t slots);
+/* conference_set_layout() was called: during a share, the operator chose a layout. */
+void conference_share_layout_changed(struct conference *c);
+/* Under the lock: an operator's focus while a share holds the big cell is kept for
+ * after the share; true when it was (nothing else to do). */
+bool conference_share_hold_focus_locked(struct conference *c, int slot);
+/* A member was removed (not under the lock): ends the share when it was the
+ * presentation (focus and layout back). */
+void conference_share_member_removed(struct conference *c, struct conference_member *m);
+void conference_share_free(struct conference *c);
 
 /* conference_media.c */
 gpointer conference_media_thread(gpointer data);

@@ -78,6 +78,7 @@ static void compute_locked(struct conference *c, struct send_limits *out)
     send_limits_compute(&scene, by_position);
     for (size_t i = 0; i < slots; i++) out[i] = (struct send_limits){.active = false};
     for (size_t p = 0; p < rooms; p++) out[order[p]] = by_position[p];
+    conference_share_limits_locked(c, out, slots);
 }
 
 /* Under the lock: REMB with the member's cap; PLI when it was asked for more. */

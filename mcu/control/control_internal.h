@@ -84,6 +84,7 @@ void api_participant_unmute(struct api_call *call);
 void api_participant_kick(struct api_call *call);
 void api_layout_set(struct api_call *call);
 void api_focus_set(struct api_call *call);
+void api_share_stop(struct api_call *call);
 void api_recording_start(struct api_call *call);
 void api_recording_stop(struct api_call *call);
 void api_recording_pause(struct api_call *call);

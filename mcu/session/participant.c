@@ -55,6 +55,8 @@ struct participant {
 };
 
 static void leave_conference(struct participant *p, const char *reason);
+static void kick(struct participant *p, const char *reason);
+static void start_share(struct participant *p);
 
 /* --- sending ------------------------------------------------------------------ */
 
@@ -185,6 +187,8 @@ static void on_media_state(void *owner, enum media_state state, const char *reas
     log_info("participant %s media %s%s%s", p->id, media_state_name(state), reason[0] ? ": " : "",
              reason);
     send_text(p, protocol_build_media_event(media_state_name(state), reason[0] ? reason : NULL));
+    if (state == MEDIA_STATE_CONNECTED && p->member && conference_member_is_content(p->member))
+        start_share(p);
     if (state == MEDIA_STATE_FAILED || state == MEDIA_STATE_CLOSED) {
         /* The peer is gone or unreachable: it leaves the conference. The session is
          * freed outside its own event handler. */
@@ -220,6 +224,7 @@ static struct protocol_roster_entry roster_entry(const struct conference_member 
 
 static void add_roster_entry(struct conference_member *m, void *data)
 {
+    if (conference_member_is_content(m)) return; /* a presentation, not a room */
     g_array_append_val((GArray *)data, (struct protocol_roster_entry){0});
     GArray *entries = data;
     g_array_index(entries, struct protocol_roster_entry, entries->len - 1) = roster_entry(m);
@@ -250,20 +255,105 @@ void participant_send_limits(struct conference_member *member, const struct send
     if (p) send_text(p, protocol_build_send_limits_event(&l));
 }
 
+/* --- presenting (docs/protocol.md, "Presenting") ----------------------------------- */
+
+struct member_search {
+    const char *id;
+    struct conference_member *found;
+};
+
+static void match_member(struct conference_member *m, void *data)
+{
+    struct member_search *s = data;
+    if (!s->found && strcmp(conference_member_id(m), s->id) == 0) s->found = m;
+}
+
+static struct conference_member *find_member(struct conference *c, const char *id)
+{
+    struct member_search s = {id, NULL};
+    if (id) conference_foreach_member(c, match_member, &s);
+    return s.found;
+}
+
+/* The `presenting` event for the conference's share now (NULL: none, with reason). */
+static char *presenting_event(struct conference *c, const char *reason)
+{
+    struct conference_member *content = conference_share_content(c);
+    if (!content) return protocol_build_presenting_event(NULL, NULL, NULL, reason);
+    const char *owner_id = conference_member_content_owner(content);
+    struct conference_member *owner = find_member(c, owner_id);
+    return protocol_build_presenting_event(owner_id, owner ? conference_member_name(owner) : NULL,
+                                           conference_member_id(content), NULL);
+}
+
+/* Tells everyone the layout when it is not `before` any more. */
+static void announce_layout_change(struct participant *p, struct conference *c, const char *before)
+{
+    if (strcmp(before, conference_layout(c)) != 0)
+        broadcast(p, conference_config(c), protocol_build_layout_event(conference_layout(c)), NULL);
+}
+
+/* A content connection's media is up: it is the presentation now; a previous one
+ * is ended, everyone is told who presents and the layout. */
+static void start_share(struct participant *p)
+{
+    struct conference *c = p->mix;
+    if (conference_share_content(c) == p->member) return; /* an ICE restart, say */
+    char *before = g_strdup(conference_layout(c));
+    struct conference_member *previous = conference_share_start(c, p->member);
+    broadcast(p, CONFERENCE(p), presenting_event(c, NULL), NULL);
+    announce_layout_change(p, c, before);
+    g_free(before);
+    if (previous) kick(conference_member_user(previous), "another room took over the presentation");
+}
+
+/* The content connections whose room is `owner_id`, collected to end them. */
+struct content_search {
+    const char *owner_id;
+    GPtrArray *found;
+};
+
+static void match_content(struct conference_member *m, void *data)
+{
+    struct content_search *s = data;
+    const char *owner = conference_member_content_owner(m);
+    if (owner && strcmp(owner, s->owner_id) == 0) g_ptr_array_add(s->found, m);
+}
+
+static void end_contents_of(struct participant *p)
+{
+    struct content_search s = {p->id, g_ptr_array_new()};
+    conference_foreach_member(p->mix, match_content, &s);
+    for (guint i = 0; i < s.found->len; i++)
+        kick(conference_member_user(g_ptr_array_index(s.found, i)), "the room left");
+    g_ptr_array_free(s.found, TRUE);
+}
+
 /* Out of its conference (if in one): media ended, out of the registry's table and
- * of the mix, whose other members are told. */
+ * of the mix, whose other members are told. A room's presentation ends with it; a
+ * presentation that ends tells everyone, and the layout comes back. */
 static void leave_conference(struct participant *p, const char *reason)
 {
     end_media(p);
     const struct mcu_conference_config *conference = CONFERENCE(p);
     if (!conference) return;
+    if (p->member && !conference_member_is_content(p->member)) end_contents_of(p);
     registry_member_leave(p->entry);
     if (!p->member) return;
     struct conference *c = p->mix;
+    bool content = conference_member_is_content(p->member);
+    bool presenting = conference_share_content(c) == p->member;
+    char *before = g_strdup(conference_layout(c));
     conference_remove_member(c, p->member);
     p->member = NULL;
     p->mix = NULL;
-    broadcast(p, conference, protocol_build_participant_left_event(p->id, reason), NULL);
+    if (!content)
+        broadcast(p, conference, protocol_build_participant_left_event(p->id, reason), NULL);
+    if (presenting) {
+        broadcast(p, conference, presenting_event(c, reason), NULL);
+        announce_layout_change(p, c, before);
+    }
+    g_free(before);
     registry_release_conference(p->session->registry, c);
 }
 
@@ -291,10 +381,13 @@ static int join_mix(struct participant *p, const struct protocol_request *r,
     return 0;
 }
 
-/* Roster for the joiner, participant_joined for the others. */
+/* Roster for the joiner (and who presents), participant_joined for the others. A
+ * content connection is not announced: `presenting` names it once its media is up. */
 static void announce_join(struct participant *p)
 {
+    if (conference_member_is_content(p->member)) return;
     send_roster(p);
+    if (conference_share_content(p->mix)) send_text(p, presenting_event(p->mix, NULL));
     struct protocol_roster_entry me = roster_entry(p->member);
     broadcast(p, CONFERENCE(p), protocol_build_participant_joined_event(&me), p);
 }
@@ -339,6 +432,24 @@ static const char *add_remote_candidate(struct participant *p, const char *candi
     }
     p->remote_candidates++;
     return NULL;
+}
+
+/* A content connection's room must be a room (not content) of that mixing
+ * conference; false after sending the error. */
+static bool content_owner_ok(struct participant *p, const struct protocol_request *r,
+                             const struct mcu_conference_config *conf)
+{
+    struct conference *c =
+        conf->type == MCU_CONFERENCE_MIX ? registry_running(p->session->registry, conf->id) : NULL;
+    struct conference_member *owner = c ? find_member(c, r->content_of) : NULL;
+    const char *why = conf->type != MCU_CONFERENCE_MIX ? "presenting is for mixing conferences"
+                      : !owner ? "content_of: no such room in this conference"
+                      : conference_member_is_content(owner)
+                          ? "content_of: that is a presentation, not a room"
+                          : NULL;
+    if (!why) return true;
+    send_error(p, r->id, r->type_name, "bad_request", why);
+    return false;
 }
 
 static void handle_join(struct participant *p, const struct protocol_request *r)
@@ -387,7 +498,9 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
         send_error(p, r->id, r->type_name, "server_full", message);
         return;
     }
+    if (r->content_of && !content_owner_ok(p, r, conf)) return;
     if (conf->type == MCU_CONFERENCE_MIX && join_mix(p, r, conf) != 0) return;
+    if (r->content_of) conference_member_set_content(p->member, r->content_of);
     registry_member_join(p->entry, conf);
     g_free(p->name);
     p->name = g_strdup(r->name);

@@ -330,7 +330,8 @@ int mix_engine_set_layout(struct mix_engine *e, const char *name, char *err, siz
 
 bool mix_engine_layout_follows_speaker(const char *name)
 {
-    return strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 || strcmp(name, "1+7") == 0;
+    return strncmp(name, "speaker", 7) == 0 || strcmp(name, "1+5") == 0 ||
+           strcmp(name, "1+7") == 0 || strcmp(name, "presentation") == 0;
 }
 
 bool mix_engine_input_drawn(const struct mix_engine *e, size_t slot)

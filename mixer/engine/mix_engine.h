@@ -220,7 +220,8 @@ void mix_engine_cells(size_t cell_count, bool follow_speaker, const bool *presen
 void mix_engine_cells_in_order(size_t cell_count, bool follow_speaker, const int *order,
                                size_t count, int focus, int speaker, int *cell_slot);
 /* True for the layouts whose cell 0 follows the active speaker: "speaker",
- * "speaker+N", "1+5", "1+7" (not grids, not JSON). */
+ * "speaker+N", "1+5", "1+7", "presentation" (whose cell 0 the conference gives to
+ * the content by the focus) (not grids, not JSON). */
 bool mix_engine_layout_follows_speaker(const char *name);
 /* Whether input `slot` was drawn in the last video tick. An input that is not drawn
  * (more inputs than cells) is not decoded: its video frames are dropped as they come

@@ -79,6 +79,19 @@ static int speaker(int thumbs, int width, int height, struct layout *out)
     return layout_from_fractions((const double(*)[4])f, k, width, height, out);
 }
 
+/* The content over the full width and the top 5/6; a strip of `strip` tiles of 1/6
+ * of each side below it, centred, none over the content. */
+static int presentation(int strip, int width, int height, struct layout *out)
+{
+    double f[LAYOUT_MAX_CELLS][4];
+    double t = 1.0 / strip, content_h = 1.0 - t;
+    size_t k = 0;
+    f[k][0] = 0, f[k][1] = 0, f[k][2] = 1, f[k][3] = content_h, k++;
+    for (int i = 0; i < strip; i++, k++)
+        f[k][0] = i * t, f[k][1] = content_h, f[k][2] = t, f[k][3] = t;
+    return layout_from_fractions((const double(*)[4])f, k, width, height, out);
+}
+
 int layout_from_name(const char *name, int width, int height, struct layout *out)
 {
     if (!name) return -1;
@@ -90,6 +103,7 @@ int layout_from_name(const char *name, int width, int height, struct layout *out
     if (!strcmp(name, "1+5")) return big_plus_small(3, width, height, out);
     if (!strcmp(name, "1+7")) return big_plus_small(4, width, height, out);
     if (!strcmp(name, "speaker")) return speaker(0, width, height, out);
+    if (!strcmp(name, "presentation")) return presentation(6, width, height, out);
     if (!strncmp(name, "speaker+", 8)) {
         char *end;
         long n = strtol(name + 8, &end, 10);

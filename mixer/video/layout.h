@@ -10,6 +10,10 @@
  *   "1+7"   one 3/4-size tile top left, 7 of 1/4 along the right and bottom
  *   "speaker"    one full-frame cell (put the active speaker in it)
  *   "speaker+N"  the same plus a strip of N (1..8) thumbnails over its bottom edge
+ *   "presentation"  a presentation (screen share): cell 0 is the full width and the
+ *                   top 5/6 of the height (the content, letterboxed by the compositor so
+ *                   its aspect is kept), cells 1..6 a strip of 1/6 x 1/6 tiles (16:9 on
+ *                   a 16:9 canvas) along the bottom, side by side, not over the content
  * Custom layouts come from JSON: {"cells":[{"x":0,"y":0,"w":0.5,"h":1}, ...]} with
  * each value a fraction of the canvas (0 <= x, y < 1; 0 < w, h; x + w <= 1 and
  * y + h <= 1), 1..LAYOUT_MAX_CELLS cells. Pure data: no allocation. */

@@ -24,6 +24,7 @@ struct protocol_client_request {
     const char *name;       /* join: required */
     const char *pin;        /* join: optional (NULL: not sent) */
     const char *token;      /* join: optional (NULL: not sent) */
+    const char *content_of; /* join: optional: the room whose presentation this carries */
     const char *sdp;        /* offer: required */
     const char *candidate;  /* candidate: required ("candidate:...", no "a=") */
     const char *sdp_mid;    /* candidate: optional */
@@ -58,6 +59,7 @@ enum protocol_server_kind {
     PROTOCOL_SERVER_WAITING_FOR_HOST,
     PROTOCOL_SERVER_HOST_PRESENT,
     PROTOCOL_SERVER_SEND_LIMITS,
+    PROTOCOL_SERVER_PRESENTING,
     PROTOCOL_SERVER_OTHER, /* a type this client does not know: `type` says which */
 };
 
@@ -114,6 +116,9 @@ struct protocol_server_message {
     /* conference_ending */
     const char *ends_at;
     int64_t seconds;
+    /* presenting: participant (the presenting room, NULL: nobody), member.name,
+     * content (its content connection), reason (when a share stopped) */
+    const char *content;
     /* send_limits: what this room's camera should send */
     struct protocol_send_limits send_limits;
 

@@ -41,7 +41,8 @@ static bool add_fields(json_t *msg, const struct protocol_client_request *r)
     case PROTOCOL_JOIN:
         return r->conference != NULL && r->name != NULL &&
                set_string(msg, "conference", r->conference) && set_string(msg, "name", r->name) &&
-               set_string(msg, "pin", r->pin) && set_string(msg, "token", r->token);
+               set_string(msg, "pin", r->pin) && set_string(msg, "token", r->token) &&
+               set_string(msg, "content_of", r->content_of);
     case PROTOCOL_OFFER: return r->sdp != NULL && set_string(msg, "sdp", r->sdp);
     case PROTOCOL_CANDIDATE:
         return r->candidate != NULL && (r->sdp_mid != NULL || r->sdp_mline_index >= 0) &&

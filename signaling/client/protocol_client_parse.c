@@ -43,6 +43,7 @@ static const struct {
     {"waiting_for_host", PROTOCOL_SERVER_WAITING_FOR_HOST},
     {"host_present", PROTOCOL_SERVER_HOST_PRESENT},
     {"send_limits", PROTOCOL_SERVER_SEND_LIMITS},
+    {"presenting", PROTOCOL_SERVER_PRESENTING},
 };
 
 /* A string member of obj, or NULL (absent, null or not a string). */
@@ -240,6 +241,13 @@ static int parse_fields(struct protocol_server_message *m, char *error, size_t s
         m->seconds = (int64_t)json_integer_value(seconds);
         return 0;
     case PROTOCOL_SERVER_SEND_LIMITS: return parse_send_limits(m, error, size);
+    case PROTOCOL_SERVER_PRESENTING:
+        m->participant = str(m->json, "participant");
+        m->member.participant = m->participant;
+        m->member.name = str(m->json, "name");
+        m->content = str(m->json, "content");
+        m->reason = str(m->json, "reason");
+        return 0;
     case PROTOCOL_SERVER_END_OF_CANDIDATES:
     case PROTOCOL_SERVER_WAITING_FOR_HOST:
     case PROTOCOL_SERVER_HOST_PRESENT:

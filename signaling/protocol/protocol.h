@@ -20,6 +20,7 @@
 #define PROTOCOL_MAX_MESSAGE         (64 * 1024) /* bytes of one message */
 #define PROTOCOL_MAX_NAME_CHARS      64          /* display name, in Unicode characters */
 #define PROTOCOL_MAX_FIELD_BYTES     256         /* conference, pin, token, sdpMid */
+#define PROTOCOL_MAX_ID_BYTES        32          /* content_of: a participant id */
 #define PROTOCOL_MAX_CANDIDATE_BYTES 1024        /* candidate */
 
 enum protocol_request_type {
@@ -43,6 +44,8 @@ struct protocol_request {
     const char *name;       /* join: 1..64 UTF-8 characters, no control characters */
     const char *pin;        /* join, optional, 0..256 bytes */
     const char *token;      /* join, optional, 0..256 bytes */
+    const char *content_of; /* join, optional, 1..32 bytes: this connection carries the
+                               presentation (screen share) of that participant */
     const char *sdp;        /* offer: 1..SDP_MAX_TEXT bytes */
     const char *candidate;  /* candidate: "candidate:...", 1..1024 bytes */
     const char *sdp_mid;    /* candidate, optional, 1..256 bytes ("" with an index: NULL) */
@@ -125,6 +128,12 @@ char *protocol_build_participant_left_event(const char *participant, const char 
 char *protocol_build_active_speaker_event(const char *participant);
 /* {"type":"layout","layout":L} */
 char *protocol_build_layout_event(const char *layout);
+/* Who presents (docs/protocol.md, "Presenting"):
+ * {"type":"presenting","participant":ID|null,"name":N|null,"content":CID|null,
+ *  "reason":R|null}: participant is the presenting room, content its content
+ * connection; all null (with a reason) when nobody presents any more. */
+char *protocol_build_presenting_event(const char *participant, const char *name,
+                                      const char *content, const char *reason);
 /* {"type":"mute","participant":..,"audio_muted":..,"video_muted":..} */
 char *protocol_build_mute_event(const char *participant, bool audio_muted, bool video_muted);
 

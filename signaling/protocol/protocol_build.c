@@ -202,6 +202,13 @@ char *protocol_build_layout_event(const char *layout)
     return event("layout", json_pack("{s:s}", "layout", layout));
 }
 
+char *protocol_build_presenting_event(const char *participant, const char *name,
+                                      const char *content, const char *reason)
+{
+    return event("presenting", json_pack("{s:s?, s:s?, s:s?, s:s?}", "participant", participant,
+                                         "name", name, "content", content, "reason", reason));
+}
+
 char *protocol_build_mute_event(const char *participant, bool audio_muted, bool video_muted)
 {
     return event("mute", json_pack("{s:s, s:b, s:b}", "participant", participant, "audio_muted",

@@ -55,7 +55,9 @@ static int parse_join(struct protocol_request *r, struct protocol_error *error)
                      error) ||
         string_field(r->message, "name", true, 1, PROTOCOL_MAX_NAME_CHARS * 4, &r->name, error) ||
         string_field(r->message, "pin", false, 0, PROTOCOL_MAX_FIELD_BYTES, &r->pin, error) ||
-        string_field(r->message, "token", false, 0, PROTOCOL_MAX_FIELD_BYTES, &r->token, error))
+        string_field(r->message, "token", false, 0, PROTOCOL_MAX_FIELD_BYTES, &r->token, error) ||
+        string_field(r->message, "content_of", false, 1, PROTOCOL_MAX_ID_BYTES, &r->content_of,
+                     error))
         return -1;
     if (!protocol_valid_name(r->name, PROTOCOL_MAX_NAME_CHARS))
         return fail(

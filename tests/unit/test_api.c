@@ -289,6 +289,13 @@ static void create_validate_and_conflict(void **state)
                      409);
     json_decref(j);
     assert_int_equal(
+        call_json(f, "POST", "/api/v1/conferences/weekly/share/stop", f->admin, NULL, &j), 409);
+    assert_error(j, "conflict"); /* nobody presents */
+    json_decref(j);
+    assert_int_equal(
+        call_json(f, "POST", "/api/v1/conferences/nope/share/stop", f->admin, NULL, &j), 404);
+    json_decref(j);
+    assert_int_equal(
         call_json(f, "POST", "/api/v1/conferences/weekly/participants/p1/mute", f->admin, "{}", &j),
         404);
     json_decref(j);

@@ -75,8 +75,9 @@ static void test_every_layout_places_every_input(void **state)
     static const struct {
         const char *name;
         size_t cells;
-    } cases[] = {{"1x1", 1}, {"2x2", 4}, {"3x3", 9},     {"4x4", 16},      {"5x5", 25},
-                 {"1+5", 6}, {"1+7", 8}, {"speaker", 1}, {"speaker+4", 5}, {"speaker+8", 9}};
+    } cases[] = {{"1x1", 1},       {"2x2", 4},       {"3x3", 9},         {"4x4", 16},
+                 {"5x5", 25},      {"1+5", 6},       {"1+7", 8},         {"speaker", 1},
+                 {"speaker+4", 5}, {"speaker+8", 9}, {"presentation", 7}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         struct compositor *c = new_compositor(COMPOSITOR_FIT_CROP);
         struct layout l;
@@ -112,6 +113,38 @@ static void test_grid_cells_tile_the_canvas(void **state)
     assert_int_equal(layout_from_name("speaker+9", W, H, &l), -1);
     assert_int_equal(layout_from_name("speaker+", W, H, &l), -1);
     assert_int_equal(layout_from_name("2x2", 15, H, &l), -1);
+}
+
+/* The presentation layout: the content over the full width and 5/6 of the height, a
+ * strip of six 16:9 tiles below it, none overlapping; a 16:9 content keeps its aspect
+ * (letterboxed left and right, nothing cut). */
+static void test_presentation_layout(void **state)
+{
+    (void)state;
+    struct layout l;
+    assert_int_equal(layout_from_name("presentation", W, H, &l), 0);
+    assert_int_equal(l.count, 7);
+    assert_int_equal(l.cells[0].x, 0);
+    assert_int_equal(l.cells[0].y, 0);
+    assert_int_equal(l.cells[0].w, W);
+    assert_true(abs(l.cells[0].h - H * 5 / 6) <= 2);
+    for (size_t i = 1; i < l.count; i++) {
+        assert_int_equal(l.cells[i].y, l.cells[0].h); /* below the content, not over it */
+        assert_true(l.cells[i].y + l.cells[i].h <= H);
+        assert_true(abs(l.cells[i].w * 9 - l.cells[i].h * 16) <= 16 * 2); /* 16:9 */
+        if (i > 1) assert_int_equal(l.cells[i].x, l.cells[i - 1].x + l.cells[i - 1].w);
+    }
+    struct compositor *c = new_compositor(COMPOSITOR_FIT_LETTERBOX);
+    assert_int_equal(compositor_set_layout(c, &l), 0);
+    give_colour(c, 0, 640, 360);
+    const AVFrame *f = compositor_compose(c, 0);
+    assert_non_null(f);
+    int content_w = l.cells[0].h * 16 / 9, bar = (W - content_w) / 2;
+    expect_slot_at(f, W / 2, l.cells[0].h / 2, 0);
+    expect_slot_at(f, bar + 8, l.cells[0].h / 2, 0);     /* aspect kept: its left edge */
+    expect_slot_at(f, W - bar - 8, l.cells[0].h / 2, 0); /* ... and its right edge */
+    expect_colour_at(f, bar / 2, l.cells[0].h / 2, COMPOSITOR_BLACK_Y, 128, 128); /* the bars */
+    compositor_free(c);
 }
 
 static void test_placeholder_and_empty_cells(void **state)
@@ -712,6 +745,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_layout_places_every_input),
         cmocka_unit_test(test_grid_cells_tile_the_canvas),
+        cmocka_unit_test(test_presentation_layout),
         cmocka_unit_test(test_placeholder_and_empty_cells),
         cmocka_unit_test(test_portrait_is_letterboxed),
         cmocka_unit_test(test_crop_fills_the_cell),

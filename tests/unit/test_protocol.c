@@ -88,6 +88,14 @@ static void test_join(void **state)
     assert_string_equal(json_string_value(req.id), "j-1");
     assert_string_equal(req.token, "t0k");
     assert_null(req.pin);
+    assert_null(req.content_of);
+    protocol_request_clear(&req);
+
+    /* a content (presentation) connection of room p3f9c2a */
+    expect_ok("{\"type\":\"join\",\"id\":2,\"conference\":\"c\",\"name\":\"A\",\"pin\":\"1\","
+              "\"content_of\":\"p3f9c2a\"}",
+              PROTOCOL_JOIN, &req);
+    assert_string_equal(req.content_of, "p3f9c2a");
     protocol_request_clear(&req);
 }
 
@@ -183,6 +191,15 @@ static void test_parse_errors(void **state)
     expect_error_text(
         "{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"token\":[]}",
         "bad_request", "\"token\"");
+    expect_error_text(
+        "{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"content_of\":\"\"}",
+        "bad_request", "\"content_of\"");
+    expect_error_text("{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\","
+                      "\"content_of\":\"0123456789abcdef0123456789abcdef0\"}",
+                      "bad_request", "\"content_of\"");
+    expect_error_text(
+        "{\"type\":\"join\",\"id\":1,\"conference\":\"c\",\"name\":\"a\",\"content_of\":7}",
+        "bad_request", "\"content_of\"");
     /* offer */
     expect_error_text("{\"type\":\"offer\",\"id\":1}", "bad_request", "\"sdp\"");
     expect_error_text("{\"type\":\"offer\",\"id\":1,\"sdp\":\"\"}", "bad_request", "\"sdp\"");

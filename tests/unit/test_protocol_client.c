@@ -285,6 +285,20 @@ static void test_server_messages_round_trip(void **state)
     assert_true(m.member.video_muted);
     protocol_server_message_clear(&m);
 
+    parse_ok(protocol_build_presenting_event("p1", "S\xe1\xbb\x9f Y t\xe1\xba\xbf", "p2", NULL),
+             PROTOCOL_SERVER_PRESENTING, &m);
+    assert_string_equal(m.participant, "p1");
+    assert_string_equal(m.member.name, "S\xe1\xbb\x9f Y t\xe1\xba\xbf");
+    assert_string_equal(m.content, "p2");
+    assert_null(m.reason);
+    protocol_server_message_clear(&m);
+    parse_ok(protocol_build_presenting_event(NULL, NULL, NULL, "stopped by the operator"),
+             PROTOCOL_SERVER_PRESENTING, &m);
+    assert_null(m.participant);
+    assert_null(m.content);
+    assert_string_equal(m.reason, "stopped by the operator");
+    protocol_server_message_clear(&m);
+
     struct protocol_send_limits limits = {true, 426, 240, 30, 306720};
     parse_ok(protocol_build_send_limits_event(&limits), PROTOCOL_SERVER_SEND_LIMITS, &m);
     assert_true(m.send_limits.active);

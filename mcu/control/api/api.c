@@ -130,6 +130,7 @@ static const struct route routes[] = {
      api_conference_unlock, 1},
     {"PUT", "conferences/*/layout", "layout.set", STORE_ROLE_OPERATOR, api_layout_set, 1},
     {"PUT", "conferences/*/focus", "participant.focus", STORE_ROLE_OPERATOR, api_focus_set, 1},
+    {"POST", "conferences/*/share/stop", "share.stop", STORE_ROLE_OPERATOR, api_share_stop, 1},
     {"POST", "conferences/*/recording/start", "record.start", STORE_ROLE_OPERATOR,
      api_recording_start, 1},
     {"POST", "conferences/*/recording/stop", "record.stop", STORE_ROLE_OPERATOR, api_recording_stop,

@@ -1,5 +1,6 @@
 /* api_live.c - operator actions on a running conference: participants with their
- * stats, mute/unmute, kick, layout, focus, recording start/stop/pause/resume. Rooms get
+ * stats, mute/unmute, kick, layout, focus, stopping a share, recording
+ * start/stop/pause/resume. Rooms get
  * the same signalling events as when they act themselves (docs/protocol.md). */
 #include "mcu/control/control_internal.h"
 
@@ -156,6 +157,27 @@ void api_participant_kick(struct api_call *call)
     g_free(id);
 }
 
+/* POST .../share/stop: the presentation's content connection is ended (`bye`); the
+ * rooms get `presenting` null and the layout from before the share. */
+void api_share_stop(struct api_call *call)
+{
+    struct conference *running;
+    if (find_conference(call, &running) != 0) return;
+    struct conference_member *content = running ? conference_share_content(running) : NULL;
+    if (!content) {
+        api_error(call, 409, "conflict", "nobody presents in conference %s", call->segments[1]);
+        return;
+    }
+    char *id = g_strdup(conference_member_id(content));
+    char *owner = g_strdup(conference_member_content_owner(content));
+    registry_kick(call->control->registry, call->segments[1], id, "stopped by the operator");
+    api_reply(call, 200,
+              json_pack("{s:s, s:s, s:s, s:b}", "id", call->segments[1], "participant", owner,
+                        "content", id, "stopped", 1));
+    g_free(id);
+    g_free(owner);
+}
+
 void api_push_layout(struct control *control, const char *id, const char *layout)
 {
     struct conference *running = registry_running(control->registry, id);
@@ -208,7 +230,7 @@ void api_layout_set(struct api_call *call)
 static bool has_big_cell(const char *layout)
 {
     return strncmp(layout, "speaker", 7) == 0 || strcmp(layout, "1+5") == 0 ||
-           strcmp(layout, "1+7") == 0;
+           strcmp(layout, "1+7") == 0 || strcmp(layout, "presentation") == 0;
 }
 
 void api_focus_set(struct api_call *call)
