@@ -1,10 +1,12 @@
 // roster.js - who is in a mixing conference, from the server's conference events
 // (docs/protocol.md): `participants` (the roster once, after the join reply),
-// `participant_joined`, `participant_left`, `active_speaker`, `layout` and `mute`.
+// `participant_joined`, `participant_left`, `active_speaker`, `layout`, `mute` and
+// `presenting` (who shares a screen or document).
 // Pure data, no DOM: the Session keeps one and the page renders it.
 
 export const CONFERENCE_EVENTS = new Set([
   'participants', 'participant_joined', 'participant_left', 'active_speaker', 'layout', 'mute',
+  'presenting',
 ]);
 
 // One entry, with the protocol's field names. The list is in the server's roster order
@@ -22,6 +24,7 @@ export class Roster {
     this.participants = [];  // [{participant, name, audio_muted, video_muted}]
     this.activeSpeaker = null;
     this.layout = '';        // layout name, '' until the server says (echo: never)
+    this.presenter = null;   // {participant, name} of the room that presents, or null
   }
 
   find(id) {
@@ -56,6 +59,10 @@ export class Roster {
         return true;
       case 'mute':
         this.setMute(message.participant, message.audio_muted, message.video_muted);
+        return true;
+      case 'presenting':
+        this.presenter = typeof message.participant === 'string'
+          ? { participant: message.participant, name: message.name || message.participant } : null;
         return true;
       default:
         return false;

@@ -44,6 +44,7 @@ function initialState() {
     participants: [],      // mixing conferences: [{participant, name, audio_muted, video_muted}]
     activeSpeaker: null,   // participant id or null
     layout: '',            // the conference layout's name; '' outside mixing conferences
+    presenter: null,       // {participant, name} of the room presenting, or null
     stats: null,           // the latest StatsSampler figures
     waitingForHost: false, // a host-required conference without its host: no media yet
     host: false,           // we joined with the host token
@@ -296,6 +297,7 @@ export class Session {
       participants: this.roster.participants.map((p) => ({ ...p })),
       activeSpeaker: this.roster.activeSpeaker,
       layout: this.roster.layout,
+      presenter: this.roster.presenter ? { ...this.roster.presenter } : null,
     };
   }
 

@@ -115,6 +115,9 @@ export class PageView {
     document.title = title ? `${title} · ${t('page.title')}` : t('page.title');
 
     $('waiting-host').hidden = !state.waitingForHost;
+    const presenter = state.presenter;
+    $('presenting').hidden = !presenter;
+    $('presenting').textContent = presenter ? t('presenting', { name: nfc(presenter.name) }) : '';
     setToggle('mute-audio', state.audioMuted, state.confirmedAudioMuted, t('mic.unmute'), t('mic.mute'));
     setToggle('mute-video', state.videoMuted, state.confirmedVideoMuted, t('camera.start'), t('camera.stop'));
     this.renderRoster(state);

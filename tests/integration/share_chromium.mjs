@@ -57,10 +57,20 @@ try {
   }
   const label = await page.textContent('#share');
   console.log(`chromium: presenting (button says "${label}")`);
+  // The `presenting` event names this room to every room, this one too: the page says so.
+  const shown = await poll(15, async () => page.evaluate(() => {
+    const el = document.getElementById('presenting');
+    return el && !el.hidden && window.hoinghi.state.presenter ? el.textContent : null;
+  }));
+  if (!shown || !shown.includes(name)) throw new Error(`the page does not say who presents: ${shown}`);
+  console.log(`chromium: the picture says "${shown}"`);
   fs.writeFileSync(`${stopFile}.presenting`, 'presenting\n');
   await poll(90, async () => fs.existsSync(stopFile));
   const end = await page.evaluate(() => window.hoinghi.share);
   console.log(`chromium: share ${end.state}: ${end.reason}`);
+  const cleared = await poll(15, async () => page.evaluate(
+    () => window.hoinghi.state.presenter === null && document.getElementById('presenting').hidden));
+  if (!cleared) throw new Error('the page still says somebody presents after the share stopped');
   fs.writeFileSync(`${stopFile}.share`, `${end.state}: ${end.reason}\n`);
   const phase = await page.evaluate(() => window.hoinghi.state.phase);
   if (phase !== 'in-call') throw new Error(`the room is not in the call any more (${phase})`);
