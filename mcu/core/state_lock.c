@@ -23,8 +23,7 @@ struct state_lock {
 static long holder_pid(int fd)
 {
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0)
-        return (long)fl.l_pid;
+    if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) return (long)fl.l_pid;
     char text[32] = "";
     ssize_t n = pread(fd, text, sizeof text - 1, 0);
     if (n <= 0) return 0;
