@@ -139,18 +139,34 @@ struct conference *registry_start_conference(struct registry *reg,
     c = conference_new(settings, &reg->events, reg->owner, err, errlen);
     if (!c) return NULL;
     g_hash_table_insert(reg->running, conference_config(c)->id, c);
-    if (settings->record == MCU_RECORD_ALWAYS) {
-        /* Its record policy: recorded from the start. A recording that cannot start
-         * does not keep the meeting from starting. */
-        struct conference_recording_options opts = {
-            .archive_dir = reg->config->archive_dir,
-            .segment_us = (int64_t)reg->config->segment_minutes * 60 * 1000000,
-        };
-        char why[256] = "";
-        if (conference_start_recording(c, &opts, why, sizeof why) != 0)
-            log_error("conference %s: cannot start its recording: %s", settings->id, why);
-    }
+    registry_record_by_policy(reg, settings->id);
     return c;
+}
+
+void registry_record_by_policy(struct registry *reg, const char *id)
+{
+    struct conference *c = g_hash_table_lookup(reg->running, id);
+    if (!c) return;
+    const struct mcu_conference_config *settings = conference_config(c);
+    if (settings->record != MCU_RECORD_ALWAYS) return;
+    enum recorder_state state;
+    if (conference_recording_state(c, &state, NULL, 0) && state != RECORDER_STOPPED &&
+        state != RECORDER_FAILED)
+        return; /* recording already */
+    int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+    if (settings->record_from > now) {
+        log_info("conference %s: recording starts at the scheduled start, in %lld s", id,
+                 (long long)(settings->record_from - now));
+        return;
+    }
+    /* A recording that cannot start does not keep the meeting from starting. */
+    struct conference_recording_options opts = {
+        .archive_dir = reg->config->archive_dir,
+        .segment_us = (int64_t)reg->config->segment_minutes * 60 * 1000000,
+    };
+    char why[256] = "";
+    if (conference_start_recording(c, &opts, why, sizeof why) != 0)
+        log_error("conference %s: cannot start its recording: %s", id, why);
 }
 
 void registry_release_conference(struct registry *reg, struct conference *conference)

@@ -59,6 +59,12 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
 struct conference *registry_start_conference(struct registry *reg,
                                              const struct mcu_conference_config *settings,
                                              char *err, size_t errlen);
+/* Its record policy applied to running conference `id`: record=always starts
+ * recording unless it records already or its record_from (the scheduled start, while
+ * rooms joined early) is still ahead. Called when a conference starts and again by
+ * the scheduler at the scheduled start. Nothing when `id` is not running. */
+void registry_record_by_policy(struct registry *reg, const char *id);
+
 /* Ends the conference when its last member has left. */
 void registry_release_conference(struct registry *reg, struct conference *conference);
 

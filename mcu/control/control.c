@@ -29,6 +29,11 @@ static void on_open(void *owner, const struct store_conference *c)
     struct control *control = owner;
     struct mcu_conference_config config;
     store_conference_get_settings(c, &config);
+    /* Open early (rooms may join before the start): record=always waits for the
+     * scheduled start (on_transition). */
+    struct schedule_window w;
+    if (c->state == STORE_SCHEDULED && schedule_occurrence(c, c->occurrence, &w))
+        config.record_from = w.start;
     /* The host token is checked against the store at each join (it may change). */
     g_free(config.host_token_hash);
     config.host_token_hash = NULL;
@@ -76,6 +81,9 @@ static void on_transition(void *owner, const struct store_conference *c,
         .result = result,
     };
     store_audit_add(control->store, &e);
+    /* The scheduled start: a record=always meeting that rooms joined early starts
+     * recording now. */
+    if (c->state == STORE_OPEN) registry_record_by_policy(control->registry, c->id);
 }
 
 static gboolean on_timer(gpointer data)

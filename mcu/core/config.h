@@ -89,6 +89,10 @@ struct mcu_conference_config {
     char *host_token_hash;  /* the host token's hash: SHA-256 hex or a PIN
                                         * hash (mcu/core/secret.h); NULL: no host token */
     int host_grace_seconds; /* 0..3600, default MCU_CONFIG_DEFAULT_HOST_GRACE */
+    /* Not a setting: the moment (Unix seconds) from which record=always records, set
+     * by the scheduler to the scheduled start while rooms may join early (the talk
+     * before the meeting is not archived); 0: from the conference's start. */
+    int64_t record_from;
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */
