@@ -348,6 +348,23 @@ static int copy_file(const char *src, const char *dst, struct progress *progress
     return ok ? 0 : -1;
 }
 
+/* The copy is made: mcud records it in the audit log (recording.export). */
+static int audit_export(struct ctl *ctl, const char *id, const char *dir)
+{
+    char *escaped = ctl_escape(id);
+    char *path = g_strdup_printf("/api/v1/recordings/%s/export", escaped);
+    char *abs = g_canonicalize_filename(dir, NULL);
+    json_t *body = json_pack("{s:s}", "destination", abs), *out = NULL;
+    int rc = ctl_call(ctl, "POST", path, body, &out);
+    if (rc != CTL_OK) fprintf(stderr, "mcuctl: the copy is made, but mcud did not record it\n");
+    json_decref(body);
+    json_decref(out);
+    g_free(abs);
+    g_free(path);
+    g_free(escaped);
+    return rc;
+}
+
 static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
 {
     json_t *r = NULL;
@@ -369,8 +386,7 @@ static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
         progress_show(&progress, true, true);
         if (json_dump_file(r, sidecar, JSON_INDENT(2)) != 0) {
             fprintf(stderr, "mcuctl: cannot write %s\n", sidecar);
-        } else {
-            rc = CTL_OK;
+        } else if ((rc = audit_export(ctl, a->positional[0], dir)) == CTL_OK) {
             if (ctl->json) {
                 json_t *done = json_pack("{s:s, s:s}", "file", dst, "metadata", sidecar);
                 ctl_print_json(done);

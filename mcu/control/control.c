@@ -183,6 +183,20 @@ static char *make_base_url(const struct mcu_config *config)
                            host, v6 ? "]" : "", (unsigned)config->listen_port);
 }
 
+/* mcud's own start and stop in the audit log (source "mcud"). */
+static void audit_daemon(struct control *control, const char *action, const char *result)
+{
+    struct store_audit_entry e = {
+        .at_ms = g_get_real_time() / 1000,
+        .action = (char *)action,
+        .source = "mcud",
+        .status = 200,
+        .result = (char *)result,
+    };
+    if (store_audit_add(control->store, &e) != STORE_OK)
+        log_warn("audit: cannot record %s", action);
+}
+
 struct control *control_new(const struct control_context *context, char *err, size_t errlen)
 {
     const struct mcu_config *config = context->config;
@@ -210,6 +224,10 @@ struct control *control_new(const struct control_context *context, char *err, si
     control->scheduler = scheduler_new(control->store, &hooks, control);
     control_reschedule(control);
     control_start_retention(control);
+    char *started = g_strdup_printf("mcud %s (pid %ld) on %s, state in %s", MCUD_VERSION,
+                                    (long)getpid(), control->base_url, config->state_dir);
+    audit_daemon(control, "mcud.start", started);
+    g_free(started);
     return control;
 
 fail:
@@ -220,6 +238,12 @@ fail:
 void control_free(struct control *control)
 {
     if (!control) return;
+    if (control->scheduler) { /* it had started */
+        char *uptime = g_strdup_printf("stopped after %lld s",
+                                       (long long)(control_now() - control->started_at));
+        audit_daemon(control, "mcud.stop", uptime);
+        g_free(uptime);
+    }
     glib_source_stop(&control->timer);
     control_stop_retention(control);
     scheduler_free(control->scheduler);
