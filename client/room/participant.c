@@ -460,9 +460,19 @@ static void on_message(void *user, const struct protocol_server_message *msg)
                                  msg->reason ? msg->reason : "no reason"));
         break;
     case PROTOCOL_SERVER_BYE:
-        fail(p, ROOM_EXIT_MEDIA,
-             g_strdup_printf("the server ended the call: %s",
-                             msg->reason[0] ? msg->reason : "no reason"));
+        if (msg->error_code && strcmp(msg->error_code, PROTOCOL_BYE_CONFERENCE_ENDED) == 0) {
+            /* The meeting is over (its end, or an operator ended it): not a failure. */
+            plog(p, "the conference ended (%s); leaving", msg->reason[0] ? msg->reason : "ended");
+            begin_leaving(p);
+        } else if (msg->error_code && strcmp(msg->error_code, PROTOCOL_BYE_REMOVED) == 0) {
+            fail(p, ROOM_EXIT_REMOVED,
+                 g_strdup_printf("removed from the conference: %s",
+                                 msg->reason[0] ? msg->reason : "by an operator"));
+        } else {
+            fail(p, ROOM_EXIT_MEDIA,
+                 g_strdup_printf("the server ended the call: %s",
+                                 msg->reason[0] ? msg->reason : "no reason"));
+        }
         break;
     default: on_conference_event(p, msg); break;
     }

@@ -112,9 +112,9 @@ static GPtrArray *members_in(struct registry *reg, const char *id)
     return copy;
 }
 
-static void kick(struct registry_member *m, const char *reason)
+static void kick(struct registry_member *m, const char *code, const char *reason)
 {
-    if (m->ops && m->ops->kick) m->ops->kick(m->ctx, reason);
+    if (m->ops && m->ops->kick) m->ops->kick(m->ctx, code, reason);
     registry_member_leave(m); /* in case the kick left it in */
 }
 
@@ -122,7 +122,7 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
 {
     if (!g_hash_table_contains(reg->open, id)) return;
     GPtrArray *list = members_in(reg, id);
-    for (guint i = 0; i < list->len; i++) kick(list->pdata[i], reason);
+    for (guint i = 0; i < list->len; i++) kick(list->pdata[i], "conference_ended", reason);
     g_ptr_array_free(list, TRUE);
     g_hash_table_remove(reg->open, id);
     log_info("conference %s is closed (%s)", id, reason);
@@ -283,6 +283,6 @@ int registry_kick(struct registry *reg, const char *conference_id, const char *m
 {
     struct registry_member *m = registry_find_member(reg, conference_id, member_id);
     if (!m) return -1;
-    kick(m, reason);
+    kick(m, "removed", reason);
     return 0;
 }

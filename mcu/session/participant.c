@@ -706,10 +706,10 @@ static void handle_request(struct participant *p, const struct protocol_request 
 
 /* Ends this participant's part in its conference: `bye` with the reason, media
  * closed, out of the conference (the WebSocket stays open). */
-static void kick(struct participant *p, const char *reason)
+static void kick(struct participant *p, const char *code, const char *reason)
 {
     if (!CONFERENCE(p)) return;
-    send_text(p, protocol_build_bye(reason));
+    send_text(p, protocol_build_bye_code(code, reason));
     log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name,
              CONFERENCE(p)->id, reason);
     leave_conference(p, reason);
@@ -722,7 +722,10 @@ static void member_send(void *ctx, const char *text)
     ws_connection_send(p->connection, text);
 }
 
-static void member_kick(void *ctx, const char *reason) { kick(ctx, reason); }
+static void member_kick(void *ctx, const char *code, const char *reason)
+{
+    kick(ctx, code, reason);
+}
 
 static const struct registry_member_ops member_ops = {.send = member_send, .kick = member_kick};
 
