@@ -134,6 +134,8 @@ void options_usage(FILE *out)
         "    5  an operator removed this room from the conference\n"
         "    The end of the conference (its scheduled end, or an operator ending it) is\n"
         "    not a failure: 0, with the line 'the conference ended (REASON); leaving'.\n"
+        "    When the server goes away during the call (mcud restarted) it joins again\n"
+        "    after 1, 2, 4, 8, 16 and 30 s (not with --record); exit 4 after that.\n"
         "    With --count N the status is the first failing participant's.\n",
         DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_PATTERN, DEFAULT_TONE_HZ, DEFAULT_WIDTH, DEFAULT_HEIGHT,
         DEFAULT_FPS, DEFAULT_BITRATE_KBPS, DEFAULT_STATS_INTERVAL_S, ROOM_MAX_COUNT);
