@@ -212,6 +212,12 @@ struct control *control_new(const struct control_context *context, char *err, si
         goto fail;
     }
     char *path = g_build_filename(config->state_dir, STORE_FILE_NAME, NULL);
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 007)) { /* an older mcud's 0644 */
+        if (chmod(path, st.st_mode & 0750) == 0)
+            log_warn("store: %s was readable by every local user; now mode %o", path,
+                     (unsigned)(st.st_mode & 0750));
+    }
     control->store = store_open(path, err, errlen);
     g_free(path);
     if (!control->store) goto fail;

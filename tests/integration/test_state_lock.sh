@@ -73,6 +73,14 @@ close_to "$indexed_s" "$(probe_duration "$file")" 0.1 \
 ctl recordings verify >"$TEST_TMP/verify1" || fail "verify fails: $(cat "$TEST_TMP/verify1")"
 say "recorded $indexed_s s, indexed complete, verify ok"
 
+# Nothing mcud wrote is for every local user (issue 17): the store, the recording, its
+# sidecar and their folders have no permission bits for others.
+for f in "$state/hoinghi.db" "$file" "$file.json" "$(dirname "$file")" "$ARCHIVE"; do
+    mode=$(stat -c %a "$f")
+    [ $((8#$mode & 8#007)) = 0 ] || fail "$f has mode $mode: readable by every local user"
+done
+say "modes: hoinghi.db $(stat -c %a "$state/hoinghi.db"), recording $(stat -c %a "$file"), folder $(stat -c %a "$(dirname "$file")")"
+
 # A sidecar that disagrees with the index (another process rewrote it): a mismatch.
 node -e 'const fs = require("fs"); const f = process.argv[1]; const o = JSON.parse(fs.readFileSync(f));
     o.duration_ms = 11000; fs.writeFileSync(f, JSON.stringify(o));' "$file.json"
