@@ -118,6 +118,12 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
         json_object_set_new(body, "codecs", list);
     }
     GPtrArray *rooms = ctl_opt_list(a, "room");
+    for (guint i = 0; rooms && i < rooms->len; i++)
+        for (guint j = 0; j < i; j++)
+            if (strcmp(rooms->pdata[i], rooms->pdata[j]) == 0)
+                return bad_usage("--room '%s' is given twice: each room needs a name of its own",
+                                 rooms->pdata[i]),
+                       -1;
     if (rooms) {
         json_t *list = json_array();
         for (guint i = 0; i < rooms->len; i++)
@@ -226,7 +232,9 @@ static void print_conference(json_t *c)
         (long long)json_integer_value(json_object_get(canvas, "height")),
         (long long)json_integer_value(json_object_get(canvas, "fps")),
         (long long)json_integer_value(json_object_get(c, "max_participants")), tz,
-        json_is_true(json_object_get(c, "joinable")) ? "yes" : "no");
+        json_is_true(json_object_get(c, "joinable")) ? "yes"
+        : json_is_true(json_object_get(c, "locked")) ? "no (locked)"
+                                                     : "no");
     g_free(tz);
     g_free(record);
     size_t i;

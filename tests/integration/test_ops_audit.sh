@@ -4,7 +4,8 @@
 # --target hop` with the participant's id and room name in the result; an export is
 # audited (recording.export, target the recording, "PATH copied to DIR"); mcud's start
 # and stop are audited (mcud.start, mcud.stop, source mcud), the stop seen after a
-# restart on the same state directory.
+# restart on the same state directory. `record start|stop` say what they did and the
+# state ("hop: recording started (from the next keyframe); state starting").
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 source "$(dirname "$0")/recording_lib.sh"
@@ -33,10 +34,12 @@ kick=$(echo "$audit" | json 'o.filter((e) => e.action === "participant.kick").ma
 [ "$kick" = "participant $p2 'Phòng 2' removed" ] || fail "the kick under --target hop: '$kick' in $audit"
 say "audit --target hop: mute ($mute), kick ($kick)"
 
-ctl record start hop >/dev/null || fail "record start failed"
+out=$(ctl record start hop) || fail "record start failed"
+[ "$out" = "hop: recording started (from the next keyframe); state starting" ] || fail "record start says: $out"
 wait_log "recorder hop: writing " 20
 sleep 2
-ctl record stop hop >/dev/null || fail "record stop failed"
+out=$(ctl record stop hop) || fail "record stop failed"
+[ "$out" = "hop: recording stopped; state stopped" ] || fail "record stop says: $out"
 wait_log "conference hop: recording .* finished" 20
 id=$(ctl --json recordings list | json 'o[0].id')
 ctl recordings export "$id" "$TEST_TMP/export" >/dev/null || fail "export failed"
