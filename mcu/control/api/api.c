@@ -270,9 +270,34 @@ static void respond(struct api_call *call, struct http_response *response)
     if (!response->body) response->body = strdup("{}");
 }
 
+/* GET /healthz: for systemd, load balancers and monitors; no token, not audited (it is
+ * asked every few seconds). It answers once the store, scheduler and server run. */
+static void healthz(struct control *control, const struct http_request *request,
+                    struct http_response *response)
+{
+    json_t *body;
+    if (strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) {
+        response->status = 405;
+        body = json_pack("{s:{s:s, s:s}}", "error", "code", "method_not_allowed", "message",
+                         "/healthz answers GET only");
+    } else {
+        response->status = 200;
+        body = json_pack("{s:s, s:s, s:I}", "status", "ok", "version", MCUD_VERSION,
+                         "uptime_seconds", (json_int_t)(control_now() - control->started_at));
+    }
+    response->content_type = "application/json";
+    response->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (!response->body) response->body = strdup("{}");
+    json_decref(body);
+}
+
 void control_http_request(struct control *control, const struct http_request *request,
                           struct http_response *response)
 {
+    if (strcmp(request->path, "/healthz") == 0) {
+        healthz(control, request, response);
+        return;
+    }
     struct api_call call = {.control = control, .request = request, .status = 500};
     bool metrics = strcmp(request->path, "/metrics") == 0;
     const struct route *route = NULL;
