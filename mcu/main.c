@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <openssl/crypto.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include "mcu/core/log.h"
 #include "mcu/core/secret.h"
 #include "mcu/server.h"
+
+#define MCUD_UMASK 027 /* no write for the group, nothing for others */
 
 /* FFmpeg's messages become our log lines: warnings and errors only, as WARN (a
  * decoder complaining about a damaged frame is not an error of the daemon). */
@@ -78,6 +81,9 @@ int main(int argc, char **argv)
     log_set_level(config.log_level);
     av_log_set_callback(av_log_to_ours);
     signal(SIGPIPE, SIG_IGN);
+    /* What mcud writes (the store, recordings and their folders) is not for every local
+     * user: at most 0640 / 0750, or stricter if the operator's umask says so. */
+    umask(umask(0) | MCUD_UMASK);
 
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
     struct mcu_server server;

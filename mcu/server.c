@@ -11,6 +11,7 @@
 #include "mcu/control/control.h"
 #include "mcu/core/limits.h"
 #include "mcu/core/log.h"
+#include "mcu/core/state_lock.h"
 #include "mcu/recording/recorder.h"
 #include "mcu/session/join_access.h"
 #include "mcu/session/participant.h"
@@ -114,6 +115,8 @@ static void free_parts(struct mcu_server *server)
     server->identity = NULL;
     limits_free(server->limits);
     server->limits = NULL;
+    state_lock_release(server->state_lock);
+    server->state_lock = NULL;
 }
 
 int mcu_server_start(struct mcu_server *server, const struct mcu_config *config, GMainLoop *loop,
@@ -121,6 +124,8 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
 {
     server->config = config;
     server->loop = loop;
+    server->state_lock = state_lock_acquire(config->state_dir, err, errlen);
+    if (!server->state_lock) return -1;
     struct conference_events conference_events = {
         .active_speaker = on_active_speaker,
         .recording_file = on_recording_file,

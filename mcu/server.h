@@ -15,6 +15,7 @@
 
 struct control;
 struct registry;
+struct state_lock;
 
 struct mcu_server {
     const struct mcu_config *config;
@@ -27,10 +28,13 @@ struct mcu_server {
     struct control *control;        /* operator plane: store, scheduler, REST API (owned) */
     struct limits *limits;          /* join rate, server-wide participant limit, refusal
                                       counters (owned; limits.h) */
+    struct state_lock *state_lock;  /* this mcud's hold on --state-dir (owned; taken
+                                      first, released last; state_lock.h) */
 };
 
-/* Loads the identity and starts the HTTP/WebSocket server. Returns 0, or -1 with a
- * message in err. */
+/* Locks the state directory (a second mcud on it is refused here, before anything in
+ * it is read), loads the identity and starts the HTTP/WebSocket server. Returns 0, or
+ * -1 with a message in err. */
 int mcu_server_start(struct mcu_server *server, const struct mcu_config *config, GMainLoop *loop,
                      char *err, size_t errlen);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PAST_START_LIMIT_S 86400 /* a --start further back needs --force */
+
 #define SETTING_OPT(flag, arg, key, help, rule)  {flag, arg, help ": " rule},
 #define SETTING_RULE(flag, arg, key, help, rule) {flag, rule},
 
@@ -16,7 +18,9 @@ static const struct ctl_opt settings_opts[] = {
     {"no-pin", NULL, "remove the PIN (update)"},
     {"host-required", NULL, "media flows only while the host room is in (gives a host link)"},
     {"no-host-required", NULL, "media flows without the host (update)"},
-    {"start", "TIME", "now, +10m, 2025-03-01 09:00 (local time) or ISO 8601"},
+    {"start", "TIME",
+     "now, +10m, 2025-03-01 09:00 (in the conference's time zone) or ISO 8601 with an offset"},
+    {"force", NULL, "accept a --start more than a day in the past (a mistyped year is refused)"},
     {"end", "TIME", "when it ends (or --duration)"},
     {"duration", "DURATION", "how long: 90m, 1h30m, 45s"},
     {"timezone", "TZ", "the conference's time zone (default Asia/Ho_Chi_Minh)"},
@@ -114,6 +118,12 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
         json_object_set_new(body, "codecs", list);
     }
     GPtrArray *rooms = ctl_opt_list(a, "room");
+    for (guint i = 0; rooms && i < rooms->len; i++)
+        for (guint j = 0; j < i; j++)
+            if (strcmp(rooms->pdata[i], rooms->pdata[j]) == 0)
+                return bad_usage("--room '%s' is given twice: each room needs a name of its own",
+                                 rooms->pdata[i]),
+                       -1;
     if (rooms) {
         json_t *list = json_array();
         for (guint i = 0; i < rooms->len; i++)
@@ -133,6 +143,16 @@ static int settings_body(const struct ctl_args *a, json_t *body, bool create)
             fprintf(stderr,
                     "mcuctl: --%s: '%s' is not a time (now, +10m, 2025-03-01 09:00, or ISO 8601)\n",
                     time_opts[i][0], v);
+            return -1;
+        }
+        if (i == 0 && !ctl_opt_flag(a, "force") &&
+            ctl_time_arg_latest(iso) < g_get_real_time() / G_USEC_PER_SEC - PAST_START_LIMIT_S) {
+            fprintf(stderr,
+                    "mcuctl: --start '%s' is more than a day in the past; check the date, or "
+                    "add --force to use it\n",
+                    v);
+            g_free(iso);
+            json_decref(s);
             return -1;
         }
         json_object_set_new(s, time_opts[i][1], json_string(iso));
@@ -212,7 +232,9 @@ static void print_conference(json_t *c)
         (long long)json_integer_value(json_object_get(canvas, "height")),
         (long long)json_integer_value(json_object_get(canvas, "fps")),
         (long long)json_integer_value(json_object_get(c, "max_participants")), tz,
-        json_is_true(json_object_get(c, "joinable")) ? "yes" : "no");
+        json_is_true(json_object_get(c, "joinable")) ? "yes"
+        : json_is_true(json_object_get(c, "locked")) ? "no (locked)"
+                                                     : "no");
     g_free(tz);
     g_free(record);
     size_t i;
@@ -250,6 +272,28 @@ static void print_host_link(json_t *out)
                 json_string_value(json_object_get(host, "join_url")));
 }
 
+/* "starts 2026-12-08 09:00 +07 (in 16 h), ends 2026-12-08 11:00 +07" on stderr (stdout
+ * keeps the id alone, for scripts). */
+static void print_start(json_t *c)
+{
+    json_t *cur = json_object_get(c, "current");
+    json_t *when = json_is_object(cur) ? cur : json_object_get(c, "schedule");
+    json_t *start = json_object_get(when, "start"), *end = json_object_get(when, "end");
+    char *words = ctl_time_in_words(start);
+    if (!words) return;
+    char *at = ctl_local_time(start);
+    fprintf(stderr, "starts %s (%s)", at, words);
+    if (json_is_string(end)) {
+        char *until = ctl_local_time(end);
+        fprintf(stderr, ", ends %s\n", until);
+        g_free(until);
+    } else {
+        fprintf(stderr, ", no end (until `mcuctl conference end`)\n");
+    }
+    g_free(at);
+    g_free(words);
+}
+
 static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
 {
     if (!ctl_opt_value(a, "title")) return bad_usage("%s", "conference create needs --title");
@@ -265,6 +309,7 @@ static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
         ctl_print_json(out);
     } else {
         printf("%s\n", json_string_value(json_object_get(out, "id")));
+        print_start(out);
         if (json_array_size(json_object_get(out, "rooms"))) {
             fprintf(stderr,
                     "join links (shown once; `mcuctl conference room-token` makes new ones):\n");

@@ -164,9 +164,16 @@ static int cmd_share_stop(struct ctl *ctl, const struct ctl_args *a)
     return rc;
 }
 
-/* POST .../recording/ACTION; prints the recording's state afterwards. */
+/* POST .../recording/ACTION; prints what was done and the recording's state. */
 static int record(struct ctl *ctl, const struct ctl_args *a, const char *action)
 {
+    static const char *const done[][2] = {{"start", "started (from the next keyframe)"},
+                                          {"stop", "stopped"},
+                                          {"pause", "paused"},
+                                          {"resume", "resumed (from the next keyframe)"}};
+    const char *what = action;
+    for (size_t i = 0; i < G_N_ELEMENTS(done); i++)
+        if (strcmp(done[i][0], action) == 0) what = done[i][1];
     char *suffix = g_strdup_printf("/recording/%s", action);
     json_t *out = NULL;
     int rc = conference_call(ctl, "POST", a->positional[0], suffix, NULL, &out);
@@ -175,7 +182,7 @@ static int record(struct ctl *ctl, const struct ctl_args *a, const char *action)
         if (ctl->json)
             ctl_print_json(out);
         else
-            printf("%s: recording %s\n", a->positional[0],
+            printf("%s: recording %s; state %s\n", a->positional[0], what,
                    json_string_value(json_object_get(out, "recording")));
     }
     json_decref(out);

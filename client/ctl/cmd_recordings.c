@@ -197,16 +197,56 @@ static char *sha256_file(const char *path, struct progress *progress)
     return hex;
 }
 
-/* One recording checked: "ok", "changed", "missing" or "unreadable". */
-static const char *verify_one(json_t *r, char **actual, struct progress *progress)
+/* The index row against the file's sidecar (PATH.json, written with the file): NULL
+ * when they agree or there is no sidecar, else what differs (to g_free()). */
+static char *sidecar_differs(json_t *r, const char *path)
+{
+    char *json_path = g_strconcat(path, ".json", NULL);
+    json_t *side = json_load_file(json_path, 0, NULL);
+    g_free(json_path);
+    if (!side) return NULL;
+    char *what = NULL;
+    const char *sha = json_string_value(json_object_get(side, "sha256"));
+    const char *status = json_string_value(json_object_get(side, "status"));
+    json_t *dur = json_object_get(side, "duration_ms");
+    if (sha && field(r, "sha256") && strcmp(sha, field(r, "sha256")) != 0)
+        what =
+            g_strdup_printf("the sidecar's sha256 is %s, the index's %s", sha, field(r, "sha256"));
+    else if (status && field(r, "status") && strcmp(status, field(r, "status")) != 0)
+        what = g_strdup_printf("the sidecar says %s, the index %s", status, field(r, "status"));
+    else if (json_is_integer(dur) && json_is_integer(json_object_get(r, "duration_ms")) &&
+             json_integer_value(dur) != json_integer_value(json_object_get(r, "duration_ms")))
+        what = g_strdup_printf("the sidecar says %.1f s, the index %.1f s",
+                               json_integer_value(dur) / 1000.0,
+                               json_integer_value(json_object_get(r, "duration_ms")) / 1000.0);
+    json_decref(side);
+    return what;
+}
+
+/* One recording checked against its index row: "ok", "changed" (checksum or size),
+ * "mismatch" (the index and the file's sidecar disagree), "missing" or "unreadable";
+ * *why says what differs (to g_free(), may stay NULL). */
+static const char *verify_one(json_t *r, char **actual, char **why, struct progress *progress)
 {
     *actual = NULL;
+    *why = NULL;
     const char *path = field(r, "path"), *expected = field(r, "sha256");
     struct stat st;
     if (!path || stat(path, &st) != 0) return "missing";
     *actual = sha256_file(path, progress);
     if (!*actual) return "unreadable";
-    return expected && strcmp(expected, *actual) == 0 ? "ok" : "changed";
+    json_t *size = json_object_get(r, "size");
+    if (json_is_integer(size) && (uint64_t)json_integer_value(size) != (uint64_t)st.st_size) {
+        *why = g_strdup_printf("%lld bytes, indexed %lld", (long long)st.st_size,
+                               (long long)json_integer_value(size));
+        return "changed";
+    }
+    if (!expected || strcmp(expected, *actual) != 0) {
+        *why = g_strdup_printf("sha256 now %s, indexed %s", *actual, expected ? expected : "-");
+        return "changed";
+    }
+    *why = sidecar_differs(r, path);
+    return *why ? "mismatch" : "ok";
 }
 
 static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
@@ -238,35 +278,35 @@ static int cmd_verify(struct ctl *ctl, const struct ctl_args *a)
     progress_show(&progress, true, false);
     json_array_foreach(list, i, r)
     {
-        char *actual = NULL;
+        char *actual = NULL, *why = NULL;
         uint64_t before = progress.bytes_done, expected = file_size(field(r, "path"));
-        const char *result = verify_one(r, &actual, &progress);
+        const char *result = verify_one(r, &actual, &why, &progress);
         progress_file_done(&progress, expected, progress.bytes_done - before);
         bool ok = strcmp(result, "ok") == 0;
         if (!ok) bad++;
-        json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?}", "id",
+        json_array_append_new(results, json_pack("{s:O, s:s?, s:s, s:s?, s:s?, s:s?}", "id",
                                                  json_object_get(r, "id"), "path", field(r, "path"),
                                                  "result", result, "sha256", field(r, "sha256"),
-                                                 "actual_sha256", actual));
+                                                 "actual_sha256", actual, "detail", why));
         if (!ctl->json) {
             if (progress.on && progress.tty) fputs("\r\033[K", stderr);
             char *id = ctl_json_text(json_object_get(r, "id"));
             if (ok)
                 printf("ok       %s %s\n", id, field(r, "path"));
-            else if (actual)
-                printf("%-8s %s %s (sha256 now %s, indexed %s)\n", result, id, field(r, "path"),
-                       actual, field(r, "sha256") ? field(r, "sha256") : "-");
+            else if (why)
+                printf("%-8s %s %s (%s)\n", result, id, field(r, "path"), why);
             else
                 printf("%-8s %s %s\n", result, id, field(r, "path") ? field(r, "path") : "-");
             g_free(id);
         }
         g_free(actual);
+        g_free(why);
     }
     progress_show(&progress, true, true);
     if (ctl->json)
         ctl_print_json(results);
     else
-        printf("%zu checked, %d changed or missing\n", json_array_size(list), bad);
+        printf("%zu checked, %d changed, mismatched or missing\n", json_array_size(list), bad);
     json_decref(results);
     json_decref(list);
     return bad ? CTL_ERROR : CTL_OK;
@@ -308,6 +348,23 @@ static int copy_file(const char *src, const char *dst, struct progress *progress
     return ok ? 0 : -1;
 }
 
+/* The copy is made: mcud records it in the audit log (recording.export). */
+static int audit_export(struct ctl *ctl, const char *id, const char *dir)
+{
+    char *escaped = ctl_escape(id);
+    char *path = g_strdup_printf("/api/v1/recordings/%s/export", escaped);
+    char *abs = g_canonicalize_filename(dir, NULL);
+    json_t *body = json_pack("{s:s}", "destination", abs), *out = NULL;
+    int rc = ctl_call(ctl, "POST", path, body, &out);
+    if (rc != CTL_OK) fprintf(stderr, "mcuctl: the copy is made, but mcud did not record it\n");
+    json_decref(body);
+    json_decref(out);
+    g_free(abs);
+    g_free(path);
+    g_free(escaped);
+    return rc;
+}
+
 static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
 {
     json_t *r = NULL;
@@ -329,8 +386,7 @@ static int cmd_export(struct ctl *ctl, const struct ctl_args *a)
         progress_show(&progress, true, true);
         if (json_dump_file(r, sidecar, JSON_INDENT(2)) != 0) {
             fprintf(stderr, "mcuctl: cannot write %s\n", sidecar);
-        } else {
-            rc = CTL_OK;
+        } else if ((rc = audit_export(ctl, a->positional[0], dir)) == CTL_OK) {
             if (ctl->json) {
                 json_t *done = json_pack("{s:s, s:s}", "file", dst, "metadata", sidecar);
                 ctl_print_json(done);

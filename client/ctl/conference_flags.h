@@ -5,7 +5,8 @@
  * written here once more; tests/unit/test_conference_settings.c checks every row
  * against the schema (the key exists, the rule is the schema's rule), so help and
  * messages cannot drift from what mcud accepts. The server's own refusals come back
- * in the API's field errors with the schema's messages and are printed as they are.
+ * in the API's field errors with the schema's messages, printed under the flag's name
+ * (ctl_http.c, field_flags).
  *
  *   X(flag, ARG, schema key, help, rule)    rule: the schema's rule without "must be " */
 #ifndef HOINGHI_CTL_CONFERENCE_FLAGS_H

@@ -55,12 +55,21 @@ int ctl_call_text(struct ctl *ctl, const char *path, char **out);
 /* Percent-encodes one path segment (g_free). */
 char *ctl_escape(const char *segment);
 
-/* Times: "now", "+90s" / "+2m" / "+1h30m" from now, ISO 8601 with offset, or a local
- * time "2025-03-01 09:00" / "2025-03-01T09:00[:SS]". Returns ISO 8601 with offset
- * (or "now"), g_malloc'd, or NULL. */
+/* Times: "now", "+90s" / "+2m" / "+1h30m" from now, ISO 8601 with offset, or a time
+ * without one "2025-03-01 09:00" / "2025-03-01T09:00[:SS]". Returns ISO 8601 with the
+ * offset when one was given or meant (now + d), else ISO 8601 without an offset (the
+ * API reads it in the conference's time zone), or "now"; g_malloc'd, or NULL. */
 char *ctl_time_arg(const char *text);
-/* An API time as local "YYYY-MM-DD HH:MM" (g_malloc'd); "-" for null. */
+/* The latest moment (Unix seconds) a ctl_time_arg() result can mean: itself when it
+ * has an offset; read in UTC-12 when not (the conference's zone is the server's to
+ * say). 0 if it is not a time. */
+gint64 ctl_time_arg_latest(const char *iso);
+/* An API time as the API gives it (the conference's zone) with that zone:
+ * "2026-12-08 09:00 +07" (g_malloc'd); "-" for null. */
 char *ctl_local_time(json_t *iso);
+/* How far an API time is from now: "in 16 h", "3 days ago", "now" (g_malloc'd), or
+ * NULL if it is not a time. */
+char *ctl_time_in_words(json_t *iso);
 
 /* Output. */
 void ctl_print_json(json_t *value);

@@ -78,6 +78,49 @@ static long perform(struct ctl *ctl, const char *method, const char *path, const
     return status;
 }
 
+/* The API's field names (docs/api.md) as the flags an operator typed: the server's
+ * refusals are told in mcuctl's terms. A field not listed is shown as it is. */
+static const struct {
+    const char *field, *flag;
+} field_flags[] = {
+    {"title", "--title"},
+    {"layout", "--layout"},
+    {"pin", "--pin"},
+    {"record", "--record-policy"},
+    {"max_participants", "--max-participants"},
+    {"canvas", "--size/--fps"},
+    {"canvas.width", "--size"},
+    {"canvas.height", "--size"},
+    {"canvas.fps", "--fps"},
+    {"codecs", "--codecs"},
+    {"rooms", "--room"},
+    {"host_required", "--host-required"},
+    {"schedule", "--start/--end/--duration"},
+    {"schedule.start", "--start"},
+    {"schedule.end", "--end"},
+    {"schedule.duration", "--duration"},
+    {"schedule.timezone", "--timezone"},
+    {"schedule.early_join_minutes", "--early-join"},
+    {"schedule.recurrence", "--repeat"},
+    {"schedule.recurrence.freq", "--repeat"},
+    {"schedule.recurrence.count", "--count"},
+    {"schedule.recurrence.until", "--until"},
+    {"role", "--role"},
+};
+
+static void print_field_error(const char *field, const char *why)
+{
+    const char *flag = field;
+    for (size_t i = 0; i < G_N_ELEMENTS(field_flags); i++)
+        if (strcmp(field_flags[i].field, field) == 0) flag = field_flags[i].flag;
+    if (strncmp(field, "rooms[", 6) == 0 || strncmp(field, "rooms.", 6) == 0) flag = "--room";
+    char *text = g_strdup(why ? why : "");
+    /* The API also takes null (no value); a flag is either given or not. */
+    if (flag != field && g_str_has_suffix(text, " or null")) text[strlen(text) - 8] = '\0';
+    fprintf(stderr, "  %s: %s\n", flag, text);
+    g_free(text);
+}
+
 static void print_error(struct ctl *ctl, long status, json_t *answer)
 {
     json_t *error = json_object_get(answer, "error");
@@ -92,7 +135,7 @@ static void print_error(struct ctl *ctl, long status, json_t *answer)
     const char *field;
     json_t *why;
     json_object_foreach(json_object_get(error, "fields"), field, why)
-        fprintf(stderr, "  %s: %s\n", field, json_string_value(why));
+        print_field_error(field, json_string_value(why));
     if (status == 401 && ctl->token_source)
         fprintf(stderr, "  (token from %s)\n", ctl->token_source);
     if (status == 401 && !ctl->token)

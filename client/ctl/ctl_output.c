@@ -1,6 +1,7 @@
 /* ctl_output.c - mcuctl's output and time arguments: aligned tables for people,
- * JSON for scripts, API times shown in local time, command-line times turned into
- * ISO 8601 for the API. */
+ * JSON for scripts, API times shown as the API gives them (the conference's zone) with
+ * that zone, command-line times turned into ISO 8601 for the API (a time without an
+ * offset stays without one: the API reads it in the conference's zone, docs/api.md). */
 #include "client/ctl/ctl.h"
 
 #include <stdio.h>
@@ -82,10 +83,11 @@ char *ctl_time_arg(const char *text)
     if (!text) return NULL;
     if (strcmp(text, "now") == 0) return g_strdup("now");
     GDateTime *dt = NULL;
+    const char *format = "%Y-%m-%dT%H:%M:%S%:z";
     if (text[0] == '+') {
         gint64 d = parse_duration(text + 1);
         if (d < 0) return NULL;
-        GDateTime *now = g_date_time_new_now_local();
+        GDateTime *now = g_date_time_new_now_utc();
         dt = g_date_time_add_seconds(now, (gdouble)d);
         g_date_time_unref(now);
     } else {
@@ -93,14 +95,47 @@ char *ctl_time_arg(const char *text)
         g_strlcpy(buf, text, sizeof buf);
         if (strlen(buf) > 10 && buf[10] == ' ') buf[10] = 'T';
         if (strlen(buf) == 16) g_strlcat(buf, ":00", sizeof buf);
-        GTimeZone *local = g_time_zone_new_local();
-        dt = g_date_time_new_from_iso8601(buf, local); /* no offset: local time */
-        g_time_zone_unref(local);
+        dt = g_date_time_new_from_iso8601(buf, NULL); /* fails without an offset */
+        if (!dt) {
+            /* No offset: checked as a time, passed on without one. */
+            GTimeZone *utc = g_time_zone_new_utc();
+            dt = g_date_time_new_from_iso8601(buf, utc);
+            g_time_zone_unref(utc);
+            format = "%Y-%m-%dT%H:%M:%S";
+        }
     }
     if (!dt) return NULL;
-    char *iso = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+    char *iso = g_date_time_format(dt, format);
     g_date_time_unref(dt);
     return iso;
+}
+
+gint64 ctl_time_arg_latest(const char *iso)
+{
+    if (!iso || strcmp(iso, "now") == 0) return g_get_real_time() / G_USEC_PER_SEC;
+    GDateTime *dt = g_date_time_new_from_iso8601(iso, NULL);
+    gint64 slack = 0;
+    if (!dt) {
+        GTimeZone *utc = g_time_zone_new_utc();
+        dt = g_date_time_new_from_iso8601(iso, utc);
+        g_time_zone_unref(utc);
+        slack = 12 * 3600; /* the westmost zone, UTC-12 */
+    }
+    if (!dt) return 0;
+    gint64 t = g_date_time_to_unix(dt) + slack;
+    g_date_time_unref(dt);
+    return t;
+}
+
+/* The API's offset as a zone: "+07", "+05:30", "UTC" for Z. */
+static char *zone_text(GDateTime *dt)
+{
+    GTimeSpan off = g_date_time_get_utc_offset(dt) / G_USEC_PER_SEC;
+    if (off == 0) return g_strdup("UTC");
+    long a = (long)(off < 0 ? -off : off);
+    if (a % 3600)
+        return g_strdup_printf("%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+    return g_strdup_printf("%c%02ld", off < 0 ? '-' : '+', a / 3600);
 }
 
 char *ctl_local_time(json_t *iso)
@@ -109,9 +144,31 @@ char *ctl_local_time(json_t *iso)
     if (!text) return g_strdup("-");
     GDateTime *dt = g_date_time_new_from_iso8601(text, NULL);
     if (!dt) return g_strdup(text);
-    GDateTime *local = g_date_time_to_local(dt);
-    char *out = g_date_time_format(local, "%Y-%m-%d %H:%M:%S");
-    g_date_time_unref(local);
+    char *when = g_date_time_format(dt, "%Y-%m-%d %H:%M");
+    char *zone = zone_text(dt);
+    char *out = g_strdup_printf("%s %s", when, zone);
+    g_free(when);
+    g_free(zone);
     g_date_time_unref(dt);
     return out;
+}
+
+char *ctl_time_in_words(json_t *iso)
+{
+    const char *text = json_string_value(iso);
+    if (!text) return NULL;
+    GDateTime *dt = g_date_time_new_from_iso8601(text, NULL);
+    if (!dt) return NULL;
+    gint64 d = g_date_time_to_unix(dt) - g_get_real_time() / G_USEC_PER_SEC;
+    g_date_time_unref(dt);
+    gint64 a = d < 0 ? -d : d;
+    char span[32];
+    if (a < 60) return g_strdup("now");
+    if (a < 3600)
+        snprintf(span, sizeof span, "%lld min", (long long)(a / 60));
+    else if (a < 2 * 86400)
+        snprintf(span, sizeof span, "%lld h", (long long)((a + 1800) / 3600));
+    else
+        snprintf(span, sizeof span, "%lld days", (long long)((a + 43200) / 86400));
+    return g_strdup_printf(d > 0 ? "in %s" : "%s ago", span);
 }

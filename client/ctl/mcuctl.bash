@@ -16,7 +16,7 @@ _mcuctl() {
         cword=$COMP_CWORD
     }
     local common="--json --server --token --token-file --state-dir --cacert --help"
-    local settings="--title --id --layout --pin --no-pin --host-required --no-host-required --start --end --duration --timezone
+    local settings="--title --id --layout --pin --no-pin --host-required --no-host-required --start --force --end --duration --timezone
         --early-join --repeat --count --until --record --record-policy --room
         --max-participants --size --fps --codecs"
     local groups="conference participant layout share record recordings token stats metrics audit"

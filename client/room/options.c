@@ -141,6 +141,11 @@ void options_usage(FILE *out)
         "    3  could not join (no server, or the server's error, e.g. wrong_pin)\n"
         "    4  media failed (ICE/DTLS did not complete, or the server ended the media;\n"
         "       the reason is printed)\n"
+        "    5  an operator removed this room from the conference\n"
+        "    The end of the conference (its scheduled end, or an operator ending it) is\n"
+        "    not a failure: 0, with the line 'the conference ended (REASON); leaving'.\n"
+        "    When the server goes away during the call (mcud restarted) it joins again\n"
+        "    after 1, 2, 4, 8, 16 and 30 s (not with --record); exit 4 after that.\n"
         "    With --count N the status is the first failing participant's.\n",
         DEFAULT_CONNECT_TIMEOUT_S, DEFAULT_PATTERN, DEFAULT_TONE_HZ, DEFAULT_WIDTH, DEFAULT_HEIGHT,
         DEFAULT_FPS, DEFAULT_BITRATE_KBPS, DEFAULT_STATS_INTERVAL_S, ROOM_MAX_COUNT);

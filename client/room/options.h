@@ -14,10 +14,11 @@
 /* Process exit codes (also each participant's outcome). */
 enum room_exit {
     ROOM_EXIT_OK = 0,
-    ROOM_EXIT_LOCAL = 1, /* local trouble: a GStreamer element missing, a file unreadable */
-    ROOM_EXIT_USAGE = 2, /* bad arguments */
-    ROOM_EXIT_JOIN = 3,  /* could not join: no server, or the server refused */
-    ROOM_EXIT_MEDIA = 4, /* joined, but ICE/DTLS did not complete or media failed */
+    ROOM_EXIT_LOCAL = 1,   /* local trouble: a GStreamer element missing, a file unreadable */
+    ROOM_EXIT_USAGE = 2,   /* bad arguments */
+    ROOM_EXIT_JOIN = 3,    /* could not join: no server, or the server refused */
+    ROOM_EXIT_MEDIA = 4,   /* joined, but ICE/DTLS did not complete or media failed */
+    ROOM_EXIT_REMOVED = 5, /* an operator removed this room (kick) */
 };
 
 enum room_video_source { ROOM_VIDEO_TEST, ROOM_VIDEO_V4L2, ROOM_VIDEO_FILE, ROOM_VIDEO_NONE };

@@ -80,6 +80,8 @@ struct participant {
     guint leave_timer, finish_idle;
     int exit_code;
     char *failure;
+    gboolean server_gone;      /* the connection closed under it, or never opened */
+    gboolean conference_ended; /* the server ended the conference: not a failure */
 };
 
 static void plog(struct participant *p, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -538,9 +540,20 @@ static void on_message(void *user, const struct protocol_server_message *msg)
             begin_leaving(p);
             break;
         }
-        fail(p, ROOM_EXIT_MEDIA,
-             g_strdup_printf("the server ended the call: %s",
-                             msg->reason[0] ? msg->reason : "no reason"));
+        if (msg->error_code && strcmp(msg->error_code, PROTOCOL_BYE_CONFERENCE_ENDED) == 0) {
+            /* The meeting is over (its end, or an operator ended it): not a failure. */
+            plog(p, "the conference ended (%s); leaving", msg->reason[0] ? msg->reason : "ended");
+            p->conference_ended = TRUE;
+            begin_leaving(p);
+        } else if (msg->error_code && strcmp(msg->error_code, PROTOCOL_BYE_REMOVED) == 0) {
+            fail(p, ROOM_EXIT_REMOVED,
+                 g_strdup_printf("removed from the conference: %s",
+                                 msg->reason[0] ? msg->reason : "by an operator"));
+        } else {
+            fail(p, ROOM_EXIT_MEDIA,
+                 g_strdup_printf("the server ended the call: %s",
+                                 msg->reason[0] ? msg->reason : "no reason"));
+        }
         break;
     default: on_conference_event(p, msg); break;
     }
@@ -554,10 +567,12 @@ static void on_signalling_closed(void *user, const char *reason)
 
     signalling_close(p->sig); /* frees reason */
     p->sig = NULL;
-    if (p->leaving)
+    if (p->leaving) {
         g_free(why);
-    else
+    } else {
+        p->server_gone = TRUE;
         fail(p, p->joined ? ROOM_EXIT_MEDIA : ROOM_EXIT_JOIN, why);
+    }
 }
 
 static const struct signalling_callbacks signalling_callbacks = {
@@ -694,15 +709,19 @@ void participant_update_stats(struct participant *p, gboolean print)
     g_free(line);
 }
 
+gboolean participant_server_gone(const struct participant *p) { return p->server_gone; }
+
 int participant_exit_code(const struct participant *p)
 {
-    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected) return ROOM_EXIT_MEDIA;
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected && !p->conference_ended)
+        return ROOM_EXIT_MEDIA;
     return p->exit_code;
 }
 
 const char *participant_failure(const struct participant *p)
 {
-    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected) return "left before media connected";
+    if (p->exit_code == ROOM_EXIT_OK && !p->media_connected && !p->conference_ended)
+        return "left before media connected";
     return p->failure;
 }
 

@@ -31,6 +31,11 @@ void participant_update_stats(struct participant *p, gboolean print);
 int participant_exit_code(const struct participant *p);
 const char *participant_failure(const struct participant *p);
 
+/* Whether it ended because the server went away: the signalling connection closed
+ * during the call (mcud stopped or restarted), or it could not reach the server at all
+ * (not a refusal). The caller may try again with a new participant. */
+gboolean participant_server_gone(const struct participant *p);
+
 /* The one-line summary on stdout. */
 void participant_print_summary(struct participant *p);
 

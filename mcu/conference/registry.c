@@ -112,9 +112,9 @@ static GPtrArray *members_in(struct registry *reg, const char *id)
     return copy;
 }
 
-static void kick(struct registry_member *m, const char *reason)
+static void kick(struct registry_member *m, const char *code, const char *reason)
 {
-    if (m->ops && m->ops->kick) m->ops->kick(m->ctx, reason);
+    if (m->ops && m->ops->kick) m->ops->kick(m->ctx, code, reason);
     registry_member_leave(m); /* in case the kick left it in */
 }
 
@@ -122,7 +122,7 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
 {
     if (!g_hash_table_contains(reg->open, id)) return;
     GPtrArray *list = members_in(reg, id);
-    for (guint i = 0; i < list->len; i++) kick(list->pdata[i], reason);
+    for (guint i = 0; i < list->len; i++) kick(list->pdata[i], "conference_ended", reason);
     g_ptr_array_free(list, TRUE);
     g_hash_table_remove(reg->open, id);
     log_info("conference %s is closed (%s)", id, reason);
@@ -139,18 +139,34 @@ struct conference *registry_start_conference(struct registry *reg,
     c = conference_new(settings, &reg->events, reg->owner, err, errlen);
     if (!c) return NULL;
     g_hash_table_insert(reg->running, conference_config(c)->id, c);
-    if (settings->record == MCU_RECORD_ALWAYS) {
-        /* Its record policy: recorded from the start. A recording that cannot start
-         * does not keep the meeting from starting. */
-        struct conference_recording_options opts = {
-            .archive_dir = reg->config->archive_dir,
-            .segment_us = (int64_t)reg->config->segment_minutes * 60 * 1000000,
-        };
-        char why[256] = "";
-        if (conference_start_recording(c, &opts, why, sizeof why) != 0)
-            log_error("conference %s: cannot start its recording: %s", settings->id, why);
-    }
+    registry_record_by_policy(reg, settings->id);
     return c;
+}
+
+void registry_record_by_policy(struct registry *reg, const char *id)
+{
+    struct conference *c = g_hash_table_lookup(reg->running, id);
+    if (!c) return;
+    const struct mcu_conference_config *settings = conference_config(c);
+    if (settings->record != MCU_RECORD_ALWAYS) return;
+    enum recorder_state state;
+    if (conference_recording_state(c, &state, NULL, 0) && state != RECORDER_STOPPED &&
+        state != RECORDER_FAILED)
+        return; /* recording already */
+    int64_t now = g_get_real_time() / G_USEC_PER_SEC;
+    if (settings->record_from > now) {
+        log_info("conference %s: recording starts at the scheduled start, in %lld s", id,
+                 (long long)(settings->record_from - now));
+        return;
+    }
+    /* A recording that cannot start does not keep the meeting from starting. */
+    struct conference_recording_options opts = {
+        .archive_dir = reg->config->archive_dir,
+        .segment_us = (int64_t)reg->config->segment_minutes * 60 * 1000000,
+    };
+    char why[256] = "";
+    if (conference_start_recording(c, &opts, why, sizeof why) != 0)
+        log_error("conference %s: cannot start its recording: %s", id, why);
 }
 
 void registry_release_conference(struct registry *reg, struct conference *conference)
@@ -267,6 +283,6 @@ int registry_kick(struct registry *reg, const char *conference_id, const char *m
 {
     struct registry_member *m = registry_find_member(reg, conference_id, member_id);
     if (!m) return -1;
-    kick(m, reason);
+    kick(m, "removed", reason);
     return 0;
 }

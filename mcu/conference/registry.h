@@ -23,9 +23,10 @@ struct registry_member;
 struct registry_member_ops {
     /* Sends an event's text to the member. */
     void (*send)(void *ctx, const char *text);
-    /* Ends the member's part in its conference (`bye` with the reason); the member
-     * must be out of it (registry_member_leave) when this returns. */
-    void (*kick)(void *ctx, const char *reason);
+    /* Ends the member's part in its conference (`bye` with the code, a
+     * PROTOCOL_BYE_* or NULL, and the reason); the member must be out of it
+     * (registry_member_leave) when this returns. */
+    void (*kick)(void *ctx, const char *code, const char *reason);
 };
 
 /* config: the config file's conferences and the recording settings (borrowed; it
@@ -49,7 +50,8 @@ const struct mcu_conference_config *registry_find_settings(const struct registry
  * is a config file conference. */
 int registry_open_settings(struct registry *reg, const struct mcu_conference_config *config);
 
-/* Closes a run-time conference: every member in it is kicked with the reason. */
+/* Closes a run-time conference: every member in it is kicked with the reason (code
+ * "conference_ended": its end is not a failure of the rooms). */
 void registry_close_settings(struct registry *reg, const char *id, const char *reason);
 
 /* --- running mixing conferences ------------------------------------------------------ */
@@ -59,6 +61,12 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
 struct conference *registry_start_conference(struct registry *reg,
                                              const struct mcu_conference_config *settings,
                                              char *err, size_t errlen);
+/* Its record policy applied to running conference `id`: record=always starts
+ * recording unless it records already or its record_from (the scheduled start, while
+ * rooms joined early) is still ahead. Called when a conference starts and again by
+ * the scheduler at the scheduled start. Nothing when `id` is not running. */
+void registry_record_by_policy(struct registry *reg, const char *id);
+
 /* Ends the conference when its last member has left. */
 void registry_release_conference(struct registry *reg, struct conference *conference);
 
@@ -106,7 +114,8 @@ struct registry_member *registry_find_member(const struct registry *reg, const c
 void registry_broadcast(struct registry *reg, const char *conference_id, char *text,
                         const struct registry_member *except);
 
-/* Kicks member `member_id` out of conference `conference_id` with the reason. Returns
+/* Kicks member `member_id` out of conference `conference_id` with the reason (code
+ * "removed"). Returns
  * -1 when it is not in that conference. */
 int registry_kick(struct registry *reg, const char *conference_id, const char *member_id,
                   const char *reason);

@@ -29,6 +29,11 @@ static void on_open(void *owner, const struct store_conference *c)
     struct control *control = owner;
     struct mcu_conference_config config;
     store_conference_get_settings(c, &config);
+    /* Open early (rooms may join before the start): record=always waits for the
+     * scheduled start (on_transition). */
+    struct schedule_window w;
+    if (c->state == STORE_SCHEDULED && schedule_occurrence(c, c->occurrence, &w))
+        config.record_from = w.start;
     /* The host token is checked against the store at each join (it may change). */
     g_free(config.host_token_hash);
     config.host_token_hash = NULL;
@@ -76,6 +81,9 @@ static void on_transition(void *owner, const struct store_conference *c,
         .result = result,
     };
     store_audit_add(control->store, &e);
+    /* The scheduled start: a record=always meeting that rooms joined early starts
+     * recording now. */
+    if (c->state == STORE_OPEN) registry_record_by_policy(control->registry, c->id);
 }
 
 static gboolean on_timer(gpointer data)
@@ -175,6 +183,20 @@ static char *make_base_url(const struct mcu_config *config)
                            host, v6 ? "]" : "", (unsigned)config->listen_port);
 }
 
+/* mcud's own start and stop in the audit log (source "mcud"). */
+static void audit_daemon(struct control *control, const char *action, const char *result)
+{
+    struct store_audit_entry e = {
+        .at_ms = g_get_real_time() / 1000,
+        .action = (char *)action,
+        .source = "mcud",
+        .status = 200,
+        .result = (char *)result,
+    };
+    if (store_audit_add(control->store, &e) != STORE_OK)
+        log_warn("audit: cannot record %s", action);
+}
+
 struct control *control_new(const struct control_context *context, char *err, size_t errlen)
 {
     const struct mcu_config *config = context->config;
@@ -190,6 +212,12 @@ struct control *control_new(const struct control_context *context, char *err, si
         goto fail;
     }
     char *path = g_build_filename(config->state_dir, STORE_FILE_NAME, NULL);
+    struct stat st;
+    if (stat(path, &st) == 0 && (st.st_mode & 007)) { /* an older mcud's 0644 */
+        if (chmod(path, st.st_mode & 0750) == 0)
+            log_warn("store: %s was readable by every local user; now mode %o", path,
+                     (unsigned)(st.st_mode & 0750));
+    }
     control->store = store_open(path, err, errlen);
     g_free(path);
     if (!control->store) goto fail;
@@ -202,6 +230,10 @@ struct control *control_new(const struct control_context *context, char *err, si
     control->scheduler = scheduler_new(control->store, &hooks, control);
     control_reschedule(control);
     control_start_retention(control);
+    char *started = g_strdup_printf("mcud %s (pid %ld) on %s, state in %s", MCUD_VERSION,
+                                    (long)getpid(), control->base_url, config->state_dir);
+    audit_daemon(control, "mcud.start", started);
+    g_free(started);
     return control;
 
 fail:
@@ -212,6 +244,12 @@ fail:
 void control_free(struct control *control)
 {
     if (!control) return;
+    if (control->scheduler) { /* it had started */
+        char *uptime = g_strdup_printf("stopped after %lld s",
+                                       (long long)(control_now() - control->started_at));
+        audit_daemon(control, "mcud.stop", uptime);
+        g_free(uptime);
+    }
     glib_source_stop(&control->timer);
     control_stop_retention(control);
     scheduler_free(control->scheduler);

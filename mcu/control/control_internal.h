@@ -39,6 +39,7 @@ struct api_call {
     int status;
     json_t *body;        /* the answer (owned) */
     char *error_message; /* audit: owned, NULL on success */
+    char *detail;        /* audit: what a success did, instead of "ok" (owned, may be NULL) */
 };
 
 /* Answers. Each replaces what was set before. */
@@ -48,6 +49,8 @@ void api_error(struct api_call *call, int status, const char *code, const char *
 /* 400 validation_failed with per-field messages (steals `fields`, an object). */
 void api_field_errors(struct api_call *call, json_t *fields);
 void api_set_target(struct api_call *call, const char *target);
+/* The audit result of a success ("participant p1 'Huế' removed"), instead of "ok". */
+void api_set_detail(struct api_call *call, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* The request body as a JSON object; NULL after answering 400 (bad JSON, not an
  * object). An empty body reads as {} when allow_empty. The caller json_decref()s. */
@@ -92,6 +95,7 @@ void api_recording_resume(struct api_call *call);
 void api_recording_list(struct api_call *call);
 void api_recording_show(struct api_call *call);
 void api_recording_delete(struct api_call *call);
+void api_recording_export(struct api_call *call);
 void api_stats(struct api_call *call);
 void api_metrics(struct api_call *call, struct http_response *response);
 void api_token_list(struct api_call *call);

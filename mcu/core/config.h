@@ -93,6 +93,10 @@ struct mcu_conference_config {
      * rooms not drawn (docs/sender-control.md); false is the old behaviour, kept for
      * the benchmark's comparison. Default true. */
     bool sender_control;
+    /* Not a setting: the moment (Unix seconds) from which record=always records, set
+     * by the scheduler to the scheduled start while rooms may join early (the talk
+     * before the meeting is not archived); 0: from the conference's start. */
+    int64_t record_from;
 };
 
 /* All strings are owned by the struct and freed by mcu_config_clear(). */

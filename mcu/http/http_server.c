@@ -33,6 +33,7 @@ struct http_server {
     struct lws_http_mount mount;
     struct lws_http_mount api_mount;
     struct lws_http_mount metrics_mount;
+    struct lws_http_mount healthz_mount;
     struct lws_protocols protocols[3];
     struct http_server_events events;
     void *owner;
@@ -344,17 +345,23 @@ struct http_server *http_server_start(const struct http_server_config *config,
         .rx_buffer_size = 16 * 1024,
     };
 
-    /* /api and /metrics go to the control API, everything else to the web root. */
+    /* /api, /metrics and /healthz go to the control API, everything else to the web
+     * root. */
     server->api_mount.mount_next = &server->metrics_mount;
     server->api_mount.mountpoint = "/api";
     server->api_mount.mountpoint_len = 4;
     server->api_mount.origin = API_PROTOCOL;
     server->api_mount.origin_protocol = LWSMPRO_CALLBACK;
-    server->metrics_mount.mount_next = &server->mount;
+    server->metrics_mount.mount_next = &server->healthz_mount;
     server->metrics_mount.mountpoint = "/metrics";
     server->metrics_mount.mountpoint_len = 8;
     server->metrics_mount.origin = API_PROTOCOL;
     server->metrics_mount.origin_protocol = LWSMPRO_CALLBACK;
+    server->healthz_mount.mount_next = &server->mount;
+    server->healthz_mount.mountpoint = "/healthz";
+    server->healthz_mount.mountpoint_len = 8;
+    server->healthz_mount.origin = API_PROTOCOL;
+    server->healthz_mount.origin_protocol = LWSMPRO_CALLBACK;
 
     server->mount.mountpoint = "/";
     server->mount.mountpoint_len = 1;

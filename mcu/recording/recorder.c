@@ -12,11 +12,15 @@
 
 #include "mcu/core/log.h"
 #include "mcu/recording/recorder_archive.h"
+#include "mixer/mux/webm_probe.h"
 #include "mixer/mux/webm_writer.h"
 
 #define AUDIO_FRAME_US    20000
 #define AUDIO_SLACK_US    20000   /* audio laid end to end while within this of the clock */
 #define KEYFRAME_RETRY_US 1000000 /* ask again while still waiting */
+#define RECORDER_LENGTH_SLACK_MS \
+    2000 /* a file may hold this much less than was written
+                                         (the last cluster, the trailer) */
 
 struct queued_frame {
     struct queued_frame *next;
@@ -69,6 +73,7 @@ struct recorder {
     struct webm_writer *file;
     struct recorder_result current; /* of the open file */
     char *part_path;
+    int part_lock_fd; /* holds recorder_part_lock() on part_path while open; -1 */
     int64_t segment_start_t_us;
     int segment_index;
     bool asked_split;
@@ -346,6 +351,31 @@ bool recorder_take_result(struct recorder *r, struct recorder_result *out)
 
 /* --- the writer thread -------------------------------------------------------------------- */
 
+/* The length of a finished file is what the file holds (res->duration_ms had what was
+ * written): a file that holds clearly less than was written (cut, replaced, moved by
+ * another process) fails with both lengths in the reason rather than pass for whole. */
+static void file_duration_check(struct recorder *r, struct recorder_result *res,
+                                enum recorder_file_status *status, const char **reason, char *why,
+                                size_t whylen)
+{
+    int64_t file_us = 0;
+    char err[RECORDER_REASON_MAX] = "";
+    if (webm_file_duration(res->path, &file_us, err, sizeof err) != 0) {
+        log_warn("recorder %s: cannot read the length of %s back: %s", r->conference_id, res->path,
+                 err);
+        return;
+    }
+    int64_t written_ms = res->duration_ms, file_ms = file_us / 1000;
+    res->duration_ms = file_ms;
+    if (written_ms - file_ms > RECORDER_LENGTH_SLACK_MS && *status != RECORDER_FILE_FAILED) {
+        snprintf(why, whylen, "the file holds %.1f s of the %.1f s written", file_ms / 1000.0,
+                 written_ms / 1000.0);
+        log_warn("recorder %s: %s: %s", r->conference_id, res->path, why);
+        *status = RECORDER_FILE_FAILED;
+        *reason = why;
+    }
+}
+
 /* Closes the open file (with the trailer when `status` is complete), renames it to its
  * final name, checksums it, writes its sidecar and queues its result. */
 static void finish_file(struct recorder *r, enum recorder_file_status status, const char *reason)
@@ -361,13 +391,22 @@ static void finish_file(struct recorder *r, enum recorder_file_status status, co
         reason = err;
     }
     r->file = NULL;
-    if (rename(r->part_path, res->path) != 0 || recorder_sync_parent(res->path) != 0)
-        log_warn("recorder %s: cannot rename %s: %s", r->conference_id, r->part_path,
-                 g_strerror(errno));
-    if (access(res->path, F_OK) != 0) { /* not renamed: report the .part */
+    char why[RECORDER_REASON_MAX] = "";
+    if (rename(r->part_path, res->path) != 0) {
+        /* Never report a file of that name that is not ours: the .part it is. */
+        snprintf(why, sizeof why, "cannot rename %s: %s", r->part_path, g_strerror(errno));
+        log_warn("recorder %s: %s", r->conference_id, why);
         g_free(res->path);
         res->path = g_strdup(r->part_path);
+        status = RECORDER_FILE_FAILED;
+        reason = why;
+    } else if (recorder_sync_parent(res->path) != 0) {
+        log_warn("recorder %s: cannot sync the folder of %s: %s", r->conference_id, res->path,
+                 g_strerror(errno));
     }
+    if (r->part_lock_fd >= 0) close(r->part_lock_fd);
+    r->part_lock_fd = -1;
+    file_duration_check(r, res, &status, &reason, why, sizeof why);
     res->status = status;
     snprintf(res->reason, sizeof res->reason, "%s", reason ? reason : "");
     res->end_ms = g_get_real_time() / 1000;
@@ -470,6 +509,10 @@ static int open_file(struct recorder *r, const struct queued_frame *first)
         fail(r, err);
         return -1;
     }
+    r->part_lock_fd = recorder_part_lock(r->part_path);
+    if (r->part_lock_fd < 0)
+        log_warn("recorder %s: cannot lock %s: %s", r->conference_id, r->part_path,
+                 g_strerror(errno));
     r->segment_start_t_us = first->t_us;
     r->asked_split = false;
     r->last_sync_us = g_get_monotonic_time();
@@ -631,6 +674,7 @@ struct recorder *recorder_new(const struct recorder_config *cfg, char *err, size
     r->timeline = TIMELINE_WAIT_KEY;
     r->state = RECORDER_STARTING;
     r->keyframe_wanted = true;
+    r->part_lock_fd = -1;
     r->thread = g_thread_try_new("recorder", writer_main, r, NULL);
     if (!r->thread) {
         snprintf(err, errlen, "recorder: cannot start the writer thread");

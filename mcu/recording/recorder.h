@@ -169,8 +169,10 @@ int recorder_file_status_from_name(const char *name);
 /* Start-up: every NAME.part under `archive_dir` (a file whose writer died) is
  * finalised: remuxed into NAME (cues, duration; kept as it is when it cannot be
  * remuxed), checksummed, its sidecar rewritten with status "interrupted", and passed
- * to `found` (may be NULL). Returns how many were found, or -1 if the directory
- * cannot be read (a missing one is 0). Blocks while it works. */
+ * to `found` (may be NULL). A .part whose lock (recorder_part_lock()) another open
+ * file holds is being written by a live recorder (another mcud sharing the archive)
+ * and is left alone. Returns how many were finalised, or -1 if the directory cannot
+ * be read (a missing one is 0). Blocks while it works. */
 int recorder_recover(const char *archive_dir,
                      void (*found)(void *opaque, const struct recorder_result *res), void *opaque);
 

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,19 @@ static bool exists(const char *path)
 {
     struct stat st;
     return lstat(path, &st) == 0;
+}
+
+int recorder_part_lock(const char *part_path)
+{
+    int fd = open(part_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved == EINTR ? EWOULDBLOCK : saved;
+        return -1;
+    }
+    return fd;
 }
 
 char *recorder_archive_name(const char *archive_dir, const char *conference_id, int64_t start_ms,

@@ -30,6 +30,14 @@ char *recorder_archive_name(const char *archive_dir, const char *conference_id, 
 /* SHA-256 of a whole file as lower-case hex, and its size. 0 or -1 (errno set). */
 int recorder_sha256_file(const char *path, char hex[65], uint64_t *size);
 
+/* An exclusive flock on a recording's NAME.part, taken without waiting: the writer
+ * holds it while the file is open, start-up recovery takes it before it touches a
+ * .part, so recovery never finalises a file that another mcud (one on another state
+ * directory sharing this archive) is still writing. Returns the descriptor that holds
+ * the lock (close() releases it), or -1 with errno EWOULDBLOCK when another open file
+ * holds it (or open's errno). */
+int recorder_part_lock(const char *part_path);
+
 /* fsync of the folder that holds `path` (after a create or rename). */
 int recorder_sync_parent(const char *path);
 

@@ -62,8 +62,12 @@ static void result_from_name(const char *path, struct recorder_result *res)
     g_free(base);
 }
 
-static void recover_one(const char *part, struct recorder_result *res)
+/* Finalises one .part into *res. Returns 0, or 1 (res untouched) when another open
+ * file holds the part's lock: a live recording of another mcud, left alone. */
+static int recover_one(const char *part, struct recorder_result *res)
 {
+    int lock_fd = recorder_part_lock(part);
+    if (lock_fd < 0 && errno == EWOULDBLOCK) return 1;
     char *path = g_strndup(part, strlen(part) - strlen(RECORDER_PART_SUFFIX));
     if (recorder_sidecar_read(path, res) != 0) {
         result_from_name(path, res);
@@ -96,6 +100,8 @@ static void recover_one(const char *part, struct recorder_result *res)
         log_warn("recordings: cannot write the sidecar of %s: %s", res->path, g_strerror(errno));
     g_free(tmp);
     g_free(path);
+    if (lock_fd >= 0) close(lock_fd);
+    return 0;
 }
 
 int recorder_recover(const char *archive_dir,
@@ -106,15 +112,20 @@ int recorder_recover(const char *archive_dir,
     if (!S_ISDIR(st.st_mode)) return -1;
     GPtrArray *parts = g_ptr_array_new_with_free_func(g_free);
     find_parts(archive_dir, 0, parts);
+    int n = 0;
     for (guint i = 0; i < parts->len; i++) {
         struct recorder_result res;
-        recover_one(parts->pdata[i], &res);
+        if (recover_one(parts->pdata[i], &res) != 0) {
+            log_warn("recordings: %s is being written by another process; left alone",
+                     (const char *)parts->pdata[i]);
+            continue;
+        }
+        n++;
         log_warn("recordings: %s was interrupted (%lld ms); finalised, sha256 %s", res.path,
                  (long long)res.duration_ms, res.sha256[0] ? res.sha256 : "unreadable");
         if (found) found(opaque, &res);
         recorder_result_clear(&res);
     }
-    int n = (int)parts->len;
     g_ptr_array_free(parts, TRUE);
     return n;
 }

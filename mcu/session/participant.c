@@ -55,7 +55,7 @@ struct participant {
 };
 
 static void leave_conference(struct participant *p, const char *reason);
-static void kick(struct participant *p, const char *reason);
+static void kick(struct participant *p, const char *code, const char *reason);
 static void start_share(struct participant *p);
 
 /* --- sending ------------------------------------------------------------------ */
@@ -304,7 +304,8 @@ static void start_share(struct participant *p)
     broadcast(p, CONFERENCE(p), presenting_event(c, NULL), NULL);
     announce_layout_change(p, c, before);
     g_free(before);
-    if (previous) kick(conference_member_user(previous), "another room took over the presentation");
+    if (previous)
+        kick(conference_member_user(previous), NULL, "another room took over the presentation");
 }
 
 /* The content connections whose room is `owner_id`, collected to end them. */
@@ -325,7 +326,7 @@ static void end_contents_of(struct participant *p)
     struct content_search s = {p->id, g_ptr_array_new()};
     conference_foreach_member(p->mix, match_content, &s);
     for (guint i = 0; i < s.found->len; i++)
-        kick(conference_member_user(g_ptr_array_index(s.found, i)), "the room left");
+        kick(conference_member_user(g_ptr_array_index(s.found, i)), NULL, "the room left");
     g_ptr_array_free(s.found, TRUE);
 }
 
@@ -829,10 +830,10 @@ static void handle_request(struct participant *p, const struct protocol_request 
 
 /* Ends this participant's part in its conference: `bye` with the reason, media
  * closed, out of the conference (the WebSocket stays open). */
-static void kick(struct participant *p, const char *reason)
+static void kick(struct participant *p, const char *code, const char *reason)
 {
     if (!CONFERENCE(p)) return;
-    send_text(p, protocol_build_bye(reason));
+    send_text(p, protocol_build_bye_code(code, reason));
     log_info("participant %s '%s' removed from conference %s: %s", p->id, p->name,
              CONFERENCE(p)->id, reason);
     leave_conference(p, reason);
@@ -845,7 +846,10 @@ static void member_send(void *ctx, const char *text)
     ws_connection_send(p->connection, text);
 }
 
-static void member_kick(void *ctx, const char *reason) { kick(ctx, reason); }
+static void member_kick(void *ctx, const char *code, const char *reason)
+{
+    kick(ctx, code, reason);
+}
 
 static const struct registry_member_ops member_ops = {.send = member_send, .kick = member_kick};
 

@@ -91,7 +91,7 @@ struct protocol_server_message {
     const char *sdp;
     /* reply to mute: audio_muted/video_muted in `member`; reply to video_quality */
     const char *quality;
-    /* error */
+    /* error; bye's `code` (NULL when absent: a failure) */
     const char *error_code;
     const char *error_message; /* "" when the server sent none */
     int64_t retry_after_ms;    /* -1 when absent */

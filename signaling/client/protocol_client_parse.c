@@ -221,6 +221,7 @@ static int parse_fields(struct protocol_server_message *m, char *error, size_t s
         m->reason = str(m->json, "reason");
         return need(m->json, "media", "state", &m->state, error, size);
     case PROTOCOL_SERVER_BYE:
+        m->error_code = str(m->json, "code");
         m->reason = str(m->json, "reason");
         if (m->reason == NULL) m->reason = "";
         return 0;

@@ -109,6 +109,11 @@ char *protocol_build_end_of_candidates_event(void);
 char *protocol_build_media_event(const char *state, const char *reason);
 /* {"type":"bye","reason":REASON} (NULL reason = "") */
 char *protocol_build_bye(const char *reason);
+/* Why the server ended a participant, when it is not a failure: the `code` of `bye`. */
+#define PROTOCOL_BYE_CONFERENCE_ENDED "conference_ended" /* its end, an operator's end, deleted */
+#define PROTOCOL_BYE_REMOVED          "removed"          /* an operator removed this room */
+/* {"type":"bye","code":CODE,"reason":REASON}; code NULL is left out. */
+char *protocol_build_bye_code(const char *code, const char *reason);
 
 /* Conference events. A roster entry is one participant. */
 struct protocol_roster_entry {

@@ -136,10 +136,13 @@ char *protocol_build_media_event(const char *state, const char *reason)
     return dump(msg);
 }
 
-char *protocol_build_bye(const char *reason)
+char *protocol_build_bye(const char *reason) { return protocol_build_bye_code(NULL, reason); }
+
+char *protocol_build_bye_code(const char *code, const char *reason)
 {
     json_t *msg = message("bye");
-    if (msg != NULL && !set_new(msg, "reason", json_string(reason ? reason : ""))) {
+    if (msg != NULL && ((code && !set_new(msg, "code", json_string(code))) ||
+                        !set_new(msg, "reason", json_string(reason ? reason : "")))) {
         json_decref(msg);
         return NULL;
     }

@@ -231,6 +231,12 @@ static void test_server_messages_round_trip(void **state)
 
     parse_ok(protocol_build_bye("conference ended"), PROTOCOL_SERVER_BYE, &m);
     assert_string_equal(m.reason, "conference ended");
+    assert_null(m.error_code); /* no code: a failure */
+    protocol_server_message_clear(&m);
+    parse_ok(protocol_build_bye_code(PROTOCOL_BYE_CONFERENCE_ENDED, "meeting over"),
+             PROTOCOL_SERVER_BYE, &m);
+    assert_string_equal(m.error_code, "conference_ended");
+    assert_string_equal(m.reason, "meeting over");
     protocol_server_message_clear(&m);
 
     const struct protocol_roster_entry roster[] = {{"p1", "Anh", false, true},

@@ -298,6 +298,7 @@ static void test_records_vp8_and_opus(void **state)
     assert_true(p.video_packets >= 3 * FPS - 2);
     assert_true(p.audio_packets >= 3 * 50 - 3);
     assert_true(p.container_duration_ms >= 2900 && p.container_duration_ms <= 3100);
+    assert_int_equal(res[0].duration_ms, p.last_end_ms); /* the index's length: the file's */
     recorder_result_clear(&res[0]);
     rig_free(&rig, true);
 }
@@ -453,6 +454,14 @@ static void test_cut_file_plays_and_is_recovered(void **state)
     assert_true(p.last_end_ms >= 3000); /* up to near the cut (~4.2 s) */
     int64_t cut_end = p.last_end_ms;
 
+    /* While another open file holds the part's lock (a live recorder of another mcud
+     * sharing the archive), recovery leaves it alone. */
+    int held = recorder_part_lock(part);
+    assert_true(held >= 0);
+    assert_int_equal(recorder_recover(dir, NULL, NULL), 0);
+    assert_true(file_exists(part));
+    close(held);
+
     assert_int_equal(recorder_recover(dir, NULL, NULL), 1);
     char *fixed = g_build_filename(day, "hop-tuan-20240501T080000Z.webm", NULL);
     assert_false(file_exists(part));
@@ -481,6 +490,36 @@ static void test_cut_file_plays_and_is_recovered(void **state)
     rm_rf(dir);
     g_free(dir);
     g_free(data);
+    rig_free(&rig, true);
+}
+
+/* Another process moves the live .part away and leaves a short file of its own under
+ * the final name (what a second mcud's "recovery" did): the recording is reported
+ * failed, as the .part, with the reason; never as that other file. */
+static void test_part_moved_away_fails_loudly(void **state)
+{
+    (void)state;
+    struct rig rig;
+    rig_init(&rig, MEDIA_CODEC_VP8, 0, NULL);
+    rig_run(&rig, 3000000);
+    char *path = recorder_current_path(rig.recorder);
+    assert_non_null(path);
+    char *part = g_strconcat(path, RECORDER_PART_SUFFIX, NULL);
+    char *data = NULL;
+    gsize size = 0;
+    assert_true(g_file_get_contents(part, &data, &size, NULL));
+    assert_true(g_file_set_contents(path, data, (gssize)(size / 3), NULL));
+    assert_int_equal(unlink(part), 0);
+    rig_run(&rig, 2000000);
+    struct recorder_result res[2];
+    assert_int_equal(rig_stop(&rig, res, 2), 1);
+    assert_int_equal(res[0].status, RECORDER_FILE_FAILED);
+    assert_non_null(strstr(res[0].reason, "cannot rename"));
+    assert_string_equal(res[0].path, part);
+    recorder_result_clear(&res[0]);
+    g_free(data);
+    g_free(part);
+    g_free(path);
     rig_free(&rig, true);
 }
 
@@ -536,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_segments_play_back_to_back),
         cmocka_unit_test(test_write_error_stops_the_recording),
         cmocka_unit_test(test_cut_file_plays_and_is_recovered),
+        cmocka_unit_test(test_part_moved_away_fails_loudly),
         cmocka_unit_test(test_json_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@ struct fake {
     GPtrArray *got; /* texts sent to it (copies) */
     int kicks;
     char reason[64];
+    char code[32]; /* the bye's code, "-" for none */
 };
 
 static void fake_send(void *ctx, const char *text)
@@ -28,11 +29,12 @@ static void fake_send(void *ctx, const char *text)
 }
 
 /* As the session does: `bye`, then out of the conference. */
-static void fake_kick(void *ctx, const char *reason)
+static void fake_kick(void *ctx, const char *code, const char *reason)
 {
     struct fake *f = ctx;
     f->kicks++;
     g_strlcpy(f->reason, reason, sizeof f->reason);
+    g_strlcpy(f->code, code ? code : "-", sizeof f->code);
     registry_member_leave(f->entry);
 }
 
@@ -164,6 +166,7 @@ static void kick_by_conference_and_id(void **state)
         registry_kick(reg, "main", registry_member_id(a.entry), "removed by an operator"), 0);
     assert_int_equal(a.kicks, 1);
     assert_string_equal(a.reason, "removed by an operator");
+    assert_string_equal(a.code, "removed");
     assert_null(registry_member_settings(a.entry));
     assert_int_equal(b.kicks, 0);
     assert_int_equal(registry_count_in(reg, "main"), 1);
@@ -216,6 +219,7 @@ static void conferences_opened_at_run_time(void **state)
     assert_int_equal(a.kicks, 1);
     assert_int_equal(b.kicks, 1);
     assert_string_equal(b.reason, "the conference has ended");
+    assert_string_equal(b.code, "conference_ended"); /* not a failure of the room */
     assert_int_equal(outside.kicks, 0);
     assert_null(registry_find_settings(reg, "weekly"));
     assert_int_equal(registry_count_in(reg, "weekly"), 0);

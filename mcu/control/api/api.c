@@ -56,6 +56,16 @@ void api_field_errors(struct api_call *call, json_t *fields)
     call->error_message = g_string_free(summary, FALSE);
 }
 
+void api_set_detail(struct api_call *call, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_free(call->detail);
+    call->detail = text;
+}
+
 void api_set_target(struct api_call *call, const char *target)
 {
     g_free(call->target);
@@ -144,14 +154,15 @@ static const struct route routes[] = {
     {"GET", "conferences/*/participants", "participant.list", STORE_ROLE_VIEWER,
      api_participant_list, 1},
     {"POST", "conferences/*/participants/*/mute", "participant.mute", STORE_ROLE_OPERATOR,
-     api_participant_mute, 3},
+     api_participant_mute, 1},
     {"POST", "conferences/*/participants/*/unmute", "participant.unmute", STORE_ROLE_OPERATOR,
-     api_participant_unmute, 3},
+     api_participant_unmute, 1},
     {"POST", "conferences/*/participants/*/kick", "participant.kick", STORE_ROLE_OPERATOR,
-     api_participant_kick, 3},
+     api_participant_kick, 1},
     {"GET", "recordings", "recording.list", STORE_ROLE_VIEWER, api_recording_list, -1},
     {"GET", "recordings/*", "recording.show", STORE_ROLE_VIEWER, api_recording_show, 1},
     {"DELETE", "recordings/*", "recording.delete", STORE_ROLE_OPERATOR, api_recording_delete, 1},
+    {"POST", "recordings/*/export", "recording.export", STORE_ROLE_VIEWER, api_recording_export, 1},
     {"GET", "stats", "stats", STORE_ROLE_VIEWER, api_stats, -1},
     {"GET", "tokens", "token.list", STORE_ROLE_ADMIN, api_token_list, -1},
     {"POST", "tokens", "token.create", STORE_ROLE_ADMIN, api_token_create, -1},
@@ -243,7 +254,9 @@ static void audit(struct api_call *call, const char *action)
         .target = call->target,
         .source = (char *)(call->request->peer ? call->request->peer : ""),
         .status = call->status,
-        .result = call->error_message ? call->error_message : (char *)"ok",
+        .result = call->error_message ? call->error_message
+                  : call->detail      ? call->detail
+                                      : (char *)"ok",
     };
     if (store_audit_add(call->control->store, &e) != STORE_OK)
         log_error("audit: cannot record %s by %s", action,
@@ -258,9 +271,34 @@ static void respond(struct api_call *call, struct http_response *response)
     if (!response->body) response->body = strdup("{}");
 }
 
+/* GET /healthz: for systemd, load balancers and monitors; no token, not audited (it is
+ * asked every few seconds). It answers once the store, scheduler and server run. */
+static void healthz(struct control *control, const struct http_request *request,
+                    struct http_response *response)
+{
+    json_t *body;
+    if (strcmp(request->method, "GET") != 0 && strcmp(request->method, "HEAD") != 0) {
+        response->status = 405;
+        body = json_pack("{s:{s:s, s:s}}", "error", "code", "method_not_allowed", "message",
+                         "/healthz answers GET only");
+    } else {
+        response->status = 200;
+        body = json_pack("{s:s, s:s, s:I}", "status", "ok", "version", MCUD_VERSION,
+                         "uptime_seconds", (json_int_t)(control_now() - control->started_at));
+    }
+    response->content_type = "application/json";
+    response->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (!response->body) response->body = strdup("{}");
+    json_decref(body);
+}
+
 void control_http_request(struct control *control, const struct http_request *request,
                           struct http_response *response)
 {
+    if (strcmp(request->path, "/healthz") == 0) {
+        healthz(control, request, response);
+        return;
+    }
     struct api_call call = {.control = control, .request = request, .status = 500};
     bool metrics = strcmp(request->path, "/metrics") == 0;
     const struct route *route = NULL;
@@ -324,6 +362,7 @@ void control_http_request(struct control *control, const struct http_request *re
     json_decref(call.body);
     g_free(call.target);
     g_free(call.error_message);
+    g_free(call.detail);
     g_strfreev(call.segments);
     if (tokens) g_ptr_array_free(tokens, TRUE);
 }

@@ -57,9 +57,19 @@ void api_token_create(struct api_call *call)
                                 ? json_string_value(json_object_get(body, "role"))
                                 : "operator";
     int role = store_role_from_name(role_name);
-    if (!name || !name_valid(name))
+    if (!name) {
         json_object_set_new(errors, "name",
                             json_string("is required: 1..64 characters of A-Z a-z 0-9 - _ ."));
+    } else if (!name_valid(name)) {
+        /* Token names are ASCII (they go into logs, files and shell commands). */
+        char *why = g_strdup_printf("'%.64s' is not a token name: use 1..64 characters of A-Z "
+                                    "a-z 0-9 - _ . (e.g. nguyen-lan for Nguyễn Lan)",
+                                    name);
+        char *valid = g_utf8_make_valid(why, -1);
+        json_object_set_new(errors, "name", json_string(valid));
+        g_free(valid);
+        g_free(why);
+    }
     if (role < 0)
         json_object_set_new(errors, "role", json_string("must be viewer, operator or admin"));
     if (json_object_size(errors)) {

@@ -340,8 +340,10 @@ json_t *api_conference_json(struct control *control, const struct store_conferen
             rooms, json_pack("{s:s}", "name", ((struct store_room *)list->pdata[i])->name));
     g_ptr_array_free(list, TRUE);
     json_object_set_new(out, "rooms", rooms);
-    json_object_set_new(out, "joinable",
-                        json_boolean(scheduler_is_joinable(control->scheduler, c->id)));
+    /* A locked conference refuses every join (conference_locked): not joinable. */
+    json_object_set_new(
+        out, "joinable",
+        json_boolean(!c->locked && scheduler_is_joinable(control->scheduler, c->id)));
     char *created = schedule_format_time(c->created_at, c->timezone);
     char *updated = schedule_format_time(c->updated_at, c->timezone);
     json_object_set_new(out, "created_at", json_string(created));

@@ -131,6 +131,9 @@ static void set_mute(struct api_call *call, bool mute)
     if (audio) audio_muted = mute;
     if (video) video_muted = mute;
     conference_member_set_mute(running, m, audio_muted, video_muted);
+    api_set_detail(call, "participant %s '%s': audio %s, video %s", conference_member_id(m),
+                   conference_member_name(m) ? conference_member_name(m) : "",
+                   audio_muted ? "muted" : "on", video_muted ? "muted" : "on");
     log_info("participant %s: audio %s, video %s (by operator %s)", conference_member_id(m),
              audio_muted ? "muted" : "on", video_muted ? "muted" : "on", call->token_name);
     registry_broadcast(call->control->registry, call->segments[1],
@@ -151,6 +154,8 @@ void api_participant_kick(struct api_call *call)
     struct conference_member *m = find_member(call, running);
     if (!m) return;
     char *id = g_strdup(conference_member_id(m));
+    api_set_detail(call, "participant %s '%s' removed", id,
+                   conference_member_name(m) ? conference_member_name(m) : "");
     /* The participant leaves (and the conference may end with it). */
     registry_kick(call->control->registry, call->segments[1], id, "removed by an operator");
     api_reply(call, 200, json_pack("{s:s, s:b}", "id", id, "kicked", 1));

@@ -81,6 +81,37 @@ void api_recording_show(struct api_call *call)
     store_recording_clear(&r);
 }
 
+/* A copy of the file was made (mcuctl recordings export copies on mcud's machine and
+ * then says so here): nothing is read or written but the audit entry
+ * "recording.export", target the recording, result "PATH copied to DESTINATION". */
+void api_recording_export(struct api_call *call)
+{
+    struct store_recording r;
+    if (load_recording(call, &r) != 0) return;
+    json_t *body = api_read_body(call, false);
+    if (!body) {
+        store_recording_clear(&r);
+        return;
+    }
+    json_t *dest = json_object_get(body, "destination");
+    if (!json_is_string(dest) || !json_string_value(dest)[0] ||
+        strlen(json_string_value(dest)) > 4096) {
+        json_decref(body);
+        store_recording_clear(&r);
+        api_field_errors(
+            call, json_pack("{s:s}", "destination", "is required: the folder the copy went to"));
+        return;
+    }
+    api_set_detail(call, "%s copied to %s", r.path, json_string_value(dest));
+    log_info("recording %lld (%s) exported to %s by operator %s", (long long)r.id, r.path,
+             json_string_value(dest), call->token_name);
+    api_reply(
+        call, 200,
+        json_pack("{s:I, s:s, s:O}", "id", (json_int_t)r.id, "path", r.path, "destination", dest));
+    json_decref(body);
+    store_recording_clear(&r);
+}
+
 void api_recording_delete(struct api_call *call)
 {
     struct store_recording r;

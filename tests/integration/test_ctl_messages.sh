@@ -1,0 +1,43 @@
+#!/bin/bash
+# test_ctl_messages.sh - mcuctl's small messages an operator reads (issue 17): the
+# server's refusals name the flags typed (`--duration`), not the API's fields
+# (`schedule.duration`), and without "or null"; `--room A --room A` is refused by
+# mcuctl in flag terms (exit 2); `token create "Nguyễn Lan"`
+# says why the name is refused instead of "is required"; `conference show` of a
+# locked conference says "joinable now: no (locked)" (and the API's joinable is false).
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ops_lib.sh"
+require node node_modules mcud mcuctl
+
+start_mcud
+rc=0
+ctl conference create --title X --duration 90x >/dev/null 2>"$TEST_TMP/dur.err" || rc=$?
+cat "$TEST_TMP/dur.err"
+[ "$rc" = 6 ] || fail "a bad --duration exited $rc, not 6"
+grep -q "^  --duration: must be" "$TEST_TMP/dur.err" || fail "the --duration refusal is not in flag terms"
+! grep -q "schedule\." "$TEST_TMP/dur.err" || fail "the refusal names an API field"
+
+rc=0
+ctl conference create --title X --room A --room A >/dev/null 2>"$TEST_TMP/room.err" || rc=$?
+cat "$TEST_TMP/room.err"
+[ "$rc" = 2 ] || fail "a duplicate --room exited $rc, not 2"
+grep -q "^mcuctl: --room 'A' is given twice" "$TEST_TMP/room.err" || fail "the duplicate room is not named as --room"
+! grep -q "rooms\|{" "$TEST_TMP/room.err" || fail "the refusal speaks JSON"
+
+rc=0
+ctl token create "Nguyễn Lan" >/dev/null 2>"$TEST_TMP/token.err" || rc=$?
+cat "$TEST_TMP/token.err"
+[ "$rc" = 6 ] || fail "a non-ASCII token name exited $rc, not 6"
+! grep -q "is required" "$TEST_TMP/token.err" || fail "a given name is called missing"
+grep -q "'Nguyễn Lan' is not a token name" "$TEST_TMP/token.err" || fail "the refusal does not say why"
+
+id=$(ctl conference create --title "Khoá" 2>/dev/null)
+ctl conference lock "$id" >/dev/null || fail "lock failed"
+[ "$(ctl --json conference show "$id" | json 'o.joinable')" = false ] || fail "a locked conference is joinable"
+ctl conference show "$id" | grep -q "joinable now: no (locked)" || fail "show: $(ctl conference show "$id")"
+ctl conference unlock "$id" >/dev/null
+ctl conference show "$id" | grep -q "joinable now: yes" || fail "unlocked: $(ctl conference show "$id")"
+say "messages in the operator's terms"
+stop_mcud
+check_mcud_log_clean
+say "pass"
