@@ -119,7 +119,12 @@ run() {
                END { n = 0; t = 0; for (r in last) { n++; t += last[r] }
                      printf "%.0f", n ? t / n : 0 }' "$state/rooms.log")
     joined=$(grep -c "result=ok" "$state/rooms.log" || true)
-    echo "$cpu|$canvas|$dropped|$notshown|$tick|$median|$p99|$samples|$room_cpu|$kbps|$joined"
+    # canvas frames made a second over the rooms' call, and mcud's CPU scaled to 30 of
+    # them (on a loaded machine mcud is starved, makes fewer frames and uses less CPU)
+    local made at30
+    made=$(awk -v c="$canvas" -v s=$((warmup + WINDOW + 2)) 'BEGIN{printf "%.1f", c / s}')
+    at30=$(awk -v cpu="$cpu" -v m="$made" 'BEGIN{printf "%.0f", m > 0 ? cpu * 30 / m : 0}')
+    echo "$cpu|$canvas|$dropped|$notshown|$tick|$median|$p99|$samples|$room_cpu|$kbps|$joined|$made|$at30"
 }
 
 rows=()
@@ -135,10 +140,10 @@ done
 
 row() {
     IFS='|' read -r rooms layout control cpu canvas dropped notshown tick median p99 samples \
-        room_cpu kbps joined <<<"$1"
+        room_cpu kbps joined made at30 <<<"$1"
     local label="$rooms rooms, $layout"
     [ "$control" = true ] && label="$label, sender control" || label="$label, before (off)"
-    echo "| $label | $joined | $cpu % | $canvas | $dropped | $notshown | $tick | $median | $p99 | $kbps | $room_cpu % |"
+    echo "| $label | $joined | $cpu % | $made | $at30 % | $dropped | $notshown | $tick | $median | $p99 | $kbps | $room_cpu % |"
 }
 
 section=$(mktemp)
@@ -162,10 +167,13 @@ section=$(mktemp)
     echo "the whole run (about $((WARMUP + WINDOW)) s and more, 30 a second). Latency: from the"
     echo "arrival of an input frame's last packet to the first packet of the composite that"
     echo "contains it leaving mcud. Sent per room: the mean over the rooms of what each sent"
-    echo "to mcud in the last 5 s. Rooms in: the rooms that joined and ended normally."
+    echo "to mcud in the last 5 s. Rooms in: the rooms that joined and ended normally. Canvas"
+    echo "frames a second: made over the rooms' call (30 when mcud keeps up); mcud CPU at"
+    echo "30 fps: its CPU scaled to 30 canvas frames a second (a starved mcud makes fewer"
+    echo "frames and uses less CPU; this is what it would need to keep up)."
     echo
-    echo "| conference | rooms in | mcud CPU | canvas frames | canvas frames dropped | input frames not shown | video tick (ms) | latency median (ms) | latency p99 (ms) | sent per room (kbit/s) | senders' CPU |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| conference | rooms in | mcud CPU | canvas frames a second | mcud CPU at 30 fps | canvas frames dropped | input frames not shown | video tick (ms) | latency median (ms) | latency p99 (ms) | sent per room (kbit/s) | senders' CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in "${rows[@]}"; do row "$r"; done
     echo "<!-- conference-end -->"
 } >"$section"
