@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/room/timecode_probe.h"
+
 struct receiver {
     GstElement *pipeline; /* borrowed */
     GstElement *webrtc;   /* borrowed */
@@ -105,6 +107,8 @@ static GstElement *decode_branch(struct receiver *r, gboolean video, const char 
     if (video)
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                           count_decoded_video, r->stats, NULL);
+    if (video && r->stats->timecode)
+        timecode_reader_attach(r->stats->timecode, pad);
     else
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_decoded_audio, r->stats, NULL);
     gst_object_unref(pad);
