@@ -326,6 +326,7 @@ fuzz: deps fuzz-build
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 	@BUILD=$(BUILD) ./tests/bench/conference.sh
+	@BUILD=$(BUILD) ./tests/bench/latency.sh
 
 # Not in check: SOAK_MINUTES (30) of three conferences with rooms joining and leaving.
 soak: deps all
