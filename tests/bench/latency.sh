@@ -62,7 +62,8 @@ field() {   # field FILE KEY -> the value in the timecode room's summary line
     grep '^mcu-room: summary name="timecode"' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
-# run CONFERENCE LAYOUT ROOMS -> "frames|mean|p50|p99|min|max|sent|mcud_median|mcud_p99"
+# run CONFERENCE LAYOUT ROOMS ->
+#   "frames|mean|p50|p99|min|max|sent|mcud_median|mcud_p99|load"
 # (LAYOUT "-" and ROOMS 1: the echo conference)
 run() {
     local conference=$1 layout=$2 rooms=$3 port=$((30000 + RANDOM % 20000)) state conf log pid
@@ -106,7 +107,7 @@ run() {
         median=$(sed -E 's/.*latency median ([0-9.]+) ms.*/\1/' <<<"$line")
         mp99=$(sed -E 's/.*p99 ([0-9.]+) ms.*/\1/' <<<"$line")
     fi
-    echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-1280x720}|$median|$mp99"
+    echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-1280x720}|$median|$mp99|$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 log "echo"
@@ -121,15 +122,15 @@ log "  $mix9_row"
 
 IFS='|' read -r _ echo_mean echo_p50 echo_p99 _ <<<"$echo_row"
 row() {   # row LABEL ROW
-    local frames mean p50 p99 min max sent median mp99 added
-    IFS='|' read -r frames mean p50 p99 min max sent median mp99 <<<"$2"
+    local frames mean p50 p99 min max sent median mp99 load added
+    IFS='|' read -r frames mean p50 p99 min max sent median mp99 load <<<"$2"
     if [ "$1" = echo ]; then
         added="- | - | -"
     else
         added=$(awk -v m="$mean" -v a="$p50" -v b="$p99" -v em="$echo_mean" -v ea="$echo_p50" \
             -v eb="$echo_p99" 'BEGIN { printf "%.1f | %d | %d", m - em, a - ea, b - eb }')
     fi
-    echo "| $1 | $sent | $frames | $mean | $p50 | $p99 | $min | $max | $added | ${median:--} | ${mp99:--} |"
+    echo "| $1 | $sent | $frames | $mean | $p50 | $p99 | $min | $max | $added | ${median:--} | ${mp99:--} | $load |"
 }
 
 section=$(mktemp)
@@ -152,9 +153,11 @@ section=$(mktemp)
     echo "encoded last (send limits apply in the mix). MCU-added = mix - echo, for the mean,"
     echo "the p50 and the p99. mcud's own figure: an input frame's last packet in to the"
     echo "first packet of the composite that shows it out, from mcud's log. Milliseconds."
+    echo "Load: the machine's 1-minute load average at the end of the case (other work on it"
+    echo "shows in the figures, above all in the p99)."
     echo
-    echo "| path | sent | stamps | mean | p50 | p99 | min | max | MCU-added mean | MCU-added p50 | MCU-added p99 | mcud median | mcud p99 |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| path | sent | stamps | mean | p50 | p99 | min | max | MCU-added mean | MCU-added p50 | MCU-added p99 | mcud median | mcud p99 | load |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     row echo "$echo_row"
     row "mix 2x2, 4 rooms" "$mix4_row"
     row "mix 3x3, 9 rooms" "$mix9_row"
