@@ -26,6 +26,10 @@
 #
 #   tests/bench/latency.sh                  echo, 2x2 and 3x3
 #   DURATION=30 tests/bench/latency.sh      longer cases (default 20 s)
+#   CASES="echo 4" SENDER_CONTROL=false OUT_MD=- tests/bench/latency.sh
+#                                           some cases (echo, 4: 2x2, 9: 3x3), the mix
+#                                           without sender control (every room sends
+#                                           1280x720), docs/benchmarks.md untouched
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -37,8 +41,10 @@ fi
 MCUD=$ROOT/$BUILD/mcud
 ROOM=$ROOT/$BUILD/mcu-room
 DIR=${BENCH_DIR:-$ROOT/tests/out/bench}/latency
-OUT_MD=$ROOT/docs/benchmarks.md
+OUT_MD=${OUT_MD:-$ROOT/docs/benchmarks.md}
 DURATION=${DURATION:-20}
+CASES=${CASES:-"echo 4 9"}
+SENDER_CONTROL=${SENDER_CONTROL:-true}
 mkdir -p "$DIR"
 for b in "$MCUD" "$ROOM"; do [ -x "$b" ] || { echo "bench: $b not built (make)" >&2; exit 1; }; done
 log() { echo "bench: $*" >&2; }
@@ -71,8 +77,9 @@ run() {
     conf=$state/mcud.conf
     log=$state/mcud.log
     printf '[mcud]\njoin-rate=0\n' >"$conf"
-    [ "$layout" = - ] || printf '[conference %s]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\n' \
-        "$conference" "$layout" >>"$conf"
+    [ "$layout" = - ] ||
+        printf '[conference %s]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\nsender-control=%s\n' \
+            "$conference" "$layout" "$SENDER_CONTROL" >>"$conf"
     "$MCUD" --listen "127.0.0.1:$port" --state-dir "$state" --ice-address 127.0.0.1 \
         --config "$conf" 2>"$log" &
     pid=$!
@@ -110,21 +117,24 @@ run() {
     echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-1280x720}|$median|$mp99|$(cut -d' ' -f1 /proc/loadavg)"
 }
 
-log "echo"
-echo_row=$(run echo - 1)
-log "  $echo_row"
-log "mix 2x2, 4 rooms"
-mix4_row=$(run lat4 2x2 4)
-log "  $mix4_row"
-log "mix 3x3, 9 rooms"
-mix9_row=$(run lat9 3x3 9)
-log "  $mix9_row"
+rows=()
+for c in $CASES; do
+    case $c in
+    echo) log "echo"; r=$(run echo - 1); rows+=("echo|$r") ;;
+    4) log "mix 2x2, 4 rooms"; r=$(run lat4 2x2 4); rows+=("mix 2x2, 4 rooms|$r") ;;
+    9) log "mix 3x3, 9 rooms"; r=$(run lat9 3x3 9); rows+=("mix 3x3, 9 rooms|$r") ;;
+    *) log "unknown case $c (echo, 4, 9)"; exit 2 ;;
+    esac
+    log "  $r"
+done
+echo_row=""
+for r in "${rows[@]}"; do [ "${r%%|*}" != echo ] || echo_row=${r#*|}; done
 
-IFS='|' read -r _ echo_mean echo_p50 echo_p99 _ <<<"$echo_row"
+IFS='|' read -r _ echo_mean echo_p50 echo_p99 _ <<<"${echo_row:-|||}"
 row() {   # row LABEL ROW
     local frames mean p50 p99 min max sent median mp99 load added
     IFS='|' read -r frames mean p50 p99 min max sent median mp99 load <<<"$2"
-    if [ "$1" = echo ]; then
+    if [ "$1" = echo ] || [ -z "$echo_row" ]; then
         added="- | - | -"
     else
         added=$(awk -v m="$mean" -v a="$p50" -v b="$p99" -v em="$echo_mean" -v ea="$echo_p50" \
@@ -149,8 +159,8 @@ section=$(mktemp)
     echo "once, over ${DURATION} s less the first 2 s. Echo: mcud sends the room's stream back"
     echo "(forwarding). Mix: canvas 1280x720 at 30 fps VP8, the timecode room finds its stamp"
     echo "in its cell of the composite; the other rooms are \`mcu-room --replay\` senders"
-    echo "(testsrc2 clip, sender control picks their rendition). Sent: what the timecode room"
-    echo "encoded last (send limits apply in the mix). MCU-added = mix - echo, for the mean,"
+    echo "(testsrc2 clip; sender control $SENDER_CONTROL: with it, it picks their rendition). Sent:"
+    echo "what the timecode room encoded last (send limits apply in the mix). MCU-added = mix - echo, for the mean,"
     echo "the p50 and the p99. mcud's own figure: an input frame's last packet in to the"
     echo "first packet of the composite that shows it out, from mcud's log. Milliseconds."
     echo "Load: the machine's 1-minute load average at the end of the case (other work on it"
@@ -158,13 +168,13 @@ section=$(mktemp)
     echo
     echo "| path | sent | stamps | mean | p50 | p99 | min | max | MCU-added mean | MCU-added p50 | MCU-added p99 | mcud median | mcud p99 | load |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    row echo "$echo_row"
-    row "mix 2x2, 4 rooms" "$mix4_row"
-    row "mix 3x3, 9 rooms" "$mix9_row"
+    for r in "${rows[@]}"; do row "${r%%|*}" "${r#*|}"; done
     echo "<!-- latency-end -->"
 } >"$section"
 
-if [ -f "$OUT_MD" ] && grep -q "<!-- latency-begin -->" "$OUT_MD"; then
+if [ "$OUT_MD" = - ]; then
+    : # printed only
+elif [ -f "$OUT_MD" ] && grep -q "<!-- latency-begin -->" "$OUT_MD"; then
     awk -v f="$section" '
         /<!-- latency-begin -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
         /<!-- latency-end -->/ { skip = 0; next }
@@ -173,5 +183,5 @@ if [ -f "$OUT_MD" ] && grep -q "<!-- latency-begin -->" "$OUT_MD"; then
 else
     { echo; cat "$section"; } >>"$OUT_MD"
 fi
+cat "$section"
 rm -f "$section"
-sed -n '/latency-begin/,/latency-end/p' "$OUT_MD"
