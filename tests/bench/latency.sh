@@ -159,8 +159,13 @@ section=$(mktemp)
     echo "once, over ${DURATION} s less the first 2 s. Echo: mcud sends the room's stream back"
     echo "(forwarding). Mix: canvas 1280x720 at 30 fps VP8, the timecode room finds its stamp"
     echo "in its cell of the composite; the other rooms are \`mcu-room --replay\` senders"
-    echo "(testsrc2 clip; sender control $SENDER_CONTROL: with it, it picks their rendition). Sent:"
-    echo "what the timecode room encoded last (send limits apply in the mix). MCU-added = mix - echo, for the mean,"
+    if [ "$SENDER_CONTROL" = true ]; then
+        echo "(testsrc2 clip; sender control picks their rendition). Sent: what the timecode"
+        echo "room encoded last (send limits apply in the mix). MCU-added = mix - echo, for the mean,"
+    else
+        echo "(testsrc2 clip; sender control off: every room sends 1280x720). Sent: what the"
+        echo "timecode room encoded last. MCU-added = mix - echo, for the mean,"
+    fi
     echo "the p50 and the p99. mcud's own figure: an input frame's last packet in to the"
     echo "first packet of the composite that shows it out, from mcud's log. Milliseconds."
     echo "Load: the machine's 1-minute load average at the end of the case (other work on it"
