@@ -52,7 +52,7 @@ static GstPadProbeReturn read_frame(GstPad *pad, GstPadProbeInfo *info, gpointer
 {
     struct timecode_reader *r = data;
     GstVideoFrame frame;
-    guint32 stamp = 0;
+    guint32 stamp = 0, now = timecode_now(); /* the decoded frame arrives: before reading it */
     gboolean found;
 
     if (!map_frame(pad, GST_PAD_PROBE_INFO_BUFFER(info), GST_MAP_READ, &frame))
@@ -60,7 +60,6 @@ static GstPadProbeReturn read_frame(GstPad *pad, GstPadProbeInfo *info, gpointer
     found = timecode_read(
         GST_VIDEO_FRAME_COMP_DATA(&frame, 0), GST_VIDEO_FRAME_COMP_STRIDE(&frame, 0),
         GST_VIDEO_FRAME_COMP_WIDTH(&frame, 0), GST_VIDEO_FRAME_COMP_HEIGHT(&frame, 0), &stamp);
-    guint32 now = timecode_now(); /* the frame is decoded and read: it has arrived */
     gst_video_frame_unmap(&frame);
 
     g_mutex_lock(&r->lock);
