@@ -107,10 +107,9 @@ static GstElement *decode_branch(struct receiver *r, gboolean video, const char 
     if (video)
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                           count_decoded_video, r->stats, NULL);
-    if (video && r->stats->timecode)
-        timecode_reader_attach(r->stats->timecode, pad);
     else
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_decoded_audio, r->stats, NULL);
+    if (video && r->stats->timecode) timecode_reader_attach(r->stats->timecode, pad);
     gst_object_unref(pad);
     gst_object_unref(dec);
     gst_bin_add(GST_BIN(r->pipeline), bin);
