@@ -97,7 +97,7 @@ USES.mcu/control/api   = mcu/core mcu/http mcu/recording mcu/conference mcu/cont
 USES.mcu               = mcu/core mcu/http mcu/transport mcu/recording mcu/conference mcu/session mcu/control
 
 PKGS.client/ctl        = libcurl glib-2.0 jansson
-PKGS.client/room       = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 glib-2.0 nice libwebsockets jansson
+PKGS.client/room       = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 gstreamer-video-1.0 glib-2.0 nice libwebsockets jansson
 USES.client/ctl        =
 USES.client/room       = signaling/client signaling/protocol
 # The webrtcbin test peer (tests/integration/webrtc_peer/, one program): client/room's
@@ -235,7 +235,9 @@ $(BUILD)/mcuctl: $(call obj,$(CTL_SRC))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  LINK    $@")
-	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
+	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(filter $(BUILD)/obj/client/%,$^) $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
+# client/room files with no library of their own, unit-tested directly.
+$(BUILD)/tests/test_timecode: $(call obj,client/room/timecode.c)
 
 # Integration helper programs (GStreamer peers and the like) link their own libraries.
 $(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBSIGNALING)
@@ -324,6 +326,7 @@ fuzz: deps fuzz-build
 bench: deps all
 	@BUILD=$(BUILD) ./tests/bench/run.sh
 	@BUILD=$(BUILD) ./tests/bench/conference.sh
+	@BUILD=$(BUILD) ./tests/bench/latency.sh
 
 # Not in check: SOAK_MINUTES (30) of three conferences with rooms joining and leaving.
 soak: deps all

@@ -80,6 +80,8 @@ void options_usage(FILE *out)
         "SOURCES (what the room sends)\n"
         "    --video test[:PATTERN]   videotestsrc pattern (default test:%s; e.g. ball, red,\n"
         "                             green, blue, white, snow, gradient)\n"
+        "    --video test:timecode    a moving ball with the time (monotonic clock) drawn\n"
+        "                             into every frame as bars (glass-to-glass latency)\n"
         "    --video v4l2[:DEVICE]    a camera (default /dev/video0)\n"
         "    --video file:PATH        a media file, decoded, re-encoded and looped\n"
         "    --video none             send no video (still receive it)\n"
@@ -114,6 +116,9 @@ void options_usage(FILE *out)
         "                        as they arrive (no re-encoding); with --count N the files\n"
         "                        are FILE with -1..-N before the extension\n"
         "    --no-decode         do not decode what arrives, only count it (load tests)\n"
+        "    --read-timecode     find the time code of a test:timecode sender on this\n"
+        "                        machine in the decoded video, report the delays (count,\n"
+        "                        mean, p50, p99) in --stats lines and the summary\n"
         "\n"
         "RUNNING\n"
         "    --duration SECONDS  leave after this long in the call, counted from the moment\n"
@@ -187,6 +192,7 @@ static bool has_kind(const char *text, const char *kind, const char **arg)
 
 static bool known_pattern(const char *name)
 {
+    if (strcmp(name, "timecode") == 0) return true; /* the moving ball with the time code */
     for (const char *const *p = test_patterns; *p; p++)
         if (strcmp(*p, name) == 0) return true;
     return false;
@@ -298,6 +304,7 @@ enum long_only {
     OPT_SHOW,
     OPT_RECORD,
     OPT_NO_DECODE,
+    OPT_READ_TIMECODE,
     OPT_DURATION,
     OPT_STATS,
     OPT_STATS_INTERVAL,
@@ -327,6 +334,7 @@ static const struct option long_options[] = {
     {"show", no_argument, NULL, OPT_SHOW},
     {"record", required_argument, NULL, OPT_RECORD},
     {"no-decode", no_argument, NULL, OPT_NO_DECODE},
+    {"read-timecode", no_argument, NULL, OPT_READ_TIMECODE},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"stats", no_argument, NULL, OPT_STATS},
     {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
@@ -377,6 +385,7 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
     case OPT_SHOW: opt->show = true; return -1;
     case OPT_RECORD: opt->record = arg; return -1;
     case OPT_NO_DECODE: opt->no_decode = true; return -1;
+    case OPT_READ_TIMECODE: opt->read_timecode = true; return -1;
     case OPT_DURATION:
         return parse_int(arg, 1, 7 * 24 * 3600, &opt->duration_s)
                    ? -1
@@ -437,6 +446,8 @@ static int check_required(const struct room_options *opt, bool media_given)
         return bad("--share-after needs --share (%s)", "--share-after");
     if (opt->show && opt->no_decode)
         return bad("--show needs decoding: drop --no-decode (%s)", "--show");
+    if (opt->read_timecode && opt->no_decode)
+        return bad("--read-timecode needs decoding: drop --no-decode (%s)", "--read-timecode");
     return -1;
 }
 

@@ -41,7 +41,8 @@ struct room_options {
     const char *token; /* NULL: none */
 
     enum room_video_source video;
-    const char *video_arg; /* test: pattern; v4l2: device (NULL = default); file: path */
+    const char
+        *video_arg; /* test: pattern or "timecode"; v4l2: device (NULL = default); file: path */
     enum room_audio_source audio;
     const char *audio_arg; /* test: tone in Hz; pulse/alsa: device (NULL = default); file: path */
     int tone_hz;           /* test audio: sine frequency */
@@ -54,6 +55,7 @@ struct room_options {
     bool show;          /* a window and the loudspeaker */
     const char *record; /* Matroska file for what we receive, or NULL */
     bool no_decode;     /* count received frames only (load tests) */
+    bool read_timecode; /* read the time code in decoded video: glass-to-glass delays */
 
     int duration_s; /* 0: until SIGINT */
     bool stats;

@@ -21,6 +21,7 @@
 #include "client/room/recorder.h"
 #include "client/room/sources.h"
 #include "client/room/stats.h"
+#include "client/room/timecode_probe.h"
 #include "client/room/webrtc_call.h"
 #include "client/room/util.h"
 
@@ -679,6 +680,7 @@ static struct participant *participant_start(const struct room_options *opt, int
     g_queue_init(&p->early_candidates);
     p->roster = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     stats_init(&p->stats);
+    if (opt->read_timecode) p->stats.timecode = timecode_reader_new();
 
     if (!build_pipeline(p, &error)) {
         fail(p, ROOM_EXIT_LOCAL, error);
@@ -768,6 +770,7 @@ void participant_free(struct participant *p)
     }
     sources_free(p->sources);
     recorder_free(p->recorder);
+    timecode_reader_free(p->stats.timecode);
     while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) early_candidate_free(c);
     g_hash_table_destroy(p->roster);
     g_free(p->participant_id);

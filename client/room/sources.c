@@ -14,6 +14,7 @@
 #include "client/room/elements.h"
 #include "client/room/file_loop.h"
 #include "client/room/replay_ladder.h"
+#include "client/room/timecode_probe.h"
 #include "client/room/util.h"
 
 #define VIDEO_PT            96
@@ -157,12 +158,20 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
     if (!check(opt->codec == ROOM_CODEC_H264 ? h264 : vp8, error) || !check(raw, error))
         return FALSE;
     enc = video_encoder(opt);
+    /* test:timecode measures latency: like a real-time camera client it drops stale
+     * frames before the encoder instead of queueing up to a second of them (while
+     * webrtcbin waits for the answer, or when the encoder falls behind). */
+    gboolean timecode = opt->video == ROOM_VIDEO_TEST && strcmp(opt->video_arg, "timecode") == 0;
     /* Send limits (sources_apply_limits) change this capsfilter and the valve. */
     char *limits = g_strdup_printf("videoscale ! videorate drop-only=true "
                                    "! capsfilter name=limits caps=\"video/x-raw,width=%d,"
                                    "height=%d,framerate=%d/1\" ! valve name=pause drop=false "
-                                   "! queue ! %s",
-                                   opt->width, opt->height, opt->fps, enc);
+                                   "! queue%s ! %s",
+                                   opt->width, opt->height, opt->fps,
+                                   timecode ? " leaky=downstream max-size-buffers=2 "
+                                              "max-size-bytes=0 max-size-time=0"
+                                            : "",
+                                   enc);
     g_free(enc);
     enc = limits;
     switch (opt->video) {
@@ -172,10 +181,11 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
             g_free(enc);
             return FALSE;
         }
-        desc = g_strdup_printf(
-            "videotestsrc is-live=true pattern=%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 "
-            "! %s",
-            opt->video_arg, opt->width, opt->height, opt->fps, enc);
+        /* test:timecode: the ball, in I420, stamped as it leaves the source */
+        desc = g_strdup_printf("videotestsrc name=testsrc is-live=true pattern=%s "
+                               "! video/x-raw,%swidth=%d,height=%d,framerate=%d/1 ! %s",
+                               timecode ? "ball" : opt->video_arg, timecode ? "format=I420," : "",
+                               opt->width, opt->height, opt->fps, enc);
         break;
     }
     case ROOM_VIDEO_V4L2: {
@@ -213,6 +223,13 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
         s->height = opt->height;
         s->fps = opt->fps;
         s->bitrate_kbps = opt->bitrate_kbps;
+    }
+    if (ok && timecode) {
+        GstElement *testsrc = gst_bin_get_by_name(GST_BIN(bin), "testsrc");
+        GstPad *raw = gst_element_get_static_pad(testsrc, "src");
+        timecode_stamp_attach(raw);
+        gst_object_unref(raw);
+        gst_object_unref(testsrc);
     }
     if (ok && opt->video == ROOM_VIDEO_V4L2 && opt->video_arg) {
         GstElement *camera = gst_bin_get_by_name(GST_BIN(bin), "camera");

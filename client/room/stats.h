@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <gst/gst.h>
 
+struct timecode_reader;
+
 struct room_stats {
     /* written by streaming threads: g_atomic_int_* only */
     gint video_frames_received; /* depayloaded frames */
@@ -21,6 +23,8 @@ struct room_stats {
     double rtt_ms;            /* -1 until the server reported one */
     double kbps_in, kbps_out; /* over the last sampling period */
     gint64 sampled_at_us;     /* monotonic time of the last sample, 0 = none */
+
+    struct timecode_reader *timecode; /* --read-timecode (owned by the participant), or NULL */
 };
 
 void stats_init(struct room_stats *st);
