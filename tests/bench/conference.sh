@@ -123,7 +123,7 @@ run() {
     # them (on a loaded machine mcud is starved, makes fewer frames and uses less CPU)
     local made at30
     made=$(awk -v c="$canvas" -v s=$((warmup + WINDOW + 2)) 'BEGIN{printf "%.1f", c / s}')
-    at30=$(awk -v cpu="$cpu" -v m="$made" 'BEGIN{printf "%.0f", m > 0 ? cpu * 30 / m : 0}')
+    at30=$(awk -v cpu="$cpu" -v m="$made" 'BEGIN{printf "%.0f", (m > 0 ? cpu * 30 / m : 0)}')
     echo "$cpu|$canvas|$dropped|$notshown|$tick|$median|$p99|$samples|$room_cpu|$kbps|$joined|$made|$at30"
 }
 
