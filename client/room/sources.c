@@ -138,6 +138,19 @@ static const char *audio_encoder_desc(void)
 
 static gboolean check(const char *const *list, char **error) { return elements_check(list, error); }
 
+/* The decoder of a still picture (PNG or JPEG, by its name), or NULL for a video. */
+static const char *picture_decoder(const char *path)
+{
+    static const char *const endings[][2] = {
+        {".png", "pngdec"}, {".jpg", "jpegdec"}, {".jpeg", "jpegdec"}};
+    char *lower = g_ascii_strdown(path, -1);
+    const char *decoder = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(endings) && !decoder; i++)
+        if (g_str_has_suffix(lower, endings[i][0])) decoder = endings[i][1];
+    g_free(lower);
+    return decoder;
+}
+
 static gboolean build_video(struct room_sources *s, const struct room_options *opt,
                             GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
@@ -199,7 +212,21 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
                                opt->width, opt->height, opt->fps, enc);
         break;
     }
-    default: /* ROOM_VIDEO_FILE */
+    default:                                   /* ROOM_VIDEO_FILE */
+        if (picture_decoder(opt->video_arg)) { /* a still page: shown as long as the call */
+            const char *const need[] = {"filesrc", picture_decoder(opt->video_arg), "imagefreeze",
+                                        NULL};
+            if (!check(need, error)) {
+                g_free(enc);
+                return FALSE;
+            }
+            desc = g_strdup_printf(
+                "filesrc name=picture ! %s ! imagefreeze is-live=true "
+                "! videoconvert ! videoscale ! videorate "
+                "! video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! %s",
+                picture_decoder(opt->video_arg), opt->width, opt->height, opt->fps, enc);
+            break;
+        }
         s->video_file = file_loop_new(opt->video_arg, "video", FILE_LOOP_DECODED, error);
         if (!s->video_file) {
             g_free(enc);
@@ -230,6 +257,11 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
         timecode_stamp_attach(raw);
         gst_object_unref(raw);
         gst_object_unref(testsrc);
+    }
+    if (ok && opt->video == ROOM_VIDEO_FILE && !s->video_file) {
+        GstElement *picture = gst_bin_get_by_name(GST_BIN(bin), "picture");
+        g_object_set(picture, "location", opt->video_arg, NULL);
+        gst_object_unref(picture);
     }
     if (ok && opt->video == ROOM_VIDEO_V4L2 && opt->video_arg) {
         GstElement *camera = gst_bin_get_by_name(GST_BIN(bin), "camera");

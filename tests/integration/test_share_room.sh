@@ -4,7 +4,8 @@
 #   viewer  a red camera; records what it receives
 #   alpha   a green camera; --share file:LINES --share-after 2 (a video of fine lines:
 #           vertical stripes in its left half, horizontal ones in its right half)
-#   beta    a blue camera, joins later; --share test:red --share-after 1
+#   beta    a blue camera, joins later; --share file:RED.png --share-after 1 (a still
+#           picture: shown frozen for as long as the share lasts)
 # Checked, in order:
 #   1. alpha presents: every room gets `presenting`, the conference switches to the
 #      presentation layout, the share is asked for its cell at 10 fps; the viewer's picture shows the lines over the content area
@@ -47,6 +48,9 @@ LINES=$TEST_TMP/lines.webm
 ffmpeg -v error -y -f lavfi \
     -i "nullsrc=s=1920x1080:r=10:d=4,format=gray,geq=lum='if(lt(X,960),if(lt(mod(X,12),6),235,16),if(lt(mod(Y,12),6),235,16))'" \
     -pix_fmt yuv420p -c:v libvpx -b:v 20M -crf 4 -g 10 "$LINES" || fail "ffmpeg could not make $LINES"
+RED_PICTURE=$TEST_TMP/red.png
+ffmpeg -v error -y -f lavfi -i "color=c=red:s=1280x720" -frames:v 1 "$RED_PICTURE" \
+    || fail "ffmpeg could not make $RED_PICTURE"
 
 room_start() {   # room_start NAME COLOUR [ARGS...] -> pid in ROOM_PID; $TEST_TMP/NAME.{out,err}
     local name=$1 colour=$2
@@ -91,7 +95,7 @@ CHECK1=$(offset "$(now_s)" "$T0")
 CHECK1=$(offset "$CHECK1" 2)   # 2 s before now: well inside the share
 
 # 2. beta takes over.
-room_start beta blue --share test:red --share-after 1
+room_start beta blue --share "file:$RED_PICTURE" --share-after 1
 BETA_PID=$ROOM_PID
 wait_line "$TEST_TMP/viewer.err" 'presenting: beta' 30 || { show_logs; fail "the viewer was not told that beta presents"; }
 T2=$(now_s)
