@@ -16,7 +16,8 @@
     X("title", "TITLE", "title", "what the meeting is called",                                \
       "1..200 characters without control characters")                                         \
     X("layout", "LAYOUT", "layout", "where the rooms' pictures go (default 2x2)",             \
-      "a layout: 1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N or custom JSON")       \
+      "a layout: 1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N (N from 1 to 8), "     \
+      "presentation or custom JSON")                                                          \
     X("pin", "PIN", "pin", "rooms must give it to join", "4..12 digits")                      \
     X("record-policy", "POLICY", "record", "when it is recorded (default off)",               \
       "off, manual or always")                                                                \

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mcu/core/conference_settings.h"
 #include "mcu/core/glib_source.h"
 #include "mcu/core/log.h"
 #include "mcu/rtp/rtcp.h"
@@ -528,14 +529,11 @@ const char *conference_member_name(const struct conference_member *m) { return m
 int conference_set_layout(struct conference *c, const char *layout, char *err, size_t errlen)
 {
     struct layout check;
-    if (layout[0] == '{') {
-        if (layout_from_json(layout, c->config.width, c->config.height, &check, err, errlen) != 0)
-            return -1;
-    } else if (layout_from_name(layout, c->config.width, c->config.height, &check) != 0) {
-        snprintf(err, errlen,
-                 "layout '%s' is not known (1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, "
-                 "speaker+N, presentation)",
-                 layout);
+    int rc = layout[0] == '{'
+                 ? layout_from_json(layout, c->config.width, c->config.height, &check, NULL, 0)
+                 : layout_from_name(layout, c->config.width, c->config.height, &check);
+    if (rc != 0) { /* the REST API's and the config file's words: one message */
+        conference_layout_valid(layout, c->config.width, c->config.height, err, errlen);
         return -1;
     }
     g_mutex_lock(&c->lock);

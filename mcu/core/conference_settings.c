@@ -106,9 +106,7 @@ void conference_field_rule(const struct conference_field *f, char *out, size_t o
                  "must be a hash made by mcud --hash-pin (pbkdf2-sha256$ITERATIONS$SALT$HASH)");
         break;
     case CONFERENCE_TYPE_LAYOUT:
-        snprintf(
-            out, outlen,
-            "must be a layout: 1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N or custom JSON");
+        snprintf(out, outlen, "must be a layout: " LAYOUT_NAMES_TEXT " or custom JSON");
         break;
     case CONFERENCE_TYPE_SIZE:
         snprintf(out, outlen, "must be WIDTHxHEIGHT, both even, %dx%d to %dx%d", w->min, h->min,

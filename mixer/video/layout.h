@@ -25,6 +25,13 @@
 #define LAYOUT_MAX_CELLS      32
 #define LAYOUT_MAX_THUMBNAILS 8
 
+#define LAYOUT_STRINGIFY_(x) #x
+#define LAYOUT_STRINGIFY(x)  LAYOUT_STRINGIFY_(x)
+/* The built-in names, for messages (the one place they are listed for people). */
+#define LAYOUT_NAMES_TEXT                                                                   \
+    "1x1, 2x2, 3x3, 4x4, 5x5, 1+5, 1+7, speaker, speaker+N (N from 1 to " LAYOUT_STRINGIFY( \
+        LAYOUT_MAX_THUMBNAILS) "), presentation"
+
 struct layout_cell {
     int x, y, w, h; /* canvas pixels, all even, w and h >= 2 */
 };

@@ -4,7 +4,8 @@
 # (`schedule.duration`), and without "or null"; `--room A --room A` is refused by
 # mcuctl in flag terms (exit 2); `token create "Nguyễn Lan"`
 # says why the name is refused instead of "is required"; `conference show` of a
-# locked conference says "joinable now: no (locked)" (and the API's joinable is false).
+# locked conference says "joinable now: no (locked)" (and the API's joinable is false);
+# `layout set ID speaker+40` says which N is allowed (1 to 8).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require node node_modules mcud mcuctl
@@ -37,6 +38,11 @@ ctl conference lock "$id" >/dev/null || fail "lock failed"
 ctl conference show "$id" | grep -q "joinable now: no (locked)" || fail "show: $(ctl conference show "$id")"
 ctl conference unlock "$id" >/dev/null
 ctl conference show "$id" | grep -q "joinable now: yes" || fail "unlocked: $(ctl conference show "$id")"
+rc=0
+ctl layout set "$id" speaker+40 >/dev/null 2>"$TEST_TMP/layout.err" || rc=$?
+cat "$TEST_TMP/layout.err"
+[ "$rc" = 6 ] || fail "layout set speaker+40 exited $rc, not 6"
+grep -q "speaker+N (N from 1 to 8)" "$TEST_TMP/layout.err" || fail "the refusal does not say which N"
 say "messages in the operator's terms"
 stop_mcud
 check_mcud_log_clean

@@ -19,6 +19,8 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "mixer/video/layout.h"
+
 #include "client/ctl/conference_flags.h"
 #include "mcu/control/control_internal.h"
 #include "mcu/core/conference_settings.h"
@@ -268,6 +270,22 @@ static void test_mcuctl_flags(void **state)
     }
 }
 
+/* `layout set X speaker+40` says which N is allowed, from LAYOUT_MAX_THUMBNAILS. */
+static void test_layout_rule_names_n(void **state)
+{
+    (void)state;
+    char why[CONFERENCE_RULE_MAX], want[64], name[32];
+    snprintf(want, sizeof want, "speaker+N (N from 1 to %d)", LAYOUT_MAX_THUMBNAILS);
+    assert_false(conference_layout_valid("speaker+40", 1280, 720, why, sizeof why));
+    if (!strstr(why, want)) fail_msg("speaker+40 refused with '%s', not naming '%s'", why, want);
+    snprintf(name, sizeof name, "speaker+%d", LAYOUT_MAX_THUMBNAILS);
+    assert_true(conference_layout_valid(name, 1280, 720, why, sizeof why));
+    snprintf(name, sizeof name, "speaker+%d", LAYOUT_MAX_THUMBNAILS + 1);
+    assert_false(conference_layout_valid(name, 1280, 720, why, sizeof why));
+    assert_false(conference_layout_valid("speaker+0", 1280, 720, why, sizeof why));
+    assert_true(conference_layout_valid("presentation", 1280, 720, why, sizeof why));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_title_in_characters, setup, teardown),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_mcuctl_flags),
+        cmocka_unit_test(test_layout_rule_names_n),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
