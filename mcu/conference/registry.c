@@ -19,8 +19,22 @@ struct registry {
                                    mixing conferences with someone in them */
     GHashTable *open;    /* conference id -> struct mcu_conference_config*
                                    (owned): conferences opened at run time */
+    GHashTable *ending;  /* conference id (owned) -> struct ending* (owned): the
+                                   conference_ending warning sent for its occurrence */
     size_t joined_count; /* members in some conference */
 };
+
+struct ending {
+    char *ends_at; /* ISO 8601 in the conference's zone */
+    int64_t end;   /* Unix seconds */
+};
+
+static void free_ending(gpointer data)
+{
+    struct ending *e = data;
+    g_free(e->ends_at);
+    g_free(e);
+}
 
 struct registry_member {
     struct registry *reg;
@@ -68,6 +82,7 @@ struct registry *registry_new(const struct mcu_config *config,
     reg->joined = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_member_list);
     reg->running = g_hash_table_new(g_str_hash, g_str_equal);
     reg->open = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_settings);
+    reg->ending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_ending);
     return reg;
 }
 
@@ -81,6 +96,7 @@ void registry_free(struct registry *reg)
     g_hash_table_destroy(reg->joined);
     g_hash_table_destroy(reg->running);
     g_hash_table_destroy(reg->open);
+    g_hash_table_destroy(reg->ending);
     g_free(reg);
 }
 
@@ -125,7 +141,24 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
     for (guint i = 0; i < list->len; i++) kick(list->pdata[i], "conference_ended", reason);
     g_ptr_array_free(list, TRUE);
     g_hash_table_remove(reg->open, id);
+    g_hash_table_remove(reg->ending, id);
     log_info("conference %s is closed (%s)", id, reason);
+}
+
+void registry_set_ending(struct registry *reg, const char *id, const char *ends_at, int64_t end)
+{
+    struct ending *e = g_new0(struct ending, 1);
+    e->ends_at = g_strdup(ends_at);
+    e->end = end;
+    g_hash_table_replace(reg->ending, g_strdup(id), e);
+}
+
+const char *registry_ending(const struct registry *reg, const char *id, int64_t *end)
+{
+    const struct ending *e = g_hash_table_lookup(reg->ending, id);
+    if (!e) return NULL;
+    if (end) *end = e->end;
+    return e->ends_at;
 }
 
 /* --- running conferences ---------------------------------------------------------------------- */

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mcu/conference/conference.h"
 #include "mcu/core/config.h"
@@ -53,6 +54,14 @@ int registry_open_settings(struct registry *reg, const struct mcu_conference_con
 /* Closes a run-time conference: every member in it is kicked with the reason (code
  * "conference_ended": its end is not a failure of the rooms). */
 void registry_close_settings(struct registry *reg, const char *id, const char *reason);
+
+/* The conference's current occurrence ends at `end` (Unix seconds; ends_at: the same
+ * in ISO 8601, copied) and its rooms were warned (conference_ending): a room that
+ * joins later gets the warning too. Forgotten when the conference closes. */
+void registry_set_ending(struct registry *reg, const char *id, const char *ends_at, int64_t end);
+/* The warned end of conference `id` (ISO 8601; *end in Unix seconds), or NULL when no
+ * warning was sent for its occurrence. */
+const char *registry_ending(const struct registry *reg, const char *id, int64_t *end);
 
 /* --- running mixing conferences ------------------------------------------------------ */
 

@@ -52,8 +52,13 @@ static void on_warn(void *owner, const struct store_conference *c, int64_t end)
 {
     struct control *control = owner;
     log_info("conference %s ends in %lld s: rooms warned", c->id, (long long)(end - control_now()));
-    if (!registry_running(control->registry, c->id)) return;
     char *ends_at = schedule_format_time(end, c->timezone);
+    /* Rooms that join from now on get the warning when they join. */
+    registry_set_ending(control->registry, c->id, ends_at, end);
+    if (!registry_running(control->registry, c->id)) {
+        g_free(ends_at);
+        return;
+    }
     json_t *event = json_pack("{s:s, s:s, s:I}", "type", "conference_ending", "ends_at", ends_at,
                               "seconds", (json_int_t)(end - control_now()));
     g_free(ends_at);

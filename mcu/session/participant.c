@@ -382,6 +382,22 @@ static int join_mix(struct participant *p, const struct protocol_request *r,
     return 0;
 }
 
+/* A room joining after the rooms were warned that the conference ends soon
+ * (conference_ending, sent once per occurrence by the scheduler) gets the warning too,
+ * with the seconds left now. */
+static void send_ending_warning(struct participant *p, const char *conference_id)
+{
+    int64_t end;
+    const char *ends_at = registry_ending(p->session->registry, conference_id, &end);
+    if (!ends_at) return;
+    int64_t left = end - g_get_real_time() / G_USEC_PER_SEC;
+    if (left <= 0) return;
+    json_t *event = json_pack("{s:s, s:s, s:I}", "type", "conference_ending", "ends_at", ends_at,
+                              "seconds", (json_int_t)left);
+    if (event) send_text(p, json_dumps(event, JSON_COMPACT));
+    json_decref(event);
+}
+
 /* Roster for the joiner (and who presents), participant_joined for the others. A
  * content connection is not announced: `presenting` names it once its media is up. */
 static void announce_join(struct participant *p)
@@ -512,6 +528,7 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
                json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", p->id, "conference", conf->id,
                          "title", conf->title, "host", access.host, "waiting_for_host", waiting));
     if (p->member) announce_join(p);
+    if (!r->content_of) send_ending_warning(p, conf->id);
     if (p->member && access.host)
         conference_member_set_host(p->mix, p->member);
     else if (waiting)
