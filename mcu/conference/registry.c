@@ -153,6 +153,11 @@ void registry_set_ending(struct registry *reg, const char *id, const char *ends_
     g_hash_table_replace(reg->ending, g_strdup(id), e);
 }
 
+void registry_forget_ending(struct registry *reg, const char *id)
+{
+    g_hash_table_remove(reg->ending, id);
+}
+
 const char *registry_ending(const struct registry *reg, const char *id, int64_t *end)
 {
     const struct ending *e = g_hash_table_lookup(reg->ending, id);

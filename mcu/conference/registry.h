@@ -59,6 +59,8 @@ void registry_close_settings(struct registry *reg, const char *id, const char *r
  * in ISO 8601, copied) and its rooms were warned (conference_ending): a room that
  * joins later gets the warning too. Forgotten when the conference closes. */
 void registry_set_ending(struct registry *reg, const char *id, const char *ends_at, int64_t end);
+/* The warning is forgotten (the schedule changed: the scheduler warns again). */
+void registry_forget_ending(struct registry *reg, const char *id);
 /* The warned end of conference `id` (ISO 8601; *end in Unix seconds), or NULL when no
  * warning was sent for its occurrence. */
 const char *registry_ending(const struct registry *reg, const char *id, int64_t *end);

@@ -3,7 +3,7 @@
 # end gets the conference_ending warning too (issue 17): the scheduler warns once per
 # occurrence, when nobody may be in yet; a room that joins afterwards gets the event
 # on joining, with the seconds left then. A room joining a conference whose end is
-# further away gets none.
+# further away gets none, nor does one joining after the end was moved an hour away.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require node node_modules mcud mcuctl
@@ -34,6 +34,13 @@ got=$(node "$ROOT/tests/integration/ending_join.mjs" "$MCUD_URL" "$later" "Huế
     || fail "the room could not join $later: $got"
 [ "$got" = none ] || fail "a room joining an hour before the end got: $got"
 say "no warning an hour before the end"
+
+# A new schedule (an hour more) forgets the warning: a late room gets no stale end.
+ctl conference update "$soon" --duration 1h >/dev/null || fail "could not move the end of $soon"
+got=$(node "$ROOT/tests/integration/ending_join.mjs" "$MCUD_URL" "$soon" "Cần Thơ") \
+    || fail "the room could not join $soon after the update: $got"
+[ "$got" = none ] || fail "after the end moved an hour away a late room got: $got"
+say "the warning is forgotten when the schedule changes"
 stop_mcud
 check_mcud_log_clean
 say "pass"

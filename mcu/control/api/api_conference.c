@@ -8,6 +8,7 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#include "mcu/conference/registry.h"
 #include "mcu/core/config.h"
 #include "mcu/core/log.h"
 #include "mcu/control/schedule.h"
@@ -258,6 +259,8 @@ void api_conference_update(struct api_call *call)
     /* Joinable conferences take the new settings for later joins; a new layout also
      * goes to a running mix at once. */
     scheduler_refresh(control->scheduler, c.id);
+    /* A new schedule is warned about afresh (a late room must not get the old end). */
+    if (schedule_changed) registry_forget_ending(control->registry, c.id);
     if (layout_changed) api_push_layout(control, c.id, c.layout);
     control_reschedule(control);
     struct store_conference now;
