@@ -203,7 +203,10 @@ static char **conference_row(json_t *c)
     row[2] = g_strdup_printf("%s%s", json_string_value(json_object_get(c, "state")),
                              json_is_true(json_object_get(c, "locked")) ? " (locked)" : "");
     row[3] = ctl_local_time(json_object_get(json_is_object(cur) ? cur : sched, "start"));
-    row[4] = ctl_local_time(json_object_get(json_is_object(cur) ? cur : sched, "end"));
+    /* Ended by an operator: when it really ended, not the scheduled end. */
+    json_t *ended = json_object_get(c, "ended_at");
+    row[4] = ctl_local_time(
+        json_is_string(ended) ? ended : json_object_get(json_is_object(cur) ? cur : sched, "end"));
     json_t *rec = json_object_get(sched, "recurrence");
     row[5] = json_is_object(rec) ? ctl_json_text(json_object_get(rec, "freq")) : g_strdup("-");
     row[6] = ctl_json_text(json_object_get(c, "layout"));

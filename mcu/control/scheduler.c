@@ -170,9 +170,10 @@ int scheduler_end_now(struct scheduler *s, struct store_conference *c, int64_t n
 {
     enum store_conference_state from = c->state;
     int from_occurrence = c->occurrence;
-    if (c->duration == 0 || c->recurrence == STORE_RECUR_NONE)
+    if (c->duration == 0 || c->recurrence == STORE_RECUR_NONE) {
         c->state = STORE_ENDED;
-    else
+        c->ended_at = now; /* the real end, shown instead of the scheduled one */
+    } else
         next_occurrence(c);
     c->updated_at = now;
     int rc = store_conference_update(s->store, c);

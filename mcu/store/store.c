@@ -60,6 +60,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      * holds PIN hashes from now on; control_new() hashes plain ones at start. */
     ("ALTER TABLE conferences ADD COLUMN host_required INTEGER NOT NULL DEFAULT 0;"
      "ALTER TABLE conferences ADD COLUMN host_token_hash TEXT;"),
+    /* 4 -> 5: when an operator ended the conference (its real end, for the tables). */
+    "ALTER TABLE conferences ADD COLUMN ended_at INTEGER NOT NULL DEFAULT 0;",
 };
 
 sqlite3_stmt *store_prepare(struct store *s, const char *sql)

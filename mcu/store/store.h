@@ -25,7 +25,7 @@
 #include "mcu/core/config.h"
 
 #define STORE_FILE_NAME      "hoinghi.db"
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Return codes of the store calls. */
 #define STORE_OK        0
@@ -64,6 +64,7 @@ struct store_conference {
     bool host_required;             /* media only while a host room is in */
     char *host_token_hash;          /* SHA-256 hex of the host token; NULL: none */
     int64_t created_at, updated_at; /* unix seconds */
+    int64_t ended_at;               /* when an operator ended it (unix seconds); 0: not */
 };
 
 struct store_room {

@@ -7,9 +7,9 @@
     "id, title, pin, layout, width, height, fps, allow_vp8, allow_h264, max_participants,"    \
     " record, start_at, duration_s, timezone, early_join_min, recurrence, recur_count,"       \
     " recur_until, state, occurrence, warned, locked, created_at, updated_at, host_required," \
-    " host_token_hash"
+    " host_token_hash, ended_at"
 
-/* Binds the 26 columns in CONFERENCE_COLUMNS order, starting at parameter 1. */
+/* Binds the 27 columns in CONFERENCE_COLUMNS order, starting at parameter 1. */
 static void bind_conference(sqlite3_stmt *st, const struct store_conference *c)
 {
     int i = 1;
@@ -39,6 +39,7 @@ static void bind_conference(sqlite3_stmt *st, const struct store_conference *c)
     sqlite3_bind_int64(st, i++, c->updated_at);
     sqlite3_bind_int(st, i++, c->host_required);
     store_bind_text(st, i++, c->host_token_hash);
+    sqlite3_bind_int64(st, i++, c->ended_at);
 }
 
 static int enum_or_zero(int value) { return value < 0 ? 0 : value; }
@@ -74,12 +75,13 @@ static void read_conference(sqlite3_stmt *st, struct store_conference *c)
     c->updated_at = sqlite3_column_int64(st, i++);
     c->host_required = sqlite3_column_int(st, i++) != 0;
     c->host_token_hash = store_column_dup(st, i++);
+    c->ended_at = sqlite3_column_int64(st, i++);
 }
 
 int store_conference_insert(struct store *s, const struct store_conference *c)
 {
     sqlite3_stmt *st = store_prepare(s, "INSERT INTO conferences (" CONFERENCE_COLUMNS ") VALUES "
-                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (st) bind_conference(st, c);
     return store_write(s, st);
 }
@@ -87,11 +89,11 @@ int store_conference_insert(struct store *s, const struct store_conference *c)
 int store_conference_update(struct store *s, const struct store_conference *c)
 {
     sqlite3_stmt *st = store_prepare(s, "UPDATE conferences SET (" CONFERENCE_COLUMNS ") = "
-                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                                        "WHERE id = ?27");
+                                        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                                        "WHERE id = ?28");
     if (!st) return STORE_ERROR;
     bind_conference(st, c);
-    store_bind_text(st, 27, c->id);
+    store_bind_text(st, 28, c->id);
     int rc = store_write(s, st);
     if (rc == STORE_OK && sqlite3_changes(s->db) == 0) return STORE_NOT_FOUND;
     return rc;

@@ -5,7 +5,8 @@
 # mcuctl in flag terms (exit 2); `token create "Nguyễn Lan"`
 # says why the name is refused instead of "is required"; `conference show` of a
 # locked conference says "joinable now: no (locked)" (and the API's joinable is false);
-# `layout set ID speaker+40` says which N is allowed (1 to 8).
+# `layout set ID speaker+40` says which N is allowed (1 to 8); after `conference end`
+# `conference list` and `show` give the real end, not the scheduled one.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require node node_modules mcud mcuctl
@@ -44,6 +45,21 @@ cat "$TEST_TMP/layout.err"
 [ "$rc" = 6 ] || fail "layout set speaker+40 exited $rc, not 6"
 grep -q "speaker+N (N from 1 to 8)" "$TEST_TMP/layout.err" || fail "the refusal does not say which N"
 say "messages in the operator's terms"
+
+long=$(ctl conference create --title "Dài" --start now --duration 2h 2>/dev/null)
+sched_end=$(ctl --json conference show "$long" | json 'o.schedule.end')
+ctl conference end "$long" >/dev/null || fail "conference end failed"
+ended=$(ctl --json conference show "$long" | json 'o.ended_at')
+[ -n "$ended" ] && [ "$ended" != null ] || fail "an ended conference has no ended_at"
+minute() { echo "${1:0:16}" | tr T ' '; }   # 2026-12-07T22:51:03+00:00 -> 2026-12-07 22:51
+for view in "conference list" "conference show $long"; do
+    # shellcheck disable=SC2086
+    out=$(ctl $view | grep -F "$long" || true)
+    [ -n "$out" ] || out=$(ctl $view)
+    echo "$out" | grep -qF "$(minute "$ended")" || fail "$view does not show the real end $ended: $out"
+    ! echo "$out" | grep -qF "$(minute "$sched_end")" || fail "$view shows the scheduled end $sched_end: $out"
+done
+say "conference end: list and show give the real end ($ended, not $sched_end)"
 stop_mcud
 check_mcud_log_clean
 say "pass"

@@ -333,6 +333,13 @@ json_t *api_conference_json(struct control *control, const struct store_conferen
     } else {
         json_object_set_new(out, "current", json_null());
     }
+    if (c->state == STORE_ENDED && c->ended_at > 0) {
+        char *e = schedule_format_time(c->ended_at, c->timezone);
+        json_object_set_new(out, "ended_at", json_string(e));
+        g_free(e);
+    } else {
+        json_object_set_new(out, "ended_at", json_null());
+    }
     json_t *rooms = json_array();
     GPtrArray *list = store_room_list(control->store, c->id);
     for (guint i = 0; i < list->len; i++)
