@@ -95,11 +95,23 @@ ctl participant focus meeting "$ladder_id" >/dev/null || fail "participant focus
 expect "choose 426x240 for the big cell" "send limits 42[68]x240@15 .*: sending rendition 426x240"
 expect "send 426x240" " sent 426x240"
 
-# the composite still comes to the camera room, decoded
-sleep 2
+# the composite still comes to the camera room, decoded: at least 30 more frames (2 s
+# at 15 fps) within 20 s of the last switch
+camera_decoded() {
+    local decoded
+    decoded=$(grep "video .* received / .* decoded" "$CAMERA_LOG" | tail -n1 \
+        | sed -nE 's/.*video [0-9]+ received \/ ([0-9]+) decoded.*/\1/p')
+    echo "${decoded:-0}"
+}
+before=$(camera_decoded)
+for tries in $(seq 200); do
+    [ "$(camera_decoded)" -ge $(($before + 30)) ] && break
+    sleep 0.1
+done
 last=$(grep "video .* received / .* decoded" "$CAMERA_LOG" | tail -n1)
-decoded=$(sed -nE 's/.*video [0-9]+ received \/ ([0-9]+) decoded.*/\1/p' <<<"$last")
-[ "${decoded:-0}" -gt 100 ] || { tail -n 20 "$CAMERA_LOG"; fail "the camera room decoded too little of the composite: $last"; }
+[ "$(camera_decoded)" -ge $(($before + 30)) ] \
+    || { tail -n 20 "$CAMERA_LOG"; fail "the camera room decoded too little of the composite ($before frames, then: $last)"; }
+say "camera room: $last"
 
 kill -INT "$CAMERA_PID" "$LADDER_PID" 2>/dev/null
 wait "$CAMERA_PID" || true
