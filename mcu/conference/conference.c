@@ -200,6 +200,11 @@ void conference_free(struct conference *c)
             (unsigned long long)st.video_ticks_skipped, (unsigned long long)st.input_frames_dropped,
             st.video_tick_ms, st.latency_median_ms, st.latency_p99_ms,
             (unsigned long long)st.latency_samples);
+        log_info("conference %s latency: mean %.1f ms = jitter buffer %.1f + wait for the tick "
+                 "%.1f + tick %.1f (decode %.1f, compose %.1f, encode %.1f, packetize %.1f)",
+                 c->config.id, st.latency_mean_ms, st.jitter_wait_ms, st.tick_wait_ms,
+                 st.video_tick_ms, st.video_decode_ms, st.video_compose_ms, st.video_encode_ms,
+                 st.video_tick_ms - st.video_decode_ms - st.video_compose_ms - st.video_encode_ms);
     }
     mix_engine_free(c->engine);
     g_queue_clear_full(&c->commands, g_free);
@@ -637,10 +642,16 @@ void conference_get_stats(struct conference *c, struct conference_stats *out)
     out->latency_p99_ms = histogram_percentile(c->latency_histogram, c->latency_samples, 0.99);
     out->video_tick_ms =
         c->video_ticks ? (double)c->video_tick_total_us / (double)c->video_ticks / 1000.0 : 0;
-    out->video_decode_ms =
-        c->video_ticks ? (double)c->video_decode_total_us / (double)c->video_ticks / 1000.0 : 0;
-    out->video_encode_ms =
-        c->video_ticks ? (double)c->video_encode_total_us / (double)c->video_ticks / 1000.0 : 0;
+    const struct mix_engine_stats *e = &c->engine_stats;
+    double ticks = c->video_ticks ? (double)c->video_ticks : 1;
+    double composed = e->video_frames_composed ? (double)e->video_frames_composed : 1;
+    out->video_decode_ms = (double)e->video_decode_us / ticks / 1000.0;
+    out->video_compose_ms = (double)e->video_compose_us / ticks / 1000.0;
+    out->video_encode_ms = (double)e->video_encode_us / ticks / 1000.0;
+    out->jitter_wait_ms = (double)e->video_jitter_wait_us / composed / 1000.0;
+    out->tick_wait_ms = (double)e->video_tick_wait_us / composed / 1000.0;
+    out->latency_mean_ms =
+        c->latency_samples ? (double)c->latency_total_us / (double)c->latency_samples / 1000.0 : 0;
     out->packets_queued_dropped = c->queue_drops;
     g_mutex_unlock(&c->lock);
     /* Engine input stats are the media thread's; only read them once it has stopped. */

@@ -192,10 +192,16 @@ struct conference_stats {
     uint64_t input_frames_dropped; /* input video frames not shown (loss, decode errors,
                                        waiting for a keyframe) */
     uint64_t latency_samples;
-    double latency_median_ms, latency_p99_ms;
-    double video_tick_ms;            /* mean time one video tick takes (decode+compose+encode) */
+    double latency_median_ms, latency_p99_ms, latency_mean_ms;
+    /* Where the latency goes, means: an input frame waits in the jitter buffer, then
+     * for the tick, then the tick decodes, composes, encodes and packetizes
+     * (video_tick_ms); the sum is close to latency_mean_ms. docs/benchmarks.md. */
+    double jitter_wait_ms;           /* per input frame: last packet in -> its playout time */
+    double tick_wait_ms;             /* per input frame: playout time -> the tick that took it */
+    double video_tick_ms;            /* per tick: its start -> the composite's first packet out */
     double video_decode_ms;          /* ... of which decoding the inputs */
-    double video_encode_ms;          /* ... of which encoding the output profiles */
+    double video_compose_ms;         /* ... scaling the new pictures and composing the canvas */
+    double video_encode_ms;          /* ... encoding the output profiles */
     uint64_t packets_queued_dropped; /* inbound queue full */
 };
 void conference_get_stats(struct conference *c, struct conference_stats *out);

@@ -153,8 +153,9 @@ struct conference {
     uint64_t video_ticks, video_ticks_skipped, audio_ticks_done;
     uint64_t latency_samples;
     uint32_t latency_histogram[CONFERENCE_LATENCY_BUCKETS];
+    int64_t latency_total_us; /* summed over the samples: the mean */
     int64_t video_tick_total_us;
-    uint64_t video_decode_total_us, video_encode_total_us; /* copied from the engine */
+    struct mix_engine_stats engine_stats; /* copied from the engine after each video tick */
 
     /* recording (under the lock): the recorder the media thread feeds, its profile */
     struct recorder *recorder;

@@ -363,8 +363,9 @@ static void record_latency(struct conference *c, const int64_t *arrivals, size_t
                            int64_t sent_us)
 {
     for (size_t i = 0; i < count; i++) {
-        int64_t ms = (sent_us - arrivals[i]) / 1000;
-        if (ms < 0) ms = 0;
+        int64_t us = sent_us > arrivals[i] ? sent_us - arrivals[i] : 0;
+        int64_t ms = us / 1000;
+        c->latency_total_us += us;
         if (ms >= CONFERENCE_LATENCY_BUCKETS) ms = CONFERENCE_LATENCY_BUCKETS - 1;
         c->latency_histogram[ms]++;
         c->latency_samples++;
@@ -417,8 +418,7 @@ gpointer conference_media_thread(gpointer data)
             record_latency(c, arrivals, arrival_count, first_packet_out);
             c->video_ticks++;
             c->video_tick_total_us += first_packet_out - now;
-            c->video_decode_total_us = mix_engine_stats(c->engine)->video_decode_us;
-            c->video_encode_total_us = mix_engine_stats(c->engine)->video_encode_us;
+            c->engine_stats = *mix_engine_stats(c->engine);
             next_video += video_interval;
             if (next_video <= now - video_interval) {
                 /* Behind by more than a frame: those canvas frames are dropped. */

@@ -144,10 +144,18 @@ struct mix_engine_stats {
     uint64_t own_encodes;      /* minus-self (or per-input) encodes */
     uint64_t errors;           /* encode failures and the like */
     /* Wall time spent in the video tick's phases (the only clock the engine reads,
-     * for these figures): decoding the inputs (over the pool), encoding the
-     * profiles (over the pool). */
+     * for these figures): decoding the inputs (over the pool), composing the
+     * canvas, encoding the profiles (over the pool). */
     uint64_t video_decode_us;
+    uint64_t video_compose_us;
     uint64_t video_encode_us;
+    /* Where an input frame waits before its composite is made (caller's clock), summed
+     * over the input frames new in a composite (video_frames_composed): in the jitter
+     * buffer (its last packet's arrival to its playout time; 0 when it was complete
+     * only after that) and for the tick (from then to the tick that decoded it). */
+    uint64_t video_frames_composed;
+    uint64_t video_jitter_wait_us;
+    uint64_t video_tick_wait_us;
 };
 
 struct mix_engine;

@@ -100,8 +100,9 @@ static void encode_own_mixes(struct mix_engine *e, const struct mix_engine_sink 
 
 int mix_engine_audio_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink)
 {
+    int64_t video_extra_us = mix_engine_video_extra_us(e);
     for (size_t i = 0; i < e->cfg.max_inputs; i++)
-        if (e->inputs[i].active) mix_input_pull_audio(&e->inputs[i], now_us);
+        if (e->inputs[i].active) mix_input_pull_audio(&e->inputs[i], now_us, video_extra_us);
     choose_decodes(e);
     for (size_t i = 0; i < e->cfg.max_inputs; i++)
         if (e->inputs[i].active) mix_input_decode_audio(&e->inputs[i], e->decode_audio[i]);

@@ -63,6 +63,12 @@ int mix_engine_open_own_output(struct mix_engine *e, size_t slot);
 /* Encoder complexity of the minus-self (or per-input) outputs. */
 int mix_engine_own_complexity(const struct mix_engine *e);
 
+/* How much longer than an audio frame a video frame takes from its jitter buffer to
+ * the mixer's output, on average: half a canvas frame interval waiting for the video
+ * tick plus the tick's mean decode, compose and encode time, less half an audio tick
+ * waiting for the audio tick. Never negative. For lip sync (mix_input_pull_audio). */
+int64_t mix_engine_video_extra_us(const struct mix_engine *e);
+
 /* Hands one encoded frame to the sink: frame callback, then (if there is a packet
  * callback) its RTP packets. */
 void mix_engine_emit(struct mix_engine *e, const struct mix_engine_sink *sink,

@@ -134,6 +134,19 @@ static void assign_cells(struct mix_engine *e)
     }
 }
 
+int64_t mix_engine_video_extra_us(const struct mix_engine *e)
+{
+    int fps = e->cfg.fps > 0 ? e->cfg.fps : 30;
+    const struct mix_engine_stats *st = &e->stats;
+    int64_t tick =
+        st->video_ticks > 0
+            ? (int64_t)((st->video_decode_us + st->video_compose_us + st->video_encode_us) /
+                        st->video_ticks)
+            : 0;
+    int64_t extra = 1000000 / fps / 2 + tick - AUDIO_TICK_MS * 1000 / 2;
+    return extra > 0 ? extra : 0;
+}
+
 int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix_engine_sink *sink)
 {
     struct video_job job = {.e = e, .now_us = now_us};
@@ -151,14 +164,21 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     work_pool_run(e->pool, e->decode_count, decode_job, &job);
     e->stats.video_decode_us += phase_clock_us() - decode_start;
 
+    uint64_t compose_start = phase_clock_us(); /* scaling the new pictures included */
     e->composed_count = 0;
     for (size_t k = 0; k < e->decode_count; k++) {
         size_t slot = e->decode_list[k];
         struct mix_input *in = &e->inputs[slot];
         if (!in->new_picture) continue;
         in->new_picture = false;
-        if (in->picture_arrival_us > 0)
+        if (in->picture_arrival_us > 0) {
             e->composed_arrivals[e->composed_count++] = in->picture_arrival_us;
+            e->stats.video_frames_composed++;
+            e->stats.video_jitter_wait_us +=
+                (uint64_t)(in->picture_ready_us - in->picture_arrival_us);
+            if (now_us > in->picture_ready_us)
+                e->stats.video_tick_wait_us += (uint64_t)(now_us - in->picture_ready_us);
+        }
         if (compositor_set_input(e->compositor, slot, in->picture) < 0) e->stats.errors++;
     }
     e->stats.video_ticks++;
@@ -167,6 +187,7 @@ int mix_engine_video_tick(struct mix_engine *e, int64_t now_us, const struct mix
     /* 90 kHz from the caller's microseconds, without overflow for centuries. */
     job.pts = now_us / 1000000 * RTP_VIDEO_CLOCK + now_us % 1000000 * RTP_VIDEO_CLOCK / 1000000;
     job.canvas = compositor_compose(e->compositor, job.pts);
+    e->stats.video_compose_us += phase_clock_us() - compose_start;
     if (!job.canvas) {
         e->stats.errors++;
         return -1;

@@ -72,6 +72,7 @@ static void decode_one(struct mix_input *in, const struct encoded_frame *frame)
     if (av_frame_ref(in->picture, picture) == 0) {
         in->new_picture = true;
         in->picture_arrival_us = in->frame_arrival_us;
+        in->picture_ready_us = in->frame_ready_us;
         in->stats.video_pictures++;
     }
 }
@@ -94,6 +95,8 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us)
         for (size_t i = 0; i < jf.packet_count; i++)
             if (jf.packets[i].arrival_us > in->frame_arrival_us)
                 in->frame_arrival_us = jf.packets[i].arrival_us;
+        in->frame_ready_us =
+            jf.playout_us > in->frame_arrival_us ? jf.playout_us : in->frame_arrival_us;
         for (size_t i = 0; i < jf.packet_count; i++) {
             depacketizer_push(in->video_depacketizer, jf.packets[i].data, jf.packets[i].size);
             while (depacketizer_pull(in->video_depacketizer, &frame) == 1) decode_one(in, &frame);
@@ -121,17 +124,20 @@ static int packet_level(const struct mix_input *in, const uint8_t *data, size_t 
     return level;
 }
 
-void mix_input_pull_audio(struct mix_input *in, int64_t now_us)
+void mix_input_pull_audio(struct mix_input *in, int64_t now_us, int64_t video_extra_us)
 {
     in->pending.size = 0;
     in->pending_count = 0;
     if (!in->audio_jb) return;
     if (in->video_jb && in->video_seen) {
-        /* Lip sync: both streams play out with the larger of their delays. */
+        /* Lip sync at the output (mix_input.h): audio waits in its buffer what video
+         * waits in its own plus the video path's extra time. */
         int64_t audio = jitter_buffer_own_delay(in->audio_jb),
                 video = jitter_buffer_own_delay(in->video_jb);
-        jitter_buffer_set_delay_floor(in->audio_jb, video);
-        jitter_buffer_set_delay_floor(in->video_jb, audio);
+        int64_t audio_wait = audio > video + video_extra_us ? audio : video + video_extra_us;
+        int64_t video_wait = audio_wait - video_extra_us;
+        jitter_buffer_set_delay_floor(in->audio_jb, audio_wait);
+        jitter_buffer_set_delay_floor(in->video_jb, video_wait > 0 ? video_wait : 0);
     }
     struct jitter_frame jf;
     struct encoded_frame frame;

@@ -52,7 +52,10 @@ struct mix_input {
     AVFrame *picture;           /* newest decoded picture (a reference) */
     bool new_picture;           /* since the last video tick took it */
     int64_t frame_arrival_us;   /* last packet of the frame being decoded */
-    int64_t picture_arrival_us; /* ... of the frame that gave `picture` */
+    int64_t frame_ready_us;     /* when the jitter buffer could hand it out: its
+                                   arrival or its playout time, the later */
+    int64_t picture_arrival_us; /* frame_arrival_us of the frame that gave `picture` */
+    int64_t picture_ready_us;   /* frame_ready_us of the same */
     bool video_seen;            /* a video packet has arrived */
     bool video_muted;           /* its video is dropped; the tile shows the placeholder */
     bool reference_lost;        /* a whole frame was lost: frames are skipped until
@@ -98,9 +101,13 @@ void mix_input_decode_video(struct mix_input *in, int64_t now_us);
 void mix_input_skip_video(struct mix_input *in, int64_t now_us);
 
 /* Pulls every audio frame due at now_us into `pending` and notes its level. First,
- * with video too, sets each jitter buffer's delay floor to the other's own delay
- * (lip sync: both play out with the larger). */
-void mix_input_pull_audio(struct mix_input *in, int64_t now_us);
+ * with video too, sets the two jitter buffers' delay floors for lip sync at the
+ * output: after its jitter buffer a video frame takes `video_extra_us` longer than
+ * audio to leave the mixer (mix_engine_video_extra_us), so the video buffer holds
+ * that much less than the audio buffer; the one with the larger need sets both. What
+ * was captured together leaves together, and video is not held to audio's delay on
+ * top of its own path. */
+void mix_input_pull_audio(struct mix_input *in, int64_t now_us, int64_t video_extra_us);
 /* Decodes the pending payloads into the queue (or, if !decode, drops them). */
 void mix_input_decode_audio(struct mix_input *in, bool decode);
 /* Takes one tick of samples from the queue into tick_pcm; false if too few. Trims

@@ -374,6 +374,7 @@ static void fill_frame(struct jitter_buffer *jb, struct jitter_frame *f, uint32_
 {
     *f = (struct jitter_frame){
         .rtp_timestamp = timestamp,
+        .playout_us = playout_time(jb, timestamp),
         .keyframe = keyframe,
         .packet_count = jb->out_count,
         .packets = jb->out,
@@ -455,6 +456,7 @@ static int pull_audio(struct jitter_buffer *jb, int64_t now_us, struct jitter_fr
                                         first->arrival_us};
     *f = (struct jitter_frame){
         .rtp_timestamp = (uint32_t)timestamp,
+        .playout_us = playout_time(jb, timestamp),
         .lost = true,
         .next = gap == 1 ? &jb->out[0] : NULL,
     };

@@ -98,8 +98,10 @@ struct jitter_packet {
  * next push or pull. */
 struct jitter_frame {
     uint32_t rtp_timestamp;
-    bool keyframe; /* video: contains a keyframe start */
-    bool lost;     /* audio: a loss record, no packets */
+    int64_t playout_us; /* its playout time on the caller's clock (the latency
+                           figures: a frame complete later was handed out then) */
+    bool keyframe;      /* video: contains a keyframe start */
+    bool lost;          /* audio: a loss record, no packets */
     size_t packet_count;
     const struct jitter_packet *packets; /* in sequence order */
     const struct jitter_packet *next;    /* loss record: the packet after the lost
@@ -136,9 +138,10 @@ bool jitter_buffer_keyframe_request(struct jitter_buffer *jb, int64_t now_us);
 void jitter_buffer_set_rtt(struct jitter_buffer *jb, int64_t rtt_us);
 
 /* Lip sync of one sender's streams: the playout delay is at least `floor_us` (still at
- * most max_delay_us); 0 = none. The mixer sets each stream's floor to the delay the
- * other stream of the same input needs (jitter_buffer_own_delay), so both play out
- * with the larger delay and what was captured together comes out together. */
+ * most max_delay_us); 0 = none. The mixer sets both streams' floors from what each
+ * needs by itself (jitter_buffer_own_delay) and from how much longer the rest of its
+ * video path takes (mixer/engine/mix_input.h), so that what was captured together
+ * leaves the mixer together. */
 void jitter_buffer_set_delay_floor(struct jitter_buffer *jb, int64_t floor_us);
 /* The delay this stream needs by itself (jitter, round trip, config), without the
  * floor. */

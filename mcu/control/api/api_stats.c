@@ -79,7 +79,8 @@ void api_stats(struct api_call *call)
         json_array_append_new(
             list,
             json_pack(
-                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I}",
+                "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:f, s:f, s:f, s:I, s:I, "
+                "s:f, s:f, s:f, s:f}",
                 "id", t->id, "participants", (json_int_t)t->participants, "packets_in",
                 (json_int_t)t->packets_in, "packets_out", (json_int_t)t->packets_out, "bytes_in",
                 (json_int_t)t->bytes_in, "bytes_out", (json_int_t)t->bytes_out, "packets_lost",
@@ -90,7 +91,9 @@ void api_stats(struct api_call *call)
                 t->media.video_encode_ms, "latency_median_ms", t->media.latency_median_ms,
                 "latency_p99_ms", t->media.latency_p99_ms, "input_frames_dropped",
                 (json_int_t)t->media.input_frames_dropped, "queue_drops",
-                (json_int_t)t->media.packets_queued_dropped));
+                (json_int_t)t->media.packets_queued_dropped, "latency_mean_ms",
+                t->media.latency_mean_ms, "jitter_wait_ms", t->media.jitter_wait_ms, "tick_wait_ms",
+                t->media.tick_wait_ms, "video_compose_ms", t->media.video_compose_ms));
     }
     g_array_free(running, TRUE);
     api_reply(call, 200,
