@@ -1,6 +1,9 @@
 # share_lib.sh - helpers for the presenting tests (test_share_room, test_share_chromium);
 # source it after lib.sh. Fails at once when ffmpeg, ffprobe or python3 is missing.
 #
+#   write_meeting_config FILE [KEY=VALUE...]   adds the conference `meeting` to the
+#                                  config FILE: mix, titled Presenting, 2x2 at 1280x720,
+#                                  15 fps, VP8, then the KEY=VALUE lines
 #   make_lines_clip FILE SECONDS   the picture of fine lines the tests share and compare
 #                                  with: 1920x1080 at 10 fps VP8 (nearly lossless),
 #                                  vertical stripes 6 pixels wide in its left half,
@@ -23,6 +26,13 @@ command -v python3 >/dev/null || fail "python3 is missing; run: make deps"
 
 ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 PICTURE="python3 $ROOT/tests/integration/share_picture.py"
+
+write_meeting_config() {
+    local file=$1
+    shift
+    printf '[conference meeting]\ntype=mix\ntitle=Presenting\nlayout=2x2\nsize=1280x720\nfps=15\ncodecs=vp8\n' >>"$file"
+    [ "$#" -eq 0 ] || printf '%s\n' "$@" >>"$file"
+}
 
 make_lines_clip() {
     ffmpeg -v error -y -f lavfi \

@@ -14,15 +14,7 @@ source "$(dirname "$0")/ops_lib.sh"
 require mcud mcu-room chromium node node_modules
 source "$(dirname "$0")/share_lib.sh"
 
-cat >"$TEST_TMP/mcud.conf" <<'CONF'
-[conference meeting]
-type=mix
-title=Presenting
-layout=2x2
-size=1280x720
-fps=15
-codecs=vp8
-CONF
+write_meeting_config "$TEST_TMP/mcud.conf"
 start_mcud "$TEST_TMP/mcud.conf"
 
 # The reference: the picture the page draws, as a file.

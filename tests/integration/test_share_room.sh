@@ -26,19 +26,8 @@ source "$(dirname "$0")/share_lib.sh"
 ARCHIVE=$TEST_TMP/archive
 mkdir -p "$ARCHIVE"
 
-cat >"$TEST_TMP/mcud.conf" <<EOF
-[mcud]
-archive-dir=$ARCHIVE
-
-[conference meeting]
-type=mix
-title=Presenting
-layout=2x2
-size=1280x720
-fps=15
-codecs=vp8
-record=always
-EOF
+printf '[mcud]\narchive-dir=%s\n\n' "$ARCHIVE" >"$TEST_TMP/mcud.conf"
+write_meeting_config "$TEST_TMP/mcud.conf" record=always
 start_mcud "$TEST_TMP/mcud.conf"
 
 LINES=$TEST_TMP/lines.webm
