@@ -1,6 +1,7 @@
-/* sdp_fixture.h - test support for test_sdp_parse.c and test_sdp_answer.c: reads the
- * SDP offers captured from real peers in tests/fixtures/sdp/ and parses them, failing
- * the running cmocka test when that does not work. */
+/* sdp_fixture.h - test support for the SDP unit tests (test_sdp_parse.c,
+ * test_sdp_answer.c, test_sdp_interop.c): reads the SDP offers captured from real
+ * peers in tests/fixtures/sdp/ and parses SDP text, failing the running cmocka test
+ * when that does not work. */
 #ifndef HOINGHI_TESTS_SDP_FIXTURE_H
 #define HOINGHI_TESTS_SDP_FIXTURE_H
 
