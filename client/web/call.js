@@ -6,6 +6,10 @@
 
 const ICE_RESTART_AFTER_MS = 3000;
 
+// The server events that belong to a call (Call.handleEvent): its ICE candidates and
+// its send limits. A connection's other events are the session's.
+export const CALL_EVENTS = new Set(['candidate', 'end_of_candidates', 'send_limits']);
+
 export class Call {
   // onRemoteStream(stream) gets the stream of the server's tracks (one audio, one video);
   // onStateChange() is called when ICE, DTLS or gathering state moves.
@@ -92,9 +96,11 @@ export class Call {
     this.appliedLimits = { ...video, scaleResolutionDownBy: encoding.scaleResolutionDownBy };
   }
 
-  // Server events that belong to the media session.
+  // Server events that belong to the media session (CALL_EVENTS).
   handleEvent(message) {
-    if (message.type === 'candidate') {
+    if (message.type === 'send_limits') {
+      this.applySendLimits(message.video);
+    } else if (message.type === 'candidate') {
       this.queueOrAddRemote({
         candidate: message.candidate,
         sdpMid: message.sdpMid,

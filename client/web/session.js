@@ -8,7 +8,7 @@
 // `error`; the page words them (i18n.js).
 
 import { Signalling, ServerError } from './signalling.js';
-import { Call } from './call.js';
+import { Call, CALL_EVENTS } from './call.js';
 import { StatsSampler } from './stats.js';
 import { Roster, CONFERENCE_EVENTS } from './roster.js';
 import { nfc } from './i18n.js';
@@ -100,7 +100,7 @@ export class Session {
   }
 
   async connect() {
-    const { conference, name, pin, token } = this.details;
+    const { conference } = this.details;
     const rejoining = this.reconnectAttempt > 0;
     const kept = rejoining ? { reconnects: this.state.reconnects, audioMuted: this.state.audioMuted,
       videoMuted: this.state.videoMuted, title: this.state.title } : {};
@@ -129,7 +129,7 @@ export class Session {
       await this.signalling.connect();
       this.update({ signalling: 'open' });
 
-      const joined = await this.signalling.request('join', { conference, name, ...(pin ? { pin } : {}), ...(token ? { token } : {}) });
+      const joined = await this.signalling.join(this.details);
       // waitingForHost follows the events only (one may arrive before this line runs).
       this.update({ phase: 'negotiating', participant: joined.participant, conference: joined.conference || conference,
         title: nfc(joined.title || ''), host: joined.host === true });
@@ -329,14 +329,11 @@ export class Session {
       this.handleConferenceEvent(message);
       return;
     }
+    if (CALL_EVENTS.has(message.type)) {
+      if (this.call) this.call.handleEvent(message);
+      return;
+    }
     switch (message.type) {
-      case 'candidate':
-      case 'end_of_candidates':
-        if (this.call) this.call.handleEvent(message);
-        break;
-      case 'send_limits':
-        if (this.call) this.call.applySendLimits(message.video);
-        break;
       case 'media':
         this.update({ media: message.state, mediaReason: message.reason || '' });
         if (message.state === 'failed') {

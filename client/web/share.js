@@ -7,7 +7,7 @@
 // sharing" ends it. The room's own call is not touched.
 
 import { Signalling } from './signalling.js';
-import { Call } from './call.js';
+import { Call, CALL_EVENTS } from './call.js';
 
 export class Share {
   // onChange() is called when `state` changes: idle | starting | presenting | stopped
@@ -43,8 +43,7 @@ export class Share {
         onClose: () => this.stop('the signalling connection closed'),
       });
       await this.signalling.connect();
-      const credentials = { ...(join.pin ? { pin: join.pin } : {}), ...(join.token ? { token: join.token } : {}) };
-      await this.signalling.request('join', { conference: join.conference, name: join.name, content_of: contentOf, ...credentials });
+      await this.signalling.join(join, { content_of: contentOf });
       this.call = new Call(this.signalling, { onRemoteStream: () => {}, onStateChange: () => {} });
       await this.call.start(this.stream, { sendOnly: true });
       if (this.state === 'starting') this.set('presenting', '');
@@ -55,20 +54,12 @@ export class Share {
   }
 
   handleEvent(message) {
-    switch (message.type) {
-      case 'candidate':
-      case 'end_of_candidates':
-        if (this.call) this.call.handleEvent(message);
-        break;
-      case 'send_limits':
-        if (this.call) this.call.applySendLimits(message.video);
-        break;
-      case 'bye':
-        this.stop(message.reason || 'the server ended the share');
-        break;
-      default:
-        break;   // the room's own connection shows the conference's events
+    if (CALL_EVENTS.has(message.type)) {
+      if (this.call) this.call.handleEvent(message);
+    } else if (message.type === 'bye') {
+      this.stop(message.reason || 'the server ended the share');
     }
+    // the room's own connection shows the conference's events
   }
 
   // Ends the share (and says `leave` when the server still listens).

@@ -81,6 +81,13 @@ export class Signalling {
     });
   }
 
+  // Joins a conference: the page's join details {conference, name, pin, token} (pin and
+  // token sent only when set) and any other join fields (e.g. content_of). Resolves
+  // with the join reply's data.
+  join({ conference, name, pin, token }, fields = {}) {
+    return this.request('join', { conference, name, ...fields, ...(pin ? { pin } : {}), ...(token ? { token } : {}) });
+  }
+
   // Closes on purpose: no onClose / onEvent calls after this.
   close() {
     this.stopKeepalive();

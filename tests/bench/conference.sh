@@ -19,40 +19,17 @@
 #   tests/bench/conference.sh             every case
 #   CASES="9:3x3" tests/bench/conference.sh   some of them (ROOMS:LAYOUT ...)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-BUILD=${BUILD:-build}
-if [ -z "${HOINGHI_BENCH_NETNS:-}" ]; then
-    [ "$(id -u)" = 0 ] || { echo "bench: needs root for a network namespace" >&2; exit 1; }
-    exec unshare -n env HOINGHI_BENCH_NETNS=1 bash -c 'ip link set lo up && exec "$0"' "$0"
-fi
-MCUD=$ROOT/$BUILD/mcud
-ROOM=$ROOT/$BUILD/mcu-room
-DIR=${BENCH_DIR:-$ROOT/tests/out/bench}/conference
+source "$(dirname "$0")/lib.sh"
+bench_init conference
 OUT_MD=$ROOT/docs/benchmarks.md
 WARMUP=8          # seconds after the rooms start before measuring
 WINDOW=20         # seconds measured
 ROOMS_PER_PROCESS=15
-mkdir -p "$DIR"
-for b in "$MCUD" "$ROOM"; do [ -x "$b" ] || { echo "bench: $b not built (make)" >&2; exit 1; }; done
-log() { echo "bench: $*" >&2; }
 
 CASES=${CASES:-"9:3x3 16:4x4 25:5x5 60:4x4"}
 
 # The ladder: one clip, four renditions, a keyframe every second in all of them.
-renditions=""
-for r in 1280x720:1200k 640x360:500k 426x240:250k 320x180:150k; do
-    size=${r%%:*} rate=${r##*:}
-    clip=$DIR/room-$size.webm
-    if [ ! -s "$clip" ]; then
-        log "making the senders' $size rendition (30 fps VP8 $rate + Opus, 10 s)"
-        ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi \
-            -i "sine=frequency=440:sample_rate=48000" -t 10 -vf "scale=${size/x/:}" \
-            -c:v libvpx -deadline realtime -cpu-used 8 -b:v "$rate" -g 30 -keyint_min 30 \
-            -force_key_frames 'expr:gte(t,n_forced*1)' -c:a libopus -b:a 32k "$clip"
-    fi
-    renditions="$renditions --replay $clip"
-done
+bench_renditions "senders'" 1280x720:1200k 640x360:500k 426x240:250k 320x180:150k
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
@@ -65,10 +42,8 @@ run() {
     log=$state/mcud.log
     printf '[mcud]\njoin-rate=0\n[conference bench]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\nmax-participants=64\nsender-control=%s\n' \
         "$layout" "$control" >"$conf"
-    "$MCUD" --listen "127.0.0.1:$port" --state-dir "$state" --ice-address 127.0.0.1 \
-        --config "$conf" 2>"$log" &
+    bench_start_mcud "$port" "$state"
     pid=$!
-    sleep 1
     # more rooms take longer to join: the window starts once they all could have
     local warmup=$((WARMUP + rooms / 10))
     # at most ROOMS_PER_PROCESS rooms per mcu-room process (each runs its rooms on one
@@ -108,8 +83,8 @@ run() {
     dropped=$(sed -E 's/.*canvas frames \(([0-9]+) dropped\).*/\1/' <<<"$line")
     notshown=$(sed -E 's/.*dropped\), ([0-9]+) input frames not shown.*/\1/' <<<"$line")
     tick=$(sed -E 's/.*video tick ([0-9.]+) ms.*/\1/' <<<"$line")
-    median=$(sed -E 's/.*latency median ([0-9.]+) ms.*/\1/' <<<"$line")
-    p99=$(sed -E 's/.*p99 ([0-9.]+) ms.*/\1/' <<<"$line")
+    median=$(bench_media_figure "$line" median)
+    p99=$(bench_media_figure "$line" p99)
     samples=$(sed -E 's/.*ms \(([0-9]+) frames\).*/\1/' <<<"$line")
     local cpu room_cpu kbps joined
     cpu=$(awk -v d=$((t1 - t0)) -v hz="$hz" -v w="$WINDOW" 'BEGIN{printf "%.0f", 100 * d / hz / w}')
@@ -153,9 +128,7 @@ section=$(mktemp)
     echo "<!-- conference-begin -->"
     echo "## Live conference in mcud: 720p30, 9 to 60 rooms, with and without sender control"
     echo
-    echo "Measured by \`make bench\` (tests/bench/conference.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'):"
-    echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average"
-    echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end."
+    bench_measured_on conference.sh
     echo
     echo "One mixing conference, canvas 1280x720 at 30 fps, VP8 out (one encode of the high"
     echo "profile fanned out to every room). Senders: \`mcu-room --replay\` of one clip in four"
@@ -180,14 +153,6 @@ section=$(mktemp)
     echo "<!-- conference-end -->"
 } >"$section"
 
-if [ -f "$OUT_MD" ] && grep -q "<!-- conference-begin -->" "$OUT_MD"; then
-    awk -v f="$section" '
-        /<!-- conference-begin -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
-        /<!-- conference-end -->/ { skip = 0; next }
-        !skip { print }' "$OUT_MD" >"$OUT_MD.new"
-    mv "$OUT_MD.new" "$OUT_MD"
-else
-    { echo; cat "$section"; } >>"$OUT_MD"
-fi
+bench_write_section conference "$section" "$OUT_MD"
 rm -f "$section"
 cat "$OUT_MD" | sed -n '/conference-begin/,/conference-end/p'

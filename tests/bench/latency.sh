@@ -31,38 +31,15 @@
 #                                           without sender control (every room sends
 #                                           1280x720), docs/benchmarks.md untouched
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-ROOT=$(pwd)
-BUILD=${BUILD:-build}
-if [ -z "${HOINGHI_BENCH_NETNS:-}" ]; then
-    [ "$(id -u)" = 0 ] || { echo "bench: needs root for a network namespace" >&2; exit 1; }
-    exec unshare -n env HOINGHI_BENCH_NETNS=1 bash -c 'ip link set lo up && exec "$0"' "$0"
-fi
-MCUD=$ROOT/$BUILD/mcud
-ROOM=$ROOT/$BUILD/mcu-room
-DIR=${BENCH_DIR:-$ROOT/tests/out/bench}/latency
+source "$(dirname "$0")/lib.sh"
+bench_init latency
 OUT_MD=${OUT_MD:-$ROOT/docs/benchmarks.md}
 DURATION=${DURATION:-20}
 CASES=${CASES:-"echo 4 9"}
 SENDER_CONTROL=${SENDER_CONTROL:-true}
-mkdir -p "$DIR"
-for b in "$MCUD" "$ROOM"; do [ -x "$b" ] || { echo "bench: $b not built (make)" >&2; exit 1; }; done
-log() { echo "bench: $*" >&2; }
 
 # The replay rooms' clip in three renditions (keyframes every second in all of them).
-renditions=""
-for r in 1280x720:1200k 640x360:500k 426x240:250k; do
-    size=${r%%:*} rate=${r##*:}
-    clip=$DIR/room-$size.webm
-    if [ ! -s "$clip" ]; then
-        log "making the replay rooms' $size rendition (30 fps VP8 $rate + Opus, 10 s)"
-        ffmpeg -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=30" -f lavfi \
-            -i "sine=frequency=440:sample_rate=48000" -t 10 -vf "scale=${size/x/:}" \
-            -c:v libvpx -deadline realtime -cpu-used 8 -b:v "$rate" -g 30 -keyint_min 30 \
-            -force_key_frames 'expr:gte(t,n_forced*1)' -c:a libopus -b:a 32k "$clip"
-    fi
-    renditions="$renditions --replay $clip"
-done
+bench_renditions "replay rooms'" 1280x720:1200k 640x360:500k 426x240:250k
 
 field() {   # field FILE KEY -> the value in the timecode room's summary line
     grep '^mcu-room: summary name="timecode"' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
@@ -80,10 +57,8 @@ run() {
     [ "$layout" = - ] ||
         printf '[conference %s]\ntype=mix\nlayout=%s\nsize=1280x720\nfps=30\ncodecs=vp8\nsender-control=%s\n' \
             "$conference" "$layout" "$SENDER_CONTROL" >>"$conf"
-    "$MCUD" --listen "127.0.0.1:$port" --state-dir "$state" --ice-address 127.0.0.1 \
-        --config "$conf" 2>"$log" &
+    bench_start_mcud "$port" "$state"
     pid=$!
-    sleep 1
     local join=(--server "ws://127.0.0.1:$port/ws" --conference "$conference" --ice-address 127.0.0.1)
     local fillers=""
     if [ "$rooms" -gt 1 ]; then
@@ -111,8 +86,8 @@ run() {
     sent=$(sed -n 's/^mcu-room\[timecode\]: in .* sent \([0-9x]*\)$/\1/p' "$state/timecode.log" | tail -1)
     line=$(grep "conference $conference media:" "$log" | tail -1 || true)
     if [ -n "$line" ]; then
-        median=$(sed -E 's/.*latency median ([0-9.]+) ms.*/\1/' <<<"$line")
-        mp99=$(sed -E 's/.*p99 ([0-9.]+) ms.*/\1/' <<<"$line")
+        median=$(bench_media_figure "$line" median)
+        mp99=$(bench_media_figure "$line" p99)
     fi
     echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-1280x720}|$median|$mp99|$(cut -d' ' -f1 /proc/loadavg)"
 }
@@ -148,9 +123,7 @@ section=$(mktemp)
     echo "<!-- latency-begin -->"
     echo "## Glass-to-glass video latency: mix path against echo"
     echo
-    echo "Measured by \`make bench\` (tests/bench/latency.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'):"
-    echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load average"
-    echo "$(cut -d' ' -f1-3 /proc/loadavg) at the end."
+    bench_measured_on latency.sh
     echo
     echo "One mcu-room sends \`--video test:timecode\` (1280x720 at 30 fps, VP8 1.5 Mbit/s: a"
     echo "moving ball with the monotonic clock's time drawn into each raw frame before the"
@@ -179,14 +152,8 @@ section=$(mktemp)
 
 if [ "$OUT_MD" = - ]; then
     : # printed only
-elif [ -f "$OUT_MD" ] && grep -q "<!-- latency-begin -->" "$OUT_MD"; then
-    awk -v f="$section" '
-        /<!-- latency-begin -->/ { while ((getline line < f) > 0) print line; skip = 1; next }
-        /<!-- latency-end -->/ { skip = 0; next }
-        !skip { print }' "$OUT_MD" >"$OUT_MD.new"
-    mv "$OUT_MD.new" "$OUT_MD"
 else
-    { echo; cat "$section"; } >>"$OUT_MD"
+    bench_write_section latency "$section" "$OUT_MD"
 fi
 cat "$section"
 rm -f "$section"

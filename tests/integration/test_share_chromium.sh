@@ -12,49 +12,21 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require mcud mcu-room chromium node node_modules
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || fail "ffmpeg/ffprobe are missing; run: make deps"
-command -v python3 >/dev/null || fail "python3 is missing; run: make deps"
+source "$(dirname "$0")/share_lib.sh"
 
-ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-PICTURE="python3 $ROOT/tests/integration/share_picture.py"
-
-cat >"$TEST_TMP/mcud.conf" <<'CONF'
-[conference meeting]
-type=mix
-title=Presenting
-layout=2x2
-size=1280x720
-fps=15
-codecs=vp8
-CONF
+write_meeting_config "$TEST_TMP/mcud.conf"
 start_mcud "$TEST_TMP/mcud.conf"
 
 # The reference: the picture the page draws, as a file.
 LINES=$TEST_TMP/lines.webm
-ffmpeg -v error -y -f lavfi \
-    -i "nullsrc=s=1920x1080:r=10:d=2,format=gray,geq=lum='if(lt(X,960),if(lt(mod(X,12),6),235,16),if(lt(mod(Y,12),6),235,16))'" \
-    -pix_fmt yuv420p -c:v libvpx -b:v 20M -crf 4 -g 10 "$LINES" || fail "ffmpeg could not make $LINES"
+make_lines_clip "$LINES" 2
 ffmpeg -v error -f lavfi -i color=c=0x00ff00:size=320x180:rate=15:duration=2 -pix_fmt yuv420p "$TEST_TMP/green.y4m" \
     || fail "ffmpeg could not make the page's camera"
 
-wait_line() {   # wait_line FILE PATTERN SECONDS
-    local tries
-    for tries in $(seq $(($3 * 10))); do
-        grep -qE "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-now_s() { date +%s.%N; }
-offset() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 show_logs() { cat "$TEST_TMP/viewer.err" "$TEST_TMP/chromium.log" 2>/dev/null || true; }
 
-ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --server "ws://127.0.0.1:$MCUD_PORT/ws" \
-    --conference meeting --ice-address 127.0.0.1 --name viewer --video test:red --audio none \
-    --size 320x180 --fps 15 --no-decode --record "$TEST_TMP/viewer.mkv" \
-    >"$TEST_TMP/viewer.out" 2>"$TEST_TMP/viewer.err" &
-VIEWER_PID=$!
-track_background "$VIEWER_PID"
+room_start viewer red --record "$TEST_TMP/viewer.mkv"
+VIEWER_PID=$ROOM_PID
 wait_line "$TEST_TMP/viewer.err" 'media connected' 20 || { show_logs; fail "the viewer's media did not connect"; }
 T0=$(now_s)
 
@@ -68,8 +40,7 @@ wait_line "$TEST_TMP/viewer.err" 'presenting: web' 60 || { show_logs; fail "the 
     || { show_logs; fail "the page did not say it presents"; }
 grep -q 'conference meeting layout presentation' "$MCUD_LOG" || fail "the conference did not switch to the presentation layout"
 sleep 8
-CHECK=$(offset "$(now_s)" "$T0")
-CHECK=$(offset "$CHECK" 2)
+CHECK=$(check_point "$T0")
 
 ctl layout set meeting speaker+4 >/dev/null || fail "mcuctl layout set failed during the share"
 wait_line "$MCUD_LOG" 'conference meeting layout speaker\+4' 10 || fail "the operator's layout was not taken during the share"

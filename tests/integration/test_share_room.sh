@@ -21,57 +21,21 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require mcud mcu-room
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || fail "ffmpeg/ffprobe are missing; run: make deps"
-command -v python3 >/dev/null || fail "python3 is missing; run: make deps"
+source "$(dirname "$0")/share_lib.sh"
 
-ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-PICTURE="python3 $ROOT/tests/integration/share_picture.py"
 ARCHIVE=$TEST_TMP/archive
 mkdir -p "$ARCHIVE"
 
-cat >"$TEST_TMP/mcud.conf" <<EOF
-[mcud]
-archive-dir=$ARCHIVE
-
-[conference meeting]
-type=mix
-title=Presenting
-layout=2x2
-size=1280x720
-fps=15
-codecs=vp8
-record=always
-EOF
+printf '[mcud]\narchive-dir=%s\n\n' "$ARCHIVE" >"$TEST_TMP/mcud.conf"
+write_meeting_config "$TEST_TMP/mcud.conf" record=always
 start_mcud "$TEST_TMP/mcud.conf"
 
 LINES=$TEST_TMP/lines.webm
-ffmpeg -v error -y -f lavfi \
-    -i "nullsrc=s=1920x1080:r=10:d=4,format=gray,geq=lum='if(lt(X,960),if(lt(mod(X,12),6),235,16),if(lt(mod(Y,12),6),235,16))'" \
-    -pix_fmt yuv420p -c:v libvpx -b:v 20M -crf 4 -g 10 "$LINES" || fail "ffmpeg could not make $LINES"
+make_lines_clip "$LINES" 4
 RED_PICTURE=$TEST_TMP/red.png
 ffmpeg -v error -y -f lavfi -i "color=c=red:s=1280x720" -frames:v 1 "$RED_PICTURE" \
     || fail "ffmpeg could not make $RED_PICTURE"
 
-room_start() {   # room_start NAME COLOUR [ARGS...] -> pid in ROOM_PID; $TEST_TMP/NAME.{out,err}
-    local name=$1 colour=$2
-    shift 2
-    ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --server "ws://127.0.0.1:$MCUD_PORT/ws" \
-        --conference meeting --ice-address 127.0.0.1 --name "$name" --video "test:$colour" \
-        --audio none --size 320x180 --fps 15 --no-decode "$@" >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" &
-    ROOM_PID=$!
-    track_background "$ROOM_PID"
-}
-
-wait_line() {   # wait_line FILE PATTERN SECONDS: bounded wait for a line (grep -E)
-    local tries
-    for tries in $(seq $(($3 * 10))); do
-        grep -qE "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
-now_s() { date +%s.%N; }
-offset() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a - b }'; }
 show_logs() { cat "$TEST_TMP"/*.err "$TEST_TMP"/*.out 2>/dev/null || true; }
 
 room_start viewer red --record "$TEST_TMP/viewer.mkv"
@@ -91,8 +55,7 @@ wait_line "$TEST_TMP/alpha.err" 'alpha share\]: send limits 1280x600@10 1536000 
     || { show_logs; fail "alpha's share was not asked for its content cell at 10 fps"; }
 say "alpha presents ($(offset "$T1" "$T0") s after the viewer connected)"
 sleep 8
-CHECK1=$(offset "$(now_s)" "$T0")
-CHECK1=$(offset "$CHECK1" 2)   # 2 s before now: well inside the share
+CHECK1=$(check_point "$T0")   # 2 s before now: well inside the share
 
 # 2. beta takes over.
 room_start beta blue --share "file:$RED_PICTURE" --share-after 1
@@ -103,8 +66,7 @@ wait_line "$TEST_TMP/alpha.err" 'the share was stopped: another room took over t
     || { show_logs; fail "alpha was not told that beta took over"; }
 wait_line "$TEST_TMP/beta.err" 'presenting: beta \(this room\)' 10 || { show_logs; fail "beta was not told that it presents"; }
 sleep 7
-CHECK2=$(offset "$(now_s)" "$T0")
-CHECK2=$(offset "$CHECK2" 2)
+CHECK2=$(check_point "$T0")
 process_running "$ALPHA_PID" || { show_logs; fail "alpha left the call when its share was taken over"; }
 
 # 3. the operator stops the share; the layout comes back.
@@ -119,8 +81,7 @@ grep -q 'conference meeting layout 2x2' "$MCUD_LOG" || fail "the 2x2 layout did 
 if ctl share stop meeting >"$TEST_TMP/stop2.out" 2>&1; then fail "a second share stop succeeded with nobody presenting"; fi
 grep -q 'nobody presents' "$TEST_TMP/stop2.out" || fail "a share stop with nobody presenting said: $(cat "$TEST_TMP/stop2.out")"
 sleep 6
-CHECK3=$(offset "$(now_s)" "$T0")
-CHECK3=$(offset "$CHECK3" 2)
+CHECK3=$(check_point "$T0")
 
 for pid in "$VIEWER_PID" "$ALPHA_PID" "$BETA_PID"; do kill -INT "$pid"; done
 for name in viewer alpha beta; do

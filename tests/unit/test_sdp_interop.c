@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "signaling/sdp/sdp.h"
+#include "tests/unit/sdp_fixture.h"
 
 /* A video-only offer whose every line ends in spaces or a tab (CRLF after them), with
  * spaces after the colons and inside lists where the grammar allows them. */
@@ -69,20 +70,10 @@ static struct sdp_answer_params params(void)
     return p;
 }
 
-static struct sdp_session *parse_ok(const char *text)
-{
-    struct sdp_session *s = NULL;
-    char err[256] = "";
-    enum sdp_error rc = sdp_parse(text, &s, err, sizeof err);
-    if (rc != SDP_OK) fprintf(stderr, "sdp_parse: %s\n", err);
-    assert_int_equal(rc, SDP_OK);
-    return s;
-}
-
 static void test_values_trimmed(void **state)
 {
     (void)state;
-    struct sdp_session *s = parse_ok(SPACED_OFFER);
+    struct sdp_session *s = sdp_fixture_parse_text(SPACED_OFFER);
     assert_string_equal(s->origin_address, "IN IP4 127.0.0.1");
     assert_int_equal(s->bundle_count, 1);
     assert_string_equal(s->bundle_mids[0], "v");
@@ -122,7 +113,7 @@ static void test_values_trimmed(void **state)
 static void test_spaced_offer_answered_in_full(void **state)
 {
     (void)state;
-    struct sdp_session *offer = parse_ok(SPACED_OFFER), *answer = NULL;
+    struct sdp_session *offer = sdp_fixture_parse_text(SPACED_OFFER), *answer = NULL;
     struct sdp_answer_params p = params();
     struct sdp_negotiated n;
     char err[256] = "";
@@ -151,9 +142,9 @@ static void test_attribute_edges(void **state)
 {
     (void)state;
     struct sdp_session *s =
-        parse_ok("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=group: BUNDLE  0 1 \r\n"
-                 "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:  0\r\n"
-                 "a=rtpmap: 111 opus/48000/2 \r\na=rtcp-fb:* transport-cc \r\n");
+        sdp_fixture_parse_text("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\na=group: BUNDLE  0 1 \r\n"
+                               "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:  0\r\n"
+                               "a=rtpmap: 111 opus/48000/2 \r\na=rtcp-fb:* transport-cc \r\n");
     assert_int_equal(s->bundle_count, 2);
     assert_string_equal(s->bundle_mids[1], "1");
     assert_string_equal(s->media[0].mid, "0");
