@@ -330,6 +330,8 @@ int conference_attach_media(struct conference *c, struct conference_member *m,
             &c->profiles[profile].keyframes); /* the joiner gets a keyframe at once */
     }
     m->has_media = true;
+    c->limits.last_poll_us = 0; /* its first limits at the next event tick (100 ms),
+                                   before its first frames: no full-size keyframe */
     conference_twcc_attach_locked(m);
     struct conference_command command = {.kind = COMMAND_ADD_INPUT, .slot = m->slot};
     command.input.audio_codec = media->audio_codec;

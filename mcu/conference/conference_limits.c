@@ -1,7 +1,8 @@
 /* conference_limits.c - the MCU steers its senders (control thread): every
- * CONFERENCE_LIMITS_POLL_US the size, rate and bitrate each room's picture is drawn at
- * is computed (send_limits.h) from the layout, the members, the focus and the active
- * speaker; a room whose limits changed is told (events.send_limits, at most once per
+ * CONFERENCE_LIMITS_POLL_US (and at the next event tick after a member's media is
+ * attached, so that a joining room hears its limits before it sends its first frames)
+ * the size, rate and bitrate each room's picture is drawn at is computed
+ * (send_limits.h) from the layout, the members, the focus and the active speaker; a room whose limits changed is told (events.send_limits, at most once per
  * CONFERENCE_LIMITS_MIN_GAP_US), and every room gets a REMB of its max_bitrate once a
  * second (the cap for senders that do not read the event; the floor for rooms that are
  * not drawn). A room asked for more pixels gets a keyframe request once it had time
