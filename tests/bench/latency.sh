@@ -13,9 +13,11 @@
 #   mix 2x2   a mixing conference, canvas 1280x720 at 30 fps VP8, the timecode room and
 #             3 replay rooms; the room finds its stamp in its cell of the composite;
 #   mix 3x3   the same with 8 replay rooms.
-# The timecode room sends 1280x720 at 30 fps, VP8 1.5 Mbit/s; in the mix conferences it
+# The timecode room sends 640x360 at 30 fps, VP8 800 kbit/s (a 2x2 cell's size: so that
+# echo and mix cost its encoder the same, and an encoder that falls behind on this
+# 2-core machine does not add its queue to one case only); in the mix conferences it
 # obeys the MCU's send limits (sender control, docs/sender-control.md) like every room,
-# so it encodes its cell's size. Replay rooms (mcu-room --replay of one clip in three
+# so in 3x3 it encodes its cell's size. Replay rooms (mcu-room --replay of one clip in three
 # renditions, --no-decode) cost almost nothing. Each case lasts DURATION seconds; the
 # reader leaves out the first 2 s after its first code. Per case: stamps counted, mean,
 # p50, p99, min and max; for the mix cases mcud's own figure (an input frame's last
@@ -46,7 +48,9 @@ field() {   # field FILE KEY -> the value in the timecode room's summary line
 }
 
 # run CONFERENCE LAYOUT ROOMS ->
-#   "frames|mean|p50|p99|min|max|sent|mcud_median|mcud_p99|load"
+#   "frames|mean|p50|p99|min|max|sent|mcud_median|mcud_p99|load|breakdown"
+# breakdown: mcud's "latency: mean ..." line's figures, "mean jitter tickwait tick decode
+# compose encode packetize" (empty for echo)
 # (LAYOUT "-" and ROOMS 1: the echo conference)
 run() {
     local conference=$1 layout=$2 rooms=$3 port=$((30000 + RANDOM % 20000)) state conf log pid
@@ -68,14 +72,14 @@ run() {
         fillers=$!
         sleep 2
     fi
-    "$ROOM" "${join[@]}" --name timecode --video test:timecode --audio test --size 1280x720 \
-        --fps 30 --bitrate 1500 --read-timecode --duration "$DURATION" --stats \
+    "$ROOM" "${join[@]}" --name timecode --video test:timecode --audio test --size 640x360 \
+        --fps 30 --bitrate 800 --read-timecode --duration "$DURATION" --stats \
         --stats-interval 5 >"$state/timecode.log" 2>&1 ||
         log "the timecode room exited with $? (see $state/timecode.log)"
     [ -z "$fillers" ] || wait "$fillers" || log "the replay rooms exited with $? (see $state/fillers.log)"
     kill -TERM "$pid"
     wait "$pid" || true
-    local frames mean p50 p99 min max sent line median="" mp99=""
+    local frames mean p50 p99 min max sent line median="" mp99="" breakdown=""
     frames=$(field "$state/timecode.log" timecode_frames)
     [ "${frames:-0}" -gt 0 ] || { log "no stamps read in $conference"; tail -20 "$state/timecode.log" >&2; exit 1; }
     mean=$(field "$state/timecode.log" timecode_mean_ms)
@@ -89,7 +93,9 @@ run() {
         median=$(bench_media_figure "$line" median)
         mp99=$(bench_media_figure "$line" p99)
     fi
-    echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-1280x720}|$median|$mp99|$(cut -d' ' -f1 /proc/loadavg)"
+    line=$(grep "conference $conference latency: mean" "$log" | tail -1 || true)
+    [ -z "$line" ] || breakdown=$(sed -E 's/.*latency: mean ([0-9.]+) ms = jitter buffer ([0-9.]+) \+ wait for the tick ([0-9.]+) \+ tick ([0-9.]+) \(decode ([0-9.]+), compose ([0-9.]+), encode ([0-9.]+), packetize (-?[0-9.]+)\).*/\1 \2 \3 \4 \5 \6 \7 \8/' <<<"$line")
+    echo "$frames|$mean|$p50|$p99|$min|$max|${sent:-640x360}|$median|$mp99|$(cut -d' ' -f1 /proc/loadavg)|$breakdown"
 }
 
 rows=()
@@ -108,7 +114,7 @@ for r in "${rows[@]}"; do [ "${r%%|*}" != echo ] || echo_row=${r#*|}; done
 IFS='|' read -r _ echo_mean echo_p50 echo_p99 _ <<<"${echo_row:-|||}"
 row() {   # row LABEL ROW
     local frames mean p50 p99 min max sent median mp99 load added
-    IFS='|' read -r frames mean p50 p99 min max sent median mp99 load <<<"$2"
+    IFS='|' read -r frames mean p50 p99 min max sent median mp99 load _ <<<"$2"
     if [ "$1" = echo ] || [ -z "$echo_row" ]; then
         added="- | - | -"
     else
@@ -116,6 +122,13 @@ row() {   # row LABEL ROW
             -v eb="$echo_p99" 'BEGIN { printf "%.1f | %d | %d", m - em, a - ea, b - eb }')
     fi
     echo "| $1 | $sent | $frames | $mean | $p50 | $p99 | $min | $max | $added | ${median:--} | ${mp99:--} | $load |"
+}
+stages() {   # stages LABEL ROW: mcud's breakdown of the case, if it has one
+    local breakdown=${2##*|}
+    [ -n "$breakdown" ] || return 0
+    # shellcheck disable=SC2086 # the figures, split
+    set -- "$1" $breakdown
+    echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 |"
 }
 
 section=$(mktemp)
@@ -125,7 +138,7 @@ section=$(mktemp)
     echo
     bench_measured_on latency.sh
     echo
-    echo "One mcu-room sends \`--video test:timecode\` (1280x720 at 30 fps, VP8 1.5 Mbit/s: a"
+    echo "One mcu-room sends \`--video test:timecode\` (640x360 at 30 fps, VP8 800 kbit/s: a"
     echo "moving ball with the monotonic clock's time drawn into each raw frame before the"
     echo "encoder) and reads the codes back with \`--read-timecode\` in the video it decodes."
     echo "Delay = the time the decoded frame leaves the decoder - its stamp, each stamp counted"
@@ -147,6 +160,16 @@ section=$(mktemp)
     echo "| path | sent | stamps | mean | p50 | p99 | min | max | MCU-added mean | MCU-added p50 | MCU-added p99 | mcud median | mcud p99 | load |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in "${rows[@]}"; do row "${r%%|*}" "${r#*|}"; done
+    echo
+    echo "Where mcud's time goes (its log at the end of each mix case; means over the input"
+    echo "frames composed, the tick's phases per canvas frame): an input frame waits in the"
+    echo "jitter buffer (its last packet in to its playout time), then for the video tick,"
+    echo "then the tick decodes, composes (scaling the new pictures included), encodes and"
+    echo "packetizes; the sum is mcud's mean. Milliseconds."
+    echo
+    echo "| path | mcud mean | jitter buffer | wait for the tick | tick | decode | compose | encode | packetize |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for r in "${rows[@]}"; do stages "${r%%|*}" "${r#*|}"; done
     echo "<!-- latency-end -->"
 } >"$section"
 
