@@ -3,14 +3,16 @@
 # the programs, the web client, the man pages, the bash completion, the systemd unit,
 # the sysusers.d file and the example config where docs/operator-guide.md
 # ("Installing") says; the installed mcud starts on the installed config (a temporary
-# state dir) and serves the installed web client without --web-root; every key mcud
-# knows is in the example, and the example with every "#key=default" line switched on
-# is accepted too; systemd-analyze verify accepts the unit (no output at all; without
-# systemd-analyze the unit's keys are checked by a small parser, and the test says
-# so); the man pages render without a warning; `make uninstall` removes it all but the
-# operator's mcud.conf.
+# state dir) and serves the installed web client without --web-root; every [mcud] and
+# [conference ID] key mcud knows is in the example with its default and named in
+# mcud(8), and the example with every "#key=default" line switched on is accepted too;
+# systemd-analyze verify accepts the unit (no output at all; without systemd-analyze
+# the unit's keys are checked by a small parser, and the test says so); the man pages
+# render without a warning (man and groff: Debian's man-db and groff-base, which
+# `make deps` installs; missing, the test fails); `make uninstall` removes it all but
+# the operator's mcud.conf.
 source "$(dirname "$0")/lib.sh"
-require mcud mcuctl mcu-room
+require mcud mcuctl mcu-room man groff
 
 DEST=$TEST_TMP/dest
 make -C "$ROOT" --no-print-directory BUILD="$BUILD" install DESTDIR="$DEST" PREFIX=/usr \
@@ -78,21 +80,34 @@ run_installed() {   # CONFIG: starts the installed mcud on it, fetches /, stops 
 run_installed "$DEST/usr/share/doc/hoinghi/mcud.conf.example"
 say "the installed mcud serves the installed web client on the example config"
 
-# Every [mcud] key mcud knows is in the example; with every "#key=default" switched on
-# mcud still accepts it.
-printf '[mcud]\nno-such-key=1\n' >"$TEST_TMP/bad.conf"
-known=$("$INSTALLED_MCUD" --config "$TEST_TMP/bad.conf" --state-dir "$TEST_TMP/x" 2>&1 \
+# Every key mcud knows is in the example: an [mcud] key as "#key=default" (or
+# "# key=example"), a [conference ID] key in the list of them with its default; mcud(8)
+# names every key of both groups. With every "#key=default" switched on mcud still
+# accepts the example.
+listed_keys() {   # KEY-FILE-TEXT PATTERN: the keys mcud names as known for an unknown key
+                  # in that text, each found in the example by PATTERN (grep -E, KEY
+                  # standing for the key)
+    local keys key
+    printf '%b' "$1" >"$TEST_TMP/bad.conf"
+    keys=$("$INSTALLED_MCUD" --config "$TEST_TMP/bad.conf" --state-dir "$TEST_TMP/x" 2>&1 \
         | sed -n 's/.*(known: \(.*\)).*/\1/p' | tr -d ' ' | tr ',' ' ' || true)
-[ -n "$known" ] || fail "mcud did not name its known keys for an unknown key"
-for key in $known; do
-    grep -Eq "^#? ?$key=" "$ROOT/dist/mcud.conf.example" \
-        || fail "dist/mcud.conf.example does not show the key $key"
+    [ -n "$keys" ] || fail "mcud did not name its known keys for an unknown key in: $1"
+    for key in $keys; do
+        grep -Eq "${2//KEY/$key}" "$ROOT/dist/mcud.conf.example" \
+            || fail "dist/mcud.conf.example does not show the key $key (as ${2//KEY/$key})"
+    done
+    echo "$keys"
+}
+known=$(listed_keys '[mcud]\nno-such-key=1\n' '^#? ?KEY=')
+conference_keys=$(listed_keys '[conference a]\ntype=mix\nno-such-key=1\n' '^#   ([a-z-]+, )*KEY( |,)')
+for key in $known $conference_keys; do
+    grep -qwF -- "${key//-/\\-}" "$ROOT/docs/man/mcud.8" || fail "mcud(8) does not name the key $key"
 done
 sed -E 's/^#([a-z-]+=)/\1/' "$ROOT/dist/mcud.conf.example" >"$TEST_TMP/defaults.conf"
 switched=$(grep -cE '^[a-z-]+=' "$TEST_TMP/defaults.conf")
 [ "$switched" -ge 10 ] || fail "only $switched keys in the example have a default line"
 run_installed "$TEST_TMP/defaults.conf"
-say "the example names every key ($known); its $switched defaults are accepted"
+say "the example names every key ($known; conferences: $conference_keys); its $switched defaults are accepted"
 
 # --- the systemd unit ---
 UNIT=$DEST/usr/lib/systemd/system/hoinghi-mcud.service
