@@ -11,6 +11,9 @@
 #   make bench   benchmarks (not tests): figures into docs/benchmarks.md
 #   make soak    30 minutes of three conferences, rooms joining and leaving (not in CI)
 #   make demo    deps + build + run a meeting on the embedded defaults
+#   make install   programs, web client, man pages, bash completion, systemd unit and an
+#                example config under PREFIX (/usr/local), into DESTDIR if set;
+#                make uninstall removes them (docs/operator-guide.md, "Installing")
 #   make format  apply .clang-format to every C file (make format-check: only check;
 #                make check runs it first)
 #   make clean   remove build output
@@ -173,6 +176,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 # The audio benchmark (tests/bench/audio_bench.c on libmixer).
 AUDIO_BENCH = $(BUILD)/audio-bench
 
+.PHONY: install uninstall
 .PHONY: all layers format format-check deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -338,5 +342,60 @@ demo: deps
 
 clean:
 	rm -rf build build-asan build-fuzz tests/out
+
+# --- installing (the programs from $(BUILD); run `make` first) ---
+# PREFIX/bin: mcud, mcuctl, mcu-room; PREFIX/share/hoinghi/web: the web client, where
+# an installed mcud finds it without --web-root; man pages; bash completion; the
+# systemd unit and sysusers.d file (PREFIX/lib/systemd, PREFIX/lib/sysusers.d);
+# SYSCONFDIR/hoinghi/mcud.conf from dist/mcud.conf.example, never over an existing
+# one (the example is also kept in DOCDIR). SYSCONFDIR is /etc for PREFIX=/usr.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/hoinghi
+WEBDIR     ?= $(DATADIR)/hoinghi/web
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+INSTALL_PROGRAMS = $(BUILD)/mcud $(BUILD)/mcuctl $(BUILD)/mcu-room
+WEB_FILES  = $(wildcard client/web/*.html client/web/*.js client/web/*.css)
+MAN1       = docs/man/mcuctl.1 docs/man/mcu-room.1
+MAN8       = docs/man/mcud.8
+
+install:
+	@for p in $(INSTALL_PROGRAMS); do [ -x $$p ] || { echo "make install: $$p is not built (run make first)" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(WEBDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/hoinghi
+	install -m 0755 $(INSTALL_PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(WEB_FILES) $(DESTDIR)$(WEBDIR)/
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 client/ctl/mcuctl.bash $(DESTDIR)$(BASHCOMPDIR)/mcuctl
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    dist/hoinghi-mcud.service.in >$(DESTDIR)$(SYSTEMDUNITDIR)/hoinghi-mcud.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hoinghi-mcud.service
+	install -m 0644 dist/hoinghi.sysusers $(DESTDIR)$(SYSUSERSDIR)/hoinghi.conf
+	install -m 0644 dist/mcud.conf.example $(DESTDIR)$(DOCDIR)/mcud.conf.example
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/hoinghi/mcud.conf ]; then \
+	    echo "kept $(DESTDIR)$(SYSCONFDIR)/hoinghi/mcud.conf (the example is $(DOCDIR)/mcud.conf.example)"; \
+	else \
+	    echo "install -m 0644 dist/mcud.conf.example $(DESTDIR)$(SYSCONFDIR)/hoinghi/mcud.conf"; \
+	    install -m 0644 dist/mcud.conf.example $(DESTDIR)$(SYSCONFDIR)/hoinghi/mcud.conf; \
+	fi
+
+# Removes what install put there, except SYSCONFDIR/hoinghi/mcud.conf (the operator's).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mcud $(DESTDIR)$(BINDIR)/mcuctl $(DESTDIR)$(BINDIR)/mcu-room
+	rm -rf $(DESTDIR)$(WEBDIR)
+	-rmdir $(DESTDIR)$(DATADIR)/hoinghi 2>/dev/null
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/mcuctl $(DESTDIR)$(SYSTEMDUNITDIR)/hoinghi-mcud.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/hoinghi.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

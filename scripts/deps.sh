@@ -16,6 +16,7 @@ libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstreamer-plugins-bad1.0
 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-nice gstreamer1.0-tools
 chromium firefox-esr ffmpeg python3 sqlite3 iproute2 nftables util-linux procps valgrind ca-certificates curl openssl
+man-db groff-base
 "
 
 as_root() {

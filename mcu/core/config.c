@@ -21,6 +21,10 @@
 #define DEFAULT_WEB_ROOT "client/web"
 #endif
 
+/* Where `make install` puts the web client, relative to the folder of the installed
+ * program (PREFIX/bin/mcud -> PREFIX/share/hoinghi/web). */
+#define INSTALLED_WEB_ROOT "../share/hoinghi/web"
+
 #define MAIN_GROUP        "mcud"
 #define CONFERENCE_PREFIX "conference "
 #define ECHO_TITLE        "Camera and microphone test"
@@ -85,7 +89,10 @@ void mcu_config_usage(FILE *f, const char *program)
         "        Public IP address of a 1:1 NAT in front of this host, advertised in the\n"
         "        ICE candidates in place of the local address. Default none.\n"
         "    --web-root DIR\n"
-        "        Directory of the web client files. Default %s.\n"
+        "        Directory of the web client files. Default: the installed client beside\n"
+        "        the program (its folder's " INSTALLED_WEB_ROOT ", e.g.\n"
+        "        /usr/share/hoinghi/web for /usr/bin/mcud) when it holds index.html, else\n"
+        "        the build tree's %s.\n"
         "    --log-level LEVEL\n"
         "        One of debug, info, warn, error. Default info.\n"
         "    --archive-dir DIR\n"
@@ -596,13 +603,34 @@ static int apply_flags(struct mcu_config *cfg, const struct flag_values *fv, cha
     return 0;
 }
 
+char *mcu_config_default_web_root(void)
+{
+    char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe) {
+        char *dir = g_path_get_dirname(exe);
+        char *root = g_build_filename(dir, INSTALLED_WEB_ROOT, NULL);
+        char *index = g_build_filename(root, "index.html", NULL);
+        bool installed = g_file_test(index, G_FILE_TEST_IS_REGULAR);
+        g_free(index);
+        g_free(dir);
+        g_free(exe);
+        if (installed) {
+            char *canonical = g_canonicalize_filename(root, NULL);
+            g_free(root);
+            return canonical;
+        }
+        g_free(root);
+    }
+    return g_strdup(DEFAULT_WEB_ROOT);
+}
+
 static void set_defaults(struct mcu_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->listen_host = g_strdup("127.0.0.1");
     cfg->listen_port = 8088;
     cfg->state_dir = g_strdup(MCU_CONFIG_DEFAULT_STATE_DIR);
-    cfg->web_root = g_strdup(DEFAULT_WEB_ROOT);
+    cfg->web_root = mcu_config_default_web_root();
     cfg->log_level = LOG_INFO;
     cfg->segment_minutes = MCU_CONFIG_DEFAULT_SEGMENT_MINUTES;
     mcu_limits_config_defaults(&cfg->limits);

@@ -140,4 +140,9 @@ const struct mcu_conference_config *mcu_config_find_conference(const struct mcu_
 /* Writes the --help text (a manual page in brief) to `f`. */
 void mcu_config_usage(FILE *f, const char *program);
 
+/* The web root used without --web-root or web-root=: PROGRAM_DIR/../share/hoinghi/web
+ * when it holds index.html (an installed mcud: `make install`), else the build tree's
+ * client/web. Newly allocated (g_free). */
+char *mcu_config_default_web_root(void);
+
 #endif

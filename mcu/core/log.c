@@ -36,9 +36,11 @@ void log_write(enum log_level level, const char *fmt, ...)
     gettimeofday(&tv, NULL);
     struct tm tm;
     localtime_r(&tv.tv_sec, &tm);
+    /* 2026-12-08 09:00:01.234 +0700: local time, milliseconds, the offset from UTC. */
     size_t n = strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
-    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld %-5s ", (long)(tv.tv_usec / 1000),
-                          level_names[level]);
+    n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld ", (long)(tv.tv_usec / 1000));
+    n += strftime(line + n, sizeof line - n, "%z", &tm);
+    n += (size_t)snprintf(line + n, sizeof line - n, " %-5s ", level_names[level]);
     va_list ap;
     va_start(ap, fmt);
     int m = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);

@@ -1,6 +1,7 @@
-/* log.h - mcud's log: one line per event on stderr, with local time and level.
+/* log.h - mcud's log: one line per event on stderr, with local time, its offset from
+ * UTC (the zone) and level:
  *
- *   2026-11-27 21:40:01.123 INFO  participant p3f9 joined conference echo
+ *   2026-11-27 21:40:01.123 +0700 INFO  participant p3f9a0c1d 'Huế' joined conference echo from 10.0.4.21
  *
  * Thread-safe (one write per line). The level threshold is set once at start-up. */
 #ifndef HOINGHI_MCU_LOG_H

@@ -1,7 +1,7 @@
 # lib.sh - shared helpers for hoinghi integration tests; source it from a test_*.sh.
 #
-#   require chromium firefox node node_modules ffmpeg mcud   fail (never skip) when
-#                          something is missing
+#   require chromium firefox node node_modules ffmpeg man groff mcud   fail (never
+#                          skip) when something is missing
 #   loopback_default_route  a default route over lo (src 127.0.0.1) in the test's
 #                          loopback-only namespace: Firefox gathers ICE candidates only
 #                          on its default route's address (no packet leaves lo)
@@ -14,7 +14,11 @@
 #   stop_mcud              SIGTERM, bounded wait, fail unless it exited 0
 #   kill_mcud              SIGKILL (a crash), waits until it is gone
 #   check_mcud_log_clean   fail if mcud logged an ERROR line, a GLib CRITICAL or a
-#                          sanitizer report
+#                          sanitizer report, or if its log has no line in the format
+#                          below (so a changed format cannot hide the ERROR lines)
+#   MCUD_LOG_TIME_RE       the time that starts each mcud log line (grep -E), local
+#                          time with its UTC offset: 2026-12-08 09:00:01.234 +0700;
+#                          the level follows: ^$MCUD_LOG_TIME_RE ERROR
 #   make_room_media NAME COLOUR HZ   a fake camera and microphone for one Chromium room:
 #                          $TEST_TMP/NAME.y4m (solid COLOUR, 320x240, 10 fps, 3 s) and
 #                          $TEST_TMP/NAME.wav (HZ sine, 48 kHz mono, 3 s); both loop in
@@ -50,6 +54,7 @@ MCUD_STATE_DIR=""
 MCUD_START_WAIT_TENTHS=100   # 10 s for mcud to answer HTTP
 MCUD_STOP_WAIT_TENTHS=100    # 10 s for mcud to exit after SIGTERM
 MCUD_WRAPPER=()              # a command mcud runs under (e.g. valgrind), if any
+MCUD_LOG_TIME_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [+-][0-9]{4}'
 
 say() { echo "[$TEST_NAME] $*"; }
 
@@ -70,6 +75,10 @@ require() {
                 command -v node >/dev/null 2>&1 || fail "node is missing; run: make deps" ;;
             ffmpeg)
                 command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg is missing; run: make deps" ;;
+            man)
+                command -v man >/dev/null 2>&1 || fail "man is missing (Debian package man-db); run: make deps" ;;
+            groff)
+                command -v groff >/dev/null 2>&1 || fail "groff is missing (Debian package groff-base); run: make deps" ;;
             node_modules)
                 [ -d "$ROOT/node_modules/playwright-core" ] && [ -d "$ROOT/node_modules/ws" ] \
                     && [ -d "$ROOT/node_modules/puppeteer-core" ] \
@@ -180,7 +189,10 @@ make_room_media() {   # NAME COLOUR HZ [FPS, default 10]
 
 check_mcud_log_clean() {
     local errors
-    errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \
+    if [ -s "$MCUD_LOG" ] && ! grep -qE "^$MCUD_LOG_TIME_RE (DEBUG|INFO |WARN |ERROR) " "$MCUD_LOG"; then
+        fail "no line of mcud's log has the format '2026-12-08 09:00:01.234 +0700 INFO  ...':"$'\n'"$(head -n 5 "$MCUD_LOG")"
+    fi
+    errors=$(grep -E "^$MCUD_LOG_TIME_RE ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:" \
                   "$MCUD_LOG" || true)
     [ -z "$errors" ] || fail "mcud logged errors:"$'\n'"$errors"
 }

@@ -67,7 +67,8 @@ log_time() {
     if [ "$1" = first ]; then line=$(grep -E "$2" "$MCUD_LOG" | head -n 1)
     else line=$(grep -E "$2" "$MCUD_LOG" | tail -n 1); fi
     [ -n "$line" ] || fail "no log line matching '$2'"
-    date -d "$(cut -d' ' -f1,2 <<<"$line")" +%s.%N
+    [[ $line =~ ^($MCUD_LOG_TIME_RE)\  ]] || fail "a log line without its time: $line"
+    date -d "${BASH_REMATCH[1]}" +%s.%N
 }
 
 probe_streams() {

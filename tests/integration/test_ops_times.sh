@@ -5,12 +5,15 @@
 # host's; create echoes the start in words on stderr ("starts DAY 09:00 +07 (in ...)",
 # the id alone on stdout); `conference list` and `show` show the zone; a start more
 # than a day in the past ("2020-01-01 09:00") is refused (exit 2, nothing created)
-# unless --force.
+# unless --force. mcud's log lines carry the zone: mcud run with TZ=Asia/Ho_Chi_Minh
+# writes "DAY HH:MM:SS.mmm +0700 LEVEL ...", the same instant as the host's clock.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ops_lib.sh"
 require node node_modules mcud mcuctl
 
-start_mcud
+before_s=$(date +%s)
+TZ=Asia/Ho_Chi_Minh start_mcud
+after_s=$(date +%s)
 day=$(TZ=Asia/Ho_Chi_Minh date -d '+1 day' +%F)
 
 id=$(TZ=UTC ctl conference create --title "Giao ban" --start "$day 09:00" --duration 1h 2>"$TEST_TMP/create.err") \
@@ -49,4 +52,14 @@ say "a start in 2020: refused without --force, accepted with it"
 
 stop_mcud
 check_mcud_log_clean
+first=$(grep -E "^$MCUD_LOG_TIME_RE " "$MCUD_LOG" | head -n 1)
+[[ $first =~ ^($MCUD_LOG_TIME_RE)\  ]] || fail "mcud's log has no timed line: $(head -n 3 "$MCUD_LOG")"
+stamp=${BASH_REMATCH[1]}
+[ "${stamp: -5}" = "+0700" ] || fail "mcud under TZ=Asia/Ho_Chi_Minh logged the zone ${stamp: -5}: $first"
+others=$(grep -E "^$MCUD_LOG_TIME_RE " "$MCUD_LOG" | grep -vE '^[0-9-]+ [0-9:.]+ \+0700 ' || true)
+[ -z "$others" ] || fail "log lines in another zone: $(head -n 3 <<<"$others")"
+logged_s=$(date -d "$stamp" +%s)
+[ "$logged_s" -ge "$before_s" ] && [ "$logged_s" -le $((after_s + 1)) ] \
+    || fail "the first log line says $stamp ($logged_s), mcud started between $before_s and $after_s"
+say "mcud's log lines carry the zone: $first"
 say "pass"

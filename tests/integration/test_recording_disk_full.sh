@@ -40,7 +40,7 @@ stop_mcud
 for out in $(sed -n 's/.*media: rtp in [0-9]* out \([0-9]*\),.*/\1/p' "$MCUD_LOG"); do
     [ "$out" -gt 300 ] || fail "a room got only $out packets"
 done
-errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR ' "$MCUD_LOG" | grep -v "recording" || true)
+errors=$(grep -E "^$MCUD_LOG_TIME_RE ERROR " "$MCUD_LOG" | grep -v "recording" || true)
 [ -z "$errors" ] || fail "mcud logged other errors: $errors"
 grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|-CRITICAL \*\*' "$MCUD_LOG" && fail "sanitizer or GLib report"
 say "pass"
