@@ -151,7 +151,8 @@ UNIT_SUPPORT  = $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 ITEST_SRC     = $(wildcard tests/integration/*.c)
 PEER_SRC      = $(wildcard tests/integration/webrtc_peer/*.c)
 # The client/room files the test peer is built from (not mcu-room's main or its media).
-PEER_ROOM_SRC = client/room/signalling.c client/room/webrtc_call.c client/room/elements.c client/room/util.c
+PEER_ROOM_SRC = client/room/signalling.c client/room/webrtc_call.c client/room/elements.c client/room/util.c \
+                client/room/lsan_suppressions.c
 FUZZ_SRC      = $(wildcard tests/fuzz/fuzz_*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
