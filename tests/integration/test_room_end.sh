@@ -13,10 +13,12 @@ start_mcud
 SERVER=ws://127.0.0.1:$MCUD_PORT/ws
 
 # room NAME CONFERENCE: mcu-room in the background; its pid in ROOM_PID. With leak
-# detection on under the sanitizer build (client/room/lsan_suppressions.c says what
-# GLib leaves behind by design; a leak of ours makes mcu-room exit 1).
+# detection on under the sanitizer build, full stacks (client/room/lsan_suppressions.c
+# says what GLib and OpenSSL leave behind by design; a leak of ours makes mcu-room
+# exit 1).
+ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 room() {
-    "$BUILD_DIR/mcu-room" --server "$SERVER" --conference "$2" --name "$1" \
+    ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" --server "$SERVER" --conference "$2" --name "$1" \
         --ice-address 127.0.0.1 >"$TEST_TMP/$1.out" 2>"$TEST_TMP/$1.err" &
     ROOM_PID=$!
     track_background "$ROOM_PID"
