@@ -98,6 +98,10 @@ void api_recording_delete(struct api_call *call);
 void api_recording_export(struct api_call *call);
 void api_stats(struct api_call *call);
 void api_metrics(struct api_call *call, struct http_response *response);
+/* Parts of /metrics: each room's series (api_metrics_rooms.c); the recordings, the
+ * archive's disk, uptime and build (api_metrics_server.c). */
+void api_metrics_rooms(struct control *control, GString *s);
+void api_metrics_server(struct control *control, GString *s);
 void api_token_list(struct api_call *call);
 void api_token_create(struct api_call *call);
 void api_token_revoke(struct api_call *call);
