@@ -67,6 +67,8 @@ gint64 ctl_time_arg_latest(const char *iso);
 /* An API time as the API gives it (the conference's zone) with that zone:
  * "2026-12-08 09:00 +07" (g_malloc'd); "-" for null. */
 char *ctl_local_time(json_t *iso);
+/* The same with seconds: "2026-12-08 09:00:05 +07". */
+char *ctl_local_time_seconds(json_t *iso);
 /* How far an API time is from now: "in 16 h", "3 days ago", "now" (g_malloc'd), or
  * NULL if it is not a time. */
 char *ctl_time_in_words(json_t *iso);
@@ -92,5 +94,6 @@ extern const struct ctl_command ctl_conference_commands[];
 extern const struct ctl_command ctl_live_commands[];
 extern const struct ctl_command ctl_admin_commands[];
 extern const struct ctl_command ctl_recording_commands[];
+extern const struct ctl_command ctl_report_commands[];
 
 #endif
