@@ -93,31 +93,21 @@ static void print_csv(json_t *stays)
     }
 }
 
-/* The query string of the options; NULL (after saying why) for a bad time. */
+/* The report's path with the options as its query; NULL (after saying why) for a bad
+ * time. */
 static GString *report_path(const char *conference, const struct ctl_args *a)
 {
+    static const struct ctl_query_param params[] = {{"occurrence", "occurrence", false},
+                                                    {"since", "since", true},
+                                                    {"until", "until", true},
+                                                    {0}};
     char *id = ctl_escape(conference);
     GString *path = g_string_new(NULL);
     g_string_printf(path, "/api/v1/conferences/%s/report", id);
     g_free(id);
-    char sep = '?';
-    static const char *const keys[] = {"occurrence", "since", "until", NULL};
-    for (size_t k = 0; keys[k]; k++) {
-        const char *v = ctl_opt_value(a, keys[k]);
-        if (!v) continue;
-        char *value = k == 0 ? g_strdup(v) : ctl_time_arg(v);
-        if (!value) {
-            fprintf(stderr, "mcuctl: --%s: '%s' is not a time\n", keys[k], v);
-            g_string_free(path, TRUE);
-            return NULL;
-        }
-        char *escaped = ctl_escape(value);
-        g_string_append_printf(path, "%c%s=%s", sep, keys[k], escaped);
-        sep = '&';
-        g_free(escaped);
-        g_free(value);
-    }
-    return path;
+    if (ctl_append_query(path, a, params)) return path;
+    g_string_free(path, TRUE);
+    return NULL;
 }
 
 static int cmd_report(struct ctl *ctl, const struct ctl_args *a)

@@ -54,6 +54,15 @@ int ctl_call(struct ctl *ctl, const char *method, const char *path, json_t *body
 int ctl_call_text(struct ctl *ctl, const char *path, char **out);
 /* Percent-encodes one path segment (g_free). */
 char *ctl_escape(const char *segment);
+/* One query parameter from an option: --option VALUE -> param=VALUE. */
+struct ctl_query_param {
+    const char *option, *param;
+    bool time; /* the value is a time: through ctl_time_arg() */
+};
+/* Appends "?param=value&..." to path for the options given (values percent-encoded),
+ * params ending with {NULL}. False, after saying which option, for a bad time. */
+bool ctl_append_query(GString *path, const struct ctl_args *a,
+                      const struct ctl_query_param *params);
 
 /* Times: "now", "+90s" / "+2m" / "+1h30m" from now, ISO 8601 with offset, or a time
  * without one "2025-03-01 09:00" / "2025-03-01T09:00[:SS]". Returns ISO 8601 with the
