@@ -121,6 +121,10 @@ pc_libs   = $(if $(filter-out yuv,$(1)),$(shell pkg-config --libs $(filter-out y
 folder_pkgs = $(sort $(PKGS.$(1)) $(foreach u,$(USES.$(1)),$(PKGS.$(u))))
 $(foreach d,$(LAYER_DIRS),$(eval CFLAGS.$(d) := $(BASE_CFLAGS) $(call pc_cflags,$(call folder_pkgs,$(d)))))
 CFLAGS.mcu += -DMCUD_DEFAULT_WEB_ROOT=\"$(abspath client/web)\"
+# The build id in /metrics (hoinghi_build_info, mcu/core/build_info.c): the commit the
+# tree is at, "unknown" outside git. Only build_info.o gets it; the stamp file
+# $(BUILD)/build-id changes (and rebuilds it) only when the id does.
+BUILD_ID := $(or $(shell git rev-parse --short=12 HEAD 2>/dev/null),unknown)
 
 MIXER_PKGS     = $(sort $(foreach d,$(MIXER_DIRS),$(PKGS.$(d))))
 MIXER_LIBS     = $(call pc_libs,$(MIXER_PKGS)) -lm
@@ -178,7 +182,7 @@ SDP_ANSWER = $(BUILD)/sdp-answer
 AUDIO_BENCH = $(BUILD)/audio-bench
 
 .PHONY: install uninstall
-.PHONY: all layers format format-check deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
+.PHONY: FORCE all layers format format-check deps check unit integration asan valgrind fuzz fuzz-build fuzz-targets bench soak demo clean
 .SECONDARY:
 .DEFAULT_GOAL := all
 
@@ -211,6 +215,13 @@ $(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  CC      $<")
 	$(Q)$(CC) $(MCU_CFLAGS) -c $< -o $@
+
+$(BUILD)/build-id: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(BUILD_ID)' ] || echo '$(BUILD_ID)' >$@
+$(BUILD)/obj/mcu/core/build_info.o: $(BUILD)/build-id
+$(BUILD)/obj/mcu/core/build_info.o: CFLAGS.mcu/core += -DMCUD_BUILD_ID=\"$(BUILD_ID)\"
+FORCE:
 
 # --- libraries and programs ---
 $(LIBMIXER): $(call obj,$(MIXER_SRC))

@@ -103,6 +103,13 @@ static void on_join_refused(void *owner, const char *code)
     control_count_refused_join(server->control, code);
 }
 
+static void on_attendance(void *owner, const char *conference_id, const char *participant_id,
+                          const char *name, const char *left_reason)
+{
+    struct mcu_server *server = owner;
+    control_record_attendance(server->control, conference_id, participant_id, name, left_reason);
+}
+
 /* --- lifetime ---------------------------------------------------------------------------------- */
 
 static void free_parts(struct mcu_server *server)
@@ -151,7 +158,10 @@ int mcu_server_start(struct mcu_server *server, const struct mcu_config *config,
         .ice_addresses = (const char *const *)config->ice_addresses,
         .limits = server->limits,
         .registry = server->registry,
-        .access = {.admit = on_admit_join, .refused = on_join_refused, .owner = server},
+        .access = {.admit = on_admit_join,
+                   .refused = on_join_refused,
+                   .attendance = on_attendance,
+                   .owner = server},
     };
     /* Recordings a crash left unfinished are finalised (and indexed) before the
      * server takes calls. */

@@ -160,27 +160,19 @@ static int cmd_token_revoke(struct ctl *ctl, const struct ctl_args *a)
 
 static int cmd_audit(struct ctl *ctl, const struct ctl_args *a)
 {
+    static const struct ctl_query_param params[] = {{"by", "token", false},
+                                                    {"action", "action", false},
+                                                    {"target", "target", false},
+                                                    {"since", "since", true},
+                                                    {"until", "until", true},
+                                                    {"limit", "limit", false},
+                                                    {0}};
     GString *path = g_string_new("/api/v1/audit");
-    char sep = '?';
-    static const char *const keys[][2] = {
-        {"by", "token"},    {"action", "action"}, {"target", "target"}, {"since", "since"},
-        {"until", "until"}, {"limit", "limit"},   {NULL, NULL}};
-    for (size_t i = 0; keys[i][0]; i++) {
-        const char *v = ctl_opt_value(a, keys[i][0]);
-        if (!v) continue;
-        bool is_time = strcmp(keys[i][0], "since") == 0 || strcmp(keys[i][0], "until") == 0;
-        char *value = is_time ? ctl_time_arg(v) : g_strdup(v);
-        if (!value) {
-            fprintf(stderr, "mcuctl: --%s: '%s' is not a time\n", keys[i][0], v);
-            g_string_free(path, TRUE);
-            return CTL_USAGE;
-        }
-        char *escaped = ctl_escape(value);
-        g_string_append_printf(path, "%c%s=%s", sep, keys[i][1], escaped);
-        sep = '&';
-        g_free(escaped);
-        g_free(value);
+    if (!ctl_append_query(path, a, params)) {
+        g_string_free(path, TRUE);
+        return CTL_USAGE;
     }
+    char sep = strchr(path->str, '?') ? '&' : '?';
     if (ctl_opt_flag(a, "failed")) g_string_append_printf(path, "%cresult=failed", sep);
     json_t *out = NULL;
     int rc = ctl_call(ctl, "GET", path->str, NULL, &out);

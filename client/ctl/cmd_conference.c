@@ -326,22 +326,12 @@ static int cmd_create(struct ctl *ctl, const struct ctl_args *a)
 
 static int cmd_list(struct ctl *ctl, const struct ctl_args *a)
 {
+    static const struct ctl_query_param params[] = {
+        {"state", "state", false}, {"from", "from", true}, {"to", "to", true}, {0}};
     GString *path = g_string_new("/api/v1/conferences");
-    char sep = '?';
-    static const char *const keys[] = {"state", "from", "to", NULL};
-    for (size_t i = 0; keys[i]; i++) {
-        const char *v = ctl_opt_value(a, keys[i]);
-        if (!v) continue;
-        char *value = i == 0 ? g_strdup(v) : ctl_time_arg(v);
-        if (!value) {
-            g_string_free(path, TRUE);
-            return bad_usage("'%s' is not a time", v);
-        }
-        char *escaped = ctl_escape(value);
-        g_string_append_printf(path, "%c%s=%s", sep, keys[i], escaped);
-        sep = '&';
-        g_free(escaped);
-        g_free(value);
+    if (!ctl_append_query(path, a, params)) {
+        g_string_free(path, TRUE);
+        return CTL_USAGE;
     }
     json_t *out = NULL;
     int rc = ctl_call(ctl, "GET", path->str, NULL, &out);

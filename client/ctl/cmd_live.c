@@ -28,12 +28,19 @@ static int conference_call(struct ctl *ctl, const char *method, const char *conf
     return rc;
 }
 
+/* A bitrate in bit/s as kbit/s; "-" when the server did not say. */
+static char *kbits(json_t *bps)
+{
+    if (!json_is_integer(bps)) return g_strdup("-");
+    return g_strdup_printf("%lld", (long long)json_integer_value(bps) / 1000);
+}
+
 static char **participant_row(json_t *p)
 {
     json_t *st = json_object_get(p, "stats");
     bool am = json_is_true(json_object_get(p, "audio_muted"));
     bool vm = json_is_true(json_object_get(p, "video_muted"));
-    char **row = g_new0(char *, 10);
+    char **row = g_new0(char *, 11);
     row[0] = ctl_json_text(json_object_get(p, "id"));
     row[1] = ctl_json_text(json_object_get(p, "name"));
     row[2] = g_strdup(am && vm ? "audio+video" : am ? "audio" : vm ? "video" : "-");
@@ -43,13 +50,13 @@ static char **participant_row(json_t *p)
     g_free(ac);
     g_free(vc);
     row[4] = ctl_json_text(json_object_get(st, "resolution"));
-    json_int_t bw = json_integer_value(json_object_get(st, "bandwidth_bps"));
-    row[5] = bw > 0 ? g_strdup_printf("%lld", (long long)bw / 1000) : g_strdup("-");
-    row[6] =
+    row[5] = kbits(json_object_get(st, "bitrate_in_bps"));
+    row[6] = kbits(json_object_get(st, "bitrate_out_bps"));
+    row[7] =
         g_strdup_printf("%lld", (long long)(json_integer_value(json_object_get(st, "audio_lost")) +
                                             json_integer_value(json_object_get(st, "video_lost"))));
-    row[7] = g_strdup_printf("%.1f", json_real_value(json_object_get(st, "video_jitter_ms")));
-    row[8] = ctl_json_text(json_object_get(st, "rtt_ms"));
+    row[8] = g_strdup_printf("%.1f", json_real_value(json_object_get(st, "video_jitter_ms")));
+    row[9] = ctl_json_text(json_object_get(st, "rtt_ms"));
     return row;
 }
 
@@ -61,8 +68,9 @@ static int cmd_participants(struct ctl *ctl, const struct ctl_args *a)
     if (ctl->json) {
         ctl_print_json(out);
     } else {
-        static const char *const columns[] = {"ID",     "NAME", "MUTED",     "CODECS", "RECEIVES",
-                                              "KBIT/S", "LOST", "JITTER MS", "RTT MS", NULL};
+        static const char *const columns[] = {"ID",        "NAME",      "MUTED",      "CODECS",
+                                              "RECEIVES",  "IN KBIT/S", "OUT KBIT/S", "LOST",
+                                              "JITTER MS", "RTT MS",    NULL};
         GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
         size_t i;
         json_t *p;

@@ -54,6 +54,15 @@ int ctl_call(struct ctl *ctl, const char *method, const char *path, json_t *body
 int ctl_call_text(struct ctl *ctl, const char *path, char **out);
 /* Percent-encodes one path segment (g_free). */
 char *ctl_escape(const char *segment);
+/* One query parameter from an option: --option VALUE -> param=VALUE. */
+struct ctl_query_param {
+    const char *option, *param;
+    bool time; /* the value is a time: through ctl_time_arg() */
+};
+/* Appends "?param=value&..." to path for the options given (values percent-encoded),
+ * params ending with {NULL}. False, after saying which option, for a bad time. */
+bool ctl_append_query(GString *path, const struct ctl_args *a,
+                      const struct ctl_query_param *params);
 
 /* Times: "now", "+90s" / "+2m" / "+1h30m" from now, ISO 8601 with offset, or a time
  * without one "2025-03-01 09:00" / "2025-03-01T09:00[:SS]". Returns ISO 8601 with the
@@ -67,6 +76,8 @@ gint64 ctl_time_arg_latest(const char *iso);
 /* An API time as the API gives it (the conference's zone) with that zone:
  * "2026-12-08 09:00 +07" (g_malloc'd); "-" for null. */
 char *ctl_local_time(json_t *iso);
+/* The same with seconds: "2026-12-08 09:00:05 +07". */
+char *ctl_local_time_seconds(json_t *iso);
 /* How far an API time is from now: "in 16 h", "3 days ago", "now" (g_malloc'd), or
  * NULL if it is not a time. */
 char *ctl_time_in_words(json_t *iso);
@@ -92,5 +103,6 @@ extern const struct ctl_command ctl_conference_commands[];
 extern const struct ctl_command ctl_live_commands[];
 extern const struct ctl_command ctl_admin_commands[];
 extern const struct ctl_command ctl_recording_commands[];
+extern const struct ctl_command ctl_report_commands[];
 
 #endif

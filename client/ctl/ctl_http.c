@@ -18,6 +18,28 @@ static size_t collect(char *data, size_t size, size_t n, void *user)
 
 char *ctl_escape(const char *segment) { return g_uri_escape_string(segment, NULL, FALSE); }
 
+bool ctl_append_query(GString *path, const struct ctl_args *a, const struct ctl_query_param *params)
+{
+    char sep = strchr(path->str, '?') ? '&' : '?';
+    for (const struct ctl_query_param *q = params; q->option; q++) {
+        const char *v = ctl_opt_value(a, q->option);
+        if (!v) continue;
+        char *value = q->time ? ctl_time_arg(v) : g_strdup(v);
+        if (!value) {
+            fprintf(stderr,
+                    "mcuctl: --%s: '%s' is not a time (now, +10m, 2025-03-01 09:00, or ISO 8601)\n",
+                    q->option, v);
+            return false;
+        }
+        char *escaped = ctl_escape(value);
+        g_string_append_printf(path, "%c%s=%s", sep, q->param, escaped);
+        sep = '&';
+        g_free(escaped);
+        g_free(value);
+    }
+    return true;
+}
+
 static int exit_for(long status)
 {
     if (status >= 200 && status < 300) return CTL_OK;

@@ -138,13 +138,13 @@ static char *zone_text(GDateTime *dt)
     return g_strdup_printf("%c%02ld", off < 0 ? '-' : '+', a / 3600);
 }
 
-char *ctl_local_time(json_t *iso)
+static char *local_time(json_t *iso, const char *format)
 {
     const char *text = json_string_value(iso);
     if (!text) return g_strdup("-");
     GDateTime *dt = g_date_time_new_from_iso8601(text, NULL);
     if (!dt) return g_strdup(text);
-    char *when = g_date_time_format(dt, "%Y-%m-%d %H:%M");
+    char *when = g_date_time_format(dt, format);
     char *zone = zone_text(dt);
     char *out = g_strdup_printf("%s %s", when, zone);
     g_free(when);
@@ -152,6 +152,9 @@ char *ctl_local_time(json_t *iso)
     g_date_time_unref(dt);
     return out;
 }
+
+char *ctl_local_time(json_t *iso) { return local_time(iso, "%Y-%m-%d %H:%M"); }
+char *ctl_local_time_seconds(json_t *iso) { return local_time(iso, "%Y-%m-%d %H:%M:%S"); }
 
 char *ctl_time_in_words(json_t *iso)
 {

@@ -40,10 +40,11 @@ _mcuctl() {
         --state) COMPREPLY=($(compgen -W "scheduled open ended" -- "$cur")); return ;;
         --role) COMPREPLY=($(compgen -W "viewer operator admin" -- "$cur")); return ;;
         --codecs) COMPREPLY=($(compgen -W "vp8 h264 vp8,h264" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "table csv json" -- "$cur")); return ;;
         --token-file|--state-dir|--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --server|--token|--title|--id|--pin|--start|--end|--duration|--timezone|--early-join|\
         --count|--until|--room|--max-participants|--size|--fps|--from|--to|--by|--action|\
-        --target|--since|--limit) return ;;
+        --target|--since|--limit|--occurrence) return ;;
     esac
 
     if [ -z "$group" ]; then
@@ -52,10 +53,11 @@ _mcuctl() {
     fi
     local subs="" opts="$common"
     case $group in
-        conference) subs="create list show update delete end lock unlock room-token host-token"
+        conference) subs="create list show update delete end lock unlock room-token host-token report"
             case $sub in
                 create|update) opts="$common $settings" ;;
                 list) opts="$common --state --from --to" ;;
+                report) opts="$common --format --occurrence --since --until" ;;
             esac ;;
         participant) subs="list mute unmute kick focus"
             case $sub in

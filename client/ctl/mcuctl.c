@@ -132,8 +132,9 @@ static void free_args(struct ctl_args *a)
 
 /* --- help -------------------------------------------------------------------------- */
 
-static const struct ctl_command *const tables[] = {
-    ctl_conference_commands, ctl_live_commands, ctl_recording_commands, ctl_admin_commands, NULL};
+static const struct ctl_command *const tables[] = {ctl_conference_commands, ctl_report_commands,
+                                                   ctl_live_commands,       ctl_recording_commands,
+                                                   ctl_admin_commands,      NULL};
 
 static void print_opts(FILE *f, const struct ctl_opt *opts)
 {

@@ -448,6 +448,18 @@ static void resend_locked(struct conference *c, struct conference_member *m,
     if (gone) ask_keyframe_locked(c, m);
 }
 
+/* Under the lock: a report block about what we send the member (our video): its loss
+ * and the round-trip time (RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s). */
+static void take_report_block_locked(struct conference_member *m, const struct rtcp_report_block *b)
+{
+    if (b->ssrc != m->media.video_out_ssrc) return;
+    m->fraction_lost = b->fraction_lost;
+    if (!b->lsr) return;
+    uint32_t now_ntp = rtcp_ntp_middle32(rtcp_ntp_from_unix_us(g_get_real_time()));
+    uint32_t rtt = now_ntp - b->lsr - b->dlsr;
+    if (rtt < 65536u * 10) m->rtt_ms = (int)((uint64_t)rtt * 1000 / 65536);
+}
+
 void conference_member_rtcp(struct conference *c, struct conference_member *m,
                             const uint8_t *packet, size_t length, int64_t now_us)
 {
@@ -479,22 +491,14 @@ void conference_member_rtcp(struct conference *c, struct conference_member *m,
                 rtp_recv_stats_on_sr(&m->audio_recv, item->u.sr.ntp, now_us);
             if (item->u.sr.ssrc == m->video_in_ssrc)
                 rtp_recv_stats_on_sr(&m->video_recv, item->u.sr.ntp, now_us);
-            /* fall through to the report blocks */
+            /* A room that sends (webrtcbin) reports in its SRs, a receive-only
+             * RTCP sender (browsers) in RRs: both count. */
             for (size_t k = 0; k < item->u.sr.block_count; k++)
-                if (item->u.sr.blocks[k].ssrc == m->media.video_out_ssrc)
-                    m->fraction_lost = item->u.sr.blocks[k].fraction_lost;
+                take_report_block_locked(m, &item->u.sr.blocks[k]);
             break;
         case RTCP_ITEM_RR:
-            for (size_t k = 0; k < item->u.rr.block_count; k++) {
-                const struct rtcp_report_block *b = &item->u.rr.blocks[k];
-                if (b->ssrc != m->media.video_out_ssrc) continue;
-                m->fraction_lost = b->fraction_lost;
-                if (b->lsr) { /* RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s */
-                    uint32_t now_ntp = rtcp_ntp_middle32(rtcp_ntp_from_unix_us(g_get_real_time()));
-                    uint32_t rtt = now_ntp - b->lsr - b->dlsr;
-                    if (rtt < 65536u * 10) m->rtt_ms = (int)((uint64_t)rtt * 1000 / 65536);
-                }
-            }
+            for (size_t k = 0; k < item->u.rr.block_count; k++)
+                take_report_block_locked(m, &item->u.rr.blocks[k]);
             break;
         default: break;
         }
@@ -598,6 +602,8 @@ void conference_member_get_stats(struct conference *c, const struct conference_m
     out->transport_cc_feedback = m->twcc_packets_sent;
     out->rtx_in = m->rtx_in;
     out->rtx_padding_in = m->rtx_padding_in;
+    out->bitrate_in_bps = m->in_bps;
+    out->bitrate_out_bps = m->out_bps;
     g_mutex_unlock(&c->lock);
 }
 

@@ -176,7 +176,9 @@ struct conference_member_stats {
     uint64_t keyframe_requests;              /* PLIs sent to its camera */
     uint64_t transport_cc_feedback;          /* transport-cc packets sent to its sender */
     uint64_t rtx_in;                         /* RFC 4588 retransmissions received and unwrapped */
-    uint64_t rtx_padding_in; /* RTX packets with padding only (its sender's probes) */
+    uint64_t rtx_padding_in;  /* RTX packets with padding only (its sender's probes) */
+    uint64_t bitrate_in_bps;  /* audio + video payload received from it, last second */
+    uint64_t bitrate_out_bps; /* audio + video payload sent to it, last second */
 };
 void conference_member_get_stats(struct conference *c, const struct conference_member *m,
                                  struct conference_member_stats *out);
@@ -227,5 +229,13 @@ int conference_resume_recording(struct conference *c);
  * if it did). */
 bool conference_recording_state(struct conference *c, enum recorder_state *state, char *reason,
                                 size_t reasonlen);
+/* The recording under way for the operators' figures: false when there is none (state
+ * then RECORDER_FAILED when the last one was ended by an error, else STOPPED). */
+struct conference_recording_progress {
+    enum recorder_state state;
+    uint64_t bytes_written; /* handed to the kernel so far, all its files */
+    int64_t started_us;     /* when it was started (wall clock, Unix microseconds) */
+};
+bool conference_recording_progress(struct conference *c, struct conference_recording_progress *out);
 
 #endif

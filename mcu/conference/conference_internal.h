@@ -75,6 +75,10 @@ struct conference_member {
     uint64_t send_bps; /* video bitrate sent to it over the last second */
     uint32_t last_video_octets;
     int64_t last_rate_us;
+    /* all media (audio + video payload) over the last second, for the stats */
+    uint64_t in_bps, out_bps;
+    uint64_t last_in_octets;
+    uint32_t last_audio_out_octets;
     struct bandwidth_policy bandwidth;
     enum conference_video_quality quality; /* the room's own choice */
 
@@ -159,7 +163,8 @@ struct conference {
 
     /* recording (under the lock): the recorder the media thread feeds, its profile */
     struct recorder *recorder;
-    int recorder_profile; /* -1: no video */
+    int recorder_profile;        /* -1: no video */
+    int64_t recorder_started_us; /* wall clock (Unix microseconds) of its start */
 
     /* media thread only */
     GThread *thread;
@@ -175,6 +180,7 @@ struct conference {
     size_t hosts_present;      /* members marked as host */
     GSource *host_grace_timer; /* the last host left; media held when it fires */
     char last_recording_failure[RECORDER_REASON_MAX];
+    bool last_recording_failed; /* the last recording ended by an error; none started since */
 
     /* sender limits (conference_limits.c; control thread, under the lock) */
     struct conference_limits limits;

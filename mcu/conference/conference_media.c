@@ -291,14 +291,24 @@ static bool periodic_rtcp(struct conference_member *m, int64_t now_us)
     return true;
 }
 
-/* Under the lock, once a second: the video bitrate sent to the member. */
-static void measure_send_rate(struct conference_member *m, int64_t now_us)
+/* Under the lock, once a second: the video bitrate sent to the member (its bandwidth
+ * policy), and all media received from it and sent to it (its stats). The send
+ * counters wrap at 4 GiB: their differences do not. */
+static void measure_rates(struct conference_member *m, int64_t now_us)
 {
+    uint64_t in = m->audio_recv.octets + m->video_recv.octets;
     if (m->last_rate_us && now_us > m->last_rate_us) {
-        uint32_t octets = m->video_send.octets - m->last_video_octets;
-        m->send_bps = (uint64_t)octets * 8 * 1000000 / (uint64_t)(now_us - m->last_rate_us);
+        uint64_t span_us = (uint64_t)(now_us - m->last_rate_us);
+        uint32_t video_out = m->video_send.octets - m->last_video_octets;
+        uint32_t audio_out = m->audio_send.octets - m->last_audio_out_octets;
+        m->send_bps = (uint64_t)video_out * 8 * 1000000 / span_us;
+        m->out_bps = ((uint64_t)video_out + audio_out) * 8 * 1000000 / span_us;
+        /* a re-attached media session starts its counters again */
+        m->in_bps = in >= m->last_in_octets ? (in - m->last_in_octets) * 8 * 1000000 / span_us : 0;
     }
     m->last_video_octets = m->video_send.octets;
+    m->last_audio_out_octets = m->audio_send.octets;
+    m->last_in_octets = in;
     m->last_rate_us = now_us;
 }
 
@@ -349,7 +359,7 @@ static void housekeeping(struct conference *c, int64_t now_us)
         struct conference_member *m = c->members[i];
         if (!m || !m->has_media) continue;
         if (periodic_rtcp(m, now_us)) { /* once a second */
-            measure_send_rate(m, now_us);
+            measure_rates(m, now_us);
             adapt_profile(c, m, now_us);
         }
     }

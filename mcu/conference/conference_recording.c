@@ -52,6 +52,8 @@ int conference_start_recording(struct conference *c,
             recorder_room_joined(r, c->members[i]->participant_id, c->members[i]->name);
     c->recorder = r;
     c->recorder_profile = profile;
+    c->recorder_started_us = g_get_real_time();
+    c->last_recording_failed = false;
     if (profile >= 0) {
         c->profiles[profile].receivers++; /* encoded while recording */
         keyframe_limiter_ask(&c->profiles[profile].keyframes);
@@ -124,6 +126,24 @@ bool conference_recording_state(struct conference *c, enum recorder_state *state
     return have;
 }
 
+bool conference_recording_progress(struct conference *c, struct conference_recording_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    g_mutex_lock(&c->lock);
+    bool have = c->recorder != NULL;
+    if (have) {
+        struct recorder_stats st;
+        recorder_get_stats(c->recorder, &st);
+        out->state = recorder_state(c->recorder, NULL, 0);
+        out->bytes_written = st.bytes_written;
+        out->started_us = c->recorder_started_us;
+    } else {
+        out->state = c->last_recording_failed ? RECORDER_FAILED : RECORDER_STOPPED;
+    }
+    g_mutex_unlock(&c->lock);
+    return have;
+}
+
 /* --- the media thread ------------------------------------------------------------------- */
 
 void conference_record_frame(struct conference *c, const struct mix_output *out,
@@ -179,6 +199,7 @@ static void report_state(struct conference *c, enum recorder_state state, const 
     c->reported_recording_state = state;
     if (state == RECORDER_FAILED) {
         snprintf(c->last_recording_failure, sizeof c->last_recording_failure, "%s", reason);
+        c->last_recording_failed = true;
         log_error("conference %s: recording stopped by an error: %s; the meeting goes on",
                   c->config.id, reason);
     }

@@ -227,6 +227,7 @@ struct control *control_new(const struct control_context *context, char *err, si
     g_free(path);
     if (!control->store) goto fail;
     if (ensure_admin_token(control, config->state_dir, err, errlen) != 0) goto fail;
+    control_close_stale_attendance(control);
     if (control_hash_stored_pins(control) < 0) {
         snprintf(err, errlen, "cannot hash the PINs stored in plain text");
         goto fail;

@@ -66,4 +66,11 @@ enum control_admission control_admit_join(struct control *control, const char *i
  * for /metrics (hoinghi_joins_refused_total). control may be NULL. */
 void control_count_refused_join(struct control *control, const char *code);
 
+/* A room joined conference `id` (left_reason NULL) or left it (why): recorded in the
+ * store's attendance for the meeting report (control_attendance.c). control may be
+ * NULL. */
+void control_record_attendance(struct control *control, const char *conference_id,
+                               const char *participant_id, const char *name,
+                               const char *left_reason);
+
 #endif

@@ -98,10 +98,15 @@ void api_recording_delete(struct api_call *call);
 void api_recording_export(struct api_call *call);
 void api_stats(struct api_call *call);
 void api_metrics(struct api_call *call, struct http_response *response);
+/* Parts of /metrics: each room's series (api_metrics_rooms.c); the recordings, the
+ * archive's disk, uptime and build (api_metrics_server.c). */
+void api_metrics_rooms(struct control *control, GString *s);
+void api_metrics_server(struct control *control, GString *s);
 void api_token_list(struct api_call *call);
 void api_token_create(struct api_call *call);
 void api_token_revoke(struct api_call *call);
 void api_audit_list(struct api_call *call);
+void api_conference_report(struct api_call *call); /* api_report.c */
 
 /* The route table (api.c), for tests that walk every route. */
 struct api_route_info {
@@ -114,6 +119,10 @@ struct api_route_info api_route(size_t i);
 /* Hashes plain PINs left in the store by an mcud from before PIN hashing
  * (control_access.c). Returns how many were hashed, -1 on a store error. */
 int control_hash_stored_pins(struct control *control);
+/* Ends the stays still open in the store (mcud did not stop cleanly) at now, with
+ * CONTROL_ATTENDANCE_STALE_REASON (control_attendance.c). How many, -1 on error. */
+#define CONTROL_ATTENDANCE_STALE_REASON "mcud stopped (ended at its next start)"
+int control_close_stale_attendance(struct control *control);
 /* The refused-join counters as Prometheus text (control_access.c). */
 void control_access_metrics(struct control *control, GString *out);
 

@@ -22,13 +22,19 @@ enum join_admission {
     JOIN_ADMIT_LOCKED,    /* an operator locked the conference */
 };
 
-/* The operator plane's part of the checks, wired by the server. Either function may
- * be NULL (no operator plane): then a token is a bad one and refusals are not counted. */
+/* The operator plane's part of the checks, wired by the server. Any function may be
+ * NULL (no operator plane): then a token is a bad one, refusals are not counted and
+ * attendance is not recorded. */
 struct join_access_hooks {
     /* token: NULL or "" for none. */
     enum join_admission (*admit)(void *owner, const char *conference_id, const char *token);
     /* A join was refused for `code` (wrong_pin, invalid_token, conference_locked). */
     void (*refused)(void *owner, const char *code);
+    /* A room joined a conference (left_reason NULL), or left it (why: "left",
+     * "connection closed", a kick's reason): the attendance record. Not for a room's
+     * content (presenting) connections. */
+    void (*attendance)(void *owner, const char *conference_id, const char *participant_id,
+                       const char *name, const char *left_reason);
     void *owner;
 };
 

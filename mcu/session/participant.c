@@ -309,11 +309,22 @@ static void end_contents_of(struct participant *p)
 /* Out of its conference (if in one): media ended, out of the registry's table and
  * of the mix, whose other members are told. A room's presentation ends with it; a
  * presentation that ends tells everyone, and the layout comes back. */
+/* Tells the operator plane that the room joined (left_reason NULL) or left. A
+ * content connection is not a room: its share is not attendance. */
+static void report_attendance(struct participant *p, const char *conference_id,
+                              const char *left_reason)
+{
+    const struct join_access_hooks *hooks = &p->session->access;
+    if (!hooks->attendance || (p->member && conference_member_is_content(p->member))) return;
+    hooks->attendance(hooks->owner, conference_id, p->id, p->name, left_reason);
+}
+
 static void leave_conference(struct participant *p, const char *reason)
 {
     participant_end_media(p);
     const struct mcu_conference_config *conference = CONFERENCE(p);
     if (!conference) return;
+    report_attendance(p, conference->id, reason);
     if (p->member && !conference_member_is_content(p->member)) end_contents_of(p);
     registry_member_leave(p->entry);
     if (!p->member) return;
@@ -499,6 +510,7 @@ static void handle_join(struct participant *p, const struct protocol_request *r)
     p->name = g_strdup(r->name);
     log_info("participant %s '%s' joined conference %s from %s", p->id, p->name, conf->id,
              ws_connection_peer(p->connection));
+    report_attendance(p, conf->id, NULL);
     bool waiting = p->member && conference_waiting_for_host(p->mix) && !access.host;
     send_reply(p, r->id, r->type_name,
                json_pack("{s:s, s:s, s:s, s:b, s:b}", "participant", p->id, "conference", conf->id,

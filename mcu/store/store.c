@@ -1,6 +1,6 @@
 /* store.c - opening the database, pragmas, versioned migrations, transactions and the
  * enum names; see store.h. The tables' own calls are in store_conference.c,
- * store_token.c, store_audit.c and store_recording.c. */
+ * store_token.c, store_audit.c, store_recording.c and store_attendance.c. */
 #include "mcu/store/store_internal.h"
 
 #include <stdio.h>
@@ -62,6 +62,14 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
      "ALTER TABLE conferences ADD COLUMN host_token_hash TEXT;"),
     /* 4 -> 5: when an operator ended the conference (its real end, for the tables). */
     "ALTER TABLE conferences ADD COLUMN ended_at INTEGER NOT NULL DEFAULT 0;",
+    /* 5 -> 6: attendance, one row per stay of a room (store_attendance.c); Unix ms,
+     * left_ms 0 while the room is in. */
+    "CREATE TABLE attendance ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, conference_id TEXT NOT NULL,"
+    "  occurrence INTEGER NOT NULL, participant_id TEXT NOT NULL, room TEXT NOT NULL,"
+    "  joined_ms INTEGER NOT NULL, left_ms INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX attendance_conference ON attendance(conference_id, joined_ms);",
 };
 
 sqlite3_stmt *store_prepare(struct store *s, const char *sql)

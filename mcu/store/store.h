@@ -7,8 +7,8 @@
  * Tables: conferences (settings, schedule, state, hashes of the PIN and the host
  * token), rooms (invited rooms of a
  * conference with the SHA-256 of their join token), operator_tokens (SHA-256 only),
- * audit (every operator call) and recordings (the recording index: one row per
- * finished file).
+ * audit (every operator call), recordings (the recording index: one row per
+ * finished file) and attendance (one row per stay of a room in a conference).
  *
  * Every write is a transaction: each store_* write runs inside a SAVEPOINT, and
  * store_begin()/store_commit() group several writes into one (savepoints nest).
@@ -25,7 +25,7 @@
 #include "mcu/core/config.h"
 
 #define STORE_FILE_NAME      "hoinghi.db"
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Return codes of the store calls. */
 #define STORE_OK        0
@@ -124,6 +124,25 @@ struct store_recording {
     char *rooms_json; /* JSON array of {id, name, joined_ms, left_ms} */
 };
 
+/* One stay of a room in a conference: from its join to its leave (left_ms 0: still
+ * in). Times are Unix milliseconds. A room that rejoins has one row per stay. */
+struct store_stay {
+    int64_t id; /* set by the store */
+    char *conference_id;
+    int occurrence; /* of the conference when it joined; 0 for a conference outside the store */
+    char *participant_id;
+    char *room; /* its display name */
+    int64_t joined_ms, left_ms;
+    char *reason; /* why it left ("left", "connection closed", a kick's reason); "" while in */
+};
+
+/* Which stays of a conference: of one occurrence (-1: any) and overlapping
+ * [since_ms, until_ms) (0: no bound). */
+struct store_attendance_filter {
+    int occurrence;
+    int64_t since_ms, until_ms;
+};
+
 struct store;
 
 /* Opens (creating it if needed) and migrates the database at `path`. NULL with a
@@ -202,5 +221,19 @@ GPtrArray *store_recording_list(struct store *s, const char *conference_id);
 int store_recording_delete(struct store *s, int64_t id);
 void store_recording_clear(struct store_recording *r);
 void store_recording_free(gpointer r);
+
+/* Attendance (store_attendance.c; no foreign key: conferences of the config file are
+ * not in the conferences table, and a report outlives a deleted conference). join:
+ * a new stay (left_ms ignored); *id_out (may be NULL) gets its id. leave: ends the
+ * participant's open stay in the conference (STORE_NOT_FOUND when it has none).
+ * close_open: ends every open stay (at start-up: what a crash left open); returns how
+ * many, -1 on error. list: of struct store_stay*, by join time. */
+int store_attendance_join(struct store *s, const struct store_stay *stay, int64_t *id_out);
+int store_attendance_leave(struct store *s, const char *conference_id, const char *participant_id,
+                           int64_t left_ms, const char *reason);
+int store_attendance_close_open(struct store *s, int64_t left_ms, const char *reason);
+GPtrArray *store_attendance_list(struct store *s, const char *conference_id,
+                                 const struct store_attendance_filter *f);
+void store_stay_free(gpointer stay);
 
 #endif

@@ -151,6 +151,8 @@ static const struct route routes[] = {
      api_recording_resume, 1},
     {"POST", "conferences/*/rooms/*/token", "room.token", STORE_ROLE_OPERATOR, api_room_token, 1},
     {"POST", "conferences/*/host-token", "host.token", STORE_ROLE_OPERATOR, api_host_token, 1},
+    {"GET", "conferences/*/report", "conference.report", STORE_ROLE_VIEWER, api_conference_report,
+     1},
     {"GET", "conferences/*/participants", "participant.list", STORE_ROLE_VIEWER,
      api_participant_list, 1},
     {"POST", "conferences/*/participants/*/mute", "participant.mute", STORE_ROLE_OPERATOR,

@@ -87,6 +87,8 @@ static void add_participant(struct conference_member *m, void *data)
         "keyframe_requests", (json_int_t)st.keyframe_requests, "transport_cc_feedback",
         (json_int_t)st.transport_cc_feedback, "rtx_in", (json_int_t)st.rtx_in, "rtx_probes_in",
         (json_int_t)st.rtx_padding_in);
+    json_object_set_new(stats, "bitrate_in_bps", json_integer((json_int_t)st.bitrate_in_bps));
+    json_object_set_new(stats, "bitrate_out_bps", json_integer((json_int_t)st.bitrate_out_bps));
     json_array_append_new(l->out,
                           json_pack("{s:s, s:s, s:b, s:b, s:o}", "id", conference_member_id(m),
                                     "name", conference_member_name(m), "audio_muted",

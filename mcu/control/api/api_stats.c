@@ -2,7 +2,9 @@
  * stored conferences by state, and for each running conference its participants,
  * packets and bytes in and out, loss, the media thread's video tick time (decode +
  * compose + encode of one canvas frame; the engine does not time the phases apart)
- * and the MCU-added latency; the allocator's heap in use and held. See docs/api.md. */
+ * and the MCU-added latency; the allocator's heap in use and held. /metrics adds
+ * each room's series (api_metrics_rooms.c) and the recording, archive, uptime and
+ * build series (api_metrics_server.c). See docs/api.md. */
 #include "mcu/control/control_internal.h"
 
 #include <malloc.h>
@@ -11,6 +13,7 @@
 #include "mcu/conference/conference.h"
 #include "mcu/conference/registry.h"
 #include "mcu/core/limits.h"
+#include "mcu/control/api/prometheus_text.h"
 #include "mcu/http/http_server.h"
 
 struct conference_totals {
@@ -105,30 +108,25 @@ void api_stats(struct api_call *call)
                         "running", list));
 }
 
-static void metric(GString *s, const char *name, const char *type, const char *help)
-{
-    g_string_append_printf(s, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
 /* What the limits refused (docs/operator-guide.md, "Limits"). */
 static void append_limit_metrics(GString *s, const struct control *control)
 {
-    metric(s, "hoinghi_limit_refusals_total", "counter",
-           "Requests refused, messages dropped and connections closed by a limit.");
+    prom_metric(s, "hoinghi_limit_refusals_total", "counter",
+                "Requests refused, messages dropped and connections closed by a limit.");
     for (int k = 0; k < LIMITS_COUNTER_COUNT; k++)
         g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"%s\"} %llu\n",
                                limits_counter_name(k),
                                (unsigned long long)limits_counter(control->limits, k));
     g_string_append_printf(s, "hoinghi_limit_refusals_total{limit=\"slow_client_dropped\"} %llu\n",
                            (unsigned long long)http_server_slow_clients_dropped(control->http));
-    metric(s, "hoinghi_remote_candidates_ignored_total", "counter",
-           "Remote ICE candidates not given to ICE: mDNS names (accepted), unparseable ones.");
+    prom_metric(s, "hoinghi_remote_candidates_ignored_total", "counter",
+                "Remote ICE candidates not given to ICE: mDNS names (accepted), unparseable ones.");
     for (int k = 0; k < LIMITS_IGNORED_CANDIDATE_COUNT; k++)
         g_string_append_printf(s, "hoinghi_remote_candidates_ignored_total{reason=\"%s\"} %llu\n",
                                limits_ignored_candidate_name(k),
                                (unsigned long long)limits_ignored_candidates(control->limits, k));
-    metric(s, "hoinghi_join_rate_addresses", "gauge",
-           "Source addresses the join rate limiter remembers.");
+    prom_metric(s, "hoinghi_join_rate_addresses", "gauge",
+                "Source addresses the join rate limiter remembers.");
     g_string_append_printf(s, "hoinghi_join_rate_addresses %zu\n",
                            limits_join_table_size(control->limits));
 }
@@ -140,11 +138,11 @@ static void append_limit_metrics(GString *s, const struct control *control)
 static void append_heap_metrics(GString *s)
 {
     struct mallinfo2 m = mallinfo2();
-    metric(s, "hoinghi_heap_in_use_bytes", "gauge",
-           "Bytes allocated with malloc and not freed (all arenas and mmapped blocks).");
+    prom_metric(s, "hoinghi_heap_in_use_bytes", "gauge",
+                "Bytes allocated with malloc and not freed (all arenas and mmapped blocks).");
     g_string_append_printf(s, "hoinghi_heap_in_use_bytes %zu\n", m.uordblks + m.hblkhd);
-    metric(s, "hoinghi_heap_held_bytes", "gauge",
-           "Bytes the allocator holds from the system (in use or free for reuse).");
+    prom_metric(s, "hoinghi_heap_held_bytes", "gauge",
+                "Bytes the allocator holds from the system (in use or free for reuse).");
     g_string_append_printf(s, "hoinghi_heap_held_bytes %zu\n", m.arena + m.hblkhd);
 }
 
@@ -154,17 +152,17 @@ void api_metrics(struct api_call *call, struct http_response *response)
     count_states(call->control, counts);
     GArray *running = collect(call->control);
     GString *s = g_string_new(NULL);
-    metric(s, "hoinghi_conferences", "gauge", "Stored conferences by state.");
+    prom_metric(s, "hoinghi_conferences", "gauge", "Stored conferences by state.");
     for (int i = 0; i < 3; i++)
         g_string_append_printf(s, "hoinghi_conferences{state=\"%s\"} %d\n", store_state_name(i),
                                counts[i]);
-    metric(s, "hoinghi_running_conferences", "gauge",
-           "Conferences with someone in them (media running).");
+    prom_metric(s, "hoinghi_running_conferences", "gauge",
+                "Conferences with someone in them (media running).");
     g_string_append_printf(s, "hoinghi_running_conferences %u\n", running->len);
     size_t participants = 0;
     for (guint i = 0; i < running->len; i++)
         participants += g_array_index(running, struct conference_totals, i).participants;
-    metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
+    prom_metric(s, "hoinghi_participants", "gauge", "Participants in all conferences.");
     g_string_append_printf(s, "hoinghi_participants %zu\n", participants);
     append_limit_metrics(s, call->control);
     control_access_metrics(call->control, s);
@@ -202,7 +200,7 @@ void api_metrics(struct api_call *call, struct http_response *response)
          "RTCP transport-cc feedback packets sent to the rooms' senders (present rooms)."},
     };
     for (size_t k = 0; k < G_N_ELEMENTS(per); k++) {
-        metric(s, per[k].name, per[k].type, per[k].help);
+        prom_metric(s, per[k].name, per[k].type, per[k].help);
         for (guint i = 0; i < running->len; i++) {
             const struct conference_totals *t =
                 &g_array_index(running, struct conference_totals, i);
@@ -226,10 +224,13 @@ void api_metrics(struct api_call *call, struct http_response *response)
             case 15: v = t->media.video_encode_ms / 1e3; break;
             case 16: v = (double)t->transport_cc_feedback; break;
             }
-            g_string_append_printf(s, "%s{conference=\"%s\"} %.9g\n", per[k].name, t->id, v);
+            struct prom_label label = {"conference", t->id};
+            prom_sample(s, per[k].name, &label, 1, v);
         }
     }
     g_array_free(running, TRUE);
+    api_metrics_rooms(call->control, s);
+    api_metrics_server(call->control, s);
     call->status = 200;
     response->status = 200;
     response->content_type = "text/plain; version=0.0.4; charset=utf-8";
