@@ -64,7 +64,7 @@ const char *participant_add_remote_candidate(struct participant *p, const char *
  * answered and connected to the conference (or an echo), in that order; each step
  * fails with its own code and message. Returns the answer's text (free() it), or NULL
  * (no media left) with o->code and err. */
-char *participant_answer_first_offer(struct participant *p, const char *sdp,
-                                     struct first_offer *o, char *err, size_t errlen);
+char *participant_answer_first_offer(struct participant *p, const char *sdp, struct first_offer *o,
+                                     char *err, size_t errlen);
 
 #endif

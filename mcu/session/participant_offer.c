@@ -173,7 +173,7 @@ static int connect_media(struct participant *p, struct first_offer *o, char *err
  * to the conference, in that order; each step fails with its own code and message.
  * Returns the answer's text, or NULL (no media left) with o->code and err. */
 char *participant_answer_first_offer(struct participant *p, const char *sdp, struct first_offer *o,
-                                char *err, size_t errlen)
+                                     char *err, size_t errlen)
 {
     char *answer = NULL;
     if (negotiate(p, sdp, o, err, errlen) == 0 && open_media(p, o, err, errlen) == 0 &&
@@ -192,4 +192,3 @@ char *participant_answer_first_offer(struct participant *p, const char *sdp, str
     media_agreement_init(p->agreed, &o->params, &o->negotiated);
     return answer;
 }
-
