@@ -91,20 +91,13 @@ void click_reader_attach(struct click_reader *r, GstPad *pad)
 char *click_reader_line(struct click_reader *r)
 {
     struct delay_figures f = delay_stats_figures(r->delays);
-    if (f.count == 0) return g_strdup("clicks none heard");
-    char *figures = delay_figures_line(&f);
-    char *line = g_strdup_printf("clicks %u heard, %s", f.count, figures);
-    g_free(figures);
-    return line;
+    return f.count ? delay_figures_line(&f, "clicks", "heard") : g_strdup("clicks none heard");
 }
 
 char *click_reader_summary_fields(struct click_reader *r)
 {
     struct delay_figures f = delay_stats_figures(r->delays);
-    char *figures = delay_figures_fields(&f, "click");
-    char *fields = g_strdup_printf("click_count=%u %s", f.count, figures);
-    g_free(figures);
-    return fields;
+    return delay_figures_fields(&f, "click", "count");
 }
 
 void click_reader_free(struct click_reader *r)

@@ -59,16 +59,18 @@ struct delay_figures delay_stats_figures(struct delay_stats *s)
     return f;
 }
 
-char *delay_figures_line(const struct delay_figures *f)
+char *delay_figures_line(const struct delay_figures *f, const char *what, const char *counted)
 {
-    return g_strdup_printf("mean %.1f ms, p50 %u ms, p99 %u ms", f->mean, f->p50, f->p99);
+    return g_strdup_printf("%s %u %s, mean %.1f ms, p50 %u ms, p99 %u ms", what, f->count, counted,
+                           f->mean, f->p50, f->p99);
 }
 
-char *delay_figures_fields(const struct delay_figures *f, const char *prefix)
+char *delay_figures_fields(const struct delay_figures *f, const char *prefix, const char *count)
 {
-    return g_strdup_printf("%s_mean_ms=%.1f %s_p50_ms=%u %s_p99_ms=%u %s_min_ms=%u %s_max_ms=%u",
-                           prefix, f->mean, prefix, f->p50, prefix, f->p99, prefix, f->min, prefix,
-                           f->max);
+    return g_strdup_printf("%s_%s=%u %s_mean_ms=%.1f %s_p50_ms=%u %s_p99_ms=%u %s_min_ms=%u "
+                           "%s_max_ms=%u",
+                           prefix, count, f->count, prefix, f->mean, prefix, f->p50, prefix, f->p99,
+                           prefix, f->min, prefix, f->max);
 }
 
 void delay_stats_free(struct delay_stats *s)

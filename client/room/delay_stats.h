@@ -25,12 +25,13 @@ void delay_stats_add(struct delay_stats *s, gint64 now_us, guint32 delay_ms);
 
 struct delay_figures delay_stats_figures(struct delay_stats *s);
 
-/* "mean M ms, p50 P ms, p99 Q ms" (g_free it). */
-char *delay_figures_line(const struct delay_figures *f);
-
-/* "PREFIX_mean_ms=M PREFIX_p50_ms=P PREFIX_p99_ms=Q PREFIX_min_ms=A PREFIX_max_ms=B"
+/* "WHAT N COUNTED, mean M ms, p50 P ms, p99 Q ms", e.g. "clicks 18 heard, mean ..."
  * (g_free it). */
-char *delay_figures_fields(const struct delay_figures *f, const char *prefix);
+char *delay_figures_line(const struct delay_figures *f, const char *what, const char *counted);
+
+/* "PREFIX_COUNT=N PREFIX_mean_ms=M PREFIX_p50_ms=P PREFIX_p99_ms=Q PREFIX_min_ms=A
+ * PREFIX_max_ms=B", e.g. PREFIX "click", COUNT "count" (g_free it). */
+char *delay_figures_fields(const struct delay_figures *f, const char *prefix, const char *count);
 
 void delay_stats_free(struct delay_stats *s);
 

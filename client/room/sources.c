@@ -152,6 +152,16 @@ static const char *picture_decoder(const char *path)
     return decoder;
 }
 
+/* Gives the src pad of the element `name` in bin to attach (a pad probe's attach). */
+static void attach_to_source(GstElement *bin, const char *name, void (*attach)(GstPad *pad))
+{
+    GstElement *source = gst_bin_get_by_name(GST_BIN(bin), name);
+    GstPad *raw = gst_element_get_static_pad(source, "src");
+    attach(raw);
+    gst_object_unref(raw);
+    gst_object_unref(source);
+}
+
 static gboolean build_video(struct room_sources *s, const struct room_options *opt,
                             GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
@@ -252,13 +262,7 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
         s->fps = opt->fps;
         s->bitrate_kbps = opt->bitrate_kbps;
     }
-    if (ok && timecode) {
-        GstElement *testsrc = gst_bin_get_by_name(GST_BIN(bin), "testsrc");
-        GstPad *raw = gst_element_get_static_pad(testsrc, "src");
-        timecode_stamp_attach(raw);
-        gst_object_unref(raw);
-        gst_object_unref(testsrc);
-    }
+    if (ok && timecode) attach_to_source(bin, "testsrc", timecode_stamp_attach);
     if (ok && opt->video == ROOM_VIDEO_FILE && !s->video_file) {
         GstElement *picture = gst_bin_get_by_name(GST_BIN(bin), "picture");
         g_object_set(picture, "location", opt->video_arg, NULL);
@@ -343,13 +347,7 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
         g_object_set(mic, "device", opt->audio_arg, NULL);
         gst_object_unref(mic);
     }
-    if (ok && click) {
-        GstElement *clicksrc = gst_bin_get_by_name(GST_BIN(bin), "clicksrc");
-        GstPad *raw = gst_element_get_static_pad(clicksrc, "src");
-        click_source_attach(raw);
-        gst_object_unref(raw);
-        gst_object_unref(clicksrc);
-    }
+    if (ok && click) attach_to_source(bin, "clicksrc", click_source_attach);
     if (click)
         g_string_append(what, ", audio Opus (test:click)");
     else if (opt->audio == ROOM_AUDIO_TEST)

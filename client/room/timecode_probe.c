@@ -98,18 +98,14 @@ char *timecode_reader_line(struct timecode_reader *r)
 {
     struct delay_figures f = delay_stats_figures(r->delays);
     if (f.count == 0) return g_strdup_printf("timecode none read (%u frames without)", unread(r));
-    char *figures = delay_figures_line(&f);
-    char *line = g_strdup_printf("timecode %u frames, %s", f.count, figures);
-    g_free(figures);
-    return line;
+    return delay_figures_line(&f, "timecode", "frames");
 }
 
 char *timecode_reader_summary_fields(struct timecode_reader *r)
 {
     struct delay_figures f = delay_stats_figures(r->delays);
-    char *figures = delay_figures_fields(&f, "timecode");
-    char *fields =
-        g_strdup_printf("timecode_frames=%u timecode_unread=%u %s", f.count, unread(r), figures);
+    char *figures = delay_figures_fields(&f, "timecode", "frames");
+    char *fields = g_strdup_printf("%s timecode_unread=%u", figures, unread(r));
     g_free(figures);
     return fields;
 }

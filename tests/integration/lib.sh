@@ -178,6 +178,11 @@ make_room_media() {   # NAME COLOUR HZ [FPS, default 10]
         -c:a pcm_s16le "$TEST_TMP/$name.wav" || fail "ffmpeg could not make $TEST_TMP/$name.wav"
 }
 
+# summary_field FILE KEY: the value of KEY in the first mcu-room summary line in FILE.
+summary_field() {
+    grep '^mcu-room: summary ' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
 check_mcud_log_clean() {
     local errors
     errors=$(grep -E '^[0-9-]+ [0-9:.]+ ERROR |-CRITICAL \*\*|AddressSanitizer|LeakSanitizer|runtime error:' \

@@ -17,9 +17,6 @@ require mcud mcu-room
 
 ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 room() { ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" "$@"; }
-summary_field() {   # summary_field FILE KEY -> value
-    grep '^mcu-room: summary ' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
 # check_heard FILE: at least 3 clicks, delays from 1 ms, the median under 500 ms
 check_heard() {
     local count min p50 max
