@@ -100,7 +100,7 @@ USES.mcu/control/api   = mcu/core mcu/http mcu/recording mcu/conference mcu/cont
 USES.mcu               = mcu/core mcu/http mcu/transport mcu/recording mcu/conference mcu/session mcu/control
 
 PKGS.client/ctl        = libcurl glib-2.0 jansson
-PKGS.client/room       = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 gstreamer-video-1.0 glib-2.0 nice libwebsockets jansson
+PKGS.client/room       = gstreamer-1.0 gstreamer-sdp-1.0 gstreamer-webrtc-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0 glib-2.0 nice libwebsockets jansson
 USES.client/ctl        =
 USES.client/room       = signaling/client signaling/protocol
 # The webrtcbin test peer (tests/integration/webrtc_peer/, one program): client/room's
@@ -141,7 +141,7 @@ ROOM_CFLAGS      = $(CFLAGS.client/room)
 TEST_CFLAGS      = $(BASE_CFLAGS) -Wno-unused-parameter $(call pc_cflags,$(TEST_PKGS) $(MCU_PKGS) $(MIXER_PKGS))
 
 MCU_LIBS  = $(call pc_libs,$(MCU_PKGS)) $(MIXER_LIBS) -lpthread
-ROOM_LIBS = $(call pc_libs,$(ROOM_PKGS))
+ROOM_LIBS = $(call pc_libs,$(ROOM_PKGS)) -lm
 TEST_LIBS = $(call pc_libs,$(TEST_PKGS)) $(MCU_LIBS)
 
 MIXER_SRC     = $(foreach d,$(MIXER_DIRS),$(wildcard $(d)/*.c))
@@ -254,6 +254,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(call obj,$(UNIT_SUPPORT)) $(LIBS
 	$(Q)$(CC) $(BASE_LDFLAGS) -o $@ $< $(filter $(BUILD)/obj/client/%,$^) $(call obj,$(UNIT_SUPPORT)) $(LIBS_ALL) $(TEST_LIBS)
 # client/room files with no library of their own, unit-tested directly.
 $(BUILD)/tests/test_timecode: $(call obj,client/room/timecode.c)
+$(BUILD)/tests/test_click: $(call obj,client/room/click.c)
 
 # Integration helper programs (GStreamer peers and the like) link their own libraries.
 $(ITEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBSIGNALING)

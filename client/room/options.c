@@ -87,6 +87,9 @@ void options_usage(FILE *out)
         "                             or .jpg picture is shown frozen)\n"
         "    --video none             send no video (still receive it)\n"
         "    --audio test[:HZ]        a sine tone (default test:%d)\n"
+        "    --audio test:click       a click (a 10 ms beep) at every whole second of the\n"
+        "                             monotonic clock, silence between (glass-to-glass\n"
+        "                             latency)\n"
         "    --audio pulse[:DEVICE]   PulseAudio/PipeWire microphone\n"
         "    --audio alsa[:DEVICE]    ALSA microphone (e.g. alsa:hw:1)\n"
         "    --audio file:PATH        the sound of a media file, decoded, re-encoded, looped\n"
@@ -121,6 +124,8 @@ void options_usage(FILE *out)
         "    --read-timecode     find the time code of a test:timecode sender on this\n"
         "                        machine in the decoded video, report the delays (count,\n"
         "                        mean, p50, p99) in --stats lines and the summary\n"
+        "    --read-clicks       find the clicks of a test:click sender on this machine\n"
+        "                        in the decoded audio, report their delays likewise\n"
         "\n"
         "RUNNING\n"
         "    --duration SECONDS  leave after this long in the call, counted from the moment\n"
@@ -252,8 +257,12 @@ static int parse_audio(const char *text, struct room_options *opt)
 
     if (has_kind(text, "test", &arg)) {
         opt->audio = ROOM_AUDIO_TEST;
-        if (arg && !parse_int(arg, 20, 20000, &opt->tone_hz))
-            return bad("--audio test:HZ wants a frequency of 20..20000 Hz, not '%s'", arg);
+        opt->audio_arg = NULL;
+        if (arg && strcmp(arg, "click") == 0)
+            opt->audio_arg = "click"; /* the clicks at whole seconds */
+        else if (arg && !parse_int(arg, 20, 20000, &opt->tone_hz))
+            return bad("--audio test:HZ wants a frequency of 20..20000 Hz or 'click', not '%s'",
+                       arg);
     } else if (has_kind(text, "pulse", &arg)) {
         opt->audio = ROOM_AUDIO_PULSE;
         opt->audio_arg = arg && *arg ? arg : NULL;
@@ -267,7 +276,7 @@ static int parse_audio(const char *text, struct room_options *opt)
         opt->audio = ROOM_AUDIO_NONE;
     } else {
         return bad(
-            "--audio is test[:HZ], pulse[:DEVICE], alsa[:DEVICE], file:PATH or none, not '%s'",
+            "--audio is test[:HZ|:click], pulse[:DEVICE], alsa[:DEVICE], file:PATH or none, not '%s'",
             text);
     }
     return -1;
@@ -307,6 +316,7 @@ enum long_only {
     OPT_RECORD,
     OPT_NO_DECODE,
     OPT_READ_TIMECODE,
+    OPT_READ_CLICKS,
     OPT_DURATION,
     OPT_STATS,
     OPT_STATS_INTERVAL,
@@ -337,6 +347,7 @@ static const struct option long_options[] = {
     {"record", required_argument, NULL, OPT_RECORD},
     {"no-decode", no_argument, NULL, OPT_NO_DECODE},
     {"read-timecode", no_argument, NULL, OPT_READ_TIMECODE},
+    {"read-clicks", no_argument, NULL, OPT_READ_CLICKS},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"stats", no_argument, NULL, OPT_STATS},
     {"stats-interval", required_argument, NULL, OPT_STATS_INTERVAL},
@@ -388,6 +399,7 @@ static int apply_option(int c, const char *arg, struct room_options *opt, bool *
     case OPT_RECORD: opt->record = arg; return -1;
     case OPT_NO_DECODE: opt->no_decode = true; return -1;
     case OPT_READ_TIMECODE: opt->read_timecode = true; return -1;
+    case OPT_READ_CLICKS: opt->read_clicks = true; return -1;
     case OPT_DURATION:
         return parse_int(arg, 1, 7 * 24 * 3600, &opt->duration_s)
                    ? -1
@@ -450,6 +462,8 @@ static int check_required(const struct room_options *opt, bool media_given)
         return bad("--show needs decoding: drop --no-decode (%s)", "--show");
     if (opt->read_timecode && opt->no_decode)
         return bad("--read-timecode needs decoding: drop --no-decode (%s)", "--read-timecode");
+    if (opt->read_clicks && opt->no_decode)
+        return bad("--read-clicks needs decoding: drop --no-decode (%s)", "--read-clicks");
     return -1;
 }
 

@@ -44,7 +44,8 @@ struct room_options {
     const char
         *video_arg; /* test: pattern or "timecode"; v4l2: device (NULL = default); file: path */
     enum room_audio_source audio;
-    const char *audio_arg; /* test: tone in Hz; pulse/alsa: device (NULL = default); file: path */
+    const char *audio_arg; /* test: "click" or NULL (a tone); pulse/alsa: device (NULL = default);
+                              file: path */
     int tone_hz;           /* test audio: sine frequency */
     const char *replay[4]; /* WebM/MKV renditions of one clip to send as stored */
     int replay_count;      /* 0: no --replay */
@@ -56,6 +57,7 @@ struct room_options {
     const char *record; /* Matroska file for what we receive, or NULL */
     bool no_decode;     /* count received frames only (load tests) */
     bool read_timecode; /* read the time code in decoded video: glass-to-glass delays */
+    bool read_clicks;   /* find the clicks in decoded audio: glass-to-glass delays */
 
     int duration_s; /* 0: until SIGINT */
     bool stats;

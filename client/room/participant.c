@@ -21,6 +21,7 @@
 #include "client/room/recorder.h"
 #include "client/room/sources.h"
 #include "client/room/stats.h"
+#include "client/room/click_probe.h"
 #include "client/room/timecode_probe.h"
 #include "client/room/webrtc_call.h"
 #include "client/room/util.h"
@@ -681,6 +682,7 @@ static struct participant *participant_start(const struct room_options *opt, int
     p->roster = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     stats_init(&p->stats);
     if (opt->read_timecode) p->stats.timecode = timecode_reader_new();
+    if (opt->read_clicks) p->stats.clicks = click_reader_new();
 
     if (!build_pipeline(p, &error)) {
         fail(p, ROOM_EXIT_LOCAL, error);
@@ -771,6 +773,7 @@ void participant_free(struct participant *p)
     sources_free(p->sources);
     recorder_free(p->recorder);
     timecode_reader_free(p->stats.timecode);
+    click_reader_free(p->stats.clicks);
     while ((c = g_queue_pop_head(&p->early_candidates)) != NULL) early_candidate_free(c);
     g_hash_table_destroy(p->roster);
     g_free(p->participant_id);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client/room/click_probe.h"
 #include "client/room/timecode_probe.h"
 
 struct receiver {
@@ -110,6 +111,7 @@ static GstElement *decode_branch(struct receiver *r, gboolean video, const char 
     else
         gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, count_decoded_audio, r->stats, NULL);
     if (video && r->stats->timecode) timecode_reader_attach(r->stats->timecode, pad);
+    if (!video && r->stats->clicks) click_reader_attach(r->stats->clicks, pad);
     gst_object_unref(pad);
     gst_object_unref(dec);
     gst_bin_add(GST_BIN(r->pipeline), bin);

@@ -11,6 +11,7 @@
 #include <gst/webrtc/webrtc.h>
 #include <string.h>
 
+#include "client/room/click_probe.h"
 #include "client/room/elements.h"
 #include "client/room/file_loop.h"
 #include "client/room/replay_ladder.h"
@@ -151,6 +152,16 @@ static const char *picture_decoder(const char *path)
     return decoder;
 }
 
+/* Gives the src pad of the element `name` in bin to attach (a pad probe's attach). */
+static void attach_to_source(GstElement *bin, const char *name, void (*attach)(GstPad *pad))
+{
+    GstElement *source = gst_bin_get_by_name(GST_BIN(bin), name);
+    GstPad *raw = gst_element_get_static_pad(source, "src");
+    attach(raw);
+    gst_object_unref(raw);
+    gst_object_unref(source);
+}
+
 static gboolean build_video(struct room_sources *s, const struct room_options *opt,
                             GstElement *pipeline, GstElement *webrtc, GString *what, char **error)
 {
@@ -251,13 +262,7 @@ static gboolean build_video(struct room_sources *s, const struct room_options *o
         s->fps = opt->fps;
         s->bitrate_kbps = opt->bitrate_kbps;
     }
-    if (ok && timecode) {
-        GstElement *testsrc = gst_bin_get_by_name(GST_BIN(bin), "testsrc");
-        GstPad *raw = gst_element_get_static_pad(testsrc, "src");
-        timecode_stamp_attach(raw);
-        gst_object_unref(raw);
-        gst_object_unref(testsrc);
-    }
+    if (ok && timecode) attach_to_source(bin, "testsrc", timecode_stamp_attach);
     if (ok && opt->video == ROOM_VIDEO_FILE && !s->video_file) {
         GstElement *picture = gst_bin_get_by_name(GST_BIN(bin), "picture");
         g_object_set(picture, "location", opt->video_arg, NULL);
@@ -288,6 +293,7 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
     char *desc;
     GstElement *bin = NULL;
     gboolean ok;
+    gboolean click = opt->audio == ROOM_AUDIO_TEST && g_strcmp0(opt->audio_arg, "click") == 0;
 
     if (opt->content) { /* the room's own microphone speaks for its presentation */
         g_string_append(what, ", no audio (presenting)");
@@ -304,8 +310,13 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
     switch (opt->audio) {
     case ROOM_AUDIO_TEST:
         src_factory = "audiotestsrc";
-        desc = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%d volume=0.3 ! %s",
-                               opt->tone_hz, audio_encoder_desc());
+        if (click) /* silence in 10 ms buffers, the click written as they leave the source */
+            desc = g_strdup_printf("audiotestsrc name=clicksrc is-live=true wave=silence "
+                                   "samplesperbuffer=480 ! %s ! %s",
+                                   CLICK_SOURCE_CAPS, audio_encoder_desc());
+        else
+            desc = g_strdup_printf("audiotestsrc is-live=true wave=sine freq=%d volume=0.3 ! %s",
+                                   opt->tone_hz, audio_encoder_desc());
         break;
     case ROOM_AUDIO_PULSE:
         src_factory = "pulsesrc";
@@ -336,7 +347,10 @@ static gboolean build_audio(struct room_sources *s, const struct room_options *o
         g_object_set(mic, "device", opt->audio_arg, NULL);
         gst_object_unref(mic);
     }
-    if (opt->audio == ROOM_AUDIO_TEST)
+    if (ok && click) attach_to_source(bin, "clicksrc", click_source_attach);
+    if (click)
+        g_string_append(what, ", audio Opus (test:click)");
+    else if (opt->audio == ROOM_AUDIO_TEST)
         g_string_append_printf(what, ", audio Opus (test:%d Hz)", opt->tone_hz);
     else
         g_string_append_printf(what, ", audio Opus (%s%s%s)",

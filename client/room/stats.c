@@ -9,6 +9,7 @@
 #include <gst/webrtc/webrtc.h>
 #include <string.h>
 
+#include "client/room/click_probe.h"
 #include "client/room/timecode_probe.h"
 
 void stats_init(struct room_stats *st)
@@ -98,6 +99,7 @@ char *stats_line(const struct room_stats *st)
 {
     char rtt[32];
     char *timecode = st->timecode ? timecode_reader_line(st->timecode) : NULL;
+    char *clicks = st->clicks ? click_reader_line(st->clicks) : NULL;
     char *line;
 
     if (st->rtt_ms >= 0)
@@ -106,28 +108,32 @@ char *stats_line(const struct room_stats *st)
         g_strlcpy(rtt, "-", sizeof(rtt));
     line = g_strdup_printf(
         "in %.0f kbit/s, out %.0f kbit/s, lost %.0f, video %d received / %d decoded %dx%d, "
-        "audio %d decoded, rtt %s%s%s",
+        "audio %d decoded, rtt %s%s%s%s%s",
         st->kbps_in, st->kbps_out, st->packets_lost, g_atomic_int_get(&st->video_frames_received),
         g_atomic_int_get(&st->video_frames_decoded), g_atomic_int_get(&st->video_width),
         g_atomic_int_get(&st->video_height), g_atomic_int_get(&st->audio_frames_decoded), rtt,
-        timecode ? ", " : "", timecode ? timecode : "");
+        timecode ? ", " : "", timecode ? timecode : "", clicks ? ", " : "", clicks ? clicks : "");
     g_free(timecode);
+    g_free(clicks);
     return line;
 }
 
 char *stats_summary_fields(const struct room_stats *st, double seconds)
 {
     char *timecode = st->timecode ? timecode_reader_summary_fields(st->timecode) : NULL;
+    char *clicks = st->clicks ? click_reader_summary_fields(st->clicks) : NULL;
     char *fields = g_strdup_printf(
         "video_frames_received=%d video_frames_decoded=%d resolution=%dx%d "
         "audio_frames_decoded=%d kbps_in=%.0f kbps_out=%.0f bytes_in=%.0f bytes_out=%.0f "
-        "packets_lost=%.0f rtt_ms=%.1f%s%s",
+        "packets_lost=%.0f rtt_ms=%.1f%s%s%s%s",
         g_atomic_int_get(&st->video_frames_received), g_atomic_int_get(&st->video_frames_decoded),
         g_atomic_int_get(&st->video_width), g_atomic_int_get(&st->video_height),
         g_atomic_int_get(&st->audio_frames_decoded),
         seconds > 0 ? st->bytes_in * 8 / 1000 / seconds : 0,
         seconds > 0 ? st->bytes_out * 8 / 1000 / seconds : 0, st->bytes_in, st->bytes_out,
-        st->packets_lost, st->rtt_ms, timecode ? " " : "", timecode ? timecode : "");
+        st->packets_lost, st->rtt_ms, timecode ? " " : "", timecode ? timecode : "",
+        clicks ? " " : "", clicks ? clicks : "");
     g_free(timecode);
+    g_free(clicks);
     return fields;
 }

@@ -9,6 +9,7 @@
 #include <gst/gst.h>
 
 struct timecode_reader;
+struct click_reader;
 
 struct room_stats {
     /* written by streaming threads: g_atomic_int_* only */
@@ -25,6 +26,7 @@ struct room_stats {
     gint64 sampled_at_us;     /* monotonic time of the last sample, 0 = none */
 
     struct timecode_reader *timecode; /* --read-timecode (owned by the participant), or NULL */
+    struct click_reader *clicks;      /* --read-clicks (owned by the participant), or NULL */
 };
 
 void stats_init(struct room_stats *st);

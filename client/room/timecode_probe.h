@@ -29,8 +29,8 @@ void timecode_reader_attach(struct timecode_reader *r, GstPad *pad);
 /* "timecode 120 frames, mean 45 ms, p50 44 ms, p99 60 ms" or "timecode none read" (g_free it). */
 char *timecode_reader_line(struct timecode_reader *r);
 
-/* Summary fields: timecode_frames=N timecode_unread=N timecode_mean_ms=.. timecode_p50_ms=..
- * timecode_p99_ms=.. timecode_min_ms=.. timecode_max_ms=.. (g_free it). */
+/* Summary fields: timecode_frames=N timecode_mean_ms=.. timecode_p50_ms=..
+ * timecode_p99_ms=.. timecode_min_ms=.. timecode_max_ms=.. timecode_unread=N (g_free it). */
 char *timecode_reader_summary_fields(struct timecode_reader *r);
 
 void timecode_reader_free(struct timecode_reader *r);

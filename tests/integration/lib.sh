@@ -187,6 +187,11 @@ make_room_media() {   # NAME COLOUR HZ [FPS, default 10]
         -c:a pcm_s16le "$TEST_TMP/$name.wav" || fail "ffmpeg could not make $TEST_TMP/$name.wav"
 }
 
+# summary_field FILE KEY: the value of KEY in the first mcu-room summary line in FILE.
+summary_field() {
+    grep '^mcu-room: summary ' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
 check_mcud_log_clean() {
     local errors
     if [ -s "$MCUD_LOG" ] && ! grep -qE "^$MCUD_LOG_TIME_RE (DEBUG|INFO |WARN |ERROR) " "$MCUD_LOG"; then

@@ -21,9 +21,6 @@ room() { ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" "$@"; }
 start_mcud
 JOIN=(--server "ws://127.0.0.1:$MCUD_PORT/ws" --conference echo --ice-address 127.0.0.1)
 
-summary_field() {   # summary_field FILE KEY -> value
-    grep '^mcu-room: summary ' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
 
 say "1. test pattern + tone, recorded, ended by SIGINT"
 rc=0

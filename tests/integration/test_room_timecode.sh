@@ -14,9 +14,6 @@ require mcud mcu-room
 
 ROOM_ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 room() { ASAN_OPTIONS=$ROOM_ASAN_OPTIONS "$BUILD_DIR/mcu-room" "$@"; }
-summary_field() {   # summary_field FILE KEY -> value
-    grep '^mcu-room: summary ' "$1" | head -1 | tr ' ' '\n' | sed -n "s/^$2=//p"
-}
 
 start_mcud
 JOIN=(--server "ws://127.0.0.1:$MCUD_PORT/ws" --conference echo --ice-address 127.0.0.1)
