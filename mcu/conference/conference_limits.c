@@ -127,6 +127,10 @@ void conference_limits_poll(struct conference *c)
     for (size_t i = 0; i < slots; i++) {
         struct conference_member *m = c->members[i];
         if (!m || !m->has_media || m->media.video_codec == MEDIA_CODEC_NONE) continue;
+        /* A share connection not presenting yet (its media is not up): its first
+         * limits are those of the content area, not of a thumbnail it never shows
+         * in (one change of size fewer for a sender that may not follow two at once). */
+        if (m->content_owner && c->share.content != m) continue;
         const struct send_limits *l = &now_limits[i];
         bool changed = !m->limits_known || !send_limits_equal(&m->limits_sent, l);
         if (changed && now - m->limits_event_us >= CONFERENCE_LIMITS_MIN_GAP_US) {

@@ -274,7 +274,7 @@ cleanup() {
         echo "---- last lines of the mcud log ($MCUD_LOG) ----"
         tail -n 40 "$MCUD_LOG"
     fi
-    rm -rf "$TEST_TMP"
+    [ -n "${KEEP_TMP:-}" ] || rm -rf "$TEST_TMP"
     exit "$rc"
 }
 trap cleanup EXIT
