@@ -1,10 +1,22 @@
 # mcuctl.bash - bash completion for mcuctl. Install:
 #   cp client/ctl/mcuctl.bash /etc/bash_completion.d/mcuctl     (or source it)
 # Completes commands, subcommands and options; conference ids come from
-# `mcuctl --json conference list` when the server answers.
+# `mcuctl --json conference list`, recording ids from `mcuctl --json recordings list`
+# and a conference's participant ids from `mcuctl --json participant list ID`, when the
+# server answers (with the --server, --token, --token-file, --state-dir and --cacert
+# given on the line being completed).
 
 _mcuctl_conference_ids() {
-    mcuctl --json conference list 2>/dev/null | grep -o '"id": "[^"]*"' | cut -d'"' -f4
+    mcuctl "${_mcuctl_connection[@]}" --json conference list 2>/dev/null |
+        grep -o '"id": "[^"]*"' | cut -d'"' -f4
+}
+_mcuctl_recording_ids() {
+    mcuctl "${_mcuctl_connection[@]}" --json recordings list 2>/dev/null |
+        grep -o '"id": [0-9]*' | cut -d' ' -f2
+}
+_mcuctl_participant_ids() { # CONFERENCE
+    mcuctl "${_mcuctl_connection[@]}" --json participant list "$1" 2>/dev/null |
+        grep -o '"id": "[^"]*"' | cut -d'"' -f4
 }
 
 _mcuctl() {
@@ -21,15 +33,19 @@ _mcuctl() {
         --max-participants --size --fps --codecs"
     local groups="conference participant layout share record recordings token stats metrics audit"
 
-    # The command words typed so far (options and their values skipped).
-    local i group="" sub="" npos=0
+    # The command words typed so far (options and their values skipped; the connection
+    # options kept for the lookups), and the first argument after the subcommand.
+    local i group="" sub="" npos=0 first=""
+    _mcuctl_connection=()
     for ((i = 1; i < cword; i++)); do
         case ${words[i]} in
-            --server|--token|--token-file|--state-dir|--cacert) ((i++)) ;;
+            --server|--token|--token-file|--state-dir|--cacert)
+                _mcuctl_connection+=("${words[i]}" "${words[i + 1]}")
+                ((i++)) ;;
             -*) ;;
             *) if [ -z "$group" ]; then group=${words[i]}
                elif [ -z "$sub" ]; then sub=${words[i]}
-               else ((npos++)); fi ;;
+               else [ "$npos" = 0 ] && first=${words[i]}; ((npos++)); fi ;;
         esac
     done
 
@@ -76,6 +92,12 @@ _mcuctl() {
         COMPREPLY=($(compgen -W "$subs" -- "$cur"))
     elif [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    elif [ "$group" = recordings ]; then
+        case $sub in
+            show|verify|export|delete) COMPREPLY=($(compgen -W "$(_mcuctl_recording_ids)" -- "$cur")) ;;
+        esac
+    elif [ "$group" = participant ] && [ "$npos" = 1 ] && [ "$sub" != list ]; then
+        COMPREPLY=($(compgen -W "$(_mcuctl_participant_ids "$first")" -- "$cur"))
     elif [ "$npos" = 0 ] && [ "$group" != token ] && [ "$sub" != create ] && [ "$sub" != list -o "$group" = participant ]; then
         COMPREPLY=($(compgen -W "$(_mcuctl_conference_ids)" -- "$cur"))
     fi
