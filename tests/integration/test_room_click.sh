@@ -44,7 +44,7 @@ SMALL=(--video test:ball --size 320x180 --fps 15 --bitrate 200)
 say "1. a clicking room hears its own clicks back through the echo"
 rc=0
 room "${SERVER[@]}" --conference echo --name clicker "${SMALL[@]}" --audio test:click \
-    --read-clicks --duration 9 --stats --stats-interval 3 \
+    --read-clicks --duration 12 --stats --stats-interval 3 \
     >"$TEST_TMP/echo.out" 2>"$TEST_TMP/echo.err" || rc=$?
 cat "$TEST_TMP/echo.err" "$TEST_TMP/echo.out"
 [ "$rc" -eq 0 ] || fail "mcu-room exited $rc"
@@ -71,7 +71,7 @@ for who in clicker tone listener; do
     listener) media=(--video none --audio none) ;;
     esac
     room "${SERVER[@]}" --conference clickmix --name "$who" "${media[@]}" --read-clicks \
-        --duration 12 --connect-timeout 40 >"$TEST_TMP/mix-$who.out" 2>"$TEST_TMP/mix-$who.err" &
+        --duration 15 --connect-timeout 40 >"$TEST_TMP/mix-$who.out" 2>"$TEST_TMP/mix-$who.err" &
     pids+=($!)
     track_background $!
 done
